@@ -1,0 +1,59 @@
+// Command-line entry to the engine: `npm run cse -- <command>`.
+//   instruments          print the catalogue as JSON
+//   score FILE           score {"instrument": id, "answers": {...}} and print the result
+// Exits 2 with a message naming the problem on bad input.
+import { readFileSync } from 'node:fs';
+import { catalogueEntry } from '../engine/catalogue-json.ts';
+import { InvalidAnswersError, score } from '../engine/score.ts';
+import { INSTRUMENTS, getInstrument } from '../instruments/catalogue.ts';
+
+export function run(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'instruments':
+      out(JSON.stringify(INSTRUMENTS.map(catalogueEntry), null, 2));
+      return 0;
+    case 'score': {
+      const file = rest[0];
+      if (!file) {
+        err('usage: npm run cse -- score FILE   (FILE holds {"instrument": "<id>", "answers": {...}}; "-" reads standard input)');
+        return 2;
+      }
+      let input: unknown;
+      try {
+        input = JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8'));
+      } catch (e) {
+        err(`cannot read ${file} as JSON: ${(e as Error).message}`);
+        return 2;
+      }
+      if (typeof input !== 'object' || input === null || typeof (input as { instrument?: unknown }).instrument !== 'string') {
+        err('the input must be an object with "instrument" (an instrument id) and "answers"');
+        return 2;
+      }
+      const { instrument: id, answers = {} } = input as { instrument: string; answers?: unknown };
+      const inst = getInstrument(id);
+      if (!inst) {
+        err(`unknown instrument "${id}"; known: ${INSTRUMENTS.map((i) => i.id).join(', ')}`);
+        return 2;
+      }
+      try {
+        out(JSON.stringify(score(inst, answers), null, 2));
+        return 0;
+      } catch (e) {
+        if (e instanceof InvalidAnswersError) {
+          for (const p of e.problems) err(p.message);
+          return 2;
+        }
+        throw e;
+      }
+    }
+    default:
+      err('usage: npm run cse -- instruments | score FILE');
+      return 2;
+  }
+}
+
+// Run only when executed directly (the tests import `run`).
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  process.exitCode = run(process.argv.slice(2), (s) => process.stdout.write(`${s}\n`), (s) => process.stderr.write(`cse: ${s}\n`));
+}

@@ -1,0 +1,34 @@
+// Highest category present: each indicator group points at the categories it
+// can mean; the result is the most serious category any ticked group points
+// at. Where a group could mean more than one category, that is shown.
+import type { Answers, HighestCategoryRule, Instrument } from '../types.ts';
+import type { RuleOutcome } from './outcome.ts';
+import { describeTicks, tickedItems } from './ticks.ts';
+
+export function highestCategory(inst: Instrument, rule: HighestCategoryRule, answers: Answers, complete: boolean): RuleOutcome {
+  const reasons: string[] = [];
+  const ambiguities: string[] = [];
+  const candidates = new Set<string>();
+  for (const g of rule.groups) {
+    const ticks = tickedItems(inst, g.items, g.tickedValues, answers);
+    reasons.push(`${g.label} ticked: ${ticks.length}${ticks.length ? ` (${describeTicks(ticks)})` : ''}`);
+    if (ticks.length === 0) continue;
+    const cats = g.candidates.map((id) => rule.categories.find((c) => c.id === id)!).sort((a, b) => b.severity - a.severity);
+    for (const c of cats) candidates.add(c.id);
+    if (cats.length > 1) {
+      ambiguities.push(
+        `The tool does not say which category ${g.label.toLowerCase()} mean: ${cats.map((c) => `"${c.label}"`).join(' or ')}. The app shows both and takes "${cats[0]?.label}".`,
+      );
+    }
+  }
+  reasons.push(`Rule: ${rule.ruleText.text}`);
+  const ordered = rule.categories.filter((c) => candidates.has(c.id)).sort((a, b) => b.severity - a.severity);
+  const top = ordered[0];
+  if (!complete) {
+    if (top) reasons.push(`On the items answered so far, at least: ${top.label}`);
+    return { bands: [], ambiguities, reasons, notes: [] };
+  }
+  if (!top) return { level: rule.none.label, severity: 0, bands: [], ambiguities, reasons, notes: [] };
+  reasons.push(`${top.label}: ${top.description}`);
+  return { level: top.label, severity: top.severity, bands: ordered.map((c) => c.label), ambiguities, reasons, notes: [] };
+}

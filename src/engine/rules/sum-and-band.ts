@@ -1,0 +1,147 @@
+// Sum-and-band: add the scored items, then find every printed band the total
+// falls in. Overlapping bands, unreachable band floors and gaps are reported
+// as ambiguities and the most serious band is taken (the cautious reading).
+import { findItem, scoreOf } from '../answers.ts';
+import type { Answers, Band, Instrument, Item, SumAndBandRule } from '../types.ts';
+import type { RuleOutcome } from './outcome.ts';
+
+export function bandsContaining(bands: Band[], total: number): Band[] {
+  return bands
+    .filter((b) => total >= b.min && (b.max === undefined || total <= b.max))
+    .sort((a, b) => b.severity - a.severity);
+}
+
+/** The lowest and highest total the scored items can produce. */
+export function reachableRange(inst: Instrument, items: string[]): { min: number; max: number } {
+  let min = 0;
+  let max = 0;
+  for (const id of items) {
+    const item = findItem(inst, id) as Item;
+    const [lo, hi] = itemScoreRange(item);
+    min += lo;
+    max += hi;
+  }
+  return { min, max };
+}
+
+function itemScoreRange(item: Item): [number, number] {
+  if (item.kind === 'number') return [item.min, item.max];
+  if (item.kind === 'choice') {
+    const scores = item.options.map((o) => o.score).filter((s): s is number => s !== undefined);
+    return [Math.min(...scores), Math.max(...scores)];
+  }
+  return [0, 0];
+}
+
+/** Structural problems of the printed bands themselves, independent of any answers. */
+export function bandStructureProblems(inst: Instrument, rule: SumAndBandRule): string[] {
+  const problems: string[] = [];
+  const range = reachableRange(inst, rule.items);
+  const sorted = [...rule.bands].sort((a, b) => a.min - b.min);
+  for (const b of sorted) {
+    if (b.min < range.min)
+      problems.push(
+        `The band "${b.label}" starts at ${b.min}, but the ${rule.totalLabel} cannot be below ${range.min}: its floor cannot be reached. The app applies the band from ${range.min}.`,
+      );
+  }
+  for (let i = 0; i < sorted.length; i++) {
+    for (let j = i + 1; j < sorted.length; j++) {
+      const a = sorted[i] as Band;
+      const b = sorted[j] as Band;
+      const aTop = a.max ?? Infinity;
+      if (b.min <= aTop) {
+        const top = Math.min(aTop, b.max ?? Infinity);
+        problems.push(
+          `The printed bands "${a.label}" and "${b.label}" overlap (${b.min}–${top === Infinity ? 'up' : top}): a total there is in both.`,
+        );
+      }
+    }
+  }
+  for (let t = range.min; t <= range.max; t++) {
+    if (bandsContaining(rule.bands, t).length === 0) {
+      problems.push(`No printed band contains a total of ${t}.`);
+      break;
+    }
+  }
+  return problems;
+}
+
+export function sumAndBand(inst: Instrument, rule: SumAndBandRule, answers: Answers, complete: boolean): RuleOutcome {
+  const reasons: string[] = [];
+  const ambiguities = bandStructureProblems(inst, rule);
+  const notes: string[] = [];
+
+  for (const id of rule.items) {
+    const item = findItem(inst, id) as Item;
+    const s = scoreOf(item, answers[id]);
+    if (s === undefined) continue;
+    const chosen = item.kind === 'choice' ? item.options.find((o) => o.value === answers[id])?.label : undefined;
+    reasons.push(`${item.text}: ${s}${chosen ? ` (${chosen})` : ''}`);
+  }
+  if (!complete) return { bands: [], ambiguities, reasons, notes };
+
+  const total = rule.items.reduce((sum, id) => sum + (scoreOf(findItem(inst, id) as Item, answers[id]) ?? 0), 0);
+  const subtotals: Record<string, number> = {};
+  for (const st of rule.subtotals) {
+    subtotals[st.id] = st.items.reduce((sum, id) => sum + (scoreOf(findItem(inst, id) as Item, answers[id]) ?? 0), 0);
+    reasons.push(`${st.label}: ${subtotals[st.id]}`);
+  }
+  reasons.push(`${rule.totalLabel}: ${total}`);
+
+  let matched = bandsContaining(rule.bands, total);
+  if (matched.length === 0) {
+    // A gap: take the nearest band above (never round a child down).
+    const above = [...rule.bands].filter((b) => b.min > total).sort((a, b) => a.min - b.min)[0];
+    const fallback = above ?? [...rule.bands].sort((a, b) => b.severity - a.severity)[0];
+    ambiguities.push(`No printed band contains ${total}; the app takes "${fallback?.label}".`);
+    matched = fallback ? [fallback] : [];
+  }
+  let chosen = matched[0] as Band;
+  if (matched.length > 1) {
+    ambiguities.push(
+      `A total of ${total} falls in ${matched.map((b) => `"${b.label}"`).join(' and ')}. The app shows both and takes the more serious, "${chosen.label}".`,
+    );
+  }
+
+  if (rule.alsoBandSubtotal) {
+    const st = rule.subtotals.find((s) => s.id === rule.alsoBandSubtotal);
+    const value = st ? subtotals[st.id] : undefined;
+    if (st && value !== undefined) {
+      const other = bandsContaining(rule.bands, value);
+      const labels = other.map((b) => b.label);
+      reasons.push(`${st.label} ${value} read against the same bands: ${labels.join(' / ') || 'no band'}`);
+      if ((other[0]?.severity ?? -1) > chosen.severity) {
+        ambiguities.push(
+          `Read against the ${st.label} (${value}) instead, the band would be "${other[0]?.label}"; the app takes that more serious reading.`,
+        );
+        chosen = other[0] as Band;
+      }
+    }
+  }
+
+  for (const floor of rule.floors ?? []) {
+    const raw = answers[floor.itemId];
+    const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : undefined;
+    if (value !== undefined && value < floor.below && chosen.severity < floor.minSeverity) {
+      const raised = [...rule.bands].filter((b) => b.severity >= floor.minSeverity).sort((a, b) => a.severity - b.severity)[0];
+      if (raised) {
+        reasons.push(`${floor.text} The band is raised from "${chosen.label}" to "${raised.label}".`);
+        chosen = raised;
+      }
+    }
+  }
+
+  for (const b of matched) for (const n of b.notes ?? []) notes.push(n.text);
+  for (const n of chosen.notes ?? []) if (!notes.includes(n.text)) notes.push(n.text);
+
+  return {
+    level: chosen.label,
+    severity: chosen.severity,
+    total,
+    subtotals,
+    bands: matched.map((b) => b.label),
+    ambiguities,
+    reasons,
+    notes,
+  };
+}

@@ -1,0 +1,75 @@
+// Scoring entry point: validates, checks completeness, applies the rule the
+// definition names, and adds the instrument's notes, ambiguities and next
+// steps. Incomplete answers never produce a level: a missing answer is not a
+// low score.
+import { missingRequired, validateAnswers } from './answers.ts';
+import { nextSteps } from './pathways.ts';
+import { checklist } from './rules/checklist.ts';
+import { highestCategory } from './rules/highest-category.ts';
+import { indicatorThreshold } from './rules/indicator-threshold.ts';
+import type { RuleOutcome } from './rules/outcome.ts';
+import { sumAndBand } from './rules/sum-and-band.ts';
+import type { Answers, Instrument, Result } from './types.ts';
+
+export class InvalidAnswersError extends Error {
+  constructor(
+    readonly instrument: string,
+    readonly problems: { itemId?: string; message: string }[],
+  ) {
+    super(`Invalid answers for ${instrument}: ${problems.map((p) => p.message).join('; ')}`);
+    this.name = 'InvalidAnswersError';
+  }
+}
+
+function applyRule(inst: Instrument, answers: Answers, complete: boolean): RuleOutcome {
+  const rule = inst.scoring;
+  switch (rule.rule) {
+    case 'sum-and-band':
+      return sumAndBand(inst, rule, answers, complete);
+    case 'indicator-threshold':
+      return indicatorThreshold(inst, rule, answers, complete);
+    case 'highest-category':
+      return highestCategory(inst, rule, answers, complete);
+    case 'checklist':
+      return checklist(inst, rule, answers, complete);
+  }
+}
+
+/** Normalises number answers typed as strings ("3" → 3) so every caller scores alike. */
+function normalise(inst: Instrument, answers: Answers): Answers {
+  const out: Answers = {};
+  for (const section of inst.sections)
+    for (const item of section.items) {
+      const v = answers[item.id];
+      if (v === undefined || v === null) continue;
+      out[item.id] = item.kind === 'number' && typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+    }
+  return out;
+}
+
+export function score(inst: Instrument, rawAnswers: unknown): Result {
+  const problems = validateAnswers(inst, rawAnswers);
+  if (problems.length) throw new InvalidAnswersError(inst.id, problems);
+  const answers = normalise(inst, rawAnswers as Answers);
+  const missing = missingRequired(inst, answers);
+  const complete = missing.length === 0;
+  const outcome = applyRule(inst, answers, complete);
+  // No level until complete, even where ticks so far already meet a threshold:
+  // the rule's reasons say so, and the referral routes are open regardless.
+  const level = complete ? outcome.level : undefined;
+  const partial: Omit<Result, 'nextSteps'> = {
+    instrument: inst.id,
+    version: inst.version,
+    complete,
+    missing,
+    ...(level !== undefined ? { level } : {}),
+    ...(outcome.severity !== undefined && level !== undefined ? { severity: outcome.severity } : {}),
+    ...(outcome.total !== undefined ? { total: outcome.total } : {}),
+    ...(outcome.subtotals ? { subtotals: outcome.subtotals } : {}),
+    bands: outcome.bands,
+    ambiguities: [...outcome.ambiguities, ...inst.ambiguities.map((a) => `${a.text} Reading taken: ${a.reading}`)],
+    reasons: [...(complete ? [] : [`Not complete: ${missing.length} required item(s) unanswered (${missing.join(', ')}).`]), ...outcome.reasons],
+    notes: [...new Set([...outcome.notes, ...inst.notes.map((n) => n.text)])],
+  };
+  return { ...partial, nextSteps: nextSteps(inst, partial) };
+}

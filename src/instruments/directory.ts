@@ -1,0 +1,208 @@
+// Contacts and referral routes per region, as the seeds print them.
+// These are dated (GM "correct at the time of writing, July 2014", 000 L424;
+// the others about 2014–2017) and must be confirmed locally before use: the
+// app shows `asOf` beside every contact. Data only, so a local authority can
+// replace it without touching the engine.
+import type { Contact, NextStep, RegionId, SourceRef } from '../engine/types.ts';
+
+const GM = '000_c46dad1176f597fe.txt';
+const BURY = '001_42afda7db854644d.txt';
+const WM = '002_4bf56e93123a467b.txt';
+const NN = '003_7eb0d314b11c5981.txt';
+const BRS = '004_b216337c376b5ea8.txt';
+
+const at = (file: string, line: number, endLine?: number): SourceRef => (endLine ? { file, line, endLine } : { file, line });
+
+export interface AreaTeam {
+  area: string;
+  team?: string;
+  email: string;
+  phone: string;
+  src: SourceRef;
+}
+
+/** The GM specialist CSE teams an information report goes to (000 L635–L645). */
+export const GM_AREA_TEAMS: AreaTeam[] = [
+  { area: 'Bolton', email: 'Phoenix.Exit@gmp.police.uk', phone: '01204 337195', src: at(GM, 636) },
+  { area: 'Bury', email: 'buryphoenix.cse@gmp.police.uk', phone: '0161 856 8002', src: at(GM, 637) },
+  { area: 'Manchester', team: 'Phoenix – Protect', email: 'protect.team@gmp.police.uk', phone: '0161 856 6020', src: at(GM, 638) },
+  { area: 'Oldham', email: 'Operation.Messenger@gmp.police.uk', phone: '0161 856 4552', src: at(GM, 639) },
+  { area: 'Rochdale', email: 'sunrise.rochdale@gmp.police.uk', phone: '0161 856 3376', src: at(GM, 640) },
+  { area: 'Salford', team: 'Phoenix – Protect', email: 'protect.team@gmp.police.uk', phone: '0161 856 6020', src: at(GM, 641) },
+  { area: 'Stockport', email: 'Phoenix.stockport@gmp.police.uk', phone: '07810 832457', src: at(GM, 642) },
+  { area: 'Tameside', email: 'cse.tameside@gmp.police.uk', phone: '0161 856 9359', src: at(GM, 643) },
+  { area: 'Trafford', email: 'phoenix.trafford@gmp.police.uk', phone: '0161 856 7782', src: at(GM, 644) },
+  { area: 'Wigan', email: 'WiganPhoenixCSETeam@gmp.police.uk', phone: '07818 510492', src: at(GM, 645) },
+];
+
+export interface Region {
+  id: RegionId;
+  label: string;
+  /** When the seed's contact details were current, as it says or as can be inferred. */
+  asOf: string;
+  /** The emergency route, always the first step. */
+  emergency: NextStep;
+  /** Region-wide steps offered with every result, after the instrument's own. */
+  routes: NextStep[];
+}
+
+const police999: Contact = { name: 'Police (emergency)', phone: '999', src: at(GM, 617) };
+
+/** `src` cites the region's own wording; the 999 contact cites a line that prints 999. */
+function emergency(text: string, src: SourceRef, extra: Contact[] = [], nines: SourceRef = police999.src): NextStep {
+  return { id: 'emergency-999', kind: 'emergency', text, contacts: [{ ...police999, src: nines }, ...extra], src };
+}
+
+const GM_EMERGENCY_TEXT =
+  'If a child is deemed at immediate risk of significant harm i.e. physical, sexual, emotional harm or neglect, contact the police on 999 and provide as much information as possible so that police can put in place an immediate response.';
+
+const gmRoutes: NextStep[] = [
+  {
+    id: 'gm-csc-referral',
+    kind: 'referral',
+    text: 'If the child may be a child in need, or has suffered or is likely to suffer significant harm, make a referral immediately to local authority children\'s social care. This referral can be made by any professional.',
+    contacts: [],
+    src: at(GM, 618),
+  },
+  {
+    id: 'gm-information-report',
+    kind: 'information-report',
+    text: 'If the information is not about a child in immediate or near danger, fill in the information report and e-mail it to the specialist CSE team for the area the intelligence concerns.',
+    contacts: GM_AREA_TEAMS.map((t) => ({ name: `${t.area} CSE team${t.team ? ` (${t.team})` : ''}`, email: t.email, phone: t.phone, src: t.src })),
+    src: at(GM, 620),
+  },
+];
+
+export const REGIONS: Record<RegionId, Region> = {
+  'greater-manchester': {
+    id: 'greater-manchester',
+    label: 'Greater Manchester',
+    asOf: 'July 2014 (000 L424)',
+    emergency: emergency(GM_EMERGENCY_TEXT, at(GM, 617)),
+    routes: gmRoutes,
+  },
+  bury: {
+    id: 'bury',
+    label: 'Bury (Greater Manchester)',
+    asOf: 'about 2014 (undated; Greater Manchester Phoenix procedure)',
+    emergency: emergency(
+      "Immediate concerns for a child's welfare or safety should be referred to the police, particularly if the child is alleging a crime has taken place. If the child is at immediate risk of significant harm, call 999.",
+      at(BURY, 314, 315),
+    ),
+    routes: [
+      {
+        id: 'bury-mash-referral',
+        kind: 'referral',
+        text: 'If you believe a child may be suffering or is at risk of suffering significant harm involving CSE, refer to the Multi Agency Safeguarding Hub via the Interagency Referral Form.',
+        contacts: [
+          { name: 'Bury MASH', phone: '0161 253 5678', email: 'childwellbeing@bury.gov.uk', src: at(BURY, 390, 392) },
+        ],
+        src: at(BURY, 386, 389),
+      },
+      {
+        id: 'bury-data-collection-form',
+        kind: 'information-report',
+        text: 'Send intelligence on the CSE Data Collection Form to the Bury Phoenix police team. Always contact the police at the time on 101 if immediate action is required.',
+        contacts: [
+          { name: 'Bury Phoenix (police)', email: 'BuryPhoenix.CSE@gmp.police.uk', src: at(BURY, 2086) },
+          { name: 'Bury Police Reporting Line', phone: '101', src: at(BURY, 2103, 2105) },
+          { name: 'Police PPIU (re “soft intelligence”)', phone: '0161 856 8063', src: at(BURY, 2098, 2100) },
+        ],
+        src: at(BURY, 2068, 2069),
+      },
+    ],
+  },
+  sandwell: {
+    id: 'sandwell',
+    label: 'Sandwell (West Midlands)',
+    asOf: 'about 2015 (West Midlands framework)',
+    emergency: emergency(
+      'If a child is at immediate risk of significant harm, call 999: refer direct to the Police in emergencies.',
+      at(WM, 2810, 2812),
+    ),
+    routes: [
+      {
+        id: 'sandwell-csc-or-police',
+        kind: 'referral',
+        text: "If the screening tool indicates that the child/young person is likely to be at significant risk or serious risk of harm from sexual exploitation you should contact Children's Social Care or the Police.",
+        contacts: [
+          { name: "Sandwell Children's Social Care MASH", phone: '0845 351 0131', src: at(WM, 2292, 2304) },
+          { name: 'Sandwell CSE Co-ordinator (MASH)', phone: '0845 352 8690', src: at(WM, 2146, 2154) },
+          { name: 'West Midlands Police Child Abuse Investigation Unit', phone: '0121 626 9153', src: at(WM, 2260, 2282) },
+        ],
+        src: at(WM, 2132),
+      },
+      {
+        id: 'sandwell-advice',
+        kind: 'advice',
+        text: 'Anyone who completes a CSE screening tool, or is considering the need to do so, can seek advice from the Designated Safeguarding Advisor in their agency/service/setting, or from the SSCB CSE Co-ordinator.',
+        contacts: [],
+        src: at(WM, 2124, 2128),
+      },
+    ],
+  },
+  northamptonshire: {
+    id: 'northamptonshire',
+    label: 'Northamptonshire',
+    asOf: 'about 2015 (inferred; the toolkit is undated)',
+    emergency: emergency(
+      'If a child is at risk of significant harm, contact the MASH 03001261000 or the police 101 or 999 immediately.',
+      at(NN, 2174, 2175),
+      [{ name: 'Northamptonshire MASH', phone: '0300 126 1000', src: at(NN, 2174, 2175) }],
+      at(NN, 2175),
+    ),
+    routes: [
+      {
+        id: 'nn-mash-route-1',
+        kind: 'referral',
+        text: 'Referral Route 1 (new referrals): complete the NSCB CSE Assessment and send it with a Multi-Agency Referral Form to the MASH.',
+        contacts: [
+          { name: 'Northamptonshire MASH', email: 'mash@northamptonshire.gcsx.gov.uk', src: at(NN, 639) },
+        ],
+        src: at(NN, 635, 639),
+      },
+      {
+        id: 'nn-rise-route-2',
+        kind: 'referral',
+        text: 'Referral Route 2 (child with an allocated social worker): the social worker, with their Team Manager, completes the NSCB CSE assessment and sends a request for a CSE strategy meeting to RISE.',
+        contacts: [{ name: 'RISE', email: 'rise@northants.pnn.police.uk', phone: '01604 888345', src: at(NN, 648, 673) }],
+        src: at(NN, 644, 650),
+      },
+      {
+        id: 'nn-police-101',
+        kind: 'information-report',
+        text: 'Report concerns and suspicious activity to Northamptonshire Police on 101.',
+        contacts: [{ name: 'Northamptonshire Police', phone: '101', src: at(NN, 435) }],
+        src: at(NN, 435),
+      },
+    ],
+  },
+  bristol: {
+    id: 'bristol',
+    label: 'Bristol',
+    asOf: 'October 2017 (004 L20)',
+    emergency: emergency(
+      'If a child is at immediate risk of significant harm, call 999.',
+      at(GM, 617),
+    ),
+    routes: [
+      {
+        id: 'bristol-first-response',
+        kind: 'referral',
+        text: 'Make a referral to First Response whenever there is evidence to suggest that a young person is being sexually exploited and is at risk of significant harm; where there is risk but no clear evidence or disclosure, make a request for help to First Response.',
+        contacts: [{ name: "Children's Social Care – First Response", phone: '0117 903 6444', src: at(BRS, 542) }],
+        src: at(BRS, 398, 404),
+      },
+      {
+        id: 'bristol-police-101',
+        kind: 'information-report',
+        text: 'Share information as intelligence with the police, especially where there are concerns in relation to CSE, by calling 101.',
+        contacts: [
+          { name: 'Avon and Somerset Police', phone: '101', src: at(BRS, 544) },
+          { name: "BASE (Barnardo's Against Sexual Exploitation)", phone: '0117 934 9726', src: at(BRS, 546) },
+        ],
+        src: at(BRS, 491),
+      },
+    ],
+  },
+};

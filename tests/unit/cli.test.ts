@@ -1,0 +1,73 @@
+// The command-line entry, run as a real process the way the README documents it.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
+const cli = join(process.cwd(), 'src/cli/main.ts');
+const dir = mkdtempSync(join(tmpdir(), 'cse-cli-'));
+
+function cse(...args: string[]) {
+  return spawnSync(tsx, [cli, ...args], { encoding: 'utf8' });
+}
+function file(name: string, body: unknown) {
+  const p = join(dir, name);
+  writeFileSync(p, typeof body === 'string' ? body : JSON.stringify(body));
+  return p;
+}
+
+describe('npm run cse -- instruments', () => {
+  it('prints every instrument with its items, options and scores, and numeric ranges', () => {
+    const out = JSON.parse(execFileSync(tsx, [cli, 'instruments'], { encoding: 'utf8' }));
+    expect(out.map((i: { id: string }) => i.id)).toContain('nscb-ae-cse-indicator-checklist');
+    const gm = out.find((i: { id: string }) => i.id === 'gm-cse-measurement-tool');
+    expect(gm).toMatchObject({ version: '1.0.0', source: '000_c46dad1176f597fe.txt' });
+    const c1 = gm.items.find((i: { id: string }) => i.id === 'c1-missing');
+    expect(c1.required).toBe(true);
+    expect(c1.options.map((o: { score: number }) => o.score)).toEqual([1, 2, 3, 4, 5]);
+    expect(c1.options[0]).toEqual({ value: '1', label: 'No missing episodes.', score: 1 });
+    const pj = gm.items.find((i: { id: string }) => i.id === 'professional-judgement');
+    expect(pj).toMatchObject({ min: 1, max: 10 });
+  });
+});
+
+describe('npm run cse -- score FILE', () => {
+  it('scores a complete NSCB assessment in the overlap and shows both bands', () => {
+    const answers = Object.fromEntries(
+      ['v1-missing', 'v2-school', 'v3-substances', 'v4-parent-child', 'v5-accommodation', 'v6-identify-abuse', 'v7-engagement', 'v8-sexual-health', 'v9-risky-peers', 'v10-abuse-level'].map((k) => [k, '2']),
+    );
+    const r = cse('score', file('nscb.json', { instrument: 'nscb-cse-assessment', answers: { ...answers, 'professional-judgement': 2 } }));
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ complete: true, missing: [], level: 'Amber (18-42)', total: 22, bands: ['Amber (18-42)', 'Green (10-22)'] });
+    expect(out.ambiguities.length).toBeGreaterThan(0);
+    expect(out.reasons.length).toBeGreaterThan(0);
+    expect(out.nextSteps[0].id).toBe('emergency-999');
+  });
+
+  it('reports an incomplete result with the missing ids and no level', () => {
+    const r = cse('score', file('partial.json', { instrument: 'gm-cse-measurement-tool', answers: { 'c1-missing': '1' } }));
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.complete).toBe(false);
+    expect(out.level).toBeUndefined();
+    expect(out.missing).toContain('professional-judgement');
+  });
+
+  it.each([
+    ['unknown instrument', { instrument: 'no-such-tool', answers: {} }, /unknown instrument "no-such-tool"/],
+    ['unknown item', { instrument: 'gm-cse-measurement-tool', answers: { 'c99': '1' } }, /unknown item "c99"/],
+    ['value not among options', { instrument: 'gm-cse-measurement-tool', answers: { 'c1-missing': '6' } }, /"c1-missing": "6" is not one of the options/],
+    ['number out of range', { instrument: 'gm-cse-measurement-tool', answers: { 'professional-judgement': 11 } }, /"professional-judgement": 11 is out of range \(1 to 10\)/],
+    ['fractional score', { instrument: 'nscb-cse-assessment', answers: { 'professional-judgement': 2.5 } }, /whole number/],
+    ['no instrument field', { answers: {} }, /"instrument"/],
+    ['not JSON', '{oops', /cannot read .* as JSON/],
+  ])('%s exits non-zero naming the problem', (_n, body, message) => {
+    const r = cse('score', file(`bad-${Math.random()}.json`, body));
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+});
