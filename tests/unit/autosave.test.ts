@@ -1,0 +1,69 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createAutosaver, type SaveStatus } from '../../src/store/autosave.ts';
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+describe('autosave', () => {
+  it('writes the last value once, within the debounce delay', async () => {
+    const saved: number[] = [];
+    const statuses: SaveStatus[] = [];
+    const a = createAutosaver<number>(async (v) => void saved.push(v), (s) => statuses.push(s), 300);
+    a.change(1);
+    a.change(2);
+    a.change(3);
+    expect(saved).toEqual([]);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(saved).toEqual([3]);
+    expect(statuses.at(-1)).toBe('saved');
+  });
+
+  it('flush writes at once (page hidden or closed)', async () => {
+    const saved: number[] = [];
+    const a = createAutosaver<number>(async (v) => void saved.push(v), () => {}, 300);
+    a.change(7);
+    await a.flush();
+    expect(saved).toEqual([7]);
+  });
+
+  it('a failed save keeps the value and retries until it is written', async () => {
+    let fail = 2;
+    const saved: number[] = [];
+    const a = createAutosaver<number>(
+      async (v) => {
+        if (fail-- > 0) throw Object.assign(new Error('full'), { name: 'QuotaExceededError' });
+        saved.push(v);
+      },
+      () => {},
+      100,
+      1000,
+    );
+    a.change(5);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(a.status).toBe('error');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(a.status).toBe('error');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(saved).toEqual([5]);
+    expect(a.status).toBe('saved');
+  });
+
+  it('a newer change during a failing save is the one that gets written', async () => {
+    let fail = 1;
+    const saved: number[] = [];
+    const a = createAutosaver<number>(
+      async (v) => {
+        if (fail-- > 0) throw new Error('x');
+        saved.push(v);
+      },
+      () => {},
+      100,
+      1000,
+    );
+    a.change(1);
+    await vi.advanceTimersByTimeAsync(100);
+    a.change(2);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(saved).toEqual([2]);
+  });
+});

@@ -1,0 +1,81 @@
+// Store tests against fake-indexeddb: drafts, immutability, history, and the
+// v1 → v2 migration with records present.
+import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CseDb, FinalRecordError } from '../../src/store/db.ts';
+import { childHistory, createDraft, finalise, getRecord, saveDraft, trend } from '../../src/store/records.ts';
+import { scores } from '../helpers/answers.ts';
+
+let name: string;
+let db: CseDb;
+beforeEach(() => {
+  name = `test-${crypto.randomUUID()}`;
+  db = new CseDb(name);
+});
+afterEach(async () => {
+  db.close();
+  await Dexie.delete(name);
+});
+
+describe('drafts and finished records', () => {
+  it('saves answers as they change and resumes them', async () => {
+    const d = await createDraft(db, { instrumentId: 'gm-cse-measurement-tool', childRef: 'AB-1' });
+    await saveDraft(db, d.id, { 'c1-missing': '3' }, 1);
+    const back = await getRecord(db, d.id);
+    expect(back).toMatchObject({ state: 'draft', answers: { 'c1-missing': '3' }, section: 1 });
+  });
+
+  it('finishing scores with the engine and makes the record immutable', async () => {
+    const d = await createDraft(db, { instrumentId: 'gm-cse-measurement-tool', childRef: 'AB-1', answers: scores('gm-cse-measurement-tool', [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 5) });
+    const f = await finalise(db, d.id);
+    expect(f.result).toMatchObject({ level: 'Medium (21 – 40)', total: 25 });
+    await expect(saveDraft(db, d.id, {}, 0)).rejects.toBeInstanceOf(FinalRecordError);
+    await expect(db.records.update(d.id, { childRef: 'changed' })).rejects.toBeInstanceOf(FinalRecordError);
+    await expect(finalise(db, d.id)).rejects.toBeInstanceOf(FinalRecordError);
+    expect((await getRecord(db, d.id))?.childRef).toBe('AB-1');
+  });
+
+  it('a re-assessment is a new record; history and trend come from the chain', async () => {
+    const first = await createDraft(db, { instrumentId: 'gm-cse-measurement-tool', childRef: 'AB-1', answers: scores('gm-cse-measurement-tool', [3, 3, 3, 3, 3, 3, 3, 3, 3, 3], 5) });
+    const a = await finalise(db, first.id);
+    const second = await createDraft(db, { instrumentId: 'gm-cse-measurement-tool', childRef: 'AB-1', previousId: a.id, answers: scores('gm-cse-measurement-tool', [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 4) });
+    const b = await finalise(db, second.id);
+    const h = await childHistory(db, 'AB-1', 'gm-cse-measurement-tool');
+    expect(h.map((r) => r.result?.total)).toEqual([35, 24]);
+    expect(trend(a, b)).toBe('Decreased');
+    expect(trend(b, a)).toBe('Increased');
+    expect(trend(a, a)).toBe('Stayed the same');
+  });
+});
+
+describe('schema upgrade v1 → v2 with records present', () => {
+  it('keeps every record, maps status to state and stamps finalisedAt', async () => {
+    db.close();
+    await Dexie.delete(name);
+    const v1 = new Dexie(name);
+    v1.version(1).stores({ records: 'id, status, updatedAt, childRef' });
+    await v1.table('records').bulkAdd([
+      { id: 'a', instrumentId: 'nscb-ae-cse-indicator-checklist', instrumentVersion: '1.0.0', status: 'in-progress', childRef: 'X', answers: { 'low-self-harm': 'yes' }, createdAt: 1, updatedAt: 2 },
+      { id: 'b', instrumentId: 'nscb-ae-cse-indicator-checklist', instrumentVersion: '1.0.0', status: 'complete', childRef: 'X', answers: {}, createdAt: 3, updatedAt: 4 },
+    ]);
+    v1.close();
+
+    db = new CseDb(name);
+    const rows = await db.records.orderBy('id').toArray();
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ id: 'a', state: 'draft', section: 0, answers: { 'low-self-harm': 'yes' } });
+    expect(rows[0]).not.toHaveProperty('status');
+    expect(rows[1]).toMatchObject({ id: 'b', state: 'final', finalisedAt: 4 });
+    expect(await db.records.where('[childRef+instrumentId]').equals(['X', 'nscb-ae-cse-indicator-checklist']).count()).toBe(2);
+  });
+});
+
+describe('a connection closed by the browser', () => {
+  it('is reopened and the save goes through', async () => {
+    const d = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'Z' });
+    db.close();
+    await saveDraft(db, d.id, { 'med-cars': 'yes' }, 2);
+    expect((await getRecord(db, d.id))?.answers).toEqual({ 'med-cars': 'yes' });
+  });
+});
