@@ -1,0 +1,78 @@
+// The app shell: status bar, update prompt and the current screen.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { SaveStatus } from '../store/autosave.ts';
+import type { CseDb } from '../store/db.ts';
+import { CheckAnswers } from './check.tsx';
+import { AppContext } from './context.ts';
+import { History } from './history.tsx';
+import { Home } from './home.tsx';
+import { ResultView } from './result.tsx';
+import { type Route, href, useRoute } from './router.ts';
+import { Runner } from './runner.tsx';
+import { Start } from './start.tsx';
+import { StatusBar } from './status-bar.tsx';
+import { useRecord } from './use-record.ts';
+
+function RecordScreen({ route }: { route: Extract<Route, { recordId: string }> }) {
+  const { record, loading, error } = useRecord(route.recordId);
+  if (loading) return <p aria-busy="true">Opening…</p>;
+  if (!record) return <p class="field-error">{error}</p>;
+  if (route.name === 'run' || route.name === 'check') {
+    if (record.state === 'final') return <ResultView record={record} result={record.result!} />;
+    return route.name === 'run' ? <Runner key={`${record.id}-${route.section}`} record={record} section={route.section} /> : <CheckAnswers record={record} />;
+  }
+  if (route.name === 'history') return <History record={record} />;
+  if (record.state !== 'final' || !record.result) return <p>This record is not finished yet. <a href={href({ name: 'run', recordId: record.id })}>Continue it</a>.</p>;
+  return <ResultView record={record} result={record.result} />;
+}
+
+export function App(props: { db: CseDb; persisted?: boolean | undefined; storageError?: string | undefined; updateReady?: (() => void) | undefined }) {
+  const route = useRoute();
+  const [save, setSave] = useState<{ status: SaveStatus; message?: string | undefined }>({ status: 'saved' });
+  const ctx = useMemo(() => ({ db: props.db, setSaveStatus: (status: SaveStatus, message?: string) => setSave({ status, message }) }), [props.db]);
+
+  // Warn before the tab closes with a change not yet written.
+  useEffect(() => {
+    const guard = (e: BeforeUnloadEvent) => {
+      if (save.status !== 'saved') e.preventDefault();
+    };
+    addEventListener('beforeunload', guard);
+    return () => removeEventListener('beforeunload', guard);
+  }, [save.status]);
+
+  return (
+    <AppContext.Provider value={ctx}>
+      <a class="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+        Skip to main content
+      </a>
+      <header class="header">
+        <a class="brand" href="#/">
+          CSE Screen
+        </a>
+        <StatusBar save={save.status} saveMessage={save.message} persisted={props.persisted} />
+      </header>
+      {props.updateReady && (
+        <div class="update-banner" role="status">
+          A new version is ready. Your work is saved.{' '}
+          <button type="button" class="button secondary" onClick={props.updateReady}>
+            Update now
+          </button>
+        </div>
+      )}
+      <main id="main" tabIndex={-1} class="main">
+        {props.storageError ? (
+          <div class="error-summary" role="alert">
+            <h1 tabIndex={-1}>Records cannot be stored on this device</h1>
+            <p>{props.storageError}</p>
+          </div>
+        ) : route.name === 'home' || route.name === 'settings' ? (
+          <Home />
+        ) : route.name === 'start' ? (
+          <Start instrumentId={route.instrumentId} previousId={route.previousId} />
+        ) : (
+          <RecordScreen route={route} />
+        )}
+      </main>
+    </AppContext.Provider>
+  );
+}

@@ -1,0 +1,18 @@
+// What every screen needs: the database and a way to report save status.
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { SaveStatus } from '../store/autosave.ts';
+import type { CseDb } from '../store/db.ts';
+
+export interface AppContextValue {
+  db: CseDb;
+  setSaveStatus: (s: SaveStatus, message?: string) => void;
+}
+
+export const AppContext = createContext<AppContextValue | null>(null);
+
+export function useApp(): AppContextValue {
+  const v = useContext(AppContext);
+  if (!v) throw new Error('AppContext missing');
+  return v;
+}

@@ -1,0 +1,184 @@
+// One component per item kind, GOV.UK-style: a fieldset and legend for
+// choices, a label for inputs, a hint, an inline error. Every target is at
+// least 48 CSS pixels tall so it can be hit with gloves on.
+import type { AnswerValue, Item } from '../engine/types.ts';
+
+export interface FieldProps {
+  item: Item;
+  value: AnswerValue | undefined;
+  error?: string | undefined;
+  onChange: (value: AnswerValue | undefined) => void;
+}
+
+function Hint({ item }: { item: Item }) {
+  const parts: string[] = [];
+  if (item.help) parts.push(item.help);
+  if (item.kind === 'number') parts.push(`A whole number from ${item.min} to ${item.max}.`);
+  return parts.length ? (
+    <div class="hint" id={`${item.id}-hint`}>
+      {parts.join(' ')}
+    </div>
+  ) : null;
+}
+
+function ErrorText({ id, error }: { id: string; error?: string | undefined }) {
+  return error ? (
+    <p class="field-error" id={`${id}-error`}>
+      <span class="visually-hidden">Error:</span> {error}
+    </p>
+  ) : null;
+}
+
+function describedBy(item: Item, error?: string) {
+  const ids = [];
+  if (item.help || item.kind === 'number') ids.push(`${item.id}-hint`);
+  if (error) ids.push(`${item.id}-error`);
+  return ids.join(' ') || undefined;
+}
+
+const Required = ({ item }: { item: Item }) => (item.required ? <span class="required"> (required)</span> : null);
+
+export function Field({ item, value, error, onChange }: FieldProps) {
+  const cls = `field${error ? ' has-error' : ''}`;
+  switch (item.kind) {
+    case 'choice':
+    case 'multi': {
+      const multi = item.kind === 'multi';
+      const chosen = Array.isArray(value) ? value : value === undefined ? [] : [String(value)];
+      return (
+        <div class={cls} id={`field-${item.id}`}>
+          <fieldset aria-describedby={describedBy(item, error)}>
+            <legend>
+              {item.text}
+              <Required item={item} />
+            </legend>
+            <Hint item={item} />
+            <ErrorText id={item.id} error={error} />
+            <div class={`options${item.options.length === 2 || item.options.length === 3 ? ' inline' : ''}`}>
+              {item.options.map((o, i) => {
+                const id = `${item.id}-${i}`;
+                const checked = chosen.includes(o.value);
+                return (
+                  <label class={`option${checked ? ' checked' : ''}`} for={id} key={o.value}>
+                    <input
+                      id={id}
+                      type={multi ? 'checkbox' : 'radio'}
+                      name={item.id}
+                      value={o.value}
+                      checked={checked}
+                      onChange={() => {
+                        if (!multi) return onChange(o.value);
+                        const next = checked ? chosen.filter((v) => v !== o.value) : [...chosen, o.value];
+                        onChange(next.length ? next : undefined);
+                      }}
+                    />
+                    {o.score !== undefined && <span class="score" aria-hidden="true">{o.score}</span>}
+                    <span class="option-label">
+                      {o.label}
+                      {o.score !== undefined && <span class="visually-hidden"> (scores {o.score})</span>}
+                    </span>
+                  </label>
+                );
+              })}
+            </div>
+          </fieldset>
+        </div>
+      );
+    }
+    case 'number':
+      return (
+        <div class={cls} id={`field-${item.id}`}>
+          <label for={item.id} class="label">
+            {item.text}
+            <Required item={item} />
+          </label>
+          <Hint item={item} />
+          <ErrorText id={item.id} error={error} />
+          <input
+            id={item.id}
+            class="input input-short"
+            type="text"
+            inputMode="numeric"
+            autocomplete="off"
+            aria-describedby={describedBy(item, error)}
+            aria-invalid={error ? 'true' : undefined}
+            value={value === undefined ? '' : String(value)}
+            onInput={(e) => {
+              const raw = (e.target as HTMLInputElement).value.trim();
+              onChange(raw === '' ? undefined : /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw);
+            }}
+          />
+        </div>
+      );
+    case 'date':
+      return (
+        <div class={cls} id={`field-${item.id}`}>
+          <label for={item.id} class="label">
+            {item.text}
+            <Required item={item} />
+          </label>
+          <ErrorText id={item.id} error={error} />
+          <input
+            id={item.id}
+            class="input input-medium"
+            type={item.precision === 'date' ? 'date' : 'datetime-local'}
+            aria-describedby={describedBy(item, error)}
+            value={typeof value === 'string' ? value : ''}
+            onInput={(e) => onChange((e.target as HTMLInputElement).value || undefined)}
+          />
+        </div>
+      );
+    case 'text': {
+      const common = {
+        id: item.id,
+        'aria-describedby': describedBy(item, error),
+        value: typeof value === 'string' ? value : '',
+        autocomplete: 'off',
+        spellcheck: true,
+        onInput: (e: Event) => onChange((e.target as HTMLInputElement).value || undefined),
+      };
+      return (
+        <div class={cls} id={`field-${item.id}`}>
+          <label for={item.id} class="label">
+            {item.text}
+            <Required item={item} />
+          </label>
+          <Hint item={item} />
+          <ErrorText id={item.id} error={error} />
+          {item.multiline ? <textarea class="input textarea" rows={4} {...common} /> : <input class="input" type="text" {...common} />}
+        </div>
+      );
+    }
+  }
+}
+
+/** GOV.UK error summary: focused on show, each error links to its field. */
+export function ErrorSummary({ errors, title = 'There is a problem' }: { errors: { itemId?: string | undefined; message: string }[]; title?: string }) {
+  if (!errors.length) return null;
+  return (
+    <div class="error-summary" role="alert" tabIndex={-1} ref={(el) => el?.focus()} aria-labelledby="error-summary-title">
+      <h2 id="error-summary-title">{title}</h2>
+      <ul>
+        {errors.map((e, i) => (
+          <li key={i}>
+            {e.itemId ? (
+              <a
+                href={`#field-${e.itemId}`}
+                onClick={(ev) => {
+                  ev.preventDefault();
+                  const el = document.getElementById(`field-${e.itemId}`);
+                  el?.scrollIntoView({ block: 'center' });
+                  el?.querySelector<HTMLElement>('input, textarea, select')?.focus();
+                }}
+              >
+                {e.message}
+              </a>
+            ) : (
+              e.message
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

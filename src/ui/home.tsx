@@ -1,0 +1,107 @@
+// Home: choose the setting and region, and the app offers the right
+// instruments; recent and in-progress records below.
+import { useEffect, useState } from 'preact/hooks';
+import type { RegionId, Setting } from '../engine/types.ts';
+import { getInstrument, instrumentsFor } from '../instruments/catalogue.ts';
+import type { RecordRow } from '../store/db.ts';
+import { describeStorageError } from '../store/errors.ts';
+import { recentRecords } from '../store/records.ts';
+import { useApp } from './context.ts';
+import { REGION_OPTIONS, SETTINGS, when } from './labels.ts';
+import { href } from './router.ts';
+
+const PREFS = 'cse-screen.prefs';
+
+function loadPrefs(): { setting: Setting; region: RegionId } {
+  try {
+    const p = JSON.parse(localStorage.getItem(PREFS) ?? '{}');
+    return { setting: p.setting ?? 'medical', region: p.region ?? 'northamptonshire' };
+  } catch {
+    return { setting: 'medical', region: 'northamptonshire' };
+  }
+}
+
+export function Home() {
+  const { db } = useApp();
+  const [prefs, setPrefs] = useState(loadPrefs);
+  const [recent, setRecent] = useState<RecordRow[]>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    recentRecords(db).then(setRecent, (e) => setError(describeStorageError(e).message));
+  }, [db]);
+  const choose = (p: typeof prefs) => {
+    setPrefs(p);
+    localStorage.setItem(PREFS, JSON.stringify(p));
+  };
+  const offered = instrumentsFor(prefs.setting, prefs.region);
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Screen a child</h1>
+      <div class="warning-text emergency" role="note">
+        <strong>If a child is at immediate risk of significant harm, call 999 now.</strong>{' '}
+        <a class="button danger call" href="tel:999">
+          Call 999
+        </a>
+      </div>
+      <div class="choosers">
+        <fieldset class="field">
+          <legend>Where are you working?</legend>
+          <div class="options inline">
+            {SETTINGS.map((s) => (
+              <label class={`option${prefs.setting === s.id ? ' checked' : ''}`} key={s.id} for={`setting-${s.id}`}>
+                <input id={`setting-${s.id}`} type="radio" name="setting" checked={prefs.setting === s.id} onChange={() => choose({ ...prefs, setting: s.id })} />
+                <span class="option-label">{s.label}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <div class="field">
+          <label class="label" for="region">
+            Region
+          </label>
+          <select id="region" class="input select" value={prefs.region} onChange={(e) => choose({ ...prefs, region: (e.target as HTMLSelectElement).value as RegionId })}>
+            {REGION_OPTIONS.map((r) => (
+              <option value={r.id} key={r.id}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <h2>Tools for this setting and region</h2>
+      {offered.length === 0 ? (
+        <p>No tool from this region is meant for this setting. Choose another setting, or use your professional judgement and the referral routes.</p>
+      ) : (
+        <ul class="tool-list">
+          {offered.map((i) => (
+            <li key={i.id}>
+              <a class="tool" href={href({ name: 'start', instrumentId: i.id })} data-instrument={i.id}>
+                <span class="tool-title">{i.title}</span>
+                <span class="tool-meta">{i.audience.who.text}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Recent records</h2>
+      {error && <p class="field-error">{error}</p>}
+      {recent && recent.length === 0 && <p>None yet on this device.</p>}
+      {recent && recent.length > 0 && (
+        <ul class="record-list" data-testid="recent">
+          {recent.map((r) => (
+            <li key={r.id}>
+              <a href={href(r.state === 'final' ? { name: 'result', recordId: r.id } : { name: 'run', recordId: r.id })}>
+                <span class="tool-title">{getInstrument(r.instrumentId)?.title ?? r.instrumentId}</span>
+                <span class="tool-meta">
+                  {r.state === 'final' ? 'Finished' : 'In progress'} · child reference {r.childRef} · {when(r.updatedAt)}
+                  {r.state === 'final' && r.result?.level ? ` · ${r.result.level}` : ''}
+                </span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,17 @@
+// Words for settings and regions, and dates as practitioners read them.
+import type { RegionId, Setting } from '../engine/types.ts';
+import { REGIONS } from '../instruments/directory.ts';
+
+export const SETTINGS: { id: Setting; label: string }[] = [
+  { id: 'medical', label: 'A&E / medical' },
+  { id: 'school', label: 'School' },
+  { id: 'youth-work', label: 'Youth work' },
+  { id: 'social-care', label: 'Social care' },
+];
+
+export const REGION_OPTIONS: { id: RegionId; label: string }[] = (Object.keys(REGIONS) as RegionId[]).map((id) => ({ id, label: REGIONS[id].label }));
+
+export function when(ms: number | undefined): string {
+  if (!ms) return '';
+  return new Date(ms).toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+}

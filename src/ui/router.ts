@@ -1,0 +1,61 @@
+// Hash routes. Only opaque record ids and instrument ids ever appear in the
+// URL: no child data in URLs (they end up in history and logs).
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route =
+  | { name: 'home' }
+  | { name: 'start'; instrumentId: string; previousId?: string }
+  | { name: 'run'; recordId: string; section?: number }
+  | { name: 'check'; recordId: string }
+  | { name: 'result'; recordId: string }
+  | { name: 'history'; recordId: string }
+  | { name: 'settings' };
+
+export function parse(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const [a, b, c] = parts;
+  if (a === 'start' && b) return c ? { name: 'start', instrumentId: b, previousId: c } : { name: 'start', instrumentId: b };
+  if (a === 'record' && b && c === 'check') return { name: 'check', recordId: b };
+  if (a === 'record' && b && c === 'result') return { name: 'result', recordId: b };
+  if (a === 'record' && b && c === 'history') return { name: 'history', recordId: b };
+  if (a === 'record' && b) return c && /^\d+$/.test(c) ? { name: 'run', recordId: b, section: Number(c) } : { name: 'run', recordId: b };
+  if (a === 'settings') return { name: 'settings' };
+  return { name: 'home' };
+}
+
+export function href(route: Route): string {
+  switch (route.name) {
+    case 'home':
+      return '#/';
+    case 'start':
+      return `#/start/${encodeURIComponent(route.instrumentId)}${route.previousId ? `/${route.previousId}` : ''}`;
+    case 'run':
+      return `#/record/${route.recordId}${route.section !== undefined ? `/${route.section}` : ''}`;
+    case 'check':
+      return `#/record/${route.recordId}/check`;
+    case 'result':
+      return `#/record/${route.recordId}/result`;
+    case 'history':
+      return `#/record/${route.recordId}/history`;
+    case 'settings':
+      return '#/settings';
+  }
+}
+
+export function go(route: Route): void {
+  location.hash = href(route);
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parse(location.hash));
+  useEffect(() => {
+    const on = () => {
+      setRoute(parse(location.hash));
+      // Move focus to the new screen's heading, as a page load would.
+      requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
+    };
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}

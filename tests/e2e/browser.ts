@@ -1,0 +1,74 @@
+// Headless Debian Chromium for the end-to-end tests. We start the browser
+// process ourselves (so a test can kill it outright, as a dead battery or a
+// swiped-away app would) and drive it over CDP with playwright-core.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface RunningBrowser {
+  browser: Browser;
+  context: BrowserContext;
+  process: ChildProcess;
+  profile: string;
+  /** SIGKILL the browser process: nothing gets a chance to flush. */
+  kill(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function newProfile(): string {
+  return mkdtempSync(join(tmpdir(), 'cse-e2e-profile-'));
+}
+
+export async function launch(profile = newProfile()): Promise<RunningBrowser> {
+  const portFile = join(profile, 'DevToolsActivePort');
+  rmSync(portFile, { force: true });
+  const proc = spawn(
+    CHROMIUM,
+    [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--no-default-browser-check',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-features=Translate,OptimizationHints,MediaRouter',
+      '--remote-debugging-port=0',
+      `--user-data-dir=${profile}`,
+      'about:blank',
+    ],
+    { stdio: 'ignore' },
+  );
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(portFile) || readFileSync(portFile, 'utf8').split('\n').length < 2) {
+    if (Date.now() > deadline) throw new Error('Chromium did not start (no DevToolsActivePort)');
+    if (proc.exitCode !== null) throw new Error(`Chromium exited with ${proc.exitCode}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const port = readFileSync(portFile, 'utf8').split('\n')[0];
+  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
+  const context = browser.contexts()[0]!;
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  return {
+    browser,
+    context,
+    process: proc,
+    profile,
+    async kill() {
+      proc.kill('SIGKILL');
+      await exited;
+    },
+    async close() {
+      await browser.close().catch(() => {});
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+    },
+  };
+}
