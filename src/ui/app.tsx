@@ -70,7 +70,9 @@ export function App(props: { db: CseDb; persisted?: boolean | undefined; storage
         ) : route.name === 'start' ? (
           <Start instrumentId={route.instrumentId} previousId={route.previousId} />
         ) : (
-          <RecordScreen route={route} />
+          // Keyed by section too: each page reads the record afresh from the store, so it
+          // never starts from a snapshot older than what the previous page saved.
+          <RecordScreen key={`${route.name}:${route.recordId}:${route.name === 'run' ? route.section : ''}`} route={route} />
         )}
       </main>
     </AppContext.Provider>

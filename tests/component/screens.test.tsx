@@ -1,0 +1,113 @@
+// @vitest-environment jsdom
+// Component tests for the runner, result and history screens, against a real
+// Dexie database on fake-indexeddb.
+import 'fake-indexeddb/auto';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import Dexie from 'dexie';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { score } from '../../src/engine/score.ts';
+import { getInstrument } from '../../src/instruments/catalogue.ts';
+import { CseDb, type RecordRow } from '../../src/store/db.ts';
+import { createDraft, finalise, getRecord } from '../../src/store/records.ts';
+import { AppContext } from '../../src/ui/context.ts';
+import { History } from '../../src/ui/history.tsx';
+import { ResultView } from '../../src/ui/result.tsx';
+import { Runner } from '../../src/ui/runner.tsx';
+import { scores, ticks } from '../helpers/answers.ts';
+
+let db: CseDb;
+let name: string;
+const statuses: string[] = [];
+beforeEach(() => {
+  name = `c-${crypto.randomUUID()}`;
+  db = new CseDb(name);
+  statuses.length = 0;
+  location.hash = '';
+});
+afterEach(async () => {
+  cleanup();
+  db.close();
+  await Dexie.delete(name);
+});
+
+const wrap = (ui: preact.ComponentChildren) => (
+  <AppContext.Provider value={{ db, setSaveStatus: (s) => statuses.push(s) }}>{ui}</AppContext.Provider>
+);
+
+describe('Runner', () => {
+  it('shows the section, marks required items, and saves a choice as it is made', async () => {
+    const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T1' });
+    render(wrap(<Runner record={row} section={1} />));
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Low level indicators');
+    expect(screen.getByText('Section 2 of 4', { exact: false })).toBeTruthy();
+    const group = screen.getByRole('group', { name: /^Self harming behaviours/ });
+    expect(group.querySelector('legend')?.textContent).toBe('Self harming behaviours (required)');
+    fireEvent.click(within(group).getByLabelText('Ticked'));
+    await waitFor(async () => expect((await getRecord(db, row.id))?.answers['low-self-harm']).toBe('yes'), { timeout: 2000 });
+    expect(statuses).toContain('saving');
+    expect(statuses.at(-1)).toBe('saved');
+  });
+
+  it('"Mark the unanswered … Not ticked" answers the rest of a tick section explicitly', async () => {
+    const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T2', answers: { 'med-cars': 'yes' } });
+    render(wrap(<Runner record={row} section={2} />));
+    fireEvent.click(screen.getByRole('button', { name: /Mark the 4 unanswered/ }));
+    await waitFor(async () => {
+      const a = (await getRecord(db, row.id))?.answers ?? {};
+      expect([a['med-cars'], a['med-peers-at-risk'], a['med-multiple-stis']]).toEqual(['yes', 'no', 'no']);
+    });
+  });
+
+  it('an out-of-range score gets an error summary linking to the field, and the page does not move on', async () => {
+    const row = await createDraft(db, { instrumentId: 'nscb-cse-assessment', childRef: 'T3' });
+    render(wrap(<Runner record={row} section={2} />));
+    fireEvent.input(screen.getByLabelText(/Professional judgement score/), { target: { value: '12' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Check answers' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Enter a whole number from 1 to 10');
+    expect(within(alert).getByRole('link').getAttribute('href')).toBe('#field-professional-judgement');
+    expect(location.hash).toBe('');
+  });
+});
+
+describe('ResultView', () => {
+  it('shows the outcome in the tool\'s words, both overlapping bands, 999 first, and the ambiguity', async () => {
+    const row = await createDraft(db, { instrumentId: 'nscb-cse-assessment', childRef: 'R1', answers: scores('nscb-cse-assessment', [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 2) });
+    const done = (await finalise(db, row.id)) as RecordRow;
+    render(wrap(<ResultView record={done} result={done.result!} />));
+    expect(screen.getByTestId('outcome-level').textContent).toBe('Amber (18-42)');
+    expect(screen.getByTestId('outcome-total').textContent).toContain('falls in Amber (18-42) and Green (10-22)');
+    const steps = screen.getByRole('region', { name: 'What to do next' }).querySelectorAll('ol > li');
+    expect(steps[0]?.getAttribute('data-step')).toBe('emergency-999');
+    expect(steps[0]?.querySelector('a[href="tel:999"]')).toBeTruthy();
+    expect(screen.getByRole('region', { name: 'Where the source document is unclear' }).textContent).toContain('A total of 22 falls in');
+  });
+
+  it('an incomplete result names the missing items and shows no level', () => {
+    const inst = getInstrument('nscb-ae-cse-indicator-checklist')!;
+    const answers = ticks(inst.id, ['low-self-harm']);
+    delete answers['high-terminations'];
+    const result = score(inst, answers);
+    const record = { id: 'x', instrumentId: inst.id, instrumentVersion: '1.0.0', state: 'final', childRef: 'R2', answers, section: 0, createdAt: 0, updatedAt: 0 } as RecordRow;
+    render(wrap(<ResultView record={record} result={result} />));
+    expect(screen.getByTestId('outcome-level').textContent).toBe('Not complete: no outcome');
+    expect(screen.getByText('Multiple terminations/miscarriages')).toBeTruthy();
+  });
+});
+
+describe('History', () => {
+  it('lists a child\'s finished measurements oldest first, with the change from each previous one', async () => {
+    const id = 'gm-cse-measurement-tool';
+    const a = await finalise(db, (await createDraft(db, { instrumentId: id, childRef: 'H1', answers: scores(id, [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 4) })).id);
+    await new Promise((r) => setTimeout(r, 5));
+    const b = await finalise(db, (await createDraft(db, { instrumentId: id, childRef: 'H1', previousId: a.id, answers: scores(id, [4, 4, 4, 4, 4, 4, 4, 4, 4, 4], 8) })).id);
+    await createDraft(db, { instrumentId: id, childRef: 'H2' }); // another child, not shown
+    render(wrap(<History record={b} />));
+    const table = await screen.findByTestId('history-table');
+    const rows = table.querySelectorAll('tbody tr');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]?.textContent).toContain('24');
+    expect(rows[1]?.textContent).toContain('48');
+    expect([...table.querySelectorAll('[data-testid=trend]')].map((t) => t.textContent)).toEqual(['First', 'Increased']);
+  });
+});

@@ -1,0 +1,51 @@
+// Page helpers: fill an instrument through the UI exactly as a practitioner
+// would (tapping the option labels, typing in the inputs), and run axe.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { isAnswered } from '../../src/engine/answers.ts';
+import type { Answers } from '../../src/engine/types.ts';
+import { getInstrument } from '../../src/instruments/catalogue.ts';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe violations on the page now (WCAG 2.0/2.1/2.2 A and AA), as "rule: target" strings. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // Evaluated over CDP, so the page's CSP (no inline script) does not block it.
+  await page.evaluate(`${axeSource};0`);
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return result;
+}
+
+export async function chooseSettingAndRegion(page: Page, setting: string, region: string) {
+  await page.click(`label[for="setting-${setting}"]`);
+  await page.selectOption('#region', region);
+}
+
+/** Starts the instrument from the home screen and fills every section through the UI, ending on "Check your answers". */
+export async function fillInstrument(page: Page, instrumentId: string, childRef: string, answers: Answers) {
+  const inst = getInstrument(instrumentId)!;
+  await page.click(`a[data-instrument="${instrumentId}"]`);
+  await page.fill('#child-ref', childRef);
+  await page.click('button[type=submit]');
+  for (const section of inst.sections) {
+    await page.waitForSelector(`h1:text-is("${section.title.replace(/"/g, '\\"')}")`);
+    for (const item of section.items) {
+      const v = answers[item.id];
+      if (!isAnswered(v)) continue;
+      if (item.kind === 'choice') await page.click(`label[for="${item.id}-${item.options.findIndex((o) => o.value === v)}"]`);
+      else if (item.kind === 'multi') for (const x of v as string[]) await page.click(`label[for="${item.id}-${item.options.findIndex((o) => o.value === x)}"]`);
+      else await page.fill(`#${item.id}`, String(v));
+    }
+    await page.click('form button[type=submit]');
+  }
+  await page.waitForSelector('h1:text-is("Check your answers")');
+}
+
+export async function waitSaved(page: Page) {
+  await page.waitForSelector('[data-testid=save-status]:text-is("All changes saved")');
+}
