@@ -1,16 +1,62 @@
-// `npm start`: serves the built app on http://localhost:4173 (PORT overrides).
-import { createServer } from 'node:http';
-import { resolve } from 'node:path';
+// `npm start`: one local server on http://localhost:4173 (PORT overrides)
+// serving the built app and the reference referral endpoint. The bearer token
+// is CSE_ENDPOINT_TOKEN, or generated once and kept in ./data/token.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { endpointHandler } from '../receiver/handler.ts';
+import { SubmissionStore } from '../receiver/store.ts';
 import { securityHeaders, staticHandler } from './static.ts';
 
-export function startServer(opts: { port: number; host?: string; distDir?: string }) {
-  const headers = securityHeaders();
-  const serveStatic = staticHandler(opts.distDir ?? resolve('dist'), headers);
-  const server = createServer((req, res) => serveStatic(req, res));
-  return new Promise<typeof server>((ok) => server.listen(opts.port, opts.host ?? '127.0.0.1', () => ok(server)));
+export interface ServerOptions {
+  port: number;
+  host?: string;
+  distDir?: string;
+  dataDir?: string;
+  token?: string;
+  dropAfterStore?: (id: string) => boolean;
+}
+
+export function endpointToken(dataDir: string): { token: string; generated: boolean } {
+  if (process.env.CSE_ENDPOINT_TOKEN) return { token: process.env.CSE_ENDPOINT_TOKEN, generated: false };
+  const file = join(dataDir, 'token');
+  if (existsSync(file)) return { token: readFileSync(file, 'utf8').trim(), generated: false };
+  mkdirSync(dataDir, { recursive: true });
+  const token = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return { token, generated: true };
+}
+
+export async function startServer(opts: ServerOptions): Promise<Server & { store: SubmissionStore; token: string }> {
+  const dataDir = resolve(opts.dataDir ?? 'data');
+  const token = opts.token ?? endpointToken(dataDir).token;
+  const store = new SubmissionStore(join(dataDir, 'submissions.sqlite'));
+  const api = endpointHandler({ store, token, ...(opts.dropAfterStore ? { dropAfterStore: opts.dropAfterStore } : {}) });
+  const serveStatic = staticHandler(opts.distDir ?? resolve('dist'), securityHeaders());
+  const server = createServer((req, res) => {
+    api(req, res)
+      .then((handled) => {
+        if (!handled) serveStatic(req, res);
+      })
+      .catch(() => {
+        // Never echo internals (or a child's data) into a log or a response.
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"error":{"code":"internal","message":"Internal error"}}');
+        else res.destroy();
+      });
+  });
+  server.on('close', () => store.close());
+  await new Promise<void>((ok) => server.listen(opts.port, opts.host ?? '127.0.0.1', ok));
+  return Object.assign(server, { store, token });
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
   const port = Number(process.env.PORT ?? 4173);
-  startServer({ port }).then(() => console.log(`CSE Screen: http://localhost:${port}`));
+  const dataDir = resolve('data');
+  const { token, generated } = endpointToken(dataDir);
+  startServer({ port, dataDir, token }).then(() => {
+    console.log(`CSE Screen app:      http://localhost:${port}`);
+    console.log(`Referral endpoint:   http://localhost:${port}/api/submissions`);
+    console.log(`Endpoint token:      ${token}${generated ? ' (generated; kept in data/token)' : ''}`);
+  });
 }
