@@ -5,6 +5,7 @@ import { render } from 'preact';
 import { Workbox } from 'workbox-window';
 import { CseDb } from './store/db.ts';
 import { describeStorageError } from './store/errors.ts';
+import { startSync, type SyncController } from './sync/triggers.ts';
 import { App } from './ui/app.tsx';
 import './ui/styles.css';
 
@@ -13,12 +14,14 @@ const db = new CseDb();
 let persisted: boolean | undefined;
 let storageError: string | undefined;
 let updateReady: (() => void) | undefined;
+let sync: SyncController | undefined;
 
-const draw = () => render(<App db={db} persisted={persisted} storageError={storageError} updateReady={updateReady} />, root);
+const draw = () => render(<App db={db} sync={sync} persisted={persisted} storageError={storageError} updateReady={updateReady} />, root);
 
 async function boot() {
   try {
     await db.open();
+    sync = startSync(db);
   } catch (e) {
     storageError = describeStorageError(e).message;
   }

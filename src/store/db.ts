@@ -2,6 +2,7 @@
 //   v1  records: id, status ('in-progress' | 'complete'), updatedAt, childRef
 //   v2  status → state ('draft' | 'final'), finalisedAt, instrument index,
 //       [childRef+instrumentId] for a child's history; meta table.
+//   v3  outbox: finished submissions waiting for, or past, delivery.
 // Every version stays declared so a device on any older version upgrades in
 // place with its records (drafts and queued ones included).
 import Dexie, { type Table } from 'dexie';
@@ -28,6 +29,26 @@ export interface RecordRow {
   previousId?: string;
 }
 
+export type OutboxState = 'queued' | 'sending' | 'delivered' | 'rejected';
+
+export interface OutboxRow {
+  /** The submission id (a UUID made on the device), also the Idempotency-Key. */
+  id: string;
+  recordId: string;
+  state: OutboxState;
+  /** What is sent: the submission as JSON text (JWE when sealed for the endpoint). */
+  payload: string;
+  contentType: string;
+  attempts: number;
+  createdAt: number;
+  /** Earliest time of the next attempt (backoff). */
+  nextAttemptAt: number;
+  lastAttemptAt?: number;
+  lastError?: string;
+  receipt?: string;
+  deliveredAt?: number;
+}
+
 export interface MetaRow {
   key: string;
   value: unknown;
@@ -38,6 +59,7 @@ export const DB_NAME = 'cse-screen';
 export class CseDb extends Dexie {
   records!: Table<RecordRow, string>;
   meta!: Table<MetaRow, string>;
+  outbox!: Table<OutboxRow, string>;
 
   constructor(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
@@ -55,6 +77,7 @@ export class CseDb extends Dexie {
             delete r.status;
           }),
       );
+    this.version(3).stores({ outbox: 'id, state, nextAttemptAt, recordId' });
 
     // A finished record is immutable (000 L1598 "NOT overwritten"): refuse any
     // change to it here, in one place, whoever the caller is.

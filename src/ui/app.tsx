@@ -2,6 +2,9 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { SaveStatus } from '../store/autosave.ts';
 import type { CseDb } from '../store/db.ts';
+import type { SyncController } from '../sync/triggers.ts';
+import { OutboxScreen } from './outbox.tsx';
+import { SettingsScreen } from './settings.tsx';
 import { CheckAnswers } from './check.tsx';
 import { AppContext } from './context.ts';
 import { History } from './history.tsx';
@@ -26,10 +29,18 @@ function RecordScreen({ route }: { route: Extract<Route, { recordId: string }> }
   return <ResultView record={record} result={record.result} />;
 }
 
-export function App(props: { db: CseDb; persisted?: boolean | undefined; storageError?: string | undefined; updateReady?: (() => void) | undefined }) {
+export function App(props: {
+  db: CseDb;
+  sync?: SyncController | undefined;
+  persisted?: boolean | undefined;
+  storageError?: string | undefined;
+  updateReady?: (() => void) | undefined;
+}) {
   const route = useRoute();
   const [save, setSave] = useState<{ status: SaveStatus; message?: string | undefined }>({ status: 'saved' });
-  const ctx = useMemo(() => ({ db: props.db, setSaveStatus: (status: SaveStatus, message?: string) => setSave({ status, message }) }), [props.db]);
+  const [waiting, setWaiting] = useState(0);
+  const ctx = useMemo(() => ({ db: props.db, sync: props.sync, setSaveStatus: (status: SaveStatus, message?: string) => setSave({ status, message }) }), [props.db, props.sync]);
+  useEffect(() => props.sync?.subscribe(setWaiting), [props.sync]);
 
   // Warn before the tab closes with a change not yet written.
   useEffect(() => {
@@ -49,6 +60,18 @@ export function App(props: { db: CseDb; persisted?: boolean | undefined; storage
         <a class="brand" href="#/">
           CSE Screen
         </a>
+        <nav class="nav" aria-label="Main">
+          <a href={href({ name: 'outbox' })} data-testid="outbox-link">
+            Outbox
+            {waiting > 0 && (
+              <span class="badge" data-testid="outbox-badge">
+                {waiting}
+                <span class="visually-hidden"> waiting to send</span>
+              </span>
+            )}
+          </a>
+          <a href={href({ name: 'settings' })}>Settings</a>
+        </nav>
         <StatusBar save={save.status} saveMessage={save.message} persisted={props.persisted} />
       </header>
       {props.updateReady && (
@@ -65,8 +88,12 @@ export function App(props: { db: CseDb; persisted?: boolean | undefined; storage
             <h1 tabIndex={-1}>Records cannot be stored on this device</h1>
             <p>{props.storageError}</p>
           </div>
-        ) : route.name === 'home' || route.name === 'settings' ? (
+        ) : route.name === 'home' ? (
           <Home />
+        ) : route.name === 'settings' ? (
+          <SettingsScreen />
+        ) : route.name === 'outbox' ? (
+          <OutboxScreen />
         ) : route.name === 'start' ? (
           <Start instrumentId={route.instrumentId} previousId={route.previousId} />
         ) : (

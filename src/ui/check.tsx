@@ -5,13 +5,14 @@ import { isAnswered, labelOf, missingRequired, valuesOf } from '../engine/answer
 import { getInstrument } from '../instruments/catalogue.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
-import { finalise } from '../store/records.ts';
+import { finaliseAndQueue } from '../sync/outbox.ts';
+import { loadSettings } from '../sync/settings.ts';
 import { useApp } from './context.ts';
 import { ErrorSummary } from './fields.tsx';
 import { go, href } from './router.ts';
 
 export function CheckAnswers({ record }: { record: RecordRow }) {
-  const { db } = useApp();
+  const { db, sync } = useApp();
   const inst = getInstrument(record.instrumentId)!;
   const missing = missingRequired(inst, record.answers);
   const [confirmIncomplete, setConfirmIncomplete] = useState(false);
@@ -24,10 +25,12 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
       return;
     }
     try {
-      await finalise(db, record.id);
+      // The record becomes final and its submission is queued, together or not at all.
+      await finaliseAndQueue(db, record.id, await loadSettings(db));
+      sync?.afterQueue();
       go({ name: 'result', recordId: record.id });
     } catch (e) {
-      setError(describeStorageError(e).message);
+      setError(e instanceof Error && /Settings/.test(e.message) ? e.message : describeStorageError(e).message);
     }
   };
 
@@ -36,6 +39,11 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
       <p class="caption">{inst.title}</p>
       <h1 tabIndex={-1}>Check your answers</h1>
       {error && <ErrorSummary errors={[{ message: error }]} />}
+      {error && /Settings/.test(error) && (
+        <p>
+          <a href={href({ name: 'settings' })}>Go to Settings</a>
+        </p>
+      )}
       {missing.length > 0 && (
         <ErrorSummary
           title={`${missing.length} required ${missing.length === 1 ? 'answer is' : 'answers are'} missing`}

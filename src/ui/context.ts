@@ -3,10 +3,13 @@ import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { SaveStatus } from '../store/autosave.ts';
 import type { CseDb } from '../store/db.ts';
+import type { SyncController } from '../sync/triggers.ts';
 
 export interface AppContextValue {
   db: CseDb;
   setSaveStatus: (s: SaveStatus, message?: string) => void;
+  /** Absent in component tests that do not send. */
+  sync?: SyncController | undefined;
 }
 
 export const AppContext = createContext<AppContextValue | null>(null);

@@ -3,7 +3,11 @@
 import { itemsOf } from '../engine/answers.ts';
 import type { Result } from '../engine/types.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
-import type { RecordRow } from '../store/db.ts';
+import { useEffect, useState } from 'preact/hooks';
+import type { OutboxRow, RecordRow } from '../store/db.ts';
+import { outboxForRecord } from '../sync/outbox.ts';
+import { useApp } from './context.ts';
+import { DeliveryStatus } from './outbox.tsx';
 import { when } from './labels.ts';
 import { NextSteps } from './next-steps.tsx';
 import { href } from './router.ts';
@@ -11,6 +15,13 @@ import { href } from './router.ts';
 export function ResultView({ result, record }: { result: Result; record: RecordRow }) {
   const inst = getInstrument(record.instrumentId)!;
   const items = itemsOf(inst);
+  const { db, sync } = useApp();
+  const [sent, setSent] = useState<OutboxRow>();
+  useEffect(() => {
+    const load = () => void outboxForRecord(db, record.id).then(setSent, () => {});
+    load();
+    return sync?.subscribe(load);
+  }, [db, record.id]);
   return (
     <>
       <p class="caption">
@@ -45,6 +56,19 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
           </>
         )}
       </div>
+      {sent && (
+        <p class="inset" data-testid="delivery">
+          Sent to the referral endpoint: <DeliveryStatus row={sent} />
+          {sent.state === 'rejected' && (
+            <>
+              {' '}
+              – {sent.lastError}{' '}
+              <a href={href({ name: 'start', instrumentId: record.instrumentId, previousId: record.id })}>Re-submit as a new version</a>
+            </>
+          )}
+          {(sent.state === 'queued' || sent.state === 'sending') && <> · <a href={href({ name: 'outbox' })}>Outbox</a></>}
+        </p>
+      )}
       <NextSteps steps={result.nextSteps} region={inst.region} />
       {result.ambiguities.length > 0 && (
         <section class="ambiguities" aria-labelledby="amb-title">

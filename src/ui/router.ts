@@ -9,7 +9,8 @@ export type Route =
   | { name: 'check'; recordId: string }
   | { name: 'result'; recordId: string }
   | { name: 'history'; recordId: string }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'outbox' };
 
 export function parse(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -20,6 +21,7 @@ export function parse(hash: string): Route {
   if (a === 'record' && b && c === 'history') return { name: 'history', recordId: b };
   if (a === 'record' && b) return c && /^\d+$/.test(c) ? { name: 'run', recordId: b, section: Number(c) } : { name: 'run', recordId: b };
   if (a === 'settings') return { name: 'settings' };
+  if (a === 'outbox') return { name: 'outbox' };
   return { name: 'home' };
 }
 
@@ -39,6 +41,8 @@ export function href(route: Route): string {
       return `#/record/${route.recordId}/history`;
     case 'settings':
       return '#/settings';
+    case 'outbox':
+      return '#/outbox';
   }
 }
 

@@ -49,3 +49,17 @@ export async function fillInstrument(page: Page, instrumentId: string, childRef:
 export async function waitSaved(page: Page) {
   await page.waitForSelector('[data-testid=save-status]:text-is("All changes saved")');
 }
+
+/** Fills Settings through the UI: who is submitting, and the endpoint with its token. */
+export async function configure(page: Page, origin: string, token: string) {
+  await page.goto(`${origin}/#/settings`);
+  await page.waitForSelector('#author-name');
+  await page.fill('#author-name', 'Sam Nurse');
+  await page.fill('#author-role', 'School nurse');
+  await page.fill('#author-org', 'Test NHS Trust');
+  await page.fill('#author-contact', '01234 567890');
+  await page.fill('#endpoint-url', `${origin}/api/submissions`);
+  await page.fill('#endpoint-token', token);
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('text=Settings saved.');
+}

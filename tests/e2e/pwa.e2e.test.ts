@@ -1,5 +1,7 @@
 // The built app, served on localhost, in headless Debian Chromium.
-import type { Server } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,17 +9,17 @@ import { score } from '../../src/engine/score.ts';
 import { getInstrument } from '../../src/instruments/catalogue.ts';
 import { startServer } from '../../src/server/main.ts';
 import { scores, ticks } from '../helpers/answers.ts';
-import { axeViolations, chooseSettingAndRegion, fillInstrument, waitSaved } from './app.ts';
+import { axeViolations, chooseSettingAndRegion, configure, fillInstrument, waitSaved } from './app.ts';
 import { type RunningBrowser, launch, newProfile } from './browser.ts';
 
-let server: Server;
+let server: Awaited<ReturnType<typeof startServer>>;
 let origin: string;
 let b: RunningBrowser;
 let page: Page;
 const profile = newProfile();
 
 beforeAll(async () => {
-  server = await startServer({ port: 0 });
+  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-e2e-data-')), token: 'e2e-token' });
   origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   b = await launch(profile);
   page = await b.context.newPage();
@@ -52,6 +54,13 @@ describe('offline-first PWA', () => {
 
   it('home has no axe violations', async () => {
     expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('settings (who is submitting, and where) are saved, and the screen has no axe violations', async () => {
+    await configure(page, origin, server.token);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.goto(`${origin}/#/`);
+    await page.waitForSelector('h1:text-is("Screen a child")');
   });
 
   it('with the network cut, a reload still opens the app', async () => {

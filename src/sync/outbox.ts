@@ -1,0 +1,62 @@
+// Finishing a record queues its submission atomically: in one Dexie
+// transaction the record becomes final and the outbox entry exists, or
+// neither happens.
+import { score } from '../engine/score.ts';
+import { getInstrument } from '../instruments/catalogue.ts';
+import { type CseDb, FinalRecordError, type OutboxRow, type RecordRow } from '../store/db.ts';
+import { withReopen } from '../store/records.ts';
+import { type Settings, authorProblem } from './settings.ts';
+import { SUBMISSION_SCHEMA, type Submission } from './submission.ts';
+
+export const APP_VERSION = '0.1.0';
+
+export function buildSubmission(record: RecordRow, settings: Settings, now: Date): Submission {
+  const inst = getInstrument(record.instrumentId)!;
+  return {
+    schema: SUBMISSION_SCHEMA,
+    id: crypto.randomUUID(),
+    kind: inst.kind === 'information-report' ? 'information-report' : 'assessment',
+    instrument: { id: inst.id, version: inst.version },
+    childRef: record.childRef,
+    ...(record.previousId ? { previousId: record.previousId } : {}),
+    answers: record.answers,
+    result: record.result ?? score(inst, record.answers),
+    author: settings.author,
+    device: { time: now.toISOString(), timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' },
+    app: { version: APP_VERSION },
+  };
+}
+
+/** Optional sealing step (JWE to the endpoint's key) applied before the payload is stored. */
+export type Seal = (submission: Submission) => Promise<{ payload: string; contentType: string }>;
+
+export const plainJson: Seal = async (s) => ({ payload: JSON.stringify(s), contentType: 'application/json' });
+
+export async function finaliseAndQueue(db: CseDb, recordId: string, settings: Settings | undefined, seal: Seal = plainJson, now = Date.now()): Promise<{ record: RecordRow; outbox: OutboxRow }> {
+  const problem = authorProblem(settings?.author);
+  if (problem || !settings) throw new Error(problem);
+  // Seal outside the transaction (WebCrypto is async and would commit it early), then write both rows together.
+  const draft = await withReopen(db, () => db.records.get(recordId));
+  if (!draft) throw new Error('This draft no longer exists on the device.');
+  if (draft.state === 'final') throw new FinalRecordError(recordId);
+  const inst = getInstrument(draft.instrumentId)!;
+  const finalRow: RecordRow = { ...draft, state: 'final', result: score(inst, draft.answers), finalisedAt: now, updatedAt: now };
+  const submission = buildSubmission(finalRow, settings, new Date(now));
+  const sealed = await seal(submission);
+  const entry: OutboxRow = { id: submission.id, recordId, state: 'queued', ...sealed, attempts: 0, createdAt: now, nextAttemptAt: now };
+  await withReopen(db, () =>
+    db.transaction('rw', db.records, db.outbox, async () => {
+      const current = await db.records.get(recordId);
+      if (!current) throw new Error('This draft no longer exists on the device.');
+      if (current.state === 'final') throw new FinalRecordError(recordId);
+      if (current.updatedAt !== draft.updatedAt) throw new Error('The draft changed while it was being finished; please try again.');
+      await db.records.put(finalRow);
+      await db.outbox.add(entry);
+    }),
+  );
+  return { record: finalRow, outbox: entry };
+}
+
+export async function outboxForRecord(db: CseDb, recordId: string): Promise<OutboxRow | undefined> {
+  return withReopen(db, () => db.outbox.where('recordId').equals(recordId).first());
+}

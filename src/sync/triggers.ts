@@ -1,0 +1,64 @@
+// When the page sends: on open, when the browser comes online, when the app
+// becomes visible, when the next backoff falls due, after a record is queued,
+// and on "Send now". Background Sync lets the service worker carry on after
+// the tab is closed (Chromium). The Web Lock in sendDue keeps it to one sender.
+import type { CseDb } from '../store/db.ts';
+import { SYNC_CHANNEL, SYNC_TAG } from './constants.ts';
+import { nextDueAt, type SendReport, sendDue, waitingCount } from './sender.ts';
+
+export interface SyncController {
+  sendNow(): Promise<SendReport>;
+  afterQueue(): void;
+  subscribe(fn: (waiting: number) => void): () => void;
+  refresh(): Promise<void>;
+}
+
+export function startSync(db: CseDb): SyncController {
+  const listeners = new Set<(n: number) => void>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const refresh = async () => {
+    const n = await waitingCount(db).catch(() => 0);
+    for (const l of listeners) l(n);
+  };
+  const schedule = async () => {
+    clearTimeout(timer);
+    const at = await nextDueAt(db).catch(() => undefined);
+    if (at !== undefined) timer = setTimeout(() => void run(), Math.max(250, at - Date.now()));
+  };
+  const run = async (force = false): Promise<SendReport> => {
+    const report = await sendDue({ db, fetch: globalThis.fetch.bind(globalThis) }, { force }).catch(
+      () => ({ attempted: 0, delivered: 0, retrying: 0, rejected: 0, skipped: true }) as SendReport,
+    );
+    await refresh();
+    await schedule();
+    return report;
+  };
+  const registerBackgroundSync = async () => {
+    const reg = await navigator.serviceWorker?.getRegistration?.();
+    const sync = (reg as (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }) | undefined)?.sync;
+    await sync?.register(SYNC_TAG).catch(() => {});
+  };
+
+  addEventListener('online', () => void run());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') void run();
+  });
+  // The service worker says when it has sent something, so the counts stay true.
+  if (typeof BroadcastChannel !== 'undefined') new BroadcastChannel(SYNC_CHANNEL).onmessage = () => void refresh();
+  void run();
+
+  return {
+    sendNow: () => run(true),
+    afterQueue() {
+      void registerBackgroundSync();
+      void run();
+    },
+    subscribe(fn) {
+      listeners.add(fn);
+      void refresh();
+      return () => listeners.delete(fn);
+    },
+    refresh,
+  };
+}

@@ -1,0 +1,99 @@
+// The outbox: where every finished submission stands, and "Send now".
+import { useEffect, useState } from 'preact/hooks';
+import { getInstrument } from '../instruments/catalogue.ts';
+import type { OutboxRow, OutboxState, RecordRow } from '../store/db.ts';
+import { useApp } from './context.ts';
+import { when } from './labels.ts';
+import { href } from './router.ts';
+
+export const STATE_WORDS: Record<OutboxState, string> = {
+  queued: 'Waiting to send',
+  sending: 'Sending…',
+  delivered: 'Delivered',
+  rejected: 'Refused by the endpoint',
+};
+
+export function DeliveryStatus({ row }: { row: OutboxRow }) {
+  return (
+    <span class={`delivery delivery-${row.state}`} data-testid="delivery-state" data-state={row.state}>
+      {STATE_WORDS[row.state]}
+      {row.state === 'delivered' && row.receipt && <> · receipt {row.receipt}</>}
+    </span>
+  );
+}
+
+export function OutboxScreen() {
+  const { db, sync } = useApp();
+  const [rows, setRows] = useState<{ row: OutboxRow; record?: RecordRow | undefined }[]>();
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string>();
+  const load = async () => {
+    const all = await db.outbox.orderBy('createdAt').reverse().toArray();
+    const records = await db.records.bulkGet(all.map((r) => r.recordId));
+    setRows(all.map((row, i) => ({ row, record: records[i] })));
+  };
+  useEffect(() => {
+    void load();
+    return sync?.subscribe(() => void load());
+  }, [db]);
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Outbox</h1>
+      <p>Finished records are sent to the referral endpoint as soon as there is a connection. Each is stored there once, whatever the network does.</p>
+      <div class="button-row">
+        <button
+          type="button"
+          class="button"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            const r = await sync?.sendNow();
+            setBusy(false);
+            setMessage(r ? `${r.delivered} delivered, ${r.retrying} still waiting, ${r.rejected} refused.` : undefined);
+            await load();
+          }}
+        >
+          Send now
+        </button>
+      </div>
+      {message && (
+        <p class="inset" role="status">
+          {message}
+        </p>
+      )}
+      {rows && rows.length === 0 && <p>Nothing has been finished on this device yet.</p>}
+      {rows && rows.length > 0 && (
+        <table class="table" data-testid="outbox-table">
+          <caption class="visually-hidden">Submissions, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Record</th>
+              <th scope="col">State</th>
+              <th scope="col">Attempts</th>
+              <th scope="col">Last attempt</th>
+              <th scope="col">Problem</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(({ row, record }) => (
+              <tr key={row.id} data-outbox-id={row.id}>
+                <td>
+                  <a href={href({ name: 'result', recordId: row.recordId })}>
+                    {getInstrument(record?.instrumentId ?? '')?.title ?? 'Record'} · {record?.childRef}
+                  </a>
+                </td>
+                <td>
+                  <DeliveryStatus row={row} />
+                </td>
+                <td>{row.attempts}</td>
+                <td>{when(row.lastAttemptAt) || '–'}</td>
+                <td>{row.lastError ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,89 @@
+// Settings: who you are (sent with every submission) and where submissions go.
+import { useEffect, useState } from 'preact/hooks';
+import { describeStorageError } from '../store/errors.ts';
+import { type Settings, authorProblem, defaultEndpointUrl, endpointUrlProblem, loadSettings, saveSettings } from '../sync/settings.ts';
+import { useApp } from './context.ts';
+import { ErrorSummary } from './fields.tsx';
+
+const EMPTY: Settings = { author: { name: '', role: '', organisation: '', contact: '' }, endpoint: { url: '', token: '' } };
+
+export function SettingsScreen() {
+  const { db, sync } = useApp();
+  const [s, setS] = useState<Settings>();
+  const [errors, setErrors] = useState<{ itemId: string; message: string }[]>([]);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    loadSettings(db).then((x) => setS(x ?? { ...EMPTY, endpoint: { url: defaultEndpointUrl(location.origin), token: '' } }));
+  }, [db]);
+  if (!s) return <p aria-busy="true">Opening…</p>;
+
+  const field = (id: string, label: string, value: string, set: (v: string) => void, hint?: string, type = 'text') => (
+    <div class={`field${errors.some((e) => e.itemId === id) ? ' has-error' : ''}`} id={`field-${id}`}>
+      <label class="label" for={id}>
+        {label}
+      </label>
+      {hint && (
+        <div class="hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      )}
+      {errors
+        .filter((e) => e.itemId === id)
+        .map((e) => (
+          <p class="field-error" key={e.message}>
+            <span class="visually-hidden">Error:</span> {e.message}
+          </p>
+        ))}
+      <input id={id} class="input" type={type} autocomplete="off" aria-describedby={hint ? `${id}-hint` : undefined} value={value} onInput={(e) => set((e.target as HTMLInputElement).value)} />
+    </div>
+  );
+  const setAuthor = (k: keyof Settings['author']) => (v: string) => setS({ ...s, author: { ...s.author, [k]: v } });
+  const setEndpoint = (k: keyof Settings['endpoint']) => (v: string) => setS({ ...s, endpoint: { ...s.endpoint, [k]: v } });
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Settings</h1>
+      <ErrorSummary errors={errors} />
+      {saved && (
+        <p class="inset" role="status">
+          Settings saved.
+        </p>
+      )}
+      <form
+        noValidate
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const errs: { itemId: string; message: string }[] = [];
+          const a = authorProblem(s.author);
+          if (a) errs.push({ itemId: 'author-name', message: 'Enter your name' });
+          const u = endpointUrlProblem(s.endpoint.url);
+          if (u) errs.push({ itemId: 'endpoint-url', message: u });
+          if (!s.endpoint.token.trim()) errs.push({ itemId: 'endpoint-token', message: 'Enter the access token your safeguarding team gave you' });
+          setErrors(errs);
+          setSaved(false);
+          if (errs.length) return;
+          try {
+            await saveSettings(db, { author: { name: s.author.name.trim(), role: s.author.role.trim(), organisation: s.author.organisation.trim(), contact: s.author.contact.trim() }, endpoint: { url: s.endpoint.url.trim(), token: s.endpoint.token.trim() } });
+            setSaved(true);
+            void sync?.sendNow();
+          } catch (err) {
+            setErrors([{ itemId: 'author-name', message: describeStorageError(err).message }]);
+          }
+        }}
+      >
+        <h2>About you</h2>
+        <p class="hint">Sent with every submission so the receiving team can contact you.</p>
+        {field('author-name', 'Your name', s.author.name, setAuthor('name'))}
+        {field('author-role', 'Your role', s.author.role, setAuthor('role'), 'For example: school nurse, paramedic, youth worker')}
+        {field('author-org', 'Organisation', s.author.organisation, setAuthor('organisation'))}
+        {field('author-contact', 'Contact details', s.author.contact, setAuthor('contact'), 'A work phone number or secure e-mail address')}
+        <h2>Where finished records are sent</h2>
+        {field('endpoint-url', 'Referral endpoint address', s.endpoint.url, setEndpoint('url'), 'Must start https:// (http:// only for this computer, localhost)', 'url')}
+        {field('endpoint-token', 'Access token', s.endpoint.token, setEndpoint('token'), 'From your safeguarding team (the local endpoint prints it when it starts)', 'password')}
+        <button type="submit" class="button">
+          Save settings
+        </button>
+      </form>
+    </>
+  );
+}
