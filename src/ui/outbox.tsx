@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getInstrument } from '../instruments/catalogue.ts';
 import type { OutboxRow, OutboxState, RecordRow } from '../store/db.ts';
+import { describeStorageError } from '../store/errors.ts';
 import { useApp } from './context.ts';
 import { when } from './labels.ts';
 import { href } from './router.ts';
@@ -27,14 +28,17 @@ export function OutboxScreen() {
   const [rows, setRows] = useState<{ row: OutboxRow; record?: RecordRow | undefined }[]>();
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string>();
+  const [error, setError] = useState<string>();
   const load = async () => {
-    const all = await db.outbox.orderBy('createdAt').reverse().toArray();
+    // createdAt is not indexed (the outbox is small): sort in memory, newest first.
+    const all = (await db.outbox.toArray()).sort((x, y) => y.createdAt - x.createdAt);
     const records = await db.records.bulkGet(all.map((r) => r.recordId));
     setRows(all.map((row, i) => ({ row, record: records[i] })));
   };
   useEffect(() => {
-    void load();
-    return sync?.subscribe(() => void load());
+    const safeLoad = () => load().catch((e) => setError(describeStorageError(e).message));
+    void safeLoad();
+    return sync?.subscribe(() => void safeLoad());
   }, [db]);
 
   return (
@@ -62,6 +66,7 @@ export function OutboxScreen() {
           {message}
         </p>
       )}
+      {error && <p class="field-error">{error}</p>}
       {rows && rows.length === 0 && <p>Nothing has been finished on this device yet.</p>}
       {rows && rows.length > 0 && (
         <table class="table" data-testid="outbox-table">

@@ -72,3 +72,21 @@ export async function launch(profile = newProfile()): Promise<RunningBrowser> {
     },
   };
 }
+
+const sessions = new WeakMap<import('playwright-core').Page, import('playwright-core').CDPSession>();
+
+/**
+ * Cuts or restores a page's network: Playwright's switch, plus the same
+ * emulation on one CDP session per page (it holds across reloads). One
+ * session, reused: a second session would keep its own "offline" in force.
+ */
+export async function setOffline(context: BrowserContext, page: import('playwright-core').Page, on: boolean): Promise<void> {
+  await context.setOffline(on);
+  let cdp = sessions.get(page);
+  if (!cdp) {
+    cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    sessions.set(page, cdp);
+  }
+  await cdp.send('Network.emulateNetworkConditions', { offline: on, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+}

@@ -10,32 +10,31 @@ import { getInstrument } from '../../src/instruments/catalogue.ts';
 import { startServer } from '../../src/server/main.ts';
 import { scores, ticks } from '../helpers/answers.ts';
 import { axeViolations, chooseSettingAndRegion, configure, fillInstrument, waitSaved } from './app.ts';
-import { type RunningBrowser, launch, newProfile } from './browser.ts';
+import { type RunningBrowser, launch, newProfile, setOffline } from './browser.ts';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let origin: string;
 let b: RunningBrowser;
 let page: Page;
 const profile = newProfile();
+const pageErrors: string[] = [];
+const watch = (p: Page) => p.on('pageerror', (e) => pageErrors.push(e.message));
 
 beforeAll(async () => {
   server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-e2e-data-')), token: 'e2e-token' });
   origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   b = await launch(profile);
   page = await b.context.newPage();
+  watch(page);
 });
 afterAll(async () => {
+  expect(pageErrors).toEqual([]);
   await b?.close();
   server?.close();
 });
 
-/** Cuts (or restores) the page's network: Playwright's switch, and the same
- * emulation on a CDP session of our own, which holds across reloads. */
 async function offline(on: boolean) {
-  await b.context.setOffline(on);
-  const cdp = await b.context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', { offline: on, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await setOffline(b.context, page, on);
 }
 
 describe('offline-first PWA', () => {
@@ -159,6 +158,7 @@ describe('the browser killed mid-entry', () => {
 
     b = await launch(profile);
     page = await b.context.newPage();
+    watch(page);
     await offline(true);
     await page.goto(origin);
     await page.waitForSelector('[data-testid=recent]');
