@@ -36,5 +36,6 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/component/**/*.test.tsx'],
     environment: 'node',
+    setupFiles: ['tests/helpers/unlocked.ts'],
   },
 });

@@ -13,10 +13,14 @@ import { getInstrument } from '../instruments/catalogue.ts';
 import { MAX_SUBMISSION_BYTES, type Submission, SubmissionSchema, submissionProblem } from '../sync/submission.ts';
 import type { SubmissionStore } from './store.ts';
 import * as v from 'valibot';
+import { compactDecrypt } from 'jose';
+import type { EndpointKeys } from './keys.ts';
 
 export interface EndpointOptions {
   store: SubmissionStore;
   token: string;
+  /** When set, the endpoint publishes its public key and accepts sealed (application/jose) submissions. */
+  keys?: EndpointKeys;
   /** Test-only fault: after the row is committed, drop the connection without answering. */
   dropAfterStore?: (id: string) => boolean;
 }
@@ -85,6 +89,11 @@ export function endpointHandler(opts: EndpointOptions) {
       send(res, 200, { ok: true });
       return true;
     }
+    if (url.pathname === '/api/key' && req.method === 'GET') {
+      if (!opts.keys) fail(res, 404, 'no-key', 'This endpoint does not publish a key.');
+      else send(res, 200, { jwk: opts.keys.publicJwk, alg: 'ECDH-ES', enc: 'A256GCM' });
+      return true;
+    }
     if (url.pathname !== '/api/submissions') {
       fail(res, 404, 'not-found', `No such endpoint: ${url.pathname}`);
       return true;
@@ -102,8 +111,9 @@ export function endpointHandler(opts: EndpointOptions) {
       return true;
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/json') {
-      fail(res, 415, 'unsupported-media-type', `Content-Type must be application/json; got "${type || 'none'}".`);
+    const sealed = type === 'application/jose' && !!opts.keys;
+    if (type !== 'application/json' && !sealed) {
+      fail(res, 415, 'unsupported-media-type', `Content-Type must be application/json${opts.keys ? ' or application/jose' : ''}; got "${type || 'none'}".`);
       return true;
     }
     let raw: string;
@@ -116,6 +126,14 @@ export function endpointHandler(opts: EndpointOptions) {
         return true;
       }
       throw e;
+    }
+    if (sealed) {
+      try {
+        raw = new TextDecoder().decode((await compactDecrypt(raw.trim(), opts.keys!.privateKey)).plaintext);
+      } catch {
+        fail(res, 400, 'invalid-jwe', 'The sealed submission could not be decrypted with this endpoint\'s key.');
+        return true;
+      }
     }
     let body: unknown;
     try {

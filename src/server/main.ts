@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { endpointHandler } from '../receiver/handler.ts';
+import { loadOrCreateKeys } from '../receiver/keys.ts';
 import { SubmissionStore } from '../receiver/store.ts';
 import { securityHeaders, staticHandler } from './static.ts';
 
@@ -32,8 +33,11 @@ export async function startServer(opts: ServerOptions): Promise<Server & { store
   const dataDir = resolve(opts.dataDir ?? 'data');
   const token = opts.token ?? endpointToken(dataDir).token;
   const store = new SubmissionStore(join(dataDir, 'submissions.sqlite'));
-  const api = endpointHandler({ store, token, ...(opts.dropAfterStore ? { dropAfterStore: opts.dropAfterStore } : {}) });
-  const serveStatic = staticHandler(opts.distDir ?? resolve('dist'), securityHeaders());
+  const keys = await loadOrCreateKeys(dataDir);
+  const api = endpointHandler({ store, token, keys, ...(opts.dropAfterStore ? { dropAfterStore: opts.dropAfterStore } : {}) });
+  // connect-src: this origin, plus any other endpoint origins the deployment names.
+  const extra = (process.env.CSE_CONNECT_SRC ?? '').split(/\s+/).filter(Boolean);
+  const serveStatic = staticHandler(opts.distDir ?? resolve('dist'), securityHeaders(extra));
   const server = createServer((req, res) => {
     api(req, res)
       .then((handled) => {

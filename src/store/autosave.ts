@@ -9,6 +9,13 @@ export interface Autosaver<T> {
   readonly error: Error | undefined;
 }
 
+/** Every live autosaver, so locking can write what is pending before the key goes. */
+const live = new Set<{ flush(): Promise<void> }>();
+
+export async function flushAllAutosavers(): Promise<void> {
+  await Promise.all([...live].map((a) => a.flush().catch(() => {})));
+}
+
 export function createAutosaver<T>(
   save: (value: T) => Promise<void>,
   onStatus: (s: SaveStatus, error?: Error) => void,
@@ -48,7 +55,10 @@ export function createAutosaver<T>(
     running = undefined;
   }
 
-  return {
+  const saver: Autosaver<T> & { dispose(): void } = {
+    dispose() {
+      live.delete(saver);
+    },
     change(value: T) {
       pending = { value };
       set('saving');
@@ -66,4 +76,6 @@ export function createAutosaver<T>(
       return error;
     },
   };
+  live.add(saver);
+  return saver;
 }

@@ -3,10 +3,15 @@
 //   v2  status → state ('draft' | 'final'), finalisedAt, instrument index,
 //       [childRef+instrumentId] for a child's history; meta table.
 //   v3  outbox: finished submissions waiting for, or past, delivery.
+//   v4  encryption at rest: the child's reference is no longer indexed in
+//       clear (history filters after decrypting); every row is re-written
+//       through the encryption middleware.
 // Every version stays declared so a device on any older version upgrades in
 // place with its records (drafts and queued ones included).
 import Dexie, { type Table } from 'dexie';
 import type { Answers, Result } from '../engine/types.ts';
+import { keyring } from '../crypto/keyring.ts';
+import { encryptionMiddleware } from './encryption.ts';
 
 export type RecordState = 'draft' | 'final';
 
@@ -27,6 +32,10 @@ export interface RecordRow {
   result?: Result;
   /** The record this one re-assesses (a new record, never an overwrite). */
   previousId?: string;
+  /** Set when a delivered record's content was removed under the retention policy. */
+  purgedAt?: number;
+  /** Set on read when the stored ciphertext fails its integrity check. */
+  _corrupt?: string;
 }
 
 export type OutboxState = 'queued' | 'sending' | 'delivered' | 'rejected';
@@ -60,9 +69,12 @@ export class CseDb extends Dexie {
   records!: Table<RecordRow, string>;
   meta!: Table<MetaRow, string>;
   outbox!: Table<OutboxRow, string>;
+  /** True while a schema upgrade re-writes rows (the immutability hook lets those through). */
+  private migrating = false;
 
-  constructor(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
+  constructor(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1], getKey: () => Uint8Array | undefined = keyring.get) {
     super(name, options);
+    this.use(encryptionMiddleware(getKey));
     this.version(1).stores({ records: 'id, status, updatedAt, childRef' });
     this.version(2)
       .stores({ records: 'id, state, updatedAt, childRef, instrumentId, [childRef+instrumentId]', meta: 'key' })
@@ -78,11 +90,29 @@ export class CseDb extends Dexie {
           }),
       );
     this.version(3).stores({ outbox: 'id, state, nextAttemptAt, recordId' });
+    this.version(4)
+      .stores({ records: 'id, state, updatedAt, instrumentId' })
+      .upgrade(async (tx) => {
+        this.migrating = true;
+        try {
+          for (const name of ['records', 'outbox', 'meta']) {
+            const rows = await tx.table(name).toArray();
+            await tx.table(name).bulkPut(rows);
+          }
+        } finally {
+          this.migrating = false;
+        }
+      });
 
     // A finished record is immutable (000 L1598 "NOT overwritten"): refuse any
     // change to it here, in one place, whoever the caller is.
-    this.records.hook('updating', (_mods, _key, current) => {
-      if (current.state === 'final') throw new FinalRecordError(current.id);
+    // Exceptions: a schema migration re-writing rows as they are, and the
+    // retention purge, which removes a delivered record's content and stamps purgedAt.
+    // (The hook sees rows as stored, so sealed content shows as `_enc` changes.)
+    this.records.hook('updating', (mods, _key, current) => {
+      if (current.state !== 'final' || this.migrating) return;
+      if ('purgedAt' in mods && Object.keys(mods).every((k) => k.startsWith('_enc') || ['purgedAt', 'answers', 'result', 'childRef'].includes(k))) return;
+      throw new FinalRecordError(current.id);
     });
   }
 }

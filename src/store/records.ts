@@ -85,8 +85,9 @@ export async function recentRecords(db: CseDb, limit = 20): Promise<RecordRow[]>
 
 /** A child's finished assessments with one instrument, oldest first. */
 export async function childHistory(db: CseDb, childRef: string, instrumentId: string): Promise<RecordRow[]> {
-  const rows = await withReopen(db, () => db.records.where('[childRef+instrumentId]').equals([childRef, instrumentId]).toArray());
-  return rows.filter((r) => r.state === 'final').sort((a, b) => (a.finalisedAt ?? 0) - (b.finalisedAt ?? 0));
+  // The child's reference is encrypted, so it cannot be an index: filter after decrypting.
+  const rows = await withReopen(db, () => db.records.where('instrumentId').equals(instrumentId).toArray());
+  return rows.filter((r) => r.state === 'final' && r.childRef === childRef).sort((a, b) => (a.finalisedAt ?? 0) - (b.finalisedAt ?? 0));
 }
 
 export type Trend = 'Increased' | 'Decreased' | 'Stayed the same';

@@ -7,15 +7,15 @@
 //                      submission's fault): capped exponential backoff + jitter
 //   sending → rejected other 4xx, with the endpoint's message; kept on the device
 import type { CseDb, OutboxRow } from '../store/db.ts';
-import { loadSettings, type Settings } from './settings.ts';
+import { type Endpoint, loadEndpoint } from './settings.ts';
 
 export interface SenderDeps {
   db: CseDb;
   fetch: typeof fetch;
   now?: () => number;
   random?: () => number;
-  /** Defaults to the settings stored on the device. */
-  settings?: () => Promise<Settings | undefined>;
+  /** Defaults to the endpoint stored on the device. */
+  endpoint?: () => Promise<Endpoint | undefined>;
   timeoutMs?: number;
 }
 
@@ -73,13 +73,13 @@ async function withSenderLock<T>(fn: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-async function attempt(deps: SenderDeps, row: OutboxRow, settings: Settings): Promise<Verdict> {
+async function attempt(deps: SenderDeps, row: OutboxRow, endpoint: Endpoint): Promise<Verdict> {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), deps.timeoutMs ?? 20_000);
   try {
-    const res = await deps.fetch(settings.endpoint.url, {
+    const res = await deps.fetch(endpoint.url, {
       method: 'POST',
-      headers: { 'Content-Type': row.contentType, Authorization: `Bearer ${settings.endpoint.token}`, 'Idempotency-Key': row.id },
+      headers: { 'Content-Type': row.contentType, Authorization: `Bearer ${endpoint.token}`, 'Idempotency-Key': row.id },
       body: row.payload,
       signal: ctrl.signal,
       credentials: 'omit',
@@ -104,17 +104,19 @@ export async function sendDue(deps: SenderDeps, opts: { force?: boolean } = {}):
     const { db } = deps;
     // We hold the lock, so anything still marked "sending" was interrupted (tab closed, crash): queue it again.
     await db.outbox.where('state').equals('sending').modify({ state: 'queued' });
-    const settings = await (deps.settings ?? (() => loadSettings(db)))();
-    if (!settings?.endpoint.url) return true;
+    const endpoint = await (deps.endpoint ?? (() => loadEndpoint(db)))();
+    if (!endpoint?.url) return true;
     const due = await db.outbox
       .where('state')
       .equals('queued')
-      .filter((r) => opts.force || r.nextAttemptAt <= now())
+      // A payload not sealed to the endpoint is encrypted at rest: without the key
+      // (app locked, or the service worker) it cannot be read, so it waits for the app.
+      .filter((r) => (opts.force || r.nextAttemptAt <= now()) && typeof r.payload === 'string')
       .sortBy('createdAt');
     for (const row of due) {
       report.attempted++;
       await db.outbox.update(row.id, { state: 'sending', lastAttemptAt: now() });
-      const verdict = await attempt(deps, row, settings);
+      const verdict = await attempt(deps, row, endpoint);
       const attempts = row.attempts + 1;
       if (verdict.kind === 'delivered') {
         report.delivered++;

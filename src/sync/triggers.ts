@@ -18,7 +18,10 @@ export function startSync(db: CseDb): SyncController {
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const refresh = async () => {
-    const n = await waitingCount(db).catch(() => 0);
+    const n = await waitingCount(db).catch((e) => {
+      console.warn("outbox count failed", e);
+      return 0;
+    });
     for (const l of listeners) l(n);
   };
   const schedule = async () => {

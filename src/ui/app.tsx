@@ -35,6 +35,7 @@ export function App(props: {
   persisted?: boolean | undefined;
   storageError?: string | undefined;
   updateReady?: (() => void) | undefined;
+  onLock?: (() => void) | undefined;
 }) {
   const route = useRoute();
   const [save, setSave] = useState<{ status: SaveStatus; message?: string | undefined }>({ status: 'saved' });
@@ -71,6 +72,11 @@ export function App(props: {
             )}
           </a>
           <a href={href({ name: 'settings' })}>Settings</a>
+          {props.onLock && (
+            <button type="button" class="nav-button" onClick={props.onLock}>
+              Lock
+            </button>
+          )}
         </nav>
         <StatusBar save={save.status} saveMessage={save.message} persisted={props.persisted} />
       </header>

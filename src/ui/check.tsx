@@ -5,7 +5,8 @@ import { isAnswered, labelOf, missingRequired, valuesOf } from '../engine/answer
 import { getInstrument } from '../instruments/catalogue.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
-import { finaliseAndQueue } from '../sync/outbox.ts';
+import { finaliseAndQueue, plainJson } from '../sync/outbox.ts';
+import { sealTo } from '../sync/seal.ts';
 import { loadSettings } from '../sync/settings.ts';
 import { useApp } from './context.ts';
 import { ErrorSummary } from './fields.tsx';
@@ -26,7 +27,9 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
     }
     try {
       // The record becomes final and its submission is queued, together or not at all.
-      await finaliseAndQueue(db, record.id, await loadSettings(db));
+      const settings = await loadSettings(db);
+      const key = settings?.endpoint.publicKey;
+      await finaliseAndQueue(db, record.id, settings, key ? sealTo(key) : plainJson);
       sync?.afterQueue();
       go({ name: 'result', recordId: record.id });
     } catch (e) {

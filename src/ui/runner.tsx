@@ -47,7 +47,7 @@ export function Runner({ record, section: sectionParam }: { record: RecordRow; s
     return () => {
       removeEventListener('pagehide', flush);
       document.removeEventListener('visibilitychange', onHide);
-      flush();
+      void saver.flush().finally(() => (saver as { dispose?: () => void }).dispose?.());
     };
   }, [saver]);
 

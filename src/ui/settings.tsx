@@ -1,6 +1,7 @@
 // Settings: who you are (sent with every submission) and where submissions go.
 import { useEffect, useState } from 'preact/hooks';
 import { describeStorageError } from '../store/errors.ts';
+import { fetchEndpointKey } from '../sync/seal.ts';
 import { type Settings, authorProblem, defaultEndpointUrl, endpointUrlProblem, loadSettings, saveSettings } from '../sync/settings.ts';
 import { useApp } from './context.ts';
 import { ErrorSummary } from './fields.tsx';
@@ -46,7 +47,8 @@ export function SettingsScreen() {
       <ErrorSummary errors={errors} />
       {saved && (
         <p class="inset" role="status">
-          Settings saved.
+          Settings saved.{' '}
+          {s.endpoint.publicKey ? 'Submissions are sealed to the endpoint’s key before they are queued.' : ''}
         </p>
       )}
       <form
@@ -63,7 +65,14 @@ export function SettingsScreen() {
           setSaved(false);
           if (errs.length) return;
           try {
-            await saveSettings(db, { author: { name: s.author.name.trim(), role: s.author.role.trim(), organisation: s.author.organisation.trim(), contact: s.author.contact.trim() }, endpoint: { url: s.endpoint.url.trim(), token: s.endpoint.token.trim() } });
+            const url = s.endpoint.url.trim();
+            // Seal submissions to the endpoint's key when it publishes one (kept if offline now).
+            const publicKey = (await fetchEndpointKey(url)) ?? (url === s.endpoint.url ? s.endpoint.publicKey : undefined);
+            await saveSettings(db, {
+              author: { name: s.author.name.trim(), role: s.author.role.trim(), organisation: s.author.organisation.trim(), contact: s.author.contact.trim() },
+              endpoint: { url, token: s.endpoint.token.trim(), ...(publicKey ? { publicKey } : {}) },
+            });
+            setS({ ...s, endpoint: { ...s.endpoint, url, ...(publicKey ? { publicKey } : {}) } });
             setSaved(true);
             void sync?.sendNow();
           } catch (err) {

@@ -63,3 +63,20 @@ export async function configure(page: Page, origin: string, token: string) {
   await page.click('form button[type=submit]');
   await page.waitForSelector('text=Settings saved.');
 }
+
+export const PASSCODE = 'e2e-passcode-1';
+
+/** First run sets the passcode; later runs unlock. Ends on the home screen. */
+export async function enter(page: Page, passcode = PASSCODE) {
+  const h1 = await page.waitForSelector('main h1');
+  const title = await h1.textContent();
+  if (title === 'Set a passcode') {
+    await page.fill('#passcode', passcode);
+    await page.fill('#passcode-confirm', passcode);
+    await page.click('form button[type=submit]');
+  } else if (title === 'Unlock') {
+    await page.fill('#unlock-passcode', passcode);
+    await page.click('form button[type=submit]');
+  }
+  await page.waitForSelector('h1:text-is("Screen a child")');
+}

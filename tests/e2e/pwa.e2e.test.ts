@@ -9,7 +9,7 @@ import { score } from '../../src/engine/score.ts';
 import { getInstrument } from '../../src/instruments/catalogue.ts';
 import { startServer } from '../../src/server/main.ts';
 import { scores, ticks } from '../helpers/answers.ts';
-import { axeViolations, chooseSettingAndRegion, configure, fillInstrument, waitSaved } from './app.ts';
+import { axeViolations, chooseSettingAndRegion, configure, enter, fillInstrument, waitSaved } from './app.ts';
 import { type RunningBrowser, launch, newProfile, setOffline } from './browser.ts';
 
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -40,7 +40,9 @@ async function offline(on: boolean) {
 describe('offline-first PWA', () => {
   it('first visit installs the service worker, which takes control', async () => {
     await page.goto(origin);
-    await page.waitForSelector('h1:text-is("Screen a child")');
+    expect(await (await page.waitForSelector('main h1')).textContent()).toBe('Set a passcode');
+    expect(await axeViolations(page)).toEqual([]); // passcode set-up screen
+    await enter(page);
     const controlled = await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 15_000 });
     expect(await controlled.jsonValue()).toBe(true);
   });
@@ -66,7 +68,9 @@ describe('offline-first PWA', () => {
     await offline(true);
     expect(await page.evaluate(() => navigator.onLine)).toBe(false);
     await page.reload();
-    await page.waitForSelector('h1:text-is("Screen a child")');
+    expect(await (await page.waitForSelector('main h1')).textContent()).toBe('Unlock'); // a reload needs the passcode
+    expect(await axeViolations(page)).toEqual([]); // unlock screen
+    await enter(page);
     await page.waitForSelector('[data-testid=network-status]:has-text("Offline")');
   });
 
@@ -161,6 +165,7 @@ describe('the browser killed mid-entry', () => {
     watch(page);
     await offline(true);
     await page.goto(origin);
+    await enter(page);
     await page.waitForSelector('[data-testid=recent]');
     await page.click('[data-testid=recent] a:has-text("KILL-1")');
     const restored = await page.inputValue('#accompanying-person');

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server/main.ts';
 import { ticks } from '../helpers/answers.ts';
 import { makeSubmission } from '../helpers/submission.ts';
-import { axeViolations, chooseSettingAndRegion, configure, fillInstrument } from './app.ts';
+import { axeViolations, chooseSettingAndRegion, configure, enter, fillInstrument } from './app.ts';
 import { type RunningBrowser, launch, setOffline } from './browser.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 
@@ -26,6 +26,7 @@ beforeAll(async () => {
   page = await b.context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(proxy.origin);
+  await enter(page);
   await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 15_000 });
   await configure(page, proxy.origin, server.token);
 });

@@ -126,6 +126,29 @@ describe('POST /api/submissions', () => {
   });
 });
 
+describe('sealed submissions (JWE)', () => {
+  it('publishes a public key only, and stores a submission sealed to it', async () => {
+    const { fetchEndpointKey, sealTo } = await import('../../src/sync/seal.ts');
+    const jwk = await fetchEndpointKey(`${base}/api/submissions`);
+    expect(jwk).toMatchObject({ kty: 'EC', crv: 'P-256' });
+    expect(jwk).not.toHaveProperty('d');
+    const sub = makeSubmission({ childRef: 'SEALED-1' });
+    const { payload, contentType } = await sealTo(jwk!)(sub);
+    expect(payload.split('.')).toHaveLength(5); // compact JWE
+    expect(payload).not.toContain('SEALED-1');
+    const res = await fetch(`${base}/api/submissions`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': contentType, 'Idempotency-Key': sub.id }, body: payload });
+    expect(res.status).toBe(201);
+    expect(server.store.list().find((r) => r.id === sub.id)?.body).toMatchObject({ childRef: 'SEALED-1' });
+  });
+
+  it('refuses a JWE it cannot decrypt', async () => {
+    const sub = makeSubmission();
+    const res = await fetch(`${base}/api/submissions`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/jose', 'Idempotency-Key': sub.id }, body: 'a.b.c.d.e' });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe('invalid-jwe');
+  });
+});
+
 describe('GET /api/submissions', () => {
   it('lists what is stored for an authorised reader, and nothing without the token', async () => {
     expect((await fetch(`${base}/api/submissions`)).status).toBe(401);

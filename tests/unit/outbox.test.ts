@@ -52,7 +52,7 @@ function network(script: (Response | 'drop' | 'hang')[]) {
   return { fetch, calls };
 }
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
-const deps = (fetch: typeof globalThis.fetch) => ({ db, fetch, now: () => clock, random: () => 0.5, settings: async () => settings, timeoutMs: 50 });
+const deps = (fetch: typeof globalThis.fetch) => ({ db, fetch, now: () => clock, random: () => 0.5, endpoint: async () => settings.endpoint, timeoutMs: 50 });
 
 describe('finishing queues atomically', () => {
   it('the record becomes final and the outbox entry exists, together', async () => {

@@ -49,8 +49,23 @@ describe('drafts and finished records', () => {
   });
 });
 
-describe('schema upgrade v1 → v2 with records present', () => {
-  it('keeps every record, maps status to state and stamps finalisedAt', async () => {
+/** The rows exactly as IndexedDB holds them (below Dexie and its middleware). */
+function rawRows(dbName: string, store: string): Promise<Record<string, unknown>[]> {
+  return new Promise((ok, fail) => {
+    const open = indexedDB.open(dbName);
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const req = open.result.transaction(store).objectStore(store).getAll();
+      req.onsuccess = () => {
+        open.result.close();
+        ok(req.result);
+      };
+    };
+  });
+}
+
+describe('schema upgrade v1 → current with records present', () => {
+  it('keeps every record, maps status to state, stamps finalisedAt, and encrypts them', async () => {
     db.close();
     await Dexie.delete(name);
     const v1 = new Dexie(name);
@@ -67,7 +82,33 @@ describe('schema upgrade v1 → v2 with records present', () => {
     expect(rows[0]).toMatchObject({ id: 'a', state: 'draft', section: 0, answers: { 'low-self-harm': 'yes' } });
     expect(rows[0]).not.toHaveProperty('status');
     expect(rows[1]).toMatchObject({ id: 'b', state: 'final', finalisedAt: 4 });
-    expect(await db.records.where('[childRef+instrumentId]').equals(['X', 'nscb-ae-cse-indicator-checklist']).count()).toBe(2);
+    expect(await childHistory(db, 'X', 'nscb-ae-cse-indicator-checklist')).toHaveLength(1); // the final one
+    db.close();
+    const raw = await rawRows(name, 'records');
+    expect(raw.map((r) => Object.keys(r).sort())).toEqual([
+      ['_enc', 'createdAt', 'id', 'instrumentId', 'instrumentVersion', 'section', 'state', 'updatedAt'],
+      ['_enc', 'createdAt', 'finalisedAt', 'id', 'instrumentId', 'instrumentVersion', 'section', 'state', 'updatedAt'],
+    ]);
+    expect(JSON.stringify(raw)).not.toContain('low-self-harm');
+  });
+
+  it('keeps submissions still queued through the upgrade from v3, and they are still sendable', async () => {
+    db.close();
+    await Dexie.delete(name);
+    const v3 = new Dexie(name);
+    v3.version(1).stores({ records: 'id, status, updatedAt, childRef' });
+    v3.version(2).stores({ records: 'id, state, updatedAt, childRef, instrumentId, [childRef+instrumentId]', meta: 'key' });
+    v3.version(3).stores({ outbox: 'id, state, nextAttemptAt, recordId' });
+    const queued = Array.from({ length: 5 }, (_, i) => ({ id: crypto.randomUUID(), recordId: `r${i}`, state: 'queued', payload: `{"n":${i}}`, contentType: 'application/json', attempts: 0, createdAt: i, nextAttemptAt: 0 }));
+    await v3.table('outbox').bulkAdd(queued);
+    v3.close();
+    db = new CseDb(name);
+    const back = await db.outbox.orderBy('id').toArray();
+    expect(back).toHaveLength(5);
+    expect(back.map((r) => r.payload).sort()).toEqual(queued.map((q) => q.payload).sort());
+    expect(back.every((r) => r.state === 'queued')).toBe(true);
+    db.close();
+    expect(JSON.stringify(await rawRows(name, 'outbox'))).not.toContain('"n":');
   });
 });
 
