@@ -6,6 +6,8 @@ import { getInstrument, instrumentsFor } from '../instruments/catalogue.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
 import { recentRecords } from '../store/records.ts';
+import { loadPolicy } from '../security/passcode.ts';
+import { staleDrafts } from '../security/retention.ts';
 import { useApp } from './context.ts';
 import { REGION_OPTIONS, SETTINGS, when } from './labels.ts';
 import { href } from './router.ts';
@@ -26,8 +28,10 @@ export function Home() {
   const [prefs, setPrefs] = useState(loadPrefs);
   const [recent, setRecent] = useState<RecordRow[]>();
   const [error, setError] = useState<string>();
+  const [stale, setStale] = useState(0);
   useEffect(() => {
     recentRecords(db).then(setRecent, (e) => setError(describeStorageError(e).message));
+    staleDrafts(db, loadPolicy()).then(setStale, () => {});
   }, [db]);
   const choose = (p: typeof prefs) => {
     setPrefs(p);
@@ -83,6 +87,13 @@ export function Home() {
             </li>
           ))}
         </ul>
+      )}
+      {stale > 0 && (
+        <div class="warning-text" role="note" data-testid="stale-drafts">
+          <strong>
+            {stale} unfinished {stale === 1 ? 'draft is' : 'drafts are'} older than {loadPolicy().draftPromptDays} days. Finish {stale === 1 ? 'it' : 'them'} so the information reaches the people who must act, or delete {stale === 1 ? 'it' : 'them'}: drafts hold a child's details on this device.
+          </strong>
+        </div>
       )}
       <h2>Recent records</h2>
       {error && <p class="field-error">{error}</p>}

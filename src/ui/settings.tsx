@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { describeStorageError } from '../store/errors.ts';
 import { fetchEndpointKey } from '../sync/seal.ts';
 import { type Settings, authorProblem, defaultEndpointUrl, endpointUrlProblem, loadSettings, saveSettings } from '../sync/settings.ts';
+import { type LockPolicy, loadPolicy, savePolicy } from '../security/passcode.ts';
 import { useApp } from './context.ts';
 import { ErrorSummary } from './fields.tsx';
 
@@ -13,6 +14,7 @@ export function SettingsScreen() {
   const [s, setS] = useState<Settings>();
   const [errors, setErrors] = useState<{ itemId: string; message: string }[]>([]);
   const [saved, setSaved] = useState(false);
+  const [policy, setPolicy] = useState<LockPolicy>(loadPolicy);
   useEffect(() => {
     loadSettings(db).then((x) => setS(x ?? { ...EMPTY, endpoint: { url: defaultEndpointUrl(location.origin), token: '' } }));
   }, [db]);
@@ -58,6 +60,14 @@ export function SettingsScreen() {
           const errs: { itemId: string; message: string }[] = [];
           const a = authorProblem(s.author);
           if (a) errs.push({ itemId: 'author-name', message: 'Enter your name' });
+          const bounds: [keyof LockPolicy, string, number, number][] = [
+            ['idleMinutes', 'policy-idle', 1, 60],
+            ['maxAttempts', 'policy-attempts', 3, 50],
+            ['deliveredRetentionDays', 'policy-retention', 1, 90],
+            ['draftPromptDays', 'policy-drafts', 1, 90],
+          ];
+          for (const [k, id, min, max] of bounds)
+            if (!Number.isInteger(policy[k]) || policy[k] < min || policy[k] > max) errs.push({ itemId: id, message: `Enter a whole number from ${min} to ${max}` });
           const u = endpointUrlProblem(s.endpoint.url);
           if (u) errs.push({ itemId: 'endpoint-url', message: u });
           if (!s.endpoint.token.trim()) errs.push({ itemId: 'endpoint-token', message: 'Enter the access token your safeguarding team gave you' });
@@ -72,6 +82,7 @@ export function SettingsScreen() {
               author: { name: s.author.name.trim(), role: s.author.role.trim(), organisation: s.author.organisation.trim(), contact: s.author.contact.trim() },
               endpoint: { url, token: s.endpoint.token.trim(), ...(publicKey ? { publicKey } : {}) },
             });
+            savePolicy(policy);
             setS({ ...s, endpoint: { ...s.endpoint, url, ...(publicKey ? { publicKey } : {}) } });
             setSaved(true);
             void sync?.sendNow();
@@ -89,6 +100,11 @@ export function SettingsScreen() {
         <h2>Where finished records are sent</h2>
         {field('endpoint-url', 'Referral endpoint address', s.endpoint.url, setEndpoint('url'), 'Must start https:// (http:// only for this computer, localhost)', 'url')}
         {field('endpoint-token', 'Access token', s.endpoint.token, setEndpoint('token'), 'From your safeguarding team (the local endpoint prints it when it starts)', 'password')}
+        <h2>Security on this device</h2>
+        {field('policy-idle', 'Lock after this many minutes without use', String(policy.idleMinutes), (v) => setPolicy({ ...policy, idleMinutes: Number(v) }), 'Also when the app has been in the background this long. 1 to 60; takes effect at the next unlock.', 'number')}
+        {field('policy-attempts', 'Offer to erase this device’s data after this many wrong passcodes', String(policy.maxAttempts), (v) => setPolicy({ ...policy, maxAttempts: Number(v) }), '3 to 50', 'number')}
+        {field('policy-retention', 'Remove a delivered record’s details from this device after this many days', String(policy.deliveredRetentionDays), (v) => setPolicy({ ...policy, deliveredRetentionDays: Number(v) }), 'The receipt is kept; the record is safe at the endpoint. 1 to 90.', 'number')}
+        {field('policy-drafts', 'Remind me about unfinished drafts older than this many days', String(policy.draftPromptDays), (v) => setPolicy({ ...policy, draftPromptDays: Number(v) }), '1 to 90', 'number')}
         <button type="submit" class="button">
           Save settings
         </button>
