@@ -1,6 +1,6 @@
 // Checking answers against a definition. Bad input is named precisely so the
 // practitioner (or the CLI user, or the endpoint's caller) can fix it.
-import type { AnswerError, AnswerValue, Answers, Instrument, Item } from './types.ts';
+import type { AnswerError, AnswerValue, Answers, Entry, EntryField, Instrument, Item } from './types.ts';
 
 export function itemsOf(inst: Instrument): Item[] {
   return inst.sections.flatMap((s) => s.items);
@@ -14,7 +14,7 @@ export function findItem(inst: Instrument, itemId: string): Item | undefined {
 export function isAnswered(value: AnswerValue | undefined): boolean {
   if (value === undefined || value === null) return false;
   if (typeof value === 'string') return value.trim() !== '';
-  if (Array.isArray(value)) return value.length > 0;
+  if (Array.isArray(value)) return value.length > 0 && value.some((v) => typeof v === 'string' || Object.values(v).some((x) => x.trim() !== ''));
   return Number.isFinite(value);
 }
 
@@ -29,9 +29,10 @@ export function checkAnswer(item: Item, value: AnswerValue): string | undefined 
     case 'multi': {
       if (!Array.isArray(value) || value.some((x) => typeof x !== 'string'))
         return `"${item.id}" takes a list of values from ${optionList(item)}`;
-      const bad = value.filter((x) => !item.options.some((o) => o.value === x));
+      const list = value as string[];
+      const bad = list.filter((x) => !item.options.some((o) => o.value === x));
       if (bad.length) return `"${item.id}": ${bad.map((b) => JSON.stringify(b)).join(', ')} not among the options ${optionList(item)}`;
-      if (new Set(value).size !== value.length) return `"${item.id}": a value is given twice`;
+      if (new Set(list).size !== list.length) return `"${item.id}": a value is given twice`;
       return undefined;
     }
     case 'number': {
@@ -43,6 +44,20 @@ export function checkAnswer(item: Item, value: AnswerValue): string | undefined 
     }
     case 'text':
       return typeof value === 'string' ? undefined : `"${item.id}" takes text`;
+    case 'repeat': {
+      if (!Array.isArray(value)) return `"${item.id}" takes a list of ${item.entry} entries`;
+      if (value.length > item.max) return `"${item.id}": at most ${item.max} ${item.entry} entries`;
+      for (const [i, entry] of value.entries()) {
+        if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return `"${item.id}" entry ${i + 1} is not a set of fields`;
+        for (const [k, v] of Object.entries(entry)) {
+          const field = item.fields.find((f) => f.id === k);
+          if (!field) return `"${item.id}" entry ${i + 1}: unknown field "${k}"`;
+          if (typeof v !== 'string' || v.length > 2000) return `"${item.id}" entry ${i + 1}: "${k}" takes text`;
+          if (field.options && v !== '' && !field.options.some((o) => o.value === v)) return `"${item.id}" entry ${i + 1}: "${k}" is not one of the options`;
+        }
+      }
+      return undefined;
+    }
     case 'date': {
       if (typeof value !== 'string') return `"${item.id}" takes a date`;
       const pattern = item.precision === 'date' ? /^\d{4}-\d{2}-\d{2}$/ : /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/;
@@ -92,8 +107,54 @@ export function scoreOf(item: Item, value: AnswerValue | undefined): number | un
 /** The values of an answer as a list (a choice gives one, a multi many). */
 export function valuesOf(value: AnswerValue | undefined): string[] {
   if (value === undefined) return [];
-  if (Array.isArray(value)) return value;
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : Object.values(v).filter(Boolean).join(', ')));
   return [String(value)];
+}
+
+// Shapes that help without blocking: a report is always saved, whatever it holds.
+const UK_REG = [
+  /^[A-Z]{2}[0-9]{2}\s?[A-Z]{3}$/, // current (2001 on): AB12 CDE
+  /^[A-Z][0-9]{1,3}\s?[A-Z]{3}$/, // prefix: A123 BCD
+  /^[A-Z]{3}\s?[0-9]{1,3}[A-Z]$/, // suffix: ABC 123D
+  /^[0-9]{1,4}\s?[A-Z]{1,3}$/, // dateless: 1234 AB
+  /^[A-Z]{1,3}\s?[0-9]{1,4}$/, // dateless: AB 1234
+];
+
+export function shapeWarning(shape: 'uk-registration' | 'phone' | 'datetime' | undefined, value: string): string | undefined {
+  const v = value.trim();
+  if (!v || !shape) return undefined;
+  if (shape === 'uk-registration') {
+    const up = v.toUpperCase().replace(/\s+/g, ' ');
+    return UK_REG.some((r) => r.test(up)) ? undefined : 'This does not look like a UK registration (e.g. AB12 CDE). Saved as typed: partial plates help too.';
+  }
+  if (shape === 'phone') {
+    const digits = v.replace(/[\s()-]/g, '');
+    return /^(\+44|0)\d{9,10}$/.test(digits) || /^\+\d{8,15}$/.test(digits) ? undefined : 'This does not look like a full phone number. Saved as typed: part of a number can still help.';
+  }
+  return undefined;
+}
+
+/** The shape that applies to a field of this entry. */
+export function entryShape(f: EntryField, entry: Entry): EntryField['shape'] {
+  return f.shapeWhen && entry[f.shapeWhen.field] !== f.shapeWhen.equals ? undefined : f.shape;
+}
+
+/** Non-blocking warnings for an instrument's answers (shape checks on repeatable entries). */
+export function answerWarnings(inst: Instrument, answers: Answers): { itemId: string; entry: number; field: string; message: string }[] {
+  const out: { itemId: string; entry: number; field: string; message: string }[] = [];
+  for (const item of itemsOf(inst)) {
+    if (item.kind !== 'repeat') continue;
+    const entries = answers[item.id];
+    if (!Array.isArray(entries)) continue;
+    entries.forEach((e, i) => {
+      if (typeof e !== 'object') return;
+      for (const f of item.fields) {
+        const w = shapeWarning(entryShape(f, e), e[f.id] ?? '');
+        if (w) out.push({ itemId: item.id, entry: i, field: f.id, message: w });
+      }
+    });
+  }
+  return out;
 }
 
 export function labelOf(item: Item, value: string): string {

@@ -9,6 +9,16 @@ import type { Instrument, NextStep, Result } from './types.ts';
 export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>): NextStep[] {
   const region = REGIONS[inst.region];
   const steps: NextStep[] = [region.emergency];
+  if (result.routing) {
+    const team = inst.routing!.teams.find((t) => t.email === result.routing!.email && t.area === result.routing!.area)!;
+    steps.push({
+      id: 'route-to-team',
+      kind: 'information-report',
+      text: `This report goes to the ${result.routing.team ?? `${result.routing.area} CSE team`} (${result.routing.area}).`,
+      contacts: [{ name: result.routing.team ?? `${result.routing.area} CSE team`, email: team.email, ...(team.phone ? { phone: team.phone } : {}), src: team.src }],
+      src: team.src,
+    });
+  }
   if (!result.complete) {
     steps.push({
       id: 'incomplete',

@@ -54,6 +54,25 @@ const ItemSchema = v.variant('kind', [
   ),
   v.object({ ...base, kind: v.literal('text'), multiline: v.optional(v.boolean()) }),
   v.object({ ...base, kind: v.literal('date'), precision: v.picklist(['date', 'datetime']) }),
+  v.object({
+    ...base,
+    kind: v.literal('repeat'),
+    entry: text,
+    max: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    fields: v.pipe(
+      v.array(
+        v.object({
+          id,
+          label: text,
+          shape: v.optional(v.picklist(['uk-registration', 'phone', 'datetime'])),
+          shapeWhen: v.optional(v.object({ field: v.string(), equals: v.string() })),
+          options: v.optional(v.array(v.object({ value: v.string(), label: text }))),
+          src: v.optional(SourceRefSchema),
+        }),
+      ),
+      v.minLength(1),
+    ),
+  }),
 ]);
 
 const SectionSchema = v.object({
@@ -156,6 +175,12 @@ export const InstrumentSchema = v.object({
   notes: v.array(sourced),
   ambiguities: v.array(v.object({ id, text, reading: text, src: v.array(SourceRefSchema) })),
   referencedNotReproduced: v.array(sourced),
+  routing: v.optional(
+    v.object({
+      itemId: id,
+      teams: v.array(v.object({ value: v.string(), area: text, team: v.optional(text), email: v.pipe(v.string(), v.email()), phone: v.optional(v.string()), src: SourceRefSchema })),
+    }),
+  ),
   actions: v.array(
     v.object({
       minSeverity: v.optional(v.number()),

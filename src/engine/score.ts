@@ -47,6 +47,13 @@ function normalise(inst: Instrument, answers: Answers): Answers {
   return out;
 }
 
+/** An information report's destination, from the area chosen. */
+function routingOf(inst: Instrument, answers: Answers): { routing?: Result['routing'] } {
+  const chosen = inst.routing && answers[inst.routing.itemId];
+  const team = inst.routing?.teams.find((t) => t.value === chosen);
+  return team ? { routing: { area: team.area, ...(team.team ? { team: team.team } : {}), email: team.email } } : {};
+}
+
 export function score(inst: Instrument, rawAnswers: unknown): Result {
   const problems = validateAnswers(inst, rawAnswers);
   if (problems.length) throw new InvalidAnswersError(inst.id, problems);
@@ -63,6 +70,7 @@ export function score(inst: Instrument, rawAnswers: unknown): Result {
     complete,
     missing,
     ...(level !== undefined ? { level } : {}),
+    ...routingOf(inst, answers),
     ...(outcome.severity !== undefined && level !== undefined ? { severity: outcome.severity } : {}),
     ...(outcome.total !== undefined ? { total: outcome.total } : {}),
     ...(outcome.subtotals ? { subtotals: outcome.subtotals } : {}),

@@ -61,7 +61,28 @@ export interface DateItem extends BaseItem {
   precision: 'date' | 'datetime';
 }
 
-export type Item = ChoiceItem | MultiItem | NumberItem | TextItem | DateItem;
+/** A field of a repeatable entry (a person, a vehicle…): text, or a fixed choice. */
+export interface EntryField {
+  id: string;
+  label: string;
+  /** A shape that helps (a UK registration, a phone number): a mismatch is a warning, never a block. */
+  shape?: 'uk-registration' | 'phone' | 'datetime';
+  /** Apply the shape only when another field of the entry has this value (a phone shape only for phone numbers). */
+  shapeWhen?: { field: string; equals: string };
+  options?: { value: string; label: string }[];
+  src?: SourceRef;
+}
+
+/** Any number of entries of the same fields (persons, vehicles, locations, phone numbers). */
+export interface RepeatItem extends BaseItem {
+  kind: 'repeat';
+  /** What one entry is called ("person", "vehicle"). */
+  entry: string;
+  fields: EntryField[];
+  max: number;
+}
+
+export type Item = ChoiceItem | MultiItem | NumberItem | TextItem | DateItem | RepeatItem;
 
 export interface Section {
   id: string;
@@ -184,6 +205,8 @@ export interface Instrument {
   ambiguities: Ambiguity[];
   /** Tools the document names but does not reproduce: recorded, never invented. */
   referencedNotReproduced: SourcedText[];
+  /** For information reports: the item whose answer picks the destination team, and the teams. */
+  routing?: { itemId: string; teams: { value: string; area: string; team?: string; email: string; phone?: string; src: SourceRef }[] };
   /** What the source says to do for an outcome (by severity); region-wide routes come from the directory. */
   actions: OutcomeAction[];
 }
@@ -195,7 +218,8 @@ export interface OutcomeAction {
   step: NextStep;
 }
 
-export type AnswerValue = string | number | string[];
+export type Entry = Record<string, string>;
+export type AnswerValue = string | number | string[] | Entry[];
 export type Answers = Record<string, AnswerValue>;
 
 export interface AnswerError {
@@ -227,6 +251,8 @@ export interface Result {
   missing: string[];
   /** The outcome in the source's own words; absent when incomplete. */
   level?: string;
+  /** Where an information report goes, from the area chosen. */
+  routing?: { area: string; team?: string; email: string };
   /** Severity behind `level`, to compare and trend results. */
   severity?: number;
   total?: number;

@@ -1,6 +1,6 @@
 // Small builders so each instrument module reads like the form it encodes.
 // Every builder takes the seed line(s) the text comes from.
-import type { ChoiceItem, DateItem, NumberItem, Option, SourceRef, TextItem } from '../engine/types.ts';
+import type { ChoiceItem, DateItem, EntryField, NumberItem, Option, RepeatItem, SourceRef, TextItem } from '../engine/types.ts';
 
 /** A line locator bound to one seed file: `L(559)` or `L(1500, 1508)`. */
 export function lines(file: string) {
@@ -79,4 +79,9 @@ export function date(id: string, label: string, src: SourceRef, precision: 'date
 
 export function number(id: string, label: string, src: SourceRef, min: number, max: number, extra: Partial<NumberItem> = {}): NumberItem {
   return { id, kind: 'number', text: label, required: false, src, min, max, integer: true, ...extra };
+}
+
+/** Repeatable entries; `why` says why the app structures what the paper form leaves to free text. */
+export function repeat(id: string, label: string, src: SourceRef, entry: string, fields: EntryField[], why: string, max = 20): RepeatItem {
+  return { id, kind: 'repeat', text: label, required: false, src, entry, fields, max, sensitive: true, appAdded: why };
 }

@@ -6,7 +6,7 @@ import { bristolRiskFactors } from './bristol.ts';
 import { buryInitialScreening, buryRiskAssessmentTool } from './bury.ts';
 import { gmFrontDoorQuestion, gmInformationReport, gmInformationSharingChecklist, gmMeasurementTool } from './gm.ts';
 import { nscbAeChecklist, nscbAssessment } from './nscb.ts';
-import { sandwellScreening, wmRiskAssessmentTool } from './west-midlands.ts';
+import { sandwellScreening, wmInformationReport, wmRiskAssessmentTool } from './west-midlands.ts';
 
 export const INSTRUMENTS: readonly Instrument[] = [
   gmFrontDoorQuestion,
@@ -17,6 +17,7 @@ export const INSTRUMENTS: readonly Instrument[] = [
   buryRiskAssessmentTool,
   sandwellScreening,
   wmRiskAssessmentTool,
+  wmInformationReport,
   nscbAeChecklist,
   nscbAssessment,
   bristolRiskFactors,

@@ -4,7 +4,8 @@
 // only: the full form is the information-report feature) and the Information
 // Sharing Checklist (L1330–L1347).
 import type { Band, Instrument, Section } from '../engine/types.ts';
-import { choice, date, lines, number, scored, text, yesNo } from './build.ts';
+import { GM_AREA_TEAMS } from './directory.ts';
+import { choice, date, lines, number, repeat, scored, text, yesNo } from './build.ts';
 
 export const GM_FILE = '000_c46dad1176f597fe.txt';
 const L = lines(GM_FILE);
@@ -374,9 +375,12 @@ const reliability = (id: string, label: string, line: number, scaleLine: number,
     { help: 'Points 2 and 3 have no label on the form. Please do not guess if you don\'t know the answer.' },
   );
 
+const WHY_ENTRIES =
+  'The form asks for "names/descriptions/nicknames/ vehicle details/addresses etc." in one box (L707); the app lets each person, vehicle, place and number be entered on its own, using the fields the handbook lists for police requests (L621–L631), so the police can search them.';
+
 export const gmInformationReport: Instrument = {
   id: 'gm-information-report',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'Information Report (Greater Manchester)',
   source: GM_FILE,
   region: 'greater-manchester',
@@ -387,6 +391,75 @@ export const gmInformationReport: Instrument = {
   },
   settings: ['medical', 'school', 'youth-work', 'social-care'],
   sections: [
+    {
+      id: 'danger',
+      title: 'Is a child in immediate danger?',
+      src: L(617),
+      note: {
+        text: 'If a child is deemed at immediate risk of significant harm i.e. physical, sexual, emotional harm or neglect, contact the police on 999 and provide as much information as possible so that police can put in place an immediate response.',
+        src: L(617),
+      },
+      items: [
+        choice(
+          'immediate-danger',
+          'Is a child at immediate risk of significant harm?',
+          L(617),
+          [
+            { value: 'yes', label: 'Yes – call 999 now', src: L(617), sourceText: 'immediate risk of significant harm contact the police on 999' },
+            { value: 'no', label: 'No – this is information or intelligence', src: L(620), sourceText: 'If the information is not about a child in immediate or near danger' },
+          ],
+          true,
+          { sourceText: 'If a child is deemed at immediate risk of significant harm', sensitive: false },
+        ),
+        choice(
+          'area',
+          'Which area does the information concern?',
+          L(620),
+          GM_AREA_TEAMS.map((t) => ({ value: t.area.toLowerCase(), label: t.area, src: t.src })),
+          true,
+          { sourceText: 'the information should be forwarded to the local team appropriate to the intelligence', sensitive: false, help: 'It goes to that area\'s specialist CSE team (e.g. a Manchester City Centre takeaway goes to Phoenix – Protect).' },
+        ),
+      ],
+    },
+    {
+      id: 'entries',
+      title: 'Who and what was seen',
+      src: L(707),
+      items: [
+        repeat('persons', 'Persons', L(622, 631), 'person', [
+          { id: 'name', label: 'Name', src: L(622) },
+          { id: 'nicknames', label: 'Nicknames', src: L(622) },
+          { id: 'description', label: 'Description', src: L(707) },
+          { id: 'dob-or-age', label: 'Date of birth or age', src: L(623) },
+          { id: 'seen', label: 'When seen', shape: 'datetime', src: L(631) },
+        ], WHY_ENTRIES),
+        repeat('vehicles', 'Vehicles', L(627), 'vehicle', [
+          { id: 'registration', label: 'Registration', shape: 'uk-registration', src: L(707) },
+          { id: 'make', label: 'Make', src: L(707) },
+          { id: 'model', label: 'Model', src: L(707) },
+          { id: 'colour', label: 'Colour', src: L(707) },
+          { id: 'seen', label: 'When seen', shape: 'datetime', src: L(631) },
+        ], WHY_ENTRIES),
+        repeat('locations', 'Locations', L(625), 'location', [
+          { id: 'place', label: 'Address or description of the place', src: L(625) },
+          { id: 'coordinates', label: 'Coordinates (only if you choose to add them)', src: L(625) },
+          { id: 'seen', label: 'When seen there', shape: 'datetime', src: L(631) },
+        ], WHY_ENTRIES),
+        repeat('contacts', 'Phone numbers and online handles', L(626), 'number or handle', [
+          { id: 'value', label: 'Number or handle', shape: 'phone', shapeWhen: { field: 'type', equals: 'phone' }, src: L(626) },
+          {
+            id: 'type',
+            label: 'What it is',
+            options: [
+              { value: 'phone', label: 'Phone number' },
+              { value: 'handle', label: 'Online handle or account' },
+            ],
+            src: L(626),
+          },
+          { id: 'seen', label: 'When seen or used', shape: 'datetime', src: L(631) },
+        ], WHY_ENTRIES),
+      ],
+    },
     {
       id: 'report',
       title: 'Information Report',
@@ -426,6 +499,7 @@ export const gmInformationReport: Instrument = {
       ],
     },
   ],
+  routing: { itemId: 'area', teams: GM_AREA_TEAMS.map((t) => ({ value: t.area.toLowerCase(), area: t.area, ...(t.team ? { team: t.team } : {}), email: t.email, phone: t.phone, src: t.src })) },
   scoring: { rule: 'checklist', tickedValues: [], outcome: { label: 'Information report recorded', appWording: true } },
   notes: [
     { text: 'The reliability assessment is to allow the police to assess the value of the intelligence and will be treated as confidential.', src: L(694) },
@@ -435,6 +509,12 @@ export const gmInformationReport: Instrument = {
       id: 'scale-anchors',
       text: 'The reliability and accuracy scales label only points 1, 4 and 5; points 2 and 3 have no words.',
       reading: 'The app shows 2 and 3 as bare numbers and invents no labels.',
+      src: [L(696), L(701)],
+    },
+    {
+      id: 'scales-differ-from-west-midlands',
+      text: 'The West Midlands report grades the other way round (reliability 1 = Unreliable … 3 = Always reliable; accuracy 1 = Suspected to be false … 4 = Known to be true), while here 1 = Always Reliable and 1 = Known to be true beyond doubt.',
+      reading: 'Each form keeps its own scale with its words beside every number; the numbers are never compared across forms.',
       src: [L(696), L(701)],
     },
   ],

@@ -2,7 +2,7 @@
 // Sandwell CSE Screening Tool (L1538–L2132) and the CSE Risk Assessment Tool
 // (L2399–L2936).
 import type { ChoiceItem, Instrument, SourceRef } from '../engine/types.ts';
-import { lines, number, text, tick, yesNo } from './build.ts';
+import { date, lines, number, text, tick, yesNo } from './build.ts';
 
 export const WM_FILE = '002_4bf56e93123a467b.txt';
 const L = lines(WM_FILE);
@@ -364,6 +364,122 @@ export const wmRiskAssessmentTool: Instrument = {
         text: 'Record actions taken or to be taken with timescales: discuss with line manager; initiate CAF; contact the local CSE Coordinator; refer to Children’s Social Care; discuss with Police regarding investigation; call strategy meeting / CIN meeting / CP case conference; contact or refer to a specialist voluntary sector service.',
         contacts: [],
         src: L(2882, 2904),
+      },
+    },
+  ],
+};
+
+// ---------------------------------------------------------------------------
+// West Midlands Police Information Report (L1231–L1303)
+
+const WM_REPORT_EMAIL = 'fib@west-midlands.pnn.police.uk';
+
+export const wmInformationReport: Instrument = {
+  id: 'wm-information-report',
+  version: '1.0.0',
+  title: 'West Midlands Police Information Report',
+  source: WM_FILE,
+  region: 'sandwell',
+  kind: 'information-report',
+  audience: {
+    who: { text: 'front line practitioners to share information with regard to Child Sexual Exploitation', src: L(635) },
+    when: { text: 'Use the police information report form to share information on victim’s or perpertrators', src: L(1982) },
+  },
+  settings: ['medical', 'school', 'youth-work', 'social-care'],
+  sections: [
+    {
+      id: 'danger',
+      title: 'Is a child in immediate danger?',
+      src: L(2810, 2812),
+      note: { text: 'In emergencies, go direct to the Police: call 999.', src: L(2811, 2812) },
+      items: [
+        {
+          id: 'immediate-danger',
+          kind: 'choice',
+          text: 'Is a child in immediate danger?',
+          required: true,
+          src: L(2811, 2812),
+          sourceText: 'direct to the Police in emergencies',
+          options: [
+            { value: 'yes', label: 'Yes – call 999 now', src: L(2811, 2812), sourceText: 'direct to the Police in emergencies' },
+            { value: 'no', label: 'No – this is information or intelligence', src: L(1982), sourceText: 'Use the police information report form to share information' },
+          ],
+        },
+      ],
+    },
+    {
+      id: 'professional',
+      title: 'Details of Professional submitting',
+      src: L(1239),
+      items: [
+        text('reporter-name', 'Name', L(1241), { required: true, sensitive: false }),
+        text('reporter-job', 'Post/Job Title', L(1244), { sensitive: false }),
+        text('reporter-agency', 'Agency', L(1247), { sensitive: false }),
+        text('reporter-phone', 'Contact Details - Telephone', L(1250), { sensitive: false }),
+        text('reporter-email', 'Email', L(1251), { sensitive: false }),
+      ],
+    },
+    {
+      id: 'information',
+      title: 'Information to be submitted',
+      src: L(1257),
+      note: { text: 'Please provide as much detail as possible. If you are not able to answer any of the questions please state ‘not known’ rather than guessing.', src: L(1237) },
+      items: [
+        text('information', 'Please provide clear and accurate information. Include as much detail as possible such as names, dates of birth, descriptions, nicknames, vehicle details and registration numbers, phone numbers, addresses etc.', L(1259), { multiline: true, required: true }),
+        date('received', 'Date/time information received', L(1268), 'datetime'),
+        {
+          id: 'source-reliability',
+          kind: 'choice',
+          text: 'If the information was supplied by someone other than yourself, on a scale of 1-3 how reliable do you think they are?',
+          required: false,
+          src: L(1274),
+          options: [
+            { value: '1', label: '1 = Unreliable', src: L(1276) },
+            { value: '2', label: '2 = Usually reliable', src: L(1276) },
+            { value: '3', label: '3 = Always reliable', src: L(1276) },
+            { value: 'not-known', label: 'Not known', src: L(1276) },
+          ],
+        },
+        {
+          id: 'information-accuracy',
+          kind: 'choice',
+          text: 'How accurate do you think the information is on a scale of 1-4?',
+          required: false,
+          src: L(1282),
+          options: [
+            { value: '1', label: '1 = Suspected to be false', src: L(1284) },
+            { value: '2', label: '2 = Not known to source, but suspected to be true', src: L(1284) },
+            { value: '3', label: '3 = Believed to be true', src: L(1284) },
+            { value: '4', label: '4 = Known to be true beyond doubt', src: L(1285) },
+            { value: 'not-known', label: 'Not known', src: L(1285) },
+          ],
+        },
+        yesNo('third-party-willing', 'If the information is from a 3rd party source, would they be willing to engage with the police?', L(1291), L(1293)),
+        text('third-party-contact', 'If Yes, please provide preferred contact details for the individual providing the information', L(1294)),
+        yesNo('licensed-premise', 'Does this information involve a licensed premise (e.g. newsagents, takeaways, pubs, off-licenses)', L(1300), L(1302)),
+        text('premise', 'If Yes, please provide the trading name and address of premise', L(1303)),
+      ],
+    },
+  ],
+  scoring: { rule: 'checklist', tickedValues: [], outcome: { label: 'Information report recorded', appWording: true } },
+  notes: [{ text: 'The answers will help us determine how reliable, how accurate, and how old the information is.', src: L(1237) }],
+  ambiguities: [
+    {
+      id: 'scales-differ-from-gm',
+      text: 'This form grades reliability 1–3 (1 = Unreliable) and accuracy 1–4 (1 = Suspected to be false): the opposite direction to the Greater Manchester report, where 1 = Always Reliable and 1 = Known to be true beyond doubt.',
+      reading: 'Each form keeps its own scale with its words beside every number; the numbers are never compared across forms.',
+      src: [L(1276), L(1284, 1285)],
+    },
+  ],
+  referencedNotReproduced: [],
+  actions: [
+    {
+      step: {
+        id: 'wm-send-to-fib',
+        kind: 'information-report',
+        text: 'Send the completed form to West Midlands Police.',
+        contacts: [{ name: 'West Midlands Police (intelligence)', email: WM_REPORT_EMAIL, src: L(1235) }],
+        src: L(1235),
       },
     },
   ],

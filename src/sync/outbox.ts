@@ -21,6 +21,7 @@ export function buildSubmission(record: RecordRow, settings: Settings, now: Date
     ...(record.previousId ? { previousId: record.previousId } : {}),
     answers: record.answers,
     result: record.result ?? score(inst, record.answers),
+    ...(record.result?.routing ? { routing: record.result.routing } : {}),
     author: settings.author,
     device: { time: now.toISOString(), timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' },
     app: { version: APP_VERSION },

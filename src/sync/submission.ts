@@ -10,7 +10,13 @@ export const MAX_SUBMISSION_BYTES = 256 * 1024;
 const uuid = v.pipe(v.string(), v.uuid('a UUID'));
 const shortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
 
-const AnswerValueSchema = v.union([v.pipe(v.string(), v.maxLength(20_000)), v.number(), v.pipe(v.array(v.pipe(v.string(), v.maxLength(200))), v.maxLength(100))]);
+const AnswerValueSchema = v.union([
+  v.pipe(v.string(), v.maxLength(20_000)),
+  v.number(),
+  v.pipe(v.array(v.pipe(v.string(), v.maxLength(200))), v.maxLength(100)),
+  // Repeatable entries (persons, vehicles…): a list of field → text.
+  v.pipe(v.array(v.record(v.pipe(v.string(), v.maxLength(100)), v.pipe(v.string(), v.maxLength(2000)))), v.maxLength(50)),
+]);
 
 const ResultSchema = v.object({
   instrument: v.string(),
@@ -45,6 +51,7 @@ export const SubmissionSchema = v.object({
   answers: v.record(shortText(100), AnswerValueSchema),
   // Unknown keys (notes, next steps) are allowed in the body and ignored by the check.
   result: ResultSchema,
+  // (routing is below, shared with the result's own routing)
   author: AuthorSchema,
   device: v.object({
     time: v.pipe(v.string(), v.isoTimestamp('an ISO timestamp')),

@@ -1,7 +1,8 @@
 // One component per item kind, GOV.UK-style: a fieldset and legend for
 // choices, a label for inputs, a hint, an inline error. Every target is at
 // least 48 CSS pixels tall so it can be hit with gloves on.
-import type { AnswerValue, Item } from '../engine/types.ts';
+import { entryShape, shapeWarning } from '../engine/answers.ts';
+import type { AnswerValue, Entry, Item, RepeatItem } from '../engine/types.ts';
 
 export interface FieldProps {
   item: Item;
@@ -38,13 +39,90 @@ function describedBy(item: Item, error?: string) {
 
 const Required = ({ item }: { item: Item }) => (item.required ? <span class="required"> (required)</span> : null);
 
+/** Repeatable entries: add and remove persons, vehicles, places, numbers. Shape checks only warn. */
+function RepeatField({ item, value, onChange }: { item: RepeatItem; value: AnswerValue | undefined; onChange: (v: AnswerValue | undefined) => void }) {
+  const entries: Entry[] = Array.isArray(value) ? (value as Entry[]).filter((e) => typeof e === 'object') : [];
+  const set = (next: Entry[]) => onChange(next.length ? next : undefined);
+  const cap = item.entry.charAt(0).toUpperCase() + item.entry.slice(1);
+  return (
+    <div class="field repeat" id={`field-${item.id}`}>
+      <fieldset>
+        <legend>{item.text}</legend>
+        {entries.length === 0 && <p class="hint">None added.</p>}
+        {entries.map((entry, i) => (
+          <fieldset class="entry" key={i} data-entry={`${item.id}-${i}`}>
+            <legend>
+              {cap} {i + 1}
+            </legend>
+            {item.fields.map((f) => {
+              const id = `${item.id}-${i}-${f.id}`;
+              const v = entry[f.id] ?? '';
+              const warn = shapeWarning(entryShape(f, entry), v);
+              const update = (nv: string) => set(entries.map((e, j) => (j === i ? { ...e, [f.id]: nv } : e)));
+              if (f.options)
+                return (
+                  <div class="sub-field" key={f.id}>
+                    <label class="label" for={id}>
+                      {f.label}
+                    </label>
+                    <select id={id} class="input select" value={v} onChange={(e) => update((e.target as HTMLSelectElement).value)}>
+                      <option value="">Choose…</option>
+                      {f.options.map((o) => (
+                        <option value={o.value} key={o.value}>
+                          {o.label}
+                        </option>
+                      ))}
+                    </select>
+                  </div>
+                );
+              return (
+                <div class="sub-field" key={f.id}>
+                  <label class="label" for={id}>
+                    {f.label}
+                  </label>
+                  {warn && (
+                    <p class="hint warn" id={`${id}-warn`} data-testid="shape-warning">
+                      {warn}
+                    </p>
+                  )}
+                  <input
+                    id={id}
+                    class="input"
+                    type={f.shape === 'datetime' ? 'datetime-local' : 'text'}
+                    autocomplete="off"
+                    autocapitalize={f.shape === 'uk-registration' ? 'characters' : undefined}
+                    inputMode={f.shape === 'phone' ? 'tel' : undefined}
+                    aria-describedby={warn ? `${id}-warn` : undefined}
+                    value={v}
+                    onInput={(e) => update((e.target as HTMLInputElement).value)}
+                  />
+                </div>
+              );
+            })}
+            <button type="button" class="button secondary" onClick={() => set(entries.filter((_, j) => j !== i))}>
+              Remove {item.entry} {i + 1}
+            </button>
+          </fieldset>
+        ))}
+        {entries.length < item.max && (
+          <button type="button" class="button secondary" onClick={() => set([...entries, {}])}>
+            Add {entries.length ? 'another' : 'a'} {item.entry}
+          </button>
+        )}
+      </fieldset>
+    </div>
+  );
+}
+
 export function Field({ item, value, error, onChange }: FieldProps) {
   const cls = `field${error ? ' has-error' : ''}`;
   switch (item.kind) {
+    case 'repeat':
+      return <RepeatField item={item} value={value} onChange={onChange} />;
     case 'choice':
     case 'multi': {
       const multi = item.kind === 'multi';
-      const chosen = Array.isArray(value) ? value : value === undefined ? [] : [String(value)];
+      const chosen: string[] = Array.isArray(value) ? (value as string[]) : value === undefined ? [] : [String(value)];
       return (
         <div class={cls} id={`field-${item.id}`}>
           <fieldset aria-describedby={describedBy(item, error)}>

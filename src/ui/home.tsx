@@ -5,7 +5,8 @@ import type { RegionId, Setting } from '../engine/types.ts';
 import { getInstrument, instrumentsFor } from '../instruments/catalogue.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
-import { recentRecords } from '../store/records.ts';
+import { createDraft, recentRecords } from '../store/records.ts';
+import { go } from './router.ts';
 import { loadPolicy } from '../security/passcode.ts';
 import { staleDrafts } from '../security/retention.ts';
 import { useApp } from './context.ts';
@@ -38,6 +39,16 @@ export function Home() {
     localStorage.setItem(PREFS, JSON.stringify(p));
   };
   const offered = instrumentsFor(prefs.setting, prefs.region);
+  // The quick path: one tap from Home to a saved draft report.
+  const report = offered.find((i) => i.kind === 'information-report');
+  const fileReport = async () => {
+    try {
+      const row = await createDraft(db, { instrumentId: report!.id, childRef: 'Information report' });
+      go({ name: 'run', recordId: row.id, section: 0 });
+    } catch (e) {
+      setError(describeStorageError(e).message);
+    }
+  };
 
   return (
     <>
@@ -48,6 +59,14 @@ export function Home() {
           Call 999
         </a>
       </div>
+      {report && (
+        <p>
+          <button type="button" class="button" data-testid="quick-report" onClick={() => void fileReport()}>
+            File an information report
+          </button>{' '}
+          <span class="hint">Intelligence for the police when no child is in immediate danger: a car, a phone number, an adult hanging around.</span>
+        </p>
+      )}
       <div class="choosers">
         <fieldset class="field">
           <legend>Where are you working?</legend>

@@ -99,6 +99,14 @@ export function Runner({ record, section: sectionParam }: { record: RecordRow; s
         </div>
       )}
       {section.note && <p class="inset">{section.note.text}</p>}
+      {answers['immediate-danger'] === 'yes' && (
+        <div class="warning-text emergency" role="alert" data-testid="danger-999">
+          <strong>A child is in immediate danger: call 999 now, before anything else.</strong>{' '}
+          <a class="button danger call" href="tel:999">
+            Call 999
+          </a>
+        </div>
+      )}
       <ErrorSummary errors={errors} />
       <form
         noValidate

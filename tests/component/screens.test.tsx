@@ -111,3 +111,23 @@ describe('History', () => {
     expect([...table.querySelectorAll('[data-testid=trend]')].map((t) => t.textContent)).toEqual(['First', 'Increased']);
   });
 });
+
+describe('Repeatable entries on an information report', () => {
+  it('adds two persons and a vehicle, warns about an odd plate without blocking, and saves them', async () => {
+    const row = await createDraft(db, { instrumentId: 'gm-information-report', childRef: 'Information report' });
+    render(wrap(<Runner record={row} section={1} />));
+    fireEvent.click(screen.getByRole('button', { name: 'Add a person' }));
+    fireEvent.input(screen.getByLabelText('Name', { selector: '#persons-0-name' }), { target: { value: 'Dan' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add another person' }));
+    fireEvent.input(document.getElementById('persons-1-nicknames')!, { target: { value: 'Smiler' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add a vehicle' }));
+    fireEvent.input(document.getElementById('vehicles-0-registration')!, { target: { value: 'KX6 A' } });
+    expect(screen.getByTestId('shape-warning').textContent).toMatch(/does not look like a UK registration/);
+    fireEvent.click(screen.getByRole('button', { name: 'Remove person 1' }));
+    await waitFor(async () => {
+      const a = (await getRecord(db, row.id))?.answers ?? {};
+      expect(a.persons).toEqual([{ nicknames: 'Smiler' }]);
+      expect(a.vehicles).toEqual([{ registration: 'KX6 A' }]);
+    });
+  });
+});

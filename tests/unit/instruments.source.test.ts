@@ -86,8 +86,9 @@ const COUNTS: Record<string, { items: number; scored: Record<string, number[]>; 
   'wm-cse-risk-assessment-tool': { items: 81, scored: {}, lines: '002 Section 1 26 (L2439–L2575), Section 2 36 (L2584–L2806), Incidences 12 (L2817–L2862) + 3 details + 4 summary' },
   'bury-cse-initial-screening-tool': { items: 33, scored: {}, lines: '001 L1245–L1255 (6 vulnerabilities), L1258–L1290 (9 risk), L1293–L1307 (5 significant) + 13 referral details' },
   'gm-front-door-cse-question': { items: 3, scored: {}, lines: '000 L157–L159' },
-  'gm-information-report': { items: 15, scored: {}, lines: '000 L676–L707' },
+  'gm-information-report': { items: 21, scored: {}, lines: '000 L676–L707 (15 form fields) + 999 question (L617) + area (L620, L635–L645) + 4 repeatable entries (L621–L631, L707)' },
   'gm-information-sharing-checklist': { items: 18, scored: {}, lines: '000 L1332–L1347 (16 questions) + L1307–L1308 record' },
+  'wm-information-report': { items: 14, scored: {}, lines: '002 L1239–L1303: 5 professional details, information, received, reliability (1–3 + not known), accuracy (1–4 + not known), 3rd party + contact, licensed premise + name; plus the 999 question' },
   'bristol-cse-risk-factors': { items: 26, scored: {}, lines: '004 L131–L142 (12 risk), L148–L153 (6 push), L159–L166 (8 pull)' },
 };
 
