@@ -1,31 +1,30 @@
-// Entry: passcode first (set it, or unlock), then open storage with the key,
-// ask for persistent storage, start sending, and lock again after the idle
-// time or when the app has been hidden that long. An update waits for the
-// user (never a silent reload that could drop a half-filled form).
+// Entry, kept small: the first screen is the passcode (set it, or unlock),
+// which needs only Preact and the vault. The app proper (engine, storage,
+// sync) is fetched in the background meanwhile and opened with the key. The
+// app locks again after the idle time or when it has been hidden that long.
+// An update waits for the user (never a silent reload of a half-filled form).
 import { render } from 'preact';
 import { Workbox } from 'workbox-window';
 import { keyring } from './crypto/keyring.ts';
 import { LockTimer } from './security/lock-timer.ts';
 import { hasVault, loadPolicy } from './security/passcode.ts';
-import { purgeExpired } from './security/retention.ts';
-import { flushAllAutosavers } from './store/autosave.ts';
-import { CseDb } from './store/db.ts';
-import { describeStorageError } from './store/errors.ts';
-import { type SyncController, startSync } from './sync/triggers.ts';
-import { App } from './ui/app.tsx';
 import { SetUpPasscode, Unlock } from './ui/lock.tsx';
 import './ui/styles.css';
 
 const root = document.getElementById('app')!;
-const db = new CseDb();
+const main = import('./app-main.ts'); // starts downloading now, while the passcode is typed
+type Main = Awaited<typeof main>;
+
+let app: { m: Main; db: InstanceType<Main['CseDb']>; sync?: ReturnType<Main['startSync']> } | undefined;
 let persisted: boolean | undefined;
 let storageError: string | undefined;
 let updateReady: (() => void) | undefined;
-let sync: SyncController | undefined;
 let timer: LockTimer | undefined;
 
 function drawApp() {
-  render(<App db={db} sync={sync} persisted={persisted} storageError={storageError} updateReady={updateReady} onLock={lock} />, root);
+  if (!app || !keyring.get()) return;
+  const { App } = app.m;
+  render(<App db={app.db} sync={app.sync} persisted={persisted} storageError={storageError} updateReady={updateReady} onLock={() => void lock()} />, root);
 }
 
 function drawLocked() {
@@ -35,26 +34,28 @@ function drawLocked() {
 async function lock() {
   timer?.stop();
   // Write whatever is still pending while the key is here, then drop the key.
-  await flushAllAutosavers();
+  if (app) await app.m.flushAllAutosavers();
   keyring.clear();
   drawLocked();
   requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
 }
 
 async function start() {
+  const m = await main;
+  if (!app) app = { m, db: new m.CseDb() };
   try {
-    await db.open();
-    await purgeExpired(db, loadPolicy()).catch(() => {});
-    sync ??= startSync(db);
+    await app.db.open();
+    await m.purgeExpired(app.db, loadPolicy()).catch(() => {});
+    app.sync ??= m.startSync(app.db);
   } catch (e) {
-    storageError = describeStorageError(e).message;
+    storageError = m.describeStorageError(e).message;
   }
   const idleMs = loadPolicy().idleMinutes * 60_000;
   timer = new LockTimer({ now: Date.now, setTimer: (f, ms) => setTimeout(f, ms), clearTimer: (t) => clearTimeout(t as number), idleMs, onLock: () => void lock() });
   drawApp();
   if (navigator.storage?.persist && persisted === undefined) {
     persisted = (await navigator.storage.persisted()) || (await navigator.storage.persist());
-    if (keyring.get()) drawApp();
+    drawApp();
   }
 }
 
@@ -69,7 +70,7 @@ function registerServiceWorker() {
       wb.addEventListener('controlling', () => location.reload());
       wb.messageSkipWaiting();
     };
-    if (keyring.get()) drawApp();
+    drawApp();
   });
   void wb.register();
 }

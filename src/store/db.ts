@@ -63,7 +63,8 @@ export interface MetaRow {
   value: unknown;
 }
 
-export const DB_NAME = 'cse-screen';
+export { DB_NAME } from './name.ts';
+import { DB_NAME } from './name.ts';
 
 export class CseDb extends Dexie {
   records!: Table<RecordRow, string>;

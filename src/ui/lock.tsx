@@ -1,6 +1,6 @@
 // Passcode setup (first run) and the unlock screen.
 import { useState } from 'preact/hooks';
-import { DB_NAME } from '../store/db.ts';
+import { DB_NAME } from '../store/name.ts';
 import { type UnlockOutcome, attemptState, loadPolicy, passcodeProblem, setUpPasscode, unlock, wipeDevice } from '../security/passcode.ts';
 import { ErrorSummary } from './fields.tsx';
 

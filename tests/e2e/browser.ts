@@ -14,6 +14,8 @@ export interface RunningBrowser {
   context: BrowserContext;
   process: ChildProcess;
   profile: string;
+  /** The DevTools port (for tools such as Lighthouse to attach). */
+  port: number;
   /** SIGKILL the browser process: nothing gets a chance to flush. */
   kill(): Promise<void>;
   close(): Promise<void>;
@@ -60,6 +62,7 @@ export async function launch(profile = newProfile()): Promise<RunningBrowser> {
     context,
     process: proc,
     profile,
+    port: Number(port),
     async kill() {
       proc.kill('SIGKILL');
       await exited;

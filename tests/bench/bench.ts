@@ -1,0 +1,158 @@
+// `npm run bench`: figures, not verdicts (npm test stays pass/fail).
+import { readFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { score } from '../../src/engine/score.ts';
+import { getInstrument } from '../../src/instruments/catalogue.ts';
+import { scores } from '../helpers/answers.ts';
+import { makeSubmission } from '../helpers/submission.ts';
+import { enter } from '../e2e/app.ts';
+import { launch, setOffline } from '../e2e/browser.ts';
+import { countRaw, installedProfile, median, p95, putRaw, startApp, table } from './harness.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+// 1. Transfer: every chunk, and what the first screen needs (index.html's script, styles and preloads).
+const html = readFileSync('dist/index.html', 'utf8');
+const firstLoad = new Set([...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!));
+const rows: (string | number)[][] = [['chunk', 'raw bytes', 'gzip bytes', 'first screen']];
+let firstGzip = 0;
+let allGzip = 0;
+for (const f of readdirSync('dist/assets').filter((f) => /\.(js|css)$/.test(f)).sort()) {
+  const buf = readFileSync(`dist/assets/${f}`);
+  const gz = gzipSync(buf, { level: 9 }).length;
+  const first = firstLoad.has(`assets/${f}`);
+  allGzip += gz;
+  if (first) firstGzip += gz;
+  rows.push([f, buf.length, gz, first ? 'yes' : 'lazy']);
+}
+const sw = readFileSync('dist/sw.js');
+rows.push(['sw.js (service worker)', sw.length, gzipSync(sw, { level: 9 }).length, 'installs after']);
+rows.push(['first screen total', '', firstGzip, `budget 61440: ${firstGzip <= 61440 ? 'within' : 'OVER'}`]);
+rows.push(['all chunks total', '', allGzip, '']);
+table('First-load transfer (JS and CSS)', rows);
+
+// 2. The engine alone: scoring a full measurement tool.
+const gm = getInstrument('gm-cse-measurement-tool')!;
+const answers = scores('gm-cse-measurement-tool', [3, 3, 3, 3, 3, 3, 3, 3, 3, 3], 5);
+const t: number[] = [];
+for (let i = 0; i < 2000; i++) {
+  const s = performance.now();
+  score(gm, answers);
+  t.push(performance.now() - s);
+}
+
+const { server, origin } = await startApp();
+const { b, page, profile } = await installedProfile(origin, server.token);
+const cdp = await b.context.newCDPSession(page);
+const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+
+// 3. Autosave latency on a long form (GM measurement tool, 63 items), encrypted: input → "All changes saved".
+await page.click('label[for="setting-social-care"]');
+await page.selectOption('#region', 'greater-manchester');
+await page.click('a[data-instrument="gm-cse-measurement-tool"]');
+await page.fill('#child-ref', 'BENCH');
+await page.click('button[type=submit]');
+await page.waitForSelector('#yp-name');
+await page.goto(`${page.url().replace(/\/\d+$/, '')}/2`); // consultation: 29 text and choice items
+await page.waitForSelector('#wishes-feelings');
+const autosave: number[] = [];
+for (let i = 0; i < 25; i++) {
+  autosave.push(
+    await page.evaluate(async (i) => {
+      const el = document.getElementById('wishes-feelings') as HTMLTextAreaElement;
+      const status = document.querySelector('[data-testid=save-status]')!;
+      const t0 = performance.now();
+      el.value += ` change ${i}`;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise<void>((ok) => {
+        const check = () => (status.textContent === 'All changes saved' && performance.now() - t0 > 50 ? ok() : requestAnimationFrame(check));
+        requestAnimationFrame(check);
+      });
+      return performance.now() - t0;
+    }, i),
+  );
+}
+
+// 4. Drain 1,000 queued submissions to the local endpoint.
+const subs = Array.from({ length: 1000 }, (_, i) => makeSubmission({ childRef: `D${i}` }));
+await putRaw(page, 'outbox', subs.map((s, i) => ({ id: s.id, recordId: crypto.randomUUID(), state: 'queued', payload: JSON.stringify(s), contentType: 'application/json', attempts: 0, createdAt: Date.now() + i, nextAttemptAt: 0 })));
+const before = server.store.count();
+await page.goto(`${origin}/#/outbox`);
+const d0 = Date.now();
+await page.click('text=Send now');
+while (server.store.count() < before + 1000 && Date.now() - d0 < 600_000) await new Promise((r) => setTimeout(r, 50));
+const drainMs = Date.now() - d0;
+
+// 5. Home and outbox with 10,000 stored records.
+const now = Date.now();
+const result = score(gm, answers);
+const many = Array.from({ length: 10_000 }, (_, i) => ({ id: crypto.randomUUID(), instrumentId: gm.id, instrumentVersion: gm.version, state: 'final', childRef: `R${i}`, answers, result, section: 0, createdAt: now - i * 1000, updatedAt: now - i * 1000, finalisedAt: now - i * 1000 }));
+for (let i = 0; i < many.length; i += 2000) await putRaw(page, 'records', many.slice(i, i + 2000));
+const renderHome: number[] = [];
+const renderOutbox: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  await page.goto(`${origin}/#/settings`);
+  await page.waitForSelector('#author-name');
+  let s = Date.now();
+  await page.goto(`${origin}/#/`);
+  await page.waitForSelector('[data-testid=recent] li');
+  renderHome.push(Date.now() - s);
+  s = Date.now();
+  await page.goto(`${origin}/#/outbox`);
+  await page.waitForSelector('[data-testid=outbox-table] tbody tr');
+  renderOutbox.push(Date.now() - s);
+}
+const records = await countRaw(page, 'records');
+await b.close();
+
+// 6. Offline cold start: a fresh browser process on the installed profile, network cut, to the unlock screen; then unlock to Home (PBKDF2, 600,000 iterations).
+const cold: number[] = [];
+const unlockMs: number[] = [];
+let controlled = 0;
+for (let i = 0; i < RUNS; i++) {
+  const rb = await launch(profile);
+  const p = await rb.context.newPage();
+  await setOffline(rb.context, p, true);
+  const s = Date.now();
+  await p.goto(origin);
+  await p.waitForSelector('#unlock-passcode:not([disabled])');
+  cold.push(Date.now() - s);
+  if (await p.evaluate(() => navigator.serviceWorker.controller !== null)) controlled++;
+  const u = Date.now();
+  await enter(p);
+  unlockMs.push(Date.now() - u);
+  await rb.close();
+}
+server.close();
+
+// 7. Lighthouse (mobile), when the lighthouse package is installed.
+// Lighthouse's default is mobile emulation with simulated throttling (a mid-range phone on slow 4G).
+const lhRuns: { score: number; lcp: number; tbt: number }[] = [];
+{
+  const { default: lighthouse } = await import('lighthouse');
+  const app = await startApp();
+  for (let i = 0; i < Math.min(RUNS, 3); i++) {
+    const rb = await launch();
+    const r = await lighthouse(app.origin, { port: rb.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
+    const a = r!.lhr.audits;
+    lhRuns.push({ score: Math.round((r!.lhr.categories.performance!.score ?? 0) * 100), lcp: a['largest-contentful-paint']!.numericValue!, tbt: a['total-blocking-time']!.numericValue! });
+    await rb.close();
+  }
+  app.server.close();
+}
+
+table(`Timings (median of ${RUNS} unless said)`, [
+  ['measure', 'median ms', 'p95 ms', 'notes'],
+  ['engine: score the GM tool', Number(median(t).toFixed(3)), Number(p95(t).toFixed(3)), '2,000 runs, Node'],
+  ['autosave, per change (includes 300 ms debounce)', Math.round(median(autosave)), Math.round(p95(autosave)), `25 changes; write ≈ ${Math.round(median(autosave) - 300)} ms after the debounce`],
+  ['drain 1,000 queued submissions', drainMs, '', `${Math.round(1000 / (drainMs / 1000))} per second, one run`],
+  ['render Home with 10,000 records', median(renderHome), p95(renderHome), `${records} records stored`],
+  ['render Outbox with 10,000 records', median(renderOutbox), p95(renderOutbox), '1,000 outbox rows'],
+  ['offline cold start to unlock screen', median(cold), p95(cold), `new browser process, network cut; SW controlling in ${controlled}/${RUNS}`],
+  ['unlock to Home (PBKDF2 600k)', median(unlockMs), p95(unlockMs), ''],
+]);
+table('Installability', [['check', 'result'], ['Page.getInstallabilityErrors', installabilityErrors.length ? JSON.stringify(installabilityErrors) : 'none']]);
+table(`Lighthouse 12, mobile (median of ${lhRuns.length})`, [
+  ['performance score', 'LCP ms', 'TBT ms'],
+  [median(lhRuns.map((r) => r.score)), Math.round(median(lhRuns.map((r) => r.lcp))), Math.round(median(lhRuns.map((r) => r.tbt)))],
+]);
