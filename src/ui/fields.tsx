@@ -39,6 +39,21 @@ function describedBy(item: Item, error?: string) {
 
 const Required = ({ item }: { item: Item }) => (item.required ? <span class="required"> (required)</span> : null);
 
+/** Label, hint and inline error around one input: the shape every single-input field shares. */
+function Labelled({ item, error, cls, children }: { item: Item; error?: string | undefined; cls: string; children: preact.ComponentChildren }) {
+  return (
+    <div class={cls} id={`field-${item.id}`}>
+      <label for={item.id} class="label">
+        {item.text}
+        <Required item={item} />
+      </label>
+      <Hint item={item} />
+      <ErrorText id={item.id} error={error} />
+      {children}
+    </div>
+  );
+}
+
 /** Repeatable entries: add and remove persons, vehicles, places, numbers. Shape checks only warn. */
 function RepeatField({ item, value, onChange }: { item: RepeatItem; value: AnswerValue | undefined; onChange: (v: AnswerValue | undefined) => void }) {
   const entries: Entry[] = Array.isArray(value) ? (value as Entry[]).filter((e) => typeof e === 'object') : [];
@@ -165,13 +180,7 @@ export function Field({ item, value, error, onChange }: FieldProps) {
     }
     case 'number':
       return (
-        <div class={cls} id={`field-${item.id}`}>
-          <label for={item.id} class="label">
-            {item.text}
-            <Required item={item} />
-          </label>
-          <Hint item={item} />
-          <ErrorText id={item.id} error={error} />
+        <Labelled item={item} error={error} cls={cls}>
           <input
             id={item.id}
             class="input input-short"
@@ -186,16 +195,11 @@ export function Field({ item, value, error, onChange }: FieldProps) {
               onChange(raw === '' ? undefined : /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw);
             }}
           />
-        </div>
+        </Labelled>
       );
     case 'date':
       return (
-        <div class={cls} id={`field-${item.id}`}>
-          <label for={item.id} class="label">
-            {item.text}
-            <Required item={item} />
-          </label>
-          <ErrorText id={item.id} error={error} />
+        <Labelled item={item} error={error} cls={cls}>
           <input
             id={item.id}
             class="input input-medium"
@@ -204,7 +208,7 @@ export function Field({ item, value, error, onChange }: FieldProps) {
             value={typeof value === 'string' ? value : ''}
             onInput={(e) => onChange((e.target as HTMLInputElement).value || undefined)}
           />
-        </div>
+        </Labelled>
       );
     case 'text': {
       const common = {
@@ -216,15 +220,9 @@ export function Field({ item, value, error, onChange }: FieldProps) {
         onInput: (e: Event) => onChange((e.target as HTMLInputElement).value || undefined),
       };
       return (
-        <div class={cls} id={`field-${item.id}`}>
-          <label for={item.id} class="label">
-            {item.text}
-            <Required item={item} />
-          </label>
-          <Hint item={item} />
-          <ErrorText id={item.id} error={error} />
+        <Labelled item={item} error={error} cls={cls}>
           {item.multiline ? <textarea class="input textarea" rows={4} {...common} /> : <input class="input" type="text" {...common} />}
-        </div>
+        </Labelled>
       );
     }
   }
