@@ -7,7 +7,7 @@ import { render } from 'preact';
 import { Workbox } from 'workbox-window';
 import { keyring } from './crypto/keyring.ts';
 import { LockTimer } from './security/lock-timer.ts';
-import { hasVault, loadPolicy } from './security/passcode.ts';
+import { hasVault, loadPolicy, restoreVault } from './security/passcode.ts';
 import { SetUpPasscode, Unlock } from './ui/lock.tsx';
 import './ui/styles.css';
 
@@ -75,5 +75,7 @@ function registerServiceWorker() {
   void wb.register();
 }
 
-drawLocked();
+void restoreVault()
+  .catch(() => {})
+  .then(drawLocked);
 registerServiceWorker();

@@ -44,8 +44,49 @@ export function passcodeProblem(passcode: string, confirm: string): string | und
   return undefined;
 }
 
+// localStorage is written to disk lazily: a process killed soon after set-up
+// can lose the write, and with it every record's key (the drill found this).
+// So the header is also kept in IndexedDB, whose commits are durable, and
+// copied back at start-up when localStorage has lost it.
+const VAULT_DB = 'cse-screen-vault';
+
+function vaultDb(): Promise<IDBDatabase> {
+  return new Promise((ok, fail) => {
+    const open = indexedDB.open(VAULT_DB, 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('vault');
+    open.onsuccess = () => ok(open.result);
+    open.onerror = () => fail(open.error);
+  });
+}
+
+async function writeVaultDurably(header: string): Promise<void> {
+  if (typeof indexedDB === 'undefined') return;
+  const db = await vaultDb();
+  await new Promise<void>((ok, fail) => {
+    const tx = db.transaction('vault', 'readwrite', { durability: 'strict' });
+    tx.objectStore('vault').put(header, 'header');
+    tx.oncomplete = () => ok();
+    tx.onerror = () => fail(tx.error);
+  });
+  db.close();
+}
+
+/** At start-up: if localStorage lost the vault header, restore it from IndexedDB. */
+export async function restoreVault(store: Storage = localStorage): Promise<void> {
+  if (store.getItem(VAULT) !== null || typeof indexedDB === 'undefined') return;
+  const db = await vaultDb();
+  const header = await new Promise<string | undefined>((ok) => {
+    const req = db.transaction('vault').objectStore('vault').get('header');
+    req.onsuccess = () => ok(req.result as string | undefined);
+    req.onerror = () => ok(undefined);
+  });
+  db.close();
+  if (header) store.setItem(VAULT, header);
+}
+
 export async function setUpPasscode(passcode: string, store: Storage = localStorage, iterations?: number): Promise<void> {
   const { header, key } = await createVault(passcode, iterations);
+  await writeVaultDurably(JSON.stringify(header));
   store.setItem(VAULT, JSON.stringify(header));
   store.removeItem(ATTEMPTS);
   keyring.set(key);
@@ -94,8 +135,9 @@ export async function unlock(passcode: string, now = Date.now(), store: Storage 
 export async function wipeDevice(dbName: string, store: Storage = localStorage): Promise<void> {
   keyring.clear();
   for (const k of [VAULT, ATTEMPTS, POLICY, 'cse-screen.prefs']) store.removeItem(k);
-  await new Promise<void>((ok) => {
-    const req = indexedDB.deleteDatabase(dbName);
-    req.onsuccess = req.onerror = req.onblocked = () => ok();
-  });
+  for (const name of [dbName, VAULT_DB])
+    await new Promise<void>((ok) => {
+      const req = indexedDB.deleteDatabase(name);
+      req.onsuccess = req.onerror = req.onblocked = () => ok();
+    });
 }

@@ -21,8 +21,12 @@ export function createAutosaver<T>(
   onStatus: (s: SaveStatus, error?: Error) => void,
   delayMs = 300,
   retryMs = 2000,
+  /** Continuous typing never pauses for the debounce: save at least this often anyway. */
+  maxWaitMs = 500,
+  now: () => number = Date.now,
 ): Autosaver<T> {
   let pending: { value: T } | undefined;
+  let pendingSince: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
   let status: SaveStatus = 'saved';
@@ -39,6 +43,7 @@ export function createAutosaver<T>(
     if (!pending) return;
     const { value } = pending;
     pending = undefined;
+    pendingSince = undefined;
     running = (async () => {
       try {
         await save(value);
@@ -61,9 +66,10 @@ export function createAutosaver<T>(
     },
     change(value: T) {
       pending = { value };
+      pendingSince ??= now();
       set('saving');
       clearTimeout(timer);
-      timer = setTimeout(() => void run(), delayMs);
+      timer = setTimeout(() => void run(), Math.max(0, Math.min(delayMs, maxWaitMs - (now() - pendingSince))));
     },
     async flush() {
       clearTimeout(timer);

@@ -60,10 +60,15 @@ export async function classify(res: Response): Promise<Verdict> {
 const LOCK = 'cse-screen-outbox-sender';
 let localLock = false;
 
-/** Runs `fn` holding the sender lock, or returns undefined at once if someone else holds it. */
-async function withSenderLock<T>(fn: () => Promise<T>): Promise<T | undefined> {
+/**
+ * Runs `fn` holding the sender lock. A background run gives up at once if
+ * another sender holds it; a forced one ("Send now") waits its turn, so the
+ * practitioner's tap is never silently dropped.
+ */
+async function withSenderLock<T>(fn: () => Promise<T>, wait = false): Promise<T | undefined> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-  if (locks) return locks.request(LOCK, { ifAvailable: true }, async (lock) => (lock ? fn() : undefined));
+  if (locks) return wait ? locks.request(LOCK, fn) : locks.request(LOCK, { ifAvailable: true }, async (lock) => (lock ? fn() : undefined));
+  while (wait && localLock) await new Promise((r) => setTimeout(r, 10));
   if (localLock) return undefined;
   localLock = true;
   try {
@@ -131,7 +136,7 @@ export async function sendDue(deps: SenderDeps, opts: { force?: boolean } = {}):
       }
     }
     return true;
-  });
+  }, opts.force);
   if (ran === undefined) report.skipped = true;
   return report;
 }

@@ -18,6 +18,17 @@ describe('autosave', () => {
     expect(statuses.at(-1)).toBe('saved');
   });
 
+  it('during continuous typing it still saves at least every 500 ms', async () => {
+    const saved: number[] = [];
+    const a = createAutosaver<number>(async (v) => void saved.push(v), () => {}, 300, 2000, 500);
+    for (let i = 1; i <= 20; i++) {
+      a.change(i);
+      await vi.advanceTimersByTimeAsync(100); // a keystroke every 100 ms: the debounce alone would never fire
+    }
+    expect(saved.length).toBeGreaterThanOrEqual(3);
+    expect(saved[0]).toBeLessThanOrEqual(6); // first save no later than ~500 ms in
+  });
+
   it('flush writes at once (page hidden or closed)', async () => {
     const saved: number[] = [];
     const a = createAutosaver<number>(async (v) => void saved.push(v), () => {}, 300);

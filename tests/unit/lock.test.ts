@@ -3,7 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { keyring } from '../../src/crypto/keyring.ts';
 import { LockTimer } from '../../src/security/lock-timer.ts';
-import { hasVault, retryDelaySeconds, setUpPasscode, unlock } from '../../src/security/passcode.ts';
+import 'fake-indexeddb/auto';
+import { hasVault, restoreVault, retryDelaySeconds, setUpPasscode, unlock } from '../../src/security/passcode.ts';
 
 describe('lock timer', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -67,6 +68,18 @@ describe('passcode attempts', () => {
     t += 2000;
     expect(await unlock('right-passcode', t)).toEqual({ ok: true });
     expect(keyring.get()).toHaveLength(32);
+  });
+
+  it('restores the vault from IndexedDB when localStorage lost it (a kill soon after set-up)', async () => {
+    await setUpPasscode('right-passcode', localStorage, 1000);
+    const key = keyring.require().slice();
+    localStorage.clear(); // the lazy localStorage write never reached the disk
+    keyring.clear();
+    expect(hasVault()).toBe(false);
+    await restoreVault();
+    expect(hasVault()).toBe(true);
+    expect(await unlock('right-passcode', 0)).toEqual({ ok: true });
+    expect(keyring.get()).toEqual(key);
   });
 
   it('offers the wipe after the configured number of failures', async () => {

@@ -180,6 +180,28 @@ describe('sending', () => {
     expect((await first).delivered).toBe(3);
   });
 
+  it('"Send now" waits for a background run holding the lock, then sends what is left', async () => {
+    const [first, second] = await queued(2);
+    await sendDue(deps(network(['drop', 'drop']).fetch)); // both now backing off
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    clock += 1500; // only the first is due for the background run
+    await db.outbox.update(second!, { nextAttemptAt: clock + 60_000 });
+    const slow = (async () => {
+      await gate;
+      return json(201, { receipt: 'bg' });
+    }) as unknown as typeof globalThis.fetch;
+    const background = sendDue(deps(slow));
+    await new Promise((r) => setTimeout(r, 10));
+    const forced = sendDue(deps(network([json(201, { receipt: 'now' })]).fetch), { force: true });
+    release();
+    expect((await background).delivered).toBe(1);
+    const r = await forced;
+    expect(r).toMatchObject({ skipped: false, delivered: 1 });
+    expect((await db.outbox.get(first!))!.receipt).toBe('bg');
+    expect((await db.outbox.get(second!))!.receipt).toBe('now');
+  });
+
   it('sends in the order the records were finished', async () => {
     const ids = await queued(3);
     const net = network([json(201, { receipt: 'a' }), json(201, { receipt: 'b' }), json(201, { receipt: 'c' })]);
