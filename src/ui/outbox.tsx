@@ -36,11 +36,11 @@ export function OutboxScreen() {
     // Everything still waiting or refused, and the latest delivered ones: a busy
     // device can hold thousands delivered, which nobody needs to scroll (bench: 1.6 s → see README).
     const open = await db.outbox.where('state').anyOf('queued', 'sending', 'rejected').toArray();
-    const deliveredCount = await db.outbox.where('state').equals('delivered').count();
-    const delivered = (await db.outbox.where('state').equals('delivered').toArray()).sort((x, y) => y.createdAt - x.createdAt).slice(0, SHOW_DELIVERED);
+    const allDelivered = await db.outbox.where('state').equals('delivered').toArray();
+    const delivered = allDelivered.sort((x, y) => y.createdAt - x.createdAt).slice(0, SHOW_DELIVERED);
     const shown = [...open, ...delivered].sort((x, y) => y.createdAt - x.createdAt);
     const records = await db.records.bulkGet(shown.map((r) => r.recordId));
-    setHidden(deliveredCount - delivered.length);
+    setHidden(allDelivered.length - delivered.length);
     setRows(shown.map((row, i) => ({ row, record: records[i] })));
   };
   useEffect(() => {

@@ -29,9 +29,10 @@ describe('vault', () => {
     await expect(openVault(bad, 'pin-1234')).rejects.toBeInstanceOf(WrongPasscodeError);
   });
 
-  it('uses 600,000 PBKDF2 iterations by default', async () => {
-    const { DEFAULT_ITERATIONS } = await import('../../src/crypto/vault.ts');
-    expect(DEFAULT_ITERATIONS).toBe(600_000);
+  it('derives with 600,000 PBKDF2 iterations when none are given, and opens with them', async () => {
+    const { header, key } = await createVault('default-iterations');
+    expect(header.iterations).toBe(600_000);
+    expect(await openVault(header, 'default-iterations')).toEqual(key);
   });
 });
 
