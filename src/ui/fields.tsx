@@ -1,6 +1,7 @@
 // One component per item kind, GOV.UK-style: a fieldset and legend for
 // choices, a label for inputs, a hint, an inline error. Every target is at
 // least 48 CSS pixels tall so it can be hit with gloves on.
+import { useEffect, useRef } from 'preact/hooks';
 import { entryShape, shapeWarning } from '../engine/answers.ts';
 import type { AnswerValue, Entry, Item, RepeatItem } from '../engine/types.ts';
 
@@ -228,11 +229,27 @@ export function Field({ item, value, error, onChange }: FieldProps) {
   }
 }
 
-/** GOV.UK error summary: focused on show, each error links to its field. */
-export function ErrorSummary({ errors, title = 'There is a problem' }: { errors: { itemId?: string | undefined; message: string }[]; title?: string }) {
+type SummaryError = { itemId?: string | undefined; message: string };
+
+/**
+ * GOV.UK error summary: each error links to its field. It takes focus once,
+ * when it appears, and again only when `focusKey` changes (the caller bumps it
+ * on each submit). Never on a re-render: an inline ref callback that focused
+ * ran on every keystroke and stole focus from the field being typed in, which
+ * locked practitioners out of the unlock screen.
+ */
+export function ErrorSummary({ errors, title = 'There is a problem', focusKey }: { errors: SummaryError[]; title?: string; focusKey?: number | string }) {
   if (!errors.length) return null;
+  return <ShownSummary errors={errors} title={title} focusKey={focusKey} />;
+}
+
+function ShownSummary({ errors, title, focusKey }: { errors: SummaryError[]; title: string; focusKey: number | string | undefined }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, [focusKey]);
   return (
-    <div class="error-summary" role="alert" tabIndex={-1} ref={(el) => el?.focus()} aria-labelledby="error-summary-title">
+    <div class="error-summary" role="alert" tabIndex={-1} ref={ref} aria-labelledby="error-summary-title">
       <h2 id="error-summary-title">{title}</h2>
       <ul>
         {errors.map((e, i) => (

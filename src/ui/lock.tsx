@@ -50,6 +50,7 @@ export function SetUpPasscode({ onDone }: { onDone: () => void }) {
   const [a, setA] = useState('');
   const [b, setB] = useState('');
   const [error, setError] = useState<string>();
+  const [tries, setTries] = useState(0);
   const [busy, setBusy] = useState(false);
   return (
     <Shell>
@@ -58,11 +59,12 @@ export function SetUpPasscode({ onDone }: { onDone: () => void }) {
       <div class="warning-text" role="note">
         <strong>If you forget this passcode, records on this device that have not been delivered are lost: nobody can recover them. Delivered records are safe at the endpoint.</strong>
       </div>
-      {error && <ErrorSummary errors={[{ itemId: 'passcode', message: error }]} />}
+      {error && <ErrorSummary errors={[{ itemId: 'passcode', message: error }]} focusKey={tries} />}
       <form
         noValidate
         onSubmit={async (e) => {
           e.preventDefault();
+          setTries((n) => n + 1);
           const p = passcodeProblem(a, b);
           setError(p);
           if (p) return;
@@ -88,6 +90,7 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => void }) {
     return s.failures ? { ok: false, reason: 'wrong', failures: s.failures, waitSeconds: 0, wipeOffered: s.failures >= loadPolicy().maxAttempts } : undefined;
   });
   const [confirmWipe, setConfirmWipe] = useState(false);
+  const [tries, setTries] = useState(0);
   const [busy, setBusy] = useState(false);
   const failed = outcome && !outcome.ok ? outcome : undefined;
   const message = failed
@@ -98,7 +101,7 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => void }) {
   return (
     <Shell>
       <h1 tabIndex={-1}>Unlock</h1>
-      {message && <ErrorSummary errors={[{ itemId: 'unlock-passcode', message }]} />}
+      {message && <ErrorSummary errors={[{ itemId: 'unlock-passcode', message }]} focusKey={tries} />}
       <form
         noValidate
         onSubmit={async (e) => {
@@ -107,6 +110,7 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => void }) {
           const r = await unlock(p);
           setBusy(false);
           setOutcome(r);
+          setTries((n) => n + 1);
           if (r.ok) onUnlocked();
         }}
       >

@@ -25,6 +25,7 @@ export function Runner({ record, section: sectionParam }: { record: RecordRow; s
   const inst = getInstrument(record.instrumentId)!;
   const [answers, setAnswers] = useState<Answers>(record.answers);
   const [errors, setErrors] = useState<{ itemId: string; message: string }[]>([]);
+  const [tries, setTries] = useState(0);
   const index = Math.min(Math.max(sectionParam ?? record.section ?? 0, 0), inst.sections.length - 1);
   const section = inst.sections[index]!;
   const state = useRef({ answers, index });
@@ -76,6 +77,7 @@ export function Runner({ record, section: sectionParam }: { record: RecordRow; s
   const move = async (to: number | 'check') => {
     const errs = sectionErrors();
     setErrors(errs);
+    setTries((n) => n + 1);
     if (errs.length) return;
     await saver.flush();
     if (to === 'check') go({ name: 'check', recordId: record.id });
@@ -107,7 +109,7 @@ export function Runner({ record, section: sectionParam }: { record: RecordRow; s
           </a>
         </div>
       )}
-      <ErrorSummary errors={errors} />
+      <ErrorSummary errors={errors} focusKey={tries} />
       <form
         noValidate
         onSubmit={(e) => {

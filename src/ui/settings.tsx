@@ -14,6 +14,7 @@ export function SettingsScreen() {
   const [s, setS] = useState<Settings>();
   const [errors, setErrors] = useState<{ itemId: string; message: string }[]>([]);
   const [saved, setSaved] = useState(false);
+  const [tries, setTries] = useState(0);
   const [policy, setPolicy] = useState<LockPolicy>(loadPolicy);
   useEffect(() => {
     loadSettings(db).then((x) => setS(x ?? { ...EMPTY, endpoint: { url: defaultEndpointUrl(location.origin), token: '' } }));
@@ -46,7 +47,7 @@ export function SettingsScreen() {
   return (
     <>
       <h1 tabIndex={-1}>Settings</h1>
-      <ErrorSummary errors={errors} />
+      <ErrorSummary errors={errors} focusKey={tries} />
       {saved && (
         <p class="inset" role="status">
           Settings saved.{' '}
@@ -72,6 +73,7 @@ export function SettingsScreen() {
           if (u) errs.push({ itemId: 'endpoint-url', message: u });
           if (!s.endpoint.token.trim()) errs.push({ itemId: 'endpoint-token', message: 'Enter the access token your safeguarding team gave you' });
           setErrors(errs);
+          setTries((n) => n + 1);
           setSaved(false);
           if (errs.length) return;
           try {

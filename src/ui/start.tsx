@@ -15,6 +15,7 @@ export function Start({ instrumentId, previousId }: { instrumentId: string; prev
   const inst = getInstrument(instrumentId);
   const [ref, setRef] = useState('');
   const [error, setError] = useState<string>();
+  const [tries, setTries] = useState(0);
   if (!inst) return <p>Unknown tool.</p>;
 
   const start = async () => {
@@ -23,6 +24,7 @@ export function Start({ instrumentId, previousId }: { instrumentId: string; prev
       const childRef = previous?.childRef ?? ref.trim();
       if (!childRef) {
         setError('Enter a reference for the child');
+        setTries((n) => n + 1);
         return;
       }
       const answers: Answers = {};
@@ -51,7 +53,7 @@ export function Start({ instrumentId, previousId }: { instrumentId: string; prev
           <strong>{inst.restriction.text}</strong>
         </div>
       )}
-      {error && <ErrorSummary errors={[{ itemId: previousId ? undefined : 'child-ref', message: error }]} />}
+      {error && <ErrorSummary errors={[{ itemId: previousId ? undefined : 'child-ref', message: error }]} focusKey={tries} />}
       <form
         noValidate
         onSubmit={(e) => {
