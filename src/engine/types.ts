@@ -229,10 +229,18 @@ export interface AnswerError {
 
 export interface NextStep {
   id: string;
-  kind: 'emergency' | 'referral' | 'information-report' | 'assessment' | 'advice' | 'note';
+  /**
+   * 'emergency' (999) and 'warning' (e.g. do not consult the parents before
+   * referral) are shown first and never folded away, whatever the score.
+   */
+  kind: 'emergency' | 'warning' | 'referral' | 'information-report' | 'assessment' | 'advice' | 'note';
   text: string;
   contacts: Contact[];
   src?: SourceRef;
+  /** Set when the step is the app's own proposal, not the seed's words: why the app adds it. */
+  appAdded?: string;
+  /** A timescale the seed gives ("within the hour", "within 72 hours"). */
+  within?: string;
 }
 
 export interface Contact {
