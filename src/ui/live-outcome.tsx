@@ -1,6 +1,7 @@
 // The outcome shown in the runner as soon as the answers decide it, and the
 // offer to start the tool an outcome names ("Please complete full CSE
 // Toolkit") for the same child, linked in the child's chain.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { score } from '../engine/score.ts';
 import type { Answers, Instrument, Result } from '../engine/types.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
@@ -59,41 +60,55 @@ export function LiveOutcome({ inst, result, onCheck }: { inst: Instrument; resul
   const shown = showsLiveOutcome(inst, result);
   const emergency = shown ? result.nextSteps.find((s) => s.kind === 'emergency') : undefined;
   const named = shown ? followOnTools(result) : [];
+  const box = useRef<HTMLDivElement>(null);
+  const [inView, setInView] = useState(false);
+  useEffect(() => {
+    const el = box.current;
+    if (!shown || !el || typeof IntersectionObserver === 'undefined') return;
+    const io = new IntersectionObserver(([e]) => setInView(!!e?.isIntersecting), { threshold: 0.25 });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [shown]);
   return (
-    <div aria-live="polite" data-testid="live-outcome" class="live-outcome-region">
-      {shown && (
-        <div class={`outcome live-outcome severity-${result.severity ?? 'none'}`}>
-          {emergency && (
-            <p class="live-999">
-              <strong>{emergency.text}</strong>{' '}
-              <a class="button danger call" href="tel:999">
-                Call 999
-              </a>
-            </p>
-          )}
-          <p class="outcome-label">
-            What the tool says{result.complete ? '' : ', decided on the answers so far'}
-          </p>
-          <p class="outcome-level" data-testid="live-level">
-            {result.level}
-          </p>
-          {!result.complete && (
-            <>
-              <p class="hint">
-                The {result.missing.length} unanswered {result.missing.length === 1 ? 'item' : 'items'} cannot change this outcome. You can still answer them, or finish now.
-              </p>
-              <button type="button" class="button secondary" data-testid="live-finish" onClick={onCheck}>
-                Check answers and finish
-              </button>
-            </>
-          )}
-          {named.length > 0 && (
-            <p class="hint">
-              After you finish, you can start the {named.map((t) => t.title).join(' or ')} for this child from the result.
-            </p>
-          )}
-        </div>
+    <>
+      {shown && !inView && (
+        // On a phone the outcome can land below the fold as the boxes are ticked: this line stays
+        // pinned to the bottom of the screen until the outcome itself scrolls into view. Hidden
+        // from screen readers, which hear the outcome from the live region below.
+        <p class="live-peek" aria-hidden="true" data-testid="live-peek">
+          Outcome below: <strong>{result.level}</strong>
+        </p>
       )}
-    </div>
+      <div aria-live="polite" data-testid="live-outcome" class="live-outcome-region">
+        {shown && (
+          <div class={`outcome live-outcome severity-${result.severity ?? 'none'}`} ref={box}>
+            {emergency && (
+              <p class="live-999">
+                <strong>{emergency.text}</strong>{' '}
+                <a class="button danger call" href="tel:999">
+                  Call 999
+                </a>
+              </p>
+            )}
+            <p class="outcome-label">What the tool says{result.complete ? '' : ', decided on the answers so far'}</p>
+            <p class="outcome-level" data-testid="live-level">
+              {result.level}
+            </p>
+            {!result.complete && (
+              <>
+                <p class="hint">
+                  The {result.missing.length} unanswered {result.missing.length === 1 ? 'item' : 'items'} cannot change this outcome. You can still answer them, or finish
+                  now.
+                </p>
+                <button type="button" class="button secondary" data-testid="live-finish" onClick={onCheck}>
+                  Check answers and finish
+                </button>
+              </>
+            )}
+            {named.length > 0 && <p class="hint">After you finish, you can start the {named.map((t) => t.title).join(' or ')} for this child from the result.</p>}
+          </div>
+        )}
+      </div>
+    </>
   );
 }

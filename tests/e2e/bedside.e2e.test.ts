@@ -51,6 +51,13 @@ async function clearByKeyboard(selector: string) {
 
 const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
 
+/** An error summary is shown and has taken focus once, as it does after a submit: then the person types. */
+async function errorShown(selector = '.error-summary') {
+  const el = await page.waitForSelector(selector);
+  await page.waitForFunction(() => document.activeElement?.classList.contains('error-summary') === true);
+  return el;
+}
+
 describe('the A&E nurse', () => {
   it('sets a passcode key by key after an error, locks, types a wrong passcode and then the right one key by key: unlocked', async () => {
     await page.goto(origin);
@@ -59,7 +66,7 @@ describe('the A&E nurse', () => {
     await page.locator('#passcode').pressSequentially(PASSCODE);
     await page.locator('#passcode-confirm').pressSequentially('not-the-same');
     await page.click('form button[type=submit]');
-    await page.waitForSelector('.error-summary');
+    await errorShown();
     await clearByKeyboard('#passcode-confirm');
     await page.locator('#passcode-confirm').pressSequentially(PASSCODE);
     expect(await page.inputValue('#passcode-confirm')).toBe(PASSCODE);
@@ -72,7 +79,7 @@ describe('the A&E nurse', () => {
     await page.waitForSelector('h1:text-is("Unlock")');
     await page.locator('#unlock-passcode').pressSequentially('wrong-passcode-9');
     await page.click('form button[type=submit]');
-    const error = await (await page.waitForSelector('.error-summary')).textContent();
+    const error = await (await errorShown()).textContent();
     expect(error).toContain('That passcode is not right (1 wrong in a row)');
     await clearByKeyboard('#unlock-passcode');
     await page.locator('#unlock-passcode').pressSequentially(PASSCODE);
@@ -89,7 +96,7 @@ describe('the A&E nurse', () => {
     await page.goto(`${origin}/#/settings`);
     await page.waitForSelector('#author-name');
     await page.click('form button[type=submit]'); // empty: errors
-    await page.waitForSelector('.error-summary');
+    await errorShown();
     await page.locator('#author-name').pressSequentially('Sam Nurse');
     expect(await focusedId()).toBe('author-name');
     await page.locator('#author-role').pressSequentially('A&E staff nurse');
@@ -113,7 +120,8 @@ describe('the A&E nurse', () => {
     await page.waitForSelector('h1:text-is("About the child")');
     // Continue with no reference: an error, then every key typed still lands in the field.
     await page.click('form button[type=submit]');
-    await page.waitForSelector('.error-summary a:text-is("Enter a reference for the child")');
+    await errorShown();
+    expect(await page.textContent('.error-summary a')).toBe('Enter a reference for the child');
     expect(await axeViolations(page)).toEqual([]); // first page with its error
     await page.click('.error-summary a'); // the link jumps to the field
     expect(await focusedId()).toBe('child-ref');
@@ -265,6 +273,8 @@ describe('paper-like completions: tick what applies, Continue, Finish', () => {
       await page.setViewportSize({ width, height: width === 820 ? 1180 : 844 });
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
       await page.screenshot({ path: join(dir, `runner-decided-${width}.png`), fullPage: true });
+      await page.evaluate(() => scrollTo(0, 0));
+      await page.screenshot({ path: join(dir, `runner-decided-viewport-${width}.png`) }); // what the nurse sees without scrolling
     }
   });
 });
