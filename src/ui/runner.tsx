@@ -80,8 +80,9 @@ export function Runner({
     }).then(
       (row) => {
         idRef.current = row.id;
-        // The address becomes the draft's, without a navigation: a reload resumes it.
-        history.replaceState(history.state, '', href({ name: 'run', recordId: row.id, section: state.current.index }));
+        // The address becomes the draft's, without a navigation, so a reload resumes it;
+        // unless the person has already moved on to another screen.
+        if (location.hash.startsWith('#/start/')) history.replaceState(history.state, '', href({ name: 'run', recordId: row.id, section: state.current.index }));
         return row.id;
       },
       (e) => {
