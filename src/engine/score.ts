@@ -2,6 +2,7 @@
 // definition names, and adds the instrument's notes, ambiguities and next
 // steps. Incomplete answers never produce a level: a missing answer is not a
 // low score.
+import { readFacts, withDerivedAge } from '../facts/read.ts';
 import { missingRequired, validateAnswers } from './answers.ts';
 import { nextSteps } from './pathways.ts';
 import { checklist } from './rules/checklist.ts';
@@ -60,7 +61,8 @@ export function score(inst: Instrument, rawAnswers: unknown): Result {
   const answers = normalise(inst, rawAnswers as Answers);
   const missing = missingRequired(inst, answers);
   const complete = missing.length === 0;
-  const outcome = applyRule(inst, answers, complete);
+  // The rules read the age worked out from the date of birth, which wins over a typed age.
+  const outcome = applyRule(inst, withDerivedAge(answers), complete);
   // No level until complete, even where ticks so far already meet a threshold:
   // the rule's reasons say so, and the referral routes are open regardless.
   const level = complete ? outcome.level : undefined;
@@ -76,8 +78,8 @@ export function score(inst: Instrument, rawAnswers: unknown): Result {
     ...(outcome.subtotals ? { subtotals: outcome.subtotals } : {}),
     bands: outcome.bands,
     ambiguities: [...outcome.ambiguities, ...inst.ambiguities.map((a) => `${a.text} Reading taken: ${a.reading}`)],
-    reasons: [...(complete ? [] : [`Not complete: ${missing.length} required item(s) unanswered (${missing.join(', ')}).`]), ...outcome.reasons],
+    reasons: [...(complete ? [] : [`Not complete: ${missing.length} required item(s) unanswered (${missing.join(', ')}).`]), ...outcome.reasons, ...readFacts(answers).notes],
     notes: [...new Set([...outcome.notes, ...inst.notes.map((n) => n.text)])],
   };
-  return { ...partial, nextSteps: nextSteps(inst, partial) };
+  return { ...partial, nextSteps: nextSteps(inst, partial, answers) };
 }

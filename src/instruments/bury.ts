@@ -98,6 +98,28 @@ export const buryInitialScreening: Instrument = {
         tick('s-money', 'Unexplained amounts of money, expensive clothing or other items', L(1306, 1307), SIG, false),
       ],
     },
+    {
+      id: 'concerns',
+      title: 'Your concerns',
+      src: L(1087, 1090),
+      items: [
+        choice(
+          'immediate-concerns',
+          'Do you have immediate concerns (medium or high risk)?',
+          L(1087, 1088),
+          [
+            { value: 'yes', label: 'Yes – immediate concerns (medium or high risk)', src: L(1087, 1088), sourceText: 'immediate concerns (medium or high risk' },
+            { value: 'unclear', label: 'The concerns are not immediate or are unclear', src: L(1089, 1090), sourceText: 'the concerns are not immediate or are unclear' },
+            { value: 'no', label: 'No concerns', src: L(1089), appAdded: 'The app records an explicit "no concerns".' },
+          ],
+          false,
+          {
+            appAdded:
+              'The screening tool prints no level, but the procedure says immediate concerns (medium or high risk, using the CSE screening tool) mean a referral to children\'s social care (001 L1087–1089). The app asks for your judgement so that the step follows it.',
+          },
+        ),
+      ],
+    },
   ],
   scoring: {
     rule: 'checklist',
@@ -116,7 +138,10 @@ export const buryInitialScreening: Instrument = {
       src: [L(1238), L(1257), L(1292)],
     },
   ],
-  referencedNotReproduced: [{ text: 'Bury Thresholds for Intervention document', src: L(327) }],
+  referencedNotReproduced: [
+    { text: 'Bury Thresholds for Intervention document', src: L(327, 328) },
+    { text: 'Child Sexual Exploitation Data Collection Form', src: L(2036) },
+  ],
   actions: [
     {
       step: {
@@ -292,6 +317,7 @@ export const buryRiskAssessmentTool: Instrument = {
   ],
   referencedNotReproduced: [
     { text: 'Greater Manchester procedure on working with sexually active children under 18 years', src: L(487, 488) },
+    { text: 'Child Sexual Exploitation Data Collection Form', src: L(2036) },
   ],
   actions: [
     {
@@ -302,15 +328,6 @@ export const buryRiskAssessmentTool: Instrument = {
         text: 'All children & young people who score medium – high on the Risk Measurement tool will have their meetings chaired by an IRO irrespective of the pathway they are under.',
         contacts: [],
         src: L(531, 533),
-      },
-    },
-    {
-      step: {
-        id: 'bury-under-13',
-        kind: 'note',
-        text: 'A child under 13 who discloses sexual activity is judged incapable of consenting: there is an automatic presumption of referral to children’s social care.',
-        contacts: [],
-        src: L(480, 487),
       },
     },
   ],

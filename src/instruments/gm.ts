@@ -335,6 +335,7 @@ export const gmMeasurementTool: Instrument = {
   ],
   referencedNotReproduced: [
     { text: 'Bedfordshire toolkit', src: L(1621) },
+    { text: 'CSE Data Monitoring Tool', src: L(1817) },
   ],
   actions: [
     {

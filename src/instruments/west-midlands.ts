@@ -3,6 +3,7 @@
 // (L2399–L2936).
 import type { ChoiceItem, Instrument, SourceRef } from '../engine/types.ts';
 import { date, lines, number, text, tick, yesNo } from './build.ts';
+import { RAISING_ASPIRATIONS, SANDWELL_BARNARDOS, SANDWELL_WOMENS_AID } from './directory.ts';
 
 export const WM_FILE = '002_4bf56e93123a467b.txt';
 const L = lines(WM_FILE);
@@ -129,9 +130,49 @@ export const sandwellScreening: Instrument = {
     },
     { id: 'risk', title: 'Risk Indicators', src: L(1745), items: tickRows(RISK, RISK_HEADER, true) },
     { id: 'vulnerability', title: 'Vulnerability Factors', src: L(1876), items: tickRows(VULN, VULN_HEADER, true) },
+    {
+      id: 'category-decision',
+      title: 'Your decision on the category of risk',
+      src: L(1946),
+      note: {
+        text: 'The framework includes three categories of risk and is intended to inform appropriate responses in relation to children and young people’s safeguarding needs. Please use your professional judgement to reflect upon the indicators you have ticked above.',
+        src: L(1946, 1950),
+      },
+      items: [
+        {
+          id: 'category-decision',
+          kind: 'choice',
+          text: 'Which category of risk do you judge applies to this child?',
+          required: false,
+          src: L(1946),
+          appAdded:
+            'The tool prints three categories but no rule from the ticked indicators to a category (002 L353–359, L1946). The category is the practitioner\'s decision: the app asks for it, shows its own suggestion from the ticks beside it on the result, and the next steps follow the category you choose.',
+          help: 'Leave blank to see the app\'s suggestion first; the steps then follow the suggestion, marked as not confirmed.',
+          options: [
+            { value: 'cat1', label: 'Category 1 – Low. At risk of harm: a child who is at risk of being groomed for sexual exploitation.', src: L(1964, 1968) },
+            {
+              value: 'cat2',
+              label: 'Category 2 – Medium. Significant risk of harm: a child who is targeted for abuse through exchange of sex for affection, drugs, accommodation and goods etc. The likelihood of coercion and control is significant.',
+              src: L(1990, 1996),
+            },
+            {
+              value: 'cat3',
+              label: 'Category 3 – Significant. Serious risk of harm: a child who is entrenched in sexual exploitation, but often does not recognise or self denies the nature of their abuse often in denial, and where coercion/control is implicit.',
+              src: L(2020, 2024),
+            },
+            { value: 'none', label: 'None of the three categories', src: L(1946), appAdded: 'The app lets the practitioner record that no category applies.' },
+          ],
+        },
+        text('category-reason', 'Why? (especially where your decision differs from the app\'s suggestion)', L(1950), {
+          multiline: true,
+          appAdded: 'The app asks for the reason so that a decision that differs from the ticks is explained in the record.',
+        }),
+      ],
+    },
   ],
   scoring: {
     rule: 'highest-category',
+    decision: { itemId: 'category-decision', reasonItemId: 'category-reason' },
     categories: [
       { id: 'cat1', label: 'Category 1 – Low. At risk of harm', description: 'A child who is at risk of being groomed for sexual exploitation.', severity: 1, src: L(1964, 1968) },
       {
@@ -174,6 +215,12 @@ export const sandwellScreening: Instrument = {
       src: [L(353, 359), L(1663), L(1745), L(1876), L(1990, 1992), L(2020, 2022)],
     },
     {
+      id: 'strategy-meeting-significant-risk',
+      text: 'The Category 3 column asks for a multi-agency strategy meeting for children "assessed as at ‘significant risk’" (L2028), but "significant risk of harm" is the name of Category 2 (L1992).',
+      reading: 'The strategy meeting step is shown from Category 2 up, the more cautious reading.',
+      src: [L(1992), L(2028)],
+    },
+    {
       id: 'six-month-timing',
       text: 'Significant risk indicators are recorded as "Current or during the past 6 months" or "Prior to 6 months ago", but the tool does not say how the timing changes the category.',
       reading: 'A past indicator counts as present ("the presence of one significant risk indicator will necessitate action"); the timing is shown in the reasons.',
@@ -185,14 +232,21 @@ export const sandwellScreening: Instrument = {
     { text: 'Local multi-agency threshold guidance ("map across" to levels of need)', src: L(351) },
   ],
   actions: [
-    { maxSeverity: 1, step: step('sandwell-cat1-single-agency', 'Category 1: delivered as a single agency or integrated into existing multi-agency plan; educate to stay safe; work with children, young people and families on awareness of the risks; ongoing review of risk.', 1972, 1978) },
-    { maxSeverity: 1, step: step('sandwell-cat1-info-report', 'Use the police information report form to share information on victims or perpetrators.', 1982, 1982, 'information-report') },
-    { maxSeverity: 1, step: step('sandwell-cat1-raising-aspirations', 'Referral will be made to Raising Aspirations who will undertake direct work with the victim on healthy relations and staying safe.', 1984, 1984, 'referral') },
+    { minSeverity: 1, maxSeverity: 1, step: step('sandwell-cat1-single-agency', 'Category 1: delivered as a single agency or integrated into existing multi-agency plan; educate to stay safe; work with children, young people and families on awareness of the risks; ongoing review of risk.', 1972, 1978) },
+    { minSeverity: 1, maxSeverity: 1, step: step('sandwell-cat1-info-report', 'Use the police information report form to share information on victims or perpetrators.', 1982, 1982, 'information-report') },
+    { minSeverity: 1, maxSeverity: 2, step: { ...step('sandwell-raising-aspirations', 'Referral will be made to Raising Aspirations who will undertake direct work with the victim on healthy relations and staying safe.', 1984, 1984, 'referral'), contacts: [RAISING_ASPIRATIONS] } },
     { minSeverity: 2, maxSeverity: 2, step: step('sandwell-cat2-marf', 'Category 2: a Multi Agency Referral Form to be completed along with the screening tool; a multi-agency approach is likely to be needed; follow local procedures (CAF or DSCB Safeguarding Procedures, Section 34).', 1998, 2002, 'referral') },
-    { minSeverity: 2, maxSeverity: 2, step: step('sandwell-cat2-missing', 'Discuss missing episodes with Police and Barnardo’s, and refer for return home visits; Sandwell Women’s Aid intervention on healthy/unhealthy relationships; referral to Raising Aspirations.', 2006, 2012) },
+    { minSeverity: 2, maxSeverity: 2, step: { ...step('sandwell-cat2-missing', 'Discuss with Police missing episodes and Barnardo’s, and referral for return home visits to be completed.', 2006, 2006), contacts: [SANDWELL_BARNARDOS] } },
+    { minSeverity: 2, maxSeverity: 2, step: { ...step('sandwell-cat2-womens-aid', 'Intervention by Sandwell Women’s Aid to be completed in order for young people to recognise healthy/unhealthy relationships; they will also support in attending Court.', 2010, 2010), contacts: [SANDWELL_WOMENS_AID] } },
     { minSeverity: 2, step: step('sandwell-mase', 'MASE (multi agency sexual exploitation) will be convened and risk assessment form to be completed.', 2014, 2014, 'assessment') },
-    { minSeverity: 3, step: step('sandwell-cat3-strategy', 'Category 3: follow the DSCB Safeguarding Procedures; a referral will be needed and a multi-agency strategy meeting should be convened; agree a protection plan including actions in relation to perpetrators; joint investigation between Police and Children’s services.', 2026, 2036, 'referral') },
-    { minSeverity: 3, step: step('sandwell-cat3-barnardos', 'Barnardo’s return interviews for young people who go missing, family based interventions, and therapeutic care with the victim.', 2040, 2044) },
+    {
+      minSeverity: 2,
+      step: {
+        ...step('sandwell-strategy-meeting', 'A referral will be needed and a multi-agency strategy meeting should be convened in relation to children and young people assessed as at ‘significant risk’.', 2028, 2028, 'referral'),
+      },
+    },
+    { minSeverity: 3, step: step('sandwell-cat3-strategy', 'Category 3: follow the DSCB Safeguarding Procedures; participants of the strategy meeting should agree a protection plan including actions in relation to perpetrators; joint investigation between Police and Children’s services.', 2026, 2036, 'referral') },
+    { minSeverity: 3, step: { ...step('sandwell-cat3-barnardos', 'Barnardo’s return interviews for young people who go missing, family based interventions, and therapeutic care with the victim.', 2040, 2044), contacts: [SANDWELL_BARNARDOS] } },
     { minSeverity: 1, step: step('sandwell-inform-coordinator', 'Inform the CSE Co-ordinator of the young person considered to be at risk of CSE so this can be captured by SSCB.', 1980, 1980) },
   ],
 };

@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { itemsOf } from '../engine/answers.ts';
 import type { Answers } from '../engine/types.ts';
+import { carryFacts, localToday } from '../facts/carry.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
 import { describeStorageError } from '../store/errors.ts';
 import { createDraft, getRecord } from '../store/records.ts';
@@ -27,7 +28,7 @@ export function Start({ instrumentId, previousId }: { instrumentId: string; prev
         setTries((n) => n + 1);
         return;
       }
-      const answers: Answers = {};
+      const answers: Answers = carryFacts(inst, previous?.answers, localToday());
       const items = itemsOf(inst);
       if (previous?.result?.total !== undefined && items.some((i) => i.id === 'previous-score')) answers['previous-score'] = previous.result.total;
       if (previous && items.some((i) => i.id === 'previously-known')) answers['previously-known'] = 'yes';
