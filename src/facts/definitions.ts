@@ -178,7 +178,9 @@ export const FACTS: FactDefinition[] = [
 ];
 
 export const FACT_IDS = FACTS.map((f) => f.item.id);
+const FACT_ID_SET = new Set(FACT_IDS);
 
+/** A case fact's id (by the list, not the prefix alone: the GM information-sharing checklist has its own "fact-opinion"). */
 export function isFactId(id: string): boolean {
-  return id.startsWith(FACT_PREFIX);
+  return FACT_ID_SET.has(id);
 }

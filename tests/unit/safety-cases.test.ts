@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { score } from '../../src/engine/score.ts';
 import { INSTRUMENTS, getInstrument } from '../../src/instruments/catalogue.ts';
+import { isFactId } from '../../src/facts/definitions.ts';
 import { SAFETY_CASES } from '../fixtures/safety-cases.ts';
 
 const RANK = { emergency: 0, warning: 1 } as Record<string, number>;
@@ -42,6 +43,6 @@ describe('safety worked cases (derivations in tests/fixtures/safety-cases.ts)', 
 
 describe('facts never block finishing', () => {
   it('no fact item is required, on any instrument', () => {
-    for (const inst of INSTRUMENTS) for (const s of inst.sections) for (const i of s.items) if (i.id.startsWith('fact-')) expect(i.required, `${inst.id} ${i.id}`).toBe(false);
+    for (const inst of INSTRUMENTS) for (const s of inst.sections) for (const i of s.items) if (isFactId(i.id)) expect(i.required, `${inst.id} ${i.id}`).toBe(false);
   });
 });
