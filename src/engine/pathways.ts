@@ -7,6 +7,7 @@
 // report), which are always offered because a practitioner may refer on
 // judgement alone.
 import { readFacts } from '../facts/read.ts';
+import { factsApplyTo } from '../facts/section.ts';
 import { REGIONS } from '../instruments/directory.ts';
 import { pathwaySteps } from '../pathways/apply.ts';
 import type { Answers, Instrument, NextStep, Result } from './types.ts';
@@ -24,7 +25,8 @@ const RANK: Record<NextStep['kind'], number> = {
 export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>, answers: Answers = {}): NextStep[] {
   const region = REGIONS[inst.region];
   const facts = readFacts(answers);
-  const rules = pathwaySteps({ inst, answers, facts, result });
+  // The rules turn on the facts, which only the tools that screen or measure risk ask.
+  const rules = factsApplyTo(inst) ? pathwaySteps({ inst, answers, facts, result }) : { safety: [], other: [] };
   const emergency: NextStep = facts.immediateDanger
     ? { ...region.emergency, text: `You recorded that the child is in immediate danger: call 999 now. ${region.emergency.text}`, within: 'now' }
     : region.emergency;
@@ -47,7 +49,6 @@ export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>, a
       contacts: [],
     });
   }
-  steps.push(...rules.other);
   for (const action of inst.actions) {
     const unconditional = action.minSeverity === undefined && action.maxSeverity === undefined;
     if (unconditional) {
@@ -59,6 +60,7 @@ export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>, a
     if (action.maxSeverity !== undefined && result.severity > action.maxSeverity) continue;
     steps.push(action.step);
   }
+  steps.push(...rules.other);
   steps.push(...region.routes);
   const seen = new Set<string>();
   const once = steps.filter((s) => (seen.has(s.id) ? false : (seen.add(s.id), true)));

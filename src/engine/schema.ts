@@ -109,6 +109,7 @@ export const NextStepSchema = v.object({
   src: v.optional(SourceRefSchema),
   appAdded: v.optional(text),
   within: v.optional(text),
+  sourceText: v.optional(text),
 });
 
 const appWording = v.object({ label: text, appWording: v.literal(true) });

@@ -248,6 +248,8 @@ export interface NextStep {
   appAdded?: string;
   /** A timescale the seed gives ("within the hour", "within 72 hours"). */
   within?: string;
+  /** The seed's words, where `text` corrects a misspelling the seed prints ("Barnado’s"). */
+  sourceText?: string;
 }
 
 export interface Contact {

@@ -155,7 +155,7 @@ export const FACTS: FactDefinition[] = [
       options: [
         { value: 'intra-familial', label: 'Sexual abuse within the family (intra-familial)', src: at(BURY, 489, 490), sourceText: 'victim of sexual abuse (intra-familial)' },
         { value: 'organised', label: 'Organised or multiple abuse', src: at(BURY, 490) },
-        { value: 'forced-marriage', label: 'A potential victim of forced marriage (whatever the child\'s age)', src: at(BURY, 491), sourceText: 'a potential victim of forced marriage (irrespective of the age)' },
+        { value: 'forced-marriage', label: 'A potential victim of forced marriage (whatever the child\'s age)', src: at(BURY, 490, 491), sourceText: 'a potential victim of forced marriage (irrespective of the age)' },
       ],
     },
     aliases: [],

@@ -15,7 +15,7 @@ const rows = (header: number, list: [string, string, number][]): ChoiceItem[] =>
 
 export const bristolRiskFactors: Instrument = {
   id: 'bristol-cse-risk-factors',
-  version: '1.0.0',
+  version: '1.1.0',
   title: "CSE risk factors: 'push' and 'pull' (Bristol KCS)",
   source: BRISTOL_FILE,
   region: 'bristol',

@@ -82,14 +82,14 @@ const gmRoutes: NextStep[] = [
   {
     id: 'gm-csc-referral',
     kind: 'referral',
-    text: 'If the child may be a child in need, or has suffered or is likely to suffer significant harm, make a referral immediately to local authority children\'s social care. This referral can be made by any professional.',
+    text: 'If the child may be a child in need, or the child has suffered significant harm or is likely to do so, a referral should be made immediately to local authority children\'s social care. This referral can be made by any professional.',
     contacts: [],
     src: at(GM, 618),
   },
   {
     id: 'gm-information-report',
     kind: 'information-report',
-    text: 'If the information is not about a child in immediate or near danger, fill in the information report and e-mail it to the specialist CSE team for the area the intelligence concerns.',
+    text: 'If the information is not about a child in immediate or near danger then the professional should fill in the information report and e-mail to the appropriate child sexual exploitation team: the local team appropriate to the intelligence.',
     contacts: GM_AREA_TEAMS.map((t) => ({ name: `${t.area} CSE team${t.team ? ` (${t.team})` : ''}`, email: t.email, phone: t.phone, src: t.src })),
     src: at(GM, 620),
   },
@@ -115,7 +115,7 @@ export const REGIONS: Record<RegionId, Region> = {
       {
         id: 'bury-mash-referral',
         kind: 'referral',
-        text: 'If you believe a child may be suffering or is at risk of suffering significant harm involving CSE, refer to the Multi Agency Safeguarding Hub via the Interagency Referral Form.',
+        text: 'If a professional believes that a child may be suffering or is at risk of suffering from significant harm, involving Child Sexual Exploitation (CSE) they should always refer their concerns to the Multi Agency Safeguarding Hub via the Interagency Referral Form.',
         contacts: [
           { name: 'Bury MASH', phone: '0161 253 5678', email: 'childwellbeing@bury.gov.uk', src: at(BURY, 390, 392) },
         ],
@@ -124,7 +124,8 @@ export const REGIONS: Record<RegionId, Region> = {
       {
         id: 'bury-data-collection-form',
         kind: 'information-report',
-        text: 'Intelligence goes to the Bury Phoenix police team: completed Child Sexual Exploitation Data Collection Forms (001 Appendix 3, which this app does not reproduce: use your local copy, or the Greater Manchester information report) should be sent to BuryPhoenix.CSE@gmp.police.uk.',
+        text: 'Completed forms should be sent to:- BuryPhoenix.CSE@gmp.police.uk',
+        appAdded: 'The Bury procedure sends intelligence on its Child Sexual Exploitation Data Collection Form (001 Appendix 3, L2036–L2086), which this app does not reproduce: use your local copy, or the Greater Manchester information report, and send it to this address.',
         contacts: [
           { name: 'Bury Phoenix (police)', email: 'BuryPhoenix.CSE@gmp.police.uk', src: at(BURY, 2086) },
           { name: 'Police PPIU (re “soft intelligence”)', phone: '0161 856 8063', src: at(BURY, 2098, 2100) },
@@ -136,7 +137,7 @@ export const REGIONS: Record<RegionId, Region> = {
       {
         id: 'bury-contact-details',
         kind: 'advice',
-        text: 'Contact Details (Bury procedure, Appendix 4).',
+        text: 'Contact Details',
         contacts: [
           { name: 'Multi Agency Safeguarding Hub', phone: '0161 253 5678', src: at(BURY, 2090, 2092) },
           { name: 'Bury Children’s Services Safeguarding Children Unit', phone: '0161 253 6168', src: at(BURY, 2094, 2096) },
@@ -150,10 +151,10 @@ export const REGIONS: Record<RegionId, Region> = {
     id: 'sandwell',
     label: 'Sandwell (West Midlands)',
     asOf: 'about 2015 (West Midlands framework)',
-    emergency: emergency(
-      'If a child is at immediate risk of significant harm, call 999: refer direct to the Police in emergencies.',
-      at(WM, 2810, 2812),
-    ),
+    emergency: {
+      ...emergency('If a child is at immediate risk of significant harm, call the police on 999: the framework says to go direct to the Police in emergencies.', at(WM, 2810, 2812)),
+      appAdded: 'The West Midlands framework says "direct to the Police in emergencies" (002 L2811–2812) but prints no number; the app gives 999.',
+    },
     routes: [
       {
         id: 'sandwell-csc-or-police',
@@ -176,7 +177,7 @@ export const REGIONS: Record<RegionId, Region> = {
       {
         id: 'sandwell-where-to-refer',
         kind: 'advice',
-        text: 'Where to refer or discuss your concerns (Sandwell CSE Team and partners).',
+        text: 'Where to refer or discuss your concerns:',
         contacts: SANDWELL_CONTACTS,
         src: at(WM, 2122),
       },
@@ -196,7 +197,7 @@ export const REGIONS: Record<RegionId, Region> = {
       {
         id: 'nn-mash-route-1',
         kind: 'referral',
-        text: 'Referral Route 1 (new referrals): complete the NSCB CSE Assessment and send it with a Multi-Agency Referral Form to the MASH.',
+        text: 'Referral Route 1 – new referrals: in the event of a concern being identified regarding sexual exploitation, practitioners must complete the NSCB CSE Assessment and send the completed document with a Multi-Agency Referral Form to the MASH.',
         contacts: [
           { name: 'Northamptonshire MASH', email: 'mash@northamptonshire.gcsx.gov.uk', src: at(NN, 639) },
         ],
@@ -205,14 +206,14 @@ export const REGIONS: Record<RegionId, Region> = {
       {
         id: 'nn-rise-route-2',
         kind: 'referral',
-        text: 'Referral Route 2 (child with an allocated social worker): the social worker, with their Team Manager, completes the NSCB CSE assessment and sends a request for a CSE strategy meeting to RISE.',
-        contacts: [{ name: 'RISE', email: 'rise@northants.pnn.police.uk', phone: '01604 888345', src: at(NN, 648, 673) }],
+        text: 'Referral Route 2 – children and young people who have an allocated NCC social worker: the allocated social worker in consultation with their Team Manager must complete a NSCB CSE assessment; request for CSE strategy meeting to be sent to RISE.',
+        contacts: [{ name: 'RISE', email: 'rise@northants.pnn.police.uk', phone: '01604 888345', src: at(NN, 673, 675) }],
         src: at(NN, 644, 650),
       },
       {
         id: 'nn-police-101',
         kind: 'information-report',
-        text: 'Report concerns and suspicious activity to Northamptonshire Police on 101.',
+        text: 'If you are concerned about anything suspicious you can report it to Northamptonshire Police ringing 101.',
         contacts: [{ name: 'Northamptonshire Police', phone: '101', src: at(NN, 435) }],
         src: at(NN, 435),
       },
@@ -230,7 +231,7 @@ export const REGIONS: Record<RegionId, Region> = {
       {
         id: 'bristol-first-response',
         kind: 'referral',
-        text: 'Make a referral to First Response whenever there is evidence to suggest that a young person is being sexually exploited and is at risk of significant harm; where there is risk but no clear evidence or disclosure, make a request for help to First Response.',
+        text: 'All agencies should make a referral to First Response whenever there is evidence to suggest that a young person is being sexually exploited and is at risk of significant harm; where there is no clear evidence or disclosure of exploitation, a request for help being made to First Response.',
         contacts: [FIRST_RESPONSE],
         src: at(BRS, 398, 404),
       },
@@ -247,7 +248,7 @@ export const REGIONS: Record<RegionId, Region> = {
       {
         id: 'bristol-further-advice',
         kind: 'advice',
-        text: "Further advice can be found from BASE, Police and CYPS – Children's Social Care; parents can be pointed to PACE, and children to Childline.",
+        text: "Further advice can be found from BASE, Police and CYPS – Children's Social Care.",
         contacts: [
           { name: 'PACE', note: 'http://www.paceuk.info/ – one-to-one telephone support for parents', src: at(BRS, 548) },
           { name: '4YP', phone: '0117 900 2424', note: 'Training, including awareness of CSE and sexual health/relationship issues', src: at(BRS, 556, 557) },

@@ -29,7 +29,7 @@ const ALL: RegionId[] = ['greater-manchester', 'bury', 'sandwell', 'northamptons
 const GM_AND_BURY: RegionId[] = ['greater-manchester', 'bury'];
 
 // Contacts the rules point to (each cites the line that prints it).
-const NN_MASH: Contact = { name: 'Northamptonshire MASH', phone: '0300 126 1000', email: 'mash@northamptonshire.gcsx.gov.uk', src: at(NN, 2174, 2175) };
+const NN_MASH: Contact = { name: 'Northamptonshire MASH', phone: '0300 126 1000', src: at(NN, 2174, 2175) };
 const NN_POLICE: Contact = { name: 'Northamptonshire Police', phone: '101', note: '999 in an emergency', src: at(NN, 2175) };
 const BURY_MASH: Contact = { name: 'Bury MASH', phone: '0161 253 5678', email: 'childwellbeing@bury.gov.uk', src: at(BURY, 390, 392) };
 const BURY_101: Contact = { name: 'Bury Police Reporting Line', phone: '101', src: at(BURY, 2103, 2105) };
@@ -53,7 +53,7 @@ const TRAFFICKING: Condition = { answer: 'fact-trafficking', in: ['yes'] };
 const ABUSE_IN_FAMILY_OR_ORGANISED: Condition = { answer: 'fact-suspected-abuse', in: ['intra-familial', 'organised', 'forced-marriage'] };
 
 const DO_NOT_CONSULT_PARENTS =
-  'Do not consult the parents before referral: if the professional suspects the child is a victim of sexual abuse (intra-familial); organised or multiple abuse; or a potential victim of forced marriage (irrespective of the age) then the parents should not be consulted prior to referral.';
+  'The parents should not be consulted prior to referral: the professional suspects the child is a victim of sexual abuse (intra-familial); organised or multiple abuse; or a potential victim of forced marriage (irrespective of the age).';
 
 const TRAFFICKING_POLICE = 'Trafficking children, including for the purpose of sexual exploitation, is a criminal offence and concerns that a child may be being trafficked should always be reported to the police.';
 const TRAFFICKING_NRM =
@@ -61,6 +61,20 @@ const TRAFFICKING_NRM =
 
 const borrowed = (from: string) =>
   `This is the ${from}'s rule; this region's seed gives none. The app shows it here as the cautious reading, because the risk is the same wherever the child lives.`;
+
+/**
+ * A Bury rule (seed 001) for Bury, and the same rule, marked as the app's,
+ * for the other Greater Manchester areas, whose handbook (000) does not print it.
+ */
+function buryAndGm(rule: PathwayRule): PathwayRule[] {
+  const gm: PathwayRule = {
+    ...rule,
+    id: `${rule.id}-gm`,
+    when: { all: [{ region: ['greater-manchester'] }, rule.when] },
+    steps: rule.steps.map((s) => (s.appAdded || s.src?.file !== BURY ? s : { ...s, appAdded: `This is the Bury procedure's rule (001), which follows Greater Manchester procedures; the Greater Manchester handbook (000) does not print it. The app shows it for every Greater Manchester area as the cautious reading.` })),
+  };
+  return [{ ...rule, when: { all: [{ region: ['bury'] }, rule.when] } }, gm];
+}
 
 export const PATHWAY_RULES: PathwayRule[] = [
   // --- 999 against 101 (Bury) ----------------------------------------------
@@ -82,13 +96,13 @@ export const PATHWAY_RULES: PathwayRule[] = [
   },
 
   // --- Do not consult the parents (001 L489–493) ---------------------------
-  {
+  ...buryAndGm({
     id: 'do-not-consult-parents',
     safety: true,
-    when: { all: [{ region: GM_AND_BURY }, ABUSE_IN_FAMILY_OR_ORGANISED] },
+    when: ABUSE_IN_FAMILY_OR_ORGANISED,
     src: [at(BURY, 489, 493)],
     steps: [{ id: 'do-not-consult-parents', kind: 'warning', text: DO_NOT_CONSULT_PARENTS, contacts: [], src: at(BURY, 489, 492) }],
-  },
+  }),
   {
     id: 'do-not-consult-parents-elsewhere',
     safety: true,
@@ -131,7 +145,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
   },
   {
     id: 'nn-age-unknown',
-    safety: true,
+    safety: false,
     when: { all: [{ region: ['northamptonshire'] }, { ageUnknown: true }] },
     src: [at(NN, 2189)],
     steps: [
@@ -145,10 +159,10 @@ export const PATHWAY_RULES: PathwayRule[] = [
       },
     ],
   },
-  {
+  ...buryAndGm({
     id: 'gm-under-13-presumption',
     safety: true,
-    when: { all: [{ region: GM_AND_BURY }, { ageBelow: 13 }] },
+    when: { ageBelow: 13 },
     src: [at(BURY, 480, 488)],
     steps: [
       {
@@ -159,10 +173,10 @@ export const PATHWAY_RULES: PathwayRule[] = [
         src: at(BURY, 484, 487),
       },
     ],
-  },
+  }),
   {
     id: 'gm-age-unknown',
-    safety: true,
+    safety: false,
     when: { all: [{ region: GM_AND_BURY }, { ageUnknown: true }] },
     src: [at(BURY, 480, 488)],
     steps: [
@@ -223,10 +237,10 @@ export const PATHWAY_RULES: PathwayRule[] = [
       },
     ],
   },
-  {
+  ...buryAndGm({
     id: 'gm-alleging-crime-police',
     safety: true,
-    when: { all: [{ region: GM_AND_BURY }, DISCLOSED] },
+    when: DISCLOSED,
     src: [at(BURY, 314, 316), at(GM, 988)],
     steps: [
       {
@@ -245,7 +259,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
         appAdded: 'The handbook names St Mary\'s SARC only as a partner and prints no route to it; the app suggests asking about it because a disclosed assault may need forensic and sexual health care.',
       },
     ],
-  },
+  }),
   {
     id: 'bristol-disclosure-evidence',
     safety: true,
@@ -296,7 +310,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
       {
         id: 'wm-return-interview',
         kind: 'assessment',
-        text: 'Once a missing child is located, the Police Safe and Well Check and the Return Interview follow. Where possible, the Return Interview must be completed within 72 hours by an independent person.',
+        text: 'Once a missing child is located, there are two stages to the process - the Police Safe and Well Check and the Return Interview. Where possible, the Return Interview must be completed within 72 hours by an independent person.',
         contacts: [SANDWELL_BARNARDOS],
         src: at(WM, 520),
         within: '72 hours',
@@ -396,13 +410,13 @@ export const PATHWAY_RULES: PathwayRule[] = [
       { id: 'trafficking-nrm', kind: 'referral', text: TRAFFICKING_NRM, contacts: [], src: at(WM, 576), appAdded: borrowed('West Midlands framework') },
     ],
   },
-  {
+  ...buryAndGm({
     id: 'bury-trafficking-procedures',
     safety: true,
-    when: { all: [{ region: GM_AND_BURY }, TRAFFICKING] },
+    when: TRAFFICKING,
     src: [at(BURY, 109, 110)],
     steps: [{ id: 'bury-trafficking-procedures', kind: 'advice', text: 'Please see the safeguarding children who may have been trafficked procedures.', contacts: [], src: at(BURY, 109, 110) }],
-  },
+  }),
   {
     id: 'bristol-trafficking-procedures',
     safety: true,
@@ -429,7 +443,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
       {
         id: 'medium-high-csc-referral',
         kind: 'referral',
-        text: "Where school staff have immediate concerns (medium or high risk, using the Risk Assessment tool) they should, together with their designated teacher, make a referral to children's social care. The procedure says the same for leisure staff, health professionals and voluntary groups.",
+        text: "Where school staff have immediate concerns (medium or high risk, using the Risk Assessment tool) they should, together with their designated teacher, make a referral to children's social care.",
         contacts: [BURY_MASH],
         src: at(BURY, 1058, 1060),
       },
@@ -578,7 +592,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
       {
         id: 'nn-school-dsl-within-hour',
         kind: 'referral',
-        text: 'In a school: any issues concerning Child Sexual Exploitation are passed onto the Designated Safeguarding Lead immediately, within the hour. If the Lead is off-site, they must be contacted by telephone.',
+        text: 'Any issues concerning Child Sexual Exploitation are passed onto the Designated Safeguarding Lead immediately, within the hour. If the Lead is off-site, they must be contacted by telephone.',
         contacts: [],
         src: at(NN, 2207),
         within: 'within the hour',

@@ -37,9 +37,10 @@ const wrap = (ui: preact.ComponentChildren) => (
 describe('Runner', () => {
   it('shows the section, marks required items, and saves a choice as it is made', async () => {
     const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T1' });
-    render(wrap(<Runner record={row} section={1} />));
+    // Section 3 of 5: after "About the child" and the case facts.
+    render(wrap(<Runner record={row} section={2} />));
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Low level indicators');
-    expect(screen.getByText('Section 2 of 4', { exact: false })).toBeTruthy();
+    expect(screen.getByText('Section 3 of 5', { exact: false })).toBeTruthy();
     const group = screen.getByRole('group', { name: /^Self harming behaviours/ });
     expect(group.querySelector('legend')?.textContent).toBe('Self harming behaviours (required)');
     fireEvent.click(within(group).getByLabelText('Ticked'));
@@ -50,7 +51,7 @@ describe('Runner', () => {
 
   it('"Mark the unanswered … Not ticked" answers the rest of a tick section explicitly', async () => {
     const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T2', answers: { 'med-cars': 'yes' } });
-    render(wrap(<Runner record={row} section={2} />));
+    render(wrap(<Runner record={row} section={3} />));
     fireEvent.click(screen.getByRole('button', { name: /Mark the 4 unanswered/ }));
     await waitFor(async () => {
       const a = (await getRecord(db, row.id))?.answers ?? {};
@@ -60,7 +61,7 @@ describe('Runner', () => {
 
   it('an out-of-range score gets an error summary linking to the field, and the page does not move on', async () => {
     const row = await createDraft(db, { instrumentId: 'nscb-cse-assessment', childRef: 'T3' });
-    render(wrap(<Runner record={row} section={2} />));
+    render(wrap(<Runner record={row} section={4} />));
     fireEvent.input(screen.getByLabelText(/Professional judgement score/), { target: { value: '12' } });
     fireEvent.click(screen.getByRole('button', { name: 'Check answers' }));
     const alert = await screen.findByRole('alert');

@@ -23,7 +23,7 @@ describe('npm run cse -- instruments', () => {
     const out = JSON.parse(execFileSync(tsx, [cli, 'instruments'], { encoding: 'utf8' }));
     expect(out.map((i: { id: string }) => i.id)).toContain('nscb-ae-cse-indicator-checklist');
     const gm = out.find((i: { id: string }) => i.id === 'gm-cse-measurement-tool');
-    expect(gm).toMatchObject({ version: '1.0.0', source: '000_c46dad1176f597fe.txt' });
+    expect(gm).toMatchObject({ version: '1.1.0', source: '000_c46dad1176f597fe.txt' });
     const c1 = gm.items.find((i: { id: string }) => i.id === 'c1-missing');
     expect(c1.required).toBe(true);
     expect(c1.options.map((o: { score: number }) => o.score)).toEqual([1, 2, 3, 4, 5]);
