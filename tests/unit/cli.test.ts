@@ -33,6 +33,36 @@ describe('npm run cse -- instruments', () => {
   });
 });
 
+describe('case facts and pathways on the command line', () => {
+  it('instruments lists the facts with the items, each saying why the app asks it', () => {
+    const out = JSON.parse(execFileSync(tsx, [cli, 'instruments'], { encoding: 'utf8' }));
+    const ae = out.find((i: { id: string }) => i.id === 'nscb-ae-cse-indicator-checklist');
+    const facts = ae.items.filter((i: { section: string }) => i.section === 'case-facts');
+    expect(facts.map((i: { id: string }) => i.id)).toEqual(
+      expect.arrayContaining(['fact-immediate-danger', 'fact-dob', 'fact-assessment-date', 'fact-sexual-assault', 'fact-missing-3-months', 'fact-suspected-abuse', 'fact-trafficking']),
+    );
+    for (const f of facts) expect(f).toMatchObject({ required: false, appAdded: expect.any(String) });
+  });
+
+  it('score accepts facts in the answers and prints the steps they set off (the Serenity example, 003 L1270–L1272)', () => {
+    const ticks = Object.fromEntries(
+      ['low-self-esteem', 'low-unknown-adults', 'low-self-harm', 'low-drugs-alcohol', 'med-cars', 'med-peers-at-risk', 'med-assault-withdrawn', 'med-older-partner', 'med-multiple-stis', 'high-under-13', 'high-serious-assault-withdrawn', 'high-terminations', 'high-substance-self-harm'].map((k) => [k, 'no']),
+    );
+    const answers = { ...ticks, 'low-drugs-alcohol': 'yes', 'fact-dob': '2011-05-01', 'fact-assessment-date': '2026-11-23', 'fact-sexual-assault': 'recent' };
+    const r = cse('score', file('serenity.json', { instrument: 'nscb-ae-cse-indicator-checklist', answers }));
+    expect(r.status).toBe(0);
+    const ids = JSON.parse(r.stdout).nextSteps.map((s: { id: string }) => s.id);
+    expect(ids[0]).toBe('emergency-999');
+    expect(ids).toEqual(expect.arrayContaining(['nn-serenity', 'nn-disclosure-police', 'nn-under-16-assault-mash']));
+  });
+
+  it('pathways prints every rule with its seed lines', () => {
+    const rules = JSON.parse(execFileSync(tsx, [cli, 'pathways'], { encoding: 'utf8' }));
+    expect(rules.length).toBeGreaterThan(20);
+    for (const rule of rules) expect(rule.src.length).toBeGreaterThan(0);
+  });
+});
+
 describe('npm run cse -- score FILE', () => {
   it('scores a complete NSCB assessment in the overlap and shows both bands', () => {
     const answers = Object.fromEntries(
