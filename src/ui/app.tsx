@@ -22,7 +22,7 @@ function RecordScreen({ route }: { route: Extract<Route, { recordId: string }> }
   if (!record) return <p class="field-error">{error}</p>;
   if (route.name === 'run' || route.name === 'check') {
     if (record.state === 'final') return <ResultView record={record} result={record.result!} />;
-    return route.name === 'run' ? <Runner key={`${record.id}-${route.section}`} record={record} section={route.section} /> : <CheckAnswers record={record} />;
+    return route.name === 'run' ? <Runner key={`${record.id}-${route.section}`} record={record} section={route.section} change={route.name === 'run' && route.change === true} /> : <CheckAnswers record={record} />;
   }
   if (route.name === 'history') return <History record={record} />;
   if (record.state !== 'final' || !record.result) return <p>This record is not finished yet. <a href={href({ name: 'run', recordId: record.id })}>Continue it</a>.</p>;

@@ -9,6 +9,7 @@ import { outboxForRecord } from '../sync/outbox.ts';
 import { useApp } from './context.ts';
 import { DeliveryStatus } from './outbox.tsx';
 import { when } from './labels.ts';
+import { FollowOnLinks } from './live-outcome.tsx';
 import { NextSteps } from './next-steps.tsx';
 import { href } from './router.ts';
 
@@ -29,9 +30,10 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
       </p>
       <h1 tabIndex={-1}>Result</h1>
       <div class={`outcome severity-${result.severity ?? 'none'}`} data-testid="outcome">
-        {result.complete ? (
+        {result.level !== undefined ? (
           <>
-            <p class="outcome-label">What the tool says</p>
+            {/* bedside-flow: an incomplete form the answers already decide keeps its level. */}
+            <p class="outcome-label">What the tool says{result.complete ? '' : ' (decided on the answers given; the form is not complete)'}</p>
             <p class="outcome-level" data-testid="outcome-level">
               {result.level}
             </p>
@@ -108,6 +110,7 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
         <a class="button secondary" href={href({ name: 'history', recordId: record.id })}>
           History for this child
         </a>
+        <FollowOnLinks result={result} recordId={record.id} />
         <a class="button" href={href({ name: 'start', instrumentId: record.instrumentId, previousId: record.id })}>
           Re-assess this child
         </a>
