@@ -22,7 +22,7 @@ export type Condition =
   | { answer: string; in: string[] }
   /** A number answer is at least this. */
   | { atLeast: number; item: string }
-  /** The result is complete and its severity is at least this. */
+  /** The outcome is decided (complete, or fixed by the answers given) and its severity is at least this. */
   | { severityAtLeast: number }
   /** Any of the tool's own indicators is ticked (facts do not count). */
   | { indicatorTicked: true }
@@ -76,7 +76,7 @@ export function holds(c: Condition, ctx: PathwayContext): boolean {
     const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
     return Number.isFinite(n) && n >= c.atLeast;
   }
-  if ('severityAtLeast' in c) return ctx.result.complete && ctx.result.severity !== undefined && ctx.result.severity >= c.severityAtLeast;
+  if ('severityAtLeast' in c) return ctx.result.decided && ctx.result.severity !== undefined && ctx.result.severity >= c.severityAtLeast;
   if ('indicatorTicked' in c) return tickedIds(ctx.inst).some((id) => isTicked(ctx, id));
   if ('ticked' in c) return c.ticked.some((id) => isTicked(ctx, id));
   if ('tierTicked' in c) {
