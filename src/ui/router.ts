@@ -8,6 +8,8 @@ export type Route =
   | { name: 'run'; recordId: string; section?: number }
   | { name: 'check'; recordId: string }
   | { name: 'result'; recordId: string }
+  /** A finished record, read-only: every answer, and the printable document. */
+  | { name: 'record'; recordId: string }
   | { name: 'history'; recordId: string }
   | { name: 'settings' }
   | { name: 'outbox' };
@@ -18,6 +20,7 @@ export function parse(hash: string): Route {
   if (a === 'start' && b) return c ? { name: 'start', instrumentId: b, previousId: c } : { name: 'start', instrumentId: b };
   if (a === 'record' && b && c === 'check') return { name: 'check', recordId: b };
   if (a === 'record' && b && c === 'result') return { name: 'result', recordId: b };
+  if (a === 'record' && b && c === 'view') return { name: 'record', recordId: b };
   if (a === 'record' && b && c === 'history') return { name: 'history', recordId: b };
   if (a === 'record' && b) return c && /^\d+$/.test(c) ? { name: 'run', recordId: b, section: Number(c) } : { name: 'run', recordId: b };
   if (a === 'settings') return { name: 'settings' };
@@ -37,6 +40,8 @@ export function href(route: Route): string {
       return `#/record/${route.recordId}/check`;
     case 'result':
       return `#/record/${route.recordId}/result`;
+    case 'record':
+      return `#/record/${route.recordId}/view`;
     case 'history':
       return `#/record/${route.recordId}/history`;
     case 'settings':

@@ -77,9 +77,12 @@ describe('ResultView', () => {
     render(wrap(<ResultView record={done} result={done.result!} />));
     expect(screen.getByTestId('outcome-level').textContent).toBe('Amber (18-42)');
     expect(screen.getByTestId('outcome-total').textContent).toContain('falls in Amber (18-42) and Green (10-22)');
-    const steps = screen.getByRole('region', { name: 'What to do next' }).querySelectorAll('ol > li');
+    const steps = screen.getByRole('region', { name: 'What to do now' }).querySelectorAll('ol > li');
     expect(steps[0]?.getAttribute('data-step')).toBe('emergency-999');
     expect(steps[0]?.querySelector('a[href="tel:999"]')).toBeTruthy();
+    // The 999 step comes before every other step in the document.
+    const all = [...document.querySelectorAll('.screen-only [data-step]')].map((e) => e.getAttribute('data-step'));
+    expect(all[0]).toBe('emergency-999');
     expect(screen.getByRole('region', { name: 'Where the source document is unclear' }).textContent).toContain('A total of 22 falls in');
   });
 
@@ -91,7 +94,7 @@ describe('ResultView', () => {
     const record = { id: 'x', instrumentId: inst.id, instrumentVersion: '1.0.0', state: 'final', childRef: 'R2', answers, section: 0, createdAt: 0, updatedAt: 0 } as RecordRow;
     render(wrap(<ResultView record={record} result={result} />));
     expect(screen.getByTestId('outcome-level').textContent).toBe('Not complete: no outcome');
-    expect(screen.getByText('Multiple terminations/miscarriages')).toBeTruthy();
+    expect(within(screen.getByTestId('outcome')).getByText('Multiple terminations/miscarriages')).toBeTruthy();
   });
 });
 
