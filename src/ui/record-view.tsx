@@ -100,7 +100,12 @@ export function AssessorText({ a }: { a: Assessor | undefined }) {
   return (
     <>
       {[a.name, a.role, a.organisation].filter(Boolean).join(', ')}
-      {a.contact && <> · {a.contact}</>}
+      {a.contact && (
+        <>
+          <br />
+          {a.contact}
+        </>
+      )}
     </>
   );
 }
@@ -119,8 +124,10 @@ export function RecordDocument({ record, result, assessor, sent }: { record: Rec
   const report = inst.kind === 'information-report';
   return (
     <article class="record-document" data-testid="record-document">
-      <p class="doc-kicker">CSE Screen · {report ? 'Information report' : 'Screening record'}</p>
-      <p class="doc-title">{inst.title}</p>
+      <div class="doc-head">
+        <p class="doc-kicker">CSE Screen · {report ? 'Information report' : 'Screening record'}</p>
+        <p class="doc-title">{inst.title}</p>
+      </div>
       <dl class="doc-facts">
         <div>
           <dt>{report ? 'Report' : 'Child reference'}</dt>

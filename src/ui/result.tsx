@@ -7,7 +7,6 @@ import { itemsOf } from '../engine/answers.ts';
 import type { Instrument, Result } from '../engine/types.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
 import type { OutboxRow, RecordRow } from '../store/db.ts';
-import { when } from './labels.ts';
 import { ContactsAsOf, StepList, isNow, ordered } from './next-steps.tsx';
 import { DeliveryStatus } from './outbox.tsx';
 import { RecordDocument } from './record-view.tsx';
@@ -86,7 +85,8 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
     <>
       <div class="screen-only">
         <p class="caption">
-          {inst.title} · {report ? 'information report' : <>child reference {record.childRef}</>} · finished {when(record.finalisedAt)}
+          {inst.title}
+          {!report && <> · child reference {record.childRef}</>}
         </p>
         <h1 tabIndex={-1}>Result</h1>
         <div class={`outcome severity-${result.severity ?? 'none'}`} data-testid="outcome">
@@ -97,7 +97,7 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
           {result.total !== undefined && (
             <p data-testid="outcome-total">
               Total: <strong>{result.total}</strong>
-              {result.bands.length > 0 && <> · falls in {result.bands.join(' and ')}</>}
+              {result.bands.length > 0 && !(result.bands.length === 1 && result.bands[0] === result.level) && <> · falls in {result.bands.join(' and ')}</>}
             </p>
           )}
           {decidedEarly && <p class="hint">Decided before every answer was given: the answers so far already settle it.</p>}

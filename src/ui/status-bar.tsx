@@ -31,9 +31,11 @@ export function StatusBar(props: { save: HeaderSaveStatus; saveMessage?: string 
       </span>
       {(props.save === 'error' || props.save === 'unsaved') && props.saveMessage && <span class="status-message">{props.saveMessage}</span>}
       {props.persisted === false && (
-        <span class="status-message" data-testid="persist-refused">
-          This browser has not granted lasting storage: records could be cleared if the device runs short of space. Add the app to the home screen, and send finished records promptly.
-        </span>
+        // Folded to one line so the header does not push the result off a phone's first screen.
+        <details class="status-details" data-testid="persist-refused">
+          <summary>Storage not guaranteed</summary>
+          Records could be cleared if the device runs short of space. Add the app to the home screen, and send finished records promptly.
+        </details>
       )}
     </div>
   );
