@@ -85,6 +85,7 @@ async function shoot(name: string) {
   if (!shots) return;
   for (const width of [320, 390, 820]) {
     await page.setViewportSize({ width, height: width === 820 ? 1180 : 844 });
+    await page.evaluate(() => scrollTo(0, 0));
     await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: width !== 390 });
     if (width === 390) await page.screenshot({ path: join(shots, `${name}-390-first-screen.png`) });
   }
@@ -176,6 +177,10 @@ describe('a GM measurement tool result printed', () => {
     await page.click('text=Finish and see the result');
     await page.waitForSelector('h1:text-is("Result")');
     records.gm = page.url().match(/record\/([^/]+)/)![1]!;
+    // The longest 999 wording (Greater Manchester) still fits the first screen with its call button.
+    await page.evaluate(() => scrollTo(0, 0));
+    const nine = (await page.locator('.now-steps [data-step=emergency-999]').boundingBox())!;
+    expect(nine.y + nine.height).toBeLessThanOrEqual(844);
     await shoot('result-gm');
     const text = await pdfText('gm-result');
     for (const part of [ASSESSOR.name, 'GM-8', 'High (41 – 60)', 'Total: 54']) expect(text).toContain(part);
