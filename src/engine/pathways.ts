@@ -19,7 +19,7 @@ export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>): 
       src: team.src,
     });
   }
-  if (!result.complete) {
+  if (!result.complete && !result.decided) {
     steps.push({
       id: 'incomplete',
       kind: 'note',
@@ -33,7 +33,8 @@ export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>): 
       steps.push(action.step);
       continue;
     }
-    if (!result.complete || result.severity === undefined) continue;
+    // A decided outcome (complete, or fixed by the answers given) has its actions.
+    if (!result.decided || result.severity === undefined) continue;
     if (action.minSeverity !== undefined && result.severity < action.minSeverity) continue;
     if (action.maxSeverity !== undefined && result.severity > action.maxSeverity) continue;
     steps.push(action.step);

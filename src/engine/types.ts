@@ -255,9 +255,15 @@ export interface Result {
   instrument: string;
   version: string;
   complete: boolean;
+  /**
+   * True when the answers given fix the outcome whatever the unanswered items
+   * hold (always true when complete). Results stored before this field
+   * existed lack it; read a missing value as `complete`.
+   */
+  decided: boolean;
   /** Ids of required items not answered. */
   missing: string[];
-  /** The outcome in the source's own words; absent when incomplete. */
+  /** The outcome in the source's own words; absent unless decided. */
   level?: string;
   /** Where an information report goes, from the area chosen. */
   routing?: { area: string; team?: string; email: string };

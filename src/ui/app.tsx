@@ -24,7 +24,7 @@ function RecordScreen({ route }: { route: Extract<Route, { recordId: string }> }
     // A finished record opens read-only, never its form or its check page.
     if (record.state === 'final' && record.result) return <RecordView record={record} />;
     if (route.name === 'record') return <p>This record is not finished yet. <a href={href({ name: 'run', recordId: record.id })}>Continue it</a>.</p>;
-    return route.name === 'run' ? <Runner key={`${record.id}-${route.section}`} record={record} section={route.section} /> : <CheckAnswers record={record} />;
+    return route.name === 'run' ? <Runner key={`${record.id}-${route.section}`} record={record} section={route.section} change={route.change === true} /> : <CheckAnswers record={record} />;
   }
   if (route.name === 'history') return <History record={record} />;
   if (record.state !== 'final' || !record.result) return <p>This record is not finished yet. <a href={href({ name: 'run', recordId: record.id })}>Continue it</a>.</p>;

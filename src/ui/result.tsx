@@ -7,6 +7,7 @@ import { itemsOf } from '../engine/answers.ts';
 import type { Instrument, Result } from '../engine/types.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
 import type { OutboxRow, RecordRow } from '../store/db.ts';
+import { FollowOnLinks } from './live-outcome.tsx';
 import { ContactsAsOf, StepList, isNow, ordered } from './next-steps.tsx';
 import { DeliveryStatus } from './outbox.tsx';
 import { RecordDocument } from './record-view.tsx';
@@ -80,7 +81,8 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
   const now = steps.filter(isNow);
   const later = steps.filter((s) => !isNow(s));
   const report = inst.kind === 'information-report';
-  const decidedEarly = !!result.level && !result.complete;
+  // bedside-flow: an incomplete form the answers already decide keeps its level (older results lack `decided`).
+  const decidedEarly = result.level !== undefined && !result.complete;
   return (
     <>
       <div class="screen-only">
@@ -100,7 +102,7 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
               {result.bands.length > 0 && !(result.bands.length === 1 && result.bands[0] === result.level) && <> · falls in {result.bands.join(' and ')}</>}
             </p>
           )}
-          {decidedEarly && <p class="hint">Decided before every answer was given: the answers so far already settle it.</p>}
+          {decidedEarly && <p class="hint">Decided on the answers given; the form is not complete.</p>}
           {!result.level && result.missing.length > 0 && (
             <details>
               <summary>
@@ -142,6 +144,11 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
         {later.length > 0 && (
           <section class="next-steps" aria-labelledby="next-steps-title">
             <h2 id="next-steps-title">What to do next</h2>
+            {!report && (
+              <div class="follow-on">
+                <FollowOnLinks result={result} recordId={record.id} />
+              </div>
+            )}
             <StepList steps={later} file={inst.source} start={now.length + 1} />
             <ContactsAsOf region={inst.region} file={inst.source} />
           </section>

@@ -51,9 +51,9 @@ const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
 await page.click('label[for="setting-social-care"]');
 await page.selectOption('#region', 'greater-manchester');
 await page.click('a[data-instrument="gm-cse-measurement-tool"]');
-await page.fill('#child-ref', 'BENCH');
-await page.click('button[type=submit]');
 await page.waitForSelector('#yp-name');
+await page.fill('#child-ref', 'BENCH');
+await page.waitForURL(/#\/record\/[^/]+\/0$/); // stored once something is entered
 await page.goto(`${page.url().replace(/\/\d+$/, '')}/2`); // consultation: 29 text and choice items
 await page.waitForSelector('#wishes-feelings');
 const autosave: number[] = [];

@@ -47,11 +47,21 @@ describe('npm run cse -- score FILE', () => {
     expect(out.nextSteps[0].id).toBe('emergency-999');
   });
 
+  it('an A&E checklist with only two low ticks answered is decided: it prints decided true and the level (003 L514)', () => {
+    const r = cse('score', file('ae-two-low.json', { instrument: 'nscb-ae-cse-indicator-checklist', answers: { 'low-self-esteem': 'yes', 'low-drugs-alcohol': 'yes' } }));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('"decided": true');
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ complete: false, decided: true, level: 'Please complete full CSE Toolkit' });
+    expect(out.missing).toHaveLength(11);
+  });
+
   it('reports an incomplete result with the missing ids and no level', () => {
     const r = cse('score', file('partial.json', { instrument: 'gm-cse-measurement-tool', answers: { 'c1-missing': '1' } }));
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.complete).toBe(false);
+    expect(out.decided).toBe(false);
     expect(out.level).toBeUndefined();
     expect(out.missing).toContain('professional-judgement');
   });

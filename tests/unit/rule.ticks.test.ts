@@ -27,13 +27,14 @@ describe('A&E checklist: "If two or more low risk or any medium/higher risks are
     }
   });
 
-  it('an unanswered indicator makes it incomplete, with no level, even when the ticks so far meet the rule', () => {
+  it('an unanswered indicator makes it incomplete, but a rule already met is decided and gives its level', () => {
     const answers = ticks(AE, ['med-cars']);
     delete answers['high-terminations'];
     const r = score(getInstrument(AE)!, answers);
     expect(r.complete).toBe(false);
     expect(r.missing).toEqual(['high-terminations']);
-    expect(r.level).toBeUndefined();
+    expect(r.decided).toBe(true);
+    expect(r.level).toBe(MET);
     expect(r.reasons).toContain(`Already met on the items answered so far: ${MET}`);
   });
 

@@ -1,6 +1,7 @@
 // Highest category present: each indicator group points at the categories it
 // can mean; the result is the most serious category any ticked group points
 // at. Where a group could mean more than one category, that is shown.
+import { isAnswered } from '../answers.ts';
 import type { Answers, HighestCategoryRule, Instrument } from '../types.ts';
 import type { RuleOutcome } from './outcome.ts';
 import { describeTicks, tickedItems } from './ticks.ts';
@@ -26,9 +27,26 @@ export function highestCategory(inst: Instrument, rule: HighestCategoryRule, ans
   const top = ordered[0];
   if (!complete) {
     if (top) reasons.push(`On the items answered so far, at least: ${top.label}`);
-    return { bands: [], ambiguities, reasons, notes: [] };
+    // Decided when no group with an unanswered item could point higher than
+    // what is already present (the cautious reading takes a group's highest
+    // candidate, so that is what an unanswered item could still bring).
+    const reach = Math.max(
+      -1,
+      ...rule.groups
+        .filter((g) => g.items.some((id) => !isAnswered(answers[id])))
+        .flatMap((g) => g.candidates.map((id) => rule.categories.find((c) => c.id === id)!.severity)),
+    );
+    const settled = top ? top.severity >= reach : reach < 0;
+    if (!settled) return { decided: false, bands: [], ambiguities, reasons, notes: [] };
+    if (!top) {
+      reasons.push(`Decided before the form is complete: every indicator is answered and none is ticked.`);
+      return { decided: true, level: rule.none.label, severity: 0, bands: [], ambiguities, reasons, notes: [] };
+    }
+    reasons.push(`Decided before the form is complete: no unanswered indicator can point above ${top.label}.`);
+    reasons.push(`${top.label}: ${top.description}`);
+    return { decided: true, level: top.label, severity: top.severity, bands: ordered.map((c) => c.label), ambiguities, reasons, notes: [] };
   }
-  if (!top) return { level: rule.none.label, severity: 0, bands: [], ambiguities, reasons, notes: [] };
+  if (!top) return { decided: true, level: rule.none.label, severity: 0, bands: [], ambiguities, reasons, notes: [] };
   reasons.push(`${top.label}: ${top.description}`);
-  return { level: top.label, severity: top.severity, bands: ordered.map((c) => c.label), ambiguities, reasons, notes: [] };
+  return { decided: true, level: top.label, severity: top.severity, bands: ordered.map((c) => c.label), ambiguities, reasons, notes: [] };
 }
