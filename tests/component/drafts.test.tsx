@@ -12,6 +12,7 @@ import { createDraft, finalise, getRecord, saveDraft } from '../../src/store/rec
 import { saveSettings } from '../../src/sync/settings.ts';
 import { AppContext } from '../../src/ui/context.ts';
 import { Home } from '../../src/ui/home.tsx';
+import { Start } from '../../src/ui/start.tsx';
 import { isEmptyReport, localDateTime, reportPrefill } from '../../src/ui/prefill.ts';
 
 let db: CseDb;
@@ -92,6 +93,17 @@ describe('the one-tap information report', () => {
     await waitFor(() => expect(location.hash).toMatch(/^#\/record\//));
     expect(location.hash).not.toBe(firstHash);
     expect(await reportDrafts()).toHaveLength(2);
+  });
+
+  it('a report opened from its tool card is pre-filled the same way, and stored only once something is entered', async () => {
+    render(wrap(<Start instrumentId={REPORT} />));
+    expect(await reportDrafts()).toHaveLength(0);
+    fireEvent.click(await screen.findByLabelText('No – this is information or intelligence'));
+    await waitFor(async () => expect(await reportDrafts()).toHaveLength(1));
+    const [row] = await reportDrafts();
+    expect(row!.answers['reporter-name']).toBe('Sam Nurse');
+    expect(row!.answers['reporter-contact']).toBe('sam@example.org');
+    expect(typeof row!.answers['report-datetime']).toBe('string');
   });
 
   it('an empty report is one with nothing beyond the pre-fill; the West Midlands form splits phone and e-mail', () => {
