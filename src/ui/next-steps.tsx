@@ -71,7 +71,7 @@ export function StepList({ steps, file, start = 1, print }: { steps: NextStep[];
 }
 
 export function ContactsAsOf({ region, file }: { region: RegionId; file: string }) {
-  return <p class="hint">Contact details as printed in the source document ({withoutRefs(REGIONS[region].asOf, file)}); confirm them with your local safeguarding team.</p>;
+  return <p class="hint">Contact details as printed in the source document, dated {withoutRefs(REGIONS[region].asOf, file)}: confirm them with your local safeguarding team.</p>;
 }
 
 /** Every step, 999 first: the whole list in one section (used where there is no "now" panel). */

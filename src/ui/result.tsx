@@ -149,7 +149,7 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
                 <FollowOnLinks result={result} recordId={record.id} />
               </div>
             )}
-            <StepList steps={later} file={inst.source} start={now.length + 1} />
+            <StepList steps={later} file={inst.source} />
             <ContactsAsOf region={inst.region} file={inst.source} />
           </section>
         )}

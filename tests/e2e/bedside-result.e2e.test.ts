@@ -273,8 +273,17 @@ describe('narrow screens', () => {
         await page.goto(`${origin}/${hash}`);
         await page.waitForSelector('main h1');
         await page.waitForLoadState('networkidle');
-        const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: innerWidth }));
-        expect(`${name} at ${width}: ${scroll}`).toBe(`${name} at ${width}: ${Math.min(scroll, inner)}`);
+        // innerWidth includes a classic scrollbar (headless Chromium draws one); clientWidth is the width
+        // left for content, so checking against it too catches an overflow the scrollbar would hide.
+        const { scroll, inner, client, wide } = await page.evaluate(() => ({
+          scroll: document.documentElement.scrollWidth,
+          inner: innerWidth,
+          client: document.documentElement.clientWidth,
+          // Any element reaching past the content width (named, to say what overflows).
+          wide: [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).map((e) => `${e.tagName.toLowerCase()}.${e.className}`).slice(0, 5),
+        }));
+        expect(`${name} at ${width}: ${scroll}`).toBe(`${name} at ${width}: ${Math.min(scroll, inner, client)}`);
+        expect({ name, width, wide }).toEqual({ name, width, wide: [] });
         expect({ name, width, violations: await axeViolations(page) }).toEqual({ name, width, violations: [] });
       }
     }
