@@ -8,6 +8,7 @@ import { makeSubmission } from '../helpers/submission.ts';
 import { enter } from '../e2e/app.ts';
 import { launch, setOffline } from '../e2e/browser.ts';
 import { countRaw, installedProfile, median, p95, putRaw, startApp, table } from './harness.ts';
+import { lighthouseTable, measureLighthouse } from './lighthouse.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
@@ -147,19 +148,7 @@ server.close();
 
 // 7. Lighthouse (mobile), when the lighthouse package is installed.
 // Lighthouse's default is mobile emulation with simulated throttling (a mid-range phone on slow 4G).
-const lhRuns: { score: number; lcp: number; tbt: number }[] = [];
-{
-  const { default: lighthouse } = await import('lighthouse');
-  const app = await startApp();
-  for (let i = 0; i < Math.min(RUNS, 3); i++) {
-    const rb = await launch();
-    const r = await lighthouse(app.origin, { port: rb.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
-    const a = r!.lhr.audits;
-    lhRuns.push({ score: Math.round((r!.lhr.categories.performance!.score ?? 0) * 100), lcp: a['largest-contentful-paint']!.numericValue!, tbt: a['total-blocking-time']!.numericValue! });
-    await rb.close();
-  }
-  app.server.close();
-}
+const lhRuns = await measureLighthouse(Math.min(RUNS, 3));
 
 table(`Timings (median of ${RUNS} unless said)`, [
   ['measure', 'median ms', 'p95 ms', 'notes'],
@@ -173,7 +162,4 @@ table(`Timings (median of ${RUNS} unless said)`, [
   ['unlock to Home (PBKDF2 600k)', median(unlockMs), p95(unlockMs), ''],
 ]);
 table('Installability', [['check', 'result'], ['Page.getInstallabilityErrors', installabilityErrors.length ? JSON.stringify(installabilityErrors) : 'none']]);
-table(`Lighthouse 12, mobile (median of ${lhRuns.length})`, [
-  ['performance score', 'LCP ms', 'TBT ms'],
-  [median(lhRuns.map((r) => r.score)), Math.round(median(lhRuns.map((r) => r.lcp))), Math.round(median(lhRuns.map((r) => r.tbt)))],
-]);
+lighthouseTable(lhRuns);
