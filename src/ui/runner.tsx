@@ -16,7 +16,7 @@ import { useApp } from './context.ts';
 import { ErrorSummary, Field } from './fields.tsx';
 import { LiveOutcome, draftResult } from './live-outcome.tsx';
 import { go, href } from './router.ts';
-import { TickListField, confirmTickList, isTickList, tickListErrors } from './ticklist.tsx';
+import { TickListField, confirmTickList, isTickItem, isTickList, tickListErrors } from './ticklist.tsx';
 
 /** The message a practitioner sees for an invalid answer (the engine's is for machines). */
 export function fieldMessage(item: Item, value: AnswerValue): string | undefined {
@@ -155,8 +155,8 @@ export function Runner({
   const pageErrors = (): { itemId: string; message: string }[] => {
     const out: { itemId: string; message: string }[] = [];
     if (refAsked && !state.current.childRef.trim()) out.push({ itemId: 'child-ref', message: 'Enter a reference for the child' });
-    if (tickList) return [...out, ...tickListErrors(section, answers, pending)];
     for (const item of section.items) {
+      if (tickList && isTickItem(item)) continue; // asked together below
       const v = answers[item.id];
       if (!isAnswered(v)) {
         if (item.required) out.push({ itemId: item.id, message: requiredMessage(item) });
@@ -165,7 +165,7 @@ export function Runner({
       const message = fieldMessage(item, v as AnswerValue);
       if (message) out.push({ itemId: item.id, message });
     }
-    return out;
+    return tickList ? [...out, ...tickListErrors(section, answers, pending)] : out;
   };
 
   const leave = async (to: number | 'check', confirm: boolean) => {
@@ -259,13 +259,12 @@ export function Runner({
             />
           </div>
         )}
-        {tickList ? (
-          <TickListField section={section} answers={answers} pending={pending} errors={errors} onChange={updateMany} onPending={setTickPending} />
-        ) : (
-          section.items.map((item) => (
+        {section.items
+          .filter((item) => !(tickList && isTickItem(item)))
+          .map((item) => (
             <Field key={item.id} item={item} value={answers[item.id]} error={errors.find((e) => e.itemId === item.id)?.message} onChange={(v) => update(item.id, v)} />
-          ))
-        )}
+          ))}
+        {tickList && <TickListField section={section} answers={answers} pending={pending} errors={errors} onChange={updateMany} onPending={setTickPending} />}
         <LiveOutcome inst={inst} result={result} onCheck={() => void leave('check', false)} />
         <div class="button-row">
           {index > 0 && !change && (

@@ -11,17 +11,27 @@ import type { AnswerValue, Answers, ChoiceItem, Item, Section } from '../engine/
 /** The app-added "not ticked" value. */
 const NOT_TICKED = 'no';
 
-function isTickItem(item: Item): item is ChoiceItem {
+/**
+ * A tick box of the paper form: the only negative answer is the app's own
+ * "Not ticked" (a question whose app-added answer is "No concerns" is a
+ * question, not a tick box), and the other answers are the form's tick columns.
+ */
+export function isTickItem(item: Item): boolean {
   return (
     item.kind === 'choice' &&
-    item.options.some((o) => o.value === NOT_TICKED && o.appAdded !== undefined) &&
+    item.options.some((o) => o.value === NOT_TICKED && o.appAdded !== undefined && o.label === 'Not ticked') &&
     item.options.some((o) => o.value !== NOT_TICKED && o.appAdded === undefined)
   );
 }
 
-/** True when every item of the section is a tick box (the paper form's tick column). */
+/** The section's tick boxes, asked together as one "Select all that apply" question. */
+export function tickItemsOf(section: Section): ChoiceItem[] {
+  return section.items.filter(isTickItem) as ChoiceItem[];
+}
+
+/** True when the section has tick boxes (other items in it, such as a text field, are asked first, as usual). */
 export function isTickList(section: Section): boolean {
-  return section.items.length > 0 && section.items.every(isTickItem);
+  return tickItemsOf(section).length > 0;
 }
 
 /** The answers a ticked box can hold: one ('yes'), or a choice of tick columns (Sandwell: current / prior). */
@@ -33,7 +43,7 @@ const isTicked = (item: ChoiceItem, v: AnswerValue | undefined) => typeof v === 
 
 /** "None of these" is on when every box in the section holds "not ticked". */
 export function noneSelected(section: Section, answers: Answers): boolean {
-  return section.items.every((i) => answers[i.id] === NOT_TICKED);
+  return tickItemsOf(section).every((i) => answers[i.id] === NOT_TICKED);
 }
 
 /**
@@ -41,7 +51,7 @@ export function noneSelected(section: Section, answers: Answers): boolean {
  * "None of these", or a box ticked without saying which column (when).
  */
 export function tickListErrors(section: Section, answers: Answers, pending: ReadonlySet<string>): { itemId: string; message: string }[] {
-  const items = section.items as ChoiceItem[];
+  const items = tickItemsOf(section);
   const errors: { itemId: string; message: string }[] = [];
   for (const item of items)
     if (pending.has(item.id) && !isTicked(item, answers[item.id]))
@@ -55,7 +65,7 @@ export function tickListErrors(section: Section, answers: Answers, pending: Read
 /** The answers once the section is confirmed: every box left unticked is "not ticked". */
 export function confirmTickList(section: Section, answers: Answers): Answers {
   const next = { ...answers };
-  for (const item of section.items as ChoiceItem[]) if (!isTicked(item, next[item.id])) next[item.id] = NOT_TICKED;
+  for (const item of tickItemsOf(section)) if (!isTicked(item, next[item.id])) next[item.id] = NOT_TICKED;
   return next;
 }
 
@@ -75,7 +85,7 @@ export function TickListField({
   onChange: (changes: Record<string, AnswerValue | undefined>) => void;
   onPending: (itemId: string, on: boolean) => void;
 }) {
-  const items = section.items as ChoiceItem[];
+  const items = tickItemsOf(section);
   const none = noneSelected(section, answers);
   const sectionError = errors.find((e) => e.itemId === `section-${section.id}`)?.message;
   const required = items.some((i) => i.required);

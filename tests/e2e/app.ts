@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { isAnswered } from '../../src/engine/answers.ts';
 import type { Answers, Section } from '../../src/engine/types.ts';
 import { getInstrument } from '../../src/instruments/catalogue.ts';
-import { isTickList } from '../../src/ui/ticklist.tsx';
+import { isTickItem, isTickList, tickItemsOf } from '../../src/ui/ticklist.tsx';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -40,16 +40,16 @@ export async function fillInstrument(page: Page, instrumentId: string, childRef:
   for (const [si, section] of inst.sections.entries()) {
     await page.waitForSelector(`h1:text-is("${section.title.replace(/"/g, '\\"')}")`);
     if (si === 0 && inst.kind !== 'information-report') await page.locator('#child-ref').pressSequentially(childRef);
+    for (const item of section.items) {
+      if (isTickItem(item)) continue; // asked together, below
+      const v = answers[item.id];
+      if (!isAnswered(v)) continue;
+      if (item.kind === 'choice') await page.click(`label[for="${item.id}-${item.options.findIndex((o) => o.value === v)}"]`);
+      else if (item.kind === 'multi') for (const x of v as string[]) await page.click(`label[for="${item.id}-${item.options.findIndex((o) => o.value === x)}"]`);
+      else if (item.kind === 'date') await page.fill(`#${item.id}`, String(v)); // a date input takes its value whole
+      else await page.locator(`#${item.id}`).pressSequentially(String(v));
+    }
     if (isTickList(section)) await tickWhatApplies(page, section, answers);
-    else
-      for (const item of section.items) {
-        const v = answers[item.id];
-        if (!isAnswered(v)) continue;
-        if (item.kind === 'choice') await page.click(`label[for="${item.id}-${item.options.findIndex((o) => o.value === v)}"]`);
-        else if (item.kind === 'multi') for (const x of v as string[]) await page.click(`label[for="${item.id}-${item.options.findIndex((o) => o.value === x)}"]`);
-        else if (item.kind === 'date') await page.fill(`#${item.id}`, String(v)); // a date input takes its value whole
-        else await page.locator(`#${item.id}`).pressSequentially(String(v));
-      }
     await page.click('form button[type=submit]');
   }
   await page.waitForSelector('h1:text-is("Check your answers")');
@@ -58,11 +58,10 @@ export async function fillInstrument(page: Page, instrumentId: string, childRef:
 /** In a tick-list: tick each box whose answer is a ticked value (choosing its column when it has several), else "None of these". */
 export async function tickWhatApplies(page: Page, section: Section, answers: Answers): Promise<number> {
   let clicks = 0;
-  const ticked = section.items.filter((i) => isAnswered(answers[i.id]) && answers[i.id] !== 'no');
+  const ticked = tickItemsOf(section).filter((i) => isAnswered(answers[i.id]) && answers[i.id] !== 'no');
   for (const item of ticked) {
     await page.click(`label[for="${item.id}-tick"]`);
     clicks++;
-    if (item.kind !== 'choice') continue;
     const columns = item.options.filter((o) => o.value !== 'no');
     if (columns.length > 1) {
       await page.click(`label[for="${item.id}-when-${columns.findIndex((o) => o.value === answers[item.id])}"]`);

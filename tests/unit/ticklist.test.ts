@@ -2,10 +2,10 @@
 // what confirming a section stores. Pure functions of ticklist.tsx.
 import { describe, expect, it } from 'vitest';
 import { INSTRUMENTS, getInstrument } from '../../src/instruments/catalogue.ts';
-import { confirmTickList, isTickList, noneSelected, tickListErrors } from '../../src/ui/ticklist.tsx';
+import { confirmTickList, isTickList, noneSelected, tickItemsOf, tickListErrors } from '../../src/ui/ticklist.tsx';
 
 describe('tick-list sections', () => {
-  it('every tick-list instrument, and only tick-lists, use the checkbox pattern', () => {
+  it('every section with tick boxes uses the checkbox pattern, and no other', () => {
     const found = INSTRUMENTS.flatMap((i) => i.sections.filter(isTickList).map((s) => `${i.id}#${s.id}`));
     expect(found).toEqual([
       'bury-cse-initial-screening-tool#vulnerabilities',
@@ -24,6 +24,13 @@ describe('tick-list sections', () => {
       'bristol-cse-risk-factors#push',
       'bristol-cse-risk-factors#pull',
     ]);
+    // WM RAT Section 1 asks Sexuality as text first (002 L2439), then its tick boxes as one question.
+    const s1 = getInstrument('wm-cse-risk-assessment-tool')!.sections.find((s) => s.id === 'section-1')!;
+    expect(tickItemsOf(s1).map((i) => i.id)).not.toContain('sexuality');
+    expect(tickItemsOf(s1)).toHaveLength(s1.items.length - 1);
+    // Bury "Do you have immediate concerns?" (001 L1087) has an app-added "No concerns": a question, not a tick box.
+    const concerns = getInstrument('bury-cse-initial-screening-tool')!.sections.find((s) => s.id === 'concerns')!;
+    expect(isTickList(concerns)).toBe(false);
     // A yes/no question whose both answers the app added is a question, not a tick box.
     const summary = getInstrument('wm-cse-risk-assessment-tool')!.sections.find((s) => s.id === 'summary')!;
     const riskToOthers = summary.items.find((i) => i.id === 'risk-to-others')!;
