@@ -227,6 +227,8 @@ describe('paper-like completions: tick what applies, Continue, Finish', () => {
     await page.goto(`${origin}/#/`);
     await chooseSettingAndRegion(page, 'medical', 'sandwell');
     await page.click('a[data-instrument="sandwell-cse-screening-tool"]');
+    // The new screen has settled (its heading takes focus, as a page load would) before typing.
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
     await page.locator('#child-ref').pressSequentially('SW-2');
     await page.click('form button[type=submit]');
     await page.waitForSelector('h1:text-is("Significant Risk Indicators")');
