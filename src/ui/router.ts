@@ -9,6 +9,8 @@ export type Route =
   | { name: 'run'; recordId: string; section?: number; change?: boolean }
   | { name: 'check'; recordId: string }
   | { name: 'result'; recordId: string }
+  /** A finished record, read-only: every answer, and the printable document. */
+  | { name: 'record'; recordId: string }
   | { name: 'history'; recordId: string }
   | { name: 'settings' }
   | { name: 'outbox' };
@@ -19,6 +21,7 @@ export function parse(hash: string): Route {
   if (a === 'start' && b) return c ? { name: 'start', instrumentId: b, previousId: c } : { name: 'start', instrumentId: b };
   if (a === 'record' && b && c === 'check') return { name: 'check', recordId: b };
   if (a === 'record' && b && c === 'result') return { name: 'result', recordId: b };
+  if (a === 'record' && b && c === 'view') return { name: 'record', recordId: b };
   if (a === 'record' && b && c === 'history') return { name: 'history', recordId: b };
   if (a === 'record' && b && c && /^\d+$/.test(c)) return d === 'change' ? { name: 'run', recordId: b, section: Number(c), change: true } : { name: 'run', recordId: b, section: Number(c) };
   if (a === 'record' && b) return { name: 'run', recordId: b };
@@ -39,6 +42,8 @@ export function href(route: Route): string {
       return `#/record/${route.recordId}/check`;
     case 'result':
       return `#/record/${route.recordId}/result`;
+    case 'record':
+      return `#/record/${route.recordId}/view`;
     case 'history':
       return `#/record/${route.recordId}/history`;
     case 'settings':

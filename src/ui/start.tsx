@@ -11,7 +11,10 @@ import { getInstrument } from '../instruments/catalogue.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
 import { getRecord } from '../store/records.ts';
+import { loadSettings } from '../sync/settings.ts';
+import type { Author } from '../sync/submission.ts';
 import { useApp } from './context.ts';
+import { reportPrefill } from './prefill.ts';
 import { Runner } from './runner.tsx';
 
 /** What a new record takes over from the one it follows. */
@@ -36,8 +39,18 @@ export function Start({ instrumentId, previousId }: { instrumentId: string; prev
       (e) => setPrevious({ loaded: true, error: describeStorageError(e).message }),
     );
   }, [db, previousId]);
+  // An information report starts with the reporter's details from Settings and "now" (prefill.ts).
+  const report = inst?.kind === 'information-report';
+  const [author, setAuthor] = useState<{ value?: Author; loaded: boolean }>({ loaded: !report });
+  useEffect(() => {
+    if (!report) return;
+    loadSettings(db).then(
+      (s) => setAuthor({ value: s?.author, loaded: true }),
+      () => setAuthor({ loaded: true }),
+    );
+  }, [db, report]);
   if (!inst) return <p>Unknown tool.</p>;
-  if (!previous.loaded) return <p aria-busy="true">Opening…</p>;
+  if (!previous.loaded || !author.loaded) return <p aria-busy="true">Opening…</p>;
   if (previous.error) return <p class="field-error">{previous.error}</p>;
 
   const prev = previous.row;
@@ -49,7 +62,7 @@ export function Start({ instrumentId, previousId }: { instrumentId: string; prev
     instrumentVersion: inst.version,
     state: 'draft',
     childRef: prev?.childRef ?? (inst.kind === 'information-report' ? 'Information report' : ''),
-    answers: initialAnswers(inst, prev),
+    answers: { ...(report ? reportPrefill(inst, author.value, now) : {}), ...initialAnswers(inst, prev) },
     section: 0,
     createdAt: now,
     updatedAt: now,

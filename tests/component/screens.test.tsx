@@ -150,9 +150,12 @@ describe('ResultView', () => {
     render(wrap(<ResultView record={done} result={done.result!} />));
     expect(screen.getByTestId('outcome-level').textContent).toBe('Amber (18-42)');
     expect(screen.getByTestId('outcome-total').textContent).toContain('falls in Amber (18-42) and Green (10-22)');
-    const steps = screen.getByRole('region', { name: 'What to do next' }).querySelectorAll('ol > li');
+    const steps = screen.getByRole('region', { name: 'What to do now' }).querySelectorAll('ol > li');
     expect(steps[0]?.getAttribute('data-step')).toBe('emergency-999');
     expect(steps[0]?.querySelector('a[href="tel:999"]')).toBeTruthy();
+    // The 999 step comes before every other step in the document.
+    const all = [...document.querySelectorAll('.screen-only [data-step]')].map((e) => e.getAttribute('data-step'));
+    expect(all[0]).toBe('emergency-999');
     expect(screen.getByRole('region', { name: 'Where the source document is unclear' }).textContent).toContain('A total of 22 falls in');
   });
 
@@ -164,7 +167,37 @@ describe('ResultView', () => {
     const record = { id: 'x', instrumentId: inst.id, instrumentVersion: '1.0.0', state: 'final', childRef: 'R2', answers, section: 0, createdAt: 0, updatedAt: 0 } as RecordRow;
     render(wrap(<ResultView record={record} result={result} />));
     expect(screen.getByTestId('outcome-level').textContent).toBe('Not complete: no outcome');
-    expect(screen.getByText('Multiple terminations/miscarriages')).toBeTruthy();
+    expect(within(screen.getByTestId('outcome')).getByText('Multiple terminations/miscarriages')).toBeTruthy();
+  });
+});
+
+describe('ResultView for the bedside', () => {
+  it('shows 999 then warnings first, labels an app-added step with its reason, shows a timescale, and keeps line citations out of the instructions', async () => {
+    const inst = getInstrument('nscb-ae-cse-indicator-checklist')!;
+    const answers = ticks(inst.id, ['low-self-harm', 'low-unknown-adults']);
+    const base = score(inst, answers);
+    const result = {
+      ...base,
+      nextSteps: [
+        ...base.nextSteps,
+        { id: 'app-strategy', kind: 'referral' as const, text: 'Ask for a strategy discussion.', contacts: [], appAdded: 'the toolkit is silent on timing (L1280)', within: 'within 72 hours' },
+        { id: 'no-parents', kind: 'warning' as const, text: 'Do not consult the parents before referral.', contacts: [] },
+      ],
+    };
+    const record = { id: 'y', instrumentId: inst.id, instrumentVersion: inst.version, state: 'final', childRef: 'R3', answers, result, section: 0, createdAt: 0, updatedAt: 0, finalisedAt: 1 } as RecordRow;
+    render(wrap(<ResultView record={record} result={result} />));
+    const now = screen.getByRole('region', { name: 'What to do now' });
+    expect([...now.querySelectorAll('[data-step]')].map((e) => e.getAttribute('data-step'))).toEqual(['emergency-999', 'no-parents']);
+    const app = document.querySelector('.screen-only [data-step=app-strategy]')!;
+    expect(app.textContent).toContain('The app suggests');
+    expect(app.textContent).toContain('the toolkit is silent on timing');
+    expect(within(app as HTMLElement).getByTestId('within').textContent).toBe('When: within 72 hours');
+    // Citations are named in words in the folded sources, never "(L1280)" in running text.
+    const screenText = document.querySelector('.screen-only')!.textContent!;
+    expect(screenText).not.toMatch(/\(L\d+|\d{3}_[0-9a-f]+\.txt|version 1\.0\.0/);
+    expect(screen.getByTestId('sources').textContent).toContain('Northamptonshire toolkit, line 1280');
+    expect(screen.getByTestId('how-reached').tagName).toBe('DETAILS');
+    expect(screen.getByTestId('how-reached').hasAttribute('open')).toBe(false);
   });
 });
 
