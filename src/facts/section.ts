@@ -27,10 +27,10 @@ export function factSection(inst: Instrument): Section {
 }
 
 /**
- * The instrument with the facts section added as its last page. Last, so the
- * tool's own pages keep their order and the outcome of a tick-list still
- * shows within a few clicks (issue 10); 999 is first on every outcome
- * whatever is answered, and the facts add their routes as soon as they are.
+ * The instrument with the facts section after its own pages. The tool's pages
+ * come first, in the paper form's order, so a practitioner reaches the tool's
+ * outcome in as few taps as on paper (the A&E outcome in three); the facts are
+ * asked before Check answers, and each one can still open a safety route.
  */
 export function withFacts(inst: Instrument): Instrument {
   if (!factsApplyTo(inst) || inst.sections.some((s) => s.id === FACT_SECTION_ID)) return inst;
