@@ -28,7 +28,7 @@ export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>, a
   // The rules turn on the facts, which only the tools that screen or measure risk ask.
   const rules = factsApplyTo(inst) ? pathwaySteps({ inst, answers, facts, result }) : { safety: [], other: [] };
   const emergency: NextStep = facts.immediateDanger
-    ? { ...region.emergency, text: `You recorded that the child is in immediate danger: call 999 now. ${region.emergency.text}`, within: 'now' }
+    ? { ...region.emergency, text: `You recorded that the child is in immediate danger: call 999 now. ${region.emergency.text}` }
     : region.emergency;
   const steps: NextStep[] = [emergency, ...rules.safety];
   if (result.routing) {

@@ -139,7 +139,6 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: 'Concerns with evidence which indicate possible CSE in children under 13 years old, must result in an immediate referral into the MASH.',
         contacts: [NN_MASH],
         src: at(NN, 2189),
-        within: 'immediately',
       },
     ],
   },
@@ -305,7 +304,6 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: 'Missing children and young people may be at increased risk of CSE and should be reported as missing to the Police at the earliest opportunity.',
         contacts: [POLICE_999],
         src: at(WM, 520),
-        within: 'at the earliest opportunity',
       },
       {
         id: 'wm-return-interview',
@@ -344,7 +342,6 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: 'If a child or young person goes missing at any point during this process, the MASH and the Police must be contacted immediately and the Missing protocols must be followed.',
         contacts: [NN_MASH, NN_POLICE],
         src: at(NN, 2235),
-        within: 'immediately',
       },
     ],
   },

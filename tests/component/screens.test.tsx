@@ -35,7 +35,7 @@ const wrap = (ui: preact.ComponentChildren) => (
 );
 
 describe('Runner', () => {
-  // The A&E checklist's sections: About the child, the case facts, then the low, medium and higher indicators.
+  // The A&E checklist's sections: About the child, the low, medium and higher indicators, then the case facts.
   it('a tick-list is one "Select all that apply" question; a tick saves "yes" at once', async () => {
     const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T1' });
     render(wrap(<Runner record={row} section={1} />));
@@ -132,6 +132,7 @@ describe('Runner', () => {
 
   it('an out-of-range score gets an error summary linking to the field, and the page does not move on', async () => {
     const row = await createDraft(db, { instrumentId: 'nscb-cse-assessment', childRef: 'T3' });
+    // Professional judgement: page 4 of 5 (the case facts come last).
     render(wrap(<Runner record={row} section={3} />));
     fireEvent.input(screen.getByLabelText(/Professional judgement score/), { target: { value: '12' } });
     fireEvent.click(screen.getByRole('button', { name: 'Continue' }));

@@ -217,9 +217,8 @@ describe('paper-like completions: tick what applies, Continue, Finish', () => {
     const id = 'sandwell-cse-screening-tool';
     const answers = ticks(id, { 's-vehicles': 'current', 'r-drugs': 'yes' });
     const level = await paperLike('medical', 'sandwell', id, 'SW-1', answers);
-    // The category is the practitioner's decision (002 L353–359 print no mapping): the app's suggestion, labelled so.
-    expect(level).toContain('Category 3 – Significant. Serious risk of harm');
-    expect(level).toContain("The app's suggestion");
+    // The category is the practitioner's decision (002 L353–L359); left blank, the ticks give the app's suggestion.
+    expect(level).toBe("The app's suggestion from the ticks: Category 3 – Significant. Serious risk of harm (not confirmed by the practitioner)");
     expect(level).toBe(score(getInstrument(id)!, answers).level);
   });
 
@@ -236,7 +235,7 @@ describe('paper-like completions: tick what applies, Continue, Finish', () => {
     await page.waitForSelector('#s-money-when');
     expect(await axeViolations(page)).toEqual([]); // conditional reveal
     await page.click('label[for="s-money-when-1"]'); // Prior to 6 months ago
-    await page.waitForSelector('[data-testid=live-level]:has-text("Category 3 – Significant. Serious risk of harm")');
+    await page.waitForSelector(`[data-testid=live-level]:text-is("The app's suggestion from the ticks: Category 3 – Significant. Serious risk of harm (not confirmed by the practitioner)")`);
   });
 
   it('Bury initial screening (no published rule): ticking what applies gives the recorded outcome', async () => {

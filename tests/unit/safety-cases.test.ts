@@ -25,6 +25,7 @@ describe('safety worked cases (derivations in tests/fixtures/safety-cases.ts)', 
     for (const id of e.appAdded ?? []) expect(step(id)?.appAdded, `${id} should say it is the app's`).toBeTruthy();
     for (const id of e.notAppAdded ?? []) expect(step(id)?.appAdded, `${id} is the seed's`).toBeUndefined();
     for (const [id, within] of Object.entries(e.within ?? {})) expect(step(id)?.within).toBe(within);
+    for (const [id, text] of Object.entries(e.stepTextIncludes ?? {})) expect(step(id)?.text).toContain(text);
     for (const text of e.reasonIncludes ?? []) expect(r.reasons.join('\n')).toContain(text);
     // Emergency steps first, then warnings, then the rest, on every result.
     const ranks = r.nextSteps.map((s) => RANK[s.kind] ?? 2);
