@@ -206,7 +206,7 @@ export function RecordDocument({ record, result, assessor, sent }: { record: Rec
         )}
         <p>
           Provenance: {inst.title} as published in the {documentName(inst.source)}, encoded as definition {result.version}; outcome computed on this device by CSE Screen {APP_VERSION} when the
-          record was finished. Contact details as printed in the source; confirm them locally. Scoring informs professional judgement; it never replaces it. Printed {when(Date.now())}.
+          record was finished. Contact details as printed in the source; confirm them locally. Scoring informs professional judgement; it never replaces it. Prepared {when(Date.now())}.
         </p>
       </footer>
     </article>
