@@ -106,6 +106,8 @@ export function AssessorText({ a }: { a: Assessor | undefined }) {
           {a.contact}
         </>
       )}
+      {/* A sealed submission cannot be read back here: say where these details come from. */}
+      {a.from === 'settings' && <span class="hint-inline"> (as held in Settings on this device)</span>}
     </>
   );
 }
@@ -130,7 +132,7 @@ export function RecordDocument({ record, result, assessor, sent }: { record: Rec
       </div>
       <dl class="doc-facts">
         <div>
-          <dt>{report ? 'Report' : 'Child reference'}</dt>
+          <dt>{report ? 'Reference' : 'Child reference'}</dt>
           <dd data-testid="doc-child-ref">{record.childRef}</dd>
         </div>
         <div>
