@@ -3,6 +3,7 @@
 // steps. A missing answer is not a low score: an incomplete form gets a level
 // only when the answers given already decide it, whatever the missing ones
 // turn out to be (e.g. two low ticks on the A&E checklist).
+import { readFacts, withDerivedAge } from '../facts/read.ts';
 import { missingRequired, validateAnswers } from './answers.ts';
 import { nextSteps } from './pathways.ts';
 import { checklist } from './rules/checklist.ts';
@@ -61,7 +62,8 @@ export function score(inst: Instrument, rawAnswers: unknown): Result {
   const answers = normalise(inst, rawAnswers as Answers);
   const missing = missingRequired(inst, answers);
   const complete = missing.length === 0;
-  const outcome = applyRule(inst, answers, complete);
+  // The rules read the age worked out from the date of birth, which wins over a typed age.
+  const outcome = applyRule(inst, withDerivedAge(answers), complete);
   // A level only when complete or decided: each rule says when the answers
   // so far fix the outcome whatever the missing items hold.
   const decided = complete || outcome.decided;
@@ -84,8 +86,9 @@ export function score(inst: Instrument, rawAnswers: unknown): Result {
         ? []
         : [`Not complete: ${missing.length} required item(s) unanswered (${missing.join(', ')}).${decided ? ' The answers given already decide the outcome.' : ''}`]),
       ...outcome.reasons,
+      ...readFacts(answers).notes,
     ],
     notes: [...new Set([...outcome.notes, ...inst.notes.map((n) => n.text)])],
   };
-  return { ...partial, nextSteps: nextSteps(inst, partial) };
+  return { ...partial, nextSteps: nextSteps(inst, partial, answers) };
 }

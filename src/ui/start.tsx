@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { itemsOf } from '../engine/answers.ts';
 import type { Answers, Instrument } from '../engine/types.ts';
+import { carryFacts, localToday } from '../facts/carry.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
@@ -18,7 +19,7 @@ import { Runner } from './runner.tsx';
 
 /** What a new record takes over from the one it follows. */
 export function initialAnswers(inst: Instrument, previous: RecordRow | undefined): Answers {
-  const answers: Answers = {};
+  const answers: Answers = carryFacts(inst, previous?.answers, localToday());
   if (!previous) return answers;
   const items = itemsOf(inst);
   // A previous total is this tool's score only when it came from this tool.

@@ -35,11 +35,12 @@ const wrap = (ui: preact.ComponentChildren) => (
 );
 
 describe('Runner', () => {
+  // The A&E checklist's sections: About the child, the case facts, then the low, medium and higher indicators.
   it('a tick-list is one "Select all that apply" question; a tick saves "yes" at once', async () => {
     const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T1' });
-    render(wrap(<Runner record={row} section={1} />));
+    render(wrap(<Runner record={row} section={2} />));
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Low level indicators');
-    expect(screen.getByText('Section 2 of 4', { exact: false })).toBeTruthy();
+    expect(screen.getByText('Section 3 of 5', { exact: false })).toBeTruthy();
     const group = screen.getByRole('group', { name: /^Select all that apply/ });
     expect(within(group).getAllByRole('checkbox').map((c) => (c.closest('label') as HTMLElement).textContent)).toEqual([
       'Low self-esteem/confidence',
@@ -56,7 +57,7 @@ describe('Runner', () => {
 
   it('two low ticks show the outcome live (polite), 999 first, before anything else is answered (003 L514)', async () => {
     const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T1b' });
-    render(wrap(<Runner record={row} section={1} />));
+    render(wrap(<Runner record={row} section={2} />));
     const live = screen.getByTestId('live-outcome');
     expect(live.getAttribute('aria-live')).toBe('polite');
     fireEvent.click(screen.getByLabelText('Self harming behaviours'));
@@ -71,7 +72,7 @@ describe('Runner', () => {
 
   it('"None of these" is exclusive, a blank section cannot be confirmed, and Continue makes unticked boxes "not ticked"', async () => {
     const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T2' });
-    render(wrap(<Runner record={row} section={2} />));
+    render(wrap(<Runner record={row} section={3} />));
     fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Select the medium level indicators that apply, or select “None of these”');
@@ -87,27 +88,28 @@ describe('Runner', () => {
       expect([a['med-cars'], a['med-peers-at-risk']]).toEqual(['yes', undefined]);
     });
     fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
-    await waitFor(() => expect(location.hash).toBe(`#/record/${row.id}/3`));
+    await waitFor(() => expect(location.hash).toBe(`#/record/${row.id}/4`));
     const a = (await getRecord(db, row.id))?.answers ?? {};
     expect([a['med-cars'], a['med-peers-at-risk'], a['med-assault-withdrawn'], a['med-older-partner'], a['med-multiple-stis']]).toEqual(['yes', 'no', 'no', 'no', 'no']);
   });
 
   it('Sandwell significant indicators: a tick asks "When?" (the two tick columns, 002 L1667/L1669), and Continue needs it', async () => {
     const row = await createDraft(db, { instrumentId: 'sandwell-cse-screening-tool', childRef: 'S1' });
-    render(wrap(<Runner record={row} section={1} />));
+    render(wrap(<Runner record={row} section={2} />));
     fireEvent.click(screen.getByLabelText(/^Entering\/leaving vehicles/));
     const when = screen.getByRole('group', { name: 'When?' });
     fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
     expect((await screen.findByRole('alert')).textContent).toContain('Select when for “Entering/leaving vehicles');
     fireEvent.click(within(when).getByLabelText('Prior to 6 months ago'));
     // One significant indicator decides Category 3 (the cautious reading of L1663), shown live.
-    expect(screen.getByTestId('live-level').textContent).toBe('Category 3 – Significant. Serious risk of harm');
+    // The category is the practitioner's decision (002 L353–L359): the ticks give only the app's suggestion.
+    expect(screen.getByTestId('live-level').textContent).toBe("The app's suggestion from the ticks: Category 3 – Significant. Serious risk of harm (not confirmed by the practitioner)");
     await waitFor(async () => expect((await getRecord(db, row.id))?.answers['s-vehicles']).toBe('prior'));
   });
 
   it('from Check answers, Change returns to Check answers after that page', async () => {
     const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T4', answers: ticks('nscb-ae-cse-indicator-checklist', []) });
-    render(wrap(<Runner record={row} section={1} change />));
+    render(wrap(<Runner record={row} section={2} change />));
     fireEvent.click(screen.getByLabelText('Low self-esteem/confidence'));
     fireEvent.click(screen.getByRole('button', { name: 'Save and return to check answers' }));
     await waitFor(() => expect(location.hash).toBe(`#/record/${row.id}/check`));
@@ -130,7 +132,7 @@ describe('Runner', () => {
 
   it('an out-of-range score gets an error summary linking to the field, and the page does not move on', async () => {
     const row = await createDraft(db, { instrumentId: 'nscb-cse-assessment', childRef: 'T3' });
-    render(wrap(<Runner record={row} section={2} />));
+    render(wrap(<Runner record={row} section={4} />));
     fireEvent.input(screen.getByLabelText(/Professional judgement score/), { target: { value: '12' } });
     fireEvent.click(screen.getByRole('button', { name: 'Check answers' }));
     const alert = await screen.findByRole('alert');

@@ -72,9 +72,11 @@ describe('A&E checklist (003 L497–L514): "If two or more low risk or any mediu
 
 describe('Sandwell screening (002 L1663, L1745, L1876, L1946): highest category present, cautious reading', () => {
   const SW = 'sandwell-cse-screening-tool';
-  const C1 = 'Category 1 – Low. At risk of harm';
-  const C2 = 'Category 2 – Medium. Significant risk of harm';
-  const C3 = 'Category 3 – Significant. Serious risk of harm';
+  // The category is the practitioner's decision (002 L353–L359): the ticks give only the app's suggestion.
+  const suggested = (c: string) => `The app's suggestion from the ticks: ${c} (not confirmed by the practitioner)`;
+  const C1 = suggested('Category 1 – Low. At risk of harm');
+  const C2 = suggested('Category 2 – Medium. Significant risk of harm');
+  const C3 = suggested('Category 3 – Significant. Serious risk of harm');
   const inst = getInstrument(SW)!;
   const section = (id: string) => inst.sections.find((s) => s.id === id)!.items.map((i) => i.id);
 
