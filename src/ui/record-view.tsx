@@ -219,7 +219,7 @@ export function RecordDocument({ record, result, assessor, sent }: { record: Rec
 export function RecordView({ record }: { record: RecordRow }) {
   const { sent, assessor } = useRecordExtras(record);
   const inst = getInstrument(record.instrumentId)!;
-  const result = record.result!;
+  const result = record.result;
   return (
     <>
       <p class="caption no-print">{inst.title}</p>
@@ -234,7 +234,7 @@ export function RecordView({ record }: { record: RecordRow }) {
           Back to the result
         </a>
       </div>
-      {record.purgedAt ? (
+      {record.purgedAt || !result ? (
         <p class="inset">This record was delivered and its details have been removed from this device under the retention policy. The receipt is kept.</p>
       ) : (
         <RecordDocument record={record} result={result} assessor={assessor} sent={sent} />
