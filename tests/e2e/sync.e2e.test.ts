@@ -128,9 +128,9 @@ describe('outbox and sync', () => {
     await page.click('form button[type=submit]');
     await page.waitForSelector('h1:text-is("Check your answers")');
     await page.click('text=Finish and see the result');
-    // One message says where it goes (the engine's "goes to the … team" step is folded into it).
+    // One message about where it goes: the endpoint, for the area's team (000 L635–L645).
     await page.waitForSelector('[data-testid=report-destination]');
-    expect(await page.textContent('[data-testid=report-destination]')).toContain('Tameside CSE team');
+    expect(await page.textContent('[data-testid=report-destination]')).toContain('Tameside');
     expect(server.store.count()).toBe(before);
     await offline(false);
     await expect.poll(() => server.store.count(), { timeout: 30_000, interval: 250 }).toBe(before + 1);
