@@ -22,11 +22,12 @@ function RecordScreen({ route }: { route: Extract<Route, { recordId: string }> }
   if (!record) return <p class="field-error">{error}</p>;
   if (route.name === 'run' || route.name === 'check' || route.name === 'record') {
     // A finished record opens read-only, never its form or its check page.
-    if (record.state === 'final' && record.result) return <RecordView record={record} />;
+    if (record.state === 'final') return <RecordView record={record} />;
     if (route.name === 'record') return <p>This record is not finished yet. <a href={href({ name: 'run', recordId: record.id })}>Continue it</a>.</p>;
     return route.name === 'run' ? <Runner key={`${record.id}-${route.section}`} record={record} section={route.section} change={route.change === true} /> : <CheckAnswers record={record} />;
   }
   if (route.name === 'history') return <History record={record} />;
+  if (record.state === 'final' && !record.result) return <RecordView record={record} />; // details removed under the retention policy
   if (record.state !== 'final' || !record.result) return <p>This record is not finished yet. <a href={href({ name: 'run', recordId: record.id })}>Continue it</a>.</p>;
   return <ResultView record={record} result={record.result} />;
 }

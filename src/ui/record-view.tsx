@@ -106,6 +106,8 @@ export function AssessorText({ a }: { a: Assessor | undefined }) {
           {a.contact}
         </>
       )}
+      {/* A sealed submission cannot be read back here: say where these details come from. */}
+      {a.from === 'settings' && <span class="hint-inline"> (as held in Settings on this device)</span>}
     </>
   );
 }
@@ -130,7 +132,7 @@ export function RecordDocument({ record, result, assessor, sent }: { record: Rec
       </div>
       <dl class="doc-facts">
         <div>
-          <dt>{report ? 'Report' : 'Child reference'}</dt>
+          <dt>{report ? 'Reference' : 'Child reference'}</dt>
           <dd data-testid="doc-child-ref">{record.childRef}</dd>
         </div>
         <div>
@@ -206,7 +208,7 @@ export function RecordDocument({ record, result, assessor, sent }: { record: Rec
         )}
         <p>
           Provenance: {inst.title} as published in the {documentName(inst.source)}, encoded as definition {result.version}; outcome computed on this device by CSE Screen {APP_VERSION} when the
-          record was finished. Contact details as printed in the source; confirm them locally. Scoring informs professional judgement; it never replaces it. Printed {when(Date.now())}.
+          record was finished. Contact details as printed in the source; confirm them locally. Scoring informs professional judgement; it never replaces it. Prepared {when(Date.now())}.
         </p>
       </footer>
     </article>
@@ -217,7 +219,7 @@ export function RecordDocument({ record, result, assessor, sent }: { record: Rec
 export function RecordView({ record }: { record: RecordRow }) {
   const { sent, assessor } = useRecordExtras(record);
   const inst = getInstrument(record.instrumentId)!;
-  const result = record.result!;
+  const result = record.result;
   return (
     <>
       <p class="caption no-print">{inst.title}</p>
@@ -232,7 +234,7 @@ export function RecordView({ record }: { record: RecordRow }) {
           Back to the result
         </a>
       </div>
-      {record.purgedAt ? (
+      {record.purgedAt || !result ? (
         <p class="inset">This record was delivered and its details have been removed from this device under the retention policy. The receipt is kept.</p>
       ) : (
         <RecordDocument record={record} result={result} assessor={assessor} sent={sent} />

@@ -201,6 +201,38 @@ describe('ResultView for the bedside', () => {
   });
 });
 
+describe('ResultView for an information report', () => {
+  const id = 'gm-information-report';
+  const answers = { 'immediate-danger': 'no', area: 'rochdale', 'report-datetime': '2026-11-23T10:00', 'reporter-name': 'Sam', details: 'A car outside the school.' };
+  const put = async (state?: 'queued' | 'delivered') => {
+    const row = await createDraft(db, { instrumentId: id, childRef: 'Information report', answers });
+    const done = await finalise(db, row.id);
+    if (state) await db.outbox.add({ id: crypto.randomUUID(), recordId: done.id, state, payload: '{}', contentType: 'application/json', attempts: 0, createdAt: 1, nextAttemptAt: 1, ...(state === 'delivered' ? { receipt: 'R-1' } : {}) });
+    render(wrap(<ResultView record={done} result={done.result!} />));
+    return screen.findByTestId('report-destination');
+  };
+  const fallbackMail = (el: HTMLElement) => el.querySelector('a[href="mailto:sunrise.rochdale@gmp.police.uk"]');
+
+  it('delivered: says once that it went to the endpoint for the Rochdale team, with no e-mail instruction anywhere', async () => {
+    const dest = await put('delivered');
+    await waitFor(() => expect(dest.textContent).toContain('Sent to the referral endpoint for the Rochdale CSE team'));
+    expect(fallbackMail(dest)).toBeNull();
+    expect(document.querySelector('.screen-only')!.textContent).not.toMatch(/e-mail it to the specialist CSE team/);
+    expect(document.querySelectorAll('.screen-only [data-step=route-to-team], .screen-only [data-step=gm-information-report]')).toHaveLength(0);
+  });
+
+  it('waiting: the team\'s e-mail is only a folded fallback; not sent: the fallback is open, with the team\'s contact', async () => {
+    const waiting = await put('queued');
+    await waitFor(() => expect(waiting.textContent).toContain('Going to the referral endpoint for the Rochdale CSE team'));
+    expect(fallbackMail(waiting)!.closest('details')).toBeTruthy();
+    cleanup();
+    const unsent = await put();
+    await waitFor(() => expect(unsent.textContent).toContain('Not sent to the referral endpoint'));
+    expect(fallbackMail(unsent)!.closest('details')).toBeNull();
+    expect(unsent.textContent).toContain('0161 856 3376');
+  });
+});
+
 describe('History', () => {
   it('lists a child\'s finished measurements oldest first, with the change from each previous one', async () => {
     const id = 'gm-cse-measurement-tool';

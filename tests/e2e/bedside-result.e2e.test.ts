@@ -139,6 +139,7 @@ describe('an A&E result and its printed record', () => {
     await page.click('[data-testid=how-reached] summary');
     expect(await page.textContent('[data-testid=sources]')).toContain('Northamptonshire toolkit, line');
     expect(await axeViolations(page)).toEqual([]);
+    if (shots) await page.locator('[data-testid=how-reached]').screenshot({ path: join(shots, 'result-ae-how-390.png') });
     await page.click('[data-testid=how-reached] summary');
     await shoot('result-ae');
   });
