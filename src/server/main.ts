@@ -9,6 +9,9 @@ import { endpointHandler } from '../receiver/handler.ts';
 import { loadOrCreateKeys } from '../receiver/keys.ts';
 import { SubmissionStore } from '../receiver/store.ts';
 import { securityHeaders, staticHandler } from './static.ts';
+import { inboxNodeHandler } from '../inbox-server/http-node.ts';
+import { InboxService, loadChildSecret } from '../inbox-server/service.ts';
+import { SqliteFileSource } from '../inbox-server/source.ts';
 
 export interface ServerOptions {
   port: number;
@@ -29,7 +32,7 @@ export function endpointToken(dataDir: string): { token: string; generated: bool
   return { token, generated: true };
 }
 
-export async function startServer(opts: ServerOptions): Promise<Server & { store: SubmissionStore; token: string }> {
+export async function startServer(opts: ServerOptions): Promise<Server & { store: SubmissionStore; token: string; inbox: InboxService }> {
   const dataDir = resolve(opts.dataDir ?? 'data');
   const token = opts.token ?? endpointToken(dataDir).token;
   const store = new SubmissionStore(join(dataDir, 'submissions.sqlite'));
@@ -38,8 +41,19 @@ export async function startServer(opts: ServerOptions): Promise<Server & { store
   // connect-src: this origin, plus any other endpoint origins the deployment names.
   const extra = (process.env.CSE_CONNECT_SRC ?? '').split(/\s+/).filter(Boolean);
   const serveStatic = staticHandler(opts.distDir ?? resolve('dist'), securityHeaders(extra));
+  // The MASH inbox: reviewers' accounts and its own index, in data/inbox.sqlite.
+  // The shared bearer token is a device's credential: the inbox refuses it (403).
+  const source = new SqliteFileSource(join(dataDir, 'submissions.sqlite'));
+  const inbox = new InboxService({
+    file: join(dataDir, 'inbox.sqlite'),
+    source,
+    childSecret: loadChildSecret(dataDir),
+    isDeviceCredential: (h) => h.authorization === `Bearer ${token}`,
+  });
+  const inboxHandler = inboxNodeHandler(inbox, opts.distDir ?? resolve('dist'), securityHeaders(extra));
   const server = createServer((req, res) => {
-    api(req, res)
+    inboxHandler(req, res)
+      .then((done) => done || api(req, res))
       .then((handled) => {
         if (!handled) serveStatic(req, res);
       })
@@ -49,9 +63,13 @@ export async function startServer(opts: ServerOptions): Promise<Server & { store
         else res.destroy();
       });
   });
-  server.on('close', () => store.close());
+  server.on('close', () => {
+    inbox.close();
+    source.close();
+    store.close();
+  });
   await new Promise<void>((ok) => server.listen(opts.port, opts.host ?? '127.0.0.1', ok));
-  return Object.assign(server, { store, token });
+  return Object.assign(server, { store, token, inbox });
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

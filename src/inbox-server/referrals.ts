@@ -1,0 +1,253 @@
+// The inbox's index of referrals, its list (most serious first, newest first
+// within), and review states with their history.
+import type Database from 'better-sqlite3';
+import { createHmac } from 'node:crypto';
+import type { User } from './accounts.ts';
+import { assess } from './priority.ts';
+import type { StoredSubmission, SubmissionSource } from './source.ts';
+import { getInstrument } from '../instruments/catalogue.ts';
+
+export type ReviewState = 'new' | 'in-review' | 'actioned' | 'needs-information';
+export const REVIEW_STATES: { id: ReviewState; label: string }[] = [
+  { id: 'new', label: 'New' },
+  { id: 'in-review', label: 'In review' },
+  { id: 'actioned', label: 'Actioned' },
+  { id: 'needs-information', label: 'Needs more information' },
+];
+
+/** Allowed moves. A finished review can be reopened (with a note saying why). */
+export const TRANSITIONS: Record<ReviewState, ReviewState[]> = {
+  new: ['in-review'],
+  'in-review': ['actioned', 'needs-information'],
+  'needs-information': ['in-review'],
+  actioned: ['in-review'],
+};
+
+export interface ReferralRow {
+  id: string;
+  receivedAt: string;
+  priority: number;
+  severity: number | null;
+  level: string | null;
+  safety: string[];
+  instrumentId: string;
+  kind: string;
+  region: string;
+  areaTeam: string | null;
+  disagreement: boolean;
+  reviewState: ReviewState;
+  reviewBy: string | null;
+  reviewAt: string | null;
+}
+
+export interface ReviewEvent {
+  id: number;
+  from: ReviewState;
+  to: ReviewState;
+  userEmail: string;
+  note: string;
+  at: string;
+}
+
+export interface ListFilter {
+  state?: string;
+  region?: string;
+  team?: string;
+  instrument?: string;
+  level?: string;
+  /** Received on or after this date (YYYY-MM-DD). */
+  from?: string;
+  /** Received on or before this date (YYYY-MM-DD). */
+  to?: string;
+  /** A child reference, matched exactly (case and spaces aside). */
+  child?: string;
+}
+
+export class ReviewError extends Error {
+  constructor(
+    readonly code: 'not-found' | 'transition' | 'note',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const COLUMNS = `submission_id as id, received_at as receivedAt, priority, severity, level, safety, instrument_id as instrumentId, kind, region,
+  area_team as areaTeam, disagreement, review_state as reviewState, review_by as reviewBy, review_at as reviewAt`;
+
+type Raw = Omit<ReferralRow, 'safety' | 'disagreement'> & { safety: string; disagreement: number };
+const toRow = (r: Raw): ReferralRow => ({ ...r, safety: JSON.parse(r.safety) as string[], disagreement: r.disagreement === 1 });
+
+export function areaTeamOf(s: StoredSubmission['body']): string | null {
+  return s.routing?.area ?? null;
+}
+
+/** Whether a user's scope (area teams, regions; none = all) includes a referral. */
+export function inScope(user: Pick<User, 'teams' | 'regions' | 'role'>, r: Pick<ReferralRow, 'areaTeam' | 'region'>): boolean {
+  if (user.teams.length === 0 && user.regions.length === 0) return true;
+  return (r.areaTeam !== null && user.teams.includes(r.areaTeam)) || user.regions.includes(r.region);
+}
+
+export interface Cursor {
+  p: number;
+  r: string;
+  i: string;
+}
+export const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify([c.p, c.r, c.i])).toString('base64url');
+export function decodeCursor(s: string | undefined): Cursor | undefined {
+  if (!s) return undefined;
+  try {
+    const [p, r, i] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown[];
+    if (typeof p === 'number' && typeof r === 'string' && typeof i === 'string') return { p, r, i };
+  } catch {
+    /* fall through */
+  }
+  return undefined;
+}
+
+export class Referrals {
+  private catching: Promise<void> | undefined;
+
+  constructor(
+    private db: Database.Database,
+    private source: SubmissionSource,
+    /** Keys the child-reference hash: without it the hashes cannot be matched to references. */
+    private childSecret: Buffer,
+    private now: () => number = Date.now,
+  ) {}
+
+  childKey(childRef: string): string {
+    return createHmac('sha256', this.childSecret).update(childRef.trim().replace(/\s+/g, ' ').toUpperCase()).digest('hex').slice(0, 40);
+  }
+
+  /** Indexes one stored submission (idempotent). */
+  index(s: StoredSubmission): void {
+    const a = assess(s.body);
+    const inst = getInstrument(s.body.instrument.id);
+    const device = s.body.result;
+    const disagrees = a.result === null || (a.result.level ?? null) !== (device.level ?? null) || (a.result.total ?? null) !== (device.total ?? null) || a.result.complete !== device.complete;
+    this.db
+      .prepare(
+        `insert or ignore into referrals (submission_id, source_seq, received_at, priority, severity, level, safety, instrument_id, kind, region, area_team, child_key, disagreement)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        s.id,
+        s.seq,
+        s.receivedAt,
+        a.priority,
+        a.severity,
+        a.level,
+        JSON.stringify(a.safety),
+        s.body.instrument.id,
+        s.body.kind,
+        inst?.region ?? 'unknown',
+        areaTeamOf(s.body),
+        this.childKey(s.body.childRef),
+        disagrees ? 1 : 0,
+      );
+  }
+
+  /** Brings the index up to date with the store (one catch-up at a time). */
+  catchUp(): Promise<void> {
+    this.catching ??= (async () => {
+      try {
+        for (;;) {
+          const seq = (this.db.prepare('select coalesce(max(source_seq), 0) as s from referrals').get() as { s: number }).s;
+          const batch = await this.source.after(seq, 1000);
+          if (!batch.length) return;
+          this.db.transaction(() => batch.forEach((s) => this.index(s)))();
+        }
+      } finally {
+        this.catching = undefined;
+      }
+    })();
+    return this.catching;
+  }
+
+  private where(filter: ListFilter, scope: Pick<User, 'teams' | 'regions'>): { sql: string[]; args: (string | number)[] } {
+    const sql: string[] = [];
+    const args: (string | number)[] = [];
+    const eq = (col: string, v: string | undefined) => {
+      if (v) sql.push(`${col} = ?`) && args.push(v);
+    };
+    eq('review_state', filter.state);
+    eq('region', filter.region);
+    eq('area_team', filter.team);
+    eq('instrument_id', filter.instrument);
+    eq('level', filter.level);
+    if (filter.from && /^\d{4}-\d{2}-\d{2}$/.test(filter.from)) sql.push('received_at >= ?') && args.push(filter.from);
+    if (filter.to && /^\d{4}-\d{2}-\d{2}$/.test(filter.to)) sql.push('received_at < ?') && args.push(new Date(Date.parse(filter.to) + 86_400_000).toISOString().slice(0, 10));
+    if (filter.child?.trim()) sql.push('child_key = ?') && args.push(this.childKey(filter.child));
+    if (scope.teams.length || scope.regions.length) {
+      const parts: string[] = [];
+      if (scope.teams.length) parts.push(`area_team in (${scope.teams.map(() => '?').join(',')})`) && args.push(...scope.teams);
+      if (scope.regions.length) parts.push(`region in (${scope.regions.map(() => '?').join(',')})`) && args.push(...scope.regions);
+      sql.push(`(${parts.join(' or ')})`);
+    }
+    return { sql, args };
+  }
+
+  /** One page of the list, most serious first, newest first within. */
+  list(filter: ListFilter, scope: Pick<User, 'teams' | 'regions'>, cursor?: Cursor, limit = 50): { items: ReferralRow[]; next: string | null } {
+    const { sql, args } = this.where(filter, scope);
+    if (cursor) sql.push('(priority, received_at, submission_id) < (?, ?, ?)') && args.push(cursor.p, cursor.r, cursor.i);
+    const n = Math.min(Math.max(limit, 1), 200);
+    const rows = this.db
+      .prepare(`select ${COLUMNS} from referrals ${sql.length ? `where ${sql.join(' and ')}` : ''} order by priority desc, received_at desc, submission_id desc limit ?`)
+      .all(...args, n + 1) as Raw[];
+    const items = rows.slice(0, n).map(toRow);
+    const last = items[items.length - 1];
+    return { items, next: rows.length > n && last ? encodeCursor({ p: last.priority, r: last.receivedAt, i: last.id }) : null };
+  }
+
+  countNew(scope: Pick<User, 'teams' | 'regions'>): number {
+    const { sql, args } = this.where({ state: 'new' }, scope);
+    return (this.db.prepare(`select count(*) as n from referrals where ${sql.join(' and ')}`).get(...args) as { n: number }).n;
+  }
+
+  /** The values the list's filters can take. */
+  facets(): { regions: string[]; teams: string[]; instruments: string[]; levels: string[] } {
+    const col = (c: string) => (this.db.prepare(`select distinct ${c} as v from referrals where ${c} is not null order by ${c}`).all() as { v: string }[]).map((r) => r.v);
+    return { regions: col('region'), teams: col('area_team'), instruments: col('instrument_id'), levels: col('level') };
+  }
+
+  get(id: string): ReferralRow | undefined {
+    const r = this.db.prepare(`select ${COLUMNS} from referrals where submission_id = ?`).get(id) as Raw | undefined;
+    return r && toRow(r);
+  }
+
+  /** Every referral for the same child reference, oldest first. */
+  chain(id: string): ReferralRow[] {
+    const key = (this.db.prepare('select child_key as k from referrals where submission_id = ?').get(id) as { k: string } | undefined)?.k;
+    if (!key) return [];
+    return (this.db.prepare(`select ${COLUMNS} from referrals where child_key = ? order by received_at, submission_id`).all(key) as Raw[]).map(toRow);
+  }
+
+  events(id: string): ReviewEvent[] {
+    return this.db
+      .prepare('select id, from_state as "from", to_state as "to", user_email as userEmail, note, at from review_events where submission_id = ? order by id')
+      .all(id) as ReviewEvent[];
+  }
+
+  /** Moves a referral to another review state, with the reviewer's note. */
+  setState(id: string, to: ReviewState, user: Pick<User, 'id' | 'email'>, note: string): ReferralRow {
+    const text = note.trim();
+    if (!text) throw new ReviewError('note', 'Write a note saying what was done or why.');
+    if (text.length > 5000) throw new ReviewError('note', 'Keep the note under 5,000 characters.');
+    return this.db.transaction(() => {
+      const row = this.get(id);
+      if (!row) throw new ReviewError('not-found', 'No such referral.');
+      if (!TRANSITIONS[row.reviewState].includes(to))
+        throw new ReviewError('transition', `A referral that is ${label(row.reviewState)} cannot be marked ${label(to)}.`);
+      const at = new Date(this.now()).toISOString();
+      this.db.prepare('insert into review_events (submission_id, from_state, to_state, user_id, user_email, note, at) values (?, ?, ?, ?, ?, ?, ?)').run(id, row.reviewState, to, user.id, user.email, text, at);
+      this.db.prepare('update referrals set review_state = ?, review_by = ?, review_at = ? where submission_id = ?').run(to, user.email, at, id);
+      return this.get(id)!;
+    })();
+  }
+}
+
+export function label(s: ReviewState): string {
+  return (REVIEW_STATES.find((x) => x.id === s)?.label ?? s).toLowerCase();
+}
