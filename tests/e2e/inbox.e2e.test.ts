@@ -1,0 +1,219 @@
+// The MASH inbox end to end, in headless Chromium against the built inbox and
+// the reference endpoint, typing key by key: an admin (made with the CLI) sets
+// a password and adds a reviewer in the inbox; the reviewer sets a password,
+// signs in, sees three referrals sent through the device API with the most
+// serious first, opens one (audited), marks it in review then actioned with
+// notes, exports CSV and FHIR; a reviewer limited to another area team gets
+// 403 on it, and the attempt is audited. axe on every inbox screen.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/server/main.ts';
+import { gmReferral, send } from '../helpers/inbox.ts';
+import { axeViolations } from './app.ts';
+import { type RunningBrowser, launch } from './browser.ts';
+
+const TOKEN = 'inbox-e2e-device-token';
+let server: Awaited<ReturnType<typeof startServer>>;
+let origin: string;
+let dataDir: string;
+let b: RunningBrowser;
+let page: Page;
+const pageErrors: string[] = [];
+const shots = process.env.CSE_SHOTS ?? join(tmpdir(), 'cse-inbox-shots');
+// Totals by 000 L1661: 53 High (41 – 60), 35 Medium (21 – 40), 14 Lower (10 – 20).
+const high = gmReferral(45, 8, { childRef: 'BOL-HIGH', routing: { area: 'Bolton' } });
+const medium = gmReferral(30, 5, { childRef: 'BOL-MED', routing: { area: 'Bolton' } });
+const lower = gmReferral(12, 2, { childRef: 'BOL-LOW', routing: { area: 'Bolton' } });
+const PASSWORDS = { admin: 'admin pass phrase one', reviewer: 'reviewer pass phrase two', wigan: 'wigan pass phrase three' };
+
+function cli(...args: string[]): string {
+  return execFileSync('npx', ['tsx', 'src/inbox-server/admin-cli.ts', ...args], { env: { ...process.env, CSE_DATA_DIR: dataDir, CSE_PUBLIC_URL: origin }, encoding: 'utf8' });
+}
+const linkIn = (text: string) => /https?:\/\/\S+\/inbox\/#\/set-password\/[\w-]+/.exec(text)![0];
+
+async function type(selector: string, text: string) {
+  await page.click(selector);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.locator(selector).pressSequentially(text);
+}
+
+async function axe(name: string) {
+  expect(await axeViolations(page), name).toEqual([]);
+}
+
+async function shoot(name: string) {
+  for (const w of [320, 390, 820]) {
+    await page.setViewportSize({ width: w, height: 900 });
+    await page.screenshot({ path: join(shots, `${name}-${w}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1024, height: 900 });
+}
+
+async function setPassword(link: string, password: string) {
+  await page.goto(link);
+  await page.waitForSelector('h1:text-is("Set your password")');
+  await axe('set password');
+  await type('#new-password', password);
+  await type('#confirm-password', password);
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('h1:text-is("Your password is set")');
+}
+
+async function signIn(email: string, password: string) {
+  await page.goto(`${origin}/inbox/`);
+  await page.waitForSelector('h1:text-is("Sign in to the CSE inbox")');
+  await type('#email', email);
+  await type('#password', password);
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('h1:text-is("Referrals")');
+}
+
+async function signOut() {
+  await page.click('button:text-is("Sign out")');
+  await page.waitForSelector('h1:text-is("Sign in to the CSE inbox")');
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'cse-inbox-e2e-'));
+  mkdirSync(shots, { recursive: true });
+  server = await startServer({ port: 0, dataDir, token: TOKEN });
+  origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+  b = await launch();
+  page = await b.context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.setViewportSize({ width: 1024, height: 900 });
+});
+afterAll(async () => {
+  await b?.close();
+  server?.close();
+});
+
+describe('the MASH inbox', () => {
+  it('an admin adds a reviewer; the reviewer reviews the most serious referral and exports it; another team is refused', async () => {
+    // The first admin comes from the command line.
+    const adminLink = linkIn(cli('user', 'add', 'admin@la.example', '--role', 'admin'));
+    await setPassword(adminLink, PASSWORDS.admin);
+    await page.goto(`${origin}/inbox/`);
+    await page.waitForSelector('h1:text-is("Sign in to the CSE inbox")');
+    await axe('sign in');
+    await shoot('sign-in');
+    // A wrong password is refused with a message, and the screen stays accessible.
+    await type('#email', 'admin@la.example');
+    await type('#password', 'not the password');
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('.error-summary');
+    expect(await page.textContent('.error-summary')).toContain('The e-mail address or password is not right.');
+    await axe('sign in with an error');
+    await signIn('admin@la.example', PASSWORDS.admin);
+
+    // The admin adds a reviewer in the inbox.
+    await page.click('a:text-is("Users and devices")');
+    await page.waitForSelector('h1:text-is("Users and devices")');
+    await axe('users and devices');
+    await type('#new-email', 'reviewer@mash.example');
+    await page.click('label[for="role-reviewer"]');
+    await page.click('form[aria-labelledby="add-user-title"] button[type=submit]');
+    const reviewerLink = (await page.waitForSelector('[data-testid=set-password-link]').then((e) => e.textContent()))!.trim();
+    expect(reviewerLink).toMatch(/\/inbox\/#\/set-password\//);
+    await axe('users with a new link');
+    await shoot('users');
+    expect(server.inbox.audit.list({ action: 'user-add' }).map((e) => e.actor)).toEqual(['admin@la.example', 'cli']);
+    await signOut();
+
+    // Three referrals arrive through the device API, least serious first.
+    for (const s of [lower, high, medium]) expect(await send(origin, TOKEN, s)).toBe(201);
+
+    // The reviewer sets a password and signs in: the most serious is first.
+    await setPassword(reviewerLink, PASSWORDS.reviewer);
+    await signIn('reviewer@mash.example', PASSWORDS.reviewer);
+    await page.waitForSelector('[data-testid=referral]');
+    const ids = await page.$$eval('[data-testid=referral]', (els) => els.map((e) => e.getAttribute('data-id')));
+    expect(ids).toEqual([high.id, medium.id, lower.id]);
+    expect(await page.textContent('[data-testid=referral]:first-child .referral-level')).toBe('High (41 – 60)');
+    expect(await page.title()).toBe('(3) New referrals – CSE Inbox');
+    await axe('list');
+    await page.click('summary:text-is("Filter and search")');
+    await axe('list with filters open');
+    await shoot('list');
+    // Search by child reference.
+    await type('#f-child', 'bol-med');
+    await page.click('form[role=search] button[type=submit]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=referral]').length === 1);
+    expect(await page.getAttribute('[data-testid=referral]', 'data-id')).toBe(medium.id);
+    await page.click('form[role=search] button:text-is("Clear")');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=referral]').length === 3);
+
+    // Opening one writes an audit row.
+    const viewsBefore = server.inbox.audit.list({ submissionId: high.id, action: 'view' }).length;
+    await page.click(`[data-id="${high.id}"] a`);
+    await page.waitForSelector('h1:text-is("Referral")');
+    expect(await page.textContent('[data-testid=outcome-level]')).toBe('High (41 – 60)');
+    expect(await page.getAttribute('.steps li:first-child', 'data-step')).toBe('emergency-999');
+    expect(await page.textContent('main')).toContain('Sam Nurse');
+    expect(server.inbox.audit.list({ submissionId: high.id, action: 'view' }).length).toBe(viewsBefore + 1);
+    expect(server.inbox.audit.list({ submissionId: high.id, action: 'view' })[0]!.actor).toBe('reviewer@mash.example');
+    await axe('referral');
+    await shoot('referral');
+
+    // In review, then actioned, each with a note.
+    await page.click('label[for="to-in-review"]');
+    await page.click('form.no-print button[type=submit]');
+    await page.waitForSelector('.error-summary');
+    await axe('review without a note');
+    await type('#review-note', 'Picked up by the MASH duty worker.');
+    await page.click('form.no-print button[type=submit]');
+    await page.waitForSelector('[data-testid=review-state]:has-text("In review by reviewer@mash.example")');
+    await page.click('label[for="to-actioned"]');
+    await type('#review-note', 'Strategy meeting held; police and health informed.');
+    await page.click('form.no-print button[type=submit]');
+    await page.waitForSelector('[data-testid=review-state]:has-text("Actioned by reviewer@mash.example")');
+    expect(await page.textContent('.review-history')).toContain('Strategy meeting held; police and health informed.');
+    expect(server.inbox.audit.list({ submissionId: high.id, action: 'review-state' }).map((e) => e.detail)).toEqual(['in-review → actioned', 'new → in-review']);
+
+    // Exports: the files arrive, and each is audited.
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('button:text-is("Export CSV")')]);
+    const csvText = readFileSync((await csv.path())!, 'utf8').replace(/^\ufeff/, '');
+    const lines = csvText.trim().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^submission_id,receipt,received_at,/);
+    expect(lines[1]).toContain(high.id);
+    const [fhir] = await Promise.all([page.waitForEvent('download'), page.click('button:text-is("Export FHIR")')]);
+    const bundle = JSON.parse(readFileSync((await fhir.path())!, 'utf8'));
+    expect(bundle.resourceType).toBe('Bundle');
+    expect(bundle.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType).sort()).toEqual(['Questionnaire', 'QuestionnaireResponse', 'RiskAssessment']);
+    expect(server.inbox.audit.list({ submissionId: high.id }).map((e) => e.action)).toEqual(expect.arrayContaining(['export-csv', 'export-fhir']));
+    // The list shows the new state and one fewer new.
+    await page.click('a:text-is("Back to the referrals")');
+    await page.waitForSelector(`[data-id="${high.id}"] .state-actioned`);
+    await page.waitForFunction(() => document.title === '(2) New referrals – CSE Inbox');
+    await signOut();
+
+    // A reviewer limited to Wigan cannot open a Bolton referral: 403, audited.
+    await setPassword(linkIn(cli('user', 'add', 'wigan@mash.example', '--role', 'reviewer', '--team', 'Wigan')), PASSWORDS.wigan);
+    await signIn('wigan@mash.example', PASSWORDS.wigan);
+    expect(await page.$$('[data-testid=referral]')).toHaveLength(0);
+    await page.goto(`${origin}/inbox/#/referral/${medium.id}`);
+    await page.waitForSelector('h1:text-is("You cannot open this referral")');
+    await axe('referral refused');
+    const refused = server.inbox.audit.list({ submissionId: medium.id, action: 'forbidden' });
+    expect(refused[0]).toMatchObject({ actor: 'wigan@mash.example' });
+    expect(server.inbox.audit.list({ submissionId: medium.id, action: 'view' })).toHaveLength(0);
+    await signOut();
+
+    // The admin sees all of it in the audit.
+    await signIn('admin@la.example', PASSWORDS.admin);
+    await page.click('a:text-is("Audit")');
+    await page.waitForSelector('[data-testid=audit-table] tbody tr');
+    for (const action of ['view', 'review-state', 'export-csv', 'export-fhir', 'forbidden', 'login', 'login-failed', 'user-add'])
+      expect(await page.$(`[data-testid=audit-table] tr[data-action="${action}"]`), action).not.toBeNull();
+    await axe('audit');
+    await shoot('audit');
+    expect(pageErrors).toEqual([]);
+  });
+});
