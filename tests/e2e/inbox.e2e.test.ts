@@ -51,6 +51,10 @@ async function shoot(name: string) {
   for (const w of [320, 390, 820]) {
     await page.setViewportSize({ width: w, height: 900 });
     await page.screenshot({ path: join(shots, `${name}-${w}.png`), fullPage: true });
+    // Nothing wider than the screen: no sideways scrolling at 320px.
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const culprits = wide > 0 ? await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => !e.parentElement?.closest('.table-scroll') && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 5).map((e) => `${e.tagName}.${e.className}:${Math.round(e.getBoundingClientRect().right)}:${getComputedStyle(e).overflowX}`)) : [];
+    expect(wide, `${name} at ${w}px scrolls sideways: ${culprits.join(', ')}`).toBeLessThanOrEqual(0);
   }
   await page.setViewportSize({ width: 1024, height: 900 });
 }
