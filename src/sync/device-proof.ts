@@ -3,7 +3,9 @@
 // bytes; it can only sign). Each request to the endpoint carries a fresh
 // proof (DPoP, RFC 9449) signed with it: method, address, time, unique id.
 // Same code in the page, the service worker and the tests (Node's WebCrypto).
-// jose is loaded only when a proof is made, keeping it out of the first screen.
+// jose is imported statically: a service worker may not import() at run time.
+// (Only SignJWT is used; the app chunk that sends is not on the first screen.)
+import { SignJWT } from 'jose';
 
 export interface DeviceKey {
   privateKey: CryptoKey;
@@ -33,7 +35,6 @@ export function learnServerClock(serverDate: string | null, now = Date.now()): b
 }
 
 export async function makeProof(key: DeviceKey, method: string, url: string, now = Date.now()): Promise<string> {
-  const { SignJWT } = await import('jose');
   const bytes = crypto.getRandomValues(new Uint8Array(18));
   const jti = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
   return new SignJWT({ htm: method, htu: proofUrl(url), jti })

@@ -55,13 +55,19 @@ declare module 'fastify' {
   }
 }
 
+/** The hosts a proof may name: the Host header, and X-Forwarded-Host from a proxy in front. */
+export function requestHosts(req: FastifyRequest): (string | undefined)[] {
+  const fwd = req.headers['x-forwarded-host'];
+  return [req.headers.host, ...(typeof fwd === 'string' ? fwd.split(',').map((h) => h.trim()) : [])];
+}
+
 /** Proves the request comes from an enrolled, active device, with a fresh proof never seen before. */
 export async function authenticateDevice(ctx: ReceiverContext, req: FastifyRequest, reply: FastifyReply): Promise<Device | undefined> {
   const path = req.url.split('?')[0]!;
   let jkt: string;
   let jti: string;
   try {
-    ({ jkt, jti } = await verifyProof(req.headers.dpop, req.method, path, req.headers.host, ctx.publicOrigin));
+    ({ jkt, jti } = await verifyProof(req.headers.dpop, req.method, path, requestHosts(req), ctx.publicOrigin));
   } catch (e) {
     if (e instanceof ProofError) {
       // The server's clock, so a device with a wrong clock can correct its proofs.

@@ -38,10 +38,10 @@ export function claimedKey(proof: string | undefined): string | undefined {
 
 /**
  * Checks a proof for this method and address. `htu` must name the same path;
- * its origin must be the public origin when one is configured, else the
- * request's own host.
+ * its origin must be the public origin when one is configured (CSE_PUBLIC_URL),
+ * else the request's own host or the host a proxy in front says it forwarded.
  */
-export async function verifyProof(proof: unknown, method: string, path: string, host: string | undefined, publicOrigin: string | undefined, now = Date.now()): Promise<VerifiedProof> {
+export async function verifyProof(proof: unknown, method: string, path: string, hosts: (string | undefined)[], publicOrigin: string | undefined, now = Date.now()): Promise<VerifiedProof> {
   if (typeof proof !== 'string' || !proof || proof.length > 4096) throw new ProofError('proof-missing', 'This request must carry a device proof (DPoP header). Enrol the device first.');
   let jwk: JWK;
   try {
@@ -65,7 +65,7 @@ export async function verifyProof(proof: unknown, method: string, path: string, 
   } catch {
     throw new ProofError('proof-invalid', 'The device proof names no address.');
   }
-  const originOk = publicOrigin ? htu.origin === publicOrigin : htu.host === host;
+  const originOk = publicOrigin ? htu.origin === publicOrigin : hosts.includes(htu.host);
   if (htu.pathname !== path || !originOk) throw new ProofError('proof-invalid', 'The device proof was made for another address.');
   const iat = payload.iat;
   if (typeof iat !== 'number' || Math.abs(now / 1000 - iat) > PROOF_WINDOW_S) throw new ProofError('proof-stale', "The device proof is too old or from the future: check the device's clock.");

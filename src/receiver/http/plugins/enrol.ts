@@ -6,7 +6,7 @@
 //   GET  /api/device  DPoP proof → 200 {deviceId, name, state}: the device's own enrolment
 import type { FastifyPluginAsync } from 'fastify';
 import * as v from 'valibot';
-import { authenticateDevice } from '../context.ts';
+import { authenticateDevice, requestHosts } from '../context.ts';
 import { fail } from '../errors.ts';
 import { ProofError, verifyProof } from '../proof.ts';
 
@@ -28,7 +28,7 @@ export const enrolRoutes: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       let proof;
       try {
-        proof = await verifyProof(req.headers.dpop, 'POST', '/api/enrol', req.headers.host, ctx.publicOrigin);
+        proof = await verifyProof(req.headers.dpop, 'POST', '/api/enrol', requestHosts(req), ctx.publicOrigin);
       } catch (e) {
         if (e instanceof ProofError) return fail(reply, 401, e.code, e.message);
         throw e;
