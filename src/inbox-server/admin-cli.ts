@@ -1,10 +1,11 @@
 // `npm run admin -- user add <email> --role reviewer|admin [--team X]... [--region R]...`
 // prints a one-time link to set the password. Also: `user list`,
 // `user link <email>` (a new link), `user disable <email>`, `user enable <email>`.
-// Works on the inbox's database directly (data/inbox.sqlite, or CSE_DATA_DIR),
+// Works on the receiver's database (SQLite under data/, or CSE_DATABASE_URL),
 // also while the server runs; every change is written to the audit as "cli".
-import { resolve } from 'node:path';
-import { join } from 'node:path';
+// `npm run admin -- device …` goes to the receiver's commands.
+import { loadEnvelope, receiverPaths } from '../receiver/config.ts';
+import { ReceiverStore } from '../receiver/store/receiver-store.ts';
 import { AccountError, type Role } from './accounts.ts';
 import { InboxService, loadChildSecret } from './service.ts';
 import type { SubmissionSource } from './source.ts';
@@ -23,8 +24,8 @@ const noSource: SubmissionSource = {
   getMany: async () => new Map(),
 };
 
-function linkBase(): string {
-  return (process.env.CSE_PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 4173}`).replace(/\/+$/, '');
+function linkBase(env: NodeJS.ProcessEnv): string {
+  return (env.CSE_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 4173}`).replace(/\/+$/, '');
 }
 
 function options(args: string[], name: string): string[] {
@@ -33,38 +34,40 @@ function options(args: string[], name: string): string[] {
   return out;
 }
 
-export function runUserCommand(args: string[], dataDir: string, print: (s: string) => void = console.log): number {
+export async function runUserCommand(args: string[], print: (s: string) => void = console.log, env = process.env): Promise<number> {
   const [verb, email] = args;
-  const svc = new InboxService({ file: join(dataDir, 'inbox.sqlite'), source: noSource, childSecret: loadChildSecret(dataDir) });
+  const paths = receiverPaths({}, env);
+  const store = await ReceiverStore.open({ database: paths.database, envelope: loadEnvelope(paths, env) });
+  const svc = new InboxService({ sql: store.sql, source: noSource, childSecret: loadChildSecret(paths.secretsDir, env) });
   const audit = (action: 'user-add' | 'user-change' | 'user-link', detail: string) => svc.audit.write({ actor: 'cli', action, detail, address: 'local' });
   try {
     if (verb === 'add' && email) {
       const role = options(args, 'role')[0] as Role | undefined;
       if (role !== 'reviewer' && role !== 'admin') throw new AccountError('invalid', 'Give the role: --role reviewer or --role admin.');
-      const { user, token } = svc.accounts.add({ email, role, teams: options(args, 'team'), regions: options(args, 'region') });
-      audit('user-add', `${user.email} as ${user.role}${user.teams.length ? `; teams ${user.teams.join(', ')}` : ''}${user.regions.length ? `; regions ${user.regions.join(', ')}` : ''}`);
+      const { user, token } = await svc.accounts.add({ email, role, teams: options(args, 'team'), regions: options(args, 'region') });
+      await audit('user-add', `${user.email} as ${user.role}${user.teams.length ? `; teams ${user.teams.join(', ')}` : ''}${user.regions.length ? `; regions ${user.regions.join(', ')}` : ''}`);
       print(`Added ${user.email} (${user.role}${user.teams.length || user.regions.length ? `, limited to ${[...user.teams, ...user.regions].join(', ')}` : ''}).`);
       print('One-time link to set the password (valid 72 hours, shown once):');
-      print(`${linkBase()}/inbox/#/set-password/${token}`);
+      print(`${linkBase(env)}/inbox/#/set-password/${token}`);
       return 0;
     }
     if (verb === 'list') {
-      for (const u of svc.accounts.list())
+      for (const u of await svc.accounts.list())
         print(`${u.email}\t${u.role}\t${u.teams.concat(u.regions).join(', ') || 'all'}\t${u.disabled ? 'disabled' : u.hasPassword ? 'active' : 'no password yet'}`);
       return 0;
     }
-    const user = email ? svc.accounts.byEmail(email) : undefined;
+    const user = email ? await svc.accounts.byEmail(email) : undefined;
     if ((verb === 'link' || verb === 'disable' || verb === 'enable') && email && !user) throw new AccountError('not-found', `No account for ${email}.`);
     if (verb === 'link' && user) {
-      const token = svc.accounts.issueSetPasswordToken(user.id);
-      audit('user-link', `new set-password link for ${user.email}`);
-      print(`${linkBase()}/inbox/#/set-password/${token}`);
+      const token = await svc.accounts.issueSetPasswordToken(user.id);
+      await audit('user-link', `new set-password link for ${user.email}`);
+      print(`${linkBase(env)}/inbox/#/set-password/${token}`);
       return 0;
     }
     if ((verb === 'disable' || verb === 'enable') && user) {
-      svc.accounts.update(user.id, { disabled: verb === 'disable' });
-      const ended = verb === 'disable' ? svc.sessions.destroyAllFor(user.id) : 0;
-      audit('user-change', `${user.email} ${verb}d${ended ? `; ${ended} session(s) ended` : ''}`);
+      await svc.accounts.update(user.id, { disabled: verb === 'disable' });
+      const ended = verb === 'disable' ? await svc.sessions.destroyAllFor(user.id) : 0;
+      await audit('user-change', `${user.email} ${verb}d${ended ? `; ${ended} session(s) ended` : ''}`);
       print(`${user.email} ${verb}d.`);
       return 0;
     }
@@ -77,16 +80,7 @@ export function runUserCommand(args: string[], dataDir: string, print: (s: strin
     }
     throw e;
   } finally {
-    svc.close();
+    await store.close();
   }
 }
 
-if (process.argv[1] && import.meta.url === new URL(`file://${resolve(process.argv[1])}`).href) {
-  const [group, ...rest] = process.argv.slice(2);
-  const dataDir = resolve(process.env.CSE_DATA_DIR ?? 'data');
-  if (group === 'user') process.exitCode = runUserCommand(rest, dataDir);
-  else {
-    console.log(USAGE);
-    process.exitCode = 2;
-  }
-}

@@ -119,10 +119,8 @@ export function inboxApi(svc: InboxService) {
   const audit = (req: ApiRequest, user: User | undefined, action: AuditAction, submissionId?: string | null, detail?: string) =>
     svc.audit.write({ actorId: user?.id ?? null, actor: user?.email ?? 'anonymous', action, submissionId: submissionId ?? null, detail: detail ?? null, address: req.address });
 
-  function linkFor(req: ApiRequest, token: string): string {
-    const origin = header(req, 'origin') || `${isLocal(req) ? 'http' : 'https'}://${hostOf(req)}`;
-    return `${origin}/inbox/#/set-password/${token}`;
-  }
+  const originOf = (req: ApiRequest): string => header(req, 'origin') || `${isLocal(req) ? 'http' : 'https'}://${hostOf(req)}`;
+  const linkFor = (req: ApiRequest, token: string): string => `${originOf(req)}/inbox/#/set-password/${token}`;
 
   async function withReferralBodies(user: User, rows: ReferralRow[]) {
     const bodies = await svc.opts.source.getMany(rows.map((r) => r.id));
@@ -145,16 +143,16 @@ export function inboxApi(svc: InboxService) {
     await svc.referrals.catchUp();
     const rows: ReferralRow[] = [];
     for (const id of ids) {
-      const row = svc.referrals.get(id);
+      const row = await svc.referrals.get(id);
       if (!row) return fail(404, 'not-found', 'No such referral.');
       if (!inScope(user, row)) {
-        audit(req, user, 'forbidden', id, 'export outside the account\'s area');
+        await audit(req, user, 'forbidden', id, 'export outside the account\'s area');
         return fail(403, 'out-of-scope', 'This referral is outside the area teams your account covers.');
       }
       rows.push(row);
     }
     const bodies = await svc.opts.source.getMany(ids);
-    return rows.map((row) => {
+    return Promise.all(rows.map(async (row) => {
       const stored = bodies.get(row.id)!;
       const inst = getInstrument(row.instrumentId);
       let server = null;
@@ -163,18 +161,18 @@ export function inboxApi(svc: InboxService) {
       } catch {
         server = null;
       }
-      return { stored, row, server, events: svc.referrals.events(row.id) };
-    });
+      return { stored, row, server, events: await svc.referrals.events(row.id) };
+    }));
   }
 
   async function handle(req: ApiRequest): Promise<ApiResponse> {
     const why = crossSite(req);
     if (why) {
-      audit(req, undefined, 'forbidden', null, `cross-site request refused: ${why}`);
+      await audit(req, undefined, 'forbidden', null, `cross-site request refused: ${why}`);
       return fail(403, 'cross-site', 'Cross-site requests are refused.');
     }
-    if (header(req, 'authorization') && (await svc.opts.isDeviceCredential?.(req.headers))) {
-      audit(req, undefined, 'device-credential-refused', null, `${req.method} ${req.path.split('/').slice(0, 2).join('/')}`);
+    if (await svc.opts.isDeviceCredential?.(req.headers)) {
+      await audit(req, undefined, 'device-credential-refused', null, `${req.method} ${req.path.split('/').slice(0, 2).join('/')}`);
       return fail(403, 'device-credential', 'A device credential can send submissions; it cannot read them.');
     }
     const { method, path } = req;
@@ -186,34 +184,34 @@ export function inboxApi(svc: InboxService) {
       const password = str(b.password, 200) ?? '';
       if (!email || !password) return fail(400, 'invalid', 'Enter your e-mail address and password.');
       // Whatever happens next, a session id the browser brought is dropped.
-      svc.sessions.destroy(cookieValue(req));
-      const wait = svc.throttle.retryAfter(email, req.address);
+      await svc.sessions.destroy(cookieValue(req));
+      const wait = await svc.throttle.retryAfter(email, req.address);
       if (wait > 0) {
-        audit(req, svc.accounts.byEmail(email), 'login-throttled', null, `retry after ${wait}s`);
+        await audit(req, await svc.accounts.byEmail(email), 'login-throttled', null, `retry after ${wait}s`);
         return fail(429, 'throttled', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, { 'Retry-After': String(wait) });
       }
       const user = await svc.accounts.verify(email, password);
       if (!user) {
-        svc.throttle.failed(email, req.address);
-        const known = svc.accounts.byEmail(email);
-        svc.audit.write({ actorId: known?.id ?? null, actor: known?.email ?? 'unknown account', action: 'login-failed', address: req.address });
+        await svc.throttle.failed(email, req.address);
+        const known = await svc.accounts.byEmail(email);
+        await svc.audit.write({ actorId: known?.id ?? null, actor: known?.email ?? 'unknown account', action: 'login-failed', address: req.address });
         return fail(401, 'bad-credentials', 'The e-mail address or password is not right.');
       }
-      svc.throttle.succeeded(email);
-      const sid = svc.sessions.create(user.id, req.address);
-      audit(req, user, 'login');
+      await svc.throttle.succeeded(email);
+      const sid = await svc.sessions.create(user.id, req.address);
+      await audit(req, user, 'login');
       return json(200, { user: publicUser(user) }, { 'Set-Cookie': sessionCookie(req, sid, 12 * 3600) });
     }
     if (path === '/set-password/check' && method === 'POST') {
-      const u = svc.accounts.tokenUser(str((req.body as Record<string, unknown>)?.token, 200) ?? '');
+      const u = await svc.accounts.tokenUser(str((req.body as Record<string, unknown>)?.token, 200) ?? '');
       return u ? json(200, { email: u.email }) : fail(400, 'token', 'This link has been used or has expired. Ask your administrator for a new one.');
     }
     if (path === '/set-password' && method === 'POST') {
       const b = (req.body ?? {}) as Record<string, unknown>;
       try {
         const u = await svc.accounts.setPassword(str(b.token, 200) ?? '', str(b.password, 200) ?? '');
-        svc.sessions.destroyAllFor(u.id);
-        audit(req, u, 'password-set', null);
+        await svc.sessions.destroyAllFor(u.id);
+        await audit(req, u, 'password-set', null);
         return json(200, { email: u.email });
       } catch (e) {
         if (e instanceof AccountError) return fail(400, e.code, e.message);
@@ -223,40 +221,40 @@ export function inboxApi(svc: InboxService) {
 
     // --- Everything else needs a live session ---------------------------
     const sid = cookieValue(req);
-    const session = svc.sessions.touch(sid);
-    const user = session && svc.accounts.byId(session.userId);
+    const session = await svc.sessions.touch(sid);
+    const user = session && await svc.accounts.byId(session.userId);
     if (!session || !user || user.disabled) return fail(401, 'no-session', 'Sign in to use the inbox.');
     const admin = user.role === 'admin';
 
     if (path === '/session' && method === 'GET') return json(200, { user: publicUser(user), states: REVIEW_STATES });
     if (path === '/session' && method === 'DELETE') {
-      svc.sessions.destroy(sid);
-      audit(req, user, 'logout');
+      await svc.sessions.destroy(sid);
+      await audit(req, user, 'logout');
       return json(200, { ok: true }, { 'Set-Cookie': sessionCookie(req, '', 0) });
     }
     if (path === '/session/everywhere' && method === 'POST') {
-      const n = svc.sessions.destroyAllFor(user.id);
-      audit(req, user, 'logout-everywhere', null, `${n} session(s) ended`);
+      const n = await svc.sessions.destroyAllFor(user.id);
+      await audit(req, user, 'logout-everywhere', null, `${n} session(s) ended`);
       return json(200, { ended: n }, { 'Set-Cookie': sessionCookie(req, '', 0) });
     }
 
     if (path === '/referrals' && method === 'GET') {
       await svc.referrals.catchUp();
       const filter = filterFrom(req.query);
-      const page = svc.referrals.list(filter, user, decodeCursor(req.query.get('cursor') ?? undefined), Number(req.query.get('limit') ?? 50) || 50);
+      const page = await svc.referrals.list(filter, user, decodeCursor(req.query.get('cursor') ?? undefined), Number(req.query.get('limit') ?? 50) || 50);
       const items = await withReferralBodies(user, page.items);
-      audit(req, user, 'list', null, `${items.length} shown${Object.keys(filter).length ? `; filters: ${Object.keys(filter).join(', ')}` : ''}`);
-      return json(200, { items, next: page.next, newCount: svc.referrals.countNew(user), facets: svc.referrals.facets() });
+      await audit(req, user, 'list', null, `${items.length} shown${Object.keys(filter).length ? `; filters: ${Object.keys(filter).join(', ')}` : ''}`);
+      return json(200, { items, next: page.next, newCount: await svc.referrals.countNew(user), facets: await svc.referrals.facets() });
     }
 
     const one = /^\/referrals\/([0-9a-f-]{36})(\/(state|print))?$/.exec(path);
     if (one) {
       const id = one[1]!;
       await svc.referrals.catchUp();
-      const row = svc.referrals.get(id);
+      const row = await svc.referrals.get(id);
       if (!row) return fail(404, 'not-found', 'No such referral.');
       if (!inScope(user, row)) {
-        audit(req, user, 'forbidden', id, `${method} ${one[3] ?? 'view'} outside the account's area`);
+        await audit(req, user, 'forbidden', id, `${method} ${one[3] ?? 'view'} outside the account's area`);
         return fail(403, 'out-of-scope', 'This referral is outside the area teams your account covers.');
       }
       if (!one[3] && method === 'GET') {
@@ -269,9 +267,9 @@ export function inboxApi(svc: InboxService) {
         } catch {
           server = null;
         }
-        const chainRows = svc.referrals.chain(id);
+        const chainRows = await svc.referrals.chain(id);
         const visible = chainRows.filter((r) => inScope(user, r));
-        audit(req, user, 'view', id);
+        await audit(req, user, 'view', id);
         return json(200, {
           referral: (await withReferralBodies(user, [row]))[0],
           submission: stored.body,
@@ -279,13 +277,13 @@ export function inboxApi(svc: InboxService) {
           device: stored.device ?? null,
           server,
           items: inst ? itemsOf(inst).length : 0,
-          events: svc.referrals.events(id),
+          events: await svc.referrals.events(id),
           chain: visible.map((r) => ({ id: r.id, receivedAt: r.receivedAt, level: r.level, instrumentId: r.instrumentId, instrumentTitle: getInstrument(r.instrumentId)?.title ?? r.instrumentId, reviewState: r.reviewState })),
           chainHidden: chainRows.length - visible.length,
         });
       }
       if (one[3] === 'print' && method === 'POST') {
-        audit(req, user, 'print', id);
+        await audit(req, user, 'print', id);
         return json(200, { ok: true });
       }
       if (one[3] === 'state' && method === 'POST') {
@@ -293,9 +291,9 @@ export function inboxApi(svc: InboxService) {
         const to = str(b.to, 40) as ReviewState | undefined;
         if (!to || !REVIEW_STATES.some((s) => s.id === to)) return fail(400, 'invalid', 'Choose a review state.');
         try {
-          const updated = svc.referrals.setState(id, to, user, str(b.note, 5000) ?? '');
-          audit(req, user, 'review-state', id, `${row.reviewState} → ${to}`);
-          return json(200, { referral: updated, events: svc.referrals.events(id) });
+          const updated = await svc.referrals.setState(id, to, user, str(b.note, 5000) ?? '');
+          await audit(req, user, 'review-state', id, `${row.reviewState} → ${to}`);
+          return json(200, { referral: updated, events: await svc.referrals.events(id) });
         } catch (e) {
           if (e instanceof ReviewError) return fail(e.code === 'not-found' ? 404 : 400, e.code, e.message);
           throw e;
@@ -308,7 +306,7 @@ export function inboxApi(svc: InboxService) {
       const items = await exportItems(req, user);
       if (!Array.isArray(items)) return items;
       const csv = path === '/export.csv';
-      for (const it of items) audit(req, user, csv ? 'export-csv' : 'export-fhir', it.row.id, `${items.length} in this export`);
+      for (const it of items) await audit(req, user, csv ? 'export-csv' : 'export-fhir', it.row.id, `${items.length} in this export`);
       const stamp = new Date(svc.now()).toISOString().slice(0, 19).replace(/[:T]/g, '-');
       return csv
         ? { status: 200, text: toCsv(items), type: 'text/csv; charset=utf-8', headers: { 'Content-Disposition': `attachment; filename="referrals-${stamp}.csv"` } }
@@ -317,31 +315,31 @@ export function inboxApi(svc: InboxService) {
 
     // --- Admins only ------------------------------------------------------
     if (/^\/(audit|users|devices)/.test(path) && !admin) {
-      audit(req, user, 'forbidden', null, `${method} ${path.split('/')[1]} needs an admin`);
+      await audit(req, user, 'forbidden', null, `${method} ${path.split('/')[1]} needs an admin`);
       return fail(403, 'admin-only', 'Only an administrator can do this.');
     }
     if ((path === '/audit' || path === '/audit.csv') && method === 'GET') {
-      const entries = svc.audit.list({
+      const entries = await svc.audit.list({
         before: Number(req.query.get('before')) || undefined,
         limit: path === '/audit.csv' ? 1000 : 100,
         action: req.query.get('action') || undefined,
         submissionId: req.query.get('submission') || undefined,
       });
       if (path === '/audit') {
-        audit(req, user, 'audit-view', null);
+        await audit(req, user, 'audit-view', null);
         return json(200, { entries, next: entries.length === 100 ? entries[entries.length - 1]!.id : null });
       }
-      audit(req, user, 'audit-export', null, `${entries.length} entries`);
+      await audit(req, user, 'audit-export', null, `${entries.length} entries`);
       const cols = ['id', 'at', 'actor', 'action', 'submissionId', 'detail', 'address'] as const;
       const q = (v: unknown) => (v === null || v === undefined ? '' : /[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
       return { status: 200, type: 'text/csv; charset=utf-8', text: `${[cols.join(','), ...entries.map((e) => cols.map((c) => q(e[c])).join(','))].join('\r\n')}\r\n`, headers: { 'Content-Disposition': 'attachment; filename="audit.csv"' } };
     }
-    if (path === '/users' && method === 'GET') return json(200, { users: svc.accounts.list().map(publicUser) });
+    if (path === '/users' && method === 'GET') return json(200, { users: (await svc.accounts.list()).map(publicUser) });
     if (path === '/users' && method === 'POST') {
       const b = (req.body ?? {}) as Record<string, unknown>;
       try {
-        const { user: added, token } = svc.accounts.add({ email: str(b.email, 320) ?? '', role: (str(b.role, 20) ?? 'reviewer') as Role, teams: strList(b.teams) ?? [], regions: strList(b.regions) ?? [] });
-        audit(req, user, 'user-add', null, `${added.email} as ${added.role}${added.teams.length ? `; teams ${added.teams.join(', ')}` : ''}${added.regions.length ? `; regions ${added.regions.join(', ')}` : ''}`);
+        const { user: added, token } = await svc.accounts.add({ email: str(b.email, 320) ?? '', role: (str(b.role, 20) ?? 'reviewer') as Role, teams: strList(b.teams) ?? [], regions: strList(b.regions) ?? [] });
+        await audit(req, user, 'user-add', null, `${added.email} as ${added.role}${added.teams.length ? `; teams ${added.teams.join(', ')}` : ''}${added.regions.length ? `; regions ${added.regions.join(', ')}` : ''}`);
         return json(201, { user: publicUser(added), link: linkFor(req, token) });
       } catch (e) {
         if (e instanceof AccountError) return fail(e.code === 'exists' ? 409 : 400, e.code, e.message);
@@ -350,11 +348,11 @@ export function inboxApi(svc: InboxService) {
     }
     const u = /^\/users\/([0-9a-f-]{36})(\/link)?$/.exec(path);
     if (u) {
-      const target = svc.accounts.byId(u[1]!);
+      const target = await svc.accounts.byId(u[1]!);
       if (!target) return fail(404, 'not-found', 'No such account.');
       if (u[2] && method === 'POST') {
-        const token = svc.accounts.issueSetPasswordToken(target.id);
-        audit(req, user, 'user-link', null, `new set-password link for ${target.email}`);
+        const token = await svc.accounts.issueSetPasswordToken(target.id);
+        await audit(req, user, 'user-link', null, `new set-password link for ${target.email}`);
         return json(200, { link: linkFor(req, token) });
       }
       if (!u[2] && method === 'PATCH') {
@@ -362,14 +360,14 @@ export function inboxApi(svc: InboxService) {
         if (target.id === user.id && (b.disabled === true || (b.role !== undefined && b.role !== 'admin')))
           return fail(400, 'self', 'You cannot disable your own account or remove your own admin role.');
         try {
-          const changed = svc.accounts.update(target.id, {
+          const changed = await svc.accounts.update(target.id, {
             ...(b.role !== undefined ? { role: b.role as Role } : {}),
             ...(strList(b.teams) ? { teams: strList(b.teams)! } : {}),
             ...(strList(b.regions) ? { regions: strList(b.regions)! } : {}),
             ...(typeof b.disabled === 'boolean' ? { disabled: b.disabled } : {}),
           });
-          if (changed.disabled) svc.sessions.destroyAllFor(changed.id);
-          audit(req, user, 'user-change', null, `${changed.email}: ${changed.role}${changed.disabled ? ', disabled' : ''}; teams ${changed.teams.join(', ') || 'all'}; regions ${changed.regions.join(', ') || 'all'}`);
+          if (changed.disabled) await svc.sessions.destroyAllFor(changed.id);
+          await audit(req, user, 'user-change', null, `${changed.email}: ${changed.role}${changed.disabled ? ', disabled' : ''}; teams ${changed.teams.join(', ') || 'all'}; regions ${changed.regions.join(', ') || 'all'}`);
           return json(200, { user: publicUser(changed) });
         } catch (e) {
           if (e instanceof AccountError) return fail(400, e.code, e.message);
@@ -385,15 +383,15 @@ export function inboxApi(svc: InboxService) {
       if (path === '/devices' && method === 'POST') {
         const name = str((req.body as Record<string, unknown>)?.name, 200)?.trim();
         if (!name) return fail(400, 'invalid', 'Name the device (the practitioner or team it is for).');
-        const added = await devices.add(name);
-        audit(req, user, 'device-add', null, `${added.id}: ${name}`);
+        const added = await devices.add(name, originOf(req));
+        await audit(req, user, 'device-add', null, `${added.id}: ${name}`);
         return json(201, added);
       }
       const d = /^\/devices\/([^/]{1,100})\/revoke$/.exec(path);
       if (d && method === 'POST') {
         const ok = await devices.revoke(d[1]!);
         if (!ok) return fail(404, 'not-found', 'No such device.');
-        audit(req, user, 'device-revoke', null, d[1]!);
+        await audit(req, user, 'device-revoke', null, d[1]!);
         return json(200, { ok: true });
       }
     }

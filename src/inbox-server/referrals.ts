@@ -1,11 +1,11 @@
 // The inbox's index of referrals, its list (most serious first, newest first
 // within), and review states with their history.
-import type Database from 'better-sqlite3';
 import { createHmac } from 'node:crypto';
 import type { User } from './accounts.ts';
 import { assess } from './priority.ts';
 import type { StoredSubmission, SubmissionSource } from './source.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
+import type { Sql } from '../receiver/store/sql.ts';
 
 export type ReviewState = 'new' | 'in-review' | 'actioned' | 'needs-information';
 export const REVIEW_STATES: { id: ReviewState; label: string }[] = [
@@ -72,11 +72,11 @@ export class ReviewError extends Error {
   }
 }
 
-const COLUMNS = `submission_id as id, received_at as receivedAt, priority, severity, level, safety, instrument_id as instrumentId, kind, region,
-  area_team as areaTeam, disagreement, review_state as reviewState, review_by as reviewBy, review_at as reviewAt`;
+const COLUMNS = `submission_id as id, received_at as "receivedAt", priority, severity, level, safety, instrument_id as "instrumentId", kind, region,
+  area_team as "areaTeam", disagreement, review_state as "reviewState", review_by as "reviewBy", review_at as "reviewAt"`;
 
 type Raw = Omit<ReferralRow, 'safety' | 'disagreement'> & { safety: string; disagreement: number };
-const toRow = (r: Raw): ReferralRow => ({ ...r, safety: JSON.parse(r.safety) as string[], disagreement: r.disagreement === 1 });
+const toRow = (r: Raw): ReferralRow => ({ ...r, priority: Number(r.priority), severity: r.severity === null ? null : Number(r.severity), safety: JSON.parse(r.safety) as string[], disagreement: Number(r.disagreement) === 1 });
 
 export function areaTeamOf(s: StoredSubmission['body']): string | null {
   return s.routing?.area ?? null;
@@ -109,7 +109,7 @@ export class Referrals {
   private catching: Promise<void> | undefined;
 
   constructor(
-    private db: Database.Database,
+    private sql: Sql,
     private source: SubmissionSource,
     /** Keys the child-reference hash: without it the hashes cannot be matched to references. */
     private childSecret: Buffer,
@@ -120,43 +120,43 @@ export class Referrals {
     return createHmac('sha256', this.childSecret).update(childRef.trim().replace(/\s+/g, ' ').toUpperCase()).digest('hex').slice(0, 40);
   }
 
-  /** Indexes one stored submission (idempotent). */
-  index(s: StoredSubmission): void {
+  /** The index row for one stored submission, from the server's own re-score. */
+  indexRow(s: StoredSubmission): (string | number | null)[] {
     const a = assess(s.body);
     const inst = getInstrument(s.body.instrument.id);
     const device = s.body.result;
     const disagrees = a.result === null || (a.result.level ?? null) !== (device.level ?? null) || (a.result.total ?? null) !== (device.total ?? null) || a.result.complete !== device.complete;
-    this.db
-      .prepare(
-        `insert or ignore into referrals (submission_id, source_seq, received_at, priority, severity, level, safety, instrument_id, kind, region, area_team, child_key, disagreement)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        s.id,
-        s.seq,
-        s.receivedAt,
-        a.priority,
-        a.severity,
-        a.level,
-        JSON.stringify(a.safety),
-        s.body.instrument.id,
-        s.body.kind,
-        inst?.region ?? 'unknown',
-        areaTeamOf(s.body),
-        this.childKey(s.body.childRef),
-        disagrees ? 1 : 0,
-      );
+    return [
+      s.id,
+      s.seq,
+      s.receivedAt,
+      a.priority,
+      a.severity,
+      a.level,
+      JSON.stringify(a.safety),
+      s.body.instrument.id,
+      s.body.kind,
+      inst?.region ?? 'unknown',
+      areaTeamOf(s.body),
+      this.childKey(s.body.childRef),
+      disagrees ? 1 : 0,
+    ];
   }
 
-  /** Brings the index up to date with the store (one catch-up at a time). */
+  static readonly INSERT = `insert into inbox_referrals (submission_id, source_seq, received_at, priority, severity, level, safety, instrument_id, kind, region, area_team, child_key, disagreement)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (submission_id) do nothing`;
+
+  /** Brings the index up to date with the store (one catch-up at a time in this process; the primary key guards against others). */
   catchUp(): Promise<void> {
     this.catching ??= (async () => {
       try {
         for (;;) {
-          const seq = (this.db.prepare('select coalesce(max(source_seq), 0) as s from referrals').get() as { s: number }).s;
-          const batch = await this.source.after(seq, 1000);
+          const seq = Number((await this.sql.get<{ s: number }>('select coalesce(max(source_seq), 0) as s from inbox_referrals'))!.s);
+          const batch = await this.source.after(seq, 500);
           if (!batch.length) return;
-          this.db.transaction(() => batch.forEach((s) => this.index(s)))();
+          await this.sql.transaction(async (tx) => {
+            for (const s of batch) await tx.run(Referrals.INSERT, this.indexRow(s));
+          });
         }
       } finally {
         this.catching = undefined;
@@ -177,7 +177,8 @@ export class Referrals {
     eq('instrument_id', filter.instrument);
     eq('level', filter.level);
     if (filter.from && /^\d{4}-\d{2}-\d{2}$/.test(filter.from)) sql.push('received_at >= ?') && args.push(filter.from);
-    if (filter.to && /^\d{4}-\d{2}-\d{2}$/.test(filter.to)) sql.push('received_at < ?') && args.push(new Date(Date.parse(filter.to) + 86_400_000).toISOString().slice(0, 10));
+    if (filter.to && /^\d{4}-\d{2}-\d{2}$/.test(filter.to) && !Number.isNaN(Date.parse(filter.to)))
+      sql.push('received_at < ?') && args.push(new Date(Date.parse(filter.to) + 86_400_000).toISOString().slice(0, 10));
     if (filter.child?.trim()) sql.push('child_key = ?') && args.push(this.childKey(filter.child));
     if (scope.teams.length || scope.regions.length) {
       const parts: string[] = [];
@@ -189,62 +190,65 @@ export class Referrals {
   }
 
   /** One page of the list, most serious first, newest first within. */
-  list(filter: ListFilter, scope: Pick<User, 'teams' | 'regions'>, cursor?: Cursor, limit = 50): { items: ReferralRow[]; next: string | null } {
+  async list(filter: ListFilter, scope: Pick<User, 'teams' | 'regions'>, cursor?: Cursor, limit = 50): Promise<{ items: ReferralRow[]; next: string | null }> {
     const { sql, args } = this.where(filter, scope);
     if (cursor) sql.push('(priority, received_at, submission_id) < (?, ?, ?)') && args.push(cursor.p, cursor.r, cursor.i);
     const n = Math.min(Math.max(limit, 1), 200);
-    const rows = this.db
-      .prepare(`select ${COLUMNS} from referrals ${sql.length ? `where ${sql.join(' and ')}` : ''} order by priority desc, received_at desc, submission_id desc limit ?`)
-      .all(...args, n + 1) as Raw[];
+    const rows = await this.sql.all<Raw>(
+      `select ${COLUMNS} from inbox_referrals ${sql.length ? `where ${sql.join(' and ')}` : ''} order by priority desc, received_at desc, submission_id desc limit ?`,
+      [...args, n + 1],
+    );
     const items = rows.slice(0, n).map(toRow);
     const last = items[items.length - 1];
     return { items, next: rows.length > n && last ? encodeCursor({ p: last.priority, r: last.receivedAt, i: last.id }) : null };
   }
 
-  countNew(scope: Pick<User, 'teams' | 'regions'>): number {
+  async countNew(scope: Pick<User, 'teams' | 'regions'>): Promise<number> {
     const { sql, args } = this.where({ state: 'new' }, scope);
-    return (this.db.prepare(`select count(*) as n from referrals where ${sql.join(' and ')}`).get(...args) as { n: number }).n;
+    return Number((await this.sql.get<{ n: number }>(`select count(*) as n from inbox_referrals where ${sql.join(' and ')}`, args))!.n);
   }
 
   /** The values the list's filters can take. */
-  facets(): { regions: string[]; teams: string[]; instruments: string[]; levels: string[] } {
-    const col = (c: string) => (this.db.prepare(`select distinct ${c} as v from referrals where ${c} is not null order by ${c}`).all() as { v: string }[]).map((r) => r.v);
-    return { regions: col('region'), teams: col('area_team'), instruments: col('instrument_id'), levels: col('level') };
+  async facets(): Promise<{ regions: string[]; teams: string[]; instruments: string[]; levels: string[] }> {
+    const col = async (c: string) => (await this.sql.all<{ v: string }>(`select distinct ${c} as v from inbox_referrals where ${c} is not null order by ${c}`)).map((r) => r.v);
+    return { regions: await col('region'), teams: await col('area_team'), instruments: await col('instrument_id'), levels: await col('level') };
   }
 
-  get(id: string): ReferralRow | undefined {
-    const r = this.db.prepare(`select ${COLUMNS} from referrals where submission_id = ?`).get(id) as Raw | undefined;
+  async get(id: string): Promise<ReferralRow | undefined> {
+    const r = await this.sql.get<Raw>(`select ${COLUMNS} from inbox_referrals where submission_id = ?`, [id]);
     return r && toRow(r);
   }
 
   /** Every referral for the same child reference, oldest first. */
-  chain(id: string): ReferralRow[] {
-    const key = (this.db.prepare('select child_key as k from referrals where submission_id = ?').get(id) as { k: string } | undefined)?.k;
+  async chain(id: string): Promise<ReferralRow[]> {
+    const key = (await this.sql.get<{ k: string }>('select child_key as k from inbox_referrals where submission_id = ?', [id]))?.k;
     if (!key) return [];
-    return (this.db.prepare(`select ${COLUMNS} from referrals where child_key = ? order by received_at, submission_id`).all(key) as Raw[]).map(toRow);
+    return (await this.sql.all<Raw>(`select ${COLUMNS} from inbox_referrals where child_key = ? order by received_at, submission_id`, [key])).map(toRow);
   }
 
-  events(id: string): ReviewEvent[] {
-    return this.db
-      .prepare('select id, from_state as "from", to_state as "to", user_email as userEmail, note, at from review_events where submission_id = ? order by id')
-      .all(id) as ReviewEvent[];
+  async events(id: string): Promise<ReviewEvent[]> {
+    return (
+      await this.sql.all<ReviewEvent>('select id, from_state as "from", to_state as "to", user_email as "userEmail", note, at from inbox_review_events where submission_id = ? order by id', [id])
+    ).map((e) => ({ ...e, id: Number(e.id) }));
   }
 
   /** Moves a referral to another review state, with the reviewer's note. */
-  setState(id: string, to: ReviewState, user: Pick<User, 'id' | 'email'>, note: string): ReferralRow {
+  async setState(id: string, to: ReviewState, user: Pick<User, 'id' | 'email'>, note: string): Promise<ReferralRow> {
     const text = note.trim();
     if (!text) throw new ReviewError('note', 'Write a note saying what was done or why.');
     if (text.length > 5000) throw new ReviewError('note', 'Keep the note under 5,000 characters.');
-    return this.db.transaction(() => {
-      const row = this.get(id);
-      if (!row) throw new ReviewError('not-found', 'No such referral.');
-      if (!TRANSITIONS[row.reviewState].includes(to))
-        throw new ReviewError('transition', `A referral that is ${label(row.reviewState)} cannot be marked ${label(to)}.`);
+    return this.sql.transaction(async (tx) => {
+      const raw = await tx.get<Raw>(`select ${COLUMNS} from inbox_referrals where submission_id = ?`, [id]);
+      if (!raw) throw new ReviewError('not-found', 'No such referral.');
+      const row = toRow(raw);
+      if (!TRANSITIONS[row.reviewState].includes(to)) throw new ReviewError('transition', `A referral that is ${label(row.reviewState)} cannot be marked ${label(to)}.`);
       const at = new Date(this.now()).toISOString();
-      this.db.prepare('insert into review_events (submission_id, from_state, to_state, user_id, user_email, note, at) values (?, ?, ?, ?, ?, ?, ?)').run(id, row.reviewState, to, user.id, user.email, text, at);
-      this.db.prepare('update referrals set review_state = ?, review_by = ?, review_at = ? where submission_id = ?').run(to, user.email, at, id);
-      return this.get(id)!;
-    })();
+      // The state guard: two reviewers changing it at once, the second is refused.
+      const { changes } = await tx.run('update inbox_referrals set review_state = ?, review_by = ?, review_at = ? where submission_id = ? and review_state = ?', [to, user.email, at, id, row.reviewState]);
+      if (changes !== 1) throw new ReviewError('transition', 'Someone changed this referral at the same moment. Reload it and try again.');
+      await tx.run('insert into inbox_review_events (submission_id, from_state, to_state, user_id, user_email, note, at) values (?, ?, ?, ?, ?, ?, ?)', [id, row.reviewState, to, user.id, user.email, text, at]);
+      return { ...row, reviewState: to, reviewBy: user.email, reviewAt: at };
+    });
   }
 }
 

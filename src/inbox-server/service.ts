@@ -1,28 +1,28 @@
 // The inbox's domain, assembled: accounts, sessions, throttle, audit and the
-// referral index over one SQLite file, reading submissions through a
-// SubmissionSource. Nothing here knows about HTTP.
-import type Database from 'better-sqlite3';
+// referral index, on the receiver's database (SQLite or PostgreSQL, through
+// its Sql surface), reading submissions through a SubmissionSource. Nothing
+// here knows about HTTP.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { secretFile } from '../receiver/config.ts';
+import type { Sql } from '../receiver/store/sql.ts';
 import { Accounts } from './accounts.ts';
 import { Audit } from './audit.ts';
 import { Referrals } from './referrals.ts';
+import './schema.ts';
 import { Sessions } from './sessions.ts';
 import type { SubmissionSource } from './source.ts';
-import { openInboxDb } from './sqlite.ts';
 import { LoginThrottle } from './throttle.ts';
 
-/** Enrolled devices, as the receiver manages them (absent until it does). */
+/** Enrolled devices, as the receiver manages them. */
 export interface DeviceDirectory {
-  list(): Promise<{ id: string; name: string; createdAt: string; revokedAt: string | null; lastSeenAt?: string | null }[]>;
-  add(name: string): Promise<{ id: string; link: string }>;
+  list(): Promise<{ id: string; name: string; state: string; createdAt: string; enrolledAt: string | null; revokedAt: string | null; lastSeenAt: string | null }[]>;
+  add(name: string, origin: string): Promise<{ id: string; link: string }>;
   revoke(id: string): Promise<boolean>;
 }
 
 export interface InboxOptions {
-  /** The inbox's own database file (or ':memory:'). */
-  file: string;
+  sql: Sql;
   source: SubmissionSource;
   childSecret: Buffer;
   now?: () => number;
@@ -34,7 +34,7 @@ export interface InboxOptions {
 }
 
 export class InboxService {
-  readonly db: Database.Database;
+  readonly sql: Sql;
   readonly accounts: Accounts;
   readonly sessions: Sessions;
   readonly throttle: LoginThrottle;
@@ -44,30 +44,24 @@ export class InboxService {
 
   constructor(readonly opts: InboxOptions) {
     this.now = opts.now ?? Date.now;
-    this.db = openInboxDb(opts.file);
-    this.accounts = new Accounts(this.db, this.now);
-    this.sessions = new Sessions(this.db, this.now, opts.idleMs);
-    this.throttle = new LoginThrottle(this.db, this.now, opts.throttle);
-    this.audit = new Audit(this.db, this.now);
-    this.referrals = new Referrals(this.db, opts.source, opts.childSecret, this.now);
-  }
-
-  close(): void {
-    this.db.close();
+    this.sql = opts.sql;
+    this.accounts = new Accounts(this.sql, this.now);
+    this.sessions = new Sessions(this.sql, this.now, opts.idleMs);
+    this.throttle = new LoginThrottle(this.sql, this.now, opts.throttle);
+    this.audit = new Audit(this.sql, this.now);
+    this.referrals = new Referrals(this.sql, opts.source, opts.childSecret, this.now);
   }
 }
 
 /**
- * The key for the child-reference hashes: CSE_INBOX_SECRET (base64), or a
- * file made once (0600). Deployments should keep it outside the data folder.
+ * The key for the child-reference hashes: CSE_INBOX_KEY (base64 of 32 bytes),
+ * or a file made once in the secrets folder, beside the receiver's KEK and
+ * never in the data folder: with the database alone, the hashes cannot be
+ * matched to references by guessing.
  */
-export function loadChildSecret(dataDir: string): Buffer {
-  if (process.env.CSE_INBOX_SECRET) return Buffer.from(process.env.CSE_INBOX_SECRET, 'base64');
-  const file = process.env.CSE_INBOX_SECRET_FILE ?? join(dataDir, 'inbox-secret');
-  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const secret = randomBytes(32);
-  writeFileSync(file, `${secret.toString('base64')}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return secret;
+export function loadChildSecret(secretsDir: string, env = process.env): Buffer {
+  const b64 = env.CSE_INBOX_KEY ?? secretFile(join(secretsDir, 'inbox-key'), () => `${randomBytes(32).toString('base64')}\n`);
+  const key = Buffer.from(b64.trim(), 'base64');
+  if (key.length < 32) throw new Error('The inbox key must be at least 32 bytes, base64-encoded (CSE_INBOX_KEY).');
+  return key;
 }

@@ -1,9 +1,9 @@
 // Where the inbox reads submissions from: the receiver's store. The inbox
-// keeps only its own index (referrals table) and reads bodies through this
+// keeps only its own index (inbox_referrals) and reads bodies through this
 // interface, so it does not depend on how the receiver stores or encrypts
 // them. `seq` is the store's insertion order, so the index can catch up with
 // whatever arrived since it last looked, and nothing is ever missed.
-import Database from 'better-sqlite3';
+import type { ReceiverStore } from '../receiver/store/receiver-store.ts';
 import type { Submission } from '../sync/submission.ts';
 
 export interface StoredSubmission {
@@ -12,7 +12,7 @@ export interface StoredSubmission {
   receivedAt: string;
   receipt: string;
   body: Submission;
-  /** The enrolled device (or the token) that sent it, when the store knows. */
+  /** The enrolled device that sent it (its name and id), when the store knows. */
   device?: string | null;
 }
 
@@ -23,39 +23,35 @@ export interface SubmissionSource {
   getMany(ids: string[]): Promise<Map<string, StoredSubmission>>;
 }
 
-/**
- * Reads the reference endpoint's SQLite file (src/receiver/store.ts) through
- * its own read-only connection. An adapter: when the receiver's store grows a
- * cursor read of its own, this becomes a thin wrapper over it.
- */
-export class SqliteFileSource implements SubmissionSource {
-  private db: Database.Database;
-  constructor(file: string) {
-    this.db = new Database(file, { readonly: true, fileMustExist: true });
-  }
-  private row(r: { seq: number; id: string; receipt: string; receivedAt: string; body: string }): StoredSubmission {
-    return { id: r.id, seq: r.seq, receipt: r.receipt, receivedAt: r.receivedAt, body: JSON.parse(r.body) as Submission, device: null };
-  }
-  async after(seq: number, limit: number): Promise<StoredSubmission[]> {
-    return (this.db.prepare('select rowid as seq, id, receipt, received_at as receivedAt, body from submissions where rowid > ? order by rowid limit ?').all(seq, limit) as never[]).map((r) =>
-      this.row(r),
-    );
-  }
-  async get(id: string): Promise<StoredSubmission | undefined> {
-    const r = this.db.prepare('select rowid as seq, id, receipt, received_at as receivedAt, body from submissions where id = ?').get(id) as never;
-    return r && this.row(r);
-  }
-  async getMany(ids: string[]): Promise<Map<string, StoredSubmission>> {
-    const out = new Map<string, StoredSubmission>();
-    if (!ids.length) return out;
-    const rows = this.db.prepare(`select rowid as seq, id, receipt, received_at as receivedAt, body from submissions where id in (${ids.map(() => '?').join(',')})`).all(...ids) as never[];
-    for (const r of rows) {
-      const s = this.row(r);
-      out.set(s.id, s);
+/** The receiver's store (SQLite or PostgreSQL; bodies opened from their envelope). */
+export class ReceiverStoreSource implements SubmissionSource {
+  private names = new Map<string, string>();
+  constructor(private store: ReceiverStore) {}
+
+  private async deviceName(id: string | null): Promise<string | null> {
+    if (!id) return null;
+    if (!this.names.has(id)) {
+      const d = await this.store.device(id);
+      if (d) this.names.set(id, `${d.name} (${d.id})`);
     }
-    return out;
+    return this.names.get(id) ?? id;
   }
-  close(): void {
-    this.db.close();
+
+  private async row(s: Awaited<ReturnType<ReceiverStore['get']>> & object): Promise<StoredSubmission> {
+    return { id: s.id, seq: Number(s.seq), receivedAt: s.receivedAt, receipt: s.receipt, body: s.body as Submission, device: await this.deviceName(s.deviceId) };
+  }
+
+  async after(seq: number, limit: number): Promise<StoredSubmission[]> {
+    return Promise.all((await this.store.list(seq, limit)).map((s) => this.row(s)));
+  }
+
+  async get(id: string): Promise<StoredSubmission | undefined> {
+    const s = await this.store.get(id);
+    return s && this.row(s);
+  }
+
+  async getMany(ids: string[]): Promise<Map<string, StoredSubmission>> {
+    const rows = await Promise.all(ids.map((id) => this.get(id)));
+    return new Map(rows.filter((r): r is StoredSubmission => !!r).map((r) => [r.id, r]));
   }
 }

@@ -2,7 +2,7 @@
 // address, within the window, every attempt (even with the right password) is
 // refused until the oldest failure leaves the window. Kept in the database so
 // a restart does not reset it.
-import type Database from 'better-sqlite3';
+import type { Sql } from '../receiver/store/sql.ts';
 
 export const WINDOW_MS = 15 * 60_000;
 export const MAX_PER_ACCOUNT = 5;
@@ -10,37 +10,36 @@ export const MAX_PER_ADDRESS = 20;
 
 export class LoginThrottle {
   constructor(
-    private db: Database.Database,
+    private sql: Sql,
     private now: () => number = Date.now,
     private limits = { account: MAX_PER_ACCOUNT, address: MAX_PER_ADDRESS, windowMs: WINDOW_MS },
   ) {}
 
   private keys(email: string, address: string): [string, number][] {
     return [
-      [`account:${email.trim().toLowerCase()}`, this.limits.account],
-      [`address:${address}`, this.limits.address],
+      [`account:${email.trim().toLowerCase().slice(0, 320)}`, this.limits.account],
+      [`address:${address.slice(0, 100)}`, this.limits.address],
     ];
   }
 
   /** Seconds to wait before another attempt is allowed, or 0. */
-  retryAfter(email: string, address: string): number {
+  async retryAfter(email: string, address: string): Promise<number> {
     const since = this.now() - this.limits.windowMs;
     let wait = 0;
     for (const [key, max] of this.keys(email, address)) {
-      const rows = this.db.prepare('select at from login_failures where key = ? and at > ? order by at desc limit ?').all(key, since, max) as { at: number }[];
-      if (rows.length >= max) wait = Math.max(wait, Math.ceil((rows[rows.length - 1]!.at + this.limits.windowMs - this.now()) / 1000));
+      const rows = await this.sql.all<{ at: number }>('select at from inbox_login_failures where key = ? and at > ? order by at desc limit ?', [key, since, max]);
+      if (rows.length >= max) wait = Math.max(wait, Math.ceil((Number(rows[rows.length - 1]!.at) + this.limits.windowMs - this.now()) / 1000));
     }
     return wait;
   }
 
-  failed(email: string, address: string): void {
+  async failed(email: string, address: string): Promise<void> {
     const t = this.now();
-    const ins = this.db.prepare('insert into login_failures (key, at) values (?, ?)');
-    for (const [key] of this.keys(email, address)) ins.run(key, t);
-    this.db.prepare('delete from login_failures where at < ?').run(t - 2 * this.limits.windowMs);
+    for (const [key] of this.keys(email, address)) await this.sql.run('insert into inbox_login_failures (key, at) values (?, ?)', [key, t]);
+    await this.sql.run('delete from inbox_login_failures where at < ?', [t - 2 * this.limits.windowMs]);
   }
 
-  succeeded(email: string): void {
-    this.db.prepare('delete from login_failures where key = ?').run(`account:${email.trim().toLowerCase()}`);
+  async succeeded(email: string): Promise<void> {
+    await this.sql.run('delete from inbox_login_failures where key = ?', [this.keys(email, '')[0]![0]]);
   }
 }

@@ -42,7 +42,7 @@ for (let i = 0; i < 2000; i++) {
 }
 
 const { server, origin } = await startApp();
-const { b, page, profile } = await installedProfile(origin, server.token);
+const { b, page, profile } = await installedProfile(origin, server);
 const cdp = await b.context.newCDPSession(page);
 const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
 
@@ -74,11 +74,11 @@ for (let i = 0; i < 25; i++) {
 // 4. Drain 1,000 queued submissions to the local endpoint.
 const subs = Array.from({ length: 1000 }, (_, i) => makeSubmission({ childRef: `D${i}` }));
 await putRaw(page, 'outbox', subs.map((s, i) => ({ id: s.id, recordId: crypto.randomUUID(), state: 'queued', payload: JSON.stringify(s), contentType: 'application/json', attempts: 0, createdAt: Date.now() + i, nextAttemptAt: 0 })));
-const before = server.store.count();
+const before = await server.store.count();
 await page.goto(`${origin}/#/outbox`);
 const d0 = Date.now();
 await page.click('text=Send now');
-while (server.store.count() < before + 1000 && Date.now() - d0 < 600_000) await new Promise((r) => setTimeout(r, 50));
+while ((await server.store.count()) < before + 1000 && Date.now() - d0 < 600_000) await new Promise((r) => setTimeout(r, 50));
 const drainMs = Date.now() - d0;
 
 // 5. Home and outbox with 10,000 stored records.

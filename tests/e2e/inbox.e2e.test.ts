@@ -7,17 +7,15 @@
 // 403 on it, and the attempt is audited. axe on every inbox screen.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server/main.ts';
-import { gmReferral, send } from '../helpers/inbox.ts';
+import { enrolledDevice, gmReferral, send } from '../helpers/inbox.ts';
 import { axeViolations } from './app.ts';
 import { type RunningBrowser, launch } from './browser.ts';
 
-const TOKEN = 'inbox-e2e-device-token';
 let server: Awaited<ReturnType<typeof startServer>>;
 let origin: string;
 let dataDir: string;
@@ -32,7 +30,7 @@ const lower = gmReferral(12, 2, { childRef: 'BOL-LOW', routing: { area: 'Bolton'
 const PASSWORDS = { admin: 'admin pass phrase one', reviewer: 'reviewer pass phrase two', wigan: 'wigan pass phrase three' };
 
 function cli(...args: string[]): string {
-  return execFileSync('npx', ['tsx', 'src/inbox-server/admin-cli.ts', ...args], { env: { ...process.env, CSE_DATA_DIR: dataDir, CSE_PUBLIC_URL: origin }, encoding: 'utf8' });
+  return execFileSync('npx', ['tsx', 'src/receiver/admin.ts', 'user', ...args], { env: { ...process.env, CSE_DATA_DIR: dataDir, CSE_PUBLIC_URL: origin }, encoding: 'utf8' });
 }
 const linkIn = (text: string) => /https?:\/\/\S+\/inbox\/#\/set-password\/[\w-]+/.exec(text)![0];
 
@@ -84,10 +82,10 @@ async function signOut() {
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'cse-inbox-e2e-'));
+  dataDir = join(mkdtempSync(join(tmpdir(), 'cse-inbox-e2e-')), 'data');
   mkdirSync(shots, { recursive: true });
-  server = await startServer({ port: 0, dataDir, token: TOKEN });
-  origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+  server = await startServer({ port: 0, dataDir });
+  origin = `http://localhost:${server.address().port}`;
   b = await launch();
   page = await b.context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -95,13 +93,13 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await b?.close();
-  server?.close();
+  await server?.close();
 });
 
 describe('the MASH inbox', () => {
   it('an admin adds a reviewer; the reviewer reviews the most serious referral and exports it; another team is refused', async () => {
     // The first admin comes from the command line.
-    const adminLink = linkIn(cli('user', 'add', 'admin@la.example', '--role', 'admin'));
+    const adminLink = linkIn(cli('add', 'admin@la.example', '--role', 'admin'));
     await setPassword(adminLink, PASSWORDS.admin);
     await page.goto(`${origin}/inbox/`);
     await page.waitForSelector('h1:text-is("Sign in to the CSE inbox")');
@@ -127,11 +125,12 @@ describe('the MASH inbox', () => {
     expect(reviewerLink).toMatch(/\/inbox\/#\/set-password\//);
     await axe('users with a new link');
     await shoot('users');
-    expect(server.inbox.audit.list({ action: 'user-add' }).map((e) => e.actor)).toEqual(['admin@la.example', 'cli']);
+    expect((await server.inbox.audit.list({ action: 'user-add' })).map((e) => e.actor)).toEqual(['admin@la.example', 'cli']);
     await signOut();
 
-    // Three referrals arrive through the device API, least serious first.
-    for (const s of [lower, high, medium]) expect(await send(origin, TOKEN, s)).toBe(201);
+    // Three referrals arrive from an enrolled device (signed, as the app sends), least serious first.
+    const device = await enrolledDevice(server, origin);
+    for (const s of [lower, high, medium]) expect(await send(origin, device, s)).toBe(201);
 
     // The reviewer sets a password and signs in: the most serious is first.
     await setPassword(reviewerLink, PASSWORDS.reviewer);
@@ -154,14 +153,14 @@ describe('the MASH inbox', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=referral]').length === 3);
 
     // Opening one writes an audit row.
-    const viewsBefore = server.inbox.audit.list({ submissionId: high.id, action: 'view' }).length;
+    const viewsBefore = (await server.inbox.audit.list({ submissionId: high.id, action: 'view' })).length;
     await page.click(`[data-id="${high.id}"] a`);
     await page.waitForSelector('h1:text-is("Referral")');
     expect(await page.textContent('[data-testid=outcome-level]')).toBe('High (41 – 60)');
     expect(await page.getAttribute('.steps li:first-child', 'data-step')).toBe('emergency-999');
     expect(await page.textContent('main')).toContain('Sam Nurse');
-    expect(server.inbox.audit.list({ submissionId: high.id, action: 'view' }).length).toBe(viewsBefore + 1);
-    expect(server.inbox.audit.list({ submissionId: high.id, action: 'view' })[0]!.actor).toBe('reviewer@mash.example');
+    expect((await server.inbox.audit.list({ submissionId: high.id, action: 'view' })).length).toBe(viewsBefore + 1);
+    expect((await server.inbox.audit.list({ submissionId: high.id, action: 'view' }))[0]!.actor).toBe('reviewer@mash.example');
     await axe('referral');
     await shoot('referral');
 
@@ -178,7 +177,7 @@ describe('the MASH inbox', () => {
     await page.click('form.no-print button[type=submit]');
     await page.waitForSelector('[data-testid=review-state]:has-text("Actioned by reviewer@mash.example")');
     expect(await page.textContent('.review-history')).toContain('Strategy meeting held; police and health informed.');
-    expect(server.inbox.audit.list({ submissionId: high.id, action: 'review-state' }).map((e) => e.detail)).toEqual(['in-review → actioned', 'new → in-review']);
+    expect((await server.inbox.audit.list({ submissionId: high.id, action: 'review-state' })).map((e) => e.detail)).toEqual(['in-review → actioned', 'new → in-review']);
 
     // Exports: the files arrive, and each is audited.
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('button:text-is("Export CSV")')]);
@@ -191,7 +190,7 @@ describe('the MASH inbox', () => {
     const bundle = JSON.parse(readFileSync((await fhir.path())!, 'utf8'));
     expect(bundle.resourceType).toBe('Bundle');
     expect(bundle.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType).sort()).toEqual(['Questionnaire', 'QuestionnaireResponse', 'RiskAssessment']);
-    expect(server.inbox.audit.list({ submissionId: high.id }).map((e) => e.action)).toEqual(expect.arrayContaining(['export-csv', 'export-fhir']));
+    expect((await server.inbox.audit.list({ submissionId: high.id })).map((e) => e.action)).toEqual(expect.arrayContaining(['export-csv', 'export-fhir']));
     // The list shows the new state and one fewer new.
     await page.click('a:text-is("Back to the referrals")');
     await page.waitForSelector(`[data-id="${high.id}"] .state-actioned`);
@@ -199,15 +198,15 @@ describe('the MASH inbox', () => {
     await signOut();
 
     // A reviewer limited to Wigan cannot open a Bolton referral: 403, audited.
-    await setPassword(linkIn(cli('user', 'add', 'wigan@mash.example', '--role', 'reviewer', '--team', 'Wigan')), PASSWORDS.wigan);
+    await setPassword(linkIn(cli('add', 'wigan@mash.example', '--role', 'reviewer', '--team', 'Wigan')), PASSWORDS.wigan);
     await signIn('wigan@mash.example', PASSWORDS.wigan);
     expect(await page.$$('[data-testid=referral]')).toHaveLength(0);
     await page.goto(`${origin}/inbox/#/referral/${medium.id}`);
     await page.waitForSelector('h1:text-is("You cannot open this referral")');
     await axe('referral refused');
-    const refused = server.inbox.audit.list({ submissionId: medium.id, action: 'forbidden' });
+    const refused = (await server.inbox.audit.list({ submissionId: medium.id, action: 'forbidden' }));
     expect(refused[0]).toMatchObject({ actor: 'wigan@mash.example' });
-    expect(server.inbox.audit.list({ submissionId: medium.id, action: 'view' })).toHaveLength(0);
+    expect((await server.inbox.audit.list({ submissionId: medium.id, action: 'view' }))).toHaveLength(0);
     await signOut();
 
     // The admin sees all of it in the audit.

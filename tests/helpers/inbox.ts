@@ -1,14 +1,15 @@
 // Helpers for the inbox tests: an account with a password, a signed-in
-// cookie, and referrals sent through the device API.
+// cookie, and referrals sent by an enrolled device (signed, as the app sends).
 import type { InboxService } from '../../src/inbox-server/service.ts';
 import type { Submission } from '../../src/sync/submission.ts';
 import { scores, spread } from './answers.ts';
+import { enrolDevice, signedPost, type TestDevice } from './device.ts';
 import { makeSubmission } from './submission.ts';
 
 export const PASSWORD = 'correct horse battery';
 
 export async function account(svc: InboxService, email: string, role: 'reviewer' | 'admin', teams: string[] = []) {
-  const { user, token } = svc.accounts.add({ email, role, teams });
+  const { user, token } = await svc.accounts.add({ email, role, teams });
   await svc.accounts.setPassword(token, PASSWORD);
   return user;
 }
@@ -34,12 +35,16 @@ export function gmReferral(cats: number, pj: number, over: Partial<Submission> =
   return makeSubmission(over, scores('gm-cse-measurement-tool', spread(cats), pj));
 }
 
-export async function send(base: string, token: string, sub: Submission): Promise<number> {
-  const res = await fetch(`${base}/api/submissions`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': sub.id },
-    body: JSON.stringify(sub),
-  });
+/** Enrols a device with the server, as the app does from an enrolment link. */
+export async function enrolledDevice(server: { addDevice(name: string): Promise<{ code: string }> }, base: string, name = 'Sam Nurse, school nurse'): Promise<TestDevice> {
+  const { code } = await server.addDevice(name);
+  const e = await enrolDevice(base, code);
+  if (e.res.status !== 201) throw new Error(`enrolment failed: ${e.res.status}`);
+  return e.device;
+}
+
+export async function send(base: string, device: TestDevice, sub: Submission): Promise<number> {
+  const res = await signedPost(base, device, sub);
   await res.arrayBuffer();
   return res.status;
 }

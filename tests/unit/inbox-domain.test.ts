@@ -6,11 +6,20 @@ import { getInstrument } from '../../src/instruments/catalogue.ts';
 import { assess, ageOn } from '../../src/inbox-server/priority.ts';
 import { hashPassword, verifyPassword } from '../../src/inbox-server/passwords.ts';
 import { InboxService } from '../../src/inbox-server/service.ts';
+import { migrate } from '../../src/receiver/store/migrations.ts';
+import { SqliteSql } from '../../src/receiver/store/sqlite.ts';
 import type { StoredSubmission, SubmissionSource } from '../../src/inbox-server/source.ts';
 import type { Submission } from '../../src/sync/submission.ts';
 import { scores, spread } from '../helpers/answers.ts';
 import { gmReferral } from '../helpers/inbox.ts';
 import { makeSubmission } from '../helpers/submission.ts';
+
+/** A fresh in-memory database with every registered migration (the receiver's and the inbox's). */
+async function memorySql(): Promise<SqliteSql> {
+  const sql = new SqliteSql(':memory:');
+  await migrate(sql, (ddl) => sql.exec(ddl));
+  return sql;
+}
 
 class ListSource implements SubmissionSource {
   rows: StoredSubmission[] = [];
@@ -58,7 +67,7 @@ describe('ranking by the server\'s re-score', () => {
 
   it('the list: rank first, newest first within, with a cursor that walks every row once', async () => {
     const source = new ListSource();
-    const svc = new InboxService({ file: ':memory:', source, childSecret: Buffer.alloc(32, 7) });
+    const svc = new InboxService({ sql: await memorySql(), source, childSecret: Buffer.alloc(32, 7) });
     const made: [Submission, string][] = [
       [gmReferral(12, 2), '2026-01-01T10:00:00Z'], // Lower
       [gmReferral(45, 8), '2026-01-01T09:00:00Z'], // High, older
@@ -71,7 +80,7 @@ describe('ranking by the server\'s re-score', () => {
     const order: string[] = [];
     let cursor;
     do {
-      const page = svc.referrals.list({}, { teams: [], regions: [] }, cursor, 2);
+      const page = await svc.referrals.list({}, { teams: [], regions: [] }, cursor, 2);
       order.push(...page.items.map((i) => i.id));
       cursor = page.next ? JSON.parse(Buffer.from(page.next, 'base64url').toString()) : undefined;
       cursor = cursor && { p: cursor[0], r: cursor[1], i: cursor[2] };
@@ -79,35 +88,35 @@ describe('ranking by the server\'s re-score', () => {
     expect(order).toEqual([made[3]![0].id, made[1]![0].id, made[2]![0].id, made[4]![0].id, made[0]![0].id]);
     // Catching up again adds nothing twice.
     await svc.referrals.catchUp();
-    expect(svc.referrals.list({}, { teams: [], regions: [] }, undefined, 50).items).toHaveLength(5);
-    svc.close();
+    expect((await svc.referrals.list({}, { teams: [], regions: [] }, undefined, 50)).items).toHaveLength(5);
+    await svc.sql.close();
   });
 });
 
 describe('sessions and throttle', () => {
-  it('a session ends after the idle time, and is kept alive by use', () => {
+  it('a session ends after the idle time, and is kept alive by use', async () => {
     let t = 1_000_000;
-    const svc = new InboxService({ file: ':memory:', source: new ListSource(), childSecret: Buffer.alloc(32), now: () => t, idleMs: 60_000 });
-    const { user } = svc.accounts.add({ email: 'a@example.org', role: 'reviewer' });
-    const sid = svc.sessions.create(user.id, '127.0.0.1');
+    const svc = new InboxService({ sql: await memorySql(), source: new ListSource(), childSecret: Buffer.alloc(32), now: () => t, idleMs: 60_000 });
+    const { user } = await svc.accounts.add({ email: 'a@example.org', role: 'reviewer' });
+    const sid = await svc.sessions.create(user.id, '127.0.0.1');
     t += 59_000;
-    expect(svc.sessions.touch(sid)).toBeDefined();
+    expect(await svc.sessions.touch(sid)).toBeDefined();
     t += 59_000;
-    expect(svc.sessions.touch(sid)).toBeDefined();
+    expect(await svc.sessions.touch(sid)).toBeDefined();
     t += 61_000;
-    expect(svc.sessions.touch(sid)).toBeUndefined();
-    svc.close();
+    expect(await svc.sessions.touch(sid)).toBeUndefined();
+    await svc.sql.close();
   });
 
-  it('per address: many accounts guessed from one address are all refused after the limit', () => {
+  it('per address: many accounts guessed from one address are all refused after the limit', async () => {
     let t = 0;
-    const svc = new InboxService({ file: ':memory:', source: new ListSource(), childSecret: Buffer.alloc(32), now: () => t, throttle: { account: 5, address: 20, windowMs: 900_000 } });
-    for (let i = 0; i < 20; i++) svc.throttle.failed(`user${i}@example.org`, '10.0.0.9');
-    expect(svc.throttle.retryAfter('someone-else@example.org', '10.0.0.9')).toBeGreaterThan(0);
-    expect(svc.throttle.retryAfter('someone-else@example.org', '10.0.0.10')).toBe(0);
+    const svc = new InboxService({ sql: await memorySql(), source: new ListSource(), childSecret: Buffer.alloc(32), now: () => t, throttle: { account: 5, address: 20, windowMs: 900_000 } });
+    for (let i = 0; i < 20; i++) await svc.throttle.failed(`user${i}@example.org`, '10.0.0.9');
+    expect(await svc.throttle.retryAfter('someone-else@example.org', '10.0.0.9')).toBeGreaterThan(0);
+    expect(await svc.throttle.retryAfter('someone-else@example.org', '10.0.0.10')).toBe(0);
     t += 900_001;
-    expect(svc.throttle.retryAfter('someone-else@example.org', '10.0.0.9')).toBe(0);
-    svc.close();
+    expect(await svc.throttle.retryAfter('someone-else@example.org', '10.0.0.9')).toBe(0);
+    await svc.sql.close();
   });
 });
 

@@ -2,7 +2,6 @@
 // per item) and FHIR R4 (validated against HL7's official JSON schema).
 import { createRequire } from 'node:module';
 import { mkdtempSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +10,7 @@ import { getInstrument } from '../../src/instruments/catalogue.ts';
 import { RECORD_COLUMNS } from '../../src/inbox-server/export-csv.ts';
 import { startServer } from '../../src/server/main.ts';
 import { ticks } from '../helpers/answers.ts';
-import { account, gmReferral, send, signIn } from '../helpers/inbox.ts';
+import { account, enrolledDevice, gmReferral, send, signIn } from '../helpers/inbox.ts';
 import { makeSubmission } from '../helpers/submission.ts';
 
 const require = createRequire(import.meta.url);
@@ -21,22 +20,23 @@ const validator = new JSONSchemaValidator();
 let server: Awaited<ReturnType<typeof startServer>>;
 let base: string;
 let cookie: string;
-const TOKEN = 'device-token-export';
 const gm = gmReferral(45, 8, { childRef: 'EX-1, "quoted"', author: { name: '=HYPERLINK("x")', role: 'School nurse', organisation: 'Trust', contact: '01234' } });
 const nscbId = 'nscb-ae-cse-indicator-checklist';
 const nscb = makeSubmission({ childRef: 'EX-2', instrument: { id: nscbId, version: getInstrument(nscbId)!.version } }, { ...ticks(nscbId, ['med-cars']), age: 14 });
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-inbox-export-')), token: TOKEN });
-  base = `http://localhost:${(server.address() as AddressInfo).port}`;
+  const dir = mkdtempSync(join(tmpdir(), 'cse-inbox-export-'));
+  server = await startServer({ port: 0, dataDir: join(dir, 'data'), distDir: join(dir, 'no-dist') });
+  base = `http://localhost:${server.address().port}`;
+  const device = await enrolledDevice(server, base);
   await account(server.inbox, 'rev@example.org', 'reviewer');
   // The NSCB record needs its own result (makeSubmission scores the GM tool by default).
   const { score } = await import('../../src/engine/score.ts');
   nscb.result = score(getInstrument(nscbId)!, nscb.answers);
-  for (const s of [gm, nscb]) expect(await send(base, TOKEN, s)).toBe(201);
+  for (const s of [gm, nscb]) expect(await send(base, device, s)).toBe(201);
   cookie = (await signIn(base, 'rev@example.org')).cookie!;
 });
-afterAll(() => server.close());
+afterAll(() => server?.close());
 
 /** RFC 4180 parse, enough for our own output. */
 function parseCsv(text: string): string[][] {
@@ -86,7 +86,7 @@ describe('CSV', () => {
     expect(col(gmRow, 'author_name')).toBe('\'=HYPERLINK("x")');
     const nscbRow = data.find((r) => col(r, 'submission_id') === nscb.id)!;
     expect(col(nscbRow, `${nscbId}.med-cars`)).toBe('yes');
-    expect(server.inbox.audit.list({ action: 'export-csv' }).map((e) => e.submissionId).sort()).toEqual([gm.id, nscb.id].sort());
+    expect((await server.inbox.audit.list({ action: 'export-csv' })).map((e) => e.submissionId).sort()).toEqual([gm.id, nscb.id].sort());
   });
 });
 
