@@ -31,11 +31,23 @@ export function useSendBlocker(): SendBlocker | undefined {
 }
 
 /** Why nothing is sent, with one tap to where it is put right. */
-export function SendBlockerNotice({ blocker }: { blocker: SendBlocker }) {
-  return (
-    <p class="inset" data-testid="send-blocker" data-blocker={blocker}>
-      <strong>Not sent yet.</strong> {BLOCKER_WORDS[blocker]} Nothing is lost: it is kept on this device and sent as soon as it can be.{' '}
+export function SendBlockerNotice({ blocker, inline = false }: { blocker: SendBlocker; inline?: boolean }) {
+  const words = (
+    <>
+      <strong>Not sent yet.</strong> {BLOCKER_WORDS[blocker]} Nothing is lost: it stays on this device
+      {blocker === 'withdrawn' ? ' and is sent once your administrator enrols it again' : ' and is sent as soon as this is put right'}.{' '}
       <a href={href({ name: 'settings' })}>Go to Settings</a>
+    </>
+  );
+  // Inline inside a sentence (the result's delivery line), a block on its own.
+  return inline ? (
+    <span class="send-blocker" data-testid="send-blocker" data-blocker={blocker}>
+      <br />
+      {words}
+    </span>
+  ) : (
+    <p class="inset" data-testid="send-blocker" data-blocker={blocker}>
+      {words}
     </p>
   );
 }
@@ -49,7 +61,7 @@ export function DeliveryStatus({ row }: { row: OutboxRow }) {
         {STATE_WORDS[row.state]}
         {row.state === 'delivered' && row.receipt && <> · receipt {row.receipt}</>}
       </span>
-      {waiting && blocker && <SendBlockerNotice blocker={blocker} />}
+      {waiting && blocker && <SendBlockerNotice blocker={blocker} inline />}
     </>
   );
 }

@@ -24,6 +24,11 @@ export async function freshDatabaseUrl(kind: StoreKind): Promise<{ database: str
   return { database: await freshDatabase(pg!, `t${process.pid}_${++n}_${randomBytes(3).toString('hex')}`), dataDir };
 }
 
+/** Starts the shared test PostgreSQL if this run uses one (call from beforeAll with a long timeout). */
+export async function ensurePostgres(): Promise<void> {
+  if (STORE_KINDS.includes('postgres')) pg ??= await startPostgres();
+}
+
 export function testPostgres(): TestPostgres | undefined {
   return pg;
 }

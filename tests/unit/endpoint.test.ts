@@ -9,9 +9,10 @@ import { runAdmin } from '../../src/receiver/admin.ts';
 import { startServer } from '../../src/server/main.ts';
 import { makeProof, newDeviceKey } from '../../src/sync/device-proof.ts';
 import { enrolDevice, signedPost, type TestDevice } from '../helpers/device.ts';
-import { STORE_KINDS, freshDatabaseUrl, stopPostgres, testPostgres } from '../helpers/stores.ts';
+import { STORE_KINDS, ensurePostgres, freshDatabaseUrl, stopPostgres, testPostgres } from '../helpers/stores.ts';
 import { makeSubmission } from '../helpers/submission.ts';
 
+beforeAll(() => ensurePostgres(), 60_000);
 afterAll(() => stopPostgres());
 
 const CANARY = 'Canarychild Zebedee-Quill';
@@ -41,7 +42,7 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
     const e = await enrolDevice(base, code);
     expect(e.res.status).toBe(201);
     device = e.device;
-  });
+  }, 60_000);
   afterAll(() => server?.close());
 
   describe('enrolment', () => {

@@ -1,8 +1,9 @@
 // One suite, both stores: the same behaviour on SQLite and on PostgreSQL.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReceiverStore } from '../../src/receiver/store/receiver-store.ts';
-import { STORE_KINDS, freshDatabaseUrl, stopPostgres, testEnvelope, testPostgres } from '../helpers/stores.ts';
+import { STORE_KINDS, ensurePostgres, freshDatabaseUrl, stopPostgres, testEnvelope, testPostgres } from '../helpers/stores.ts';
 
+beforeAll(() => ensurePostgres(), 60_000);
 afterAll(() => stopPostgres());
 
 const row = (id: string, body = '{"childRef":"CANARY-Ellie"}') => ({
