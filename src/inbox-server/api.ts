@@ -122,18 +122,10 @@ export function inboxApi(svc: InboxService) {
   const originOf = (req: ApiRequest): string => header(req, 'origin') || `${isLocal(req) ? 'http' : 'https'}://${hostOf(req)}`;
   const linkFor = (req: ApiRequest, token: string): string => `${originOf(req)}/inbox/#/set-password/${token}`;
 
-  async function withReferralBodies(user: User, rows: ReferralRow[]) {
-    const bodies = await svc.opts.source.getMany(rows.map((r) => r.id));
+  /** List rows as the screen shows them: the tool's title and how long each has waited. */
+  function forScreen(rows: ReferralRow[]) {
     const now = svc.now();
-    return rows.map((r) => {
-      const s = bodies.get(r.id);
-      return {
-        ...r,
-        childRef: s?.body.childRef ?? null,
-        instrumentTitle: getInstrument(r.instrumentId)?.title ?? r.instrumentId,
-        waitedMs: now - Date.parse(r.receivedAt),
-      };
-    });
+    return rows.map((r) => ({ ...r, instrumentTitle: getInstrument(r.instrumentId)?.title ?? r.instrumentId, waitedMs: now - Date.parse(r.receivedAt) }));
   }
 
   /** Rows for an export: the ids asked for, each checked against the user's scope. */
@@ -242,9 +234,10 @@ export function inboxApi(svc: InboxService) {
       await svc.referrals.catchUp();
       const filter = filterFrom(req.query);
       const page = await svc.referrals.list(filter, user, decodeCursor(req.query.get('cursor') ?? undefined), Number(req.query.get('limit') ?? 50) || 50);
-      const items = await withReferralBodies(user, page.items);
+      const items = forScreen(page.items);
       await audit(req, user, 'list', null, `${items.length} shown${Object.keys(filter).length ? `; filters: ${Object.keys(filter).join(', ')}` : ''}`);
-      return json(200, { items, next: page.next, newCount: await svc.referrals.countNew(user), facets: await svc.referrals.facets() });
+      const [newCount, facets] = await Promise.all([svc.referrals.countNew(user), svc.referrals.facets()]);
+      return json(200, { items, next: page.next, newCount, facets });
     }
 
     const one = /^\/referrals\/([0-9a-f-]{36})(\/(state|print))?$/.exec(path);
@@ -271,7 +264,7 @@ export function inboxApi(svc: InboxService) {
         const visible = chainRows.filter((r) => inScope(user, r));
         await audit(req, user, 'view', id);
         return json(200, {
-          referral: (await withReferralBodies(user, [row]))[0],
+          referral: forScreen([row])[0],
           submission: stored.body,
           receipt: stored.receipt,
           device: stored.device ?? null,

@@ -1,8 +1,8 @@
 // The inbox's index of referrals, its list (most serious first, newest first
 // within), and review states with their history.
-import { createHmac } from 'node:crypto';
 import type { User } from './accounts.ts';
-import { assess } from './priority.ts';
+import { type Assessment, assess } from './priority.ts';
+import type { InboxKeys } from './sealing.ts';
 import type { StoredSubmission, SubmissionSource } from './source.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
 import type { Sql } from '../receiver/store/sql.ts';
@@ -25,6 +25,7 @@ export const TRANSITIONS: Record<ReviewState, ReviewState[]> = {
 
 export interface ReferralRow {
   id: string;
+  childRef: string;
   receivedAt: string;
   priority: number;
   severity: number | null;
@@ -63,6 +64,13 @@ export interface ListFilter {
   child?: string;
 }
 
+export interface Facets {
+  regions: string[];
+  teams: string[];
+  instruments: string[];
+  levels: string[];
+}
+
 export class ReviewError extends Error {
   constructor(
     readonly code: 'not-found' | 'transition' | 'note',
@@ -72,7 +80,7 @@ export class ReviewError extends Error {
   }
 }
 
-const COLUMNS = `submission_id as id, received_at as "receivedAt", priority, severity, level, safety, instrument_id as "instrumentId", kind, region,
+const COLUMNS = `submission_id as id, child_ref_sealed as "childRef", received_at as "receivedAt", priority, severity, level, safety, instrument_id as "instrumentId", kind, region,
   area_team as "areaTeam", disagreement, review_state as "reviewState", review_by as "reviewBy", review_at as "reviewAt"`;
 
 type Raw = Omit<ReferralRow, 'safety' | 'disagreement'> & { safety: string; disagreement: number };
@@ -111,18 +119,22 @@ export class Referrals {
   constructor(
     private sql: Sql,
     private source: SubmissionSource,
-    /** Keys the child-reference hash: without it the hashes cannot be matched to references. */
-    private childSecret: Buffer,
+    /** Keys the child-reference hash and seals the reference and the notes. */
+    private keys: InboxKeys,
     private now: () => number = Date.now,
   ) {}
 
   childKey(childRef: string): string {
-    return createHmac('sha256', this.childSecret).update(childRef.trim().replace(/\s+/g, ' ').toUpperCase()).digest('hex').slice(0, 40);
+    return this.keys.childKey(childRef);
+  }
+
+  private row(r: Raw): ReferralRow {
+    const row = toRow(r);
+    return { ...row, childRef: this.keys.open(row.childRef, row.id) };
   }
 
   /** The index row for one stored submission, from the server's own re-score. */
-  indexRow(s: StoredSubmission): (string | number | null)[] {
-    const a = assess(s.body);
+  indexRow(s: StoredSubmission, a: Assessment = assess(s.body)): (string | number | null)[] {
     const inst = getInstrument(s.body.instrument.id);
     const device = s.body.result;
     const disagrees = a.result === null || (a.result.level ?? null) !== (device.level ?? null) || (a.result.total ?? null) !== (device.total ?? null) || a.result.complete !== device.complete;
@@ -139,12 +151,13 @@ export class Referrals {
       inst?.region ?? 'unknown',
       areaTeamOf(s.body),
       this.childKey(s.body.childRef),
+      this.keys.seal(s.body.childRef, s.id),
       disagrees ? 1 : 0,
     ];
   }
 
-  static readonly INSERT = `insert into inbox_referrals (submission_id, source_seq, received_at, priority, severity, level, safety, instrument_id, kind, region, area_team, child_key, disagreement)
-    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (submission_id) do nothing`;
+  static readonly INSERT = `insert into inbox_referrals (submission_id, source_seq, received_at, priority, severity, level, safety, instrument_id, kind, region, area_team, child_key, child_ref_sealed, disagreement)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (submission_id) do nothing`;
 
   /** Brings the index up to date with the store (one catch-up at a time in this process; the primary key guards against others). */
   catchUp(): Promise<void> {
@@ -198,7 +211,7 @@ export class Referrals {
       `select ${COLUMNS} from inbox_referrals ${sql.length ? `where ${sql.join(' and ')}` : ''} order by priority desc, received_at desc, submission_id desc limit ?`,
       [...args, n + 1],
     );
-    const items = rows.slice(0, n).map(toRow);
+    const items = rows.slice(0, n).map((r) => this.row(r));
     const last = items[items.length - 1];
     return { items, next: rows.length > n && last ? encodeCursor({ p: last.priority, r: last.receivedAt, i: last.id }) : null };
   }
@@ -208,28 +221,38 @@ export class Referrals {
     return Number((await this.sql.get<{ n: number }>(`select count(*) as n from inbox_referrals where ${sql.join(' and ')}`, args))!.n);
   }
 
-  /** The values the list's filters can take. */
-  async facets(): Promise<{ regions: string[]; teams: string[]; instruments: string[]; levels: string[] }> {
-    const col = async (c: string) => (await this.sql.all<{ v: string }>(`select distinct ${c} as v from inbox_referrals where ${c} is not null order by ${c}`)).map((r) => r.v);
-    return { regions: await col('region'), teams: await col('area_team'), instruments: await col('instrument_id'), levels: await col('level') };
+  private facetCache: { at: number; value: Promise<Facets> } | undefined;
+
+  /** The values the list's filters can take (the same for everyone: no scope applies). Kept a minute: each is a scan. */
+  facets(): Promise<Facets> {
+    if (!this.facetCache || this.now() - this.facetCache.at > 60_000) {
+      const col = async (c: string) => (await this.sql.all<{ v: string }>(`select distinct ${c} as v from inbox_referrals where ${c} is not null order by ${c}`)).map((r) => r.v);
+      const value = (async () => ({ regions: await col('region'), teams: await col('area_team'), instruments: await col('instrument_id'), levels: await col('level') }))();
+      value.catch(() => (this.facetCache = undefined));
+      this.facetCache = { at: this.now(), value };
+    }
+    return this.facetCache.value;
   }
 
   async get(id: string): Promise<ReferralRow | undefined> {
     const r = await this.sql.get<Raw>(`select ${COLUMNS} from inbox_referrals where submission_id = ?`, [id]);
-    return r && toRow(r);
+    return r && this.row(r);
   }
 
   /** Every referral for the same child reference, oldest first. */
   async chain(id: string): Promise<ReferralRow[]> {
     const key = (await this.sql.get<{ k: string }>('select child_key as k from inbox_referrals where submission_id = ?', [id]))?.k;
     if (!key) return [];
-    return (await this.sql.all<Raw>(`select ${COLUMNS} from inbox_referrals where child_key = ? order by received_at, submission_id`, [key])).map(toRow);
+    return (await this.sql.all<Raw>(`select ${COLUMNS} from inbox_referrals where child_key = ? order by received_at, submission_id`, [key])).map((r) => this.row(r));
   }
 
   async events(id: string): Promise<ReviewEvent[]> {
     return (
-      await this.sql.all<ReviewEvent>('select id, from_state as "from", to_state as "to", user_email as "userEmail", note, at from inbox_review_events where submission_id = ? order by id', [id])
-    ).map((e) => ({ ...e, id: Number(e.id) }));
+      await this.sql.all<Omit<ReviewEvent, 'note'> & { note: string }>(
+        'select id, from_state as "from", to_state as "to", user_email as "userEmail", note_sealed as note, at from inbox_review_events where submission_id = ? order by id',
+        [id],
+      )
+    ).map((e) => ({ ...e, id: Number(e.id), note: this.keys.open(e.note, `note:${id}`) }));
   }
 
   /** Moves a referral to another review state, with the reviewer's note. */
@@ -240,13 +263,13 @@ export class Referrals {
     return this.sql.transaction(async (tx) => {
       const raw = await tx.get<Raw>(`select ${COLUMNS} from inbox_referrals where submission_id = ?`, [id]);
       if (!raw) throw new ReviewError('not-found', 'No such referral.');
-      const row = toRow(raw);
+      const row = this.row(raw);
       if (!TRANSITIONS[row.reviewState].includes(to)) throw new ReviewError('transition', `A referral that is ${label(row.reviewState)} cannot be marked ${label(to)}.`);
       const at = new Date(this.now()).toISOString();
       // The state guard: two reviewers changing it at once, the second is refused.
       const { changes } = await tx.run('update inbox_referrals set review_state = ?, review_by = ?, review_at = ? where submission_id = ? and review_state = ?', [to, user.email, at, id, row.reviewState]);
       if (changes !== 1) throw new ReviewError('transition', 'Someone changed this referral at the same moment. Reload it and try again.');
-      await tx.run('insert into inbox_review_events (submission_id, from_state, to_state, user_id, user_email, note, at) values (?, ?, ?, ?, ?, ?, ?)', [id, row.reviewState, to, user.id, user.email, text, at]);
+      await tx.run('insert into inbox_review_events (submission_id, from_state, to_state, user_id, user_email, note_sealed, at) values (?, ?, ?, ?, ?, ?, ?)', [id, row.reviewState, to, user.id, user.email, this.keys.seal(text, `note:${id}`), at]);
       return { ...row, reviewState: to, reviewBy: user.email, reviewAt: at };
     });
   }

@@ -16,7 +16,7 @@ create table inbox_sessions (id_hash text primary key, user_id text not null ref
 create index inbox_sessions_user on inbox_sessions (user_id);
 create table inbox_login_failures (key text not null, at bigint not null);
 create index inbox_login_failures_key on inbox_login_failures (key, at);
-create table inbox_referrals (submission_id text primary key, source_seq bigint not null unique, received_at text not null, priority integer not null, severity integer, level text, safety text not null default '[]', instrument_id text not null, kind text not null, region text not null, area_team text, child_key text not null, disagreement integer not null default 0, review_state text not null default 'new' check (review_state in ('new', 'in-review', 'actioned', 'needs-information')), review_by text, review_at text);
+create table inbox_referrals (submission_id text primary key, source_seq bigint not null unique, received_at text not null, priority integer not null, severity integer, level text, safety text not null default '[]', instrument_id text not null, kind text not null, region text not null, area_team text, child_key text not null, child_ref_sealed text not null, disagreement integer not null default 0, review_state text not null default 'new' check (review_state in ('new', 'in-review', 'actioned', 'needs-information')), review_by text, review_at text);
 create index inbox_referrals_order on inbox_referrals (priority desc, received_at desc, submission_id desc);
 create index inbox_referrals_state on inbox_referrals (review_state, priority desc, received_at desc, submission_id desc);
 create index inbox_referrals_team on inbox_referrals (area_team, priority desc, received_at desc, submission_id desc);
@@ -25,7 +25,7 @@ create index inbox_referrals_instrument on inbox_referrals (instrument_id, prior
 create index inbox_referrals_level on inbox_referrals (level, priority desc, received_at desc, submission_id desc);
 create index inbox_referrals_child on inbox_referrals (child_key, received_at);
 create index inbox_referrals_received on inbox_referrals (received_at);
-create table inbox_review_events (id ${serial}, submission_id text not null references inbox_referrals(submission_id), from_state text not null, to_state text not null, user_id text not null, user_email text not null, note text not null, at text not null);
+create table inbox_review_events (id ${serial}, submission_id text not null references inbox_referrals(submission_id), from_state text not null, to_state text not null, user_id text not null, user_email text not null, note_sealed text not null, at text not null);
 create index inbox_review_events_submission on inbox_review_events (submission_id, id);
 create table inbox_audit (id ${serial}, at text not null, actor_id text, actor text not null, action text not null, submission_id text, detail text, address text not null);
 create index inbox_audit_submission on inbox_audit (submission_id, id);

@@ -9,6 +9,7 @@ import type { Sql } from '../receiver/store/sql.ts';
 import { Accounts } from './accounts.ts';
 import { Audit } from './audit.ts';
 import { Referrals } from './referrals.ts';
+import { InboxKeys } from './sealing.ts';
 import './schema.ts';
 import { Sessions } from './sessions.ts';
 import type { SubmissionSource } from './source.ts';
@@ -49,15 +50,15 @@ export class InboxService {
     this.sessions = new Sessions(this.sql, this.now, opts.idleMs);
     this.throttle = new LoginThrottle(this.sql, this.now, opts.throttle);
     this.audit = new Audit(this.sql, this.now);
-    this.referrals = new Referrals(this.sql, opts.source, opts.childSecret, this.now);
+    this.referrals = new Referrals(this.sql, opts.source, new InboxKeys(opts.childSecret), this.now);
   }
 }
 
 /**
- * The key for the child-reference hashes: CSE_INBOX_KEY (base64 of 32 bytes),
- * or a file made once in the secrets folder, beside the receiver's KEK and
- * never in the data folder: with the database alone, the hashes cannot be
- * matched to references by guessing.
+ * The inbox key (child-reference hashes, sealed references and notes):
+ * CSE_INBOX_KEY (base64 of 32 bytes), or a file made once in the secrets
+ * folder, beside the receiver's KEK and never in the data folder: with the
+ * database alone, nothing in the inbox's tables names a child.
  */
 export function loadChildSecret(secretsDir: string, env = process.env): Buffer {
   const b64 = env.CSE_INBOX_KEY ?? secretFile(join(secretsDir, 'inbox-key'), () => `${randomBytes(32).toString('base64')}\n`);

@@ -8,6 +8,7 @@ import { sha256 } from './accounts.ts';
 
 export const IDLE_MS = 30 * 60_000;
 export const MAX_MS = 12 * 3600_000;
+export const TOUCH_MS = 15_000;
 
 export interface Session {
   userId: string;
@@ -40,7 +41,8 @@ export class Sessions {
       await this.sql.run('delete from inbox_sessions where id_hash = ?', [key]);
       return undefined;
     }
-    await this.sql.run('update inbox_sessions set last_seen = ? where id_hash = ?', [t, key]);
+    // Written at most every TOUCH_MS: the idle timeout is minutes, and a write per request would cost a disk flush each.
+    if (t - Number(row.last_seen) >= TOUCH_MS) await this.sql.run('update inbox_sessions set last_seen = ? where id_hash = ?', [t, key]);
     return { userId: row.user_id, createdAt: Number(row.created_at), lastSeen: t };
   }
 

@@ -197,6 +197,11 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
       expect((await server.inbox.audit.list({ submissionId: medium.id, action: 'review-state' })).length).toBe(2);
       const list = await (await get('/referrals?state=actioned', adminCookie)).json();
       expect(list.items.map((i: { id: string }) => i.id)).toEqual([medium.id]);
+      // At rest, neither the child reference nor the note is in clear in the inbox's tables.
+      const raw = JSON.stringify([await server.inbox.sql.all('select * from inbox_referrals'), await server.inbox.sql.all('select * from inbox_review_events')]);
+      expect(raw).toContain(medium.id);
+      expect(raw).not.toContain('CH-MED');
+      expect(raw).not.toContain('Strategy meeting');
     });
   });
 
@@ -206,7 +211,7 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
       const before = (await server.inbox.audit.list({ limit: 1000 })).length;
       await expect(sql.run("update inbox_audit set actor = 'someone else'")).rejects.toThrow(/append-only/);
       await expect(sql.run('delete from inbox_audit')).rejects.toThrow(/append-only/);
-      await expect(sql.run('update inbox_review_events set note = ?', ['rewritten'])).rejects.toThrow(/append-only/);
+      await expect(sql.run('update inbox_review_events set note_sealed = ?', ['rewritten'])).rejects.toThrow(/append-only/);
       await expect(sql.run('delete from inbox_review_events')).rejects.toThrow(/append-only/);
       if (sql.dialect === 'postgres') await expect(sql.run('truncate inbox_audit')).rejects.toThrow(/append-only/);
       expect((await server.inbox.audit.list({ limit: 1000 })).length).toBe(before);
