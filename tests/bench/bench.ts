@@ -80,6 +80,10 @@ const d0 = Date.now();
 await page.click('text=Send now');
 while ((await server.store.count()) < before + 1000 && Date.now() - d0 < 600_000) await new Promise((r) => setTimeout(r, 50));
 const drainMs = Date.now() - d0;
+// The same sender code in Node, one request in flight (before) and six (after).
+const { drainInNode } = await import('./drain.ts');
+const drainOne = await drainInNode(server, origin, 1);
+const drainSix = await drainInNode(server, origin, 6);
 
 // 5. Home and outbox with 10,000 stored records.
 const now = Date.now();
@@ -143,7 +147,9 @@ table(`Timings (median of ${RUNS} unless said)`, [
   ['measure', 'median ms', 'p95 ms', 'notes'],
   ['engine: score the GM tool', Number(median(t).toFixed(3)), Number(p95(t).toFixed(3)), '2,000 runs, Node'],
   ['autosave, per change (includes 300 ms debounce)', Math.round(median(autosave)), Math.round(p95(autosave)), `25 changes; write ≈ ${Math.round(median(autosave) - 300)} ms after the debounce`],
-  ['drain 1,000 queued submissions', drainMs, '', `${Math.round(1000 / (drainMs / 1000))} per second, one run`],
+  ['drain 1,000 queued submissions (browser, after)', drainMs, '', `${Math.round(1000 / (drainMs / 1000))} per second, one run; signed, 6 in flight`],
+  ['drain 1,000, app sender in Node: before (1 in flight)', drainOne.ms, '', `${drainOne.stored} stored; sealed + signed`],
+  ['drain 1,000, app sender in Node: after (6 in flight)', drainSix.ms, '', `${drainSix.stored} stored; sealed + signed`],
   ['render Home with 10,000 records', median(renderHome), p95(renderHome), `${records} records stored`],
   ['render Outbox with 10,000 records', median(renderOutbox), p95(renderOutbox), '1,000 outbox rows'],
   ['offline cold start to unlock screen', median(cold), p95(cold), `new browser process, network cut; SW controlling in ${controlled}/${RUNS}`],
