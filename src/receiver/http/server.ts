@@ -85,7 +85,6 @@ export async function buildServer(opts: BuildOptions): Promise<FastifyInstance> 
     },
     return503OnClosing: true,
     forceCloseConnections: true,
-    disableRequestLogging: false,
     // Ids in logs are counters, not anything from the request.
     requestIdHeader: false,
   });
