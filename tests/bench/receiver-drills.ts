@@ -89,7 +89,9 @@ export async function receiverDrills(only: string[]): Promise<Row[]> {
       const p = await probeWhile(clients, 250, () => health(server.origin));
       const [a, b] = p.result;
       rows.push([`20,000 idle connections (${kind})`, 'connections opened by the attacker', a.opened + b.opened]);
-      rows.push(['', 'closed by the server (cap, idle timeout)', a.closedByServer + b.closedByServer]);
+      rows.push(['', 'attempts that never connected', a.failed + b.failed]);
+      rows.push(['', 'closed by the server (cap, idle timeout), as the attacker saw it', a.closedByServer + b.closedByServer]);
+      rows.push(['', 'server: accepted / idle ones evicted for newcomers / refused', `${server.app.connections.accepted} / ${server.app.connections.evicted} / ${server.app.connections.refused}`]);
       rows.push(['', 'health checks answered / failed during the flood', `${p.ok} / ${p.failed}`]);
       rows.push(['', 'slowest health check answered (ms)', p.worstMs]);
       rows.push(['', 'healthy afterwards', (await health(server.origin)) !== undefined ? 'yes' : 'NO']);
@@ -171,7 +173,9 @@ export async function receiverDrills(only: string[]): Promise<Row[]> {
       const acked: string[] = [];
       let failed = 0;
       let next = 0;
-      const killAt = 1500 + Math.floor(Math.random() * 1000);
+      // Killed mid-stream: once a random 500–2,500 submissions are acknowledged (or after 60 s).
+      const killAfterAcks = 500 + Math.floor(Math.random() * 2000);
+      let killAt = 0;
       let killed = false;
       const t0 = Date.now();
       const sending = Promise.all(
@@ -190,7 +194,8 @@ export async function receiverDrills(only: string[]): Promise<Row[]> {
         }),
       );
       const killer = (async () => {
-        while (Date.now() - t0 < killAt) await new Promise((r) => setTimeout(r, 10));
+        while (acked.length < killAfterAcks && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 5));
+        killAt = Date.now() - t0;
         child.kill('SIGKILL');
         killed = true;
       })();
