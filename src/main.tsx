@@ -12,8 +12,12 @@ import { SetUpPasscode, Unlock } from './ui/lock.tsx';
 import './ui/styles.css';
 
 const root = document.getElementById('app')!;
-const main = import('./app-main.ts'); // starts downloading now, while the passcode is typed
-type Main = Awaited<typeof main>;
+// The app proper is fetched when the user first touches the passcode screen
+// (focus, tap or key), so it downloads while the passcode is typed; fetching
+// and running it earlier only delays the first screen and blocks its input.
+let mainChunk: Promise<typeof import('./app-main.ts')> | undefined;
+const loadMain = () => (mainChunk ??= import('./app-main.ts'));
+type Main = Awaited<ReturnType<typeof loadMain>>;
 
 let app: { m: Main; db: InstanceType<Main['CseDb']>; sync?: ReturnType<Main['startSync']> } | undefined;
 let persisted: boolean | undefined;
@@ -28,6 +32,9 @@ function drawApp() {
 }
 
 function drawLocked() {
+  // index.html paints a static shell (header and a placeholder) before any
+  // script runs; the first real screen replaces it.
+  root.querySelector('[data-shell]')?.remove();
   render(hasVault() ? <Unlock onUnlocked={() => void start()} /> : <SetUpPasscode onDone={() => void start()} />, root);
 }
 
@@ -41,7 +48,7 @@ async function lock() {
 }
 
 async function start() {
-  const m = await main;
+  const m = await loadMain();
   if (!app) app = { m, db: new m.CseDb() };
   try {
     await app.db.open();
@@ -78,4 +85,5 @@ function registerServiceWorker() {
 void restoreVault()
   .catch(() => {})
   .then(drawLocked);
+for (const ev of ['focusin', 'pointerdown', 'keydown', 'touchstart']) addEventListener(ev, () => void loadMain(), { once: true, passive: true, capture: true });
 registerServiceWorker();

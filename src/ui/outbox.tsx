@@ -122,7 +122,7 @@ export function OutboxScreen() {
       {error && <p class="field-error">{error}</p>}
       {rows && rows.length === 0 && <p>Nothing has been finished on this device yet.</p>}
       {rows && rows.length > 0 && (
-        <table class="table" data-testid="outbox-table">
+        <table class="table stack" data-testid="outbox-table">
           <caption class="visually-hidden">Submissions, newest first</caption>
           <thead>
             <tr>
@@ -136,20 +136,20 @@ export function OutboxScreen() {
           <tbody>
             {rows.map(({ row, record }) => (
               <tr key={row.id} data-outbox-id={row.id}>
-                <td>
-                  <a href={href({ name: 'result', recordId: row.recordId })}>
+                <td data-label="Record">
+                  <a href={href({ name: 'record', recordId: row.recordId })}>
                     {getInstrument(record?.instrumentId ?? '')?.title ?? 'Record'} · {record?.childRef}
                   </a>
                 </td>
-                <td>
+                <td data-label="State">
                   <span class={`delivery delivery-${row.state}`} data-testid="delivery-state" data-state={row.state}>
                     {STATE_WORDS[row.state]}
                     {row.state === 'delivered' && row.receipt && <> · receipt {row.receipt}</>}
                   </span>
                 </td>
-                <td>{row.attempts}</td>
-                <td>{when(row.lastAttemptAt) || '–'}</td>
-                <td>{row.lastError ?? ''}</td>
+                <td data-label="Attempts">{row.attempts}</td>
+                <td data-label="Last attempt">{when(row.lastAttemptAt) || '–'}</td>
+                <td data-label="Problem">{row.lastError ?? ''}</td>
               </tr>
             ))}
           </tbody>

@@ -1,6 +1,6 @@
 // Settings: who you are (sent with every submission), where submissions go
 // (shown, not typed: set by enrolment), and security on this device.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeStorageError } from '../store/errors.ts';
 import { type Endpoint, type Settings, authorProblem, loadEndpoint, loadSettings, saveAuthor } from '../sync/settings.ts';
 import { type LockPolicy, loadPolicy, savePolicy } from '../security/passcode.ts';
@@ -10,8 +10,41 @@ import { EnrolmentState } from './enrol.tsx';
 
 const EMPTY: Settings = { author: { name: '', role: '', organisation: '', contact: '' }, endpoint: { url: '' } };
 
+/**
+ * "Settings saved", where the user is looking: a banner at the top that takes
+ * focus (and so scrolls into view) once per save, never on a re-render.
+ */
+function SavedBanner({ n, sealed }: { n: number; sealed: boolean }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, [n]);
+  return (
+    <div class="success-banner" role="status" tabIndex={-1} ref={ref} aria-labelledby="saved-title" data-testid="settings-saved">
+      <h2 id="saved-title">Settings saved.</h2>
+      {sealed && <p>Submissions are sealed to the endpoint’s key before they are queued.</p>}
+    </div>
+  );
+}
+
 export function SettingsScreen() {
-  const { db, sync } = useApp();
+  const { db, sync, setSaveStatus } = useApp();
+  const [savedCount, setSavedCount] = useState(0);
+  const [dirty, setDirty] = useState(false);
+  // The header's save status speaks for this screen's edits while it is open.
+  // (Only ever resets what this screen set: a draft's save error elsewhere is not papered over.)
+  const wasDirty = useRef(false);
+  useEffect(() => {
+    if (dirty) setSaveStatus('unsaved', 'Settings changed: press Save settings to keep them.');
+    else if (wasDirty.current) setSaveStatus('saved');
+    wasDirty.current = dirty;
+  }, [dirty]);
+  useEffect(
+    () => () => {
+      if (wasDirty.current) setSaveStatus('saved');
+    },
+    [],
+  );
   const [s, setS] = useState<Settings>();
   const [errors, setErrors] = useState<{ itemId: string; message: string }[]>([]);
   const [saved, setSaved] = useState(false);
@@ -44,17 +77,24 @@ export function SettingsScreen() {
       <input id={id} class="input" type={type} autocomplete="off" aria-describedby={hint ? `${id}-hint` : undefined} value={value} onInput={(e) => set((e.target as HTMLInputElement).value)} />
     </div>
   );
-  const setAuthor = (k: keyof Settings['author']) => (v: string) => setS({ ...s, author: { ...s.author, [k]: v } });
+  const edited = () => {
+    setDirty(true);
+    setSaved(false);
+  };
+  const setAuthor = (k: keyof Settings['author']) => (v: string) => {
+    edited();
+    setS({ ...s, author: { ...s.author, [k]: v } });
+  };
+  const editPolicy = (p: LockPolicy) => {
+    edited();
+    setPolicy(p);
+  };
 
   return (
     <>
       <h1 tabIndex={-1}>Settings</h1>
       <ErrorSummary errors={errors} focusKey={tries} />
-      {saved && (
-        <p class="inset" role="status">
-          Settings saved.
-        </p>
-      )}
+      {saved && <SavedBanner n={savedCount} sealed={!!endpoint?.publicKey} />}
       <form
         noValidate
         onSubmit={async (e) => {
@@ -78,6 +118,8 @@ export function SettingsScreen() {
             await saveAuthor(db, { name: s.author.name.trim(), role: s.author.role.trim(), organisation: s.author.organisation.trim(), contact: s.author.contact.trim() });
             savePolicy(policy);
             setSaved(true);
+            setSavedCount((n) => n + 1);
+            setDirty(false);
             void sync?.sendNow();
           } catch (err) {
             setErrors([{ itemId: 'author-name', message: describeStorageError(err).message }]);
@@ -93,10 +135,10 @@ export function SettingsScreen() {
         <h2>Where finished records are sent</h2>
         {endpoint && <EnrolmentState endpoint={endpoint} />}
         <h2>Security on this device</h2>
-        {field('policy-idle', 'Lock after this many minutes without use', String(policy.idleMinutes), (v) => setPolicy({ ...policy, idleMinutes: Number(v) }), 'Also when the app has been in the background this long. 1 to 60; takes effect at the next unlock.', 'number')}
-        {field('policy-attempts', 'Offer to erase this device’s data after this many wrong passcodes', String(policy.maxAttempts), (v) => setPolicy({ ...policy, maxAttempts: Number(v) }), '3 to 50', 'number')}
-        {field('policy-retention', 'Remove a delivered record’s details from this device after this many days', String(policy.deliveredRetentionDays), (v) => setPolicy({ ...policy, deliveredRetentionDays: Number(v) }), 'The receipt is kept; the record is safe at the endpoint. 1 to 90.', 'number')}
-        {field('policy-drafts', 'Remind me about unfinished drafts older than this many days', String(policy.draftPromptDays), (v) => setPolicy({ ...policy, draftPromptDays: Number(v) }), '1 to 90', 'number')}
+        {field('policy-idle', 'Lock after this many minutes without use', String(policy.idleMinutes), (v) => editPolicy({ ...policy, idleMinutes: Number(v) }), 'Also when the app has been in the background this long. 1 to 60; takes effect at the next unlock.', 'number')}
+        {field('policy-attempts', 'Offer to erase this device’s data after this many wrong passcodes', String(policy.maxAttempts), (v) => editPolicy({ ...policy, maxAttempts: Number(v) }), '3 to 50', 'number')}
+        {field('policy-retention', 'Remove a delivered record’s details from this device after this many days', String(policy.deliveredRetentionDays), (v) => editPolicy({ ...policy, deliveredRetentionDays: Number(v) }), 'The receipt is kept; the record is safe at the endpoint. 1 to 90.', 'number')}
+        {field('policy-drafts', 'Remind me about unfinished drafts older than this many days', String(policy.draftPromptDays), (v) => editPolicy({ ...policy, draftPromptDays: Number(v) }), '1 to 90', 'number')}
         <button type="submit" class="button">
           Save settings
         </button>

@@ -10,7 +10,7 @@ import { countRaw, installedProfile, putRaw, startApp, table } from './harness.t
 
 const results: (string | number)[][] = [['drill', 'figure', 'value']];
 const random = seeded(Number(process.env.DRILL_SEED ?? 7));
-const ONLY = (process.env.DRILLS ?? '1,2,3,4').split(',');
+const ONLY = (process.env.DRILLS ?? '1,2,3,4,5,6,7,8').split(',');
 const progress = (m: string) => console.log(`[drill ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
 // 1. 10,000 malformed payloads at the endpoint: none may crash it or be accepted.
@@ -192,9 +192,8 @@ if (ONLY.includes('4')) {
     finished++;
     await page.goto(`${origin}/#/`);
     await page.click(`a[data-instrument="${id}"]`);
-    await page.fill('#child-ref', `K${i}`);
-    await page.click('button[type=submit]');
     await page.waitForSelector('#accompanying-person');
+    await page.fill('#child-ref', `K${i}`);
     await page.fill('#accompanying-person', 'x');
     await waitSaved(page);
     let sent = 1;
@@ -232,6 +231,12 @@ if (ONLY.includes('4')) {
   results.push(['', 'kills with nothing lost', lostChars.filter((l) => l === 0).length]);
   await b.close();
   server.close();
+}
+
+// 5–8. The receiver attacked: idle connections, slow bodies, a flooding device, SIGKILL mid-load; on both stores.
+if (ONLY.some((d) => ['5', '6', '7', '8'].includes(d))) {
+  const { receiverDrills } = await import('./receiver-drills.ts');
+  results.push(...(await receiverDrills(ONLY)));
 }
 
 table('Fault drills', results);

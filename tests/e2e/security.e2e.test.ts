@@ -77,8 +77,7 @@ describe('child data on the device and on the wire', () => {
     // And a draft left half-done with the same canaries.
     await page.goto(`${origin}/#/`);
     await page.click(`a[data-instrument="${id}"]`);
-    await page.fill('#child-ref', `${CANARY_REF}-draft`);
-    await page.click('button[type=submit]');
+    await page.locator('#child-ref').pressSequentially(`${CANARY_REF}-draft`);
     await page.fill('#child-name', CANARY_NAME);
     await page.fill('#accompanying-person', CANARY_TEXT);
     await page.waitForSelector('[data-testid=save-status]:text-is("All changes saved")');

@@ -3,12 +3,19 @@
 // server runs as the `postgres` user (PostgreSQL refuses to run as root).
 // Undefined when PostgreSQL is not installed (the suite then says so).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
-const BIN = process.env.CSE_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+// Debian's layout: /usr/lib/postgresql/<major>/bin; the newest installed, or CSE_PG_BIN.
+function findBin(): string {
+  if (process.env.CSE_PG_BIN) return process.env.CSE_PG_BIN;
+  const root = '/usr/lib/postgresql';
+  const majors = existsSync(root) ? readdirSync(root).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a)) : [];
+  return majors.length ? join(root, majors[0]!, 'bin') : join(root, '15', 'bin');
+}
+const BIN = findBin();
 
 export interface TestPostgres {
   url: string;

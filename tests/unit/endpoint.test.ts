@@ -270,7 +270,7 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await limited!.json()).error.code).toBe('daily-quota');
       expect((await signedPost(base, neighbour, makeSubmission())).status).toBe(201);
-    });
+    }, 60_000);
   });
 
   describe('at rest and in logs', () => {

@@ -92,7 +92,13 @@ describe.each(STORE_KINDS)('receiver store on %s', (kind) => {
     const s = await open();
     expect(await s.rememberProof('jti-1', 'dev')).toBe(true);
     expect(await s.rememberProof('jti-1', 'dev')).toBe(false);
-    expect(await s.forgetProofsBefore(Date.now() + 1000)).toBe(1);
+    expect(await s.proofSeen('jti-1')).toBe(true);
+    // Recorded with a submission, in its transaction: a replay writes nothing.
+    const id = crypto.randomUUID();
+    expect((await s.insertOnce(row(id), { jti: 'jti-2', deviceId: 'dev' })).status).toBe('created');
+    expect((await s.insertOnce(row(crypto.randomUUID()), { jti: 'jti-2', deviceId: 'dev' })).status).toBe('replay');
+    expect(await s.count()).toBe(1);
+    expect(await s.forgetProofsBefore(Date.now() + 1000)).toBe(2);
     await s.close();
   });
 

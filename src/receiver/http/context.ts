@@ -52,6 +52,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     device?: Device;
+    proofJti?: string;
   }
 }
 
@@ -61,8 +62,13 @@ export function requestHosts(req: FastifyRequest): (string | undefined)[] {
   return [req.headers.host, ...(typeof fwd === 'string' ? fwd.split(',').map((h) => h.trim()) : [])];
 }
 
-/** Proves the request comes from an enrolled, active device, with a fresh proof never seen before. */
-export async function authenticateDevice(ctx: ReceiverContext, req: FastifyRequest, reply: FastifyReply): Promise<Device | undefined> {
+/**
+ * Proves the request comes from an enrolled, active device, with a fresh
+ * proof never seen before. With `deferJti` the proof id is only checked here
+ * and recorded by the caller in its own transaction (the submit does, with
+ * the row: one disk flush per submission instead of two).
+ */
+export async function authenticateDevice(ctx: ReceiverContext, req: FastifyRequest, reply: FastifyReply, deferJti = false): Promise<Device | undefined> {
   const path = req.url.split('?')[0]!;
   let jkt: string;
   let jti: string;
@@ -86,12 +92,23 @@ export async function authenticateDevice(ctx: ReceiverContext, req: FastifyReque
     fail(reply, 401, 'device-revoked', "This device's access was withdrawn; ask your administrator.");
     return undefined;
   }
-  if (!(await ctx.store.rememberProof(jti, device.id))) {
+  if (deferJti ? await ctx.store.proofSeen(jti) : !(await ctx.store.rememberProof(jti, device.id))) {
     fail(reply, 401, 'proof-replayed', 'This device proof was already used.');
     return undefined;
   }
   req.device = device;
+  req.proofJti = jti;
+  touchThrottled(ctx, device.id);
   return device;
+}
+
+const lastTouch = new Map<string, number>();
+/** Last-seen times are written at most once a minute per device (a write per request would cost a disk flush each). */
+function touchThrottled(ctx: ReceiverContext, deviceId: string, now = Date.now()): void {
+  if ((lastTouch.get(deviceId) ?? 0) > now - 60_000) return;
+  lastTouch.set(deviceId, now);
+  if (lastTouch.size > 10_000) lastTouch.clear();
+  void ctx.store.touchDevice(deviceId, now).catch(() => {});
 }
 
 /** Forgets proof ids older than the window (they would be refused as stale anyway). */

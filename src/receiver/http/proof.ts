@@ -36,6 +36,19 @@ export function claimedKey(proof: string | undefined): string | undefined {
   }
 }
 
+// Imported public keys, by their coordinates: a device signs many proofs with one key.
+const keyCache = new Map<string, Awaited<ReturnType<typeof importJWK>>>();
+async function publicKeyFor(jwk: JWK) {
+  const id = `${jwk.crv}:${jwk.x}:${jwk.y}`;
+  let key = keyCache.get(id);
+  if (!key) {
+    key = await importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } as JWK, 'ES256');
+    if (keyCache.size > 5_000) keyCache.clear();
+    keyCache.set(id, key);
+  }
+  return key;
+}
+
 /**
  * Checks a proof for this method and address. `htu` must name the same path;
  * its origin must be the public origin when one is configured (CSE_PUBLIC_URL),
@@ -53,7 +66,7 @@ export async function verifyProof(proof: unknown, method: string, path: string, 
   }
   let payload: Record<string, unknown>;
   try {
-    const key = await importJWK(jwk, 'ES256');
+    const key = await publicKeyFor(jwk);
     ({ payload } = await jwtVerify(proof, key, { typ: 'dpop+jwt', algorithms: ['ES256'], clockTolerance: PROOF_WINDOW_S }));
   } catch {
     throw new ProofError('proof-invalid', 'The device proof does not verify.');

@@ -15,7 +15,7 @@ import { type Server, createServer } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { EndpointKeys } from '../keys.ts';
 import type { ReceiverStore } from '../store/receiver-store.ts';
-import { capConnections } from './connections.ts';
+import { type ConnectionStats, capConnections } from './connections.ts';
 import { DEFAULT_LIMITS, type Limits, type ReceiverContext, startProofSweeper } from './context.ts';
 import { errorHandler, fail } from './errors.ts';
 import { enrolRoutes } from './plugins/enrol.ts';
@@ -23,6 +23,13 @@ import { publicRoutes } from './plugins/public.ts';
 import { staticApp } from './plugins/static-app.ts';
 import { submissionRoutes } from './plugins/submissions.ts';
 import { securityHeaders } from './security-headers.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Counts from the connection cap (drills read them). */
+    connections: ConnectionStats;
+  }
+}
 
 export interface BuildOptions {
   store: ReceiverStore;
@@ -85,11 +92,11 @@ export async function buildServer(opts: BuildOptions): Promise<FastifyInstance> 
     },
     return503OnClosing: true,
     forceCloseConnections: true,
-    disableRequestLogging: false,
     // Ids in logs are counters, not anything from the request.
     requestIdHeader: false,
   });
-  capConnections(app.server, limits.maxConnections);
+  const connections = capConnections(app.server, limits.maxConnections, Math.min(5_000, limits.idleTimeoutMs), limits.idleTimeoutMs);
+  app.decorate('connections', connections);
 
   const ctx: ReceiverContext = { store: opts.store, keys: opts.keys, adminToken: opts.adminToken, publicOrigin: opts.publicOrigin, limits, dropAfterStore: opts.dropAfterStore };
   app.decorate('receiver', ctx);

@@ -107,24 +107,40 @@ export class ReceiverStore {
 
   // ── submissions ──────────────────────────────────────────────────────────
 
-  /** Stores a submission once. A repeat with the same body gets the same receipt; a different body under the same id is a conflict. */
-  async insertOnce(input: NewSubmission): Promise<InsertOutcome> {
+  /**
+   * Stores a submission once. A repeat with the same body gets the same
+   * receipt; a different body under the same id is a conflict. With `proof`,
+   * the proof id is recorded in the same transaction (one disk flush per
+   * submission): a jti already seen makes it a 'replay' and nothing is written.
+   */
+  async insertOnce(input: NewSubmission): Promise<InsertOutcome>;
+  async insertOnce(input: NewSubmission, proof: { jti: string; deviceId: string }): Promise<InsertOutcome | { status: 'replay' }>;
+  async insertOnce(input: NewSubmission, proof?: { jti: string; deviceId: string }): Promise<InsertOutcome | { status: 'replay' }> {
     const mac = this.envelope.mac(input.body);
-    const existing = await this.sql.get<StoredReceipt & { mac: string }>(`select ${RECEIPT_COLS}, body_mac as mac from submissions where id = ?`, [input.id]);
-    if (existing) {
-      const { mac: had, ...stored } = existing;
-      return { status: had === mac ? 'duplicate' : 'conflict', stored };
-    }
     const sealed = this.envelope.seal(input.id, input.body);
-    const stored: StoredReceipt = { id: input.id, receipt: `R-${randomUUID()}`, receivedAt: new Date().toISOString(), level: input.level, deviceLevel: input.deviceLevel, disagreement: input.disagreement };
-    const { changes } = await this.sql.run(
-      `insert into submissions (id, receipt, received_at, instrument_id, instrument_version, kind, level, device_level, disagreement, area, team, device_id, body_mac, body_enc, dek_wrapped, kek_id)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
-      [stored.id, stored.receipt, stored.receivedAt, input.instrumentId, input.instrumentVersion, input.kind, input.level, input.deviceLevel, input.disagreement, input.area, input.team, input.deviceId, mac, sealed.bodyEnc, sealed.dekWrapped, sealed.kekId],
-    );
-    if (changes === 1) return { status: 'created', stored };
-    // Two copies raced (a retry while the first was still being written): the first one won.
-    return this.insertOnce(input);
+    const at = new Date().toISOString();
+    return this.sql.transaction(async (tx): Promise<InsertOutcome | { status: 'replay' }> => {
+      if (proof) {
+        const { changes } = await tx.run('insert into proof_jti (jti, device_id, seen_at) values (?, ?, ?) on conflict (jti) do nothing', [proof.jti, proof.deviceId, at]);
+        if (changes !== 1) return { status: 'replay' };
+      }
+      const stored: StoredReceipt = { id: input.id, receipt: `R-${randomUUID()}`, receivedAt: at, level: input.level, deviceLevel: input.deviceLevel, disagreement: input.disagreement };
+      const { changes } = await tx.run(
+        `insert into submissions (id, receipt, received_at, instrument_id, instrument_version, kind, level, device_level, disagreement, area, team, device_id, body_mac, body_enc, dek_wrapped, kek_id)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
+        [stored.id, stored.receipt, stored.receivedAt, input.instrumentId, input.instrumentVersion, input.kind, input.level, input.deviceLevel, input.disagreement, input.area, input.team, input.deviceId, mac, sealed.bodyEnc, sealed.dekWrapped, sealed.kekId],
+      );
+      if (changes === 1) return { status: 'created', stored };
+      // Already there (a retry, or a copy that raced this one and won): same body → same receipt.
+      const existing = (await tx.get<StoredReceipt & { mac: string }>(`select ${RECEIPT_COLS}, body_mac as mac from submissions where id = ?`, [input.id]))!;
+      const { mac: had, ...prior } = existing;
+      return { status: had === mac ? 'duplicate' : 'conflict', stored: prior };
+    });
+  }
+
+  /** True when a proof id has been seen (a read: the write happens with the submission). */
+  async proofSeen(jti: string): Promise<boolean> {
+    return !!(await this.sql.get('select jti from proof_jti where jti = ?', [jti]));
   }
 
   /** One page of the index, oldest first, after the cursor (the last seq seen). */

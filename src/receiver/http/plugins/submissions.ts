@@ -34,7 +34,7 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
       },
       // Before the body is read: an unknown, revoked or replaying sender costs no more than its headers.
       onRequest: async (req, reply) => {
-        const device = await authenticateDevice(ctx, req, reply);
+        const device = await authenticateDevice(ctx, req, reply, true);
         if (!device) return reply;
         const now = Date.now();
         const dayStart = startOfUtcDay(now);
@@ -49,9 +49,9 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
       let json = String(req.body ?? '');
       if (type === 'application/jose') json = await openSealed(json, ctx.keys.privateKey);
       const { row } = accept(json, req.headers['idempotency-key']);
-      const outcome = await ctx.store.insertOnce({ ...row, deviceId: req.device!.id });
+      const outcome = await ctx.store.insertOnce({ ...row, deviceId: req.device!.id }, { jti: req.proofJti!, deviceId: req.device!.id });
+      if (outcome.status === 'replay') return fail(reply, 401, 'proof-replayed', 'This device proof was already used.');
       if (outcome.status === 'conflict') return fail(reply, 409, 'conflict', 'A different submission is already stored under this id.');
-      void ctx.store.touchDevice(req.device!.id).catch(() => {});
       if (ctx.dropAfterStore?.(row.id)) {
         reply.hijack();
         req.raw.socket.destroy();
