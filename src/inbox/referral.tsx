@@ -3,13 +3,17 @@
 // NextSteps, 999 first), how it was reached, every answer, who sent it from
 // which device, the chain for the same child reference, and the review. A
 // disagreement between the device's result and the server's is shown in red.
-// Printing uses the app's print layout; each print is recorded.
+// Printing gives the app's own printed record (RecordDocument), headed with
+// the review; each print is recorded.
 import { useEffect, useState } from 'preact/hooks';
-import type { AnswerValue, Instrument, Item, Result } from '../engine/types.ts';
+import type { Result } from '../engine/types.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
+import type { OutboxRow, RecordRow } from '../store/db.ts';
 import type { Submission } from '../sync/submission.ts';
 import { ErrorSummary } from '../ui/fields.tsx';
 import { NextSteps } from '../ui/next-steps.tsx';
+import { AnswerList, RecordDocument } from '../ui/record-view.tsx';
+import { withoutRefs } from '../ui/sources.ts';
 import { ApiError, api, download } from './api.ts';
 import { STATE_LABELS, waited, when } from './format.ts';
 import type { ListItem } from './list.tsx';
@@ -41,38 +45,6 @@ const NEXT: Record<string, string[]> = {
   'needs-information': ['in-review'],
   actioned: ['in-review'],
 };
-
-function answerText(item: Item, v: AnswerValue | undefined): string {
-  if (v === undefined || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0)) return 'Not answered';
-  if (item.kind === 'choice') return item.options.find((o) => o.value === v)?.label ?? String(v);
-  if (item.kind === 'multi') return (v as string[]).map((x) => item.options.find((o) => o.value === x)?.label ?? x).join('; ');
-  if (item.kind === 'repeat')
-    return (v as Record<string, string>[])
-      .map((e, i) => `${item.entry} ${i + 1}: ${item.fields.filter((f) => e[f.id]).map((f) => `${f.label} ${f.options?.find((o) => o.value === e[f.id])?.label ?? e[f.id]}`).join(', ')}`)
-      .join(' | ');
-  return String(v);
-}
-
-function Answers({ inst, answers }: { inst: Instrument; answers: Record<string, AnswerValue> }) {
-  return (
-    <section aria-labelledby="answers-title">
-      <h2 id="answers-title">Every answer</h2>
-      {inst.sections.map((s) => (
-        <section key={s.id} aria-labelledby={`sec-${s.id}`}>
-          <h3 id={`sec-${s.id}`}>{s.title}</h3>
-          <dl class="summary-list answers">
-            {s.items.map((item) => (
-              <div class="summary-row" key={item.id}>
-                <dt>{item.text}</dt>
-                <dd data-item={item.id}>{answerText(item, answers[item.id])}</dd>
-              </div>
-            ))}
-          </dl>
-        </section>
-      ))}
-    </section>
-  );
-}
 
 function Review({ d, onChanged }: { d: Detail; onChanged: (d: Detail) => void }) {
   const state = d.referral.reviewState;
@@ -184,8 +156,12 @@ export function ReferralScreen({ id }: { id: string }) {
       setNote((e as ApiError).message);
     }
   };
+  // The app's printed record, fed from the submission: the server's result, the author as sent.
+  const asRecord = { id: s.id, instrumentId: s.instrument.id, instrumentVersion: s.instrument.version, state: 'final', childRef: s.childRef, answers: s.answers, section: 0, createdAt: Date.parse(s.device.time), updatedAt: Date.parse(s.device.time), finalisedAt: Date.parse(s.device.time) } as RecordRow;
+  const asSent = { state: 'delivered', receipt: d.receipt } as OutboxRow;
   return (
     <>
+      <div class="screen-only">
       <p class="caption">
         {inst?.title ?? s.instrument.id} · received {when(d.referral.receivedAt)} (waited {waited(d.referral.waitedMs)}) · child reference {s.childRef}
       </p>
@@ -258,13 +234,13 @@ export function ReferralScreen({ id }: { id: string }) {
         </p>
       )}
       <Review d={d} onChanged={setD} />
-      {result && inst && <NextSteps steps={result.nextSteps} region={inst.region} />}
+      {result && inst && <NextSteps steps={result.nextSteps} region={inst.region} file={inst.source} />}
       {result && result.ambiguities.length > 0 && (
         <section class="ambiguities" aria-labelledby="amb-title">
           <h2 id="amb-title">Where the source document is unclear</h2>
           <ul>
             {result.ambiguities.map((a, i) => (
-              <li key={i}>{a}</li>
+              <li key={i}>{withoutRefs(a, inst!.source)}</li>
             ))}
           </ul>
         </section>
@@ -274,7 +250,7 @@ export function ReferralScreen({ id }: { id: string }) {
           <h2 id="how-title">How this was reached</h2>
           <ul class="reasons">
             {result.reasons.map((r, i) => (
-              <li key={i}>{r}</li>
+              <li key={i}>{withoutRefs(r, inst!.source)}</li>
             ))}
           </ul>
         </section>
@@ -320,7 +296,12 @@ export function ReferralScreen({ id }: { id: string }) {
         </ol>
         {d.chainHidden > 0 && <p class="hint">{d.chainHidden} more record(s) for this reference are outside the area teams your account covers.</p>}
       </section>
-      {inst && <Answers inst={inst} answers={s.answers as Record<string, AnswerValue>} />}
+      {inst && (
+        <section aria-labelledby="answers-title">
+          <h2 id="answers-title">Every answer</h2>
+          <AnswerList inst={inst} answers={s.answers as RecordRow['answers']} headingLevel={3} />
+        </section>
+      )}
       {inst && (
         <p class="hint">
           {inst.title}, version {inst.version}, from {inst.source}. Scoring informs professional judgement; it never replaces it.
@@ -329,6 +310,39 @@ export function ReferralScreen({ id }: { id: string }) {
       <p class="no-print">
         <a href={href({ name: 'list' })}>Back to the referrals</a>
       </p>
+      </div>
+      {result && inst && (
+        <div class="print-only">
+          <p class="doc-kicker">
+            CSE Inbox · referral received {when(d.referral.receivedAt)} · receipt {d.receipt} · review: {STATE_LABELS[d.referral.reviewState]}
+            {d.referral.reviewBy ? ` by ${d.referral.reviewBy}` : ''}
+          </p>
+          {differs && (
+            <p class="warning-text disagreement">
+              The device's result ("{device.level ?? 'no level'}") differs from the server's ("{result.level ?? 'no level'}"); the outcome below is the server's.
+            </p>
+          )}
+          <RecordDocument
+            record={asRecord}
+            result={result}
+            assessor={{ ...s.author, from: 'submission' }}
+            sent={asSent}
+            provenance={`outcome computed again by the receiving server from the answers as received (the device's own result: ${device.level ?? 'no level'}).`}
+          />
+          {d.events.length > 0 && (
+            <section>
+              <h2 class="doc-h">Review</h2>
+              <ol>
+                {d.events.map((e) => (
+                  <li key={e.id}>
+                    {STATE_LABELS[e.to]} – {e.userEmail}, {when(e.at)}: {e.note}
+                  </li>
+                ))}
+              </ol>
+            </section>
+          )}
+        </div>
+      )}
     </>
   );
 }

@@ -11,9 +11,14 @@ import { when } from './format.ts';
 interface Device {
   id: string;
   name: string;
+  state: 'pending' | 'active' | 'revoked';
   createdAt: string;
+  enrolledAt: string | null;
   revokedAt: string | null;
+  lastSeenAt: string | null;
 }
+
+const DEVICE_STATE: Record<Device['state'], string> = { pending: 'link not used yet', active: 'enrolled', revoked: 'revoked' };
 
 const splitList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
@@ -113,11 +118,14 @@ function Devices() {
               {error}
             </p>
           )}
-          <ul class="record-list plain">
+          {devices?.length === 0 && <p>No devices yet.</p>}
+          <ul class="record-list plain" data-testid="devices">
             {(devices ?? []).map((d) => (
               <li key={d.id} class="device">
-                <strong>{d.name}</strong> · enrolled {when(d.createdAt)} {d.revokedAt ? `· revoked ${when(d.revokedAt)}` : ''}
-                {!d.revokedAt && (
+                <strong>{d.name}</strong> · {DEVICE_STATE[d.state]} · added {when(d.createdAt)}
+                {d.lastSeenAt && d.state === 'active' ? ` · last seen ${when(d.lastSeenAt)}` : ''}
+                {d.revokedAt ? ` · revoked ${when(d.revokedAt)}` : ''}
+                {d.state !== 'revoked' && (
                   <button type="button" class="button danger" onClick={() => void api('POST', `/devices/${d.id}/revoke`).then(load, (e) => setError((e as ApiError).message))}>
                     Revoke<span class="visually-hidden"> {d.name}</span>
                   </button>

@@ -6,6 +6,7 @@
 // notes, exports CSV and FHIR; a reviewer limited to another area team gets
 // 403 on it, and the attempt is audited. axe on every inbox screen.
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,9 @@ const pageErrors: string[] = [];
 const shots = process.env.CSE_SHOTS ?? join(tmpdir(), 'cse-inbox-shots');
 // Totals by 000 L1661: 53 High (41 – 60), 35 Medium (21 – 40), 14 Lower (10 – 20).
 const high = gmReferral(45, 8, { childRef: 'BOL-HIGH', routing: { area: 'Bolton' } });
-const medium = gmReferral(30, 5, { childRef: 'BOL-MED', routing: { area: 'Bolton' } });
+const mediumHonest = gmReferral(30, 5, { childRef: 'BOL-MED', routing: { area: 'Bolton' } });
+// This device claims Lower (10 – 20) for answers that total 35: the server's Medium stands, the disagreement in red.
+const medium = { ...mediumHonest, result: { ...mediumHonest.result, level: 'Lower (10 – 20)', severity: 1, total: 14, bands: ['Lower (10 – 20)'] } };
 const lower = gmReferral(12, 2, { childRef: 'BOL-LOW', routing: { area: 'Bolton' } });
 const PASSWORDS = { admin: 'admin pass phrase one', reviewer: 'reviewer pass phrase two', wigan: 'wigan pass phrase three' };
 
@@ -140,6 +143,8 @@ describe('the MASH inbox', () => {
     expect(ids).toEqual([high.id, medium.id, lower.id]);
     expect(await page.textContent('[data-testid=referral]:first-child .referral-level')).toBe('High (41 – 60)');
     expect(await page.title()).toBe('(3) New referrals – CSE Inbox');
+    expect(await page.textContent(`[data-id="${medium.id}"] .referral-level`)).toBe('Medium (21 – 40)');
+    expect(await page.textContent(`[data-id="${medium.id}"]`)).toContain('device and server disagree');
     await axe('list');
     await page.click('summary:text-is("Filter and search")');
     await axe('list with filters open');
@@ -163,6 +168,25 @@ describe('the MASH inbox', () => {
     expect((await server.inbox.audit.list({ submissionId: high.id, action: 'view' }))[0]!.actor).toBe('reviewer@mash.example');
     await axe('referral');
     await shoot('referral');
+
+    // Printing: the app's printed record, with the review; the print is audited.
+    await page.evaluate(() => {
+      window.print = () => {}; // the print dialog itself is the browser's; the document is checked below
+    });
+    await page.click('button:text-is("Print or save as PDF")');
+    await page.waitForFunction(() => true);
+    await expect.poll(async () => (await server.inbox.audit.list({ submissionId: high.id, action: 'print' })).length).toBe(1);
+    if (existsSync('/usr/bin/pdftotext')) {
+      const file = join(shots, 'referral.pdf');
+      await page.pdf({ path: file, format: 'A4', printBackground: true });
+      const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+      expect(text).toContain('BOL-HIGH');
+      expect(text).toContain('High (41 – 60)');
+      expect(text).toContain('outcome computed again by the receiving server');
+      expect(text).toContain('Sam Nurse');
+      expect(text).not.toContain('Save review'); // the screen's controls are not printed
+      if (existsSync('/usr/bin/pdftoppm')) execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '2', file, join(shots, 'referral-print')]);
+    }
 
     // In review, then actioned, each with a note.
     await page.click('label[for="to-in-review"]');
@@ -195,6 +219,13 @@ describe('the MASH inbox', () => {
     await page.click('a:text-is("Back to the referrals")');
     await page.waitForSelector(`[data-id="${high.id}"] .state-actioned`);
     await page.waitForFunction(() => document.title === '(2) New referrals – CSE Inbox');
+    // The lying device's referral: the server's level, the disagreement in red.
+    await page.click(`[data-id="${medium.id}"] a`);
+    await page.waitForSelector('[data-testid=disagreement]');
+    expect(await page.textContent('[data-testid=disagreement]')).toContain('The device said "Lower (10 – 20)" (total 14); the server\'s own scoring of the same answers says "Medium (21 – 40)" (total 35)');
+    expect(await page.$eval('[data-testid=disagreement]', (e) => getComputedStyle(e).color)).toBe('rgb(177, 14, 30)');
+    expect(await page.textContent('[data-testid=outcome-level]')).toBe('Medium (21 – 40)');
+    await axe('referral with a disagreement');
     await signOut();
 
     // A reviewer limited to Wigan cannot open a Bolton referral: 403, audited.
@@ -206,7 +237,7 @@ describe('the MASH inbox', () => {
     await axe('referral refused');
     const refused = (await server.inbox.audit.list({ submissionId: medium.id, action: 'forbidden' }));
     expect(refused[0]).toMatchObject({ actor: 'wigan@mash.example' });
-    expect((await server.inbox.audit.list({ submissionId: medium.id, action: 'view' }))).toHaveLength(0);
+    expect((await server.inbox.audit.list({ submissionId: medium.id, action: 'view' })).map((e) => e.actor)).not.toContain('wigan@mash.example');
     await signOut();
 
     // The admin sees all of it in the audit.
@@ -217,6 +248,18 @@ describe('the MASH inbox', () => {
       expect(await page.$(`[data-testid=audit-table] tr[data-action="${action}"]`), action).not.toBeNull();
     await axe('audit');
     await shoot('audit');
+    // Devices: enrol one from the inbox, then revoke it; both audited.
+    await page.click('a:text-is("Users and devices")');
+    await page.waitForSelector('.device:has-text("Sam Nurse")'); // the device that sent the referrals
+    await type('#device-name', 'Ward 5 tablet');
+    await page.click('button:text-is("Create enrolment link")');
+    expect(await (await page.waitForSelector('.inset code.link-text:has-text("/#/enrol?code=")')).textContent()).toMatch(/^http:\/\/localhost:\d+\/#\/enrol\?code=/);
+    await page.waitForSelector('.device:has-text("Ward 5 tablet")');
+    await axe('devices');
+    await page.click('.device:has-text("Ward 5 tablet") button:has-text("Revoke")');
+    await page.waitForSelector('.device:has-text("Ward 5 tablet"):has-text("revoked")');
+    expect((await server.inbox.audit.list({ action: 'device-add' }))[0]!.detail).toContain('Ward 5 tablet');
+    expect(await server.inbox.audit.list({ action: 'device-revoke' })).toHaveLength(1);
     expect(pageErrors).toEqual([]);
-  });
+  }, 480_000); // one long journey on a shared 2-core machine
 });
