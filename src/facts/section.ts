@@ -7,9 +7,6 @@ import { FACTS, FACT_SECTION_ID, FACT_SECTION_TITLE } from './definitions.ts';
 
 const ASKED_WITH: Instrument['kind'][] = ['screening', 'indicator-checklist', 'risk-measurement', 'front-door-question'];
 
-/** Sections that hold the form's own details about the child (the facts follow them). */
-const DETAILS_SECTIONS = new Set(['about', 'referral', 'front-sheet', 'young-person', 'general']);
-
 export function factsApplyTo(inst: Instrument): boolean {
   return ASKED_WITH.includes(inst.kind);
 }
@@ -29,11 +26,13 @@ export function factSection(inst: Instrument): Section {
   };
 }
 
-/** The instrument with the facts section after its own details section (or first, where it has none). */
+/**
+ * The instrument with the facts section after its own pages. The tool's pages
+ * come first, in the paper form's order, so a practitioner reaches the tool's
+ * outcome in as few taps as on paper (the A&E outcome in three); the facts are
+ * asked before Check answers, and each one can still open a safety route.
+ */
 export function withFacts(inst: Instrument): Instrument {
   if (!factsApplyTo(inst) || inst.sections.some((s) => s.id === FACT_SECTION_ID)) return inst;
-  const at = DETAILS_SECTIONS.has(inst.sections[0]?.id ?? '') ? 1 : 0;
-  const sections = [...inst.sections];
-  sections.splice(at, 0, factSection(inst));
-  return { ...inst, sections };
+  return { ...inst, sections: [...inst.sections, factSection(inst)] };
 }

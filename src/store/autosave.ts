@@ -39,7 +39,8 @@ export function createAutosaver<T>(
   };
 
   async function run(): Promise<void> {
-    if (running) await running;
+    // Wait out any write in flight (several callers may be waiting on it).
+    while (running) await running;
     if (!pending) return;
     const { value } = pending;
     pending = undefined;
@@ -56,8 +57,9 @@ export function createAutosaver<T>(
         timer = setTimeout(() => void run(), retryMs);
       }
     })();
-    await running;
-    running = undefined;
+    const mine = running;
+    await mine;
+    if (running === mine) running = undefined;
   }
 
   const saver: Autosaver<T> & { dispose(): void } = {
@@ -73,7 +75,19 @@ export function createAutosaver<T>(
     },
     async flush() {
       clearTimeout(timer);
-      await run();
+      // Resolve only once the latest value is written: another run (the
+      // debounce timer's) may have taken the pending value and still be writing
+      // it. Returning early let a screen navigate away and reload a stale row,
+      // so a child reference typed as "S2" was stored as "S".
+      for (;;) {
+        if (running) {
+          await running;
+          continue;
+        }
+        if (!pending) return;
+        await run();
+        if (status === 'error') return; // kept and retried by its timer: never spin here
+      }
     },
     get status() {
       return status;

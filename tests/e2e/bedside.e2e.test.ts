@@ -207,7 +207,9 @@ describe('paper-like completions: tick what applies, Continue, Finish', () => {
     const id = 'sandwell-cse-screening-tool';
     const answers = ticks(id, { 's-vehicles': 'current', 'r-drugs': 'yes' });
     const level = await paperLike('medical', 'sandwell', id, 'SW-1', answers);
-    expect(level).toBe('Category 3 – Significant. Serious risk of harm');
+    // The category is the practitioner's decision (002 L353–359 print no mapping): the app's suggestion, labelled so.
+    expect(level).toContain('Category 3 – Significant. Serious risk of harm');
+    expect(level).toContain("The app's suggestion");
     expect(level).toBe(score(getInstrument(id)!, answers).level);
   });
 
@@ -222,7 +224,7 @@ describe('paper-like completions: tick what applies, Continue, Finish', () => {
     await page.waitForSelector('#s-money-when');
     expect(await axeViolations(page)).toEqual([]); // conditional reveal
     await page.click('label[for="s-money-when-1"]'); // Prior to 6 months ago
-    await page.waitForSelector('[data-testid=live-level]:text-is("Category 3 – Significant. Serious risk of harm")');
+    await page.waitForSelector('[data-testid=live-level]:has-text("Category 3 – Significant. Serious risk of harm")');
   });
 
   it('Bury initial screening (no published rule): ticking what applies gives the recorded outcome', async () => {

@@ -128,8 +128,9 @@ describe('outbox and sync', () => {
     await page.click('form button[type=submit]');
     await page.waitForSelector('h1:text-is("Check your answers")');
     await page.click('text=Finish and see the result');
-    await page.waitForSelector('[data-step=route-to-team]');
-    expect(await page.textContent('[data-step=route-to-team]')).toContain('Tameside');
+    // One message about where it goes: the endpoint, for the area's team (000 L635–L645).
+    await page.waitForSelector('[data-testid=report-destination]');
+    expect(await page.textContent('[data-testid=report-destination]')).toContain('Tameside');
     expect(await server.store.count()).toBe(before);
     await offline(false);
     await expect.poll(() => server.store.count(), { timeout: 30_000, interval: 250 }).toBe(before + 1);

@@ -29,6 +29,39 @@ describe('autosave', () => {
     expect(saved[0]).toBeLessThanOrEqual(6); // first save no later than ~500 ms in
   });
 
+  it('flush waits for the newest value even when the debounce timer has already started writing it', async () => {
+    // The race behind a child reference "S2" stored as "S": the first keystroke's
+    // write is slow (the draft is being created), the second keystroke's write is
+    // taken by the timer, and Continue's flush must not return before it lands.
+    const gates: (() => void)[] = [];
+    const saved: string[] = [];
+    const a = createAutosaver<string>(
+      (v) =>
+        new Promise<void>((ok) =>
+          gates.push(() => {
+            saved.push(v);
+            ok();
+          }),
+        ),
+      () => {},
+      300,
+    );
+    a.change('S');
+    await vi.advanceTimersByTimeAsync(300); // the first write starts and hangs
+    expect(gates).toHaveLength(1);
+    a.change('S2');
+    await vi.advanceTimersByTimeAsync(300); // the timer's run waits behind the first write
+    let flushed = false;
+    const flushing = a.flush().then(() => (flushed = true));
+    gates[0]!(); // the first write lands; the timer's run takes "S2" and starts writing it
+    await vi.advanceTimersByTimeAsync(0);
+    expect(gates).toHaveLength(2);
+    expect(flushed).toBe(false); // "S2" is not written yet
+    gates[1]!();
+    await flushing;
+    expect(saved).toEqual(['S', 'S2']);
+  });
+
   it('flush writes at once (page hidden or closed)', async () => {
     const saved: number[] = [];
     const a = createAutosaver<number>(async (v) => void saved.push(v), () => {}, 300);
