@@ -66,7 +66,7 @@ async function device(origin: string, server: Awaited<ReturnType<typeof startSer
 export async function receiverDrills(only: string[]): Promise<Row[]> {
   const rows: Row[] = [];
   let pg: TestPostgres | undefined;
-  const kinds = ['sqlite', ...(process.env.DRILL_STORES ?? 'sqlite,postgres').includes('postgres') ? ['postgres'] : []];
+  const kinds = (process.env.DRILL_STORES ?? 'sqlite,postgres').split(',').filter((k) => k === 'sqlite' || k === 'postgres');
   for (const kind of kinds) {
     let database: string | undefined;
     if (kind === 'postgres') {

@@ -65,7 +65,8 @@ describe('child data on the device and on the wire', () => {
     await enter(page);
     await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 15_000 });
     await configure(page, origin, server);
-    expect(await page.textContent('[data-testid=settings-saved]')).toContain('sealed to the endpoint');
+    await page.goto(`${origin}/#/settings`);
+    expect(await page.textContent('[data-testid=enrolment-state]')).toContain('sealed to the endpoint');
 
     const id = 'nscb-ae-cse-indicator-checklist';
     await page.goto(`${origin}/#/`);

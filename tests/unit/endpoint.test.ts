@@ -312,3 +312,30 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
     });
   });
 });
+
+describe('the built app, served beside the API', () => {
+  it('files with their cache rules and the CSP; the shell for page paths; 404 for a missing asset', async () => {
+    const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dist = mkdtempSync(join(tmpdir(), 'cse-dist-'));
+    mkdirSync(join(dist, 'assets'));
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>shell</title>');
+    writeFileSync(join(dist, 'assets', 'app-1234.js'), 'console.log(1)');
+    const s = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-static-')), distDir: dist });
+    try {
+      const base = `http://127.0.0.1:${s.address().port}`;
+      const index = await fetch(`${base}/`);
+      expect(index.headers.get('cache-control')).toBe('no-cache');
+      expect(index.headers.get('content-security-policy')).toContain("default-src 'self'");
+      const asset = await fetch(`${base}/assets/app-1234.js`);
+      expect(asset.headers.get('cache-control')).toContain('immutable');
+      const page = await fetch(`${base}/record/abc/result`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('shell');
+      expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
+      expect((await fetch(`${base}/../../etc/passwd`)).status).not.toBe(500);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -14,6 +14,7 @@ export const staticApp: FastifyPluginAsync<{ distDir: string }> = async (app, op
     wildcard: true,
     index: ['index.html'],
     serve: true,
+    cacheControl: false, // ours, from setHeaders below
     // Hashed assets never change; the shell, manifest and service worker must be revalidated.
     setHeaders(res, path) {
       res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
