@@ -1,11 +1,25 @@
 /// <reference types="vitest/config" />
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { resolve } from 'node:path';
+
+/** The inbox is not a PWA: drop the web-app manifest link the PWA plugin adds to every page. */
+function inboxIsNotAnApp(): Plugin {
+  return {
+    name: 'inbox-is-not-an-app',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      const page = bundle['inbox/index.html'];
+      if (page?.type === 'asset') page.source = String(page.source).replace(/\s*<link rel="manifest"[^>]*>/g, '');
+    },
+  };
+}
 
 export default defineConfig({
   plugins: [
     preact(),
+    inboxIsNotAnApp(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',
@@ -28,11 +42,17 @@ export default defineConfig({
           { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
       },
-      injectManifest: { globPatterns: ['**/*.{js,css,html,png,webmanifest}'] },
+      // The inbox (a second entry, /inbox/) is not part of the offline app: never precached.
+      injectManifest: { globPatterns: ['**/*.{js,css,html,png,webmanifest}'], globIgnores: ['inbox/**', 'assets/inbox-*'] },
       devOptions: { enabled: false },
     }),
   ],
-  build: { target: 'es2022', sourcemap: false },
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+    // Two pages from one build: the practitioners' app and the reviewers' inbox.
+    rollupOptions: { input: { app: resolve(import.meta.dirname, 'index.html'), inbox: resolve(import.meta.dirname, 'inbox/index.html') } },
+  },
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/component/**/*.test.tsx'],
     environment: 'node',

@@ -1,16 +1,16 @@
 // The endpoint's key pair for sealed submissions: P-256 for ECDH-ES, made on
-// first start and kept in ./data (private part readable by the owner only).
-import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// first start and kept with the other secrets (outside data/), owner-only.
+import { type JWK, exportJWK, generateKeyPair, importJWK } from 'jose';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { privateDir } from './config.ts';
 
 export interface EndpointKeys {
   publicJwk: JWK;
   privateKey: CryptoKey;
 }
 
-export async function loadOrCreateKeys(dataDir: string): Promise<EndpointKeys> {
-  const file = join(dataDir, 'endpoint-key.json');
+export async function loadOrCreateKeys(file: string): Promise<EndpointKeys> {
   if (existsSync(file)) {
     const { privateJwk, publicJwk } = JSON.parse(readFileSync(file, 'utf8')) as { privateJwk: JWK; publicJwk: JWK };
     return { publicJwk, privateKey: (await importJWK(privateJwk, 'ECDH-ES')) as CryptoKey };
@@ -19,7 +19,7 @@ export async function loadOrCreateKeys(dataDir: string): Promise<EndpointKeys> {
   const kid = `cse-${Date.now().toString(36)}`;
   const publicJwk = { ...(await exportJWK(publicKey)), kid, use: 'enc', alg: 'ECDH-ES' };
   const privateJwk = { ...(await exportJWK(privateKey)), kid };
-  mkdirSync(dataDir, { recursive: true });
+  privateDir(dirname(file));
   writeFileSync(file, JSON.stringify({ privateJwk, publicJwk }), { mode: 0o600 });
   return { publicJwk, privateKey };
 }

@@ -38,7 +38,8 @@ export interface RecordRow {
   _corrupt?: string;
 }
 
-export type OutboxState = 'queued' | 'sending' | 'delivered' | 'rejected';
+// 'withdrawn': the endpoint withdrew this device's access; kept until it is enrolled again (no schema change: a value of the indexed state).
+export type OutboxState = 'queued' | 'sending' | 'delivered' | 'rejected' | 'withdrawn';
 
 export interface OutboxRow {
   /** The submission id (a UUID made on the device), also the Idempotency-Key. */

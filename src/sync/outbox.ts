@@ -1,16 +1,20 @@
 // Finishing a record queues its submission atomically: in one Dexie
 // transaction the record becomes final and the outbox entry exists, or
-// neither happens.
+// neither happens. Finishing never waits for settings: without a name or an
+// enrolment the submission is queued unsealed (encrypted at rest like any
+// record) and sealed for the endpoint once both exist (prepareHeld).
 import { score } from '../engine/score.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
 import { type CseDb, FinalRecordError, type OutboxRow, type RecordRow } from '../store/db.ts';
 import { withReopen } from '../store/records.ts';
 import { type Settings, authorProblem } from './settings.ts';
-import { SUBMISSION_SCHEMA, type Submission } from './submission.ts';
+import { type Author, SUBMISSION_SCHEMA, type Submission } from './submission.ts';
 
 export const APP_VERSION = '0.1.0';
 
-export function buildSubmission(record: RecordRow, settings: Settings, now: Date): Submission {
+const NO_AUTHOR: Author = { name: '', role: '', organisation: '', contact: '' };
+
+export function buildSubmission(record: RecordRow, settings: Settings | undefined, now: Date): Submission {
   const inst = getInstrument(record.instrumentId)!;
   return {
     schema: SUBMISSION_SCHEMA,
@@ -22,7 +26,7 @@ export function buildSubmission(record: RecordRow, settings: Settings, now: Date
     answers: record.answers,
     result: record.result ?? score(inst, record.answers),
     ...(record.result?.routing ? { routing: record.result.routing } : {}),
-    author: settings.author,
+    author: settings?.author ?? NO_AUTHOR,
     device: { time: now.toISOString(), timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' },
     app: { version: APP_VERSION },
   };
@@ -34,8 +38,6 @@ export type Seal = (submission: Submission) => Promise<{ payload: string; conten
 export const plainJson: Seal = async (s) => ({ payload: JSON.stringify(s), contentType: 'application/json' });
 
 export async function finaliseAndQueue(db: CseDb, recordId: string, settings: Settings | undefined, seal: Seal = plainJson, now = Date.now()): Promise<{ record: RecordRow; outbox: OutboxRow }> {
-  const problem = authorProblem(settings?.author);
-  if (problem || !settings) throw new Error(problem);
   // Seal outside the transaction (WebCrypto is async and would commit it early), then write both rows together.
   const draft = await withReopen(db, () => db.records.get(recordId));
   if (!draft) throw new Error('This draft no longer exists on the device.');
@@ -43,7 +45,8 @@ export async function finaliseAndQueue(db: CseDb, recordId: string, settings: Se
   const inst = getInstrument(draft.instrumentId)!;
   const finalRow: RecordRow = { ...draft, state: 'final', result: score(inst, draft.answers), finalisedAt: now, updatedAt: now };
   const submission = buildSubmission(finalRow, settings, new Date(now));
-  const sealed = await seal(submission);
+  // Without a name it is not ready to go: kept unsealed (encrypted at rest), completed and sealed later.
+  const sealed = authorProblem(settings?.author) ? await plainJson(submission) : await seal(submission);
   const entry: OutboxRow = { id: submission.id, recordId, state: 'queued', ...sealed, attempts: 0, createdAt: now, nextAttemptAt: now };
   await withReopen(db, () =>
     db.transaction('rw', db.records, db.outbox, async () => {
@@ -56,6 +59,41 @@ export async function finaliseAndQueue(db: CseDb, recordId: string, settings: Se
     }),
   );
   return { record: finalRow, outbox: entry };
+}
+
+/**
+ * Completes submissions queued before the practitioner's name or the
+ * endpoint's key were known: fills in the author and seals them. Runs only
+ * where the payload is readable (the app, unlocked); returns how many are
+ * still held for want of a name.
+ */
+export async function prepareHeld(db: CseDb, author: Author | undefined, seal: Seal | undefined): Promise<{ prepared: number; held: number }> {
+  const rows = await db.outbox
+    .where('state')
+    .anyOf('queued', 'withdrawn')
+    .filter((r) => r.contentType === 'application/json' && typeof r.payload === 'string')
+    .toArray();
+  let prepared = 0;
+  let held = 0;
+  for (const row of rows) {
+    let sub: Submission;
+    try {
+      sub = JSON.parse(row.payload) as Submission;
+    } catch {
+      continue;
+    }
+    if (authorProblem(sub.author)) {
+      if (authorProblem(author)) {
+        held++;
+        continue;
+      }
+      sub = { ...sub, author: author! };
+    } else if (!seal) continue;
+    const next = seal ? await seal(sub) : await plainJson(sub);
+    await db.outbox.update(row.id, next);
+    prepared++;
+  }
+  return { prepared, held };
 }
 
 export async function outboxForRecord(db: CseDb, recordId: string): Promise<OutboxRow | undefined> {

@@ -1,21 +1,38 @@
-// Who is submitting, and where to. Set once in Settings; kept on the device.
+// Who is submitting, and where to. The author is set in Settings; the
+// endpoint and this device's credential come from enrolment (the
+// administrator's link), never typed.
 import type { CseDb } from '../store/db.ts';
+import type { DeviceKey } from './device-proof.ts';
 import type { Author } from './submission.ts';
+
+export interface DeviceCredential {
+  id: string;
+  /** The name the administrator gave this device (the practitioner or team). */
+  name: string;
+  /** Non-extractable P-256 signing key (a CryptoKey, stored by structured clone) and its public JWK. */
+  key: DeviceKey;
+  enrolledAt: string;
+}
 
 export interface Endpoint {
   url: string;
-  token: string;
-  /** The endpoint's public key (JWK) when it publishes one: submissions are sealed to it. */
+  /** The endpoint's public key (JWK): submissions are sealed to it. */
   publicKey?: JsonWebKey;
+  /** Set by enrolment; absent until the device is enrolled. */
+  device?: DeviceCredential;
+  /** Set when the endpoint said this device's access was withdrawn. */
+  withdrawn?: boolean;
 }
 
 export interface Settings {
   author: Author;
+  /** `{ url: '' }` until the device is enrolled. */
   endpoint: Endpoint;
 }
 
 // The author is encrypted at rest like any record; the endpoint stays readable
-// without the key so the service worker can send while the app is locked.
+// without the key so the service worker can send while the app is locked. It
+// holds no secret bytes: the device key is non-extractable.
 const AUTHOR = 'author';
 const ENDPOINT = 'endpoint';
 
@@ -24,19 +41,39 @@ export function defaultEndpointUrl(origin: string): string {
 }
 
 export async function loadEndpoint(db: CseDb): Promise<Endpoint | undefined> {
-  return (await db.meta.get(ENDPOINT))?.value as Endpoint | undefined;
+  const e = (await db.meta.get(ENDPOINT))?.value as (Endpoint & { token?: string }) | undefined;
+  // A device set up before enrolment existed kept a shared token here: it is dropped, never used again.
+  if (e && 'token' in e) {
+    const { token: _old, ...rest } = e;
+    return rest;
+  }
+  return e;
 }
 
+export async function loadAuthor(db: CseDb): Promise<Author | undefined> {
+  return (await db.meta.get(AUTHOR))?.value as Author | undefined;
+}
+
+/** The author and endpoint, or undefined when no author has been saved. */
 export async function loadSettings(db: CseDb): Promise<Settings | undefined> {
-  const [author, endpoint] = await Promise.all([db.meta.get(AUTHOR), db.meta.get(ENDPOINT)]);
-  if (!author?.value || !endpoint?.value) return undefined;
-  return { author: author.value as Author, endpoint: endpoint.value as Endpoint };
+  const [author, endpoint] = await Promise.all([loadAuthor(db), loadEndpoint(db)]);
+  if (!author) return undefined;
+  return { author, endpoint: endpoint ?? { url: '' } };
 }
 
+export async function saveAuthor(db: CseDb, author: Author): Promise<void> {
+  await db.meta.put({ key: AUTHOR, value: author });
+}
+
+export async function saveEndpoint(db: CseDb, endpoint: Endpoint): Promise<void> {
+  await db.meta.put({ key: ENDPOINT, value: endpoint });
+}
+
+/** Both at once (tests and first-run helpers). */
 export async function saveSettings(db: CseDb, s: Settings): Promise<void> {
   await db.transaction('rw', db.meta, async () => {
-    await db.meta.put({ key: AUTHOR, value: s.author });
-    await db.meta.put({ key: ENDPOINT, value: s.endpoint });
+    await saveAuthor(db, s.author);
+    if (s.endpoint.url) await saveEndpoint(db, s.endpoint);
   });
 }
 
@@ -57,3 +94,19 @@ export function authorProblem(a: Partial<Author> | undefined): string | undefine
   if (!a?.name?.trim()) return 'Enter your name in Settings before finishing a record';
   return undefined;
 }
+
+/** What stops this device sending, in words, or undefined when it can send. */
+export type SendBlocker = 'not-enrolled' | 'withdrawn' | 'no-name';
+
+export function sendBlocker(author: Partial<Author> | undefined, endpoint: Endpoint | undefined): SendBlocker | undefined {
+  if (endpoint?.withdrawn) return 'withdrawn';
+  if (!endpoint?.device) return 'not-enrolled';
+  if (authorProblem(author)) return 'no-name';
+  return undefined;
+}
+
+export const BLOCKER_WORDS: Record<SendBlocker, string> = {
+  'not-enrolled': 'This device is not enrolled with a referral endpoint yet: open the enrolment link your administrator gave you.',
+  withdrawn: "This device's access was withdrawn; ask your administrator.",
+  'no-name': 'Add your name in Settings so the receiving team knows who sent it.',
+};

@@ -18,48 +18,52 @@ const AnswerValueSchema = v.union([
   v.pipe(v.array(v.record(v.pipe(v.string(), v.maxLength(100)), v.pipe(v.string(), v.maxLength(2000)))), v.maxLength(50)),
 ]);
 
+const textList = (items: number, chars: number) => v.pipe(v.array(shortText(chars)), v.maxLength(items));
+
+// The device's result is its claim, kept beside the endpoint's own re-score.
+// Its other keys (notes, next steps, subtotals) are dropped, never stored.
 const ResultSchema = v.object({
-  instrument: v.string(),
-  version: v.string(),
+  instrument: shortText(100),
+  version: shortText(20),
   complete: v.boolean(),
-  missing: v.array(v.string()),
-  level: v.optional(v.string()),
+  missing: textList(500, 100),
+  level: v.optional(shortText(200)),
   severity: v.optional(v.number()),
   total: v.optional(v.number()),
-  bands: v.array(v.string()),
-  ambiguities: v.array(v.string()),
-  reasons: v.array(v.string()),
+  bands: textList(50, 200),
+  ambiguities: textList(100, 2000),
+  reasons: textList(200, 2000),
 });
 
-export const AuthorSchema = v.object({
+export const AuthorSchema = v.strictObject({
   name: v.pipe(shortText(200), v.minLength(1, 'the author\'s name is required')),
   role: shortText(200),
   organisation: shortText(200),
   contact: shortText(300),
 });
 
-export const SubmissionSchema = v.object({
+// Objects are strict: an unknown field is refused (400) by name, never stored.
+export const SubmissionSchema = v.strictObject({
   schema: v.literal(SUBMISSION_SCHEMA),
   /** Made on the device; also the Idempotency-Key. */
   id: uuid,
   kind: v.picklist(['assessment', 'information-report']),
-  instrument: v.object({ id: shortText(100), version: shortText(20) }),
+  instrument: v.strictObject({ id: shortText(100), version: shortText(20) }),
   /** The practitioner's reference for the child, linking re-assessments. */
   childRef: shortText(100),
   /** Set on a re-assessment: the submission id of the record it follows. */
   previousId: v.optional(uuid),
   answers: v.record(shortText(100), AnswerValueSchema),
-  // Unknown keys (notes, next steps) are allowed in the body and ignored by the check.
   result: ResultSchema,
   // (routing is below, shared with the result's own routing)
   author: AuthorSchema,
-  device: v.object({
+  device: v.strictObject({
     time: v.pipe(v.string(), v.isoTimestamp('an ISO timestamp')),
     timezone: shortText(100),
   }),
-  app: v.object({ version: shortText(40) }),
+  app: v.strictObject({ version: shortText(40) }),
   /** Where an information report is routed (the area team), when it has one. */
-  routing: v.optional(v.object({ area: shortText(100), team: v.optional(shortText(200)), email: v.optional(shortText(200)) })),
+  routing: v.optional(v.strictObject({ area: shortText(100), team: v.optional(shortText(200)), email: v.optional(shortText(200)) })),
 });
 
 export type Submission = v.InferOutput<typeof SubmissionSchema>;

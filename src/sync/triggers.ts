@@ -4,7 +4,10 @@
 // the tab is closed (Chromium). The Web Lock in sendDue keeps it to one sender.
 import type { CseDb } from '../store/db.ts';
 import { SYNC_CHANNEL, SYNC_TAG } from './constants.ts';
+import { prepareHeld } from './outbox.ts';
+import { sealTo } from './seal.ts';
 import { nextDueAt, type SendReport, sendDue, waitingCount } from './sender.ts';
+import { loadAuthor, loadEndpoint } from './settings.ts';
 
 export interface SyncController {
   sendNow(): Promise<SendReport>;
@@ -29,9 +32,18 @@ export function startSync(db: CseDb): SyncController {
     const at = await nextDueAt(db).catch(() => undefined);
     if (at !== undefined) timer = setTimeout(() => void run(), Math.max(250, at - Date.now()));
   };
+  // Submissions finished before a name or an enrolment existed: completed and sealed here, in the unlocked app.
+  const prepare = async () => {
+    try {
+      const [author, endpoint] = await Promise.all([loadAuthor(db), loadEndpoint(db)]);
+      if (endpoint?.device) await prepareHeld(db, author, endpoint.publicKey ? sealTo(endpoint.publicKey) : undefined);
+    } catch {
+      /* locked: they wait for the next run */
+    }
+  };
   const run = async (force = false): Promise<SendReport> => {
-    const report = await sendDue({ db, fetch: globalThis.fetch.bind(globalThis) }, { force }).catch(
-      () => ({ attempted: 0, delivered: 0, retrying: 0, rejected: 0, skipped: true }) as SendReport,
+    const report = await sendDue({ db, fetch: globalThis.fetch.bind(globalThis), prepare }, { force }).catch(
+      () => ({ attempted: 0, delivered: 0, retrying: 0, rejected: 0, withdrawn: 0, skipped: true }) as SendReport,
     );
     await refresh();
     await schedule();

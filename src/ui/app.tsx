@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { CseDb } from '../store/db.ts';
 import type { SyncController } from '../sync/triggers.ts';
+import { EnrolScreen } from './enrol.tsx';
 import { OutboxScreen } from './outbox.tsx';
 import { SettingsScreen } from './settings.tsx';
 import { CheckAnswers } from './check.tsx';
@@ -103,6 +104,8 @@ export function App(props: {
           <SettingsScreen />
         ) : route.name === 'outbox' ? (
           <OutboxScreen />
+        ) : route.name === 'enrol' ? (
+          <EnrolScreen code={route.code} />
         ) : route.name === 'start' ? (
           <Start instrumentId={route.instrumentId} previousId={route.previousId} />
         ) : (

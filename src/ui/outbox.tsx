@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { getInstrument } from '../instruments/catalogue.ts';
 import type { OutboxRow, OutboxState, RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
+import { BLOCKER_WORDS, type SendBlocker, loadAuthor, loadEndpoint, sendBlocker } from '../sync/settings.ts';
 import { useApp } from './context.ts';
 import { when } from './labels.ts';
 import { href } from './router.ts';
@@ -12,14 +13,56 @@ export const STATE_WORDS: Record<OutboxState, string> = {
   sending: 'Sending…',
   delivered: 'Delivered',
   rejected: 'Refused by the endpoint',
+  withdrawn: 'Kept on this device: access withdrawn',
 };
 
-export function DeliveryStatus({ row }: { row: OutboxRow }) {
-  return (
-    <span class={`delivery delivery-${row.state}`} data-testid="delivery-state" data-state={row.state}>
-      {STATE_WORDS[row.state]}
-      {row.state === 'delivered' && row.receipt && <> · receipt {row.receipt}</>}
+/** What stops this device sending now (not enrolled, withdrawn, no name), re-read when the outbox changes. */
+export function useSendBlocker(): SendBlocker | undefined {
+  const { db, sync } = useApp();
+  const [blocker, setBlocker] = useState<SendBlocker>();
+  useEffect(() => {
+    const load = () => {
+      Promise.all([loadAuthor(db).catch(() => undefined), loadEndpoint(db)]).then(([a, e]) => setBlocker(sendBlocker(a, e)), () => {});
+    };
+    load();
+    return sync?.subscribe(load);
+  }, [db]);
+  return blocker;
+}
+
+/** Why nothing is sent, with one tap to where it is put right. */
+export function SendBlockerNotice({ blocker, inline = false }: { blocker: SendBlocker; inline?: boolean }) {
+  const words = (
+    <>
+      <strong>Not sent yet.</strong> {BLOCKER_WORDS[blocker]} Nothing is lost: it stays on this device
+      {blocker === 'withdrawn' ? ' and is sent once your administrator enrols it again' : ' and is sent as soon as this is put right'}.{' '}
+      <a href={href({ name: 'settings' })}>Go to Settings</a>
+    </>
+  );
+  // Inline inside a sentence (the result's delivery line), a block on its own.
+  return inline ? (
+    <span class="send-blocker" data-testid="send-blocker" data-blocker={blocker}>
+      <br />
+      {words}
     </span>
+  ) : (
+    <p class="inset" data-testid="send-blocker" data-blocker={blocker}>
+      {words}
+    </p>
+  );
+}
+
+export function DeliveryStatus({ row }: { row: OutboxRow }) {
+  const blocker = useSendBlocker();
+  const waiting = row.state === 'queued' || row.state === 'withdrawn';
+  return (
+    <>
+      <span class={`delivery delivery-${row.state}`} data-testid="delivery-state" data-state={row.state}>
+        {STATE_WORDS[row.state]}
+        {row.state === 'delivered' && row.receipt && <> · receipt {row.receipt}</>}
+      </span>
+      {waiting && blocker && <SendBlockerNotice blocker={blocker} inline />}
+    </>
   );
 }
 
@@ -32,10 +75,11 @@ export function OutboxScreen() {
   const [message, setMessage] = useState<string>();
   const [error, setError] = useState<string>();
   const [hidden, setHidden] = useState(0);
+  const blocker = useSendBlocker();
   const load = async () => {
     // Everything still waiting or refused, and the latest delivered ones: a busy
     // device can hold thousands delivered, which nobody needs to scroll (bench: 1.6 s → see README).
-    const open = await db.outbox.where('state').anyOf('queued', 'sending', 'rejected').toArray();
+    const open = await db.outbox.where('state').anyOf('queued', 'sending', 'rejected', 'withdrawn').toArray();
     const allDelivered = await db.outbox.where('state').equals('delivered').toArray();
     const delivered = allDelivered.sort((x, y) => y.createdAt - x.createdAt).slice(0, SHOW_DELIVERED);
     const shown = [...open, ...delivered].sort((x, y) => y.createdAt - x.createdAt);
@@ -53,6 +97,7 @@ export function OutboxScreen() {
     <>
       <h1 tabIndex={-1}>Outbox</h1>
       <p>Finished records are sent to the referral endpoint as soon as there is a connection. Each is stored there once, whatever the network does.</p>
+      {blocker && <SendBlockerNotice blocker={blocker} />}
       <div class="button-row">
         <button
           type="button"
@@ -62,7 +107,7 @@ export function OutboxScreen() {
             setBusy(true);
             const r = await sync?.sendNow();
             setBusy(false);
-            setMessage(r ? `${r.delivered} delivered, ${r.retrying} still waiting, ${r.rejected} refused.` : undefined);
+            setMessage(r ? `${r.delivered} delivered, ${r.retrying} still waiting, ${r.rejected} refused${r.withdrawn ? ', access withdrawn' : ''}.` : undefined);
             await load();
           }}
         >
@@ -97,7 +142,10 @@ export function OutboxScreen() {
                   </a>
                 </td>
                 <td data-label="State">
-                  <DeliveryStatus row={row} />
+                  <span class={`delivery delivery-${row.state}`} data-testid="delivery-state" data-state={row.state}>
+                    {STATE_WORDS[row.state]}
+                    {row.state === 'delivered' && row.receipt && <> · receipt {row.receipt}</>}
+                  </span>
                 </td>
                 <td data-label="Attempts">{row.attempts}</td>
                 <td data-label="Last attempt">{when(row.lastAttemptAt) || '–'}</td>

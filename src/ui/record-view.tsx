@@ -119,7 +119,20 @@ export function OutcomeWords({ inst, result }: { inst: Instrument; result: Resul
 }
 
 /** The printable record. Phones print as numbers, not buttons; nothing interactive. */
-export function RecordDocument({ record, result, assessor, sent }: { record: RecordRow; result: Result; assessor: Assessor | undefined; sent: OutboxRow | undefined }) {
+export function RecordDocument({
+  record,
+  result,
+  assessor,
+  sent,
+  provenance,
+}: {
+  record: RecordRow;
+  result: Result;
+  assessor: Assessor | undefined;
+  sent: OutboxRow | undefined;
+  /** Where the outcome was computed, when not on this device (the reviewers' inbox prints the server's re-score). */
+  provenance?: string;
+}) {
   const inst = getInstrument(record.instrumentId)!;
   const team = routedTeam(inst, result);
   const steps = ordered(stepsToShow(inst, result));
@@ -207,8 +220,8 @@ export function RecordDocument({ record, result, assessor, sent }: { record: Rec
           </>
         )}
         <p>
-          Provenance: {inst.title} as published in the {documentName(inst.source)}, encoded as definition {result.version}; outcome computed on this device by CSE Screen {APP_VERSION} when the
-          record was finished. Contact details as printed in the source; confirm them locally. Scoring informs professional judgement; it never replaces it. Prepared {when(Date.now())}.
+          Provenance: {inst.title} as published in the {documentName(inst.source)}, encoded as definition {result.version};{' '}
+          {provenance ?? `outcome computed on this device by CSE Screen ${APP_VERSION} when the record was finished.`} Contact details as printed in the source; confirm them locally. Scoring informs professional judgement; it never replaces it. Prepared {when(Date.now())}.
         </p>
       </footer>
     </article>

@@ -13,7 +13,9 @@ export type Route =
   | { name: 'record'; recordId: string }
   | { name: 'history'; recordId: string }
   | { name: 'settings' }
-  | { name: 'outbox' };
+  | { name: 'outbox' }
+  /** The administrator's one-time enrolment link; the code is in the fragment, never sent to a server. */
+  | { name: 'enrol'; code?: string };
 
 export function parse(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -27,6 +29,10 @@ export function parse(hash: string): Route {
   if (a === 'record' && b) return { name: 'run', recordId: b };
   if (a === 'settings') return { name: 'settings' };
   if (a === 'outbox') return { name: 'outbox' };
+  if (a === 'enrol' || a?.startsWith('enrol?')) {
+    const code = new URLSearchParams(a.split('?')[1] ?? '').get('code');
+    return code ? { name: 'enrol', code } : { name: 'enrol' };
+  }
   return { name: 'home' };
 }
 
@@ -50,6 +56,8 @@ export function href(route: Route): string {
       return '#/settings';
     case 'outbox':
       return '#/outbox';
+    case 'enrol':
+      return route.code ? `#/enrol?code=${encodeURIComponent(route.code)}` : '#/enrol';
   }
 }
 

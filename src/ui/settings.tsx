@@ -1,13 +1,14 @@
-// Settings: who you are (sent with every submission) and where submissions go.
+// Settings: who you are (sent with every submission), where submissions go
+// (shown, not typed: set by enrolment), and security on this device.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeStorageError } from '../store/errors.ts';
-import { fetchEndpointKey } from '../sync/seal.ts';
-import { type Settings, authorProblem, defaultEndpointUrl, endpointUrlProblem, loadSettings, saveSettings } from '../sync/settings.ts';
+import { type Endpoint, type Settings, authorProblem, loadEndpoint, loadSettings, saveAuthor } from '../sync/settings.ts';
 import { type LockPolicy, loadPolicy, savePolicy } from '../security/passcode.ts';
 import { useApp } from './context.ts';
 import { ErrorSummary } from './fields.tsx';
+import { EnrolmentState } from './enrol.tsx';
 
-const EMPTY: Settings = { author: { name: '', role: '', organisation: '', contact: '' }, endpoint: { url: '', token: '' } };
+const EMPTY: Settings = { author: { name: '', role: '', organisation: '', contact: '' }, endpoint: { url: '' } };
 
 /**
  * "Settings saved", where the user is looking: a banner at the top that takes
@@ -49,8 +50,10 @@ export function SettingsScreen() {
   const [saved, setSaved] = useState(false);
   const [tries, setTries] = useState(0);
   const [policy, setPolicy] = useState<LockPolicy>(loadPolicy);
+  const [endpoint, setEndpoint] = useState<Endpoint>();
   useEffect(() => {
-    loadSettings(db).then((x) => setS(x ?? { ...EMPTY, endpoint: { url: defaultEndpointUrl(location.origin), token: '' } }));
+    loadSettings(db).then((x) => setS(x ?? EMPTY));
+    loadEndpoint(db).then((e) => setEndpoint(e ?? { url: '' }));
   }, [db]);
   if (!s) return <p aria-busy="true">Opening…</p>;
 
@@ -82,10 +85,6 @@ export function SettingsScreen() {
     edited();
     setS({ ...s, author: { ...s.author, [k]: v } });
   };
-  const setEndpoint = (k: keyof Settings['endpoint']) => (v: string) => {
-    edited();
-    setS({ ...s, endpoint: { ...s.endpoint, [k]: v } });
-  };
   const editPolicy = (p: LockPolicy) => {
     edited();
     setPolicy(p);
@@ -95,7 +94,7 @@ export function SettingsScreen() {
     <>
       <h1 tabIndex={-1}>Settings</h1>
       <ErrorSummary errors={errors} focusKey={tries} />
-      {saved && <SavedBanner n={savedCount} sealed={!!s.endpoint.publicKey} />}
+      {saved && <SavedBanner n={savedCount} sealed={!!endpoint?.publicKey} />}
       <form
         noValidate
         onSubmit={async (e) => {
@@ -111,23 +110,13 @@ export function SettingsScreen() {
           ];
           for (const [k, id, min, max] of bounds)
             if (!Number.isInteger(policy[k]) || policy[k] < min || policy[k] > max) errs.push({ itemId: id, message: `Enter a whole number from ${min} to ${max}` });
-          const u = endpointUrlProblem(s.endpoint.url);
-          if (u) errs.push({ itemId: 'endpoint-url', message: u });
-          if (!s.endpoint.token.trim()) errs.push({ itemId: 'endpoint-token', message: 'Enter the access token your safeguarding team gave you' });
           setErrors(errs);
           setTries((n) => n + 1);
           setSaved(false);
           if (errs.length) return;
           try {
-            const url = s.endpoint.url.trim();
-            // Seal submissions to the endpoint's key when it publishes one (kept if offline now).
-            const publicKey = (await fetchEndpointKey(url)) ?? (url === s.endpoint.url ? s.endpoint.publicKey : undefined);
-            await saveSettings(db, {
-              author: { name: s.author.name.trim(), role: s.author.role.trim(), organisation: s.author.organisation.trim(), contact: s.author.contact.trim() },
-              endpoint: { url, token: s.endpoint.token.trim(), ...(publicKey ? { publicKey } : {}) },
-            });
+            await saveAuthor(db, { name: s.author.name.trim(), role: s.author.role.trim(), organisation: s.author.organisation.trim(), contact: s.author.contact.trim() });
             savePolicy(policy);
-            setS({ ...s, endpoint: { ...s.endpoint, url, ...(publicKey ? { publicKey } : {}) } });
             setSaved(true);
             setSavedCount((n) => n + 1);
             setDirty(false);
@@ -144,8 +133,7 @@ export function SettingsScreen() {
         {field('author-org', 'Organisation', s.author.organisation, setAuthor('organisation'))}
         {field('author-contact', 'Contact details', s.author.contact, setAuthor('contact'), 'A work phone number or secure e-mail address')}
         <h2>Where finished records are sent</h2>
-        {field('endpoint-url', 'Referral endpoint address', s.endpoint.url, setEndpoint('url'), 'Must start https:// (http:// only for this computer, localhost)', 'url')}
-        {field('endpoint-token', 'Access token', s.endpoint.token, setEndpoint('token'), 'From your safeguarding team (the local endpoint prints it when it starts)', 'password')}
+        {endpoint && <EnrolmentState endpoint={endpoint} />}
         <h2>Security on this device</h2>
         {field('policy-idle', 'Lock after this many minutes without use', String(policy.idleMinutes), (v) => editPolicy({ ...policy, idleMinutes: Number(v) }), 'Also when the app has been in the background this long. 1 to 60; takes effect at the next unlock.', 'number')}
         {field('policy-attempts', 'Offer to erase this device’s data after this many wrong passcodes', String(policy.maxAttempts), (v) => editPolicy({ ...policy, maxAttempts: Number(v) }), '3 to 50', 'number')}

@@ -1,5 +1,7 @@
 // `npm run drill`: fault drills that print counts.
 import { launch } from '../e2e/browser.ts';
+import { makeProof } from '../../src/sync/device-proof.ts';
+import { enrolDevice } from '../helpers/device.ts';
 import { chooseSettingAndRegion, enter, fillInstrument, waitSaved } from '../e2e/app.ts';
 import { type FaultProxy, seeded, startFaultProxy } from '../e2e/fault-proxy.ts';
 import { ticks } from '../helpers/answers.ts';
@@ -8,13 +10,14 @@ import { countRaw, installedProfile, putRaw, startApp, table } from './harness.t
 
 const results: (string | number)[][] = [['drill', 'figure', 'value']];
 const random = seeded(Number(process.env.DRILL_SEED ?? 7));
-const ONLY = (process.env.DRILLS ?? '1,2,3,4').split(',');
+const ONLY = (process.env.DRILLS ?? '1,2,3,4,5,6,7,8').split(',');
 const progress = (m: string) => console.log(`[drill ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
 // 1. 10,000 malformed payloads at the endpoint: none may crash it or be accepted.
 if (ONLY.includes('1')) {
   progress('drill 1 start');
-  const { server, origin } = await startApp();
+  const { server, origin } = await startApp({ limits: { perDevicePerMinute: 100_000, dailyQuota: 100_000 } });
+  const device = (await enrolDevice(origin, (await server.addDevice('Drill 1')).code)).device;
   const valid = makeSubmission();
   const mutations: ((s: Record<string, unknown>) => { body: string; type?: string; key?: string })[] = [
     (s) => ({ body: JSON.stringify(s).slice(0, Math.floor(random() * JSON.stringify(s).length)) }), // truncated
@@ -49,7 +52,7 @@ if (ONLY.includes('1')) {
         try {
           const res = await fetch(`${origin}/api/submissions`, {
             method: 'POST',
-            headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': m.type ?? 'application/json', 'Idempotency-Key': m.key ?? String(s.id) },
+            headers: { DPoP: await makeProof(device.key, 'POST', `${origin}/api/submissions`), 'Content-Type': m.type ?? 'application/json', 'Idempotency-Key': m.key ?? String(s.id) },
             body: m.body,
           });
           await res.arrayBuffer();
@@ -66,7 +69,7 @@ if (ONLY.includes('1')) {
   results.push(['10,000 malformed payloads', 'wrongly accepted', counts.accepted]);
   results.push(['', 'crashes (5xx or dropped connections)', counts.errors5xx + counts.connectionFailures]);
   results.push(['', 'refused with 4xx', counts.rejected4xx]);
-  results.push(['', 'rows stored', server.store.count()]);
+  results.push(['', 'rows stored', await server.store.count()]);
   results.push(['', 'endpoint healthy afterwards', health === 200 ? 'yes' : `no (${health})`]);
   results.push(['', 'seconds', Math.round((Date.now() - t0) / 100) / 10]);
   progress(JSON.stringify(counts));
@@ -78,7 +81,7 @@ if (ONLY.includes('2')) {
   progress('drill 2 start');
   const { server, origin } = await startApp();
   const proxy: FaultProxy = await startFaultProxy(origin.replace('localhost', '127.0.0.1'), 99);
-  const { b, page } = await installedProfile(proxy.origin, server.token);
+  const { b, page } = await installedProfile(proxy.origin, server);
   const subs = Array.from({ length: 1000 }, (_, i) => makeSubmission({ childRef: `P${i}` }));
   await putRaw(page, 'outbox', subs.map((s, i) => ({ id: s.id, recordId: crypto.randomUUID(), state: 'queued', payload: JSON.stringify(s), contentType: 'application/json', attempts: 0, createdAt: Date.now() + i, nextAttemptAt: 0 })));
   proxy.mode = 'faults';
@@ -89,11 +92,11 @@ if (ONLY.includes('2')) {
   let passes = 0;
   while ((await countRaw(page, 'outbox', 'queued')) + (await countRaw(page, 'outbox', 'sending')) > 0 && passes < 60) {
     passes++;
-    progress(`proxy pass ${passes}: stored ${server.store.count()}, faults ${JSON.stringify(proxy.counts)}`);
+    progress(`proxy pass ${passes}: stored ${await server.store.count()}, faults ${JSON.stringify(proxy.counts)}`);
     await page.click('text=Send now');
     await page.waitForSelector('.button:not([disabled]):text-is("Send now")', { timeout: 300_000 });
   }
-  const stored = server.store.list();
+  const stored = await server.store.all();
   const ids = new Set(stored.map((s) => s.id));
   const expected = subs.filter((s) => ids.has(s.id)).length;
   results.push(['1,000 through fault proxy', 'stored', stored.length]);
@@ -173,7 +176,7 @@ if (ONLY.includes('3')) {
 if (ONLY.includes('4')) {
   progress('drill 4 start');
   const { server, origin } = await startApp();
-  let { b, page, profile } = await installedProfile(origin, server.token);
+  let { b, page, profile } = await installedProfile(origin, server);
   const id = 'nscb-ae-cse-indicator-checklist';
   const text = 'Older male in a grey car, says he is her cousin, left at ten past two, would not give a name.';
   let finished = 0;
@@ -228,6 +231,12 @@ if (ONLY.includes('4')) {
   results.push(['', 'kills with nothing lost', lostChars.filter((l) => l === 0).length]);
   await b.close();
   server.close();
+}
+
+// 5–8. The receiver attacked: idle connections, slow bodies, a flooding device, SIGKILL mid-load; on both stores.
+if (ONLY.some((d) => ['5', '6', '7', '8'].includes(d))) {
+  const { receiverDrills } = await import('./receiver-drills.ts');
+  results.push(...(await receiverDrills(ONLY)));
 }
 
 table('Fault drills', results);

@@ -6,24 +6,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startServer } from '../../src/server/main.ts';
-import { configure, enter } from '../e2e/app.ts';
+import { type Enroller, configure, enter } from '../e2e/app.ts';
 import { type RunningBrowser, launch, newProfile } from '../e2e/browser.ts';
 
-export async function startApp() {
-  const server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-bench-')), token: 'bench-token' });
+export async function startApp(opts: Partial<Parameters<typeof startServer>[0]> = {}) {
+  const server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-bench-')), ...opts });
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   return { server, origin };
 }
 
 /** A browser profile with the app installed (service worker), passcode set and settings saved. */
-export async function installedProfile(origin: string, token: string): Promise<{ b: RunningBrowser; page: Page; profile: string }> {
+export async function installedProfile(origin: string, server: Enroller): Promise<{ b: RunningBrowser; page: Page; profile: string }> {
   const profile = newProfile();
   const b = await launch(profile);
   const page = await b.context.newPage();
   await page.goto(origin);
   await enter(page);
   await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 20_000 });
-  await configure(page, origin, token);
+  await configure(page, origin, server);
   await page.goto(`${origin}/#/`);
   return { b, page, profile };
 }

@@ -66,7 +66,7 @@ describe('deleting a draft', () => {
 describe('the one-tap information report', () => {
   beforeEach(async () => {
     localStorage.setItem('cse-screen.prefs', JSON.stringify({ setting: 'youth-work', region: 'greater-manchester' }));
-    await saveSettings(db, { author: AUTHOR, endpoint: { url: 'https://endpoint.example/api/submissions', token: 't' } });
+    await saveSettings(db, { author: AUTHOR, endpoint: { url: 'https://endpoint.example/api/submissions' } });
   });
 
   it('pre-fills the reporter from Settings and "now", and reuses the empty draft instead of adding another', async () => {

@@ -79,18 +79,34 @@ export async function waitSaved(page: Page) {
   await page.waitForSelector('[data-testid=save-status]:text-is("All changes saved")');
 }
 
-/** Fills Settings through the UI: who is submitting, and the endpoint with its token. */
-export async function configure(page: Page, origin: string, token: string) {
+/** What can make an enrolment: the running server (tests) or anything with the same method. */
+export interface Enroller {
+  addDevice(name: string): Promise<{ code: string }>;
+}
+
+/**
+ * Sets the practitioner up as they would be: types their details in
+ * Settings, then enrols the device by opening the administrator's link
+ * (made for `origin`, which may be a proxy in front of the server).
+ */
+export async function configure(page: Page, origin: string, server: Enroller, deviceName = 'E2E device') {
   await page.goto(`${origin}/#/settings`);
   await page.waitForSelector('#author-name');
-  await page.fill('#author-name', 'Sam Nurse');
-  await page.fill('#author-role', 'School nurse');
-  await page.fill('#author-org', 'Test NHS Trust');
-  await page.fill('#author-contact', '01234 567890');
-  await page.fill('#endpoint-url', `${origin}/api/submissions`);
-  await page.fill('#endpoint-token', token);
+  for (const [id, text] of [['author-name', 'Sam Nurse'], ['author-role', 'School nurse'], ['author-org', 'Test NHS Trust'], ['author-contact', '01234 567890']] as const) {
+    await page.fill(`#${id}`, '');
+    await page.locator(`#${id}`).pressSequentially(text);
+  }
   await page.click('form button[type=submit]');
   await page.waitForSelector('text=Settings saved.');
+  await enrolByLink(page, origin, server, deviceName);
+}
+
+/** Opens a fresh enrolment link in the app and confirms it; ends on the enrolled message. */
+export async function enrolByLink(page: Page, origin: string, server: Enroller, deviceName = 'E2E device') {
+  const { code } = await server.addDevice(deviceName);
+  await page.goto(`${origin}/#/enrol?code=${encodeURIComponent(code)}`);
+  await page.click('button:text-is("Enrol this device")');
+  await page.waitForSelector('[data-testid=enrolled]');
 }
 
 export const PASSCODE = 'e2e-passcode-1';

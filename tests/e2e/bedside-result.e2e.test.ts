@@ -12,7 +12,7 @@ import type { Answers, Item } from '../../src/engine/types.ts';
 import { getInstrument } from '../../src/instruments/catalogue.ts';
 import { startServer } from '../../src/server/main.ts';
 import { scores, ticks } from '../helpers/answers.ts';
-import { axeViolations, chooseSettingAndRegion, enter, fillInstrument } from './app.ts';
+import { axeViolations, chooseSettingAndRegion, enrolByLink, enter, fillInstrument } from './app.ts';
 import { type RunningBrowser, launch } from './browser.ts';
 
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -30,7 +30,7 @@ const BUTTON_TEXT = ['Print or save as PDF', 'See every answer', 'Re-assess this
 const records: Record<string, string> = {};
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-e2e-data-')), token: 'e2e-token' });
+  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-e2e-data-')) });
   origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   b = await launch();
   page = await b.context.newPage();
@@ -101,8 +101,6 @@ describe('Settings', () => {
     await type('#author-role', ASSESSOR.role);
     await type('#author-org', ASSESSOR.org);
     await type('#author-contact', ASSESSOR.contact);
-    await type('#endpoint-url', `${origin}/api/submissions`);
-    await type('#endpoint-token', server.token);
     await page.click('form button[type=submit]');
     await page.waitForSelector('[data-testid=settings-saved]');
     // The confirmation has focus and is on screen, though the button was far down the page.
@@ -112,6 +110,8 @@ describe('Settings', () => {
     expect(box.y + box.height).toBeLessThanOrEqual(844);
     expect(await page.textContent('[data-testid=save-status]')).toBe('All changes saved');
     await shoot('settings');
+    // Where records go is set by enrolment (the administrator's link), not typed.
+    await enrolByLink(page, origin, server);
   });
 });
 

@@ -17,7 +17,7 @@ import type { Answers } from '../../src/engine/types.ts';
 import { getInstrument } from '../../src/instruments/catalogue.ts';
 import { startServer } from '../../src/server/main.ts';
 import { ticks } from '../helpers/answers.ts';
-import { PASSCODE, axeViolations, chooseSettingAndRegion, fillInstrument } from './app.ts';
+import { PASSCODE, axeViolations, chooseSettingAndRegion, enrolByLink, fillInstrument } from './app.ts';
 import { type RunningBrowser, launch, newProfile } from './browser.ts';
 
 const AE = 'nscb-ae-cse-indicator-checklist';
@@ -30,7 +30,7 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-bedside-')), token: 'bedside-token' });
+  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-bedside-')) });
   origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   b = await launch(newProfile());
   page = await b.context.newPage();
@@ -102,13 +102,11 @@ describe('the A&E nurse', () => {
     await page.locator('#author-role').pressSequentially('A&E staff nurse');
     await page.locator('#author-org').pressSequentially('Test NHS Trust');
     await page.locator('#author-contact').pressSequentially('01234 567890');
-    await clearByKeyboard('#endpoint-url'); // it holds a suggestion
-    await page.locator('#endpoint-url').pressSequentially(`${origin}/api/submissions`);
-    await page.locator('#endpoint-token').pressSequentially(server.token);
     expect(await page.inputValue('#author-name')).toBe('Sam Nurse');
-    expect(await page.inputValue('#endpoint-token')).toBe(server.token);
     await page.click('form button[type=submit]');
     await page.waitForSelector('text=Settings saved.');
+    // Where records go is set by enrolment (the administrator's link), not typed.
+    await enrolByLink(page, origin, server);
   });
 
   let aeRecordId = '';
@@ -166,8 +164,8 @@ describe('the A&E nurse', () => {
     expect(await page.textContent('[data-testid=outcome-level]')).toBe(MET);
     aeRecordId = /#\/record\/([^/]+)\/result/.exec(page.url())![1]!;
     await page.waitForSelector('[data-testid=delivery-state]', { timeout: 20_000 });
-    await expect.poll(() => server.store.list().length, { timeout: 20_000 }).toBe(1);
-    const sent = server.store.list()[0]!.body as { result: { level?: string; complete: boolean; decided: boolean }; childRef: string };
+    await expect.poll(() => server.store.count(), { timeout: 20_000 }).toBe(1);
+    const sent = (await server.store.all())[0]!.body as { result: { level?: string; complete: boolean; decided: boolean }; childRef: string };
     expect(sent.childRef).toBe('AE-NURSE-1');
     expect(sent.result).toMatchObject({ level: MET, complete: false, decided: true });
   });

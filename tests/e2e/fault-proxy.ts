@@ -32,7 +32,7 @@ export function seeded(seed: number): () => number {
 function forward(upstream: string, req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((ok, fail) => {
     const u = new URL(req.url ?? '/', upstream);
-    const r = request(u, { method: req.method, headers: { ...req.headers, host: u.host } }, (res) => {
+    const r = request(u, { method: req.method, headers: { ...req.headers, host: u.host, 'x-forwarded-host': req.headers.host ?? '' } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => ok({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));

@@ -21,7 +21,7 @@ const pageErrors: string[] = [];
 const watch = (p: Page) => p.on('pageerror', (e) => pageErrors.push(e.message));
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-e2e-data-')), token: 'e2e-token' });
+  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-e2e-data-')) });
   origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   b = await launch(profile);
   page = await b.context.newPage();
@@ -58,7 +58,7 @@ describe('offline-first PWA', () => {
   });
 
   it('settings (who is submitting, and where) are saved, and the screen has no axe violations', async () => {
-    await configure(page, origin, server.token);
+    await configure(page, origin, server);
     expect(await axeViolations(page)).toEqual([]);
     await page.goto(`${origin}/#/`);
     await page.waitForSelector('h1:text-is("Screen a child")');

@@ -48,7 +48,7 @@ function hits(files: string[], needle: string): string[] {
 }
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-sec-')), token: 'sec-token' });
+  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-sec-')) });
   origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   b = await launch(profile);
   b.context.on('request', (r) => requests.push(r.url()));
@@ -64,8 +64,9 @@ describe('child data on the device and on the wire', () => {
     await page.goto(origin);
     await enter(page);
     await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 15_000 });
-    await configure(page, origin, server.token);
-    expect(await page.textContent('[data-testid=settings-saved]')).toContain('sealed to the endpoint');
+    await configure(page, origin, server);
+    await page.goto(`${origin}/#/settings`);
+    expect(await page.textContent('[data-testid=enrolment-state]')).toContain('sealed to the endpoint');
 
     const id = 'nscb-ae-cse-indicator-checklist';
     await page.goto(`${origin}/#/`);
@@ -101,7 +102,7 @@ describe('child data on the device and on the wire', () => {
     expect(row.payload).toMatch(/^[\w-]+\.[\w-]*\.[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(row.payload).not.toContain('Zephyrine');
     // The endpoint decrypted it and stored it, once.
-    const stored = server.store.list();
+    const stored = await server.store.all();
     expect(stored).toHaveLength(1);
     expect(stored[0]!.body).toMatchObject({ childRef: CANARY_REF, answers: { 'child-name': CANARY_NAME, 'accompanying-person': CANARY_TEXT } });
     await page.close();

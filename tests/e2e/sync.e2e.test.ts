@@ -20,7 +20,7 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-sync-')), token: 'sync-token' });
+  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-sync-')) });
   proxy = await startFaultProxy(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 20261122);
   b = await launch();
   page = await b.context.newPage();
@@ -28,7 +28,7 @@ beforeAll(async () => {
   await page.goto(proxy.origin);
   await enter(page);
   await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 15_000 });
-  await configure(page, proxy.origin, server.token);
+  await configure(page, proxy.origin, server);
 });
 afterAll(async () => {
   expect(pageErrors).toEqual([]);
@@ -81,13 +81,13 @@ describe('outbox and sync', () => {
     await offline(false);
     await page.waitForFunction(() => navigator.onLine);
     await expect.poll(() => proxy.counts.down, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
-    expect(server.store.count()).toBe(0);
+    expect(await server.store.count()).toBe(0);
 
     // The endpoint comes back: the backoff timer sends them, once each.
     proxy.mode = 'pass';
     await expect.poll(() => server.store.count(), { timeout: 30_000, interval: 250 }).toBe(3);
     await expect.poll(outboxStates, { timeout: 10_000 }).toEqual({ delivered: 3 });
-    const stored = server.store.list();
+    const stored = await server.store.all();
     expect(new Set(stored.map((s) => s.id)).size).toBe(3);
     expect(stored.map((s) => (s.body as { childRef: string }).childRef).sort()).toEqual(['S1', 'S2', 'S3']);
     expect(stored.every((s) => s.disagreement === null)).toBe(true);
@@ -104,7 +104,7 @@ describe('outbox and sync', () => {
     await offline(true);
     await page.goto(`${proxy.origin}/#/`);
     await chooseSettingAndRegion(page, 'youth-work', 'greater-manchester');
-    const before = server.store.count();
+    const before = await server.store.count();
     await page.click('[data-testid=quick-report]'); // one tap: a saved draft
     await page.waitForSelector('h1:text-is("Is a child in immediate danger?")');
     await page.click('label[for="immediate-danger-1"]'); // No
@@ -131,10 +131,10 @@ describe('outbox and sync', () => {
     // One message about where it goes: the endpoint, for the area's team (000 L635–L645).
     await page.waitForSelector('[data-testid=report-destination]');
     expect(await page.textContent('[data-testid=report-destination]')).toContain('Tameside');
-    expect(server.store.count()).toBe(before);
+    expect(await server.store.count()).toBe(before);
     await offline(false);
     await expect.poll(() => server.store.count(), { timeout: 30_000, interval: 250 }).toBe(before + 1);
-    const stored = server.store.list().at(-1)!;
+    const stored = (await server.store.all()).at(-1)!;
     expect(stored.kind).toBe('information-report');
     expect(stored.body).toMatchObject({
       instrument: { id: 'gm-information-report' },
@@ -145,7 +145,7 @@ describe('outbox and sync', () => {
   });
 
   it('200 submissions through drops, 500s, resets after store, duplicates and hangs are stored exactly once', async () => {
-    const before = server.store.count();
+    const before = await server.store.count();
     const subs = Array.from({ length: 200 }, (_, i) => makeSubmission({ childRef: `F${i}` }));
     // Queue them in the app's own outbox, as finishing 200 records would.
     await page.evaluate(
@@ -181,7 +181,7 @@ describe('outbox and sync', () => {
       await page.waitForSelector('.button:not([disabled]):text-is("Send now")', { timeout: 120_000 });
     }
     const states = await outboxStates();
-    const stored = server.store.list().slice(before);
+    const stored = (await server.store.all()).slice(before);
     const ids = new Set(stored.map((s) => s.id));
     const counts = { ...proxy.counts, passes, stored: stored.length, distinct: ids.size, outbox: states, seconds: Math.round((Date.now() - started) / 1000) };
     console.log(`fault drill (200 submissions): ${JSON.stringify(counts)}`);

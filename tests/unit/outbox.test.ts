@@ -2,18 +2,23 @@
 // network in front of the real sender and a real (fake-indexeddb) database.
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { newDeviceKey } from '../../src/sync/device-proof.ts';
 import { CseDb } from '../../src/store/db.ts';
 import { createDraft, getRecord } from '../../src/store/records.ts';
-import { finaliseAndQueue } from '../../src/sync/outbox.ts';
-import { BACKOFF_CAP_MS, backoffDelay, sendDue } from '../../src/sync/sender.ts';
+import { finaliseAndQueue, prepareHeld } from '../../src/sync/outbox.ts';
+import { BACKOFF_CAP_MS, backoffDelay, requeueWithdrawn, sendDue, waitingCount } from '../../src/sync/sender.ts';
+import { loadEndpoint } from '../../src/sync/settings.ts';
 import type { Settings } from '../../src/sync/settings.ts';
 import { scores } from '../helpers/answers.ts';
 
 const settings: Settings = {
   author: { name: 'Sam Nurse', role: 'School nurse', organisation: 'Trust', contact: '0123' },
-  endpoint: { url: 'http://localhost:9/api/submissions', token: 't' },
+  endpoint: { url: 'http://localhost:9/api/submissions' },
 };
+beforeAll(async () => {
+  settings.endpoint.device = { id: 'dev-1', name: 'Test device', key: await newDeviceKey(), enrolledAt: new Date().toISOString() };
+});
 
 let db: CseDb;
 let name: string;
@@ -40,10 +45,10 @@ async function queued(n = 1) {
 
 /** A scripted network: each call takes the next response (or throws for a drop). */
 function network(script: (Response | 'drop' | 'hang')[]) {
-  const calls: { key: string | null; body: string }[] = [];
+  const calls: { key: string | null; body: string; proof: string | null }[] = [];
   const fetch = (async (_url: string, init: RequestInit) => {
     const headers = init.headers as Record<string, string>;
-    calls.push({ key: headers['Idempotency-Key'] ?? null, body: String(init.body) });
+    calls.push({ key: headers['Idempotency-Key'] ?? null, body: String(init.body), proof: headers.DPoP ?? null });
     const next = script.shift() ?? 'drop';
     if (next === 'drop') throw new TypeError('Failed to fetch');
     if (next === 'hang') return new Promise<Response>((_r, reject) => init.signal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))));
@@ -64,11 +69,19 @@ describe('finishing queues atomically', () => {
     expect(sub).toMatchObject({ id, schema: 'cse-screen.submission/1', author: { name: 'Sam Nurse' }, result: { level: 'Medium (21 – 40)', total: 23 } }); // 2×10 + 3 = 23 → Medium (21 – 40)
   });
 
-  it('without an author nothing changes: the record stays a draft and nothing is queued', async () => {
+  it('finishing needs no settings: without a name the record is final and queued, held until a name is set', async () => {
     const d = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'X' });
-    await expect(finaliseAndQueue(db, d.id, undefined)).rejects.toThrow(/Enter your name/);
-    expect((await getRecord(db, d.id))?.state).toBe('draft');
-    expect(await db.outbox.count()).toBe(0);
+    const { outbox } = await finaliseAndQueue(db, d.id, undefined);
+    expect((await getRecord(db, d.id))?.state).toBe('final');
+    expect(outbox).toMatchObject({ state: 'queued', contentType: 'application/json' });
+    // Held: the sender does not send a submission with no author.
+    const net = network([json(201, { receipt: 'R-x' })]);
+    expect((await sendDue(deps(net.fetch), { force: true })).attempted).toBe(0);
+    expect(await prepareHeld(db, undefined, undefined)).toEqual({ prepared: 0, held: 1 });
+    // Once the name is known, it is completed (and would be sealed with a seal) and sent.
+    expect(await prepareHeld(db, settings.author, undefined)).toEqual({ prepared: 1, held: 0 });
+    expect(JSON.parse((await db.outbox.get(outbox.id))!.payload).author.name).toBe('Sam Nurse');
+    expect((await sendDue(deps(net.fetch), { force: true })).delivered).toBe(1);
   });
 
   it('if writing the outbox entry fails, the record is not finalised either', async () => {
@@ -104,6 +117,7 @@ describe('sending', () => {
     const r = await sendDue(deps(net.fetch));
     expect(r).toMatchObject({ attempted: 1, delivered: 1 });
     expect(net.calls[0]?.key).toBe(id);
+    expect(net.calls[0]?.proof).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/); // a signed proof, not a token
     expect(await db.outbox.get(id!)).toMatchObject({ state: 'delivered', receipt: 'R-1', attempts: 1 });
   });
 
@@ -114,7 +128,7 @@ describe('sending', () => {
     ['503', json(503, {})],
     ['408', json(408, {})],
     ['429', json(429, {})],
-    ['401 (a settings problem, not the submission\'s)', json(401, { error: { message: 'bad token' } })],
+    ['401 not enrolled (the device\'s problem, not the submission\'s)', json(401, { error: { code: 'not-enrolled', message: 'not enrolled' } })],
   ])('%s → back to queued with backoff, not sent again before it falls due', async (_n, response) => {
     const [id] = await queued();
     const net = network([response]);
@@ -207,5 +221,39 @@ describe('sending', () => {
     const net = network([json(201, { receipt: 'a' }), json(201, { receipt: 'b' }), json(201, { receipt: 'c' })]);
     await sendDue(deps(net.fetch));
     expect(net.calls.map((c) => c.key)).toEqual(ids);
+  });
+
+  it('401 device-revoked → withdrawn: kept on the device, the rest held too, nothing more sent until re-enrolment', async () => {
+    const ids = await queued(3);
+    await db.meta.put({ key: 'endpoint', value: settings.endpoint });
+    const net = network([json(401, { error: { code: 'device-revoked', message: "This device's access was withdrawn; ask your administrator." } })]);
+    const r = await sendDue({ ...deps(net.fetch), concurrency: 1 });
+    expect(r.withdrawn).toBe(1);
+    const rows = await db.outbox.bulkGet(ids);
+    expect(rows.map((x) => x!.state)).toEqual(['withdrawn', 'withdrawn', 'withdrawn']);
+    expect(rows[0]!.lastError).toBe("This device's access was withdrawn; ask your administrator.");
+    expect((await loadEndpoint(db))?.withdrawn).toBe(true);
+    expect(await waitingCount(db)).toBe(3); // still waiting, still counted
+    // The stored endpoint now says withdrawn: nothing is attempted.
+    expect((await sendDue({ db, fetch: network([]).fetch, now: () => clock }, { force: true })).attempted).toBe(0);
+    expect(await requeueWithdrawn(db, clock)).toBe(3);
+    expect((await sendDue(deps(network([json(201, { receipt: '1' }), json(201, { receipt: '2' }), json(201, { receipt: '3' })]).fetch))).delivered).toBe(3);
+  });
+
+  it('sends several at once, never more than the bound', async () => {
+    await queued(20);
+    let inFlight = 0;
+    let most = 0;
+    const fetch = (async () => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      // Hold each answer until six are waiting (or a while has passed), so overlap is visible.
+      for (let t = 0; t < 100 && inFlight < 6; t++) await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return json(201, { receipt: crypto.randomUUID() });
+    }) as unknown as typeof globalThis.fetch;
+    const r = await sendDue({ ...deps(fetch), concurrency: 6 });
+    expect(r.delivered).toBe(20);
+    expect(most).toBe(6);
   });
 });

@@ -1,0 +1,161 @@
+// Reviewer and admin accounts. An account starts without a password: the
+// admin CLI prints a one-time link (valid 72 hours) with which its owner sets
+// one. Only the SHA-256 of a link's token is stored, so the table alone
+// cannot be used to take an account over.
+import type { Sql } from '../receiver/store/sql.ts';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+
+export type Role = 'reviewer' | 'admin';
+export const ROLES: Role[] = ['reviewer', 'admin'];
+
+export interface User {
+  id: string;
+  email: string;
+  role: Role;
+  /** Area teams this account may read; with regions, empty both = every referral. */
+  teams: string[];
+  regions: string[];
+  createdAt: string;
+  disabled: boolean;
+  hasPassword: boolean;
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  role: Role;
+  teams: string;
+  regions: string;
+  password_hash: string | null;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+const SET_PASSWORD_TTL_MS = 72 * 3600_000;
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,}$/;
+
+export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+function toUser(r: UserRow): User {
+  return {
+    id: r.id,
+    email: r.email,
+    role: r.role,
+    teams: JSON.parse(r.teams) as string[],
+    regions: JSON.parse(r.regions) as string[],
+    createdAt: r.created_at,
+    disabled: r.disabled_at !== null,
+    hasPassword: r.password_hash !== null,
+  };
+}
+
+export class AccountError extends Error {
+  constructor(
+    readonly code: 'invalid' | 'exists' | 'not-found' | 'token',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function cleanList(xs: unknown): string[] {
+  if (!Array.isArray(xs)) return [];
+  return [...new Set(xs.filter((x): x is string => typeof x === 'string').map((x) => x.trim()).filter((x) => x && x.length <= 100))];
+}
+
+export class Accounts {
+  constructor(
+    private sql: Sql,
+    private now: () => number = Date.now,
+  ) {}
+
+  /** Creates an account and returns it with its one-time set-password token. */
+  async add(input: { email: string; role: Role; teams?: string[]; regions?: string[] }): Promise<{ user: User; token: string }> {
+    const email = input.email.trim().toLowerCase();
+    if (!EMAIL.test(email)) throw new AccountError('invalid', `"${email.slice(0, 100)}" is not an e-mail address.`);
+    if (!ROLES.includes(input.role)) throw new AccountError('invalid', 'The role must be reviewer or admin.');
+    const id = randomUUID();
+    const { changes } = await this.sql.run('insert into inbox_users (id, email, role, teams, regions, created_at) values (?, ?, ?, ?, ?, ?) on conflict (email) do nothing', [
+      id,
+      email,
+      input.role,
+      JSON.stringify(cleanList(input.teams)),
+      JSON.stringify(cleanList(input.regions)),
+      new Date(this.now()).toISOString(),
+    ]);
+    if (changes !== 1) throw new AccountError('exists', `An account for ${email} already exists.`);
+    return { user: (await this.byId(id))!, token: await this.issueSetPasswordToken(id) };
+  }
+
+  /** A new one-time token (an earlier unused one stays valid until it expires). */
+  async issueSetPasswordToken(userId: string): Promise<string> {
+    if (!(await this.byId(userId))) throw new AccountError('not-found', 'No such account.');
+    const token = randomBytes(32).toString('base64url');
+    await this.sql.run('insert into inbox_set_password_tokens (token_hash, user_id, expires_at) values (?, ?, ?)', [sha256(token), userId, this.now() + SET_PASSWORD_TTL_MS]);
+    return token;
+  }
+
+  /** The account a set-password token is for, if the token is still usable. */
+  async tokenUser(token: string): Promise<User | undefined> {
+    if (!token || token.length > 100) return undefined;
+    const row = await this.sql.get<{ user_id: string; expires_at: number; used_at: number | null }>('select user_id, expires_at, used_at from inbox_set_password_tokens where token_hash = ?', [sha256(token)]);
+    if (!row || row.used_at !== null || Number(row.expires_at) < this.now()) return undefined;
+    const user = await this.byId(row.user_id);
+    return user && !user.disabled ? user : undefined;
+  }
+
+  async setPassword(token: string, password: string): Promise<User> {
+    const user = await this.tokenUser(token);
+    const spent = 'This link has been used or has expired. Ask your administrator for a new one.';
+    if (!user) throw new AccountError('token', spent);
+    const problem = passwordProblem(password);
+    if (problem) throw new AccountError('invalid', problem);
+    const hash = await hashPassword(password);
+    const used = await this.sql.transaction(async (tx) => {
+      const r = await tx.run('update inbox_set_password_tokens set used_at = ? where token_hash = ? and used_at is null', [this.now(), sha256(token)]);
+      if (r.changes !== 1) return false; // used meanwhile by a concurrent request
+      await tx.run('update inbox_users set password_hash = ? where id = ?', [hash, user.id]);
+      return true;
+    });
+    if (!used) throw new AccountError('token', spent);
+    return (await this.byId(user.id))!;
+  }
+
+  /** The account if the e-mail and password match an enabled account. */
+  async verify(email: string, password: string): Promise<User | undefined> {
+    const row = await this.sql.get<UserRow>('select * from inbox_users where email = ?', [email.trim().toLowerCase()]);
+    const ok = await verifyPassword(password, row?.password_hash);
+    return ok && row && row.disabled_at === null ? toUser(row) : undefined;
+  }
+
+  async byId(id: string): Promise<User | undefined> {
+    const r = await this.sql.get<UserRow>('select * from inbox_users where id = ?', [id]);
+    return r && toUser(r);
+  }
+
+  async byEmail(email: string): Promise<User | undefined> {
+    const r = await this.sql.get<UserRow>('select * from inbox_users where email = ?', [email.trim().toLowerCase()]);
+    return r && toUser(r);
+  }
+
+  async list(): Promise<User[]> {
+    return (await this.sql.all<UserRow>('select * from inbox_users order by email')).map(toUser);
+  }
+
+  async update(id: string, change: { role?: Role; teams?: string[]; regions?: string[]; disabled?: boolean }): Promise<User> {
+    const user = await this.byId(id);
+    if (!user) throw new AccountError('not-found', 'No such account.');
+    if (change.role !== undefined && !ROLES.includes(change.role)) throw new AccountError('invalid', 'The role must be reviewer or admin.');
+    // undefined: leave as it is; null: enabled; a time: disabled since then.
+    const disabledAt = change.disabled === undefined || change.disabled === user.disabled ? undefined : change.disabled ? new Date(this.now()).toISOString() : null;
+    await this.sql.run(`update inbox_users set role = ?, teams = ?, regions = ?${disabledAt === undefined ? '' : ', disabled_at = ?'} where id = ?`, [
+      change.role ?? user.role,
+      JSON.stringify(change.teams !== undefined ? cleanList(change.teams) : user.teams),
+      JSON.stringify(change.regions !== undefined ? cleanList(change.regions) : user.regions),
+      ...(disabledAt === undefined ? [] : [disabledAt]),
+      id,
+    ]);
+    return (await this.byId(id))!;
+  }
+}

@@ -1,0 +1,86 @@
+// `npm run admin -- user add <email> --role reviewer|admin [--team X]... [--region R]...`
+// prints a one-time link to set the password. Also: `user list`,
+// `user link <email>` (a new link), `user disable <email>`, `user enable <email>`.
+// Works on the receiver's database (SQLite under data/, or CSE_DATABASE_URL),
+// also while the server runs; every change is written to the audit as "cli".
+// `npm run admin -- device …` goes to the receiver's commands.
+import { loadEnvelope, receiverPaths } from '../receiver/config.ts';
+import { ReceiverStore } from '../receiver/store/receiver-store.ts';
+import { AccountError, type Role } from './accounts.ts';
+import { InboxService, loadChildSecret } from './service.ts';
+import type { SubmissionSource } from './source.ts';
+
+const USAGE = `Usage:
+  npm run admin -- user add <email> --role reviewer|admin [--team <area team>]... [--region <region id>]...
+  npm run admin -- user list
+  npm run admin -- user link <email>        a new one-time set-password link
+  npm run admin -- user disable <email>     (and ends the account's sessions)
+  npm run admin -- user enable <email>`;
+
+/** The CLI never reads submissions. */
+const noSource: SubmissionSource = {
+  after: async () => [],
+  get: async () => undefined,
+  getMany: async () => new Map(),
+};
+
+function linkBase(env: NodeJS.ProcessEnv): string {
+  return (env.CSE_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 4173}`).replace(/\/+$/, '');
+}
+
+function options(args: string[], name: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) if (args[i] === `--${name}` && args[i + 1]) out.push(args[++i]!);
+  return out;
+}
+
+export async function runUserCommand(args: string[], print: (s: string) => void = console.log, env = process.env): Promise<number> {
+  const [verb, email] = args;
+  const paths = receiverPaths({}, env);
+  const store = await ReceiverStore.open({ database: paths.database, envelope: loadEnvelope(paths, env) });
+  const svc = new InboxService({ sql: store.sql, source: noSource, childSecret: loadChildSecret(paths.secretsDir, env) });
+  const audit = (action: 'user-add' | 'user-change' | 'user-link', detail: string) => svc.audit.write({ actor: 'cli', action, detail, address: 'local' });
+  try {
+    if (verb === 'add' && email) {
+      const role = options(args, 'role')[0] as Role | undefined;
+      if (role !== 'reviewer' && role !== 'admin') throw new AccountError('invalid', 'Give the role: --role reviewer or --role admin.');
+      const { user, token } = await svc.accounts.add({ email, role, teams: options(args, 'team'), regions: options(args, 'region') });
+      await audit('user-add', `${user.email} as ${user.role}${user.teams.length ? `; teams ${user.teams.join(', ')}` : ''}${user.regions.length ? `; regions ${user.regions.join(', ')}` : ''}`);
+      print(`Added ${user.email} (${user.role}${user.teams.length || user.regions.length ? `, limited to ${[...user.teams, ...user.regions].join(', ')}` : ''}).`);
+      print('One-time link to set the password (valid 72 hours, shown once):');
+      print(`${linkBase(env)}/inbox/#/set-password/${token}`);
+      return 0;
+    }
+    if (verb === 'list') {
+      for (const u of await svc.accounts.list())
+        print(`${u.email}\t${u.role}\t${u.teams.concat(u.regions).join(', ') || 'all'}\t${u.disabled ? 'disabled' : u.hasPassword ? 'active' : 'no password yet'}`);
+      return 0;
+    }
+    const user = email ? await svc.accounts.byEmail(email) : undefined;
+    if ((verb === 'link' || verb === 'disable' || verb === 'enable') && email && !user) throw new AccountError('not-found', `No account for ${email}.`);
+    if (verb === 'link' && user) {
+      const token = await svc.accounts.issueSetPasswordToken(user.id);
+      await audit('user-link', `new set-password link for ${user.email}`);
+      print(`${linkBase(env)}/inbox/#/set-password/${token}`);
+      return 0;
+    }
+    if ((verb === 'disable' || verb === 'enable') && user) {
+      await svc.accounts.update(user.id, { disabled: verb === 'disable' });
+      const ended = verb === 'disable' ? await svc.sessions.destroyAllFor(user.id) : 0;
+      await audit('user-change', `${user.email} ${verb}d${ended ? `; ${ended} session(s) ended` : ''}`);
+      print(`${user.email} ${verb}d.`);
+      return 0;
+    }
+    print(USAGE);
+    return 2;
+  } catch (e) {
+    if (e instanceof AccountError) {
+      print(e.message);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await store.close();
+  }
+}
+

@@ -1,0 +1,280 @@
+// The inbox's index of referrals, its list (most serious first, newest first
+// within), and review states with their history.
+import type { User } from './accounts.ts';
+import { type Assessment, assess } from './priority.ts';
+import type { InboxKeys } from './sealing.ts';
+import type { StoredSubmission, SubmissionSource } from './source.ts';
+import { getInstrument } from '../instruments/catalogue.ts';
+import type { Sql } from '../receiver/store/sql.ts';
+
+export type ReviewState = 'new' | 'in-review' | 'actioned' | 'needs-information';
+export const REVIEW_STATES: { id: ReviewState; label: string }[] = [
+  { id: 'new', label: 'New' },
+  { id: 'in-review', label: 'In review' },
+  { id: 'actioned', label: 'Actioned' },
+  { id: 'needs-information', label: 'Needs more information' },
+];
+
+/** Allowed moves. A finished review can be reopened (with a note saying why). */
+export const TRANSITIONS: Record<ReviewState, ReviewState[]> = {
+  new: ['in-review'],
+  'in-review': ['actioned', 'needs-information'],
+  'needs-information': ['in-review'],
+  actioned: ['in-review'],
+};
+
+export interface ReferralRow {
+  id: string;
+  childRef: string;
+  receivedAt: string;
+  priority: number;
+  severity: number | null;
+  level: string | null;
+  safety: string[];
+  instrumentId: string;
+  kind: string;
+  region: string;
+  areaTeam: string | null;
+  disagreement: boolean;
+  reviewState: ReviewState;
+  reviewBy: string | null;
+  reviewAt: string | null;
+}
+
+export interface ReviewEvent {
+  id: number;
+  from: ReviewState;
+  to: ReviewState;
+  userEmail: string;
+  note: string;
+  at: string;
+}
+
+export interface ListFilter {
+  state?: string;
+  region?: string;
+  team?: string;
+  instrument?: string;
+  level?: string;
+  /** Received on or after this date (YYYY-MM-DD). */
+  from?: string;
+  /** Received on or before this date (YYYY-MM-DD). */
+  to?: string;
+  /** A child reference, matched exactly (case and spaces aside). */
+  child?: string;
+}
+
+export interface Facets {
+  regions: string[];
+  teams: string[];
+  instruments: string[];
+  levels: string[];
+}
+
+export class ReviewError extends Error {
+  constructor(
+    readonly code: 'not-found' | 'transition' | 'note',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const COLUMNS = `submission_id as id, child_ref_sealed as "childRef", received_at as "receivedAt", priority, severity, level, safety, instrument_id as "instrumentId", kind, region,
+  area_team as "areaTeam", disagreement, review_state as "reviewState", review_by as "reviewBy", review_at as "reviewAt"`;
+
+type Raw = Omit<ReferralRow, 'safety' | 'disagreement'> & { safety: string; disagreement: number };
+const toRow = (r: Raw): ReferralRow => ({ ...r, priority: Number(r.priority), severity: r.severity === null ? null : Number(r.severity), safety: JSON.parse(r.safety) as string[], disagreement: Number(r.disagreement) === 1 });
+
+export function areaTeamOf(s: StoredSubmission['body']): string | null {
+  return s.routing?.area ?? null;
+}
+
+/** Whether a user's scope (area teams, regions; none = all) includes a referral. */
+export function inScope(user: Pick<User, 'teams' | 'regions' | 'role'>, r: Pick<ReferralRow, 'areaTeam' | 'region'>): boolean {
+  if (user.teams.length === 0 && user.regions.length === 0) return true;
+  return (r.areaTeam !== null && user.teams.includes(r.areaTeam)) || user.regions.includes(r.region);
+}
+
+export interface Cursor {
+  p: number;
+  r: string;
+  i: string;
+}
+export const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify([c.p, c.r, c.i])).toString('base64url');
+export function decodeCursor(s: string | undefined): Cursor | undefined {
+  if (!s) return undefined;
+  try {
+    const [p, r, i] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown[];
+    if (typeof p === 'number' && typeof r === 'string' && typeof i === 'string') return { p, r, i };
+  } catch {
+    /* fall through */
+  }
+  return undefined;
+}
+
+export class Referrals {
+  private catching: Promise<void> | undefined;
+
+  constructor(
+    private sql: Sql,
+    private source: SubmissionSource,
+    /** Keys the child-reference hash and seals the reference and the notes. */
+    private keys: InboxKeys,
+    private now: () => number = Date.now,
+  ) {}
+
+  childKey(childRef: string): string {
+    return this.keys.childKey(childRef);
+  }
+
+  private row(r: Raw): ReferralRow {
+    const row = toRow(r);
+    return { ...row, childRef: this.keys.open(row.childRef, row.id) };
+  }
+
+  /** The index row for one stored submission, from the server's own re-score. */
+  indexRow(s: StoredSubmission, a: Assessment = assess(s.body)): (string | number | null)[] {
+    const inst = getInstrument(s.body.instrument.id);
+    const device = s.body.result;
+    const disagrees = a.result === null || (a.result.level ?? null) !== (device.level ?? null) || (a.result.total ?? null) !== (device.total ?? null) || a.result.complete !== device.complete;
+    return [
+      s.id,
+      s.seq,
+      s.receivedAt,
+      a.priority,
+      a.severity,
+      a.level,
+      JSON.stringify(a.safety),
+      s.body.instrument.id,
+      s.body.kind,
+      inst?.region ?? 'unknown',
+      areaTeamOf(s.body),
+      this.childKey(s.body.childRef),
+      this.keys.seal(s.body.childRef, s.id),
+      disagrees ? 1 : 0,
+    ];
+  }
+
+  static readonly INSERT = `insert into inbox_referrals (submission_id, source_seq, received_at, priority, severity, level, safety, instrument_id, kind, region, area_team, child_key, child_ref_sealed, disagreement)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (submission_id) do nothing`;
+
+  /** Brings the index up to date with the store (one catch-up at a time in this process; the primary key guards against others). */
+  catchUp(): Promise<void> {
+    this.catching ??= (async () => {
+      try {
+        for (;;) {
+          const seq = Number((await this.sql.get<{ s: number }>('select coalesce(max(source_seq), 0) as s from inbox_referrals'))!.s);
+          const batch = await this.source.after(seq, 500);
+          if (!batch.length) return;
+          await this.sql.transaction(async (tx) => {
+            for (const s of batch) await tx.run(Referrals.INSERT, this.indexRow(s));
+          });
+        }
+      } finally {
+        this.catching = undefined;
+      }
+    })();
+    return this.catching;
+  }
+
+  private where(filter: ListFilter, scope: Pick<User, 'teams' | 'regions'>): { sql: string[]; args: (string | number)[] } {
+    const sql: string[] = [];
+    const args: (string | number)[] = [];
+    const eq = (col: string, v: string | undefined) => {
+      if (v) sql.push(`${col} = ?`) && args.push(v);
+    };
+    eq('review_state', filter.state);
+    eq('region', filter.region);
+    eq('area_team', filter.team);
+    eq('instrument_id', filter.instrument);
+    eq('level', filter.level);
+    if (filter.from && /^\d{4}-\d{2}-\d{2}$/.test(filter.from)) sql.push('received_at >= ?') && args.push(filter.from);
+    if (filter.to && /^\d{4}-\d{2}-\d{2}$/.test(filter.to) && !Number.isNaN(Date.parse(filter.to)))
+      sql.push('received_at < ?') && args.push(new Date(Date.parse(filter.to) + 86_400_000).toISOString().slice(0, 10));
+    if (filter.child?.trim()) sql.push('child_key = ?') && args.push(this.childKey(filter.child));
+    if (scope.teams.length || scope.regions.length) {
+      const parts: string[] = [];
+      if (scope.teams.length) parts.push(`area_team in (${scope.teams.map(() => '?').join(',')})`) && args.push(...scope.teams);
+      if (scope.regions.length) parts.push(`region in (${scope.regions.map(() => '?').join(',')})`) && args.push(...scope.regions);
+      sql.push(`(${parts.join(' or ')})`);
+    }
+    return { sql, args };
+  }
+
+  /** One page of the list, most serious first, newest first within. */
+  async list(filter: ListFilter, scope: Pick<User, 'teams' | 'regions'>, cursor?: Cursor, limit = 50): Promise<{ items: ReferralRow[]; next: string | null }> {
+    const { sql, args } = this.where(filter, scope);
+    if (cursor) sql.push('(priority, received_at, submission_id) < (?, ?, ?)') && args.push(cursor.p, cursor.r, cursor.i);
+    const n = Math.min(Math.max(limit, 1), 200);
+    const rows = await this.sql.all<Raw>(
+      `select ${COLUMNS} from inbox_referrals ${sql.length ? `where ${sql.join(' and ')}` : ''} order by priority desc, received_at desc, submission_id desc limit ?`,
+      [...args, n + 1],
+    );
+    const items = rows.slice(0, n).map((r) => this.row(r));
+    const last = items[items.length - 1];
+    return { items, next: rows.length > n && last ? encodeCursor({ p: last.priority, r: last.receivedAt, i: last.id }) : null };
+  }
+
+  async countNew(scope: Pick<User, 'teams' | 'regions'>): Promise<number> {
+    const { sql, args } = this.where({ state: 'new' }, scope);
+    return Number((await this.sql.get<{ n: number }>(`select count(*) as n from inbox_referrals where ${sql.join(' and ')}`, args))!.n);
+  }
+
+  private facetCache: { at: number; value: Promise<Facets> } | undefined;
+
+  /** The values the list's filters can take (the same for everyone: no scope applies). Kept a minute: each is a scan. */
+  facets(): Promise<Facets> {
+    if (!this.facetCache || this.now() - this.facetCache.at > 60_000) {
+      const col = async (c: string) => (await this.sql.all<{ v: string }>(`select distinct ${c} as v from inbox_referrals where ${c} is not null order by ${c}`)).map((r) => r.v);
+      const value = (async () => ({ regions: await col('region'), teams: await col('area_team'), instruments: await col('instrument_id'), levels: await col('level') }))();
+      value.catch(() => (this.facetCache = undefined));
+      this.facetCache = { at: this.now(), value };
+    }
+    return this.facetCache.value;
+  }
+
+  async get(id: string): Promise<ReferralRow | undefined> {
+    const r = await this.sql.get<Raw>(`select ${COLUMNS} from inbox_referrals where submission_id = ?`, [id]);
+    return r && this.row(r);
+  }
+
+  /** Every referral for the same child reference, oldest first. */
+  async chain(id: string): Promise<ReferralRow[]> {
+    const key = (await this.sql.get<{ k: string }>('select child_key as k from inbox_referrals where submission_id = ?', [id]))?.k;
+    if (!key) return [];
+    return (await this.sql.all<Raw>(`select ${COLUMNS} from inbox_referrals where child_key = ? order by received_at, submission_id`, [key])).map((r) => this.row(r));
+  }
+
+  async events(id: string): Promise<ReviewEvent[]> {
+    return (
+      await this.sql.all<Omit<ReviewEvent, 'note'> & { note: string }>(
+        'select id, from_state as "from", to_state as "to", user_email as "userEmail", note_sealed as note, at from inbox_review_events where submission_id = ? order by id',
+        [id],
+      )
+    ).map((e) => ({ ...e, id: Number(e.id), note: this.keys.open(e.note, `note:${id}`) }));
+  }
+
+  /** Moves a referral to another review state, with the reviewer's note. */
+  async setState(id: string, to: ReviewState, user: Pick<User, 'id' | 'email'>, note: string): Promise<ReferralRow> {
+    const text = note.trim();
+    if (!text) throw new ReviewError('note', 'Write a note saying what was done or why.');
+    if (text.length > 5000) throw new ReviewError('note', 'Keep the note under 5,000 characters.');
+    return this.sql.transaction(async (tx) => {
+      const raw = await tx.get<Raw>(`select ${COLUMNS} from inbox_referrals where submission_id = ?`, [id]);
+      if (!raw) throw new ReviewError('not-found', 'No such referral.');
+      const row = this.row(raw);
+      if (!TRANSITIONS[row.reviewState].includes(to)) throw new ReviewError('transition', `A referral that is ${label(row.reviewState)} cannot be marked ${label(to)}.`);
+      const at = new Date(this.now()).toISOString();
+      // The state guard: two reviewers changing it at once, the second is refused.
+      const { changes } = await tx.run('update inbox_referrals set review_state = ?, review_by = ?, review_at = ? where submission_id = ? and review_state = ?', [to, user.email, at, id, row.reviewState]);
+      if (changes !== 1) throw new ReviewError('transition', 'Someone changed this referral at the same moment. Reload it and try again.');
+      await tx.run('insert into inbox_review_events (submission_id, from_state, to_state, user_id, user_email, note_sealed, at) values (?, ?, ?, ?, ?, ?, ?)', [id, row.reviewState, to, user.id, user.email, this.keys.seal(text, `note:${id}`), at]);
+      return { ...row, reviewState: to, reviewBy: user.email, reviewAt: at };
+    });
+  }
+}
+
+export function label(s: ReviewState): string {
+  return (REVIEW_STATES.find((x) => x.id === s)?.label ?? s).toLowerCase();
+}

@@ -1,0 +1,51 @@
+// The inbox's tables, in the receiver's database (SQLite or PostgreSQL), as
+// migrations registered with the receiver's store before it opens. Names are
+// prefixed inbox_. Only non-identifying columns are in clear: the child
+// reference is kept as a keyed hash (to search and to chain records).
+//
+// The audit and the review history are append-only in the database itself:
+// triggers abort any UPDATE or DELETE (and, on PostgreSQL, TRUNCATE), so no
+// code path in the service, nor a bug in one, can change what was recorded.
+// (Each statement stays on one line: the migration runner splits at ";\n".)
+import { type Migration, registerMigrations } from '../receiver/store/migrations.ts';
+
+const tables = (serial: string) => `
+create table inbox_users (id text primary key, email text not null unique, role text not null check (role in ('reviewer', 'admin')), teams text not null default '[]', regions text not null default '[]', password_hash text, created_at text not null, disabled_at text);
+create table inbox_set_password_tokens (token_hash text primary key, user_id text not null references inbox_users(id), expires_at bigint not null, used_at bigint);
+create table inbox_sessions (id_hash text primary key, user_id text not null references inbox_users(id), created_at bigint not null, last_seen bigint not null, address text not null);
+create index inbox_sessions_user on inbox_sessions (user_id);
+create table inbox_login_failures (key text not null, at bigint not null);
+create index inbox_login_failures_key on inbox_login_failures (key, at);
+create table inbox_referrals (submission_id text primary key, source_seq bigint not null unique, received_at text not null, priority integer not null, severity integer, level text, safety text not null default '[]', instrument_id text not null, kind text not null, region text not null, area_team text, child_key text not null, child_ref_sealed text not null, disagreement integer not null default 0, review_state text not null default 'new' check (review_state in ('new', 'in-review', 'actioned', 'needs-information')), review_by text, review_at text);
+create index inbox_referrals_order on inbox_referrals (priority desc, received_at desc, submission_id desc);
+create index inbox_referrals_state on inbox_referrals (review_state, priority desc, received_at desc, submission_id desc);
+create index inbox_referrals_team on inbox_referrals (area_team, priority desc, received_at desc, submission_id desc);
+create index inbox_referrals_region on inbox_referrals (region, priority desc, received_at desc, submission_id desc);
+create index inbox_referrals_instrument on inbox_referrals (instrument_id, priority desc, received_at desc, submission_id desc);
+create index inbox_referrals_level on inbox_referrals (level, priority desc, received_at desc, submission_id desc);
+create index inbox_referrals_child on inbox_referrals (child_key, received_at);
+create index inbox_referrals_received on inbox_referrals (received_at);
+create table inbox_review_events (id ${serial}, submission_id text not null references inbox_referrals(submission_id), from_state text not null, to_state text not null, user_id text not null, user_email text not null, note_sealed text not null, at text not null);
+create index inbox_review_events_submission on inbox_review_events (submission_id, id);
+create table inbox_audit (id ${serial}, at text not null, actor_id text, actor text not null, action text not null, submission_id text, detail text, address text not null);
+create index inbox_audit_submission on inbox_audit (submission_id, id);
+create index inbox_audit_action on inbox_audit (action, id)`;
+
+export const INBOX_MIGRATIONS: Migration[] = [
+  {
+    id: '001-accounts-referrals-audit',
+    sqlite: `${tables('integer primary key autoincrement')};
+create trigger inbox_audit_no_update before update on inbox_audit begin select raise(abort, 'the audit is append-only'); end;
+create trigger inbox_audit_no_delete before delete on inbox_audit begin select raise(abort, 'the audit is append-only'); end;
+create trigger inbox_review_events_no_update before update on inbox_review_events begin select raise(abort, 'review history is append-only'); end;
+create trigger inbox_review_events_no_delete before delete on inbox_review_events begin select raise(abort, 'review history is append-only'); end`,
+    postgres: `${tables('bigserial primary key')};
+create function inbox_append_only() returns trigger language plpgsql as $$ begin raise exception '% is append-only', tg_table_name; end $$;
+create trigger inbox_audit_append_only before update or delete on inbox_audit for each row execute function inbox_append_only();
+create trigger inbox_audit_no_truncate before truncate on inbox_audit for each statement execute function inbox_append_only();
+create trigger inbox_review_events_append_only before update or delete on inbox_review_events for each row execute function inbox_append_only();
+create trigger inbox_review_events_no_truncate before truncate on inbox_review_events for each statement execute function inbox_append_only()`,
+  },
+];
+
+registerMigrations('inbox', INBOX_MIGRATIONS);

@@ -1,0 +1,68 @@
+// The inbox's domain, assembled: accounts, sessions, throttle, audit and the
+// referral index, on the receiver's database (SQLite or PostgreSQL, through
+// its Sql surface), reading submissions through a SubmissionSource. Nothing
+// here knows about HTTP.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { secretFile } from '../receiver/config.ts';
+import type { Sql } from '../receiver/store/sql.ts';
+import { Accounts } from './accounts.ts';
+import { Audit } from './audit.ts';
+import { Referrals } from './referrals.ts';
+import { InboxKeys } from './sealing.ts';
+import './schema.ts';
+import { Sessions } from './sessions.ts';
+import type { SubmissionSource } from './source.ts';
+import { LoginThrottle } from './throttle.ts';
+
+/** Enrolled devices, as the receiver manages them. */
+export interface DeviceDirectory {
+  list(): Promise<{ id: string; name: string; state: string; createdAt: string; enrolledAt: string | null; revokedAt: string | null; lastSeenAt: string | null }[]>;
+  add(name: string, origin: string): Promise<{ id: string; link: string }>;
+  revoke(id: string): Promise<boolean>;
+}
+
+export interface InboxOptions {
+  sql: Sql;
+  source: SubmissionSource;
+  childSecret: Buffer;
+  now?: () => number;
+  idleMs?: number;
+  devices?: DeviceDirectory;
+  /** True when a request carries a device's credential (which may only submit). */
+  isDeviceCredential?: (headers: Record<string, string | string[] | undefined>) => boolean | Promise<boolean>;
+  throttle?: { account: number; address: number; windowMs: number };
+}
+
+export class InboxService {
+  readonly sql: Sql;
+  readonly accounts: Accounts;
+  readonly sessions: Sessions;
+  readonly throttle: LoginThrottle;
+  readonly audit: Audit;
+  readonly referrals: Referrals;
+  readonly now: () => number;
+
+  constructor(readonly opts: InboxOptions) {
+    this.now = opts.now ?? Date.now;
+    this.sql = opts.sql;
+    this.accounts = new Accounts(this.sql, this.now);
+    this.sessions = new Sessions(this.sql, this.now, opts.idleMs);
+    this.throttle = new LoginThrottle(this.sql, this.now, opts.throttle);
+    this.audit = new Audit(this.sql, this.now);
+    this.referrals = new Referrals(this.sql, opts.source, new InboxKeys(opts.childSecret), this.now);
+  }
+}
+
+/**
+ * The inbox key (child-reference hashes, sealed references and notes):
+ * CSE_INBOX_KEY (base64 of 32 bytes), or a file made once in the secrets
+ * folder, beside the receiver's KEK and never in the data folder: with the
+ * database alone, nothing in the inbox's tables names a child.
+ */
+export function loadChildSecret(secretsDir: string, env = process.env): Buffer {
+  const b64 = env.CSE_INBOX_KEY ?? secretFile(join(secretsDir, 'inbox-key'), () => `${randomBytes(32).toString('base64')}\n`);
+  const key = Buffer.from(b64.trim(), 'base64');
+  if (key.length < 32) throw new Error('The inbox key must be at least 32 bytes, base64-encoded (CSE_INBOX_KEY).');
+  return key;
+}

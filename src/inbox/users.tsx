@@ -1,0 +1,238 @@
+// Users and devices, for admins: add a reviewer or admin (a one-time link to
+// set the password is shown once), limit an account to area teams or regions,
+// disable it, issue a new link; enrol and revoke devices.
+import { useEffect, useState } from 'preact/hooks';
+import type { RegionId } from '../engine/types.ts';
+import { REGIONS } from '../instruments/directory.ts';
+import { ErrorSummary } from '../ui/fields.tsx';
+import { ApiError, api, type SessionUser } from './api.ts';
+import { when } from './format.ts';
+
+interface Device {
+  id: string;
+  name: string;
+  state: 'pending' | 'active' | 'revoked';
+  createdAt: string;
+  enrolledAt: string | null;
+  revokedAt: string | null;
+  lastSeenAt: string | null;
+}
+
+const DEVICE_STATE: Record<Device['state'], string> = { pending: 'link not used yet', active: 'enrolled', revoked: 'revoked' };
+
+const splitList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
+function AddUser({ onAdded }: { onAdded: (email: string, link: string) => void }) {
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<'reviewer' | 'admin'>('reviewer');
+  const [teams, setTeams] = useState('');
+  const [regions, setRegions] = useState<string[]>([]);
+  const [error, setError] = useState<string>();
+  const [tries, setTries] = useState(0);
+  return (
+    <form
+      noValidate
+      aria-labelledby="add-user-title"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setTries((t) => t + 1);
+        try {
+          const r = await api<{ user: SessionUser; link: string }>('POST', '/users', { email, role, teams: splitList(teams), regions });
+          setEmail('');
+          setTeams('');
+          setRegions([]);
+          setError(undefined);
+          onAdded(r.user.email, r.link);
+        } catch (err) {
+          setError((err as ApiError).message);
+        }
+      }}
+    >
+      <h2 id="add-user-title">Add a user</h2>
+      <ErrorSummary errors={error ? [{ itemId: 'new-email', message: error }] : []} focusKey={tries} />
+      <div class={`field${error ? ' has-error' : ''}`} id="field-new-email">
+        <label class="label" for="new-email">
+          E-mail address
+        </label>
+        <input id="new-email" class="input input-medium" type="email" autocomplete="off" spellcheck={false} value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
+      </div>
+      <fieldset class="field">
+        <legend>Role</legend>
+        <div class="options inline">
+          {(['reviewer', 'admin'] as const).map((r) => (
+            <label key={r} class={`option${role === r ? ' checked' : ''}`} for={`role-${r}`}>
+              <input type="radio" id={`role-${r}`} name="role" checked={role === r} onChange={() => setRole(r)} />
+              {r === 'reviewer' ? 'Reviewer: reads and reviews referrals' : 'Admin: also users, devices and the audit'}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div class="field">
+        <label class="label" for="new-teams">
+          Area teams (optional)
+        </label>
+        <div class="hint" id="new-teams-hint">
+          Separate with commas, e.g. Bolton, Wigan. Leave this and regions empty for every referral.
+        </div>
+        <input id="new-teams" class="input input-medium" type="text" autocomplete="off" aria-describedby="new-teams-hint" value={teams} onInput={(e) => setTeams((e.target as HTMLInputElement).value)} />
+      </div>
+      <fieldset class="field">
+        <legend>Regions (optional)</legend>
+        <div class="options">
+          {(Object.keys(REGIONS) as RegionId[]).map((r) => (
+            <label key={r} class={`option${regions.includes(r) ? ' checked' : ''}`} for={`region-${r}`}>
+              <input type="checkbox" id={`region-${r}`} checked={regions.includes(r)} onChange={(e) => setRegions((x) => ((e.target as HTMLInputElement).checked ? [...x, r] : x.filter((y) => y !== r)))} />
+              {REGIONS[r].label}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <button type="submit" class="button">
+        Add user
+      </button>
+    </form>
+  );
+}
+
+function Devices() {
+  const [devices, setDevices] = useState<Device[]>();
+  const [unavailable, setUnavailable] = useState<string>();
+  const [name, setName] = useState('');
+  const [link, setLink] = useState<string>();
+  const [error, setError] = useState<string>();
+  const load = () =>
+    api<{ devices: Device[] }>('GET', '/devices').then(
+      (r) => setDevices(r.devices),
+      (e) => ((e as ApiError).status === 501 ? setUnavailable((e as ApiError).message) : setError((e as ApiError).message)),
+    );
+  useEffect(() => void load(), []);
+  return (
+    <section aria-labelledby="devices-title">
+      <h2 id="devices-title">Devices</h2>
+      {unavailable ? (
+        <p class="inset">{unavailable}</p>
+      ) : (
+        <>
+          {error && (
+            <p class="field-error" role="alert">
+              {error}
+            </p>
+          )}
+          {devices?.length === 0 && <p>No devices yet.</p>}
+          <ul class="record-list plain" data-testid="devices">
+            {(devices ?? []).map((d) => (
+              <li key={d.id} class="device">
+                <strong>{d.name}</strong> · {DEVICE_STATE[d.state]} · added {when(d.createdAt)}
+                {d.lastSeenAt && d.state === 'active' ? ` · last seen ${when(d.lastSeenAt)}` : ''}
+                {d.revokedAt ? ` · revoked ${when(d.revokedAt)}` : ''}
+                {d.state !== 'revoked' && (
+                  <button type="button" class="button danger" onClick={() => void api('POST', `/devices/${d.id}/revoke`).then(load, (e) => setError((e as ApiError).message))}>
+                    Revoke<span class="visually-hidden"> {d.name}</span>
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+          <form
+            noValidate
+            onSubmit={async (e) => {
+              e.preventDefault();
+              try {
+                const r = await api<{ id: string; link: string }>('POST', '/devices', { name });
+                setLink(r.link);
+                setName('');
+                void load();
+              } catch (err) {
+                setError((err as ApiError).message);
+              }
+            }}
+          >
+            <div class="field">
+              <label class="label" for="device-name">
+                Enrol a device for
+              </label>
+              <div class="hint" id="device-name-hint">
+                The practitioner or team who will use it.
+              </div>
+              <input id="device-name" class="input input-medium" type="text" autocomplete="off" aria-describedby="device-name-hint" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+            </div>
+            <button type="submit" class="button">
+              Create enrolment link
+            </button>
+          </form>
+          {link && (
+            <p class="inset" role="status">
+              Open this link on the device, once: <code class="link-text">{link}</code>
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+export function UsersScreen({ me }: { me: SessionUser }) {
+  const [users, setUsers] = useState<SessionUser[]>([]);
+  const [added, setAdded] = useState<{ email: string; link: string }>();
+  const [error, setError] = useState<string>();
+  const load = () => api<{ users: SessionUser[] }>('GET', '/users').then((r) => setUsers(r.users), (e) => setError((e as ApiError).message));
+  useEffect(() => {
+    document.title = 'Users and devices – CSE Inbox';
+    void load();
+  }, []);
+  const change = (u: SessionUser, body: object) => api('PATCH', `/users/${u.id}`, body).then(load, (e) => setError((e as ApiError).message));
+  return (
+    <>
+      <h1 tabIndex={-1}>Users and devices</h1>
+      {added && (
+        <div class="inset" role="status" data-testid="new-link">
+          <p>
+            <strong>{added.email}</strong> was added. Send them this link to set their password. It works once, for 72 hours, and is not shown again:
+          </p>
+          <p>
+            <code class="link-text" data-testid="set-password-link">
+              {added.link}
+            </code>
+          </p>
+        </div>
+      )}
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <h2>Users</h2>
+      <ul class="record-list plain" data-testid="users">
+        {users.map((u) => (
+          <li key={u.id} class="user">
+            <strong>{u.email}</strong> · {u.role} · {u.teams.length || u.regions.length ? `limited to ${[...u.teams, ...u.regions.map((r) => REGIONS[r as RegionId]?.label ?? r)].join(', ')}` : 'every referral'}
+            {u.disabled ? ' · disabled' : ''}
+            {!u.hasPassword ? ' · no password yet' : ''}
+            {u.id !== me.id && (
+              <span class="button-row tight">
+                <button type="button" class="button secondary" onClick={() => void change(u, { disabled: !u.disabled })}>
+                  {u.disabled ? 'Enable' : 'Disable'}
+                  <span class="visually-hidden"> {u.email}</span>
+                </button>
+                <button
+                  type="button"
+                  class="button secondary"
+                  onClick={() => void api<{ link: string }>('POST', `/users/${u.id}/link`).then((r) => setAdded({ email: u.email, link: r.link }), (e) => setError((e as ApiError).message))}
+                >
+                  New set-password link<span class="visually-hidden"> for {u.email}</span>
+                </button>
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      <AddUser
+        onAdded={(email, link) => {
+          setAdded({ email, link });
+          void load();
+        }}
+      />
+      <Devices />
+    </>
+  );
+}

@@ -1,0 +1,127 @@
+// What every receiver plugin can reach through `app.receiver`: the store,
+// the keys, the limits, and the device or reader a request proved to be.
+// Another module (the reviewers' inbox) registers its routes as a plugin
+// beside these and uses the same decorations.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { EndpointKeys } from '../keys.ts';
+import type { Device, ReceiverStore } from '../store/receiver-store.ts';
+import { fail } from './errors.ts';
+import { PROOF_WINDOW_S, ProofError, verifyProof } from './proof.ts';
+
+export interface Limits {
+  /** Submissions a device may make per minute (429 beyond). */
+  perDevicePerMinute: number;
+  /** Submissions a device may store per UTC day (429 until midnight beyond). */
+  dailyQuota: number;
+  /** Enrolment attempts per address per minute. */
+  enrolPerMinute: number;
+  maxConnections: number;
+  /** A socket with no traffic for this long is closed. */
+  idleTimeoutMs: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  bodyLimit: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  perDevicePerMinute: 1200,
+  dailyQuota: 5000,
+  enrolPerMinute: 30,
+  maxConnections: 4096,
+  idleTimeoutMs: 15_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  bodyLimit: 256 * 1024,
+};
+
+export interface ReceiverContext {
+  store: ReceiverStore;
+  keys: EndpointKeys;
+  adminToken: string;
+  /** https://cse.example.org when behind a proxy; proofs must name it. */
+  publicOrigin: string | undefined;
+  limits: Limits;
+  /** Test-only fault: after the row is committed, drop the connection without answering. */
+  dropAfterStore?: ((id: string) => boolean) | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    receiver: ReceiverContext;
+  }
+  interface FastifyRequest {
+    device?: Device;
+    proofJti?: string;
+  }
+}
+
+/** The hosts a proof may name: the Host header, and X-Forwarded-Host from a proxy in front. */
+export function requestHosts(req: FastifyRequest): (string | undefined)[] {
+  const fwd = req.headers['x-forwarded-host'];
+  return [req.headers.host, ...(typeof fwd === 'string' ? fwd.split(',').map((h) => h.trim()) : [])];
+}
+
+/**
+ * Proves the request comes from an enrolled, active device, with a fresh
+ * proof never seen before. With `deferJti` the proof id is only checked here
+ * and recorded by the caller in its own transaction (the submit does, with
+ * the row: one disk flush per submission instead of two).
+ */
+export async function authenticateDevice(ctx: ReceiverContext, req: FastifyRequest, reply: FastifyReply, deferJti = false): Promise<Device | undefined> {
+  const path = req.url.split('?')[0]!;
+  let jkt: string;
+  let jti: string;
+  try {
+    ({ jkt, jti } = await verifyProof(req.headers.dpop, req.method, path, requestHosts(req), ctx.publicOrigin));
+  } catch (e) {
+    if (e instanceof ProofError) {
+      // The server's clock, so a device with a wrong clock can correct its proofs.
+      reply.header('Date', new Date().toUTCString());
+      fail(reply, 401, e.code, e.message);
+      return undefined;
+    }
+    throw e;
+  }
+  const device = await ctx.store.deviceByKey(jkt);
+  if (!device) {
+    fail(reply, 401, 'not-enrolled', 'This device is not enrolled with this endpoint. Ask your administrator for an enrolment link.');
+    return undefined;
+  }
+  if (device.state !== 'active') {
+    fail(reply, 401, 'device-revoked', "This device's access was withdrawn; ask your administrator.");
+    return undefined;
+  }
+  if (deferJti ? await ctx.store.proofSeen(jti) : !(await ctx.store.rememberProof(jti, device.id))) {
+    fail(reply, 401, 'proof-replayed', 'This device proof was already used.');
+    return undefined;
+  }
+  req.device = device;
+  req.proofJti = jti;
+  touchThrottled(ctx, device.id);
+  return device;
+}
+
+const lastTouch = new Map<string, number>();
+/** Last-seen times are written at most once a minute per device (a write per request would cost a disk flush each). */
+function touchThrottled(ctx: ReceiverContext, deviceId: string, now = Date.now()): void {
+  if ((lastTouch.get(deviceId) ?? 0) > now - 60_000) return;
+  lastTouch.set(deviceId, now);
+  if (lastTouch.size > 10_000) lastTouch.clear();
+  void ctx.store.touchDevice(deviceId, now).catch(() => {});
+}
+
+/** Forgets proof ids older than the window (they would be refused as stale anyway). */
+export function startProofSweeper(ctx: ReceiverContext): () => void {
+  const t = setInterval(() => void ctx.store.forgetProofsBefore(Date.now() - 2 * PROOF_WINDOW_S * 1000).catch(() => {}), 60_000);
+  t.unref();
+  return () => clearInterval(t);
+}
+
+export function isAdmin(ctx: ReceiverContext, req: FastifyRequest): boolean {
+  const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+  if (!m) return false;
+  const a = Buffer.from(m[1]!);
+  const b = Buffer.from(ctx.adminToken);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

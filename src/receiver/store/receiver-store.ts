@@ -1,0 +1,254 @@
+// The receiver's store: one interface, the same SQL on SQLite and PostgreSQL.
+// Submissions are stored once per id (the Idempotency-Key); devices are
+// enrolled with a one-time code and revoked at once; proof ids (jti) are
+// remembered so a proof is never accepted twice.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Envelope } from './envelope.ts';
+import { migrate } from './migrations.ts';
+import { postgresSql } from './postgres.ts';
+import './schema.ts';
+import type { Sql } from './sql.ts';
+import { SqliteSql } from './sqlite.ts';
+
+export interface StoredReceipt {
+  id: string;
+  receipt: string;
+  receivedAt: string;
+  /** The server's own level (its re-score); the device's claim is deviceLevel. */
+  level: string | null;
+  deviceLevel: string | null;
+  disagreement: string | null;
+}
+
+export interface SubmissionIndex extends StoredReceipt {
+  seq: number;
+  instrumentId: string;
+  instrumentVersion: string;
+  kind: string;
+  area: string | null;
+  team: string | null;
+  deviceId: string | null;
+}
+
+export interface StoredSubmission extends SubmissionIndex {
+  body: unknown;
+}
+
+export interface NewSubmission {
+  id: string;
+  instrumentId: string;
+  instrumentVersion: string;
+  kind: string;
+  level: string | null;
+  deviceLevel: string | null;
+  disagreement: string | null;
+  area: string | null;
+  team: string | null;
+  deviceId: string | null;
+  /** The normalised submission as JSON text: sealed before it is written. */
+  body: string;
+}
+
+export type InsertOutcome = { status: 'created' | 'duplicate' | 'conflict'; stored: StoredReceipt };
+
+export type DeviceState = 'pending' | 'active' | 'revoked';
+
+export interface Device {
+  id: string;
+  name: string;
+  state: DeviceState;
+  createdAt: string;
+  codeExpiresAt: string | null;
+  enrolledAt: string | null;
+  revokedAt: string | null;
+  lastSeenAt: string | null;
+  jkt: string | null;
+  publicJwk: string | null;
+}
+
+export type RedeemOutcome = { status: 'enrolled'; device: Device } | { status: 'unknown' | 'used' | 'expired' | 'revoked' | 'key-in-use' };
+
+const RECEIPT_COLS = 'id, receipt, received_at as "receivedAt", level, device_level as "deviceLevel", disagreement';
+const INDEX_COLS = `seq, ${RECEIPT_COLS}, instrument_id as "instrumentId", instrument_version as "instrumentVersion", kind, area, team, device_id as "deviceId"`;
+const DEVICE_COLS =
+  'id, name, state, created_at as "createdAt", code_expires_at as "codeExpiresAt", enrolled_at as "enrolledAt", revoked_at as "revokedAt", last_seen_at as "lastSeenAt", jkt, public_jwk as "publicJwk"';
+
+export function hashCode(code: string): string {
+  return createHash('sha256').update(`cse-enrol:${code}`).digest('base64url');
+}
+
+export interface StoreConfig {
+  /** postgres://… for PostgreSQL; otherwise the SQLite file (or ':memory:'). */
+  database: string;
+  envelope: Envelope;
+}
+
+export class ReceiverStore {
+  private constructor(
+    /** The SQL surface, for modules that add their own tables (see migrations.ts). */
+    readonly sql: Sql,
+    private readonly envelope: Envelope,
+  ) {}
+
+  static async open(cfg: StoreConfig): Promise<ReceiverStore> {
+    if (/^postgres(ql)?:\/\//.test(cfg.database)) {
+      const pg = postgresSql(cfg.database);
+      await migrate(pg, (ddl) => pg.exec(ddl));
+      return new ReceiverStore(pg, cfg.envelope);
+    }
+    const lite = new SqliteSql(cfg.database);
+    await migrate(lite, (ddl) => lite.exec(ddl));
+    return new ReceiverStore(lite, cfg.envelope);
+  }
+
+  get dialect() {
+    return this.sql.dialect;
+  }
+
+  // ── submissions ──────────────────────────────────────────────────────────
+
+  /**
+   * Stores a submission once. A repeat with the same body gets the same
+   * receipt; a different body under the same id is a conflict. With `proof`,
+   * the proof id is recorded in the same transaction (one disk flush per
+   * submission): a jti already seen makes it a 'replay' and nothing is written.
+   */
+  async insertOnce(input: NewSubmission): Promise<InsertOutcome>;
+  async insertOnce(input: NewSubmission, proof: { jti: string; deviceId: string }): Promise<InsertOutcome | { status: 'replay' }>;
+  async insertOnce(input: NewSubmission, proof?: { jti: string; deviceId: string }): Promise<InsertOutcome | { status: 'replay' }> {
+    const mac = this.envelope.mac(input.body);
+    const sealed = this.envelope.seal(input.id, input.body);
+    const at = new Date().toISOString();
+    return this.sql.transaction(async (tx): Promise<InsertOutcome | { status: 'replay' }> => {
+      if (proof) {
+        const { changes } = await tx.run('insert into proof_jti (jti, device_id, seen_at) values (?, ?, ?) on conflict (jti) do nothing', [proof.jti, proof.deviceId, at]);
+        if (changes !== 1) return { status: 'replay' };
+      }
+      const stored: StoredReceipt = { id: input.id, receipt: `R-${randomUUID()}`, receivedAt: at, level: input.level, deviceLevel: input.deviceLevel, disagreement: input.disagreement };
+      const { changes } = await tx.run(
+        `insert into submissions (id, receipt, received_at, instrument_id, instrument_version, kind, level, device_level, disagreement, area, team, device_id, body_mac, body_enc, dek_wrapped, kek_id)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
+        [stored.id, stored.receipt, stored.receivedAt, input.instrumentId, input.instrumentVersion, input.kind, input.level, input.deviceLevel, input.disagreement, input.area, input.team, input.deviceId, mac, sealed.bodyEnc, sealed.dekWrapped, sealed.kekId],
+      );
+      if (changes === 1) return { status: 'created', stored };
+      // Already there (a retry, or a copy that raced this one and won): same body → same receipt.
+      const existing = (await tx.get<StoredReceipt & { mac: string }>(`select ${RECEIPT_COLS}, body_mac as mac from submissions where id = ?`, [input.id]))!;
+      const { mac: had, ...prior } = existing;
+      return { status: had === mac ? 'duplicate' : 'conflict', stored: prior };
+    });
+  }
+
+  /** True when a proof id has been seen (a read: the write happens with the submission). */
+  async proofSeen(jti: string): Promise<boolean> {
+    return !!(await this.sql.get('select jti from proof_jti where jti = ?', [jti]));
+  }
+
+  /** One page of the index, oldest first, after the cursor (the last seq seen). */
+  async listIndex(after = 0, limit = 100): Promise<SubmissionIndex[]> {
+    return this.sql.all<SubmissionIndex>(`select ${INDEX_COLS} from submissions where seq > ? order by seq limit ?`, [after, Math.max(1, Math.min(limit, 500))]);
+  }
+
+  /** One page with bodies opened. */
+  async list(after = 0, limit = 100): Promise<StoredSubmission[]> {
+    const rows = await this.sql.all<SubmissionIndex & { bodyEnc: string; dekWrapped: string }>(
+      `select ${INDEX_COLS}, body_enc as "bodyEnc", dek_wrapped as "dekWrapped" from submissions where seq > ? order by seq limit ?`,
+      [after, Math.max(1, Math.min(limit, 500))],
+    );
+    return rows.map(({ bodyEnc, dekWrapped, ...r }) => ({ ...r, seq: Number(r.seq), body: JSON.parse(this.envelope.open(r.id, { bodyEnc, dekWrapped })) }));
+  }
+
+  async get(id: string): Promise<StoredSubmission | undefined> {
+    const r = await this.sql.get<SubmissionIndex & { bodyEnc: string; dekWrapped: string }>(
+      `select ${INDEX_COLS}, body_enc as "bodyEnc", dek_wrapped as "dekWrapped" from submissions where id = ?`,
+      [id],
+    );
+    if (!r) return undefined;
+    const { bodyEnc, dekWrapped, ...rest } = r;
+    return { ...rest, seq: Number(rest.seq), body: JSON.parse(this.envelope.open(r.id, { bodyEnc, dekWrapped })) };
+  }
+
+  /** Every stored submission (tests and drills; readers page with list()). */
+  async all(): Promise<StoredSubmission[]> {
+    const out: StoredSubmission[] = [];
+    for (let after = 0; ; ) {
+      const page = await this.list(after, 500);
+      out.push(...page);
+      if (page.length < 500) return out;
+      after = page.at(-1)!.seq;
+    }
+  }
+
+  async count(): Promise<number> {
+    return Number((await this.sql.get<{ n: number }>('select count(*) as n from submissions'))!.n);
+  }
+
+  /** Submissions a device has sent since `since` (ISO), for its daily quota. */
+  async countForDevice(deviceId: string, since: string): Promise<number> {
+    return Number((await this.sql.get<{ n: number }>('select count(*) as n from submissions where device_id = ? and received_at >= ?', [deviceId, since]))!.n);
+  }
+
+  // ── devices ──────────────────────────────────────────────────────────────
+
+  /** A new device enrolment: returns the device and its one-time code (only its hash is stored). */
+  async addDevice(name: string, validForMs = 24 * 3600_000, now = Date.now()): Promise<{ device: Device; code: string }> {
+    const id = `dev-${randomBytes(6).toString('hex')}`;
+    const code = randomBytes(24).toString('base64url');
+    const createdAt = new Date(now).toISOString();
+    const expires = new Date(now + validForMs).toISOString();
+    await this.sql.run('insert into devices (id, name, state, code_hash, code_expires_at, created_at) values (?, ?, ?, ?, ?, ?)', [id, name, 'pending', hashCode(code), expires, createdAt]);
+    return { device: (await this.device(id))!, code };
+  }
+
+  async device(id: string): Promise<Device | undefined> {
+    return this.sql.get<Device>(`select ${DEVICE_COLS} from devices where id = ?`, [id]);
+  }
+
+  async deviceByKey(jkt: string): Promise<Device | undefined> {
+    return this.sql.get<Device>(`select ${DEVICE_COLS} from devices where jkt = ?`, [jkt]);
+  }
+
+  async devices(): Promise<Device[]> {
+    return this.sql.all<Device>(`select ${DEVICE_COLS} from devices order by created_at, id`);
+  }
+
+  /** Redeems a one-time code for the key (thumbprint jkt, public JWK): once, before it expires. */
+  async redeem(code: string, jkt: string, publicJwk: string, now = Date.now()): Promise<RedeemOutcome> {
+    const at = new Date(now).toISOString();
+    return this.sql.transaction(async (tx) => {
+      const d = await tx.get<Device & { codeHash: string }>(`select ${DEVICE_COLS} from devices where code_hash = ?`, [hashCode(code)]);
+      if (!d) return { status: 'unknown' };
+      if (d.state === 'revoked') return { status: 'revoked' };
+      if (d.state !== 'pending') return { status: 'used' };
+      if (!d.codeExpiresAt || d.codeExpiresAt <= at) return { status: 'expired' };
+      if (await tx.get('select id from devices where jkt = ?', [jkt])) return { status: 'key-in-use' };
+      // The state guard makes the redemption single-use even if two requests race.
+      const { changes } = await tx.run("update devices set state = 'active', enrolled_at = ?, jkt = ?, public_jwk = ?, last_seen_at = ? where id = ? and state = 'pending'", [at, jkt, publicJwk, at, d.id]);
+      if (changes !== 1) return { status: 'used' };
+      return { status: 'enrolled', device: (await tx.get<Device>(`select ${DEVICE_COLS} from devices where id = ?`, [d.id]))! };
+    });
+  }
+
+  async revoke(id: string, now = Date.now()): Promise<boolean> {
+    const { changes } = await this.sql.run("update devices set state = 'revoked', revoked_at = ?, code_hash = null where id = ? and state <> 'revoked'", [new Date(now).toISOString(), id]);
+    return changes === 1;
+  }
+
+  async touchDevice(id: string, now = Date.now()): Promise<void> {
+    await this.sql.run('update devices set last_seen_at = ? where id = ?', [new Date(now).toISOString(), id]);
+  }
+
+  /** Records a proof id; false when it was seen before (a replay). */
+  async rememberProof(jti: string, deviceId: string, now = Date.now()): Promise<boolean> {
+    const { changes } = await this.sql.run('insert into proof_jti (jti, device_id, seen_at) values (?, ?, ?) on conflict (jti) do nothing', [jti, deviceId, new Date(now).toISOString()]);
+    return changes === 1;
+  }
+
+  /** Forgets proof ids older than the window in which a proof's iat is accepted anyway. */
+  async forgetProofsBefore(t: number): Promise<number> {
+    return (await this.sql.run('delete from proof_jti where seen_at < ?', [new Date(t).toISOString()])).changes;
+  }
+
+  async close(): Promise<void> {
+    await this.sql.close();
+  }
+}

@@ -1,0 +1,54 @@
+// The receiver's own tables. Only non-identifying columns are in clear: ids,
+// times, the instrument, the server's level, the area team, the device. The
+// body (child, answers, author) is sealed (see envelope.ts).
+import { type Migration, registerMigrations } from './migrations.ts';
+
+const submissionsCommon = `
+  id text not null unique,
+  receipt text not null unique,
+  received_at text not null,
+  instrument_id text not null,
+  instrument_version text not null,
+  kind text not null,
+  level text,
+  device_level text,
+  disagreement text,
+  area text,
+  team text,
+  device_id text,
+  body_mac text not null,
+  body_enc text not null,
+  dek_wrapped text not null,
+  kek_id text not null`;
+
+const devicesAndProofs = `
+create table devices (
+  id text primary key,
+  name text not null,
+  state text not null,
+  code_hash text unique,
+  code_expires_at text,
+  created_at text not null,
+  enrolled_at text,
+  revoked_at text,
+  jkt text unique,
+  public_jwk text,
+  last_seen_at text
+);
+create table proof_jti (
+  jti text primary key,
+  device_id text not null,
+  seen_at text not null
+);
+create index proof_jti_seen on proof_jti (seen_at);
+create index submissions_device_day on submissions (device_id, received_at)`;
+
+export const RECEIVER_MIGRATIONS: Migration[] = [
+  {
+    id: '001-submissions-devices',
+    sqlite: `create table submissions (seq integer primary key autoincrement, ${submissionsCommon});\n${devicesAndProofs}`,
+    postgres: `create table submissions (seq bigserial primary key, ${submissionsCommon});\n${devicesAndProofs}`,
+  },
+];
+
+registerMigrations('receiver', RECEIVER_MIGRATIONS);

@@ -1,0 +1,104 @@
+// The embedded default: SQLite through better-sqlite3. WAL with
+// synchronous=FULL, so a row is on disk before the 201 goes out. The file is
+// made 0600 before SQLite opens it (its -wal and -shm take the same mode) in
+// a 0700 folder.
+import Database from 'better-sqlite3';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Sql, SqlValue } from './sql.ts';
+
+export function privateFile(file: string): void {
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
+}
+
+export class SqliteSql implements Sql {
+  readonly dialect = 'sqlite' as const;
+  private db: Database.Database;
+  /** Tail of the queue of transactions: better-sqlite3 is synchronous, but a transaction body awaits. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private inTx = false;
+
+  constructor(file: string) {
+    if (file !== ':memory:') privateFile(file);
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  private async idle(): Promise<void> {
+    // Statements outside a transaction wait for a running one, so they never land inside it.
+    while (this.inTx) await this.queue.catch(() => {});
+  }
+
+  private stmt(sql: string) {
+    return this.db.prepare(sql);
+  }
+
+  private allNow<T>(sql: string, params: SqlValue[]): T[] {
+    return this.stmt(sql).all(...params) as T[];
+  }
+
+  private runNow(sql: string, params: SqlValue[]): { changes: number } {
+    const s = this.stmt(sql);
+    if (!s.reader) return { changes: s.run(...params).changes };
+    s.all(...params);
+    return { changes: 0 };
+  }
+
+  async all<T>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+    await this.idle();
+    return this.allNow<T>(sql, params);
+  }
+
+  async get<T>(sql: string, params: SqlValue[] = []): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  async run(sql: string, params: SqlValue[] = []): Promise<{ changes: number }> {
+    await this.idle();
+    return this.runNow(sql, params);
+  }
+
+  /** Multi-statement DDL (migrations). */
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    const tx: Sql = {
+      dialect: 'sqlite',
+      all: async <R>(sql: string, params: SqlValue[] = []) => this.allNow<R>(sql, params),
+      get: async <R>(sql: string, params: SqlValue[] = []) => this.allNow<R>(sql, params)[0],
+      run: async (sql: string, params: SqlValue[] = []) => this.runNow(sql, params),
+      transaction: (inner) => inner(tx),
+      close: async () => {},
+    };
+    const run = this.queue.catch(() => {}).then(async () => {
+      await this.idle();
+      this.inTx = true;
+      this.db.exec('begin immediate');
+      try {
+        const out = await fn(tx);
+        this.db.exec('commit');
+        return out;
+      } catch (e) {
+        if (this.db.inTransaction) this.db.exec('rollback');
+        throw e;
+      } finally {
+        this.inTx = false;
+      }
+    });
+    this.queue = run;
+    return run;
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch(() => {});
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,130 @@
+// `npm run bench` (inbox part): the first page of the reviewers' list with
+// 100,000 referrals stored, over real HTTP with a signed-in session, on
+// SQLite and (when Debian's binaries are installed) PostgreSQL. Budget: 100 ms.
+// The submissions are real sealed rows in the receiver's table (bodies from a
+// few templates; ids, child references, areas and times varied). The first
+// CATCH_UP of them are indexed by the inbox's own catch-up (timed: it opens
+// and re-scores each); the rest get the same index rows built by the same
+// code, with the re-score done once per template, to keep the bench short.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
+import { loadEnvelope } from '../../src/receiver/config.ts';
+import { startServer } from '../../src/server/main.ts';
+import { getInstrument } from '../../src/instruments/catalogue.ts';
+import { score } from '../../src/engine/score.ts';
+import type { Submission } from '../../src/sync/submission.ts';
+import { ticks } from '../helpers/answers.ts';
+import { gmReferral } from '../helpers/inbox.ts';
+import { makeSubmission } from '../helpers/submission.ts';
+import { assess } from '../../src/inbox-server/priority.ts';
+import { Referrals } from '../../src/inbox-server/referrals.ts';
+import { STORE_KINDS, freshDatabaseUrl, stopPostgres } from '../helpers/stores.ts';
+import { median, p95, table } from './harness.ts';
+
+const N = Number(process.env.INBOX_BENCH_N ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const CATCH_UP = Math.min(N, Number(process.env.INBOX_BENCH_CATCH_UP ?? 2000));
+const AREAS = ['Bolton', 'Bury', 'Manchester', 'Oldham', 'Rochdale', 'Salford', 'Stockport', 'Tameside', 'Trafford', 'Wigan'];
+
+function templates(): Submission[] {
+  const nscbId = 'nscb-ae-cse-indicator-checklist';
+  const nscb = makeSubmission({ instrument: { id: nscbId, version: getInstrument(nscbId)!.version } }, { ...ticks(nscbId, ['med-cars']), age: 12 });
+  nscb.result = score(getInstrument(nscbId)!, nscb.answers);
+  return [gmReferral(12, 2), gmReferral(30, 5), gmReferral(45, 8), gmReferral(20, 3), nscb];
+}
+
+async function benchKind(kind: 'sqlite' | 'postgres') {
+  const db = await freshDatabaseUrl(kind);
+  const server = await startServer({ port: 0, dataDir: join(db.dataDir, 'data'), database: kind === 'postgres' ? db.database : join(db.dataDir, 'data', 'receiver.sqlite'), distDir: join(db.dataDir, 'no-dist') });
+  const base = `http://localhost:${server.address().port}`;
+  const envelope = loadEnvelope(server.paths);
+  const tpl = templates();
+  const year = 365 * 86_400_000;
+  const assessed = tpl.map((t) => assess(t));
+  const one = `(${Array(16).fill('?').join(', ')})`;
+  let insertMs = 0;
+  let catchUpMs = 0;
+  let indexMs = 0;
+  const start = Date.now() - year;
+  for (let i = 0; i < N; ) {
+    const t0 = Date.now();
+    const rows: (string | number | null)[] = [];
+    const made: { body: Submission; t: number; receivedAt: string }[] = [];
+    const n = Math.min(500, N - i, i < CATCH_UP ? CATCH_UP - i : N);
+    for (let k = 0; k < n; k++, i++) {
+      const body: Submission = { ...tpl[i % tpl.length]!, id: randomUUID(), childRef: `C-${i % 40_000}`, routing: { area: AREAS[i % AREAS.length]! } };
+      const text = JSON.stringify(body);
+      const sealed = envelope.seal(body.id, text);
+      const receivedAt = new Date(start + Math.floor((i / N) * year)).toISOString();
+      made.push({ body, t: i % tpl.length, receivedAt });
+      rows.push(body.id, `R-${body.id}`, receivedAt, body.instrument.id, body.instrument.version, body.kind, body.result.level ?? null, body.result.level ?? null, null, AREAS[i % AREAS.length]!, null, null, envelope.mac(text), sealed.bodyEnc, sealed.dekWrapped, sealed.kekId);
+    }
+    const ins = `insert into submissions (id, receipt, received_at, instrument_id, instrument_version, kind, level, device_level, disagreement, area, team, device_id, body_mac, body_enc, dek_wrapped, kek_id) values ${Array(n).fill(one).join(', ')}`;
+    await server.store.sql.run(ins, rows);
+    insertMs += Date.now() - t0;
+    const t1 = Date.now();
+    if (i <= CATCH_UP) {
+      await server.inbox.referrals.catchUp();
+      catchUpMs += Date.now() - t1;
+    } else {
+      const seqs = new Map((await server.store.sql.all<{ seq: number; id: string }>(`select seq, id from submissions where id in (${made.map(() => '?').join(',')})`, made.map((m) => m.body.id))).map((r) => [r.id, Number(r.seq)]));
+      await server.inbox.sql.transaction(async (tx) => {
+        for (const m of made)
+          await tx.run(Referrals.INSERT, server.inbox.referrals.indexRow({ id: m.body.id, seq: seqs.get(m.body.id)!, receivedAt: m.receivedAt, receipt: `R-${m.body.id}`, body: m.body }, assessed[m.t]));
+      });
+      indexMs += Date.now() - t1;
+    }
+  }
+  await server.inbox.referrals.catchUp(); // nothing left: a no-op, as on every list request
+  // Most have been dealt with; some are new.
+  await server.inbox.sql.run("update inbox_referrals set review_state = 'actioned' where submission_id > '3'");
+  // Planner statistics after a bulk load, as autovacuum would gather them in service.
+  if (kind === 'postgres') await server.inbox.sql.run('analyze inbox_referrals');
+
+  const { user, token } = await server.inbox.accounts.add({ email: `bench-${kind}@example.org`, role: 'reviewer' });
+  await server.inbox.accounts.setPassword(token, 'bench password long');
+  const login = await fetch(`${base}/inbox/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: base }, body: JSON.stringify({ email: user.email, password: 'bench password long' }) });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const figures: (string | number)[][] = [];
+  for (const [name, query] of [
+    ['first page (most serious, newest)', ''],
+    ['filter: review state new', '?state=new'],
+    ['filter: area team Wigan', '?team=Wigan'],
+    ['search: one child reference', '?child=C-1234'],
+    ['filter: tool + level', '?instrument=gm-cse-measurement-tool&level=High%20(41%20%E2%80%93%2060)'],
+  ] as const) {
+    const ms: number[] = [];
+    let items = 0;
+    for (let r = 0; r < RUNS; r++) {
+      const s = performance.now();
+      const res = await fetch(`${base}/inbox/api/referrals${query}`, { headers: { Cookie: cookie } });
+      const body = (await res.json()) as { items: unknown[] };
+      ms.push(performance.now() - s);
+      items = body.items.length;
+      if (res.status !== 200) throw new Error(`${name}: ${res.status}`);
+    }
+    const m = median(ms);
+    figures.push([name, items, m.toFixed(1), p95(ms).toFixed(1), m <= 100 ? 'within' : 'OVER']);
+  }
+  // The second page by cursor.
+  const first = (await (await fetch(`${base}/inbox/api/referrals`, { headers: { Cookie: cookie } })).json()) as { next: string };
+  const ms: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const s = performance.now();
+    await (await fetch(`${base}/inbox/api/referrals?cursor=${first.next}`, { headers: { Cookie: cookie } })).json();
+    ms.push(performance.now() - s);
+  }
+  figures.push(['second page (cursor)', 50, median(ms).toFixed(1), p95(ms).toFixed(1), median(ms) <= 100 ? 'within' : 'OVER']);
+  table(
+    `Inbox list on ${kind}: ${N.toLocaleString('en-GB')} referrals (stored in ${(insertMs / 1000).toFixed(1)} s; inbox catch-up ${(catchUpMs / CATCH_UP).toFixed(2)} ms per submission over the first ${CATCH_UP}; the rest indexed in ${(indexMs / 1000).toFixed(1)} s); ${RUNS} runs over HTTP, budget 100 ms (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
+    [
+    ['request', 'items', 'median ms', 'p95 ms', 'budget'],
+    ...figures,
+    ],
+  );
+  await server.close();
+}
+
+for (const kind of STORE_KINDS.filter((k) => !process.env.INBOX_BENCH_KINDS || process.env.INBOX_BENCH_KINDS.split(',').includes(k))) await benchKind(kind);
+stopPostgres();

@@ -1,0 +1,228 @@
+// The inbox API over real HTTP on loopback, on SQLite and on PostgreSQL,
+// with referrals sent by an enrolled device (signed, as the app sends).
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_PER_ACCOUNT } from '../../src/inbox-server/throttle.ts';
+import { startServer } from '../../src/server/main.ts';
+import { makeProof } from '../../src/sync/device-proof.ts';
+import type { TestDevice } from '../helpers/device.ts';
+import { account, enrolledDevice, gmReferral, PASSWORD, send, signIn } from '../helpers/inbox.ts';
+import { STORE_KINDS, freshDatabaseUrl, stopPostgres } from '../helpers/stores.ts';
+
+afterAll(() => stopPostgres());
+
+describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let base: string;
+  let device: TestDevice;
+  let adminCookie: string;
+  let reviewerCookie: string;
+  // Totals by 000 L1661: 12+2 = 14 Lower, 30+5 = 35 Medium, 45+8 = 53 High.
+  const lower = gmReferral(12, 2, { childRef: 'CH-LOW', routing: { area: 'Bolton' } });
+  const medium = gmReferral(30, 5, { childRef: 'CH-MED', routing: { area: 'Bolton' } });
+  const high = gmReferral(45, 8, { childRef: 'CH-HIGH', routing: { area: 'Wigan' } });
+
+  beforeAll(async () => {
+    const db = await freshDatabaseUrl(kind);
+    server = await startServer({ port: 0, dataDir: join(db.dataDir, 'data'), database: kind === 'postgres' ? db.database : join(db.dataDir, 'data', 'receiver.sqlite'), distDir: join(db.dataDir, 'no-dist') });
+    base = `http://localhost:${server.address().port}`;
+    device = await enrolledDevice(server, base);
+    await account(server.inbox, 'admin@example.org', 'admin');
+    await account(server.inbox, 'bolton@example.org', 'reviewer', ['Bolton']);
+    for (const s of [lower, high, medium]) expect(await send(base, device, s)).toBe(201);
+    adminCookie = (await signIn(base, 'admin@example.org')).cookie!;
+    reviewerCookie = (await signIn(base, 'bolton@example.org')).cookie!;
+  }, 60_000);
+  afterAll(() => server?.close());
+
+  const get = (path: string, cookie?: string, headers: Record<string, string> = {}) => fetch(`${base}/inbox/api${path}`, { headers: { ...(cookie ? { Cookie: cookie } : {}), ...headers } });
+  const send2 = (method: string, path: string, body: unknown, cookie?: string, headers: Record<string, string> = {}) =>
+    fetch(`${base}/inbox/api${path}`, { method, headers: { 'Content-Type': 'application/json', Origin: base, ...(cookie ? { Cookie: cookie } : {}), ...headers }, body: JSON.stringify(body) });
+
+  const ROUTES: [string, string][] = [
+    ['GET', '/session'],
+    ['DELETE', '/session'],
+    ['POST', '/session/everywhere'],
+    ['GET', '/referrals'],
+    ['GET', `/referrals/${lower.id}`],
+    ['POST', `/referrals/${lower.id}/state`],
+    ['POST', `/referrals/${lower.id}/print`],
+    ['GET', `/export.csv?ids=${lower.id}`],
+    ['GET', `/export.fhir.json?ids=${lower.id}`],
+    ['GET', '/audit'],
+    ['GET', '/audit.csv'],
+    ['GET', '/users'],
+    ['POST', '/users'],
+    ['PATCH', '/users/00000000-0000-4000-8000-000000000000'],
+    ['POST', '/users/00000000-0000-4000-8000-000000000000/link'],
+    ['GET', '/devices'],
+    ['POST', '/devices'],
+  ];
+
+  describe('who may ask', () => {
+    it.each(ROUTES)('no session: %s %s → 401', async (method, path) => {
+      const res = method === 'GET' ? await get(path) : await send2(method, path, {});
+      expect(res.status).toBe(401);
+      expect((await res.json()).error.code).toBe('no-session');
+    });
+
+    it.each(ROUTES)('a device credential: %s %s → 403, even with a session', async (method, path) => {
+      // A fresh, valid proof from the enrolled device, made for this very request.
+      const headers = { DPoP: await makeProof(device.key, method, `${base}/inbox/api${path.split('?')[0]}`) };
+      const res = method === 'GET' ? await get(path, adminCookie, headers) : await send2(method, path, {}, adminCookie, headers);
+      expect(res.status).toBe(403);
+      expect((await res.json()).error.code).toBe('device-credential');
+    });
+
+    it('refuses cross-site requests: another Origin, no Origin, Sec-Fetch-Site cross-site', async () => {
+      const other = await send2('POST', `/referrals/${lower.id}/print`, {}, adminCookie, { Origin: 'https://evil.example' });
+      expect(other.status).toBe(403);
+      expect((await other.json()).error.code).toBe('cross-site');
+      const none = await fetch(`${base}/inbox/api/referrals/${lower.id}/print`, { method: 'POST', headers: { Cookie: adminCookie } });
+      expect(none.status).toBe(403);
+      const site = await get('/referrals', adminCookie, { 'Sec-Fetch-Site': 'cross-site' });
+      expect(site.status).toBe(403);
+      const login = await fetch(`${base}/inbox/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: 'https://evil.example' }, body: JSON.stringify({ email: 'admin@example.org', password: PASSWORD }) });
+      expect(login.status).toBe(403);
+      expect(login.headers.get('set-cookie')).toBeNull();
+    });
+
+    it('session cookie: HttpOnly, SameSite=Strict, Secure except on localhost', async () => {
+      const local = await signIn(base, 'admin@example.org');
+      expect(local.setCookie).toMatch(/^cse-inbox=[\w-]{40,}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+      // The same server reached by another name (as behind a TLS proxy): Secure, __Host- prefix.
+      // (fetch may not set Host, so node:http.)
+      const { status, setCookie } = await new Promise<{ status: number; setCookie: string }>((ok, fail) => {
+        const body = JSON.stringify({ email: 'admin@example.org', password: PASSWORD });
+        const req = request(`${base}/inbox/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', Host: 'inbox.example.org', Origin: 'https://inbox.example.org' } }, (res) => {
+          res.resume();
+          ok({ status: res.statusCode!, setCookie: String(res.headers['set-cookie']) });
+        });
+        req.on('error', fail);
+        req.end(body);
+      });
+      expect(status).toBe(200);
+      expect(setCookie).toMatch(/^__Host-cse-inbox=[\w-]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
+    }, 30_000);
+
+    it('session fixation: signing in issues a new id and kills the one the browser brought', async () => {
+      const first = await signIn(base, 'bolton@example.org');
+      expect((await get('/session', first.cookie)).status).toBe(200);
+      const second = await signIn(base, 'bolton@example.org', PASSWORD, first.cookie);
+      expect(second.cookie).not.toBe(first.cookie);
+      expect((await get('/session', first.cookie)).status).toBe(401);
+      expect((await get('/session', second.cookie)).status).toBe(200);
+      // A made-up id planted before sign-in is never adopted either.
+      const planted = 'cse-inbox=attacker-chosen-value-000000000000000000000';
+      const third = await signIn(base, 'bolton@example.org', PASSWORD, planted);
+      expect(third.cookie).not.toBe(planted);
+      expect((await get('/session', planted)).status).toBe(401);
+    }, 30_000);
+
+    it('log out everywhere ends every session of the account', async () => {
+      await account(server.inbox, 'twice@example.org', 'reviewer');
+      const a = (await signIn(base, 'twice@example.org')).cookie;
+      const b = (await signIn(base, 'twice@example.org')).cookie;
+      expect((await send2('POST', '/session/everywhere', {}, a)).status).toBe(200);
+      expect((await get('/session', a)).status).toBe(401);
+      expect((await get('/session', b)).status).toBe(401);
+    }, 30_000);
+
+    it('the login throttle holds: after 5 failures even the right password is refused, and it is audited', async () => {
+      await account(server.inbox, 'guessed@example.org', 'reviewer');
+      for (let i = 0; i < MAX_PER_ACCOUNT; i++) expect((await signIn(base, 'guessed@example.org', `wrong password ${i}`)).status).toBe(401);
+      const res = await fetch(`${base}/inbox/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: base }, body: JSON.stringify({ email: 'guessed@example.org', password: PASSWORD }) });
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      const actions = (await server.inbox.audit.list({ limit: 20 })).map((e) => e.action);
+      expect(actions.filter((a) => a === 'login-failed').length).toBeGreaterThanOrEqual(MAX_PER_ACCOUNT);
+      expect(actions).toContain('login-throttled');
+    }, 30_000);
+
+    it('a reviewer cannot reach the admin screens', async () => {
+      expect((await get('/users', reviewerCookie)).status).toBe(403);
+      expect((await get('/audit', reviewerCookie)).status).toBe(403);
+    });
+  });
+
+  describe('the list and one referral', () => {
+    it('lists the most serious first, with the server\'s level, and counts the new ones', async () => {
+      const res = await get('/referrals', adminCookie);
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body.items.map((i: { childRef: string }) => i.childRef)).toEqual(['CH-HIGH', 'CH-MED', 'CH-LOW']);
+      expect(body.items.map((i: { level: string }) => i.level)).toEqual(['High (41 – 60)', 'Medium (21 – 40)', 'Lower (10 – 20)']);
+      expect(body.newCount).toBe(3);
+      expect(body.items[0].waitedMs).toBeGreaterThanOrEqual(0);
+    });
+
+    it('filters and searches by child reference', async () => {
+      const byChild = await (await get('/referrals?child=ch-med', adminCookie)).json();
+      expect(byChild.items.map((i: { id: string }) => i.id)).toEqual([medium.id]);
+      const byTeam = await (await get('/referrals?team=Wigan', adminCookie)).json();
+      expect(byTeam.items.map((i: { id: string }) => i.id)).toEqual([high.id]);
+    });
+
+    it('a reviewer limited to Bolton sees only Bolton, gets 403 on Wigan\'s referral, and the attempt is audited', async () => {
+      const list = await (await get('/referrals', reviewerCookie)).json();
+      expect(list.items.map((i: { id: string }) => i.id).sort()).toEqual([lower.id, medium.id].sort());
+      const res = await get(`/referrals/${high.id}`, reviewerCookie);
+      expect(res.status).toBe(403);
+      const entry = (await server.inbox.audit.list({ submissionId: high.id, action: 'forbidden' }))[0];
+      expect(entry).toMatchObject({ actor: 'bolton@example.org', submissionId: high.id });
+      expect((await get(`/export.csv?ids=${high.id}`, reviewerCookie)).status).toBe(403);
+    });
+
+    it('opening a referral writes an audit row and shows the answers, the server\'s result and the device\'s', async () => {
+      const res = await get(`/referrals/${medium.id}`, reviewerCookie);
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body.submission.childRef).toBe('CH-MED');
+      expect(body.server.level).toBe('Medium (21 – 40)');
+      expect(body.server.nextSteps[0].id).toBe('emergency-999');
+      expect((await server.inbox.audit.list({ submissionId: medium.id, action: 'view' }))[0]).toMatchObject({ actor: 'bolton@example.org' });
+    });
+
+    it('review states: new → in review → actioned, a note on each, no skipping, no empty note', async () => {
+      const noNote = await send2('POST', `/referrals/${medium.id}/state`, { to: 'in-review', note: ' ' }, reviewerCookie);
+      expect(noNote.status).toBe(400);
+      const skip = await send2('POST', `/referrals/${medium.id}/state`, { to: 'actioned', note: 'done' }, reviewerCookie);
+      expect(skip.status).toBe(400);
+      expect((await send2('POST', `/referrals/${medium.id}/state`, { to: 'in-review', note: 'Picked up' }, reviewerCookie)).status).toBe(200);
+      const done = await send2('POST', `/referrals/${medium.id}/state`, { to: 'actioned', note: 'Strategy meeting booked' }, reviewerCookie);
+      const body = await done.json();
+      expect(body.referral).toMatchObject({ reviewState: 'actioned', reviewBy: 'bolton@example.org' });
+      expect(body.events.map((e: { to: string; note: string }) => `${e.to}: ${e.note}`)).toEqual(['in-review: Picked up', 'actioned: Strategy meeting booked']);
+      expect((await server.inbox.audit.list({ submissionId: medium.id, action: 'review-state' })).length).toBe(2);
+      const list = await (await get('/referrals?state=actioned', adminCookie)).json();
+      expect(list.items.map((i: { id: string }) => i.id)).toEqual([medium.id]);
+      // At rest, neither the child reference nor the note is in clear in the inbox's tables.
+      const raw = JSON.stringify([await server.inbox.sql.all('select * from inbox_referrals'), await server.inbox.sql.all('select * from inbox_review_events')]);
+      expect(raw).toContain(medium.id);
+      expect(raw).not.toContain('CH-MED');
+      expect(raw).not.toContain('Strategy meeting');
+    });
+  });
+
+  describe('the audit', () => {
+    it('refuses updates and deletes: in the database, and there is no route for them', async () => {
+      const sql = server.inbox.sql;
+      const before = (await server.inbox.audit.list({ limit: 1000 })).length;
+      await expect(sql.run("update inbox_audit set actor = 'someone else'")).rejects.toThrow(/append-only/);
+      await expect(sql.run('delete from inbox_audit')).rejects.toThrow(/append-only/);
+      await expect(sql.run('update inbox_review_events set note_sealed = ?', ['rewritten'])).rejects.toThrow(/append-only/);
+      await expect(sql.run('delete from inbox_review_events')).rejects.toThrow(/append-only/);
+      if (sql.dialect === 'postgres') await expect(sql.run('truncate inbox_audit')).rejects.toThrow(/append-only/);
+      expect((await server.inbox.audit.list({ limit: 1000 })).length).toBe(before);
+      for (const method of ['PATCH', 'PUT', 'DELETE', 'POST']) expect((await send2(method, '/audit', {}, adminCookie)).status).toBe(404);
+    });
+
+    it('admins read it newest first, and reading it is itself audited', async () => {
+      const body = await (await get('/audit', adminCookie)).json();
+      expect(body.entries.length).toBeGreaterThan(5);
+      expect(body.entries[0].id).toBeGreaterThan(body.entries[1].id);
+      expect((await server.inbox.audit.list({ limit: 1 }))[0]!.action).toBe('audit-view');
+    });
+  });
+});

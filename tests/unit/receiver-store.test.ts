@@ -1,0 +1,133 @@
+// One suite, both stores: the same behaviour on SQLite and on PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReceiverStore } from '../../src/receiver/store/receiver-store.ts';
+import { STORE_KINDS, ensurePostgres, freshDatabaseUrl, stopPostgres, testEnvelope, testPostgres } from '../helpers/stores.ts';
+
+beforeAll(() => ensurePostgres(), 60_000);
+afterAll(() => stopPostgres());
+
+const row = (id: string, body = '{"childRef":"CANARY-Ellie"}') => ({
+  id,
+  instrumentId: 'gm-cse-measurement-tool',
+  instrumentVersion: '1.0.0',
+  kind: 'assessment',
+  level: 'Medium (21 – 40)',
+  deviceLevel: 'No concerns',
+  disagreement: 'level differs',
+  area: 'Tameside',
+  team: null,
+  deviceId: 'dev-1',
+  body,
+});
+
+describe.each(STORE_KINDS)('receiver store on %s', (kind) => {
+  const open = async () => ReceiverStore.open({ database: (await freshDatabaseUrl(kind)).database, envelope: testEnvelope() });
+
+  it('stores a submission once: a repeat gets the same receipt, a different body is a conflict', async () => {
+    const s = await open();
+    const id = crypto.randomUUID();
+    const a = await s.insertOnce(row(id));
+    expect(a.status).toBe('created');
+    const b = await s.insertOnce(row(id));
+    expect(b).toEqual({ status: 'duplicate', stored: a.stored });
+    expect((await s.insertOnce(row(id, '{"childRef":"other"}'))).status).toBe('conflict');
+    expect(await s.count()).toBe(1);
+    const got = await s.get(id);
+    expect(got).toMatchObject({ id, level: 'Medium (21 – 40)', deviceLevel: 'No concerns', area: 'Tameside', body: { childRef: 'CANARY-Ellie' } });
+    await s.close();
+  });
+
+  it('50 concurrent copies of one submission store one row with one receipt', async () => {
+    const s = await open();
+    const id = crypto.randomUUID();
+    const outs = await Promise.all(Array.from({ length: 50 }, () => s.insertOnce(row(id))));
+    expect(outs.filter((o) => o.status === 'created')).toHaveLength(1);
+    expect(new Set(outs.map((o) => o.stored.receipt)).size).toBe(1);
+    expect(await s.count()).toBe(1);
+    await s.close();
+  });
+
+  it('pages with a cursor, oldest first, and never holds the body in clear', async () => {
+    const s = await open();
+    const ids = Array.from({ length: 7 }, () => crypto.randomUUID());
+    for (const id of ids) await s.insertOnce(row(id));
+    const p1 = await s.list(0, 3);
+    const p2 = await s.list(p1.at(-1)!.seq, 3);
+    const p3 = await s.list(p2.at(-1)!.seq, 3);
+    expect([...p1, ...p2, ...p3].map((r) => r.id)).toEqual(ids);
+    expect(p3).toHaveLength(1);
+    const raw = await s.sql.all<Record<string, unknown>>('select * from submissions');
+    expect(JSON.stringify(raw)).not.toContain('CANARY');
+    await s.close();
+  });
+
+  it('enrols a device once with its code, refuses reuse and expiry, revokes at once', async () => {
+    const s = await open();
+    const { device, code } = await s.addDevice('Sam Nurse, Ward 3');
+    expect(device.state).toBe('pending');
+    const r = await s.redeem(code, 'jkt-1', '{"kty":"EC"}');
+    expect(r).toMatchObject({ status: 'enrolled', device: { id: device.id, state: 'active', jkt: 'jkt-1' } });
+    expect((await s.redeem(code, 'jkt-2', '{}')).status).toBe('used');
+    expect((await s.redeem('no-such-code', 'jkt-3', '{}')).status).toBe('unknown');
+    const late = await s.addDevice('Late', 1000, Date.now() - 2000);
+    expect((await s.redeem(late.code, 'jkt-4', '{}')).status).toBe('expired');
+    const again = await s.addDevice('Same key');
+    expect((await s.redeem(again.code, 'jkt-1', '{}')).status).toBe('key-in-use');
+    expect((await s.deviceByKey('jkt-1'))?.id).toBe(device.id);
+    expect(await s.revoke(device.id)).toBe(true);
+    expect((await s.deviceByKey('jkt-1'))?.state).toBe('revoked');
+    expect((await s.devices()).map((d) => d.name).sort()).toEqual(['Late', 'Sam Nurse, Ward 3', 'Same key']);
+    await s.close();
+  });
+
+  it('two racing redemptions of one code: exactly one wins', async () => {
+    const s = await open();
+    const { code } = await s.addDevice('Race');
+    const outs = await Promise.all(Array.from({ length: 8 }, (_, i) => s.redeem(code, `race-${i}`, '{}')));
+    expect(outs.filter((o) => o.status === 'enrolled')).toHaveLength(1);
+    await s.close();
+  });
+
+  it('remembers proof ids: the second sight of a jti is a replay', async () => {
+    const s = await open();
+    expect(await s.rememberProof('jti-1', 'dev')).toBe(true);
+    expect(await s.rememberProof('jti-1', 'dev')).toBe(false);
+    expect(await s.proofSeen('jti-1')).toBe(true);
+    // Recorded with a submission, in its transaction: a replay writes nothing.
+    const id = crypto.randomUUID();
+    expect((await s.insertOnce(row(id), { jti: 'jti-2', deviceId: 'dev' })).status).toBe('created');
+    expect((await s.insertOnce(row(crypto.randomUUID()), { jti: 'jti-2', deviceId: 'dev' })).status).toBe('replay');
+    expect(await s.count()).toBe(1);
+    expect(await s.forgetProofsBefore(Date.now() + 1000)).toBe(2);
+    await s.close();
+  });
+
+  it('counts a device\'s submissions since a time, for its quota', async () => {
+    const s = await open();
+    const since = new Date(Date.now() - 1000).toISOString();
+    for (let i = 0; i < 3; i++) await s.insertOnce(row(crypto.randomUUID()));
+    expect(await s.countForDevice('dev-1', since)).toBe(3);
+    expect(await s.countForDevice('dev-2', since)).toBe(0);
+    await s.close();
+  });
+
+  it('runs each migration once (reopening applies nothing new)', async () => {
+    const { database } = await freshDatabaseUrl(kind);
+    const env = testEnvelope();
+    const a = await ReceiverStore.open({ database, envelope: env });
+    const before = await a.sql.all<{ name: string }>('select name from schema_migrations');
+    await a.close();
+    const b = await ReceiverStore.open({ database, envelope: env });
+    expect(await b.sql.all('select name from schema_migrations')).toEqual(before);
+    expect(before.map((r) => r.name)).toContain('receiver/001-submissions-devices');
+    await b.close();
+  });
+
+  if (kind === 'postgres')
+    it('a pg_dump holds no child data', async () => {
+      const s = await open();
+      await s.insertOnce(row(crypto.randomUUID()));
+      expect(testPostgres()!.dump()).not.toContain('CANARY');
+      await s.close();
+    });
+});
