@@ -1,14 +1,16 @@
 // Entry, kept small: the first screen is the passcode (set it, or unlock),
-// which needs only Preact and the vault. The app proper (engine, storage,
-// sync) is fetched in the background meanwhile and opened with the key. The
-// app locks again after the idle time or when it has been hidden that long.
-// An update waits for the user (never a silent reload of a half-filled form).
+// which needs only Preact, the vault and Argon2id. The app proper (engine,
+// storage, sync) is fetched in the background meanwhile and opened with the
+// key. The app locks after the idle time, or when it has been in the
+// background longer than a short grace period; locking writes what is
+// pending and reloads the page, so no decrypted child data stays reachable in
+// memory. An update waits for the user (never a silent reload of a half-filled form).
 import { render } from 'preact';
 import { Workbox } from 'workbox-window';
 import { keyring } from './crypto/keyring.ts';
 import { LockTimer } from './security/lock-timer.ts';
-import { hasVault, loadPolicy, restoreVault } from './security/passcode.ts';
-import { SetUpPasscode, Unlock } from './ui/lock.tsx';
+import { loadPolicy, vaultState } from './security/passcode.ts';
+import { SetUpPasscode, Unlock, VaultDamaged } from './ui/lock.tsx';
 import './ui/styles.css';
 
 const root = document.getElementById('app')!;
@@ -27,17 +29,31 @@ function drawApp() {
   render(<App db={app.db} sync={app.sync} persisted={persisted} storageError={storageError} updateReady={updateReady} onLock={() => void lock()} />, root);
 }
 
-function drawLocked() {
-  render(hasVault() ? <Unlock onUnlocked={() => void start()} /> : <SetUpPasscode onDone={() => void start()} />, root);
+async function drawLocked() {
+  const state = await vaultState().catch(() => ({ kind: 'none' }) as const);
+  render(
+    state.kind === 'ok' ? (
+      <Unlock onUnlocked={() => void start()} onErased={() => void drawLocked()} />
+    ) : state.kind === 'damaged' ? (
+      <VaultDamaged backup={state.backup} onRestored={() => void drawLocked()} />
+    ) : (
+      <SetUpPasscode onDone={() => void start()} />
+    ),
+    root,
+  );
 }
 
+let locking = false;
 async function lock() {
+  if (locking) return;
+  locking = true;
   timer?.stop();
-  // Write whatever is still pending while the key is here, then drop the key.
+  // Write whatever is still pending while the key is here, then drop the key
+  // and the whole page: a reload leaves nothing decrypted reachable in memory.
   if (app) await app.m.flushAllAutosavers();
   keyring.clear();
-  drawLocked();
-  requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
+  render(null, root);
+  location.reload();
 }
 
 async function start() {
@@ -50,8 +66,15 @@ async function start() {
   } catch (e) {
     storageError = m.describeStorageError(e).message;
   }
-  const idleMs = loadPolicy().idleMinutes * 60_000;
-  timer = new LockTimer({ now: Date.now, setTimer: (f, ms) => setTimeout(f, ms), clearTimer: (t) => clearTimeout(t as number), idleMs, onLock: () => void lock() });
+  const policy = loadPolicy();
+  timer = new LockTimer({
+    now: Date.now,
+    setTimer: (f, ms) => setTimeout(f, ms),
+    clearTimer: (t) => clearTimeout(t as number),
+    idleMs: policy.idleMinutes * 60_000,
+    hiddenGraceMs: policy.hiddenGraceSeconds * 1000,
+    onLock: () => void lock(),
+  });
   drawApp();
   if (navigator.storage?.persist && persisted === undefined) {
     persisted = (await navigator.storage.persisted()) || (await navigator.storage.persist());
@@ -75,7 +98,5 @@ function registerServiceWorker() {
   void wb.register();
 }
 
-void restoreVault()
-  .catch(() => {})
-  .then(drawLocked);
+void drawLocked();
 registerServiceWorker();

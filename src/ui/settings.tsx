@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { describeStorageError } from '../store/errors.ts';
 import { fetchEndpointKey } from '../sync/seal.ts';
 import { type Settings, authorProblem, defaultEndpointUrl, endpointUrlProblem, loadSettings, saveSettings } from '../sync/settings.ts';
-import { type LockPolicy, loadPolicy, savePolicy } from '../security/passcode.ts';
+import { ERASE_AFTER, type LockPolicy, eraseAfterFailures, loadPolicy, savePolicy, setEraseAfterFailures } from '../security/passcode.ts';
 import { useApp } from './context.ts';
 import { ErrorSummary } from './fields.tsx';
 
@@ -16,6 +16,8 @@ export function SettingsScreen() {
   const [saved, setSaved] = useState(false);
   const [tries, setTries] = useState(0);
   const [policy, setPolicy] = useState<LockPolicy>(loadPolicy);
+  const [erase, setErase] = useState(true);
+  useEffect(() => void eraseAfterFailures().then(setErase), []);
   useEffect(() => {
     loadSettings(db).then((x) => setS(x ?? { ...EMPTY, endpoint: { url: defaultEndpointUrl(location.origin), token: '' } }));
   }, [db]);
@@ -63,7 +65,7 @@ export function SettingsScreen() {
           if (a) errs.push({ itemId: 'author-name', message: 'Enter your name' });
           const bounds: [keyof LockPolicy, string, number, number][] = [
             ['idleMinutes', 'policy-idle', 1, 60],
-            ['maxAttempts', 'policy-attempts', 3, 50],
+            ['hiddenGraceSeconds', 'policy-grace', 0, 600],
             ['deliveredRetentionDays', 'policy-retention', 1, 90],
             ['draftPromptDays', 'policy-drafts', 1, 90],
           ];
@@ -85,6 +87,7 @@ export function SettingsScreen() {
               endpoint: { url, token: s.endpoint.token.trim(), ...(publicKey ? { publicKey } : {}) },
             });
             savePolicy(policy);
+            await setEraseAfterFailures(erase);
             setS({ ...s, endpoint: { ...s.endpoint, url, ...(publicKey ? { publicKey } : {}) } });
             setSaved(true);
             void sync?.sendNow();
@@ -103,8 +106,19 @@ export function SettingsScreen() {
         {field('endpoint-url', 'Referral endpoint address', s.endpoint.url, setEndpoint('url'), 'Must start https:// (http:// only for this computer, localhost)', 'url')}
         {field('endpoint-token', 'Access token', s.endpoint.token, setEndpoint('token'), 'From your safeguarding team (the local endpoint prints it when it starts)', 'password')}
         <h2>Security on this device</h2>
-        {field('policy-idle', 'Lock after this many minutes without use', String(policy.idleMinutes), (v) => setPolicy({ ...policy, idleMinutes: Number(v) }), 'Also when the app has been in the background this long. 1 to 60; takes effect at the next unlock.', 'number')}
-        {field('policy-attempts', 'Offer to erase this device’s data after this many wrong passcodes', String(policy.maxAttempts), (v) => setPolicy({ ...policy, maxAttempts: Number(v) }), '3 to 50', 'number')}
+        {field('policy-idle', 'Lock after this many minutes without use', String(policy.idleMinutes), (v) => setPolicy({ ...policy, idleMinutes: Number(v) }), '1 to 60; takes effect at the next unlock.', 'number')}
+        {field('policy-grace', 'Lock when the app has been in the background this many seconds', String(policy.hiddenGraceSeconds), (v) => setPolicy({ ...policy, hiddenGraceSeconds: Number(v) }), 'A phone lost with the app open locks this soon. 0 to 600; takes effect at the next unlock.', 'number')}
+        <div class="field">
+          <div class="options">
+            <label class={`option${erase ? ' checked' : ''}`} for="policy-erase">
+              <input id="policy-erase" type="checkbox" checked={erase} onChange={(e) => setErase((e.target as HTMLInputElement).checked)} aria-describedby="policy-erase-hint" />
+              <span class="option-label">Erase this device’s records after {ERASE_AFTER} wrong passcodes in a row</span>
+            </label>
+          </div>
+          <div class="hint" id="policy-erase-hint">
+            Recommended. Unfinished drafts are lost; finished records sealed for the endpoint are still sent.
+          </div>
+        </div>
         {field('policy-retention', 'Remove a delivered record’s details from this device after this many days', String(policy.deliveredRetentionDays), (v) => setPolicy({ ...policy, deliveredRetentionDays: Number(v) }), 'The receipt is kept; the record is safe at the endpoint. 1 to 90.', 'number')}
         {field('policy-drafts', 'Remind me about unfinished drafts older than this many days', String(policy.draftPromptDays), (v) => setPolicy({ ...policy, draftPromptDays: Number(v) }), '1 to 90', 'number')}
         <button type="submit" class="button">
