@@ -10,7 +10,8 @@ import { AppContext } from './context.ts';
 import { History } from './history.tsx';
 import { Home } from './home.tsx';
 import { ResultView } from './result.tsx';
-import { type Route, href, useRoute } from './router.ts';
+import { type Route, go, href, useRoute } from './router.ts';
+import { DamagedRecord } from './damaged.tsx';
 import { Runner } from './runner.tsx';
 import { Start } from './start.tsx';
 import { StatusBar } from './status-bar.tsx';
@@ -20,6 +21,7 @@ function RecordScreen({ route }: { route: Extract<Route, { recordId: string }> }
   const { record, loading, error } = useRecord(route.recordId);
   if (loading) return <p aria-busy="true">Opening…</p>;
   if (!record) return <p class="field-error">{error}</p>;
+  if (record._damage) return <DamagedRecord record={record} onDeleted={() => go({ name: 'home' })} />;
   if (route.name === 'run' || route.name === 'check') {
     if (record.state === 'final') return <ResultView record={record} result={record.result!} />;
     return route.name === 'run' ? <Runner key={`${record.id}-${route.section}`} record={record} section={route.section} /> : <CheckAnswers record={record} />;

@@ -10,6 +10,7 @@ import { go } from './router.ts';
 import { loadPolicy } from '../security/passcode.ts';
 import { staleDrafts } from '../security/retention.ts';
 import { useApp } from './context.ts';
+import { damagedRecordTitle } from './damaged.tsx';
 import { REGION_OPTIONS, SETTINGS, when } from './labels.ts';
 import { href } from './router.ts';
 
@@ -121,6 +122,13 @@ export function Home() {
         <ul class="record-list" data-testid="recent">
           {recent.map((r) => (
             <li key={r.id}>
+              {r._damage ? (
+                // A damaged record is listed for what it was and when, never with a blank reference.
+                <a href={href({ name: 'result', recordId: r.id })} data-damaged="true">
+                  <span class="tool-title">Damaged: {damagedRecordTitle(r)}</span>
+                  <span class="tool-meta">Cannot be opened · last changed {when(r.updatedAt) || 'at an unknown time'} · see what can be done</span>
+                </a>
+              ) : (
               <a href={href(r.state === 'final' ? { name: 'result', recordId: r.id } : { name: 'run', recordId: r.id })}>
                 <span class="tool-title">{getInstrument(r.instrumentId)?.title ?? r.instrumentId}</span>
                 <span class="tool-meta">
@@ -128,6 +136,7 @@ export function Home() {
                   {r.state === 'final' && r.result?.level ? ` · ${r.result.level}` : ''}
                 </span>
               </a>
+              )}
             </li>
           ))}
         </ul>

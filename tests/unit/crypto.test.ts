@@ -140,7 +140,7 @@ describe('the encryption middleware', () => {
     });
     const all = await db.records.toArray();
     expect(all).toHaveLength(2);
-    expect(all.find((r) => r.id === a.id)?._corrupt).toMatch(/integrity check/);
+    expect(all.find((r) => r.id === a.id)?._damage).toMatch(/integrity check/);
     expect(all.find((r) => r.id !== a.id)?.childRef).toBe('B');
     db.close();
     await Dexie.delete(name);
