@@ -12,6 +12,7 @@ import { Home } from './home.tsx';
 import { ResultView } from './result.tsx';
 import { type Route, go, href, useRoute } from './router.ts';
 import { DamagedRecord } from './damaged.tsx';
+import { LeaveGuard } from './leave-guard.tsx';
 import { Runner } from './runner.tsx';
 import { Start } from './start.tsx';
 import { StatusBar } from './status-bar.tsx';
@@ -91,6 +92,7 @@ export function App(props: {
         </div>
       )}
       <main id="main" tabIndex={-1} class="main">
+        <LeaveGuard saveMessage={save.message} saved={save.status === 'saved'} />
         {props.storageError ? (
           <div class="error-summary" role="alert">
             <h1 tabIndex={-1}>Records cannot be stored on this device</h1>

@@ -46,15 +46,35 @@ export function href(route: Route): string {
   }
 }
 
+/** Returns true to hold a move to `to` (the app has a change it could not write yet). */
+type LeaveGuardFn = (to: string) => boolean;
+let leaveGuard: LeaveGuardFn | undefined;
+/** The hash the app is showing: where a held move is put back to. */
+let shown = typeof location === 'undefined' ? '' : location.hash;
+
+export function setLeaveGuard(fn: LeaveGuardFn): () => void {
+  leaveGuard = fn;
+  return () => {
+    if (leaveGuard === fn) leaveGuard = undefined;
+  };
+}
+
 export function go(route: Route): void {
   location.hash = href(route);
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parse(location.hash));
+  const [route, setRoute] = useState(() => parse((shown = location.hash)));
   useEffect(() => {
     const on = () => {
-      setRoute(parse(location.hash));
+      const to = location.hash;
+      if (to !== shown && leaveGuard?.(to)) {
+        // Held: put the address back without a navigation (the screen never changed).
+        history.replaceState(history.state, '', shown || location.pathname);
+        return;
+      }
+      shown = to;
+      setRoute(parse(to));
       // Move focus to the new screen's heading, as a page load would.
       requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
     };
