@@ -39,6 +39,8 @@ afterAll(async () => {
 /** A fresh origin state for each journey: a new page after clearing everything the app stores. */
 async function freshPage(): Promise<Page> {
   const page = await b.context.newPage();
+  page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && console.log(`console error: ${m.text()}`));
   await page.goto(`${origin}/drill-same-origin.txt`);
   await page.evaluate(async () => {
     localStorage.clear();
@@ -229,7 +231,7 @@ describe('erase after ten wrong passcodes', () => {
     // Back online: the sealed submission reaches the endpoint (by the service worker, or the app once set up again).
     await setOffline(b.context, page, false);
     await setUp(page, 'new owner passphrase');
-    await page.waitForSelector('h1:text-is("Screen a child")');
+    await page.waitForSelector('.nav-button:text-is("Lock")');
     const t0 = Date.now();
     while (server.store.count() === before && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 100));
     const stored = server.store.list();
@@ -325,11 +327,15 @@ describe('damaged records are survived and named', () => {
       { ...base, id: 'payload-not-text', state: 'queued', payload: 12345, createdAt: Date.now() + 1 },
       { ...base, id: 'unknown-state', state: 'frozen', payload: 'a.b.c.d.e', createdAt: Date.now() + 2 },
     ]);
+    await page.goto(`${origin}/#/`);
     await page.reload();
     await tryPasscode(page, PASS);
 
     // Home: damaged ones named for what they were, the others as usual.
-    await page.waitForSelector('[data-testid=recent]');
+    await page.waitForSelector('[data-testid=recent]').catch(async (e) => {
+      console.log('main:', await page.textContent('main'), page.url());
+      throw e;
+    });
     const recent = await page.textContent('[data-testid=recent]');
     expect(recent).toContain('GOOD-DRAFT');
     expect(recent).toContain('GOOD-FINAL');
@@ -350,6 +356,7 @@ describe('damaged records are survived and named', () => {
     expect(await page.textContent('[data-testid=damaged-record]')).toMatch(/integrity check/);
     expect(await axeViolations(page)).toEqual([]);
     await page.click('[data-testid=export-damaged]');
+    await page.waitForFunction(() => (window as unknown as { __exports: Blob[] }).__exports.length > 0);
     const exported = await page.evaluate(() => (window as unknown as { __exports: Blob[] }).__exports[0]!.text());
     expect(JSON.parse(exported)).toMatchObject({ table: 'records', id: badDraft, stored: { id: badDraft, state: 'draft' } });
     expect(exported).not.toContain('BAD-DRAFT');
