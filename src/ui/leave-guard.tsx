@@ -36,7 +36,7 @@ export function LeaveGuard({ saveMessage, saved }: { saveMessage: string | undef
         Your last change is not saved yet
       </h2>
       <p id="leave-guard-body">
-        {saveMessage ?? 'The change could not be written to this device.'} The app keeps it and tries again every few seconds: once there is space, it is saved and you can move on.
+        {saveMessage ?? 'The change could not be written to this device; the app keeps trying.'} Leaving now would lose it.
       </p>
       <div class="button-row">
         <button type="button" class="button" data-testid="leave-guard-stay" onClick={() => setHeld(undefined)}>
