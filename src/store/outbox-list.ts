@@ -16,8 +16,12 @@ export interface OutboxListing {
 export async function outboxListing(db: CseDb, limit = 100): Promise<OutboxListing> {
   return withReopen(db, () =>
     db.transaction('r', db.outbox, db.records, async () => {
-      const open = await db.outbox.where('state').noneOf(['delivered']).toArray();
-      const delivered = await db.outbox.where('[state+createdAt]').between(['delivered', Dexie.minKey], ['delivered', Dexie.maxKey]).reverse().limit(limit).toArray();
+      // Two plain key ranges either side of 'delivered' (not noneOf, which walks the whole index).
+      const open = [...(await db.outbox.where('state').below('delivered').toArray()), ...(await db.outbox.where('state').above('delivered').toArray())];
+      // Keys first (no values read), then only those rows fetched: a reverse cursor over values would
+      // open every row it passes.
+      const newest = await db.outbox.where('[state+createdAt]').between(['delivered', Dexie.minKey], ['delivered', Dexie.maxKey]).reverse().limit(limit).primaryKeys();
+      const delivered = (await db.outbox.bulkGet(newest)).filter((r): r is OutboxRow => r !== undefined);
       const deliveredCount = await db.outbox.where('state').equals('delivered').count();
       // A row whose state is missing or not a valid key is in no index: find it the slow way, so it is shown, never hidden.
       const total = await db.outbox.count();

@@ -52,7 +52,12 @@ export function OutboxScreen() {
   useEffect(() => {
     const safeLoad = () => load().catch((e) => setError(describeStorageError(e).message));
     void safeLoad();
-    return sync?.subscribe(() => void safeLoad());
+    // Reload when the waiting count changes, not on the subscription's first call (already loaded above).
+    let last: number | undefined;
+    return sync?.subscribe((n) => {
+      if (last !== undefined && n !== last) void safeLoad();
+      last = n;
+    });
   }, [db]);
 
   return (
