@@ -37,5 +37,7 @@ export default defineConfig({
     include: ['tests/unit/**/*.test.ts', 'tests/component/**/*.test.tsx'],
     environment: 'node',
     setupFiles: ['tests/helpers/unlocked.ts'],
+    // The CLI tests start a TypeScript process each: seconds on a loaded 2-core machine.
+    testTimeout: 30_000,
   },
 });

@@ -1,7 +1,7 @@
 // Entry, kept small: the first screen is the passcode (set it, or unlock),
 // which needs only Preact, the vault and Argon2id. The app proper (engine,
-// storage, sync) is fetched in the background meanwhile and opened with the
-// key. The app locks after the idle time, or when it has been in the
+// storage, sync) is fetched once the passcode screen is first touched and
+// opened with the key. The app locks after the idle time, or when it has been in the
 // background longer than a short grace period; locking writes what is
 // pending and reloads the page, so no decrypted child data stays reachable in
 // memory. An update waits for the user (never a silent reload of a half-filled form).
@@ -14,8 +14,12 @@ import { SetUpPasscode, Unlock, VaultDamaged } from './ui/lock.tsx';
 import './ui/styles.css';
 
 const root = document.getElementById('app')!;
-const main = import('./app-main.ts'); // starts downloading now, while the passcode is typed
-type Main = Awaited<typeof main>;
+// The app proper is fetched when the user first touches the passcode screen
+// (focus, tap or key), so it downloads while the passcode is typed; fetching
+// and running it earlier only delays the first screen and blocks its input.
+let mainChunk: Promise<typeof import('./app-main.ts')> | undefined;
+const loadMain = () => (mainChunk ??= import('./app-main.ts'));
+type Main = Awaited<ReturnType<typeof loadMain>>;
 
 let app: { m: Main; db: InstanceType<Main['CseDb']>; sync?: ReturnType<Main['startSync']> } | undefined;
 let persisted: boolean | undefined;
@@ -31,6 +35,9 @@ function drawApp() {
 
 async function drawLocked() {
   const state = await vaultState().catch(() => ({ kind: 'none' }) as const);
+  // index.html paints a static shell (header and a placeholder) before any
+  // script runs; the first real screen replaces it.
+  root.querySelector('[data-shell]')?.remove();
   render(
     state.kind === 'ok' ? (
       <Unlock onUnlocked={() => void start()} onErased={() => void drawLocked()} />
@@ -57,7 +64,7 @@ async function lock() {
 }
 
 async function start() {
-  const m = await main;
+  const m = await loadMain();
   if (!app) app = { m, db: new m.CseDb() };
   try {
     await app.db.open();
@@ -99,4 +106,5 @@ function registerServiceWorker() {
 }
 
 void drawLocked();
+for (const ev of ['focusin', 'pointerdown', 'keydown', 'touchstart']) addEventListener(ev, () => void loadMain(), { once: true, passive: true, capture: true });
 registerServiceWorker();

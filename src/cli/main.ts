@@ -1,17 +1,23 @@
 // Command-line entry to the engine: `npm run cse -- <command>`.
 //   instruments          print the catalogue as JSON
 //   score FILE           score {"instrument": id, "answers": {...}} and print the result
+//                        (answers may hold the case facts: "fact-dob", "fact-sexual-assault", ...)
+//   pathways             print the pathway rules: condition, steps and the seed lines they come from
 // Exits 2 with a message naming the problem on bad input.
 import { readFileSync } from 'node:fs';
 import { catalogueEntry } from '../engine/catalogue-json.ts';
 import { InvalidAnswersError, score } from '../engine/score.ts';
 import { INSTRUMENTS, getInstrument } from '../instruments/catalogue.ts';
+import { PATHWAY_RULES } from '../pathways/rules.ts';
 
 export function run(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
   const [command, ...rest] = argv;
   switch (command) {
     case 'instruments':
       out(JSON.stringify(INSTRUMENTS.map(catalogueEntry), null, 2));
+      return 0;
+    case 'pathways':
+      out(JSON.stringify(PATHWAY_RULES, null, 2));
       return 0;
     case 'score': {
       const file = rest[0];
@@ -48,7 +54,7 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
       }
     }
     default:
-      err('usage: npm run cse -- instruments | score FILE');
+      err('usage: npm run cse -- instruments | pathways | score FILE');
       return 2;
   }
 }

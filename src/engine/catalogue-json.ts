@@ -13,6 +13,8 @@ export interface CatalogueItem {
   min?: number;
   max?: number;
   source: { file: string; line: number; endLine?: number };
+  /** Why the app asks an item the paper form lacks (every case fact says so). */
+  appAdded?: string;
 }
 
 export function catalogueEntry(inst: Instrument) {
@@ -27,6 +29,7 @@ export function catalogueEntry(inst: Instrument) {
     items: inst.sections.flatMap((section) =>
       section.items.map((item): CatalogueItem => {
         const entry: CatalogueItem = { id: item.id, section: section.id, text: item.text, kind: item.kind, required: item.required, source: item.src };
+        if (item.appAdded) entry.appAdded = item.appAdded;
         if (item.kind === 'choice' || item.kind === 'multi')
           entry.options = item.options.map((o) => (o.score !== undefined ? { value: o.value, label: o.label, score: o.score } : { value: o.value, label: o.label }));
         if (item.kind === 'number') {

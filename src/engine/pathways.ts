@@ -1,14 +1,36 @@
 // What to do next. The 999 route comes first on every result, whatever the
 // score: no score replaces it (000 L617; DESIGN "safety routes outrank scores").
-// Then what the instrument's own source says for this outcome, then the
-// region's standing routes (referral, information report), which are always
-// offered because a practitioner may refer on judgement alone.
+// Then the warnings (do not consult the parents before referral), then the
+// pathway rules the facts of the case set off (under-13, a disclosed
+// assault, missing, trafficking), then what the instrument's own source says
+// for this outcome, then the region's standing routes (referral, information
+// report), which are always offered because a practitioner may refer on
+// judgement alone.
+import { readFacts } from '../facts/read.ts';
+import { factsApplyTo } from '../facts/section.ts';
 import { REGIONS } from '../instruments/directory.ts';
-import type { Instrument, NextStep, Result } from './types.ts';
+import { pathwaySteps } from '../pathways/apply.ts';
+import type { Answers, Instrument, NextStep, Result } from './types.ts';
 
-export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>): NextStep[] {
+const RANK: Record<NextStep['kind'], number> = {
+  emergency: 0,
+  warning: 1,
+  referral: 2,
+  'information-report': 2,
+  assessment: 2,
+  advice: 2,
+  note: 2,
+};
+
+export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>, answers: Answers = {}): NextStep[] {
   const region = REGIONS[inst.region];
-  const steps: NextStep[] = [region.emergency];
+  const facts = readFacts(answers);
+  // The rules turn on the facts, which only the tools that screen or measure risk ask.
+  const rules = factsApplyTo(inst) ? pathwaySteps({ inst, answers, facts, result }) : { safety: [], other: [] };
+  const emergency: NextStep = facts.immediateDanger
+    ? { ...region.emergency, text: `You recorded that the child is in immediate danger: call 999 now. ${region.emergency.text}`, within: 'now' }
+    : region.emergency;
+  const steps: NextStep[] = [emergency, ...rules.safety];
   if (result.routing) {
     const team = inst.routing!.teams.find((t) => t.email === result.routing!.email && t.area === result.routing!.area)!;
     steps.push({
@@ -19,7 +41,7 @@ export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>): 
       src: team.src,
     });
   }
-  if (!result.complete) {
+  if (!result.complete && !result.decided) {
     steps.push({
       id: 'incomplete',
       kind: 'note',
@@ -33,11 +55,16 @@ export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>): 
       steps.push(action.step);
       continue;
     }
-    if (!result.complete || result.severity === undefined) continue;
+    // A decided outcome (complete, or fixed by the answers given) has its actions.
+    if (!result.decided || result.severity === undefined) continue;
     if (action.minSeverity !== undefined && result.severity < action.minSeverity) continue;
     if (action.maxSeverity !== undefined && result.severity > action.maxSeverity) continue;
     steps.push(action.step);
   }
-  for (const route of region.routes) if (!steps.some((s) => s.id === route.id)) steps.push(route);
-  return steps;
+  steps.push(...rules.other);
+  steps.push(...region.routes);
+  const seen = new Set<string>();
+  const once = steps.filter((s) => (seen.has(s.id) ? false : (seen.add(s.id), true)));
+  // Stable: within a kind rank the order above holds.
+  return once.map((s, i) => [s, i] as const).sort((a, b) => RANK[a[0].kind] - RANK[b[0].kind] || a[1] - b[1]).map(([s]) => s);
 }

@@ -103,10 +103,13 @@ const ContactSchema = v.object({
 
 export const NextStepSchema = v.object({
   id,
-  kind: v.picklist(['emergency', 'referral', 'information-report', 'assessment', 'advice', 'note']),
+  kind: v.picklist(['emergency', 'warning', 'referral', 'information-report', 'assessment', 'advice', 'note']),
   text,
   contacts: v.array(ContactSchema),
   src: v.optional(SourceRefSchema),
+  appAdded: v.optional(text),
+  within: v.optional(text),
+  sourceText: v.optional(text),
 });
 
 const appWording = v.object({ label: text, appWording: v.literal(true) });
@@ -149,6 +152,7 @@ const ScoringSchema = v.variant('rule', [
     ),
     ruleText: sourced,
     none: appWording,
+    decision: v.optional(v.object({ itemId: id, reasonItemId: id })),
   }),
   v.object({ rule: v.literal('checklist'), tickedValues: v.array(v.string()), outcome: appWording }),
 ]);
@@ -220,7 +224,7 @@ function referencedItems(inst: Instrument): string[] {
     case 'indicator-threshold':
       return s.tiers.flatMap((t) => t.items);
     case 'highest-category':
-      return s.groups.flatMap((g) => g.items);
+      return [...s.groups.flatMap((g) => g.items), ...(s.decision ? [s.decision.itemId, s.decision.reasonItemId] : [])];
     case 'checklist':
       return [];
   }

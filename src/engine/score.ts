@@ -1,7 +1,9 @@
 // Scoring entry point: validates, checks completeness, applies the rule the
 // definition names, and adds the instrument's notes, ambiguities and next
-// steps. Incomplete answers never produce a level: a missing answer is not a
-// low score.
+// steps. A missing answer is not a low score: an incomplete form gets a level
+// only when the answers given already decide it, whatever the missing ones
+// turn out to be (e.g. two low ticks on the A&E checklist).
+import { readFacts, withDerivedAge } from '../facts/read.ts';
 import { missingRequired, validateAnswers } from './answers.ts';
 import { nextSteps } from './pathways.ts';
 import { checklist } from './rules/checklist.ts';
@@ -60,14 +62,17 @@ export function score(inst: Instrument, rawAnswers: unknown): Result {
   const answers = normalise(inst, rawAnswers as Answers);
   const missing = missingRequired(inst, answers);
   const complete = missing.length === 0;
-  const outcome = applyRule(inst, answers, complete);
-  // No level until complete, even where ticks so far already meet a threshold:
-  // the rule's reasons say so, and the referral routes are open regardless.
-  const level = complete ? outcome.level : undefined;
+  // The rules read the age worked out from the date of birth, which wins over a typed age.
+  const outcome = applyRule(inst, withDerivedAge(answers), complete);
+  // A level only when complete or decided: each rule says when the answers
+  // so far fix the outcome whatever the missing items hold.
+  const decided = complete || outcome.decided;
+  const level = decided ? outcome.level : undefined;
   const partial: Omit<Result, 'nextSteps'> = {
     instrument: inst.id,
     version: inst.version,
     complete,
+    decided,
     missing,
     ...(level !== undefined ? { level } : {}),
     ...routingOf(inst, answers),
@@ -76,8 +81,14 @@ export function score(inst: Instrument, rawAnswers: unknown): Result {
     ...(outcome.subtotals ? { subtotals: outcome.subtotals } : {}),
     bands: outcome.bands,
     ambiguities: [...outcome.ambiguities, ...inst.ambiguities.map((a) => `${a.text} Reading taken: ${a.reading}`)],
-    reasons: [...(complete ? [] : [`Not complete: ${missing.length} required item(s) unanswered (${missing.join(', ')}).`]), ...outcome.reasons],
+    reasons: [
+      ...(complete
+        ? []
+        : [`Not complete: ${missing.length} required item(s) unanswered (${missing.join(', ')}).${decided ? ' The answers given already decide the outcome.' : ''}`]),
+      ...outcome.reasons,
+      ...readFacts(answers).notes,
+    ],
     notes: [...new Set([...outcome.notes, ...inst.notes.map((n) => n.text)])],
   };
-  return { ...partial, nextSteps: nextSteps(inst, partial) };
+  return { ...partial, nextSteps: nextSteps(inst, partial, answers) };
 }

@@ -172,6 +172,13 @@ export interface HighestCategoryRule {
   }[];
   ruleText: SourcedText;
   none: { label: string; appWording: true };
+  /**
+   * Where the category is the practitioner's decision (Sandwell: the tool
+   * prints no rule from ticks to category): the item holding the category id
+   * they chose ("none" for none), and the item holding their reason. The
+   * ticked groups then give only the app's suggestion, labelled as such.
+   */
+  decision?: { itemId: string; reasonItemId: string };
 }
 
 /** No published scoring rule: the result lists what was recorded. */
@@ -241,6 +248,8 @@ export interface NextStep {
   appAdded?: string;
   /** A timescale the seed gives ("within the hour", "within 72 hours"). */
   within?: string;
+  /** The seed's words, where `text` corrects a misspelling the seed prints ("Barnado’s"). */
+  sourceText?: string;
 }
 
 export interface Contact {
@@ -255,9 +264,15 @@ export interface Result {
   instrument: string;
   version: string;
   complete: boolean;
+  /**
+   * True when the answers given fix the outcome whatever the unanswered items
+   * hold (always true when complete). Results stored before this field
+   * existed lack it; read a missing value as `complete`.
+   */
+  decided: boolean;
   /** Ids of required items not answered. */
   missing: string[];
-  /** The outcome in the source's own words; absent when incomplete. */
+  /** The outcome in the source's own words; absent unless decided. */
   level?: string;
   /** Where an information report goes, from the area chosen. */
   routing?: { area: string; team?: string; email: string };

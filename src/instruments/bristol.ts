@@ -15,7 +15,7 @@ const rows = (header: number, list: [string, string, number][]): ChoiceItem[] =>
 
 export const bristolRiskFactors: Instrument = {
   id: 'bristol-cse-risk-factors',
-  version: '1.0.0',
+  version: '1.1.0',
   title: "CSE risk factors: 'push' and 'pull' (Bristol KCS)",
   source: BRISTOL_FILE,
   region: 'bristol',
@@ -73,6 +73,26 @@ export const bristolRiskFactors: Instrument = {
         ['pull-lifts', 'Being given lifts, taken to new places, and having adventures with a casual acquaintance', 166],
       ]),
     },
+    {
+      id: 'evidence',
+      title: 'Evidence of exploitation',
+      src: L(398, 404),
+      items: [
+        {
+          id: 'evidence-of-exploitation',
+          kind: 'choice',
+          text: 'Is there evidence to suggest that the young person is being sexually exploited and is at risk of significant harm?',
+          required: false,
+          src: L(404),
+          appAdded:
+            'The checklist has no such question; the procedure turns on it: a referral to First Response where there is evidence (L404), a request for help where there is risk but no clear evidence or disclosure (L398). The app asks so that the right route is shown.',
+          options: [
+            { value: 'yes', label: 'Yes – there is evidence', src: L(404), appAdded: 'The app records the answer.' },
+            { value: 'no', label: 'No clear evidence or disclosure of exploitation', src: L(398), sourceText: 'no clear evidence or disclosure of exploitation' },
+          ],
+        },
+      ],
+    },
   ],
   scoring: {
     rule: 'checklist',
@@ -88,6 +108,12 @@ export const bristolRiskFactors: Instrument = {
   ],
   ambiguities: [
     {
+      id: 'physical-signs-are-evidence',
+      text: 'The procedure separates risk without clear evidence (request for help, L398) from evidence of exploitation and risk of significant harm (referral, L404), and says a referral may be necessary where the risks are particularly high (L400), but does not say which ticks are evidence.',
+      reading: 'Physical symptoms "indicating physical or sexual assault" (L134), a disclosed assault, or your answer that there is evidence, lead to the referral to First Response; otherwise the request for help is shown.',
+      src: [L(134), L(398), L(400), L(404)],
+    },
+    {
       id: 'flowchart-missing',
       text: 'The "CSE Decision making" flowchart (section 14) is an image that is missing from the text.',
       reading: 'The app does not reconstruct it; the pathway is built from the procedure text (sections 10 and 11): a request for help to First Response where there is risk without clear evidence, a referral to First Response where there is evidence of exploitation and risk of significant harm, intelligence to the police on 101.',
@@ -102,15 +128,6 @@ export const bristolRiskFactors: Instrument = {
     { text: 'CSE Decision Making Flowchart', src: L(39) },
     { text: 'Suspects intelligence sharing form', src: L(594) },
   ],
-  actions: [
-    {
-      step: {
-        id: 'bristol-request-for-help',
-        kind: 'referral',
-        text: 'Where a young person is assessed as being at risk of sexual exploitation but there is no clear evidence or disclosure, make a request for help to First Response (a lead professional will complete a SAF).',
-        contacts: [],
-        src: L(398),
-      },
-    },
-  ],
+  // The request for help (L398) or the referral (L404) comes from the pathway rules, by the evidence recorded.
+  actions: [],
 };

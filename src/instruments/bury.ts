@@ -22,7 +22,7 @@ const SIG = L(1300, 1301);
 
 export const buryInitialScreening: Instrument = {
   id: 'bury-cse-initial-screening-tool',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'CSE Initial Screening Tool (Bury Phoenix)',
   source: BURY_FILE,
   region: 'bury',
@@ -98,6 +98,28 @@ export const buryInitialScreening: Instrument = {
         tick('s-money', 'Unexplained amounts of money, expensive clothing or other items', L(1306, 1307), SIG, false),
       ],
     },
+    {
+      id: 'concerns',
+      title: 'Your concerns',
+      src: L(1087, 1090),
+      items: [
+        choice(
+          'immediate-concerns',
+          'Do you have immediate concerns (medium or high risk)?',
+          L(1087, 1088),
+          [
+            { value: 'yes', label: 'Yes – immediate concerns (medium or high risk)', src: L(1087, 1088), sourceText: 'immediate concerns (medium or high risk' },
+            { value: 'unclear', label: 'The concerns are not immediate or are unclear', src: L(1089, 1090), sourceText: 'the concerns are not immediate or are unclear' },
+            { value: 'no', label: 'No concerns', src: L(1089), appAdded: 'The app records an explicit "no concerns".' },
+          ],
+          false,
+          {
+            appAdded:
+              'The screening tool prints no level, but the procedure says immediate concerns (medium or high risk, using the CSE screening tool) mean a referral to children\'s social care (001 L1087–1089). The app asks for your judgement so that the step follows it.',
+          },
+        ),
+      ],
+    },
   ],
   scoring: {
     rule: 'checklist',
@@ -116,13 +138,16 @@ export const buryInitialScreening: Instrument = {
       src: [L(1238), L(1257), L(1292)],
     },
   ],
-  referencedNotReproduced: [{ text: 'Bury Thresholds for Intervention document', src: L(327) }],
+  referencedNotReproduced: [
+    { text: 'Bury Thresholds for Intervention document', src: L(327, 328) },
+    { text: 'Child Sexual Exploitation Data Collection Form', src: L(2036) },
+  ],
   actions: [
     {
       step: {
         id: 'bury-discuss-with-manager',
         kind: 'advice',
-        text: 'Discuss your concerns immediately with a manager or designated safeguarding lead; advice can be sought from the Project Phoenix CSE Team.',
+        text: 'Any professional who has concerns should discuss these immediately with a manager or designated safeguarding lead; advice can be sought from the Project Phoenix CSE Team.',
         contacts: [],
         src: L(308, 310),
       },
@@ -147,7 +172,7 @@ const CATS = ['b1-missing', 'b2-school', 'b3-substances', 'b4-parent-carer', 'b5
 
 export const buryRiskAssessmentTool: Instrument = {
   id: 'bury-phoenix-risk-assessment-tool',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'Phoenix Risk Assessment Tool – CSE Measurement Tool (Bury)',
   source: BURY_FILE,
   region: 'bury',
@@ -186,30 +211,30 @@ export const buryRiskAssessmentTool: Instrument = {
         scored(CATS[1]!, 'School/College attendance', L(1510), [
           [1, 'Engaged / re-engaged in full time education or training. In work or actively seeking employment.', L(1511, 1513)],
           [2, 'Registered in full time education / irregular attendance or attending PRU/receiving private tuition (FTE), linked with ESW/Connexions, attending college (PT or irregular attendance), is employed on a PT basis', L(1514, 1542)],
-          [3, 'Young person excluded from school, no provision being made or undertaking some education / training (part time). OR Poor attendance or episodes of truancy OR Sudden noticeable change in attendance, performance or behaviour at school OR Young person is attending PRU/receiving private tuition (part time)', L(1521, 1551)],
-          [4, 'Not attending full time education, training or employment BUT shows an interest in accessing opportunities', L(1523, 1554)],
-          [5, 'Not attending education, training or employment. Shows no interest in accessing educational or training opportunities.', L(1524, 1557)],
+          [3, 'Young person excluded from school, no provision being made or undertaking some education / training (part time). OR Poor attendance or episodes of truancy OR Sudden noticeable change in attendance, performance or behaviour at school OR Young person is attending PRU/receiving private tuition (part time)', L(1544, 1551)],
+          [4, 'Not attending full time education, training or employment BUT shows an interest in accessing opportunities', L(1552, 1554)],
+          [5, 'Not attending education, training or employment. Shows no interest in accessing educational or training opportunities.', L(1555, 1557)],
         ]),
         scored(CATS[2]!, 'Consumption of Controlled Substances', L(1559), [
           [1, 'No concerns', L(1563, 1569)],
-          [2, 'Some concerns about drugs or alcohol (or cigarettes in younger children)', L(1564, 1571)],
+          [2, 'Some concerns about drugs or alcohol (or cigarettes in younger children)', L(1570, 1571)],
           [3, 'Socially uses drugs or alcohol– increasing concerns', L(1572, 1577)],
           [4, 'Alcohol/drug dependency suspected', L(1573, 1578)],
-          [5, 'Young person is dependent on alcohol / drugs. Known / disclosure. Appears dependent on alcohol/ drugs.', L(1574, 1581)],
+          [5, 'Young person is dependent on alcohol / drugs. Known / disclosure. Appears dependent on alcohol/ drugs.', L(1579, 1581)],
         ]),
         scored(CATS[3]!, 'Parent/Carer – Young Person Relationships', L(1587), [
-          [1, 'Carer and young person have a positive relationship and communicate effectively. Carer demonstrates emotional warmth and provides stability for young person. Young person responds to boundaries.', L(1588, 1596)],
-          [2, 'Carer and young person generally have a positive relationship. Appropriate boundaries are in place. The young person does not always adhere to them.', L(1590, 1600)],
+          [1, 'Carer and young person have a positive relationship and communicate effectively. Carer demonstrates emotional warmth and provides stability for young person. Young person responds to boundaries.', L(1592, 1596)],
+          [2, 'Carer and young person generally have a positive relationship. Appropriate boundaries are in place. The young person does not always adhere to them.', L(1597, 1600)],
           [3, 'Sudden negative change in quality of relationship OR Relationship between carer and young person is strained.', L(1602, 1607)],
           [4, 'Historic abuse in family (emotional, neglect, physical or sexual) OR Poor or negative communication with young person not responding to boundaries.', L(1609, 1614)],
-          [5, 'Current / suspected abuse in family (emotional, neglect, physical or sexual) OR Poor communication, low warmth, attachment or trust. Parent does not implement age appropriate boundaries.', L(1616, 1622)],
+          [5, 'Current / suspected abuse in family (emotional, neglect, physical or sexual) OR Poor communication, low warmth, attachment or trust. Parent does not implement age appropriate boundaries.', L(1618, 1622)],
         ]),
         scored(CATS[4]!, 'Accommodation', L(1624), [
-          [1, 'Young person & Assessor are satisfied accommodation meets the young person’s needs ie: the environment is a stable place where the young person feels safe.', L(1625, 1634)],
-          [2, 'Young person & Assessor are generally satisfied with accommodation, or Accommodation meets most of the needs of young person, OR some concerns about longer term stability.', L(1627, 1639)],
-          [3, 'Unstable or unsuitable accommodation. Young person & assessor are not satisfied where the young person is living OR Recent placement change', L(1640, 1648)],
-          [4, 'Frequent placement changes', L(1642, 1649)],
-          [5, 'Temporary Accommodation OR Homeless', L(1643, 1650)],
+          [1, 'Young person & Assessor are satisfied accommodation meets the young person’s needs ie: the environment is a stable place where the young person feels safe.', L(1631, 1634)],
+          [2, 'Young person & Assessor are generally satisfied with accommodation, or Accommodation meets most of the needs of young person, OR some concerns about longer term stability.', L(1635, 1639)],
+          [3, 'Unstable or unsuitable accommodation. Young person & assessor are not satisfied where the young person is living OR Recent placement change', L(1645, 1648)],
+          [4, 'Frequent placement changes', L(1649)],
+          [5, 'Temporary Accommodation OR Homeless', L(1650)],
         ]),
         scored(CATS[5]!, 'Ability to identify abusive/exploitive behaviour – both young person & parent/carer', L(1652, 1654), [
           [1, 'Young person has a good understanding of exploitative / abusive behaviour and can use it to keep themselves safe', L(1655, 1657)],
@@ -219,18 +244,18 @@ export const buryRiskAssessmentTool: Instrument = {
           [5, 'No recognition of abusive / exploitative behaviour OR carer cannot identify the risk of abuse or exploitation to the young person', L(1674, 1679)],
         ]),
         scored(CATS[6]!, 'Engagement with appropriate services', L(1681), [
-          [1, 'Good engagement with all appropriate services', L(1682, 1691)],
-          [2, 'Reasonable engagement with all relevant services OR good engagement with a single service provider but less so with others', L(1683, 1694)],
-          [3, 'Some engagement with services, occasional contact.', L(1684, 1696)],
-          [4, 'Brief engagement with service: early stages or sporadic contact', L(1685, 1698)],
-          [5, 'Not engaging with service / no contact', L(1686, 1699)],
+          [1, 'Good engagement with all appropriate services', L(1690, 1691)],
+          [2, 'Reasonable engagement with all relevant services OR good engagement with a single service provider but less so with others', L(1692, 1694)],
+          [3, 'Some engagement with services, occasional contact.', L(1695, 1696)],
+          [4, 'Brief engagement with service: early stages or sporadic contact', L(1697, 1698)],
+          [5, 'Not engaging with service / no contact', L(1699)],
         ]),
         scored(CATS[7]!, 'Sexual Health Activities and Awareness', L(1702), [
           [1, 'Is not sexually active but is aware of where to get support and advice when needed. No concerns re: sexual health', L(1703, 1707)],
           [2, 'Young person is sexually active and in an equal consensual relationship with a peer. Young person does not feel pressured and is following ‘safe sex’ advice.', L(1709, 1714)],
           [3, 'Is not sexually active but is feeling pressured to become sexually active. OR there are some sexual health concerns', L(1716, 1720)],
           [4, 'Young person is sexually active but is not receiving support from any sexual health services.', L(1722, 1726)],
-          [5, 'Young person feels pressured to have sex or to perform sexual acts in exchange for status/protection, possessions, substances or affection OR Young person is in a sexual relationship with an adult / there is a wide age gap OR young person is under 13 and sexually active OR young person has many sexual partners / many tests for STIs / pregnancy OR Sex is nonconsensual - they are experiencing violence or coersion with sex, or are unable to consent due to intoxication Or young person is made to watch sexual acts being performed on others.', L(1728, 1742)],
+          [5, 'Young person feels pressured to have sex or to perform sexual acts in exchange for status/protection, possessions, substances or affection OR Young person is in a sexual relationship with an adult / there is a wide age gap OR young person is under 13 and sexually active OR young person has many sexual partners / many tests for STIs / pregnancy OR Sex is nonconsensual - they are experiencing violence or coersion with sex, or are unable to consent due to intoxication Or young person is made to watch sexual acts being performed on others.', L(1730, 1742)],
         ]),
         scored(CATS[8]!, 'Association with gangs/criminals or adults and peers who pose a risk', L(1749, 1750), [
           [1, 'Young person not at risk. May have some contact with vulnerable peers but has other positive networks.', L(1751, 1753)],
@@ -240,11 +265,11 @@ export const buryRiskAssessmentTool: Instrument = {
           [5, 'Young person is known to be habitually associating with risky adults and/or peers and does not act on this OR Young person is actively involved with a gang or criminal group or associated to gang members through peers or family.', L(1762, 1767)],
         ]),
         scored(CATS[9]!, 'Social Media (Internet and mobile usage)', L(1773), [
-          [1, 'Young person uses the internet and or has an instant messaging account e.g. whatsapp, BBM, Snapchat etc. They have good awareness of potential risks / danger of internet use and there are suitable parental controls in place', L(1774, 1788)],
-          [2, 'Young person has accessed one or more social networking sites and may have links to, or is ‘friends’ to numbers of unknown people (ie: doesn’t know them in real world)', L(1776, 1792)],
-          [3, 'Unmonitored / secretive use of internet and/or in possession of mobile phone which parent / guardian has no or only limited knowledge of.', L(1778, 1795)],
-          [4, 'Young person proactively exposes themselves to online dangers – for example facebook, dating sites, tinder, broadcasts pin on BBM etc. Regularly posts inappropriate images of themselves online unprompted.', L(1779, 1800)],
-          [5, 'Young person posted inappropriate language / information / sexual pictures when contacted by an adult / older peer / unknown person. Does not acknowledge the risks. OR plans to meet face to face person they only know online', L(1781, 1806)],
+          [1, 'Young person uses the internet and or has an instant messaging account e.g. whatsapp, BBM, Snapchat etc. They have good awareness of potential risks / danger of internet use and there are suitable parental controls in place', L(1783, 1788)],
+          [2, 'Young person has accessed one or more social networking sites and may have links to, or is ‘friends’ to numbers of unknown people (ie: doesn’t know them in real world)', L(1789, 1792)],
+          [3, 'Unmonitored / secretive use of internet and/or in possession of mobile phone which parent / guardian has no or only limited knowledge of.', L(1793, 1795)],
+          [4, 'Young person proactively exposes themselves to online dangers – for example facebook, dating sites, tinder, broadcasts pin on BBM etc. Regularly posts inappropriate images of themselves online unprompted.', L(1796, 1800)],
+          [5, 'Young person posted inappropriate language / information / sexual pictures when contacted by an adult / older peer / unknown person. Does not acknowledge the risks. OR plans to meet face to face person they only know online', L(1801, 1806)],
         ]),
       ],
     },
@@ -292,6 +317,7 @@ export const buryRiskAssessmentTool: Instrument = {
   ],
   referencedNotReproduced: [
     { text: 'Greater Manchester procedure on working with sexually active children under 18 years', src: L(487, 488) },
+    { text: 'Child Sexual Exploitation Data Collection Form', src: L(2036) },
   ],
   actions: [
     {
@@ -302,15 +328,6 @@ export const buryRiskAssessmentTool: Instrument = {
         text: 'All children & young people who score medium – high on the Risk Measurement tool will have their meetings chaired by an IRO irrespective of the pathway they are under.',
         contacts: [],
         src: L(531, 533),
-      },
-    },
-    {
-      step: {
-        id: 'bury-under-13',
-        kind: 'note',
-        text: 'A child under 13 who discloses sexual activity is judged incapable of consenting: there is an automatic presumption of referral to children’s social care.',
-        contacts: [],
-        src: L(480, 487),
       },
     },
   ],

@@ -2,6 +2,7 @@
 // Adding a region's tool is one module here and its tests; no UI change.
 import { validateInstrument } from '../engine/schema.ts';
 import type { Instrument, Setting, RegionId } from '../engine/types.ts';
+import { withFacts } from '../facts/section.ts';
 import { bristolRiskFactors } from './bristol.ts';
 import { buryInitialScreening, buryRiskAssessmentTool } from './bury.ts';
 import { gmFrontDoorQuestion, gmInformationReport, gmInformationSharingChecklist, gmMeasurementTool } from './gm.ts';
@@ -21,7 +22,10 @@ export const INSTRUMENTS: readonly Instrument[] = [
   nscbAeChecklist,
   nscbAssessment,
   bristolRiskFactors,
-].map(validateInstrument);
+]
+  // Every tool that screens or measures risk also asks the facts of the case.
+  .map(withFacts)
+  .map(validateInstrument);
 
 const byId = new Map(INSTRUMENTS.map((i) => [i.id, i]));
 if (byId.size !== INSTRUMENTS.length) throw new Error('Two instruments share an id');

@@ -46,6 +46,28 @@ export interface Region {
   routes: NextStep[];
 }
 
+/** The Sandwell table "Where to refer or discuss your concerns" (002 L2122–L2372), as printed. */
+export const SANDWELL_CONTACTS: Contact[] = [
+  { name: 'CSE Co-ordinator, MASH (CSE Team)', phone: '0845 352 8690', email: 'natalie_shand@sandwell.gov.uk', src: at(WM, 2146, 2156) },
+  { name: 'CSE Social Worker (CSE Team)', phone: '0121 596 7129', email: 'annemarie_bartley@sandwell.gov.uk', src: at(WM, 2168, 2174) },
+  { name: 'Targeted Youth Support – Raising Aspirations (Tier 1/2 Service)', phone: '0845 352 7701', email: 'rachael_hopkinson@sandwell.gov.uk', src: at(WM, 2186, 2198) },
+  { name: 'Sandwell Womens Aid (Tier 2/3 Service)', phone: '0121 553 0090', src: at(WM, 2210, 2222) },
+  { name: 'Barnardo’s (Tier 4)', phone: '01922 644 338', src: at(WM, 2240, 2248) },
+  { name: 'Police – Child Abuse Investigation Unit', phone: '0121 626 9153', src: at(WM, 2260, 2282) },
+  { name: 'Children’s Social Care – MASH', phone: '0845 351 0131', src: at(WM, 2292, 2304) },
+  { name: 'Health – Safeguarding Children', phone: '0121 507 2844', src: at(WM, 2314, 2318) },
+  { name: 'Education – Duty Officer (Safeguarding)', phone: '0121 569 4970', note: 'The seed prints "0121  0121 569 4970".', src: at(WM, 2334, 2346) },
+  { name: 'Children’s Social Care – Quality Development Unit', phone: '0121 569 8147', email: 'elizabeth_johnson@sandwell.gov.uk', src: at(WM, 2362, 2372) },
+  { name: 'PACE – Parents Against Child Sexual Exploitation', note: 'www.paceuk.info', src: at(WM, 2392) },
+];
+
+export const RAISING_ASPIRATIONS = SANDWELL_CONTACTS[2]!;
+export const SANDWELL_WOMENS_AID = SANDWELL_CONTACTS[3]!;
+export const SANDWELL_BARNARDOS = SANDWELL_CONTACTS[4]!;
+
+/** Bristol Appendix 2 and 3 contacts (004 L538–L590). */
+export const FIRST_RESPONSE: Contact = { name: "Children's Social Care – First Response", phone: '0117 903 6444', src: at(BRS, 542) };
+
 const police999: Contact = { name: 'Police (emergency)', phone: '999', src: at(GM, 617) };
 
 /** `src` cites the region's own wording; the 999 contact cites a line that prints 999. */
@@ -60,14 +82,14 @@ const gmRoutes: NextStep[] = [
   {
     id: 'gm-csc-referral',
     kind: 'referral',
-    text: 'If the child may be a child in need, or has suffered or is likely to suffer significant harm, make a referral immediately to local authority children\'s social care. This referral can be made by any professional.',
+    text: 'If the child may be a child in need, or the child has suffered significant harm or is likely to do so, a referral should be made immediately to local authority children\'s social care. This referral can be made by any professional.',
     contacts: [],
     src: at(GM, 618),
   },
   {
     id: 'gm-information-report',
     kind: 'information-report',
-    text: 'If the information is not about a child in immediate or near danger, fill in the information report and e-mail it to the specialist CSE team for the area the intelligence concerns.',
+    text: 'If the information is not about a child in immediate or near danger then the professional should fill in the information report and e-mail to the appropriate child sexual exploitation team: the local team appropriate to the intelligence.',
     contacts: GM_AREA_TEAMS.map((t) => ({ name: `${t.area} CSE team${t.team ? ` (${t.team})` : ''}`, email: t.email, phone: t.phone, src: t.src })),
     src: at(GM, 620),
   },
@@ -85,15 +107,15 @@ export const REGIONS: Record<RegionId, Region> = {
     id: 'bury',
     label: 'Bury (Greater Manchester)',
     asOf: 'about 2014 (undated; Greater Manchester Phoenix procedure)',
-    emergency: emergency(
-      "Immediate concerns for a child's welfare or safety should be referred to the police, particularly if the child is alleging a crime has taken place. If the child is at immediate risk of significant harm, call 999.",
-      at(BURY, 314, 315),
-    ),
+    // 999 is the Greater Manchester handbook's (000 L617); Bury's own text
+    // says "referred to the police" (001 L314–316) and its form prints 101
+    // (001 L2068). The pathway rule "bury-999-or-101" shows both.
+    emergency: emergency(GM_EMERGENCY_TEXT, at(GM, 617)),
     routes: [
       {
         id: 'bury-mash-referral',
         kind: 'referral',
-        text: 'If you believe a child may be suffering or is at risk of suffering significant harm involving CSE, refer to the Multi Agency Safeguarding Hub via the Interagency Referral Form.',
+        text: 'If a professional believes that a child may be suffering or is at risk of suffering from significant harm, involving Child Sexual Exploitation (CSE) they should always refer their concerns to the Multi Agency Safeguarding Hub via the Interagency Referral Form.',
         contacts: [
           { name: 'Bury MASH', phone: '0161 253 5678', email: 'childwellbeing@bury.gov.uk', src: at(BURY, 390, 392) },
         ],
@@ -102,13 +124,26 @@ export const REGIONS: Record<RegionId, Region> = {
       {
         id: 'bury-data-collection-form',
         kind: 'information-report',
-        text: 'Send intelligence on the CSE Data Collection Form to the Bury Phoenix police team. Always contact the police at the time on 101 if immediate action is required.',
+        text: 'Completed forms should be sent to:- BuryPhoenix.CSE@gmp.police.uk',
+        appAdded: 'The Bury procedure sends intelligence on its Child Sexual Exploitation Data Collection Form (001 Appendix 3, L2036–L2086), which this app does not reproduce: use your local copy, or the Greater Manchester information report, and send it to this address.',
         contacts: [
           { name: 'Bury Phoenix (police)', email: 'BuryPhoenix.CSE@gmp.police.uk', src: at(BURY, 2086) },
-          { name: 'Bury Police Reporting Line', phone: '101', src: at(BURY, 2103, 2105) },
           { name: 'Police PPIU (re “soft intelligence”)', phone: '0161 856 8063', src: at(BURY, 2098, 2100) },
+          { name: 'Police PPIU (re “soft intelligence”), second number', phone: '0161 856 8064', src: at(BURY, 2098, 2101) },
+          { name: 'Bury Police Reporting Line', phone: '101', src: at(BURY, 2103, 2105) },
         ],
-        src: at(BURY, 2068, 2069),
+        src: at(BURY, 2086),
+      },
+      {
+        id: 'bury-contact-details',
+        kind: 'advice',
+        text: 'Contact Details',
+        contacts: [
+          { name: 'Multi Agency Safeguarding Hub', phone: '0161 253 5678', src: at(BURY, 2090, 2092) },
+          { name: 'Bury Children’s Services Safeguarding Children Unit', phone: '0161 253 6168', src: at(BURY, 2094, 2096) },
+          { name: 'YPAS', phone: '0161 761 2136', src: at(BURY, 2107, 2109) },
+        ],
+        src: at(BURY, 2089),
       },
     ],
   },
@@ -116,10 +151,10 @@ export const REGIONS: Record<RegionId, Region> = {
     id: 'sandwell',
     label: 'Sandwell (West Midlands)',
     asOf: 'about 2015 (West Midlands framework)',
-    emergency: emergency(
-      'If a child is at immediate risk of significant harm, call 999: refer direct to the Police in emergencies.',
-      at(WM, 2810, 2812),
-    ),
+    emergency: {
+      ...emergency('If a child is at immediate risk of significant harm, call the police on 999: the framework says to go direct to the Police in emergencies.', at(WM, 2810, 2812)),
+      appAdded: 'The West Midlands framework says "direct to the Police in emergencies" (002 L2811–2812) but prints no number; the app gives 999.',
+    },
     routes: [
       {
         id: 'sandwell-csc-or-police',
@@ -136,8 +171,15 @@ export const REGIONS: Record<RegionId, Region> = {
         id: 'sandwell-advice',
         kind: 'advice',
         text: 'Anyone who completes a CSE screening tool, or is considering the need to do so, can seek advice from the Designated Safeguarding Advisor in their agency/service/setting, or from the SSCB CSE Co-ordinator.',
-        contacts: [],
+        contacts: [{ name: 'SSCB CSE Co-ordinator (MASH)', phone: '0845 352 8690', email: 'natalie_shand@sandwell.gov.uk', src: at(WM, 2146, 2156) }],
         src: at(WM, 2124, 2128),
+      },
+      {
+        id: 'sandwell-where-to-refer',
+        kind: 'advice',
+        text: 'Where to refer or discuss your concerns:',
+        contacts: SANDWELL_CONTACTS,
+        src: at(WM, 2122),
       },
     ],
   },
@@ -155,7 +197,7 @@ export const REGIONS: Record<RegionId, Region> = {
       {
         id: 'nn-mash-route-1',
         kind: 'referral',
-        text: 'Referral Route 1 (new referrals): complete the NSCB CSE Assessment and send it with a Multi-Agency Referral Form to the MASH.',
+        text: 'Referral Route 1 – new referrals: in the event of a concern being identified regarding sexual exploitation, practitioners must complete the NSCB CSE Assessment and send the completed document with a Multi-Agency Referral Form to the MASH.',
         contacts: [
           { name: 'Northamptonshire MASH', email: 'mash@northamptonshire.gcsx.gov.uk', src: at(NN, 639) },
         ],
@@ -164,14 +206,14 @@ export const REGIONS: Record<RegionId, Region> = {
       {
         id: 'nn-rise-route-2',
         kind: 'referral',
-        text: 'Referral Route 2 (child with an allocated social worker): the social worker, with their Team Manager, completes the NSCB CSE assessment and sends a request for a CSE strategy meeting to RISE.',
-        contacts: [{ name: 'RISE', email: 'rise@northants.pnn.police.uk', phone: '01604 888345', src: at(NN, 648, 673) }],
+        text: 'Referral Route 2 – children and young people who have an allocated NCC social worker: the allocated social worker in consultation with their Team Manager must complete a NSCB CSE assessment; request for CSE strategy meeting to be sent to RISE.',
+        contacts: [{ name: 'RISE', email: 'rise@northants.pnn.police.uk', phone: '01604 888345', src: at(NN, 673, 675) }],
         src: at(NN, 644, 650),
       },
       {
         id: 'nn-police-101',
         kind: 'information-report',
-        text: 'Report concerns and suspicious activity to Northamptonshire Police on 101.',
+        text: 'If you are concerned about anything suspicious you can report it to Northamptonshire Police ringing 101.',
         contacts: [{ name: 'Northamptonshire Police', phone: '101', src: at(NN, 435) }],
         src: at(NN, 435),
       },
@@ -181,16 +223,16 @@ export const REGIONS: Record<RegionId, Region> = {
     id: 'bristol',
     label: 'Bristol',
     asOf: 'October 2017 (004 L20)',
-    emergency: emergency(
-      'If a child is at immediate risk of significant harm, call 999.',
-      at(GM, 617),
-    ),
+    emergency: {
+      ...emergency('If a child is at immediate risk of significant harm, call the police on 999.', at(GM, 617)),
+      appAdded: 'The Bristol guidance prints no emergency number; the app gives 999 as the Greater Manchester handbook does (000 L617), because every child at immediate risk needs it.',
+    },
     routes: [
       {
         id: 'bristol-first-response',
         kind: 'referral',
-        text: 'Make a referral to First Response whenever there is evidence to suggest that a young person is being sexually exploited and is at risk of significant harm; where there is risk but no clear evidence or disclosure, make a request for help to First Response.',
-        contacts: [{ name: "Children's Social Care – First Response", phone: '0117 903 6444', src: at(BRS, 542) }],
+        text: 'All agencies should make a referral to First Response whenever there is evidence to suggest that a young person is being sexually exploited and is at risk of significant harm; where there is no clear evidence or disclosure of exploitation, a request for help being made to First Response.',
+        contacts: [FIRST_RESPONSE],
         src: at(BRS, 398, 404),
       },
       {
@@ -202,6 +244,17 @@ export const REGIONS: Record<RegionId, Region> = {
           { name: "BASE (Barnardo's Against Sexual Exploitation)", phone: '0117 934 9726', src: at(BRS, 546) },
         ],
         src: at(BRS, 491),
+      },
+      {
+        id: 'bristol-further-advice',
+        kind: 'advice',
+        text: "Further advice can be found from BASE, Police and CYPS – Children's Social Care.",
+        contacts: [
+          { name: 'PACE', note: 'http://www.paceuk.info/ – one-to-one telephone support for parents', src: at(BRS, 548) },
+          { name: '4YP', phone: '0117 900 2424', note: 'Training, including awareness of CSE and sexual health/relationship issues', src: at(BRS, 556, 557) },
+          { name: 'Childline', phone: '0800 1111', src: at(BRS, 588, 590) },
+        ],
+        src: at(BRS, 540),
       },
     ],
   },

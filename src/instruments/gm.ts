@@ -12,7 +12,7 @@ const L = lines(GM_FILE);
 
 export const gmFrontDoorQuestion: Instrument = {
   id: 'gm-front-door-cse-question',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'Front-door CSE screening question (Children\'s Services)',
   source: GM_FILE,
   region: 'greater-manchester',
@@ -208,7 +208,7 @@ const VULNERABILITY_PROMPTS: [string, string, number][] = [
 
 export const gmMeasurementTool: Instrument = {
   id: 'gm-cse-measurement-tool',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'Child Sexual Exploitation Measurement Tool (Greater Manchester)',
   source: GM_FILE,
   region: 'greater-manchester',
@@ -238,6 +238,8 @@ export const gmMeasurementTool: Instrument = {
         text('completed-by', 'Completed by', L(1640), { sensitive: false }),
         text('reason', 'Reason for assessment (ie: 3 month review or name what incident occurred to cause re-review)', L(1642), { multiline: true }),
         text('visit-with', 'Visit undertaken with', L(1639)),
+        text('contact-number', 'Contact Number', L(1638)),
+        text('address', 'Address', L(1639)),
       ],
     },
     gmCategories,
@@ -335,13 +337,14 @@ export const gmMeasurementTool: Instrument = {
   ],
   referencedNotReproduced: [
     { text: 'Bedfordshire toolkit', src: L(1621) },
+    { text: 'CSE Data Monitoring Tool', src: L(1817) },
   ],
   actions: [
     {
       step: {
         id: 'gm-share-with-gmp-opus',
         kind: 'advice',
-        text: "Share the outcome with GMP's CSE Specialist Safeguarding Officers for the OPUS flag: risk level, a summary of the rationale (who, what, why, when, where, how) and the date.",
+        text: "The outcome of this measurement will be shared with GMP's CSE Specialist Safeguarding Officers for the CSE flag on OPUS: the risk level, a general summary of rationale (who, what, why, when, where, how) and the date.",
         contacts: [],
         src: L(1592),
       },
@@ -350,7 +353,7 @@ export const gmMeasurementTool: Instrument = {
       step: {
         id: 'gm-repeat-3-months',
         kind: 'assessment',
-        text: 'Repeat the tool whenever incidents occur which could change the level of risk, and as a matter of course every 3 months; keep every completed version.',
+        text: 'The tool should be repeated whenever incidents occur which could change the level of risk to the young person, and as a matter of course every 3 months. All completed versions need to be kept and NOT overwritten.',
         contacts: [],
         src: L(1598),
       },
@@ -380,7 +383,7 @@ const WHY_ENTRIES =
 
 export const gmInformationReport: Instrument = {
   id: 'gm-information-report',
-  version: '1.1.0',
+  version: '1.0.0',
   title: 'Information Report (Greater Manchester)',
   source: GM_FILE,
   region: 'greater-manchester',

@@ -15,7 +15,7 @@ function indicator(id: string, label: string, line: number) {
 
 export const nscbAeChecklist: Instrument = {
   id: 'nscb-ae-cse-indicator-checklist',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'CSE Indicator Checklist for use by medical staff (A&E)',
   source: NSCB_FILE,
   region: 'northamptonshire',
@@ -126,7 +126,7 @@ export const nscbAeChecklist: Instrument = {
       step: {
         id: 'nscb-complete-full-assessment',
         kind: 'assessment',
-        text: 'Complete the full NSCB CSE Assessment (or ask a colleague to), then refer to MASH and attach the CSE assessment.',
+        text: 'Complete the CSE assessment; if CSE risk factors are found, refer to MASH and attach the CSE assessment.',
         contacts: [],
         src: L(1358),
       },
@@ -135,7 +135,7 @@ export const nscbAeChecklist: Instrument = {
       step: {
         id: 'nscb-refer-regardless',
         kind: 'referral',
-        text: 'If the young person refuses to engage, the CSE risk has not gone away and a referral should be made to MASH regardless. Under-16s presenting with a history of sexual assault are referred to MASH.',
+        text: 'If they refuse to engage, the CSE risk has not gone away and a referral should be made to MASH regardless.',
         contacts: [],
         src: L(1349),
       },
@@ -145,11 +145,18 @@ export const nscbAeChecklist: Instrument = {
 
 // ---------------------------------------------------------------------------
 
-const S = L(559); // "Mandatory Field; please complete as fully as possible" is printed on each section.
+const S = L(559);
+
+/** A Y/N question of the young person's information (L524–L529). */
+const yn = (id: string, label: string, line: number) =>
+  choice(id, label, L(line), [
+    { value: 'yes', label: 'Yes', src: L(line), sourceText: 'Y' },
+    { value: 'no', label: 'No', src: L(line), sourceText: 'N' },
+  ]); // "Mandatory Field; please complete as fully as possible" is printed on each section.
 
 export const nscbAssessment: Instrument = {
   id: 'nscb-cse-assessment',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'NSCB Child Sexual Exploitation Assessment',
   source: NSCB_FILE,
   region: 'northamptonshire',
@@ -177,6 +184,35 @@ export const nscbAssessment: Instrument = {
           { value: 'no', label: 'No', src: L(522), sourceText: 'N' },
         ]),
         text('cp-or-lac', 'Is the child or young person subject to a CP Plan or Looked after?', L(526)),
+        text('cp-or-lac-info', 'Further info', L(526)),
+        text('contact-no', 'Contact No', L(519)),
+        text('address', 'Address', L(520)),
+        text('sexuality', 'Sexuality', L(520)),
+        text('ethnicity', 'Ethnicity', L(520)),
+        text('homophobia', 'Any issues with homophobia', L(521)),
+        text('parents-names', 'Name of Parents', L(523)),
+        text('parents-contact', "Parents contact no's", L(523)),
+        yn('ld-disability', 'Learning Difficulties/Disability', 524),
+        text('ld-disability-explain', 'Please explain', L(524)),
+        yn('emotional-mental-health', 'Emotional/Mental Health concerns', 525),
+        text('emotional-mental-health-explain', 'Please explain', L(525)),
+        text('dv', 'Any issues with DV', L(527)),
+        text('dv-explain', 'Please explain', L(527)),
+        text('loss', 'Any significant loss/bereavement', L(528)),
+        text('loss-explain', 'Please explain', L(528)),
+        yn('other-services', 'Is the YP open to any other services', 529),
+        text('other-services-explain', 'Please explain', L(529)),
+      ],
+    },
+    {
+      id: 'referrer',
+      title: 'Referrers Details',
+      src: L(531),
+      items: [
+        text('referrer-name', 'Name of referrer', L(532), { sensitive: false }),
+        text('referrer-team', 'Service / Team', L(532), { sensitive: false }),
+        text('referrer-phone', 'Phone no', L(533), { sensitive: false }),
+        text('referrer-email', 'Email address', L(534), { sensitive: false }),
       ],
     },
     {
@@ -326,7 +362,7 @@ export const nscbAssessment: Instrument = {
       step: {
         id: 'nscb-refer-with-assessment',
         kind: 'referral',
-        text: 'Once completed and you have identified there is risk, complete a referral to the MASH and send your CSE assessment with it (Route 1), or, where the child has an allocated social worker, request a CSE strategy meeting from RISE (Route 2).',
+        text: 'Once completed and you have identified there is risk, then complete a referral to the multi-agency safeguarding hub and send in your CSE assessment along with your referral.',
         contacts: [],
         src: L(633),
       },

@@ -3,6 +3,7 @@
 // (L2399–L2936).
 import type { ChoiceItem, Instrument, SourceRef } from '../engine/types.ts';
 import { date, lines, number, text, tick, yesNo } from './build.ts';
+import { RAISING_ASPIRATIONS, SANDWELL_BARNARDOS, SANDWELL_WOMENS_AID } from './directory.ts';
 
 export const WM_FILE = '002_4bf56e93123a467b.txt';
 const L = lines(WM_FILE);
@@ -98,7 +99,7 @@ const step = (id: string, t: string, line: number, end: number, kind: 'referral'
 
 export const sandwellScreening: Instrument = {
   id: 'sandwell-cse-screening-tool',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'Sandwell Child Sexual Exploitation Screening Tool',
   source: WM_FILE,
   region: 'sandwell',
@@ -129,9 +130,49 @@ export const sandwellScreening: Instrument = {
     },
     { id: 'risk', title: 'Risk Indicators', src: L(1745), items: tickRows(RISK, RISK_HEADER, true) },
     { id: 'vulnerability', title: 'Vulnerability Factors', src: L(1876), items: tickRows(VULN, VULN_HEADER, true) },
+    {
+      id: 'category-decision',
+      title: 'Your decision on the category of risk',
+      src: L(1946),
+      note: {
+        text: 'The framework includes three categories of risk and is intended to inform appropriate responses in relation to children and young people’s safeguarding needs. Please use your professional judgement to reflect upon the indicators you have ticked above.',
+        src: L(1946, 1950),
+      },
+      items: [
+        {
+          id: 'category-decision',
+          kind: 'choice',
+          text: 'Which category of risk do you judge applies to this child?',
+          required: false,
+          src: L(1946),
+          appAdded:
+            'The tool prints three categories but no rule from the ticked indicators to a category (002 L353–359, L1946). The category is the practitioner\'s decision: the app asks for it, shows its own suggestion from the ticks beside it on the result, and the next steps follow the category you choose.',
+          help: 'Leave blank to see the app\'s suggestion first; the steps then follow the suggestion, marked as not confirmed.',
+          options: [
+            { value: 'cat1', label: 'Category 1 – Low. At risk of harm: a child who is at risk of being groomed for sexual exploitation.', src: L(1964, 1968) },
+            {
+              value: 'cat2',
+              label: 'Category 2 – Medium. Significant risk of harm: a child who is targeted for abuse through exchange of sex for affection, drugs, accommodation and goods etc. The likelihood of coercion and control is significant.',
+              src: L(1990, 1996),
+            },
+            {
+              value: 'cat3',
+              label: 'Category 3 – Significant. Serious risk of harm: a child who is entrenched in sexual exploitation, but often does not recognise or self denies the nature of their abuse often in denial, and where coercion/control is implicit.',
+              src: L(2020, 2024),
+            },
+            { value: 'none', label: 'None of the three categories', src: L(1946), appAdded: 'The app lets the practitioner record that no category applies.' },
+          ],
+        },
+        text('category-reason', 'Why? (especially where your decision differs from the app\'s suggestion)', L(1950), {
+          multiline: true,
+          appAdded: 'The app asks for the reason so that a decision that differs from the ticks is explained in the record.',
+        }),
+      ],
+    },
   ],
   scoring: {
     rule: 'highest-category',
+    decision: { itemId: 'category-decision', reasonItemId: 'category-reason' },
     categories: [
       { id: 'cat1', label: 'Category 1 – Low. At risk of harm', description: 'A child who is at risk of being groomed for sexual exploitation.', severity: 1, src: L(1964, 1968) },
       {
@@ -174,6 +215,12 @@ export const sandwellScreening: Instrument = {
       src: [L(353, 359), L(1663), L(1745), L(1876), L(1990, 1992), L(2020, 2022)],
     },
     {
+      id: 'strategy-meeting-significant-risk',
+      text: 'The Category 3 column asks for a multi-agency strategy meeting for children "assessed as at ‘significant risk’" (L2028), but "significant risk of harm" is the name of Category 2 (L1992).',
+      reading: 'The strategy meeting step is shown from Category 2 up, the more cautious reading.',
+      src: [L(1992), L(2028)],
+    },
+    {
       id: 'six-month-timing',
       text: 'Significant risk indicators are recorded as "Current or during the past 6 months" or "Prior to 6 months ago", but the tool does not say how the timing changes the category.',
       reading: 'A past indicator counts as present ("the presence of one significant risk indicator will necessitate action"); the timing is shown in the reasons.',
@@ -185,15 +232,22 @@ export const sandwellScreening: Instrument = {
     { text: 'Local multi-agency threshold guidance ("map across" to levels of need)', src: L(351) },
   ],
   actions: [
-    { maxSeverity: 1, step: step('sandwell-cat1-single-agency', 'Category 1: delivered as a single agency or integrated into existing multi-agency plan; educate to stay safe; work with children, young people and families on awareness of the risks; ongoing review of risk.', 1972, 1978) },
-    { maxSeverity: 1, step: step('sandwell-cat1-info-report', 'Use the police information report form to share information on victims or perpetrators.', 1982, 1982, 'information-report') },
-    { maxSeverity: 1, step: step('sandwell-cat1-raising-aspirations', 'Referral will be made to Raising Aspirations who will undertake direct work with the victim on healthy relations and staying safe.', 1984, 1984, 'referral') },
-    { minSeverity: 2, maxSeverity: 2, step: step('sandwell-cat2-marf', 'Category 2: a Multi Agency Referral Form to be completed along with the screening tool; a multi-agency approach is likely to be needed; follow local procedures (CAF or DSCB Safeguarding Procedures, Section 34).', 1998, 2002, 'referral') },
-    { minSeverity: 2, maxSeverity: 2, step: step('sandwell-cat2-missing', 'Discuss missing episodes with Police and Barnardo’s, and refer for return home visits; Sandwell Women’s Aid intervention on healthy/unhealthy relationships; referral to Raising Aspirations.', 2006, 2012) },
+    { minSeverity: 1, maxSeverity: 1, step: step('sandwell-cat1-single-agency', 'Category 1: delivered as a single agency or integrated into existing multi-agency plan; educate to stay safe; work with children, young people and families to develop an awareness of the risks; ongoing review of risk required.', 1964, 1978) },
+    { minSeverity: 1, maxSeverity: 1, step: { ...step('sandwell-cat1-info-report', 'Use the police information report form to share information on victims or perpetrators.', 1982, 1982, 'information-report'), sourceText: 'Use the police information report form to share information on victim’s or perpertrators' } },
+    { minSeverity: 1, maxSeverity: 2, step: { ...step('sandwell-raising-aspirations', 'Referral will be made to Raising Aspirations who will undertake direct work with the victim on healthy relations and staying safe.', 1984, 1984, 'referral'), contacts: [RAISING_ASPIRATIONS] } },
+    { minSeverity: 2, maxSeverity: 2, step: step('sandwell-cat2-marf', 'Category 2: a Multi Agency Referral Form to be completed along with the screening tool; a multi-agency approach is likely to be needed; follow local procedures (CAF or DSCB Safeguarding Procedures, Section 34).', 1990, 2002, 'referral') },
+    { minSeverity: 2, maxSeverity: 2, step: { ...step('sandwell-cat2-missing', 'Discuss with Police missing episodes and Barnardo’s, and referral for return home visits to be completed.', 2006, 2006), sourceText: 'Discuss with Police missing episodes and Barnado’s and referral for return home visits to be completed', contacts: [SANDWELL_BARNARDOS] } },
+    { minSeverity: 2, maxSeverity: 2, step: { ...step('sandwell-cat2-womens-aid', 'Intervention by Sandwell Women’s Aid to be completed in order for young people to recognise healthy/unhealthy relationships; they will also support in attending Court.', 2010, 2010), contacts: [SANDWELL_WOMENS_AID] } },
     { minSeverity: 2, step: step('sandwell-mase', 'MASE (multi agency sexual exploitation) will be convened and risk assessment form to be completed.', 2014, 2014, 'assessment') },
-    { minSeverity: 3, step: step('sandwell-cat3-strategy', 'Category 3: follow the DSCB Safeguarding Procedures; a referral will be needed and a multi-agency strategy meeting should be convened; agree a protection plan including actions in relation to perpetrators; joint investigation between Police and Children’s services.', 2026, 2036, 'referral') },
-    { minSeverity: 3, step: step('sandwell-cat3-barnardos', 'Barnardo’s return interviews for young people who go missing, family based interventions, and therapeutic care with the victim.', 2040, 2044) },
-    { minSeverity: 1, step: step('sandwell-inform-coordinator', 'Inform the CSE Co-ordinator of the young person considered to be at risk of CSE so this can be captured by SSCB.', 1980, 1980) },
+    {
+      minSeverity: 2,
+      step: {
+        ...step('sandwell-strategy-meeting', 'A referral will be needed and a multi-agency strategy meeting should be convened in relation to children and young people assessed as at ‘significant risk’.', 2028, 2028, 'referral'),
+      },
+    },
+    { minSeverity: 3, step: step('sandwell-cat3-strategy', 'Category 3: follow the DSCB Safeguarding Procedures; participants of the meeting should agree a protection plan; the plan to include actions in relation to perpetrators; joint investigation between Police and Children’s services.', 2020, 2036, 'referral') },
+    { minSeverity: 3, step: { ...step('sandwell-cat3-barnardos', 'Barnardo’s return interviews for young people who go missing, family based interventions, and therapeutic care with the victim.', 2040, 2044), sourceText: 'Barnado’s who will conduct return interviews for young people who go missing; Barnado’s will provide family based interventions; Barnardo’s will provide thereupetic care with the victim', contacts: [SANDWELL_BARNARDOS] } },
+    { minSeverity: 1, step: step('sandwell-inform-coordinator', 'Inform CSE Co-ordinator of young person considered to be at risk of CSE so this can be captured by SSCB.', 1980, 1980) },
   ],
 };
 
@@ -210,7 +264,7 @@ const SECTION1: Row[] = [
   ['v-disabilities', 'Physical/Learning Disabilities / communication disorders', 2445, 2451],
   ['v-youth-justice', 'Involvement with the Youth Justice system?', 2453, 2455],
   ['v-other-services', 'Is the child receiving support or services from any other Agency, such as drug & alcohol or mental health services', 2453, 2461],
-  ['v-cse-previously', 'Has sexual exploitation previously been identified as a specific issue for this child?', 2474, 2480],
+  ['v-cse-previously', 'Has sexual exploitation previously been identified as a specific issue for this child?', 2474, 2479],
   ['v-neglect', 'Neglect by Parent/Carer/Family member', 2487, 2489],
   ['v-domestic-abuse', 'History of / current family domestic abuse (including risk of forced marriage/risk of honour based violence/familial child sexual abuse)', 2491, 2496],
   ['v-abuse-by-family', 'Physical / emotional/ sexual abuse by Parent/ Carer/ Family member', 2498, 2506],
@@ -234,8 +288,14 @@ const SECTION1: Row[] = [
 ];
 
 const SECTION2: Row[] = [
-  ['r-behaviour-change', 'Change in behaviour - Increasingly disruptive, hostile or physically aggressive at home or school Inc. use of sexualised language', 2584, 2591],
-  ['r-secretive', 'being more secretive / withdrawn / isolated from peers or not mixing with usual friends', 2584, 2594],
+  // The first row of the two-column table (L2584–L2594) is read column by
+  // column: "Change in behaviour - being more secretive / withdrawn /
+  // isolated from peers or not mixing with usual friends" and "Increasingly
+  // disruptive, hostile or physically aggressive at home or school Inc. use
+  // of sexualised language". (Version 1.0.0 split it after "Change in
+  // behaviour -"; the ids keep their indicators.)
+  ['r-secretive', 'Change in behaviour - being more secretive / withdrawn / isolated from peers or not mixing with usual friends', 2584, 2594],
+  ['r-behaviour-change', 'Increasingly disruptive, hostile or physically aggressive at home or school Inc. use of sexualised language', 2584, 2591],
   ['r-older-men-women', 'Associating / relationship with significantly older men or women who encourage emotional dependence, loyalty and isolation from safe relationships (record details of adults i.e. occupation/ description)', 2596, 2608],
   ['r-abuse-by-partner', 'Physical or emotional abuse by a boyfriend / girlfriend or controlling adult including use of emotional manipulation, violence and/or threats', 2596, 2601],
   ['r-exploited-peers', 'Associating with other sexually exploited children', 2610, 2612],
@@ -289,7 +349,7 @@ const INCIDENCES: Row[] = [
 
 export const wmRiskAssessmentTool: Instrument = {
   id: 'wm-cse-risk-assessment-tool',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'West Midlands Child Sexual Exploitation (CSE) Risk Assessment Tool',
   source: WM_FILE,
   region: 'sandwell',
@@ -307,10 +367,18 @@ export const wmRiskAssessmentTool: Instrument = {
       items: [
         text('child-name', 'Child/Young person’s Name/Alias/Known as', L(2419, 2423)),
         number('age', 'Age', L(2428), 0, 17, { sensitive: true }),
+        date('yp-dob', 'DOB', L(2428), 'date', { sensitive: true }),
         text('worker', 'Name and role of worker completing assessment', L(2413, 2417), { sensitive: false }),
+        text('agency-contact', 'Agency and contact details', L(2413, 2415), { sensitive: false }),
+        text('local-authority', 'Local Authority currently living in', L(2419, 2421), { sensitive: false }),
+        text('languages', 'Language(s) spoken', L(2425)),
+        date('assessment-date', 'Date of Risk Assessment', L(2425, 2426)),
+        text('legal-status', 'Legal status', L(2428)),
+        text('ethnicity', 'Ethnicity', L(2430)),
+        text('gender', 'Gender', L(2430)),
       ],
     },
-    { id: 'section-1', title: 'Section 1. Vulnerabilities', src: S1, items: tickRows(SECTION1, S1, false) },
+    { id: 'section-1', title: 'Section 1. Vulnerabilities', src: S1, items: [text('sexuality', 'Sexuality (If known)', L(2439)), ...tickRows(SECTION1, S1, false)] },
     { id: 'section-2', title: 'Section 2. Risk Indicators', src: S2, items: tickRows(SECTION2, S2, false) },
     { id: 'incidences', title: 'Incidences', src: INC, items: tickRows(INCIDENCES, INC, true) },
     {
@@ -320,6 +388,7 @@ export const wmRiskAssessmentTool: Instrument = {
       items: [
         text('additional-information', 'Please add any additional information that you feel is unusual/ relevant / concerning', L(2864, 2869), { multiline: true }),
         text('known-suspects', 'Details of known suspects', L(2909), { multiline: true }),
+        text('undisclosable-risks', 'Are there any risks that cannot be disclosed due to confidentiality/data protection? (Consider 5x5x5).', L(2911, 2915), { multiline: true }),
         yesNo('risk-to-others', 'Is there a risk present to others, i.e. other child/ vulnerable adult?', L(2917, 2919), L(2917), false, {}, 'The form leaves a blank box; the app records yes or no.'),
         text('immediate-risks', 'What immediate risks does the young person face?', L(2921, 2922), { multiline: true }),
       ],
@@ -361,7 +430,7 @@ export const wmRiskAssessmentTool: Instrument = {
       step: {
         id: 'wm-rat-actions',
         kind: 'advice',
-        text: 'Record actions taken or to be taken with timescales: discuss with line manager; initiate CAF; contact the local CSE Coordinator; refer to Children’s Social Care; discuss with Police regarding investigation; call strategy meeting / CIN meeting / CP case conference; contact or refer to a specialist voluntary sector service.',
+        text: 'Action/s already taken or to be taken, done (date) / to be done (timescales): discuss with line manager; initiate CAF; contact local CSE Coordinator; refer to Children’s Social Care; discuss with Police regarding investigation; call strategy meeting / CIN meeting / CP case conference; contact/referral to specialist voluntary sector service.',
         contacts: [],
         src: L(2882, 2904),
       },
@@ -376,7 +445,7 @@ const WM_REPORT_EMAIL = 'fib@west-midlands.pnn.police.uk';
 
 export const wmInformationReport: Instrument = {
   id: 'wm-information-report',
-  version: '1.0.0',
+  version: '1.0.1',
   title: 'West Midlands Police Information Report',
   source: WM_FILE,
   region: 'sandwell',
@@ -391,7 +460,7 @@ export const wmInformationReport: Instrument = {
       id: 'danger',
       title: 'Is a child in immediate danger?',
       src: L(2810, 2812),
-      note: { text: 'In emergencies, go direct to the Police: call 999.', src: L(2811, 2812) },
+      note: { text: 'In emergencies, direct to the Police.', src: L(2811, 2812) },
       items: [
         {
           id: 'immediate-danger',
@@ -477,7 +546,7 @@ export const wmInformationReport: Instrument = {
       step: {
         id: 'wm-send-to-fib',
         kind: 'information-report',
-        text: 'Send the completed form to West Midlands Police.',
+        text: 'Please send completed form to fib@west-midlands.pnn.police.uk',
         contacts: [{ name: 'West Midlands Police (intelligence)', email: WM_REPORT_EMAIL, src: L(1235) }],
         src: L(1235),
       },

@@ -44,9 +44,10 @@ export async function createDraft(db: CseDb, input: { instrumentId: string; chil
   return row;
 }
 
-export async function saveDraft(db: CseDb, id: string, answers: Answers, section: number): Promise<void> {
+/** `childRef` is given when the first page, where the reference is asked, is saved. */
+export async function saveDraft(db: CseDb, id: string, answers: Answers, section: number, childRef?: string): Promise<void> {
   await withReopen(db, async () => {
-    const n = await db.records.update(id, { answers, section, updatedAt: Date.now() });
+    const n = await db.records.update(id, { answers, section, updatedAt: Date.now(), ...(childRef !== undefined ? { childRef: childRef.trim() } : {}) });
     if (n === 0) throw new Error('This draft no longer exists on the device.');
   });
 }

@@ -1,14 +1,14 @@
 // The app shell: status bar, update prompt and the current screen.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { SaveStatus } from '../store/autosave.ts';
 import type { CseDb } from '../store/db.ts';
 import type { SyncController } from '../sync/triggers.ts';
 import { OutboxScreen } from './outbox.tsx';
 import { SettingsScreen } from './settings.tsx';
 import { CheckAnswers } from './check.tsx';
-import { AppContext } from './context.ts';
+import { AppContext, type HeaderSaveStatus } from './context.ts';
 import { History } from './history.tsx';
 import { Home } from './home.tsx';
+import { RecordView } from './record-view.tsx';
 import { ResultView } from './result.tsx';
 import { type Route, go, href, useRoute } from './router.ts';
 import { DamagedRecord } from './damaged.tsx';
@@ -23,9 +23,11 @@ function RecordScreen({ route }: { route: Extract<Route, { recordId: string }> }
   if (loading) return <p aria-busy="true">Opening…</p>;
   if (!record) return <p class="field-error">{error}</p>;
   if (record._damage) return <DamagedRecord record={record} onDeleted={() => go({ name: 'home' })} />;
-  if (route.name === 'run' || route.name === 'check') {
-    if (record.state === 'final') return <ResultView record={record} result={record.result!} />;
-    return route.name === 'run' ? <Runner key={`${record.id}-${route.section}`} record={record} section={route.section} /> : <CheckAnswers record={record} />;
+  if (route.name === 'run' || route.name === 'check' || route.name === 'record') {
+    // A finished record opens read-only, never its form or its check page.
+    if (record.state === 'final' && record.result) return <RecordView record={record} />;
+    if (route.name === 'record') return <p>This record is not finished yet. <a href={href({ name: 'run', recordId: record.id })}>Continue it</a>.</p>;
+    return route.name === 'run' ? <Runner key={`${record.id}-${route.section}`} record={record} section={route.section} change={route.change === true} /> : <CheckAnswers record={record} />;
   }
   if (route.name === 'history') return <History record={record} />;
   if (record.state !== 'final' || !record.result) return <p>This record is not finished yet. <a href={href({ name: 'run', recordId: record.id })}>Continue it</a>.</p>;
@@ -41,9 +43,9 @@ export function App(props: {
   onLock?: (() => void) | undefined;
 }) {
   const route = useRoute();
-  const [save, setSave] = useState<{ status: SaveStatus; message?: string | undefined }>({ status: 'saved' });
+  const [save, setSave] = useState<{ status: HeaderSaveStatus; message?: string | undefined }>({ status: 'saved' });
   const [waiting, setWaiting] = useState(0);
-  const ctx = useMemo(() => ({ db: props.db, sync: props.sync, setSaveStatus: (status: SaveStatus, message?: string) => setSave({ status, message }) }), [props.db, props.sync]);
+  const ctx = useMemo(() => ({ db: props.db, sync: props.sync, setSaveStatus: (status: HeaderSaveStatus, message?: string) => setSave({ status, message }) }), [props.db, props.sync]);
   useEffect(() => props.sync?.subscribe(setWaiting), [props.sync]);
 
   // Warn before the tab closes with a change not yet written.

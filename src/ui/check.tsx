@@ -1,6 +1,8 @@
-// Check your answers: everything on one page with "Change" links, the
-// required items still unanswered, and the finish button.
-import { useState } from 'preact/hooks';
+// Check your answers: everything on one page with "Change" links (which come
+// back here), the required items still unanswered as links to their page,
+// and the finish button. A form the answers already decide can be finished
+// incomplete: it keeps its outcome.
+import { useMemo, useState } from 'preact/hooks';
 import { isAnswered, labelOf, missingRequired, valuesOf } from '../engine/answers.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
 import type { RecordRow } from '../store/db.ts';
@@ -10,7 +12,9 @@ import { sealTo } from '../sync/seal.ts';
 import { loadSettings } from '../sync/settings.ts';
 import { useApp } from './context.ts';
 import { ErrorSummary } from './fields.tsx';
+import { draftResult, showsLiveOutcome } from './live-outcome.tsx';
 import { go, href } from './router.ts';
+import { asksChildRef } from './runner.tsx';
 
 export function CheckAnswers({ record }: { record: RecordRow }) {
   const { db, sync } = useApp();
@@ -19,8 +23,16 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
   const [confirmIncomplete, setConfirmIncomplete] = useState(false);
   const [error, setError] = useState<string>();
   const items = inst.sections.flatMap((s, si) => s.items.map((item) => ({ item, si })));
+  const noRef = asksChildRef(inst.id) && !record.childRef.trim();
+  const result = useMemo(() => draftResult(inst, record.answers), [inst, record.answers]);
+  const decided = showsLiveOutcome(inst, result) && !result.complete ? result : undefined;
+  const change = (si: number) => href({ name: 'run', recordId: record.id, section: si, change: true });
 
   const finish = async () => {
+    if (noRef) {
+      setError('Enter a reference for the child before finishing');
+      return;
+    }
     if (missing.length && !confirmIncomplete) {
       setConfirmIncomplete(true);
       return;
@@ -47,14 +59,39 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
           <a href={href({ name: 'settings' })}>Go to Settings</a>
         </p>
       )}
-      {missing.length > 0 && (
+      {(missing.length > 0 || noRef) && (
         <ErrorSummary
-          title={`${missing.length} required ${missing.length === 1 ? 'answer is' : 'answers are'} missing`}
-          errors={missing.map((id) => {
-            const found = items.find((x) => x.item.id === id)!;
-            return { message: found.item.text, itemId: undefined };
-          })}
+          title={`${missing.length + (noRef ? 1 : 0)} required ${missing.length + (noRef ? 1 : 0) === 1 ? 'answer is' : 'answers are'} missing`}
+          errors={[
+            ...(noRef ? [{ message: 'Child reference', href: change(0) }] : []),
+            ...missing.map((id) => {
+              const found = items.find((x) => x.item.id === id)!;
+              return { message: found.item.text, href: change(found.si) };
+            }),
+          ]}
         />
+      )}
+      {decided && (
+        <div class="outcome live-outcome" data-testid="check-decided">
+          <p class="outcome-label">What the tool says, decided on the answers given</p>
+          <p class="outcome-level">{decided.level}</p>
+          <p class="hint">The missing answers cannot change this outcome. Finishing now keeps it, and sends it.</p>
+        </div>
+      )}
+      {asksChildRef(inst.id) && (
+        <dl class="summary-list">
+          <div class={`summary-row${noRef ? ' missing' : ''}`}>
+            <dt>Child reference</dt>
+            <dd>{record.childRef || 'Not answered (required)'}</dd>
+            <dd class="summary-action">
+              {!record.previousId && (
+                <a href={change(0)}>
+                  Change<span class="visually-hidden"> child reference</span>
+                </a>
+              )}
+            </dd>
+          </div>
+        </dl>
       )}
       {inst.sections.map((s, si) => (
         <section key={s.id} class="summary-section">
@@ -68,7 +105,7 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
                   <dt>{item.text}</dt>
                   <dd>{shown}</dd>
                   <dd class="summary-action">
-                    <a href={href({ name: 'run', recordId: record.id, section: si })}>
+                    <a href={change(si)}>
                       Change<span class="visually-hidden"> {item.text}</span>
                     </a>
                   </dd>
@@ -81,7 +118,9 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
       {confirmIncomplete && (
         <div class="warning-text" role="alert">
           <strong>
-            This record is not complete, so the tool will give no outcome. Finishing it now keeps it as incomplete and it cannot be changed later. Finish anyway?
+            {decided
+              ? `This record is not complete. The answers given already decide the outcome (${decided.level}), so it is kept and sent. Finishing now keeps the record as incomplete and it cannot be changed later. Finish anyway?`
+              : 'This record is not complete, so the tool will give no outcome. Finishing it now keeps it as incomplete and it cannot be changed later. Finish anyway?'}
           </strong>
         </div>
       )}

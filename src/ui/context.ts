@@ -5,9 +5,12 @@ import type { SaveStatus } from '../store/autosave.ts';
 import type { CseDb } from '../store/db.ts';
 import type { SyncController } from '../sync/triggers.ts';
 
+/** What the header says about saving: a draft's autosave, or a screen's edits not yet saved ('unsaved', e.g. Settings). */
+export type HeaderSaveStatus = SaveStatus | 'unsaved';
+
 export interface AppContextValue {
   db: CseDb;
-  setSaveStatus: (s: SaveStatus, message?: string) => void;
+  setSaveStatus: (s: HeaderSaveStatus, message?: string) => void;
   /** Absent in component tests that do not send. */
   sync?: SyncController | undefined;
 }

@@ -229,7 +229,8 @@ export function Field({ item, value, error, onChange }: FieldProps) {
   }
 }
 
-type SummaryError = { itemId?: string | undefined; message: string };
+/** An error links to a field on this page (`itemId`), or to another page (`href`, e.g. Check answers → the question's page). */
+type SummaryError = { itemId?: string | undefined; href?: string | undefined; message: string };
 
 /**
  * GOV.UK error summary: each error links to its field. It takes focus once,
@@ -254,7 +255,9 @@ function ShownSummary({ errors, title, focusKey }: { errors: SummaryError[]; tit
       <ul>
         {errors.map((e, i) => (
           <li key={i}>
-            {e.itemId ? (
+            {e.href ? (
+              <a href={e.href}>{e.message}</a>
+            ) : e.itemId ? (
               <a
                 href={`#field-${e.itemId}`}
                 onClick={(ev) => {

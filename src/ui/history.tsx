@@ -26,7 +26,7 @@ export function History({ record }: { record: RecordRow }) {
       {error && <p class="field-error">{error}</p>}
       {rows && rows.length === 0 && <p>No finished assessments yet.</p>}
       {rows && rows.length > 0 && (
-        <table class="table" data-testid="history-table">
+        <table class="table stack" data-testid="history-table">
           <caption class="visually-hidden">Finished assessments, oldest first</caption>
           <thead>
             <tr>
@@ -42,13 +42,13 @@ export function History({ record }: { record: RecordRow }) {
               const stated = r.answers['change-since-last'];
               return (
                 <tr key={r.id}>
-                  <td>
-                    <a href={href({ name: 'result', recordId: r.id })}>{when(r.finalisedAt)}</a>
+                  <td data-label="Finished">
+                    <a href={href({ name: 'record', recordId: r.id })}>{when(r.finalisedAt)}</a>
                   </td>
-                  <td>{r.result?.total ?? '–'}</td>
-                  <td>{r.result?.complete ? r.result.level : 'Not complete'}</td>
-                  <td data-testid="trend">{trend(rows[i - 1], r) ?? (i === 0 ? 'First' : '–')}</td>
-                  <td>{stated === 'increased' ? 'Increased' : stated === 'decreased' ? 'Decreased' : stated === 'same' ? 'Stayed the same' : '–'}</td>
+                  <td data-label="Total">{r.result?.total ?? '–'}</td>
+                  <td data-label="Outcome">{r.result?.level ?? 'Not complete'}</td>
+                  <td data-label="Since the previous" data-testid="trend">{trend(rows[i - 1], r) ?? (i === 0 ? 'First' : '–')}</td>
+                  <td data-label="Assessor said">{stated === 'increased' ? 'Increased' : stated === 'decreased' ? 'Decreased' : stated === 'same' ? 'Stayed the same' : '–'}</td>
                 </tr>
               );
             })}

@@ -1,11 +1,12 @@
 // Home: choose the setting and region, and the app offers the right
 // instruments; recent and in-progress records below.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { RegionId, Setting } from '../engine/types.ts';
 import { getInstrument, instrumentsFor } from '../instruments/catalogue.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
-import { createDraft, recentRecords } from '../store/records.ts';
+import { deleteDraft, recentRecords } from '../store/records.ts';
+import { openReportDraft } from './prefill.ts';
 import { go } from './router.ts';
 import { loadPolicy } from '../security/passcode.ts';
 import { staleDrafts } from '../security/retention.ts';
@@ -31,10 +32,12 @@ export function Home() {
   const [recent, setRecent] = useState<RecordRow[]>();
   const [error, setError] = useState<string>();
   const [stale, setStale] = useState(0);
-  useEffect(() => {
+  const [deleted, setDeleted] = useState<string>();
+  const reload = () => {
     recentRecords(db).then(setRecent, (e) => setError(describeStorageError(e).message));
     staleDrafts(db, loadPolicy()).then(setStale, () => {});
-  }, [db]);
+  };
+  useEffect(reload, [db]);
   const choose = (p: typeof prefs) => {
     setPrefs(p);
     localStorage.setItem(PREFS, JSON.stringify(p));
@@ -44,7 +47,8 @@ export function Home() {
   const report = offered.find((i) => i.kind === 'information-report');
   const fileReport = async () => {
     try {
-      const row = await createDraft(db, { instrumentId: report!.id, childRef: 'Information report' });
+      // Reuses an empty report draft rather than adding another; reporter and "now" pre-filled.
+      const row = await openReportDraft(db, report!);
       go({ name: 'run', recordId: row.id, section: 0 });
     } catch (e) {
       setError(describeStorageError(e).message);
@@ -118,29 +122,111 @@ export function Home() {
       <h2>Recent records</h2>
       {error && <p class="field-error">{error}</p>}
       {recent && recent.length === 0 && <p>None yet on this device.</p>}
+      {deleted && (
+        <p class="inset" role="status" data-testid="draft-deleted">
+          {deleted}
+        </p>
+      )}
       {recent && recent.length > 0 && (
         <ul class="record-list" data-testid="recent">
           {recent.map((r) => (
-            <li key={r.id}>
-              {r._damage ? (
-                // A damaged record is listed for what it was and when, never with a blank reference.
-                <a href={href({ name: 'result', recordId: r.id })} data-damaged="true">
-                  <span class="tool-title">Damaged: {damagedRecordTitle(r)}</span>
-                  <span class="tool-meta">Cannot be opened · last changed {when(r.updatedAt) || 'at an unknown time'} · see what can be done</span>
-                </a>
-              ) : (
-              <a href={href(r.state === 'final' ? { name: 'result', recordId: r.id } : { name: 'run', recordId: r.id })}>
-                <span class="tool-title">{getInstrument(r.instrumentId)?.title ?? r.instrumentId}</span>
-                <span class="tool-meta">
-                  {r.state === 'final' ? 'Finished' : 'In progress'} · child reference {r.childRef} · {when(r.updatedAt)}
-                  {r.state === 'final' && r.result?.level ? ` · ${r.result.level}` : ''}
-                </span>
-              </a>
-              )}
-            </li>
+            <RecordListItem
+              key={r.id}
+              row={r}
+              onDeleted={(what) => {
+                setDeleted(`Deleted the draft: ${what}.`);
+                reload();
+              }}
+              onError={(m) => setError(m)}
+            />
           ))}
         </ul>
       )}
     </>
+  );
+}
+
+/** How a record is named in lists: the child's reference, or the report's area, and a date. */
+export function recordName(r: RecordRow): string {
+  const inst = getInstrument(r.instrumentId);
+  if (inst?.kind === 'information-report') {
+    // Only a non-personal answer names a report in a list (the area); persons and plates stay inside it.
+    const area = inst.routing ? inst.routing.teams.find((t) => t.value === r.answers[inst.routing!.itemId])?.area : undefined;
+    return `Information report${area ? ` for ${area}` : ''}`;
+  }
+  return `Child reference ${r.childRef}`;
+}
+
+function RecordListItem({ row: r, onDeleted, onError }: { row: RecordRow; onDeleted: (what: string) => void; onError: (m: string) => void }) {
+  const { db } = useApp();
+  const [confirming, setConfirming] = useState(false);
+  const yes = useRef<HTMLButtonElement>(null);
+  const del = useRef<HTMLButtonElement>(null);
+  const asked = useRef(false);
+  // Focus moves to the question when it opens and back to Delete when it is declined: once each, never on a re-render.
+  useEffect(() => {
+    if (confirming) yes.current?.focus();
+    else if (asked.current) del.current?.focus();
+    asked.current ||= confirming;
+  }, [confirming]);
+  if (r._damage)
+    // A damaged record is listed for what it was and when, never with a blank reference.
+    return (
+      <li data-record={r.id}>
+        <a href={href({ name: 'record', recordId: r.id })} data-damaged="true">
+          <span class="tool-title">Damaged: {damagedRecordTitle(r)}</span>
+          <span class="tool-meta">Cannot be opened · last changed {when(r.updatedAt) || 'at an unknown time'} · see what can be done</span>
+        </a>
+      </li>
+    );
+  const name = recordName(r);
+  const final = r.state === 'final';
+  const title = getInstrument(r.instrumentId)?.title ?? r.instrumentId;
+  const what = `${name}, ${final ? 'finished' : 'started'} ${when(final ? r.finalisedAt : r.createdAt)}`;
+  return (
+    <li data-record={r.id}>
+      <div class="draft-row">
+        <a href={href(final ? { name: 'record', recordId: r.id } : { name: 'run', recordId: r.id })}>
+          <span class="tool-title">{name}</span>
+          <span class="tool-meta">
+            {title} · {final ? `Finished ${when(r.finalisedAt)}` : `In progress, started ${when(r.createdAt)}`}
+            {final && r.result?.level ? ` · ${r.result.level}` : ''}
+          </span>
+        </a>
+        {!final && (
+          <button type="button" class="button secondary" data-testid="delete-draft" ref={del} aria-expanded={confirming} onClick={() => setConfirming(true)}>
+            Delete<span class="visually-hidden"> the draft: {what}</span>
+          </button>
+        )}
+      </div>
+      {confirming && (
+        <div class="confirm" role="group" aria-labelledby={`confirm-${r.id}`}>
+          <p id={`confirm-${r.id}`}>
+            <strong>Delete the draft “{what}”?</strong> Its answers are removed from this device and cannot be recovered.
+          </p>
+          <div class="button-row">
+            <button
+              type="button"
+              class="button warning"
+              data-testid="confirm-delete"
+              ref={yes}
+              onClick={async () => {
+                try {
+                  await deleteDraft(db, r.id);
+                  onDeleted(what);
+                } catch (e) {
+                  onError(describeStorageError(e).message);
+                }
+              }}
+            >
+              Yes, delete this draft
+            </button>
+            <button type="button" class="button secondary" onClick={() => setConfirming(false)}>
+              No, keep it
+            </button>
+          </div>
+        </div>
+      )}
+    </li>
   );
 }

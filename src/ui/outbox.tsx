@@ -88,7 +88,7 @@ export function OutboxScreen() {
       {error && <p class="field-error">{error}</p>}
       {rows && rows.length === 0 && <p>Nothing has been finished on this device yet.</p>}
       {rows && rows.length > 0 && (
-        <table class="table" data-testid="outbox-table">
+        <table class="table stack" data-testid="outbox-table">
           <caption class="visually-hidden">Submissions, newest first</caption>
           <thead>
             <tr>
@@ -102,18 +102,18 @@ export function OutboxScreen() {
           <tbody>
             {rows.map(({ row, record }) => (
               <tr key={row.id} data-outbox-id={row.id}>
-                <td>
-                  <a href={href({ name: 'result', recordId: row.recordId })}>
+                <td data-label="Record">
+                  <a href={href({ name: 'record', recordId: row.recordId })}>
                     {getInstrument(record?.instrumentId ?? '')?.title ?? 'Record'}
                     {record && !record._damage ? ` · ${record.childRef}` : record?._damage ? ' · damaged record' : ''}
                   </a>
                 </td>
-                <td>
+                <td data-label="State">
                   <DeliveryStatus row={row} />
                 </td>
-                <td>{row.attempts}</td>
-                <td>{when(row.lastAttemptAt) || '–'}</td>
-                <td>
+                <td data-label="Attempts">{row.attempts}</td>
+                <td data-label="Last attempt">{when(row.lastAttemptAt) || '–'}</td>
+                <td data-label="Problem">
                   {row._damage ? (
                     <>
                       <span data-testid="damage-reason">This submission is damaged on the device: {row._damage}.</span>

@@ -5,21 +5,26 @@ import { useEffect, useState } from 'preact/hooks';
 export type Route =
   | { name: 'home' }
   | { name: 'start'; instrumentId: string; previousId?: string }
-  | { name: 'run'; recordId: string; section?: number }
+  /** `change`: opened from Check answers, so Continue returns there. */
+  | { name: 'run'; recordId: string; section?: number; change?: boolean }
   | { name: 'check'; recordId: string }
   | { name: 'result'; recordId: string }
+  /** A finished record, read-only: every answer, and the printable document. */
+  | { name: 'record'; recordId: string }
   | { name: 'history'; recordId: string }
   | { name: 'settings' }
   | { name: 'outbox' };
 
 export function parse(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
-  const [a, b, c] = parts;
+  const [a, b, c, d] = parts;
   if (a === 'start' && b) return c ? { name: 'start', instrumentId: b, previousId: c } : { name: 'start', instrumentId: b };
   if (a === 'record' && b && c === 'check') return { name: 'check', recordId: b };
   if (a === 'record' && b && c === 'result') return { name: 'result', recordId: b };
+  if (a === 'record' && b && c === 'view') return { name: 'record', recordId: b };
   if (a === 'record' && b && c === 'history') return { name: 'history', recordId: b };
-  if (a === 'record' && b) return c && /^\d+$/.test(c) ? { name: 'run', recordId: b, section: Number(c) } : { name: 'run', recordId: b };
+  if (a === 'record' && b && c && /^\d+$/.test(c)) return d === 'change' ? { name: 'run', recordId: b, section: Number(c), change: true } : { name: 'run', recordId: b, section: Number(c) };
+  if (a === 'record' && b) return { name: 'run', recordId: b };
   if (a === 'settings') return { name: 'settings' };
   if (a === 'outbox') return { name: 'outbox' };
   return { name: 'home' };
@@ -32,11 +37,13 @@ export function href(route: Route): string {
     case 'start':
       return `#/start/${encodeURIComponent(route.instrumentId)}${route.previousId ? `/${route.previousId}` : ''}`;
     case 'run':
-      return `#/record/${route.recordId}${route.section !== undefined ? `/${route.section}` : ''}`;
+      return `#/record/${route.recordId}${route.section !== undefined ? `/${route.section}${route.change ? '/change' : ''}` : ''}`;
     case 'check':
       return `#/record/${route.recordId}/check`;
     case 'result':
       return `#/record/${route.recordId}/result`;
+    case 'record':
+      return `#/record/${route.recordId}/view`;
     case 'history':
       return `#/record/${route.recordId}/history`;
     case 'settings':

@@ -1,5 +1,9 @@
 // The instrument runner: one section a page, progress, answers saved as they
 // are typed (debounced, and flushed when the page is hidden or closed).
+// The first page asks the child reference too, so a tool opens from its card
+// straight into its questions; the draft is made on the first thing entered.
+// Tick-lists use the checkbox pattern (ticklist.tsx); the outcome shows as
+// soon as the answers decide it (live-outcome.tsx); Continue checks the page.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { checkAnswer, isAnswered } from '../engine/answers.ts';
 import type { AnswerValue, Answers, Item } from '../engine/types.ts';
@@ -7,10 +11,12 @@ import { getInstrument } from '../instruments/catalogue.ts';
 import { createAutosaver } from '../store/autosave.ts';
 import { describeStorageError } from '../store/errors.ts';
 import type { RecordRow } from '../store/db.ts';
-import { saveDraft } from '../store/records.ts';
+import { createDraft, saveDraft } from '../store/records.ts';
 import { useApp } from './context.ts';
 import { ErrorSummary, Field } from './fields.tsx';
-import { go } from './router.ts';
+import { LiveOutcome, draftResult } from './live-outcome.tsx';
+import { go, href } from './router.ts';
+import { TickListField, confirmTickList, isTickList, tickListErrors } from './ticklist.tsx';
 
 /** The message a practitioner sees for an invalid answer (the engine's is for machines). */
 export function fieldMessage(item: Item, value: AnswerValue): string | undefined {
@@ -20,21 +26,76 @@ export function fieldMessage(item: Item, value: AnswerValue): string | undefined
   return `Choose one of the answers for “${item.text}”`;
 }
 
-export function Runner({ record, section: sectionParam }: { record: RecordRow; section?: number | undefined }) {
+/** The message for a required answer left blank, GOV.UK style. */
+export function requiredMessage(item: Item): string {
+  return item.kind === 'choice' || item.kind === 'multi' ? `Select an answer for “${item.text}”` : `Enter “${item.text}”`;
+}
+
+/** Information reports are filed without a child reference (Home names them). */
+export const asksChildRef = (instrumentId: string) => getInstrument(instrumentId)?.kind !== 'information-report';
+
+type Draft = { answers: Answers; section: number; childRef?: string };
+
+export function Runner({
+  record,
+  section: sectionParam,
+  change = false,
+  isNew = false,
+  carriedFrom,
+}: {
+  record: RecordRow;
+  section?: number | undefined;
+  /** Opened from Check answers: Continue goes back there. */
+  change?: boolean;
+  /** Not stored yet: made on the first thing entered, or on Continue. */
+  isNew?: boolean;
+  /** The tool a carried child reference comes from (a re-assessment or a follow-on). */
+  carriedFrom?: string | undefined;
+}) {
   const { db, setSaveStatus } = useApp();
   const inst = getInstrument(record.instrumentId)!;
   const [answers, setAnswers] = useState<Answers>(record.answers);
+  const [childRef, setChildRef] = useState(record.childRef);
+  const [pending, setPending] = useState<ReadonlySet<string>>(new Set());
   const [errors, setErrors] = useState<{ itemId: string; message: string }[]>([]);
   const [tries, setTries] = useState(0);
   const index = Math.min(Math.max(sectionParam ?? record.section ?? 0, 0), inst.sections.length - 1);
   const section = inst.sections[index]!;
-  const state = useRef({ answers, index });
-  state.current = { answers, index };
+  const tickList = isTickList(section);
+  // A record in a child's chain keeps the reference it was started with.
+  const refAsked = index === 0 && asksChildRef(inst.id) && !record.previousId;
+  const state = useRef({ answers, index, childRef });
+  state.current = { answers, index, childRef };
+
+  // The record's id: known for a stored draft; for a new one, made once, on the first save.
+  const idRef = useRef<string | undefined>(isNew ? undefined : record.id);
+  const creating = useRef<Promise<string>>();
+  const ensureRecord = (v: Draft): Promise<string> => {
+    if (idRef.current) return Promise.resolve(idRef.current);
+    creating.current ??= createDraft(db, {
+      instrumentId: inst.id,
+      childRef: v.childRef ?? record.childRef,
+      answers: v.answers,
+      ...(record.previousId ? { previousId: record.previousId } : {}),
+    }).then(
+      (row) => {
+        idRef.current = row.id;
+        // The address becomes the draft's, without a navigation: a reload resumes it.
+        history.replaceState(history.state, '', href({ name: 'run', recordId: row.id, section: state.current.index }));
+        return row.id;
+      },
+      (e) => {
+        creating.current = undefined; // try again on the next save
+        throw e;
+      },
+    );
+    return creating.current;
+  };
 
   const saver = useMemo(
     () =>
-      createAutosaver<{ answers: Answers; section: number }>(
-        (v) => saveDraft(db, record.id, v.answers, v.section),
+      createAutosaver<Draft>(
+        async (v) => saveDraft(db, await ensureRecord(v), v.answers, v.section, v.childRef),
         (s, e) => setSaveStatus(s, e ? describeStorageError(e).message : undefined),
       ),
     [db, record.id],
@@ -52,41 +113,86 @@ export function Runner({ record, section: sectionParam }: { record: RecordRow; s
     };
   }, [saver]);
 
+  const snapshot = (next: Partial<Draft> = {}): Draft => ({
+    answers: state.current.answers,
+    section: index,
+    ...(refAsked ? { childRef: state.current.childRef } : {}),
+    ...next,
+  });
+
   // Remember the section moved to, so a resumed draft opens where it was left.
   useEffect(() => {
-    if (index !== record.section) saver.change({ answers: state.current.answers, section: index });
+    if (!isNew && index !== record.section) saver.change(snapshot());
   }, [index]);
 
-  const update = (itemId: string, value: AnswerValue | undefined) => {
-    const next = { ...state.current.answers };
-    if (value === undefined) delete next[itemId];
-    else next[itemId] = value;
-    setAnswers(next);
-    saver.change({ answers: next, section: index });
-    if (errors.some((e) => e.itemId === itemId)) setErrors(errors.filter((e) => e.itemId !== itemId));
+  const clearErrors = (ids: string[]) => {
+    if (errors.some((e) => ids.includes(e.itemId))) setErrors((es) => es.filter((e) => !ids.includes(e.itemId)));
   };
 
-  const sectionErrors = () =>
-    section.items.flatMap((item) => {
-      const v = answers[item.id];
-      if (!isAnswered(v)) return [];
-      const message = fieldMessage(item, v as AnswerValue);
-      return message ? [{ itemId: item.id, message }] : [];
+  const updateMany = (changes: Record<string, AnswerValue | undefined>) => {
+    const next = { ...state.current.answers };
+    for (const [itemId, value] of Object.entries(changes)) {
+      if (value === undefined) delete next[itemId];
+      else next[itemId] = value;
+    }
+    state.current.answers = next;
+    setAnswers(next);
+    saver.change(snapshot({ answers: next }));
+    clearErrors([...Object.keys(changes), `section-${section.id}`]);
+  };
+  const update = (itemId: string, value: AnswerValue | undefined) => updateMany({ [itemId]: value });
+  const setTickPending = (itemId: string, on: boolean) =>
+    setPending((p) => {
+      if (p.has(itemId) === on) return p;
+      const n = new Set(p);
+      if (on) n.add(itemId);
+      else n.delete(itemId);
+      return n;
     });
 
-  const move = async (to: number | 'check') => {
-    const errs = sectionErrors();
-    setErrors(errs);
-    setTries((n) => n + 1);
-    if (errs.length) return;
-    await saver.flush();
-    if (to === 'check') go({ name: 'check', recordId: record.id });
-    else go({ name: 'run', recordId: record.id, section: to });
+  /** Everything on this page that stops Continue, in page order. */
+  const pageErrors = (): { itemId: string; message: string }[] => {
+    const out: { itemId: string; message: string }[] = [];
+    if (refAsked && !state.current.childRef.trim()) out.push({ itemId: 'child-ref', message: 'Enter a reference for the child' });
+    if (tickList) return [...out, ...tickListErrors(section, answers, pending)];
+    for (const item of section.items) {
+      const v = answers[item.id];
+      if (!isAnswered(v)) {
+        if (item.required) out.push({ itemId: item.id, message: requiredMessage(item) });
+        continue;
+      }
+      const message = fieldMessage(item, v as AnswerValue);
+      if (message) out.push({ itemId: item.id, message });
+    }
+    return out;
   };
 
-  const untickable = section.items.filter(
-    (i) => i.kind === 'choice' && i.options.some((o) => o.value === 'no' && o.appAdded) && !isAnswered(answers[i.id]),
-  );
+  const leave = async (to: number | 'check', confirm: boolean) => {
+    if (confirm) {
+      const errs = pageErrors();
+      setErrors(errs);
+      setTries((n) => n + 1);
+      if (errs.length) return;
+      if (tickList) {
+        const confirmed = confirmTickList(section, answers);
+        state.current.answers = confirmed;
+        setAnswers(confirmed);
+      }
+    }
+    saver.change(snapshot({ section: to === 'check' ? index : to }));
+    try {
+      await saver.flush();
+      const id = idRef.current ?? (await ensureRecord(snapshot()));
+      if (to === 'check') go({ name: 'check', recordId: id });
+      else go({ name: 'run', recordId: id, section: to });
+    } catch (e) {
+      setErrors([{ itemId: '', message: describeStorageError(e).message }]);
+    }
+  };
+
+  const result = useMemo(() => draftResult(inst, answers), [inst, answers]);
+  const last = index + 1 >= inst.sections.length;
+  const forward = change || last ? 'check' : index + 1;
 
   return (
     <>
@@ -95,6 +201,11 @@ export function Runner({ record, section: sectionParam }: { record: RecordRow; s
       </p>
       <progress class="progress" max={inst.sections.length} value={index + 1} aria-label={`Section ${index + 1} of ${inst.sections.length}`} />
       <h1 tabIndex={-1}>{section.title}</h1>
+      {index === 0 && record.previousId && asksChildRef(inst.id) && (
+        <p class="inset" data-testid="carried-ref">
+          Child reference <strong>{record.childRef}</strong>, carried from {carriedFrom ? `the ${carriedFrom}` : 'this child’s earlier record'}.
+        </p>
+      )}
       {index === 0 && inst.restriction && (
         <div class="warning-text" role="note">
           <strong>{inst.restriction.text}</strong>
@@ -109,39 +220,60 @@ export function Runner({ record, section: sectionParam }: { record: RecordRow; s
           </a>
         </div>
       )}
-      <ErrorSummary errors={errors} focusKey={tries} />
+      <ErrorSummary errors={errors.map((e) => ({ itemId: e.itemId || undefined, message: e.message }))} focusKey={tries} />
       <form
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          void move(index + 1 < inst.sections.length ? index + 1 : 'check');
+          void leave(forward, true);
         }}
       >
-        {section.items.map((item) => (
-          <Field key={item.id} item={item} value={answers[item.id]} error={errors.find((e) => e.itemId === item.id)?.message} onChange={(v) => update(item.id, v)} />
-        ))}
-        {untickable.length > 0 && (
-          <button
-            type="button"
-            class="button secondary"
-            onClick={() => {
-              const next = { ...state.current.answers };
-              for (const i of untickable) next[i.id] = 'no';
-              setAnswers(next);
-              saver.change({ answers: next, section: index });
-            }}
-          >
-            Mark the {untickable.length} unanswered in this section “Not ticked”
-          </button>
+        {refAsked && (
+          <div class={`field${errors.some((e) => e.itemId === 'child-ref') ? ' has-error' : ''}`} id="field-child-ref">
+            <label class="label" for="child-ref">
+              Child reference<span class="required"> (required)</span>
+            </label>
+            <div class="hint" id="child-ref-hint">
+              Initials or your case number: enough to find this child's records again. Use the same reference when you re-assess.
+            </div>
+            {errors.some((e) => e.itemId === 'child-ref') && (
+              <p class="field-error" id="child-ref-error">
+                <span class="visually-hidden">Error:</span> Enter a reference for the child
+              </p>
+            )}
+            <input
+              id="child-ref"
+              class="input input-medium"
+              type="text"
+              autocomplete="off"
+              aria-describedby={errors.some((e) => e.itemId === 'child-ref') ? 'child-ref-hint child-ref-error' : 'child-ref-hint'}
+              value={childRef}
+              onInput={(e) => {
+                const v = (e.target as HTMLInputElement).value;
+                state.current.childRef = v;
+                setChildRef(v);
+                saver.change(snapshot({ childRef: v }));
+                clearErrors(['child-ref']);
+              }}
+            />
+          </div>
         )}
+        {tickList ? (
+          <TickListField section={section} answers={answers} pending={pending} errors={errors} onChange={updateMany} onPending={setTickPending} />
+        ) : (
+          section.items.map((item) => (
+            <Field key={item.id} item={item} value={answers[item.id]} error={errors.find((e) => e.itemId === item.id)?.message} onChange={(v) => update(item.id, v)} />
+          ))
+        )}
+        <LiveOutcome inst={inst} result={result} onCheck={() => void leave('check', false)} />
         <div class="button-row">
-          {index > 0 && (
-            <button type="button" class="button secondary" onClick={() => void move(index - 1)}>
+          {index > 0 && !change && (
+            <button type="button" class="button secondary" onClick={() => void leave(index - 1, false)}>
               Back
             </button>
           )}
           <button type="submit" class="button">
-            {index + 1 < inst.sections.length ? 'Continue' : 'Check answers'}
+            {change ? 'Save and return to check answers' : last ? 'Check answers' : 'Continue'}
           </button>
         </div>
       </form>

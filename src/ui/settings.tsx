@@ -1,5 +1,5 @@
 // Settings: who you are (sent with every submission) and where submissions go.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeStorageError } from '../store/errors.ts';
 import { fetchEndpointKey } from '../sync/seal.ts';
 import { type Settings, authorProblem, defaultEndpointUrl, endpointUrlProblem, loadSettings, saveSettings } from '../sync/settings.ts';
@@ -9,8 +9,41 @@ import { ErrorSummary } from './fields.tsx';
 
 const EMPTY: Settings = { author: { name: '', role: '', organisation: '', contact: '' }, endpoint: { url: '', token: '' } };
 
+/**
+ * "Settings saved", where the user is looking: a banner at the top that takes
+ * focus (and so scrolls into view) once per save, never on a re-render.
+ */
+function SavedBanner({ n, sealed }: { n: number; sealed: boolean }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, [n]);
+  return (
+    <div class="success-banner" role="status" tabIndex={-1} ref={ref} aria-labelledby="saved-title" data-testid="settings-saved">
+      <h2 id="saved-title">Settings saved.</h2>
+      {sealed && <p>Submissions are sealed to the endpoint’s key before they are queued.</p>}
+    </div>
+  );
+}
+
 export function SettingsScreen() {
-  const { db, sync } = useApp();
+  const { db, sync, setSaveStatus } = useApp();
+  const [savedCount, setSavedCount] = useState(0);
+  const [dirty, setDirty] = useState(false);
+  // The header's save status speaks for this screen's edits while it is open.
+  // (Only ever resets what this screen set: a draft's save error elsewhere is not papered over.)
+  const wasDirty = useRef(false);
+  useEffect(() => {
+    if (dirty) setSaveStatus('unsaved', 'Settings changed: press Save settings to keep them.');
+    else if (wasDirty.current) setSaveStatus('saved');
+    wasDirty.current = dirty;
+  }, [dirty]);
+  useEffect(
+    () => () => {
+      if (wasDirty.current) setSaveStatus('saved');
+    },
+    [],
+  );
   const [s, setS] = useState<Settings>();
   const [errors, setErrors] = useState<{ itemId: string; message: string }[]>([]);
   const [saved, setSaved] = useState(false);
@@ -43,19 +76,28 @@ export function SettingsScreen() {
       <input id={id} class="input" type={type} autocomplete="off" aria-describedby={hint ? `${id}-hint` : undefined} value={value} onInput={(e) => set((e.target as HTMLInputElement).value)} />
     </div>
   );
-  const setAuthor = (k: keyof Settings['author']) => (v: string) => setS({ ...s, author: { ...s.author, [k]: v } });
-  const setEndpoint = (k: keyof Settings['endpoint']) => (v: string) => setS({ ...s, endpoint: { ...s.endpoint, [k]: v } });
+  const edited = () => {
+    setDirty(true);
+    setSaved(false);
+  };
+  const setAuthor = (k: keyof Settings['author']) => (v: string) => {
+    edited();
+    setS({ ...s, author: { ...s.author, [k]: v } });
+  };
+  const setEndpoint = (k: keyof Settings['endpoint']) => (v: string) => {
+    edited();
+    setS({ ...s, endpoint: { ...s.endpoint, [k]: v } });
+  };
+  const editPolicy = (p: LockPolicy) => {
+    edited();
+    setPolicy(p);
+  };
 
   return (
     <>
       <h1 tabIndex={-1}>Settings</h1>
       <ErrorSummary errors={errors} focusKey={tries} />
-      {saved && (
-        <p class="inset" role="status">
-          Settings saved.{' '}
-          {s.endpoint.publicKey ? 'Submissions are sealed to the endpoint’s key before they are queued.' : ''}
-        </p>
-      )}
+      {saved && <SavedBanner n={savedCount} sealed={!!s.endpoint.publicKey} />}
       <form
         noValidate
         onSubmit={async (e) => {
@@ -90,6 +132,8 @@ export function SettingsScreen() {
             await setEraseAfterFailures(erase);
             setS({ ...s, endpoint: { ...s.endpoint, url, ...(publicKey ? { publicKey } : {}) } });
             setSaved(true);
+            setSavedCount((n) => n + 1);
+            setDirty(false);
             void sync?.sendNow();
           } catch (err) {
             setErrors([{ itemId: 'author-name', message: describeStorageError(err).message }]);
@@ -106,12 +150,12 @@ export function SettingsScreen() {
         {field('endpoint-url', 'Referral endpoint address', s.endpoint.url, setEndpoint('url'), 'Must start https:// (http:// only for this computer, localhost)', 'url')}
         {field('endpoint-token', 'Access token', s.endpoint.token, setEndpoint('token'), 'From your safeguarding team (the local endpoint prints it when it starts)', 'password')}
         <h2>Security on this device</h2>
-        {field('policy-idle', 'Lock after this many minutes without use', String(policy.idleMinutes), (v) => setPolicy({ ...policy, idleMinutes: Number(v) }), '1 to 60; takes effect at the next unlock.', 'number')}
-        {field('policy-grace', 'Lock when the app has been in the background this many seconds', String(policy.hiddenGraceSeconds), (v) => setPolicy({ ...policy, hiddenGraceSeconds: Number(v) }), 'A phone lost with the app open locks this soon. 0 to 600; takes effect at the next unlock.', 'number')}
+        {field('policy-idle', 'Lock after this many minutes without use', String(policy.idleMinutes), (v) => editPolicy({ ...policy, idleMinutes: Number(v) }), '1 to 60; takes effect at the next unlock.', 'number')}
+        {field('policy-grace', 'Lock when the app has been in the background this many seconds', String(policy.hiddenGraceSeconds), (v) => editPolicy({ ...policy, hiddenGraceSeconds: Number(v) }), 'A phone lost with the app open locks this soon. 0 to 600; takes effect at the next unlock.', 'number')}
         <div class="field">
           <div class="options">
             <label class={`option${erase ? ' checked' : ''}`} for="policy-erase">
-              <input id="policy-erase" type="checkbox" checked={erase} onChange={(e) => setErase((e.target as HTMLInputElement).checked)} aria-describedby="policy-erase-hint" />
+              <input id="policy-erase" type="checkbox" checked={erase} onChange={(e) => (setErase((e.target as HTMLInputElement).checked), setDirty(true))} aria-describedby="policy-erase-hint" />
               <span class="option-label">Erase this device’s records after {ERASE_AFTER} wrong passcodes in a row</span>
             </label>
           </div>
@@ -119,8 +163,8 @@ export function SettingsScreen() {
             Recommended. Unfinished drafts are lost; finished records sealed for the endpoint are still sent.
           </div>
         </div>
-        {field('policy-retention', 'Remove a delivered record’s details from this device after this many days', String(policy.deliveredRetentionDays), (v) => setPolicy({ ...policy, deliveredRetentionDays: Number(v) }), 'The receipt is kept; the record is safe at the endpoint. 1 to 90.', 'number')}
-        {field('policy-drafts', 'Remind me about unfinished drafts older than this many days', String(policy.draftPromptDays), (v) => setPolicy({ ...policy, draftPromptDays: Number(v) }), '1 to 90', 'number')}
+        {field('policy-retention', 'Remove a delivered record’s details from this device after this many days', String(policy.deliveredRetentionDays), (v) => editPolicy({ ...policy, deliveredRetentionDays: Number(v) }), 'The receipt is kept; the record is safe at the endpoint. 1 to 90.', 'number')}
+        {field('policy-drafts', 'Remind me about unfinished drafts older than this many days', String(policy.draftPromptDays), (v) => editPolicy({ ...policy, draftPromptDays: Number(v) }), '1 to 90', 'number')}
         <button type="submit" class="button">
           Save settings
         </button>

@@ -1,81 +1,73 @@
-// Start a record: the child's reference links re-assessments into a history.
-// A re-assessment carries the previous total into the "previous score" item.
-import { useState } from 'preact/hooks';
+// Start a record: a tool's card opens straight into its first page, where the
+// child reference is asked (runner.tsx); the draft is stored on the first
+// thing entered. A re-assessment, or a tool an outcome names (a follow-on),
+// carries the child reference and is linked to the record it follows
+// (previousId), so the child's chain holds together.
+import { useEffect, useState } from 'preact/hooks';
 import { itemsOf } from '../engine/answers.ts';
-import type { Answers } from '../engine/types.ts';
+import type { Answers, Instrument } from '../engine/types.ts';
+import { carryFacts, localToday } from '../facts/carry.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
+import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
-import { createDraft, getRecord } from '../store/records.ts';
+import { getRecord } from '../store/records.ts';
+import { loadSettings } from '../sync/settings.ts';
+import type { Author } from '../sync/submission.ts';
 import { useApp } from './context.ts';
-import { ErrorSummary } from './fields.tsx';
-import { go } from './router.ts';
+import { reportPrefill } from './prefill.ts';
+import { Runner } from './runner.tsx';
+
+/** What a new record takes over from the one it follows. */
+export function initialAnswers(inst: Instrument, previous: RecordRow | undefined): Answers {
+  const answers: Answers = carryFacts(inst, previous?.answers, localToday());
+  if (!previous) return answers;
+  const items = itemsOf(inst);
+  // A previous total is this tool's score only when it came from this tool.
+  if (previous.instrumentId === inst.id && previous.result?.total !== undefined && items.some((i) => i.id === 'previous-score')) answers['previous-score'] = previous.result.total;
+  if (items.some((i) => i.id === 'previously-known')) answers['previously-known'] = 'yes';
+  return answers;
+}
 
 export function Start({ instrumentId, previousId }: { instrumentId: string; previousId?: string | undefined }) {
   const { db } = useApp();
   const inst = getInstrument(instrumentId);
-  const [ref, setRef] = useState('');
-  const [error, setError] = useState<string>();
-  const [tries, setTries] = useState(0);
+  const [previous, setPrevious] = useState<{ row?: RecordRow; error?: string; loaded: boolean }>({ loaded: !previousId });
+  useEffect(() => {
+    if (!previousId) return;
+    getRecord(db, previousId).then(
+      (row) => setPrevious(row ? { row, loaded: true } : { loaded: true, error: 'The record this follows is not on this device.' }),
+      (e) => setPrevious({ loaded: true, error: describeStorageError(e).message }),
+    );
+  }, [db, previousId]);
+  // An information report starts with the reporter's details from Settings and "now" (prefill.ts).
+  const report = inst?.kind === 'information-report';
+  const [author, setAuthor] = useState<{ value?: Author; loaded: boolean }>({ loaded: !report });
+  useEffect(() => {
+    if (!report) return;
+    loadSettings(db).then(
+      (s) => setAuthor({ value: s?.author, loaded: true }),
+      () => setAuthor({ loaded: true }),
+    );
+  }, [db, report]);
   if (!inst) return <p>Unknown tool.</p>;
+  if (!previous.loaded || !author.loaded) return <p aria-busy="true">Opening…</p>;
+  if (previous.error) return <p class="field-error">{previous.error}</p>;
 
-  const start = async () => {
-    try {
-      const previous = previousId ? await getRecord(db, previousId) : undefined;
-      const childRef = previous?.childRef ?? ref.trim();
-      if (!childRef) {
-        setError('Enter a reference for the child');
-        setTries((n) => n + 1);
-        return;
-      }
-      const answers: Answers = {};
-      const items = itemsOf(inst);
-      if (previous?.result?.total !== undefined && items.some((i) => i.id === 'previous-score')) answers['previous-score'] = previous.result.total;
-      if (previous && items.some((i) => i.id === 'previously-known')) answers['previously-known'] = 'yes';
-      const row = await createDraft(db, { instrumentId, childRef, answers, ...(previous ? { previousId: previous.id } : {}) });
-      go({ name: 'run', recordId: row.id, section: 0 });
-    } catch (e) {
-      setError(describeStorageError(e).message);
-    }
+  const prev = previous.row;
+  const now = Date.now();
+  // Not stored yet: the runner stores it on the first answer, or on Continue.
+  const template: RecordRow = {
+    id: 'new',
+    instrumentId: inst.id,
+    instrumentVersion: inst.version,
+    state: 'draft',
+    childRef: prev?.childRef ?? (inst.kind === 'information-report' ? 'Information report' : ''),
+    answers: { ...(report ? reportPrefill(inst, author.value, now) : {}), ...initialAnswers(inst, prev) },
+    section: 0,
+    createdAt: now,
+    updatedAt: now,
+    ...(prev ? { previousId: prev.id } : {}),
   };
-
-  return (
-    <>
-      <p class="caption">{inst.title}</p>
-      <h1 tabIndex={-1}>{previousId ? 'Re-assess this child' : 'Start'}</h1>
-      <p>
-        <strong>Who completes it:</strong> {inst.audience.who.text}.
-      </p>
-      <p>
-        <strong>When:</strong> {inst.audience.when.text}.
-      </p>
-      {inst.restriction && (
-        <div class="warning-text" role="note">
-          <strong>{inst.restriction.text}</strong>
-        </div>
-      )}
-      {error && <ErrorSummary errors={[{ itemId: previousId ? undefined : 'child-ref', message: error }]} focusKey={tries} />}
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void start();
-        }}
-      >
-        {!previousId && (
-          <div class={`field${error ? ' has-error' : ''}`} id="field-child-ref">
-            <label class="label" for="child-ref">
-              Child reference
-            </label>
-            <div class="hint" id="child-ref-hint">
-              Initials or your case number: enough to find this child's records again. Use the same reference when you re-assess.
-            </div>
-            <input id="child-ref" class="input input-medium" type="text" autocomplete="off" aria-describedby="child-ref-hint" value={ref} onInput={(e) => setRef((e.target as HTMLInputElement).value)} />
-          </div>
-        )}
-        <button type="submit" class="button">
-          Start
-        </button>
-      </form>
-    </>
-  );
+  const from = prev ? getInstrument(prev.instrumentId)?.title : undefined;
+  return <Runner key={`new:${inst.id}:${previousId ?? ''}`} record={template} section={0} isNew carriedFrom={from} />;
 }

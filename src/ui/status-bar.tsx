@@ -1,6 +1,6 @@
 // Always visible: online / offline, and whether the latest change is saved.
 import { useEffect, useState } from 'preact/hooks';
-import type { SaveStatus } from '../store/autosave.ts';
+import type { HeaderSaveStatus } from './context.ts';
 
 export function useOnline(): boolean {
   const [online, setOnline] = useState(() => navigator.onLine);
@@ -17,22 +17,25 @@ export function useOnline(): boolean {
   return online;
 }
 
-export function StatusBar(props: { save: SaveStatus; saveMessage?: string; persisted?: boolean | undefined }) {
+export function StatusBar(props: { save: HeaderSaveStatus; saveMessage?: string | undefined; persisted?: boolean | undefined }) {
   const online = useOnline();
-  const saveText = props.save === 'saving' ? 'Saving…' : props.save === 'error' ? 'Not saved yet' : 'All changes saved';
+  // Never "All changes saved" over edits a screen holds unsaved (Settings until Save).
+  const saveText = props.save === 'saving' ? 'Saving…' : props.save === 'error' || props.save === 'unsaved' ? 'Not saved yet' : 'All changes saved';
   return (
     <div class="status-bar" role="status" aria-live="polite">
       <span class={`pill ${online ? 'ok' : 'warn'}`} data-testid="network-status">
         {online ? 'Online' : 'Offline – working on this device'}
       </span>
-      <span class={`pill ${props.save === 'error' ? 'bad' : props.save === 'saving' ? 'busy' : 'ok'}`} data-testid="save-status">
+      <span class={`pill ${props.save === 'error' ? 'bad' : props.save === 'unsaved' ? 'warn' : props.save === 'saving' ? 'busy' : 'ok'}`} data-testid="save-status">
         {saveText}
       </span>
-      {props.save === 'error' && props.saveMessage && <span class="status-message">{props.saveMessage}</span>}
+      {(props.save === 'error' || props.save === 'unsaved') && props.saveMessage && <span class="status-message">{props.saveMessage}</span>}
       {props.persisted === false && (
-        <span class="status-message" data-testid="persist-refused">
-          This browser has not granted lasting storage: records could be cleared if the device runs short of space. Add the app to the home screen, and send finished records promptly.
-        </span>
+        // Folded to one line so the header does not push the result off a phone's first screen.
+        <details class="status-details" data-testid="persist-refused">
+          <summary>Storage not guaranteed</summary>
+          Records could be cleared if the device runs short of space. Add the app to the home screen, and send finished records promptly.
+        </details>
       )}
     </div>
   );

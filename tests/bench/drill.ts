@@ -190,9 +190,8 @@ if (ONLY.includes('4')) {
     finished++;
     await page.goto(`${origin}/#/`);
     await page.click(`a[data-instrument="${id}"]`);
-    await page.fill('#child-ref', `K${i}`);
-    await page.click('button[type=submit]');
     await page.waitForSelector('#accompanying-person');
+    await page.fill('#child-ref', `K${i}`);
     await page.fill('#accompanying-person', 'x');
     await waitSaved(page);
     let sent = 1;

@@ -35,32 +35,104 @@ const wrap = (ui: preact.ComponentChildren) => (
 );
 
 describe('Runner', () => {
-  it('shows the section, marks required items, and saves a choice as it is made', async () => {
+  // The A&E checklist's sections: About the child, the case facts, then the low, medium and higher indicators.
+  it('a tick-list is one "Select all that apply" question; a tick saves "yes" at once', async () => {
     const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T1' });
-    render(wrap(<Runner record={row} section={1} />));
+    render(wrap(<Runner record={row} section={2} />));
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Low level indicators');
-    expect(screen.getByText('Section 2 of 4', { exact: false })).toBeTruthy();
-    const group = screen.getByRole('group', { name: /^Self harming behaviours/ });
-    expect(group.querySelector('legend')?.textContent).toBe('Self harming behaviours (required)');
-    fireEvent.click(within(group).getByLabelText('Ticked'));
+    expect(screen.getByText('Section 3 of 5', { exact: false })).toBeTruthy();
+    const group = screen.getByRole('group', { name: /^Select all that apply/ });
+    expect(within(group).getAllByRole('checkbox').map((c) => (c.closest('label') as HTMLElement).textContent)).toEqual([
+      'Low self-esteem/confidence',
+      'Associating with unknown adults',
+      'Self harming behaviours',
+      'Experimenting with drugs/alcohol',
+      'None of these',
+    ]);
+    fireEvent.click(within(group).getByLabelText('Self harming behaviours'));
     await waitFor(async () => expect((await getRecord(db, row.id))?.answers['low-self-harm']).toBe('yes'), { timeout: 2000 });
     expect(statuses).toContain('saving');
     expect(statuses.at(-1)).toBe('saved');
   });
 
-  it('"Mark the unanswered … Not ticked" answers the rest of a tick section explicitly', async () => {
-    const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T2', answers: { 'med-cars': 'yes' } });
+  it('two low ticks show the outcome live (polite), 999 first, before anything else is answered (003 L514)', async () => {
+    const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T1b' });
     render(wrap(<Runner record={row} section={2} />));
-    fireEvent.click(screen.getByRole('button', { name: /Mark the 4 unanswered/ }));
+    const live = screen.getByTestId('live-outcome');
+    expect(live.getAttribute('aria-live')).toBe('polite');
+    fireEvent.click(screen.getByLabelText('Self harming behaviours'));
+    expect(live.textContent).toBe(''); // one low tick decides nothing
+    fireEvent.click(screen.getByLabelText('Associating with unknown adults'));
+    expect(within(live).getByTestId('live-level').textContent).toBe('Please complete full CSE Toolkit');
+    const text = live.textContent ?? '';
+    expect(text.indexOf('999')).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf('999')).toBeLessThan(text.indexOf('Please complete full CSE Toolkit'));
+    expect(within(live).getByRole('link', { name: 'Call 999' }).getAttribute('href')).toBe('tel:999');
+  });
+
+  it('"None of these" is exclusive, a blank section cannot be confirmed, and Continue makes unticked boxes "not ticked"', async () => {
+    const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T2' });
+    render(wrap(<Runner record={row} section={3} />));
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Select the medium level indicators that apply, or select “None of these”');
+    expect(within(alert).getByRole('link').getAttribute('href')).toBe('#field-section-medium');
+    expect(location.hash).toBe('');
+    // None of these → every box "not ticked"; a tick then clears it.
+    fireEvent.click(screen.getByLabelText('None of these'));
+    expect((screen.getByLabelText('None of these') as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(screen.getByLabelText('Getting into cars with unknown adults'));
+    expect((screen.getByLabelText('None of these') as HTMLInputElement).checked).toBe(false);
     await waitFor(async () => {
       const a = (await getRecord(db, row.id))?.answers ?? {};
-      expect([a['med-cars'], a['med-peers-at-risk'], a['med-multiple-stis']]).toEqual(['yes', 'no', 'no']);
+      expect([a['med-cars'], a['med-peers-at-risk']]).toEqual(['yes', undefined]);
     });
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    await waitFor(() => expect(location.hash).toBe(`#/record/${row.id}/4`));
+    const a = (await getRecord(db, row.id))?.answers ?? {};
+    expect([a['med-cars'], a['med-peers-at-risk'], a['med-assault-withdrawn'], a['med-older-partner'], a['med-multiple-stis']]).toEqual(['yes', 'no', 'no', 'no', 'no']);
+  });
+
+  it('Sandwell significant indicators: a tick asks "When?" (the two tick columns, 002 L1667/L1669), and Continue needs it', async () => {
+    const row = await createDraft(db, { instrumentId: 'sandwell-cse-screening-tool', childRef: 'S1' });
+    render(wrap(<Runner record={row} section={2} />));
+    fireEvent.click(screen.getByLabelText(/^Entering\/leaving vehicles/));
+    const when = screen.getByRole('group', { name: 'When?' });
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('Select when for “Entering/leaving vehicles');
+    fireEvent.click(within(when).getByLabelText('Prior to 6 months ago'));
+    // One significant indicator decides Category 3 (the cautious reading of L1663), shown live.
+    // The category is the practitioner's decision (002 L353–L359): the ticks give only the app's suggestion.
+    expect(screen.getByTestId('live-level').textContent).toBe("The app's suggestion from the ticks: Category 3 – Significant. Serious risk of harm (not confirmed by the practitioner)");
+    await waitFor(async () => expect((await getRecord(db, row.id))?.answers['s-vehicles']).toBe('prior'));
+  });
+
+  it('from Check answers, Change returns to Check answers after that page', async () => {
+    const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T4', answers: ticks('nscb-ae-cse-indicator-checklist', []) });
+    render(wrap(<Runner record={row} section={2} change />));
+    fireEvent.click(screen.getByLabelText('Low self-esteem/confidence'));
+    fireEvent.click(screen.getByRole('button', { name: 'Save and return to check answers' }));
+    await waitFor(() => expect(location.hash).toBe(`#/record/${row.id}/check`));
+  });
+
+  it('a new record asks the child reference on the first page and is stored only once something is entered', async () => {
+    const { Start } = await import('../../src/ui/start.tsx');
+    render(wrap(<Start instrumentId="nscb-ae-cse-indicator-checklist" />));
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('About the child');
+    expect(await db.records.count()).toBe(0);
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByRole('link').textContent).toBe('Enter a reference for the child');
+    fireEvent.input(screen.getByLabelText(/^Child reference/), { target: { value: 'NEW-1' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    await waitFor(() => expect(location.hash).toMatch(/^#\/record\/[0-9a-f-]+\/1$/));
+    const rows = await db.records.toArray();
+    expect(rows.map((r) => [r.childRef, r.state, r.section])).toEqual([['NEW-1', 'draft', 1]]);
   });
 
   it('an out-of-range score gets an error summary linking to the field, and the page does not move on', async () => {
     const row = await createDraft(db, { instrumentId: 'nscb-cse-assessment', childRef: 'T3' });
-    render(wrap(<Runner record={row} section={2} />));
+    render(wrap(<Runner record={row} section={4} />));
     fireEvent.input(screen.getByLabelText(/Professional judgement score/), { target: { value: '12' } });
     fireEvent.click(screen.getByRole('button', { name: 'Check answers' }));
     const alert = await screen.findByRole('alert');
@@ -77,9 +149,12 @@ describe('ResultView', () => {
     render(wrap(<ResultView record={done} result={done.result!} />));
     expect(screen.getByTestId('outcome-level').textContent).toBe('Amber (18-42)');
     expect(screen.getByTestId('outcome-total').textContent).toContain('falls in Amber (18-42) and Green (10-22)');
-    const steps = screen.getByRole('region', { name: 'What to do next' }).querySelectorAll('ol > li');
+    const steps = screen.getByRole('region', { name: 'What to do now' }).querySelectorAll('ol > li');
     expect(steps[0]?.getAttribute('data-step')).toBe('emergency-999');
     expect(steps[0]?.querySelector('a[href="tel:999"]')).toBeTruthy();
+    // The 999 step comes before every other step in the document.
+    const all = [...document.querySelectorAll('.screen-only [data-step]')].map((e) => e.getAttribute('data-step'));
+    expect(all[0]).toBe('emergency-999');
     expect(screen.getByRole('region', { name: 'Where the source document is unclear' }).textContent).toContain('A total of 22 falls in');
   });
 
@@ -91,7 +166,37 @@ describe('ResultView', () => {
     const record = { id: 'x', instrumentId: inst.id, instrumentVersion: '1.0.0', state: 'final', childRef: 'R2', answers, section: 0, createdAt: 0, updatedAt: 0 } as RecordRow;
     render(wrap(<ResultView record={record} result={result} />));
     expect(screen.getByTestId('outcome-level').textContent).toBe('Not complete: no outcome');
-    expect(screen.getByText('Multiple terminations/miscarriages')).toBeTruthy();
+    expect(within(screen.getByTestId('outcome')).getByText('Multiple terminations/miscarriages')).toBeTruthy();
+  });
+});
+
+describe('ResultView for the bedside', () => {
+  it('shows 999 then warnings first, labels an app-added step with its reason, shows a timescale, and keeps line citations out of the instructions', async () => {
+    const inst = getInstrument('nscb-ae-cse-indicator-checklist')!;
+    const answers = ticks(inst.id, ['low-self-harm', 'low-unknown-adults']);
+    const base = score(inst, answers);
+    const result = {
+      ...base,
+      nextSteps: [
+        ...base.nextSteps,
+        { id: 'app-strategy', kind: 'referral' as const, text: 'Ask for a strategy discussion.', contacts: [], appAdded: 'the toolkit is silent on timing (L1280)', within: 'within 72 hours' },
+        { id: 'no-parents', kind: 'warning' as const, text: 'Do not consult the parents before referral.', contacts: [] },
+      ],
+    };
+    const record = { id: 'y', instrumentId: inst.id, instrumentVersion: inst.version, state: 'final', childRef: 'R3', answers, result, section: 0, createdAt: 0, updatedAt: 0, finalisedAt: 1 } as RecordRow;
+    render(wrap(<ResultView record={record} result={result} />));
+    const now = screen.getByRole('region', { name: 'What to do now' });
+    expect([...now.querySelectorAll('[data-step]')].map((e) => e.getAttribute('data-step'))).toEqual(['emergency-999', 'no-parents']);
+    const app = document.querySelector('.screen-only [data-step=app-strategy]')!;
+    expect(app.textContent).toContain('The app suggests');
+    expect(app.textContent).toContain('the toolkit is silent on timing');
+    expect(within(app as HTMLElement).getByTestId('within').textContent).toBe('When: within 72 hours');
+    // Citations are named in words in the folded sources, never "(L1280)" in running text.
+    const screenText = document.querySelector('.screen-only')!.textContent!;
+    expect(screenText).not.toMatch(/\(L\d+|\d{3}_[0-9a-f]+\.txt|version 1\.0\.0/);
+    expect(screen.getByTestId('sources').textContent).toContain('Northamptonshire toolkit, line 1280');
+    expect(screen.getByTestId('how-reached').tagName).toBe('DETAILS');
+    expect(screen.getByTestId('how-reached').hasAttribute('open')).toBe(false);
   });
 });
 

@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { isAnswered } from '../../src/engine/answers.ts';
-import type { Answers } from '../../src/engine/types.ts';
+import type { Answers, Section } from '../../src/engine/types.ts';
 import { getInstrument } from '../../src/instruments/catalogue.ts';
+import { isTickList } from '../../src/ui/ticklist.tsx';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -26,24 +27,53 @@ export async function chooseSettingAndRegion(page: Page, setting: string, region
   await page.selectOption('#region', region);
 }
 
-/** Starts the instrument from the home screen and fills every section through the UI, ending on "Check your answers". */
+/**
+ * Opens the instrument from its card on the home screen (straight into its
+ * first page, where the child reference is asked) and fills every section
+ * through the UI as a practitioner would: typing key by key, ticking the
+ * boxes that apply in each tick-list (or "None of these"), Continue on each
+ * page. Ends on "Check your answers".
+ */
 export async function fillInstrument(page: Page, instrumentId: string, childRef: string, answers: Answers) {
   const inst = getInstrument(instrumentId)!;
   await page.click(`a[data-instrument="${instrumentId}"]`);
-  await page.fill('#child-ref', childRef);
-  await page.click('button[type=submit]');
-  for (const section of inst.sections) {
+  for (const [si, section] of inst.sections.entries()) {
     await page.waitForSelector(`h1:text-is("${section.title.replace(/"/g, '\\"')}")`);
-    for (const item of section.items) {
-      const v = answers[item.id];
-      if (!isAnswered(v)) continue;
-      if (item.kind === 'choice') await page.click(`label[for="${item.id}-${item.options.findIndex((o) => o.value === v)}"]`);
-      else if (item.kind === 'multi') for (const x of v as string[]) await page.click(`label[for="${item.id}-${item.options.findIndex((o) => o.value === x)}"]`);
-      else await page.fill(`#${item.id}`, String(v));
-    }
+    if (si === 0 && inst.kind !== 'information-report') await page.locator('#child-ref').pressSequentially(childRef);
+    if (isTickList(section)) await tickWhatApplies(page, section, answers);
+    else
+      for (const item of section.items) {
+        const v = answers[item.id];
+        if (!isAnswered(v)) continue;
+        if (item.kind === 'choice') await page.click(`label[for="${item.id}-${item.options.findIndex((o) => o.value === v)}"]`);
+        else if (item.kind === 'multi') for (const x of v as string[]) await page.click(`label[for="${item.id}-${item.options.findIndex((o) => o.value === x)}"]`);
+        else if (item.kind === 'date') await page.fill(`#${item.id}`, String(v)); // a date input takes its value whole
+        else await page.locator(`#${item.id}`).pressSequentially(String(v));
+      }
     await page.click('form button[type=submit]');
   }
   await page.waitForSelector('h1:text-is("Check your answers")');
+}
+
+/** In a tick-list: tick each box whose answer is a ticked value (choosing its column when it has several), else "None of these". */
+export async function tickWhatApplies(page: Page, section: Section, answers: Answers): Promise<number> {
+  let clicks = 0;
+  const ticked = section.items.filter((i) => isAnswered(answers[i.id]) && answers[i.id] !== 'no');
+  for (const item of ticked) {
+    await page.click(`label[for="${item.id}-tick"]`);
+    clicks++;
+    if (item.kind !== 'choice') continue;
+    const columns = item.options.filter((o) => o.value !== 'no');
+    if (columns.length > 1) {
+      await page.click(`label[for="${item.id}-when-${columns.findIndex((o) => o.value === answers[item.id])}"]`);
+      clicks++;
+    }
+  }
+  if (ticked.length === 0) {
+    await page.click(`label[for="section-${section.id}-none"]`);
+    clicks++;
+  }
+  return clicks;
 }
 
 export async function waitSaved(page: Page) {

@@ -110,7 +110,7 @@ async function configureTyped(page: Page) {
   await type(page, '#endpoint-url', `${origin}/api/submissions`);
   await type(page, '#endpoint-token', server.token);
   await page.click('form button[type=submit]');
-  await page.waitForSelector('text=Settings saved.');
+  await page.waitForSelector('[data-testid=settings-saved]');
 }
 
 async function startDraft(page: Page, childRef: string): Promise<string> {
@@ -118,8 +118,8 @@ async function startDraft(page: Page, childRef: string): Promise<string> {
   await chooseSettingAndRegion(page, 'medical', 'northamptonshire');
   await page.click(`a[data-instrument="${AE}"]`);
   await type(page, '#child-ref', childRef);
-  await page.click('button[type=submit]');
   await page.waitForSelector('#accompanying-person');
+  await waitSaved(page);
   return page.url().match(/record\/([^/]+)/)![1]!;
 }
 
@@ -180,7 +180,7 @@ describe('erase after ten wrong passcodes', () => {
     // Installed (service worker controlling), so the app still loads with the network cut.
     await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 20_000 });
     await configureTyped(page);
-    expect(await page.textContent('[role=status].inset')).toContain('sealed to the endpoint');
+    expect(await page.textContent('[data-testid=settings-saved]')).toContain('sealed to the endpoint');
     const before = server.store.count();
 
     // A finished screening queued while the endpoint cannot be reached, and a draft.
@@ -361,7 +361,7 @@ describe('damaged records are survived and named', () => {
     expect(JSON.parse(exported)).toMatchObject({ table: 'records', id: badDraft, stored: { id: badDraft, state: 'draft' } });
     expect(exported).not.toContain('BAD-DRAFT');
     // The damaged finished record: named, not "continue it".
-    await page.goto(`${origin}/#/record/${badFinal}/result`);
+    await page.goto(`${origin}/#/record/${badFinal}`);
     await page.waitForSelector('[data-testid=damaged-record]');
     expect(await page.textContent('main')).not.toContain('Continue it');
     // The good ones still open.
@@ -417,8 +417,8 @@ describe('storage full never loses a change', () => {
     await chooseSettingAndRegion(page, 'medical', 'northamptonshire');
     await page.click(`a[data-instrument="${AE}"]`);
     await type(page, '#child-ref', 'FULL-1');
-    await page.click('button[type=submit]');
     await page.waitForSelector('#accompanying-person');
+    await waitSaved(page);
     const id = page.url().match(/record\/([^/]+)/)![1]!;
     await type(page, '#accompanying-person', 'before full');
     await waitSaved(page);

@@ -96,9 +96,10 @@ describe('offline-first PWA', () => {
     await page.goto(`${origin}/#/`);
     await chooseSettingAndRegion(page, 'social-care', 'greater-manchester');
     await page.click(`a[data-instrument="${id}"]`);
-    await page.fill('#child-ref', 'GM-7');
-    await page.click('button[type=submit]');
     await page.waitForSelector('h1:text-is("Front Summary Sheet – Young Person\'s Information")');
+    await page.locator('#child-ref').pressSequentially('GM-7');
+    await page.waitForURL(/#\/record\/[^/]+\/0$/); // the draft is stored once something is entered
+    await waitSaved(page);
     expect(await axeViolations(page)).toEqual([]); // runner screen
     // An invalid number is caught with an error summary that links to the field.
     await page.goto(`${origin}/#/`);
@@ -123,8 +124,10 @@ describe('offline-first PWA', () => {
     expect(await page.textContent('[data-testid=outcome-total]')).toContain('54');
     // Re-assess: a new record, and the history shows the change.
     await page.click('text=Re-assess this child');
-    await page.click('button[type=submit]');
     await page.waitForSelector('h1:text-is("Front Summary Sheet – Young Person\'s Information")');
+    expect(await page.textContent('[data-testid=carried-ref]')).toContain('GM-8'); // the chain keeps the child reference
+    await page.click('form button[type=submit]'); // Continue stores the re-assessment
+    await page.waitForURL(/#\/record\/[^/]+\/1$/);
     const lower = scores(id, [3, 3, 3, 3, 3, 3, 3, 3, 3, 3], 6);
     for (const [k, v] of Object.entries(lower)) {
       const item = getInstrument(id)!.sections.flatMap((s) => s.items).find((i) => i.id === k)!;
@@ -150,9 +153,8 @@ describe('the browser killed mid-entry', () => {
     await page.goto(`${origin}/#/`);
     await chooseSettingAndRegion(page, 'medical', 'northamptonshire');
     await page.click('a[data-instrument="nscb-ae-cse-indicator-checklist"]');
-    await page.fill('#child-ref', 'KILL-1');
-    await page.click('button[type=submit]');
-    await page.waitForSelector('#accompanying-person');
+    await page.waitForSelector('#accompanying-person'); // the card opens straight into the first page
+    await page.locator('#child-ref').pressSequentially('KILL-1');
     await page.fill('#accompanying-person', 'Older male, says he is a cousin');
     await waitSaved(page);
     const saved = 'Older male, says he is a cousin';

@@ -65,7 +65,7 @@ describe('child data on the device and on the wire', () => {
     await enter(page);
     await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 15_000 });
     await configure(page, origin, server.token);
-    expect(await page.textContent('[role=status].inset')).toContain('sealed to the endpoint');
+    expect(await page.textContent('[data-testid=settings-saved]')).toContain('sealed to the endpoint');
 
     const id = 'nscb-ae-cse-indicator-checklist';
     await page.goto(`${origin}/#/`);
@@ -77,8 +77,7 @@ describe('child data on the device and on the wire', () => {
     // And a draft left half-done with the same canaries.
     await page.goto(`${origin}/#/`);
     await page.click(`a[data-instrument="${id}"]`);
-    await page.fill('#child-ref', `${CANARY_REF}-draft`);
-    await page.click('button[type=submit]');
+    await page.locator('#child-ref').pressSequentially(`${CANARY_REF}-draft`);
     await page.fill('#child-name', CANARY_NAME);
     await page.fill('#accompanying-person', CANARY_TEXT);
     await page.waitForSelector('[data-testid=save-status]:text-is("All changes saved")');

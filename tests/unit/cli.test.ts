@@ -23,13 +23,43 @@ describe('npm run cse -- instruments', () => {
     const out = JSON.parse(execFileSync(tsx, [cli, 'instruments'], { encoding: 'utf8' }));
     expect(out.map((i: { id: string }) => i.id)).toContain('nscb-ae-cse-indicator-checklist');
     const gm = out.find((i: { id: string }) => i.id === 'gm-cse-measurement-tool');
-    expect(gm).toMatchObject({ version: '1.0.0', source: '000_c46dad1176f597fe.txt' });
+    expect(gm).toMatchObject({ version: '1.1.0', source: '000_c46dad1176f597fe.txt' });
     const c1 = gm.items.find((i: { id: string }) => i.id === 'c1-missing');
     expect(c1.required).toBe(true);
     expect(c1.options.map((o: { score: number }) => o.score)).toEqual([1, 2, 3, 4, 5]);
     expect(c1.options[0]).toEqual({ value: '1', label: 'No missing episodes.', score: 1 });
     const pj = gm.items.find((i: { id: string }) => i.id === 'professional-judgement');
     expect(pj).toMatchObject({ min: 1, max: 10 });
+  });
+});
+
+describe('case facts and pathways on the command line', () => {
+  it('instruments lists the facts with the items, each saying why the app asks it', () => {
+    const out = JSON.parse(execFileSync(tsx, [cli, 'instruments'], { encoding: 'utf8' }));
+    const ae = out.find((i: { id: string }) => i.id === 'nscb-ae-cse-indicator-checklist');
+    const facts = ae.items.filter((i: { section: string }) => i.section === 'case-facts');
+    expect(facts.map((i: { id: string }) => i.id)).toEqual(
+      expect.arrayContaining(['fact-immediate-danger', 'fact-dob', 'fact-assessment-date', 'fact-sexual-assault', 'fact-missing-3-months', 'fact-suspected-abuse', 'fact-trafficking']),
+    );
+    for (const f of facts) expect(f).toMatchObject({ required: false, appAdded: expect.any(String) });
+  });
+
+  it('score accepts facts in the answers and prints the steps they set off (the Serenity example, 003 L1270–L1272)', () => {
+    const ticks = Object.fromEntries(
+      ['low-self-esteem', 'low-unknown-adults', 'low-self-harm', 'low-drugs-alcohol', 'med-cars', 'med-peers-at-risk', 'med-assault-withdrawn', 'med-older-partner', 'med-multiple-stis', 'high-under-13', 'high-serious-assault-withdrawn', 'high-terminations', 'high-substance-self-harm'].map((k) => [k, 'no']),
+    );
+    const answers = { ...ticks, 'low-drugs-alcohol': 'yes', 'fact-dob': '2011-05-01', 'fact-assessment-date': '2026-11-23', 'fact-sexual-assault': 'recent' };
+    const r = cse('score', file('serenity.json', { instrument: 'nscb-ae-cse-indicator-checklist', answers }));
+    expect(r.status).toBe(0);
+    const ids = JSON.parse(r.stdout).nextSteps.map((s: { id: string }) => s.id);
+    expect(ids[0]).toBe('emergency-999');
+    expect(ids).toEqual(expect.arrayContaining(['nn-serenity', 'nn-disclosure-police', 'nn-under-16-assault-mash']));
+  });
+
+  it('pathways prints every rule with its seed lines', () => {
+    const rules = JSON.parse(execFileSync(tsx, [cli, 'pathways'], { encoding: 'utf8' }));
+    expect(rules.length).toBeGreaterThan(20);
+    for (const rule of rules) expect(rule.src.length).toBeGreaterThan(0);
   });
 });
 
@@ -47,11 +77,21 @@ describe('npm run cse -- score FILE', () => {
     expect(out.nextSteps[0].id).toBe('emergency-999');
   });
 
+  it('an A&E checklist with only two low ticks answered is decided: it prints decided true and the level (003 L514)', () => {
+    const r = cse('score', file('ae-two-low.json', { instrument: 'nscb-ae-cse-indicator-checklist', answers: { 'low-self-esteem': 'yes', 'low-drugs-alcohol': 'yes' } }));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('"decided": true');
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ complete: false, decided: true, level: 'Please complete full CSE Toolkit' });
+    expect(out.missing).toHaveLength(11);
+  });
+
   it('reports an incomplete result with the missing ids and no level', () => {
     const r = cse('score', file('partial.json', { instrument: 'gm-cse-measurement-tool', answers: { 'c1-missing': '1' } }));
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.complete).toBe(false);
+    expect(out.decided).toBe(false);
     expect(out.level).toBeUndefined();
     expect(out.missing).toContain('professional-judgement');
   });

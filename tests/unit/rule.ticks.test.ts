@@ -27,13 +27,14 @@ describe('A&E checklist: "If two or more low risk or any medium/higher risks are
     }
   });
 
-  it('an unanswered indicator makes it incomplete, with no level, even when the ticks so far meet the rule', () => {
+  it('an unanswered indicator makes it incomplete, but a rule already met is decided and gives its level', () => {
     const answers = ticks(AE, ['med-cars']);
     delete answers['high-terminations'];
     const r = score(getInstrument(AE)!, answers);
     expect(r.complete).toBe(false);
     expect(r.missing).toEqual(['high-terminations']);
-    expect(r.level).toBeUndefined();
+    expect(r.decided).toBe(true);
+    expect(r.level).toBe(MET);
     expect(r.reasons).toContain(`Already met on the items answered so far: ${MET}`);
   });
 
@@ -48,6 +49,8 @@ const SW = 'sandwell-cse-screening-tool';
 const C1 = 'Category 1 – Low. At risk of harm';
 const C2 = 'Category 2 – Medium. Significant risk of harm';
 const C3 = 'Category 3 – Significant. Serious risk of harm';
+/** The ticks give only the app's suggestion: the category is the practitioner's decision (002 L353–L359, L1946). */
+const suggested = (c: string) => `The app's suggestion from the ticks: ${c} (not confirmed by the practitioner)`;
 
 describe('Sandwell screening: highest category present, with the group→category ambiguity shown', () => {
   const run = (t: Record<string, string> | string[]) => score(getInstrument(SW)!, ticks(SW, t));
@@ -58,24 +61,24 @@ describe('Sandwell screening: highest category present, with the group→categor
   });
   it('vulnerability factors only → Category 1', () => {
     const r = run(['v-isolated', 'v-bereavement']);
-    expect(r.level).toBe(C1);
+    expect(r.level).toBe(suggested(C1));
     expect(r.bands).toEqual([C1]);
   });
   it('a risk indicator → Category 2 (cautious), Category 1 shown as the other reading', () => {
     const r = run(['r-alcohol']);
-    expect(r.level).toBe(C2);
+    expect(r.level).toBe(suggested(C2));
     expect(r.bands).toEqual([C2, C1]);
     expect(r.ambiguities.join(' ')).toContain('risk indicators mean');
   });
   it('one significant indicator, current → Category 3 (cautious), Category 2 shown', () => {
     const r = run({ 's-vehicles': 'current' });
-    expect(r.level).toBe(C3);
+    expect(r.level).toBe(suggested(C3));
     expect(r.bands).toEqual([C3, C2]);
     expect(r.reasons.join(' ')).toContain('Entering/leaving vehicles driven by unknown adults (not car theft) (Current or during the past 6 months)');
   });
   it('one significant indicator, prior to 6 months only → still counts, timing in the reasons', () => {
     const r = run({ 's-money': 'prior' });
-    expect(r.level).toBe(C3);
+    expect(r.level).toBe(suggested(C3));
     expect(r.reasons.join(' ')).toContain('(Prior to 6 months ago)');
   });
   it('category 3 next steps include the strategy meeting and MASE; category 1 steps do not', () => {

@@ -13,6 +13,7 @@ export function checklist(inst: Instrument, rule: ChecklistRule, answers: Answer
   }
   if (reasons.length === 0 && itemsOf(inst).some((i) => i.kind === 'choice' || i.kind === 'multi'))
     reasons.push('Nothing ticked.');
-  if (!complete) return { bands: [], ambiguities: [], reasons, notes: [] };
-  return { level: rule.outcome.label, bands: [], ambiguities: [], reasons, notes: [] };
+  // No published rule, so nothing is decided before the form is complete.
+  if (!complete) return { decided: false, bands: [], ambiguities: [], reasons, notes: [] };
+  return { decided: true, level: rule.outcome.label, bands: [], ambiguities: [], reasons, notes: [] };
 }

@@ -1,5 +1,11 @@
 // What a scoring rule hands back; score.ts adds completeness and next steps.
 export interface RuleOutcome {
+  /**
+   * True when the answers given already fix the outcome, whatever the
+   * unanswered items turn out to be; `level` is then the one a complete form
+   * would get. Always true for a complete form.
+   */
+  decided: boolean;
   level?: string;
   severity?: number;
   total?: number;

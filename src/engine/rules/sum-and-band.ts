@@ -1,7 +1,7 @@
 // Sum-and-band: add the scored items, then find every printed band the total
 // falls in. Overlapping bands, unreachable band floors and gaps are reported
 // as ambiguities and the most serious band is taken (the cautious reading).
-import { findItem, scoreOf } from '../answers.ts';
+import { findItem, isAnswered, scoreOf } from '../answers.ts';
 import type { Answers, Band, Instrument, Item, SumAndBandRule } from '../types.ts';
 import type { RuleOutcome } from './outcome.ts';
 
@@ -66,28 +66,21 @@ export function bandStructureProblems(inst: Instrument, rule: SumAndBandRule): s
   return problems;
 }
 
-export function sumAndBand(inst: Instrument, rule: SumAndBandRule, answers: Answers, complete: boolean): RuleOutcome {
+/**
+ * The band a total is read into, with the source's own adjustments: a gap
+ * takes the nearest band above, an overlap the more serious band, a banded
+ * subtotal the more serious reading, and a floor (e.g. under 13) raises it.
+ * One function, so a complete form and a "decided early" check can never
+ * read the same numbers differently.
+ */
+function chooseBand(
+  rule: SumAndBandRule,
+  total: number,
+  subtotals: Record<string, number>,
+  answers: Answers,
+): { chosen: Band; matched: Band[]; ambiguities: string[]; reasons: string[] } {
+  const ambiguities: string[] = [];
   const reasons: string[] = [];
-  const ambiguities = bandStructureProblems(inst, rule);
-  const notes: string[] = [];
-
-  for (const id of rule.items) {
-    const item = findItem(inst, id) as Item;
-    const s = scoreOf(item, answers[id]);
-    if (s === undefined) continue;
-    const chosen = item.kind === 'choice' ? item.options.find((o) => o.value === answers[id])?.label : undefined;
-    reasons.push(`${item.text}: ${s}${chosen ? ` (${chosen})` : ''}`);
-  }
-  if (!complete) return { bands: [], ambiguities, reasons, notes };
-
-  const total = rule.items.reduce((sum, id) => sum + (scoreOf(findItem(inst, id) as Item, answers[id]) ?? 0), 0);
-  const subtotals: Record<string, number> = {};
-  for (const st of rule.subtotals) {
-    subtotals[st.id] = st.items.reduce((sum, id) => sum + (scoreOf(findItem(inst, id) as Item, answers[id]) ?? 0), 0);
-    reasons.push(`${st.label}: ${subtotals[st.id]}`);
-  }
-  reasons.push(`${rule.totalLabel}: ${total}`);
-
   let matched = bandsContaining(rule.bands, total);
   if (matched.length === 0) {
     // A gap: take the nearest band above (never round a child down).
@@ -130,11 +123,114 @@ export function sumAndBand(inst: Instrument, rule: SumAndBandRule, answers: Answ
       }
     }
   }
+  return { chosen, matched, ambiguities, reasons };
+}
+
+/** The scores an unanswered item could still take (every option score, or every whole number in range). */
+function possibleScores(item: Item): number[] {
+  if (item.kind === 'choice') return [...new Set(item.options.map((o) => o.score).filter((s): s is number => s !== undefined))];
+  if (item.kind === 'number') {
+    const out: number[] = [];
+    for (let n = Math.ceil(item.min); n <= Math.floor(item.max); n++) out.push(n);
+    return out;
+  }
+  return [0];
+}
+
+/**
+ * Whether the answers so far already fix the band, whatever the unanswered
+ * scored items (and an unanswered floor item such as age) turn out to be.
+ * Every reachable (total, banded subtotal) pair is tried, so overlaps, gaps
+ * and the subtotal reading are all honoured; the band is decided only when
+ * every completion gives the same one.
+ */
+function decidedBand(inst: Instrument, rule: SumAndBandRule, answers: Answers): { band: Band; lo: number; hi: number; open: number } | undefined {
+  const sub = rule.alsoBandSubtotal ? rule.subtotals.find((s) => s.id === rule.alsoBandSubtotal) : undefined;
+  // Reachable pairs "total|subtotal", built item by item.
+  let pairs = new Set<string>(['0|0']);
+  let open = 0;
+  for (const id of rule.items) {
+    const item = findItem(inst, id) as Item;
+    const known = scoreOf(item, answers[id]);
+    const choices = known !== undefined ? [known] : possibleScores(item);
+    if (known === undefined) open++;
+    const inSub = sub?.items.includes(id) ?? false;
+    const next = new Set<string>();
+    for (const p of pairs) {
+      const [t, s] = p.split('|').map(Number) as [number, number];
+      for (const c of choices) next.add(`${t + c}|${inSub ? s + c : s}`);
+    }
+    pairs = next;
+  }
+  // An unanswered floor item could be either side of its threshold, or stay blank.
+  const floorScenarios: Answers[] = [{}];
+  for (const floor of rule.floors ?? []) {
+    if (isAnswered(answers[floor.itemId])) continue;
+    const item = findItem(inst, floor.itemId);
+    const values = [floor.below - 1, floor.below].filter((v) => item?.kind !== 'number' || (v >= item.min && v <= item.max));
+    const grown: Answers[] = [];
+    for (const sc of floorScenarios) {
+      grown.push(sc);
+      for (const v of values) grown.push({ ...sc, [floor.itemId]: v });
+    }
+    floorScenarios.splice(0, floorScenarios.length, ...grown);
+  }
+  let band: Band | undefined;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of pairs) {
+    const [t, s] = p.split('|').map(Number) as [number, number];
+    lo = Math.min(lo, t);
+    hi = Math.max(hi, t);
+    for (const sc of floorScenarios) {
+      const { chosen } = chooseBand(rule, t, sub ? { [sub.id]: s } : {}, { ...answers, ...sc });
+      if (band === undefined) band = chosen;
+      else if (chosen.label !== band.label) return undefined;
+    }
+  }
+  return band && { band, lo, hi, open };
+}
+
+export function sumAndBand(inst: Instrument, rule: SumAndBandRule, answers: Answers, complete: boolean): RuleOutcome {
+  const reasons: string[] = [];
+  const ambiguities = bandStructureProblems(inst, rule);
+  const notes: string[] = [];
+
+  for (const id of rule.items) {
+    const item = findItem(inst, id) as Item;
+    const s = scoreOf(item, answers[id]);
+    if (s === undefined) continue;
+    const chosen = item.kind === 'choice' ? item.options.find((o) => o.value === answers[id])?.label : undefined;
+    reasons.push(`${item.text}: ${s}${chosen ? ` (${chosen})` : ''}`);
+  }
+  if (!complete) {
+    const early = decidedBand(inst, rule, answers);
+    if (!early) return { decided: false, bands: [], ambiguities, reasons, notes };
+    reasons.push(
+      `Decided before the form is complete: whatever the ${early.open} unanswered scored item(s) score, the ${rule.totalLabel} lies between ${early.lo} and ${early.hi}, and every such total gives "${early.band.label}".`,
+    );
+    for (const n of early.band.notes ?? []) notes.push(n.text);
+    return { decided: true, level: early.band.label, severity: early.band.severity, bands: [], ambiguities, reasons, notes };
+  }
+
+  const total = rule.items.reduce((sum, id) => sum + (scoreOf(findItem(inst, id) as Item, answers[id]) ?? 0), 0);
+  const subtotals: Record<string, number> = {};
+  for (const st of rule.subtotals) {
+    subtotals[st.id] = st.items.reduce((sum, id) => sum + (scoreOf(findItem(inst, id) as Item, answers[id]) ?? 0), 0);
+    reasons.push(`${st.label}: ${subtotals[st.id]}`);
+  }
+  reasons.push(`${rule.totalLabel}: ${total}`);
+
+  const picked = chooseBand(rule, total, subtotals, answers);
+  const { chosen, matched } = picked;
+  ambiguities.push(...picked.ambiguities);
+  reasons.push(...picked.reasons);
 
   for (const b of matched) for (const n of b.notes ?? []) notes.push(n.text);
   for (const n of chosen.notes ?? []) if (!notes.includes(n.text)) notes.push(n.text);
 
   return {
+    decided: true,
     level: chosen.label,
     severity: chosen.severity,
     total,

@@ -1,0 +1,612 @@
+// Pathway rules: what the seeds say to do when the facts of the case, the
+// answers or the result meet a condition. Safety rules come first and hold
+// whatever the score, complete or not. Each step cites the seed lines that
+// hold its words; a step that is the app's own (a seed's rule carried to a
+// region whose seed is silent, or the app's reading of two seeds that
+// disagree) says so in `appAdded`.
+import type { Contact, NextStep, RegionId, SourceRef } from '../engine/types.ts';
+import { FIRST_RESPONSE, SANDWELL_BARNARDOS } from '../instruments/directory.ts';
+import type { Condition } from './conditions.ts';
+
+const GM = '000_c46dad1176f597fe.txt';
+const BURY = '001_42afda7db854644d.txt';
+const WM = '002_4bf56e93123a467b.txt';
+const NN = '003_7eb0d314b11c5981.txt';
+const BRS = '004_b216337c376b5ea8.txt';
+const at = (file: string, line: number, endLine?: number): SourceRef => (endLine ? { file, line, endLine } : { file, line });
+
+export interface PathwayRule {
+  id: string;
+  /** A safety rule holds whatever the score and is placed before the tool's own steps. */
+  safety: boolean;
+  when: Condition;
+  steps: NextStep[];
+  /** Every seed line the rule's condition and steps come from. */
+  src: SourceRef[];
+}
+
+const ALL: RegionId[] = ['greater-manchester', 'bury', 'sandwell', 'northamptonshire', 'bristol'];
+const GM_AND_BURY: RegionId[] = ['greater-manchester', 'bury'];
+
+// Contacts the rules point to (each cites the line that prints it).
+const NN_MASH: Contact = { name: 'Northamptonshire MASH', phone: '0300 126 1000', src: at(NN, 2174, 2175) };
+const NN_POLICE: Contact = { name: 'Northamptonshire Police', phone: '101', note: '999 in an emergency', src: at(NN, 2175) };
+const BURY_MASH: Contact = { name: 'Bury MASH', phone: '0161 253 5678', email: 'childwellbeing@bury.gov.uk', src: at(BURY, 390, 392) };
+const BURY_101: Contact = { name: 'Bury Police Reporting Line', phone: '101', src: at(BURY, 2103, 2105) };
+const POLICE_999: Contact = { name: 'Police (emergency)', phone: '999', src: at(GM, 617) };
+const BRISTOL_POLICE: Contact = { name: 'Avon and Somerset Police', phone: '101', src: at(BRS, 544) };
+const WM_CAIU: Contact = { name: 'Police – Child Abuse Investigation Unit', phone: '0121 626 9153', src: at(WM, 2260, 2282) };
+
+/** Concerns the facts record, whatever a tool's ticks say. */
+const FACT_CONCERN: Condition = {
+  any: [
+    { answer: 'fact-sexual-assault', in: ['recent', 'past', 'suspected'] },
+    { answer: 'fact-suspected-abuse', in: ['intra-familial', 'organised', 'forced-marriage'] },
+    { answer: 'fact-trafficking', in: ['yes'] },
+    { answer: 'fact-missing-now', in: ['yes'] },
+    { atLeast: 1, item: 'fact-missing-3-months' },
+  ],
+};
+const DISCLOSED: Condition = { answer: 'fact-sexual-assault', in: ['recent', 'past'] };
+const MISSING: Condition = { any: [{ answer: 'fact-missing-now', in: ['yes'] }, { atLeast: 1, item: 'fact-missing-3-months' }] };
+const TRAFFICKING: Condition = { answer: 'fact-trafficking', in: ['yes'] };
+const ABUSE_IN_FAMILY_OR_ORGANISED: Condition = { answer: 'fact-suspected-abuse', in: ['intra-familial', 'organised', 'forced-marriage'] };
+
+const DO_NOT_CONSULT_PARENTS =
+  'The parents should not be consulted prior to referral: the professional suspects the child is a victim of sexual abuse (intra-familial); organised or multiple abuse; or a potential victim of forced marriage (irrespective of the age).';
+
+const TRAFFICKING_POLICE = 'Trafficking children, including for the purpose of sexual exploitation, is a criminal offence and concerns that a child may be being trafficked should always be reported to the police.';
+const TRAFFICKING_NRM =
+  'Where exploitation is present, statutory Child Protection and Safeguarding responses should be applied and a referral should be made to the National Referral Mechanism (NRM) for a decision on the status of the potential victim of trafficking.';
+
+const borrowed = (from: string) =>
+  `This is the ${from}'s rule; this region's seed gives none. The app shows it here as the cautious reading, because the risk is the same wherever the child lives.`;
+
+/**
+ * A Bury rule (seed 001) for Bury, and the same rule, marked as the app's,
+ * for the other Greater Manchester areas, whose handbook (000) does not print it.
+ */
+function buryAndGm(rule: PathwayRule): PathwayRule[] {
+  const gm: PathwayRule = {
+    ...rule,
+    id: `${rule.id}-gm`,
+    when: { all: [{ region: ['greater-manchester'] }, rule.when] },
+    steps: rule.steps.map((s) => (s.appAdded || s.src?.file !== BURY ? s : { ...s, appAdded: `This is the Bury procedure's rule (001), which follows Greater Manchester procedures; the Greater Manchester handbook (000) does not print it. The app shows it for every Greater Manchester area as the cautious reading.` })),
+  };
+  return [{ ...rule, when: { all: [{ region: ['bury'] }, rule.when] } }, gm];
+}
+
+export const PATHWAY_RULES: PathwayRule[] = [
+  // --- 999 against 101 (Bury) ----------------------------------------------
+  {
+    id: 'bury-999-or-101',
+    safety: true,
+    when: { region: ['bury'] },
+    src: [at(GM, 617), at(BURY, 2068, 2069), at(BURY, 314, 316)],
+    steps: [
+      {
+        id: 'bury-999-or-101',
+        kind: 'emergency',
+        text: 'Two police numbers appear in Bury\'s documents. The Greater Manchester handbook: "If a child is deemed at immediate risk of significant harm ... contact the police on 999" (000 L617). Bury\'s Data Collection Form: "Always contact the police at time on 101 if immediate action required" (001 L2068–2069). Call 999 whenever a child is at immediate risk of significant harm; use 101 when the police need to act but no one is in immediate danger. Never let 101 delay a 999 call.',
+        contacts: [POLICE_999, BURY_101],
+        src: at(BURY, 2068, 2069),
+        appAdded: 'The seeds give both numbers without saying which applies when; this is the app\'s reading, the cautious one.',
+      },
+    ],
+  },
+
+  // --- Do not consult the parents (001 L489–493) ---------------------------
+  ...buryAndGm({
+    id: 'do-not-consult-parents',
+    safety: true,
+    when: ABUSE_IN_FAMILY_OR_ORGANISED,
+    src: [at(BURY, 489, 493)],
+    steps: [{ id: 'do-not-consult-parents', kind: 'warning', text: DO_NOT_CONSULT_PARENTS, contacts: [], src: at(BURY, 489, 492) }],
+  }),
+  {
+    id: 'do-not-consult-parents-elsewhere',
+    safety: true,
+    when: { all: [{ region: ['sandwell', 'northamptonshire', 'bristol'] }, ABUSE_IN_FAMILY_OR_ORGANISED] },
+    src: [at(BURY, 489, 493)],
+    steps: [
+      {
+        id: 'do-not-consult-parents',
+        kind: 'warning',
+        text: DO_NOT_CONSULT_PARENTS,
+        contacts: [],
+        src: at(BURY, 489, 492),
+        appAdded: `${borrowed('Bury procedure')} Telling the family first could put the child at risk.`,
+      },
+    ],
+  },
+
+  // --- Under 13 ------------------------------------------------------------
+  {
+    id: 'nn-under-13-immediate-mash',
+    safety: true,
+    when: {
+      all: [
+        { region: ['northamptonshire'] },
+        { ageBelow: 13 },
+        { any: [{ indicatorTicked: true }, { instrument: ['nscb-cse-assessment'] }, FACT_CONCERN] },
+      ],
+    },
+    src: [at(NN, 2189), at(NN, 2174, 2175), at(NN, 2170)],
+    steps: [
+      {
+        id: 'nn-under-13-immediate-mash',
+        kind: 'referral',
+        text: 'Concerns with evidence which indicate possible CSE in children under 13 years old, must result in an immediate referral into the MASH.',
+        contacts: [NN_MASH],
+        src: at(NN, 2189),
+        within: 'immediately',
+      },
+    ],
+  },
+  {
+    id: 'nn-age-unknown',
+    safety: false,
+    when: { all: [{ region: ['northamptonshire'] }, { ageUnknown: true }] },
+    src: [at(NN, 2189)],
+    steps: [
+      {
+        id: 'nn-age-unknown',
+        kind: 'note',
+        text: 'The child\'s age is not recorded. If the child is under 13: concerns with evidence which indicate possible CSE in children under 13 years old, must result in an immediate referral into the MASH.',
+        contacts: [NN_MASH],
+        src: at(NN, 2189),
+        appAdded: 'The app cannot tell the child\'s age, so it shows the under-13 rule as a condition rather than leave it out.',
+      },
+    ],
+  },
+  ...buryAndGm({
+    id: 'gm-under-13-presumption',
+    safety: true,
+    when: { ageBelow: 13 },
+    src: [at(BURY, 480, 488)],
+    steps: [
+      {
+        id: 'gm-under-13-presumption',
+        kind: 'referral',
+        text: 'A child under the age of 13 years is judged to be incapable of consenting to sexual activity and there is an automatic presumption of referral to children’s social care because the child is at risk of significant harm.',
+        contacts: [],
+        src: at(BURY, 484, 487),
+      },
+    ],
+  }),
+  {
+    id: 'gm-age-unknown',
+    safety: false,
+    when: { all: [{ region: GM_AND_BURY }, { ageUnknown: true }] },
+    src: [at(BURY, 480, 488)],
+    steps: [
+      {
+        id: 'gm-age-unknown',
+        kind: 'note',
+        text: 'The child\'s age is not recorded. If the child is under 13: a child under the age of 13 years is judged to be incapable of consenting to sexual activity and there is an automatic presumption of referral to children’s social care.',
+        contacts: [],
+        src: at(BURY, 484, 486),
+        appAdded: 'The app cannot tell the child\'s age, so it shows the under-13 rule as a condition rather than leave it out.',
+      },
+    ],
+  },
+
+  // --- Sexual assault ------------------------------------------------------
+  {
+    id: 'nn-serenity',
+    safety: true,
+    when: { all: [{ region: ['northamptonshire'] }, { answer: 'fact-sexual-assault', in: ['recent', 'past', 'suspected'] }] },
+    src: [at(NN, 1264), at(NN, 1268, 1272)],
+    steps: [
+      {
+        id: 'nn-serenity',
+        kind: 'referral',
+        text: 'Serenity, Northamptonshire\'s Sexual Assault Referral Centre (SARC), provides the venue for the assessment of children and young people where sexual abuse is suspected, or where a child or young person has made a disclosure of abuse, usually as part of a Section 47 Child Protection Enquiry. Children will be offered a holistic Child Protection Assessment including forensic medical assessment, sexual health screening, and access to ongoing support services.',
+        contacts: [{ name: 'Serenity Sexual Assault Referral Centre (SARC)', note: 'The toolkit prints no telephone number for Serenity: ask the MASH or the police.', src: at(NN, 1264) }],
+        src: at(NN, 1264, 1268),
+      },
+    ],
+  },
+  {
+    id: 'nn-disclosure-police',
+    safety: true,
+    when: { all: [{ region: ['northamptonshire'] }, DISCLOSED] },
+    src: [at(NN, 2225)],
+    steps: [
+      {
+        id: 'nn-disclosure-police',
+        kind: 'referral',
+        text: 'If a child discloses and there is evidence to suggest that a crime has been, or may have been committed against the child, contact the police and report the crime, noting the incident number.',
+        contacts: [NN_POLICE],
+        src: at(NN, 2225),
+      },
+    ],
+  },
+  {
+    id: 'nn-under-16-assault-mash',
+    safety: true,
+    when: { all: [{ region: ['northamptonshire'] }, DISCLOSED, { any: [{ ageBelow: 16 }, { ageUnknown: true }] }] },
+    src: [at(NN, 1280)],
+    steps: [
+      {
+        id: 'nn-under-16-assault-mash',
+        kind: 'referral',
+        text: 'Young people under 16 presenting with a history of sexual assault will be referred to Multiagency Safeguarding Hub (MASH).',
+        contacts: [NN_MASH],
+        src: at(NN, 1280),
+      },
+    ],
+  },
+  ...buryAndGm({
+    id: 'gm-alleging-crime-police',
+    safety: true,
+    when: DISCLOSED,
+    src: [at(BURY, 314, 316), at(GM, 988)],
+    steps: [
+      {
+        id: 'gm-alleging-crime-police',
+        kind: 'referral',
+        text: "Immediate concerns for a child's welfare or safety should be referred to the police, particularly if the child is alleging a crime has taken place.",
+        contacts: [POLICE_999, BURY_101],
+        src: at(BURY, 314, 316),
+      },
+      {
+        id: 'gm-sarc',
+        kind: 'advice',
+        text: "St. Mary's Sexual Assault Referral Centre (SARC) is a Greater Manchester partner. Ask the police or children's social care about an assessment there.",
+        contacts: [],
+        src: at(GM, 988),
+        appAdded: 'The handbook names St Mary\'s SARC only as a partner and prints no route to it; the app suggests asking about it because a disclosed assault may need forensic and sexual health care.',
+      },
+    ],
+  }),
+  {
+    id: 'bristol-disclosure-evidence',
+    safety: true,
+    when: { all: [{ region: ['bristol'] }, DISCLOSED] },
+    src: [at(BRS, 495)],
+    steps: [
+      {
+        id: 'bristol-secure-evidence',
+        kind: 'advice',
+        text: 'Advice can be obtained from the police in respect of how to seize and preserve the integrity of evidence. This is particularly important with sexual offences where it may be possible to secure forensic evidence from the victim or their clothing.',
+        contacts: [BRISTOL_POLICE],
+        src: at(BRS, 495),
+      },
+    ],
+  },
+  {
+    id: 'sandwell-disclosure-police',
+    safety: true,
+    when: { all: [{ region: ['sandwell'] }, DISCLOSED] },
+    src: [at(WM, 2132)],
+    steps: [
+      {
+        id: 'sandwell-disclosure-police',
+        kind: 'referral',
+        text: "A disclosed sexual assault is an allegation of a crime: contact Children's Social Care or the Police.",
+        contacts: [WM_CAIU, { name: 'Children’s Social Care – MASH', phone: '0845 351 0131', src: at(WM, 2292, 2304) }],
+        src: at(WM, 2132),
+        appAdded: 'The framework prints no route for a disclosed assault; the app points to the contacts it gives for significant or serious risk (002 L2132).',
+      },
+    ],
+  },
+
+  // --- Missing -------------------------------------------------------------
+  {
+    id: 'wm-missing',
+    safety: true,
+    when: { all: [{ region: ['sandwell'] }, MISSING] },
+    src: [at(WM, 520)],
+    steps: [
+      {
+        id: 'wm-missing-police',
+        kind: 'referral',
+        text: 'Missing children and young people may be at increased risk of CSE and should be reported as missing to the Police at the earliest opportunity.',
+        contacts: [POLICE_999],
+        src: at(WM, 520),
+        within: 'at the earliest opportunity',
+      },
+      {
+        id: 'wm-return-interview',
+        kind: 'assessment',
+        text: 'Once a missing child is located, there are two stages to the process - the Police Safe and Well Check and the Return Interview. Where possible, the Return Interview must be completed within 72 hours by an independent person.',
+        contacts: [SANDWELL_BARNARDOS],
+        src: at(WM, 520),
+        within: '72 hours',
+      },
+    ],
+  },
+  {
+    id: 'wm-missing-3-in-3-months',
+    safety: true,
+    when: { all: [{ region: ['sandwell'] }, { atLeast: 3, item: 'fact-missing-3-months' }] },
+    src: [at(WM, 522)],
+    steps: [
+      {
+        id: 'wm-missing-mase',
+        kind: 'referral',
+        text: 'It is recommended that children who have gone missing 3 times within a 3 month period, are automatically discussed at a MASE meetings.',
+        contacts: [],
+        src: at(WM, 522),
+      },
+    ],
+  },
+  {
+    id: 'nn-missing-now',
+    safety: true,
+    when: { all: [{ region: ['northamptonshire'] }, { answer: 'fact-missing-now', in: ['yes'] }] },
+    src: [at(NN, 2235)],
+    steps: [
+      {
+        id: 'nn-missing-mash-police',
+        kind: 'referral',
+        text: 'If a child or young person goes missing at any point during this process, the MASH and the Police must be contacted immediately and the Missing protocols must be followed.',
+        contacts: [NN_MASH, NN_POLICE],
+        src: at(NN, 2235),
+        within: 'immediately',
+      },
+    ],
+  },
+  {
+    id: 'gm-missing',
+    safety: true,
+    when: { all: [{ region: GM_AND_BURY }, MISSING] },
+    src: [at(GM, 889), at(GM, 891)],
+    steps: [
+      {
+        id: 'gm-missing-police',
+        kind: 'referral',
+        text: 'Tell the police that the child is missing: the police need to be consistently informed about running away and child sexual exploitation.',
+        contacts: [POLICE_999],
+        src: at(GM, 891),
+        appAdded: 'The handbook says the police need to be consistently informed (000 L891) but words no step for it; the app words it as one.',
+      },
+      {
+        id: 'gm-return-interview',
+        kind: 'assessment',
+        text: 'Return interviews should be delivered by an independent professional a child or young person is comfortable speaking with, to all children who run away or go missing from home or care, within 72 hours of missing incident.',
+        contacts: [],
+        src: at(GM, 889),
+        within: '72 hours',
+      },
+    ],
+  },
+  {
+    id: 'bristol-missing',
+    safety: true,
+    when: { all: [{ region: ['bristol'] }, MISSING] },
+    src: [at(BRS, 131), at(WM, 520)],
+    steps: [
+      {
+        id: 'bristol-missing-police',
+        kind: 'referral',
+        text: 'Going missing is the most immediate indicator of vulnerability to sexual exploitation. Report the child as missing to the police at the earliest opportunity, and share the CSE concern.',
+        contacts: [POLICE_999, BRISTOL_POLICE],
+        src: at(BRS, 131),
+        appAdded: `${borrowed('West Midlands framework')} (002 L520: "should be reported as missing to the Police at the earliest opportunity").`,
+      },
+    ],
+  },
+
+  // --- Trafficking ---------------------------------------------------------
+  {
+    id: 'wm-trafficking',
+    safety: true,
+    when: { all: [{ region: ['sandwell'] }, TRAFFICKING] },
+    src: [at(WM, 574), at(WM, 576)],
+    steps: [
+      { id: 'trafficking-police', kind: 'referral', text: TRAFFICKING_POLICE, contacts: [WM_CAIU], src: at(WM, 574) },
+      { id: 'trafficking-nrm', kind: 'referral', text: TRAFFICKING_NRM, contacts: [], src: at(WM, 576) },
+    ],
+  },
+  {
+    id: 'trafficking-elsewhere',
+    safety: true,
+    when: { all: [{ region: ['greater-manchester', 'bury', 'northamptonshire', 'bristol'] }, TRAFFICKING] },
+    src: [at(WM, 574), at(WM, 576), at(BURY, 109, 110), at(BRS, 584, 586)],
+    steps: [
+      { id: 'trafficking-police', kind: 'referral', text: TRAFFICKING_POLICE, contacts: [POLICE_999], src: at(WM, 574), appAdded: borrowed('West Midlands framework') },
+      { id: 'trafficking-nrm', kind: 'referral', text: TRAFFICKING_NRM, contacts: [], src: at(WM, 576), appAdded: borrowed('West Midlands framework') },
+    ],
+  },
+  ...buryAndGm({
+    id: 'bury-trafficking-procedures',
+    safety: true,
+    when: TRAFFICKING,
+    src: [at(BURY, 109, 110)],
+    steps: [{ id: 'bury-trafficking-procedures', kind: 'advice', text: 'Please see the safeguarding children who may have been trafficked procedures.', contacts: [], src: at(BURY, 109, 110) }],
+  }),
+  {
+    id: 'bristol-trafficking-procedures',
+    safety: true,
+    when: { all: [{ region: ['bristol'] }, TRAFFICKING] },
+    src: [at(BRS, 584, 586)],
+    steps: [
+      {
+        id: 'bristol-trafficking-procedures',
+        kind: 'advice',
+        text: 'SWCPP – Trafficked Children: https://www.proceduresonline.com/swcpp/bristol/p_trafficked_ch.html',
+        contacts: [],
+        src: at(BRS, 584, 586),
+      },
+    ],
+  },
+
+  // --- Medium or high → children's social care (Bury) ---------------------
+  {
+    id: 'bury-medium-high-csc',
+    safety: false,
+    when: { all: [{ instrument: ['bury-phoenix-risk-assessment-tool'] }, { severityAtLeast: 2 }] },
+    src: [at(BURY, 1012, 1014), at(BURY, 1058, 1060), at(BURY, 1087, 1089), at(BURY, 1168, 1171)],
+    steps: [
+      {
+        id: 'medium-high-csc-referral',
+        kind: 'referral',
+        text: "Where school staff have immediate concerns (medium or high risk, using the Risk Assessment tool) they should, together with their designated teacher, make a referral to children's social care.",
+        contacts: [BURY_MASH],
+        src: at(BURY, 1058, 1060),
+      },
+    ],
+  },
+  {
+    id: 'gm-medium-high-csc',
+    safety: false,
+    when: { all: [{ instrument: ['gm-cse-measurement-tool'] }, { severityAtLeast: 2 }] },
+    src: [at(BURY, 1058, 1060), at(GM, 618)],
+    steps: [
+      {
+        id: 'medium-high-csc-referral',
+        kind: 'referral',
+        text: "Where staff have immediate concerns (medium or high risk, using the Risk Assessment tool) they should, together with their designated person, make a referral to children's social care.",
+        contacts: [],
+        src: at(BURY, 1058, 1060),
+        appAdded:
+          'The Greater Manchester handbook prints no action per band; the Bury procedure, which uses the same Phoenix measurement tool, does (001 L1012, L1058, L1087, L1169). The app shows it for every Greater Manchester area as the cautious reading.',
+      },
+    ],
+  },
+
+  // --- Bury screening tool: its own escalation (001 L1087–1092) -----------
+  {
+    id: 'bury-screening-immediate-concerns',
+    safety: false,
+    when: { all: [{ instrument: ['bury-cse-initial-screening-tool'] }, { answer: 'immediate-concerns', in: ['yes'] }] },
+    src: [at(BURY, 1087, 1089)],
+    steps: [
+      {
+        id: 'bury-screening-csc-referral',
+        kind: 'referral',
+        text: "Where health professionals have immediate concerns (medium or high risk, using the CSE screening tool; Appendix 1) they should make a referral to children's social care.",
+        contacts: [BURY_MASH],
+        src: at(BURY, 1087, 1089),
+      },
+    ],
+  },
+  {
+    id: 'bury-screening-significant-ticked',
+    safety: false,
+    when: {
+      all: [
+        { instrument: ['bury-cse-initial-screening-tool'] },
+        { ticked: ['s-missing-overnight', 's-vehicles', 's-injury', 's-controlling-adult', 's-money'] },
+        { not: { answer: 'immediate-concerns', in: ['yes'] } },
+      ],
+    },
+    src: [at(BURY, 1087, 1089), at(BURY, 1292)],
+    steps: [
+      {
+        id: 'bury-screening-significant-suggestion',
+        kind: 'referral',
+        text: "Significant risk indicators are ticked. The tool prints no rule for them; the app's suggestion is to treat them as immediate concerns and make a referral to children's social care, as the procedure says for medium or high risk on the screening tool, unless your judgement is otherwise.",
+        contacts: [BURY_MASH],
+        src: at(BURY, 1087, 1089),
+        appAdded: 'The screening tool prints no level, so "medium or high risk, using the CSE screening tool" (001 L1087–1088) cannot be read off it; the app suggests the referral when any significant risk indicator is ticked.',
+      },
+    ],
+  },
+  {
+    id: 'bury-screening-not-immediate',
+    safety: false,
+    when: { all: [{ instrument: ['bury-cse-initial-screening-tool'] }, { answer: 'immediate-concerns', in: ['no', 'unclear'] }] },
+    src: [at(BURY, 1089, 1092)],
+    steps: [
+      {
+        id: 'bury-screening-discuss',
+        kind: 'advice',
+        text: 'Where the concerns are not immediate or are unclear, staff should discuss the case with their safeguarding lead. Consideration should be made as to whether the case should be referred to MASH.',
+        contacts: [BURY_MASH],
+        src: at(BURY, 1089, 1092),
+      },
+    ],
+  },
+
+  // --- Bristol: referral over request for help (004 L398–L404) ------------
+  {
+    id: 'bristol-referral',
+    safety: false,
+    when: {
+      all: [
+        { instrument: ['bristol-cse-risk-factors'] },
+        { any: [{ answer: 'evidence-of-exploitation', in: ['yes'] }, { ticked: ['rf-physical'] }, DISCLOSED] },
+      ],
+    },
+    src: [at(BRS, 404), at(BRS, 400), at(BRS, 134)],
+    steps: [
+      {
+        id: 'bristol-referral-first-response',
+        kind: 'referral',
+        text: 'All agencies should make a referral to First Response whenever there is evidence to suggest that a young person is being sexually exploited and is at risk of significant harm.',
+        contacts: [FIRST_RESPONSE],
+        src: at(BRS, 404),
+      },
+    ],
+  },
+  {
+    id: 'bristol-request-for-help',
+    safety: false,
+    when: {
+      all: [
+        { instrument: ['bristol-cse-risk-factors'] },
+        { not: { any: [{ answer: 'evidence-of-exploitation', in: ['yes'] }, { ticked: ['rf-physical'] }, DISCLOSED] } },
+      ],
+    },
+    src: [at(BRS, 398), at(BRS, 400)],
+    steps: [
+      {
+        id: 'bristol-request-for-help',
+        kind: 'referral',
+        text: 'Any incident or situation in which a young person is assessed as being at risk of sexual exploitation but there is no clear evidence or disclosure of exploitation taking place, should lead to a request for help being made to First Response.',
+        contacts: [FIRST_RESPONSE],
+        src: at(BRS, 398),
+      },
+    ],
+  },
+
+  // --- WM risk assessment tool, Section 2 (002 L2405–L2409) ---------------
+  {
+    id: 'wm-rat-section-2',
+    safety: false,
+    when: {
+      all: [{ instrument: ['wm-cse-risk-assessment-tool'] }, { tierTicked: 'section-2' }],
+    },
+    src: [at(WM, 2405, 2409)],
+    steps: [
+      {
+        id: 'wm-rat-section-2',
+        kind: 'referral',
+        text: 'If any of the indicators in Section 2 appear to be an issue, particularly if more than one or if compounded by vulnerabilities in Section 1, you should speak to other agencies or family during the assessment and/or use this assessment to support discussion with your Designated Officer or to supplement a CAF or referral to another service including Specialist CSE Team / Children’s Social Care.',
+        contacts: [],
+        src: at(WM, 2405, 2409),
+      },
+    ],
+  },
+
+  // --- Northamptonshire school timescales (003 L2207–L2235) ---------------
+  {
+    id: 'nn-school-timescales',
+    safety: false,
+    when: { all: [{ region: ['northamptonshire'] }, { setting: 'school' }] },
+    src: [at(NN, 2207), at(NN, 2228, 2233)],
+    steps: [
+      {
+        id: 'nn-school-dsl-within-hour',
+        kind: 'referral',
+        text: 'Any issues concerning Child Sexual Exploitation are passed onto the Designated Safeguarding Lead immediately, within the hour. If the Lead is off-site, they must be contacted by telephone.',
+        contacts: [],
+        src: at(NN, 2207),
+        within: 'within the hour',
+      },
+      {
+        id: 'nn-school-dsl-2-hours',
+        kind: 'referral',
+        text: 'In a school, the DSLs will need to complete the following actions as soon as possible and within 2 hours: speak with the child/young person if appropriate; complete the online CSE assessment; contact the MASH and, if needed, Northants police; submit a referral into MASH with the completed assessment attached.',
+        contacts: [NN_MASH],
+        src: at(NN, 2228, 2233),
+        within: '2 hours',
+      },
+    ],
+  },
+];
+
+export { ALL as ALL_REGIONS };

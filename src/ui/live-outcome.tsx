@@ -1,0 +1,99 @@
+// The outcome shown in the runner as soon as the answers decide it, and the
+// offer to start the tool an outcome names ("Please complete full CSE
+// Toolkit") for the same child, linked in the child's chain.
+import { score } from '../engine/score.ts';
+import type { Answers, Instrument, Result } from '../engine/types.ts';
+import { getInstrument } from '../instruments/catalogue.ts';
+import { href } from './router.ts';
+
+/**
+ * Next steps that say to complete another tool, and the tool they name.
+ * 003 L514 "please complete full CSE Toolkit" and L1358 "complete … the CSE
+ * assessment": the NSCB CSE Assessment (003 L477–L631).
+ */
+const FOLLOW_ON: Record<string, string> = {
+  'nscb-complete-full-assessment': 'nscb-cse-assessment',
+};
+
+/** The tools the result's next steps say to complete, that this app holds. */
+export function followOnTools(result: Pick<Result, 'nextSteps'>): Instrument[] {
+  const ids = result.nextSteps.map((s) => FOLLOW_ON[s.id]).filter((id): id is string => id !== undefined);
+  return [...new Set(ids)].map((id) => getInstrument(id)).filter((i): i is Instrument => i !== undefined);
+}
+
+/** Links that start a named tool for the same child, the new record following this one (previousId). */
+export function FollowOnLinks({ result, recordId }: { result: Pick<Result, 'nextSteps'>; recordId: string }) {
+  const tools = followOnTools(result);
+  if (!tools.length) return null;
+  return (
+    <>
+      {tools.map((t) => (
+        <a key={t.id} class="button" data-testid="follow-on" href={href({ name: 'start', instrumentId: t.id, previousId: recordId })}>
+          Start the {t.title} for this child
+        </a>
+      ))}
+    </>
+  );
+}
+
+/** The engine's result for a draft, or undefined while an answer is invalid (the page shows that error). */
+export function draftResult(inst: Instrument, answers: Answers): Result | undefined {
+  try {
+    return score(inst, answers);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A tool without a published rule has nothing to decide early: its "outcome" is the app's record-keeping wording. */
+export function showsLiveOutcome(inst: Instrument, result: Result | undefined): result is Result {
+  return !!result && result.decided && result.level !== undefined && inst.scoring.rule !== 'checklist';
+}
+
+/**
+ * Always in the page, so screen readers announce what appears in it
+ * (aria-live="polite": after what the user is doing, never interrupting).
+ * 999 comes first, then the outcome in the tool's words.
+ */
+export function LiveOutcome({ inst, result, onCheck }: { inst: Instrument; result: Result | undefined; onCheck: () => void }) {
+  const shown = showsLiveOutcome(inst, result);
+  const emergency = shown ? result.nextSteps.find((s) => s.kind === 'emergency') : undefined;
+  const named = shown ? followOnTools(result) : [];
+  return (
+    <div aria-live="polite" data-testid="live-outcome" class="live-outcome-region">
+      {shown && (
+        <div class={`outcome live-outcome severity-${result.severity ?? 'none'}`}>
+          {emergency && (
+            <p class="live-999">
+              <strong>{emergency.text}</strong>{' '}
+              <a class="button danger call" href="tel:999">
+                Call 999
+              </a>
+            </p>
+          )}
+          <p class="outcome-label">
+            What the tool says{result.complete ? '' : ', decided on the answers so far'}
+          </p>
+          <p class="outcome-level" data-testid="live-level">
+            {result.level}
+          </p>
+          {!result.complete && (
+            <>
+              <p class="hint">
+                The {result.missing.length} unanswered {result.missing.length === 1 ? 'item' : 'items'} cannot change this outcome. You can still answer them, or finish now.
+              </p>
+              <button type="button" class="button secondary" data-testid="live-finish" onClick={onCheck}>
+                Check answers and finish
+              </button>
+            </>
+          )}
+          {named.length > 0 && (
+            <p class="hint">
+              After you finish, you can start the {named.map((t) => t.title).join(' or ')} for this child from the result.
+            </p>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,272 @@
+// At the bedside (issue 10): the A&E nurse, played whole in the built app in
+// headless Chromium, typing key by key as people do. A passcode is set and
+// the device locked; a wrong passcode and then the right one are typed key by
+// key after the error is shown (the error summary must not steal focus).
+// The A&E checklist is opened from its card, two low boxes are ticked, and
+// the outcome is on screen before Finish, in at most 3 clicks from the tool's
+// first page. Then paper-like completions (tick what applies, Continue,
+// Finish) of the A&E checklist, the Sandwell and the Bury screening tools.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { score } from '../../src/engine/score.ts';
+import type { Answers } from '../../src/engine/types.ts';
+import { getInstrument } from '../../src/instruments/catalogue.ts';
+import { startServer } from '../../src/server/main.ts';
+import { ticks } from '../helpers/answers.ts';
+import { PASSCODE, axeViolations, chooseSettingAndRegion, fillInstrument } from './app.ts';
+import { type RunningBrowser, launch, newProfile } from './browser.ts';
+
+const AE = 'nscb-ae-cse-indicator-checklist';
+const MET = 'Please complete full CSE Toolkit';
+
+let server: Awaited<ReturnType<typeof startServer>>;
+let origin: string;
+let b: RunningBrowser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-bedside-')), token: 'bedside-token' });
+  origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+  b = await launch(newProfile());
+  page = await b.context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+});
+afterAll(async () => {
+  expect(pageErrors).toEqual([]);
+  await b?.close();
+  server?.close();
+});
+
+/** Empties a field from the keyboard (select all, delete), as a person would. */
+async function clearByKeyboard(selector: string) {
+  await page.click(selector);
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Backspace');
+}
+
+const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
+
+describe('the A&E nurse', () => {
+  it('sets a passcode key by key after an error, locks, types a wrong passcode and then the right one key by key: unlocked', async () => {
+    await page.goto(origin);
+    await page.waitForSelector('h1:text-is("Set a passcode")');
+    // A mismatch first, so the error summary is on screen while typing.
+    await page.locator('#passcode').pressSequentially(PASSCODE);
+    await page.locator('#passcode-confirm').pressSequentially('not-the-same');
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('.error-summary');
+    await clearByKeyboard('#passcode-confirm');
+    await page.locator('#passcode-confirm').pressSequentially(PASSCODE);
+    expect(await page.inputValue('#passcode-confirm')).toBe(PASSCODE);
+    expect(await focusedId()).toBe('passcode-confirm');
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('h1:text-is("Screen a child")');
+    await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 20_000 });
+
+    await page.click('nav button:text-is("Lock")');
+    await page.waitForSelector('h1:text-is("Unlock")');
+    await page.locator('#unlock-passcode').pressSequentially('wrong-passcode-9');
+    await page.click('form button[type=submit]');
+    const error = await (await page.waitForSelector('.error-summary')).textContent();
+    expect(error).toContain('That passcode is not right (1 wrong in a row)');
+    await clearByKeyboard('#unlock-passcode');
+    await page.locator('#unlock-passcode').pressSequentially(PASSCODE);
+    // Every key went into the field, and focus stayed there (the summary took it once, on submit).
+    expect(await page.inputValue('#unlock-passcode')).toBe(PASSCODE);
+    expect(await focusedId()).toBe('unlock-passcode');
+    const wait = Number(/Wait (\d+) seconds/.exec(error ?? '')?.[1] ?? 0);
+    if (wait) await page.waitForTimeout(wait * 1000 + 300);
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('h1:text-is("Screen a child")');
+  });
+
+  it('Settings fields take every key typed after an error is shown', async () => {
+    await page.goto(`${origin}/#/settings`);
+    await page.waitForSelector('#author-name');
+    await page.click('form button[type=submit]'); // empty: errors
+    await page.waitForSelector('.error-summary');
+    await page.locator('#author-name').pressSequentially('Sam Nurse');
+    expect(await focusedId()).toBe('author-name');
+    await page.locator('#author-role').pressSequentially('A&E staff nurse');
+    await page.locator('#author-org').pressSequentially('Test NHS Trust');
+    await page.locator('#author-contact').pressSequentially('01234 567890');
+    await clearByKeyboard('#endpoint-url'); // it holds a suggestion
+    await page.locator('#endpoint-url').pressSequentially(`${origin}/api/submissions`);
+    await page.locator('#endpoint-token').pressSequentially(server.token);
+    expect(await page.inputValue('#author-name')).toBe('Sam Nurse');
+    expect(await page.inputValue('#endpoint-token')).toBe(server.token);
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('text=Settings saved.');
+  });
+
+  let aeRecordId = '';
+  it('opens the A&E checklist straight into its first page; two low boxes show the outcome before Finish, in ≤ 3 clicks', async () => {
+    await page.goto(`${origin}/#/`);
+    await chooseSettingAndRegion(page, 'medical', 'northamptonshire');
+    await page.click(`a[data-instrument="${AE}"]`);
+    // The tool's first page: its first section, with the child reference asked there.
+    await page.waitForSelector('h1:text-is("About the child")');
+    // Continue with no reference: an error, then every key typed still lands in the field.
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('.error-summary a:text-is("Enter a reference for the child")');
+    expect(await axeViolations(page)).toEqual([]); // first page with its error
+    await page.click('.error-summary a'); // the link jumps to the field
+    expect(await focusedId()).toBe('child-ref');
+    await page.keyboard.type('AE-NURSE-1');
+    expect(await page.inputValue('#child-ref')).toBe('AE-NURSE-1');
+    await page.locator('#accompanying-person').pressSequentially('Older male, says he is a cousin');
+    expect(await page.inputValue('#accompanying-person')).toBe('Older male, says he is a cousin');
+    expect(await focusedId()).toBe('accompanying-person');
+
+    // From here, count the clicks to the outcome on screen.
+    let clicks = 0;
+    const click = async (selector: string) => {
+      clicks++;
+      await page.click(selector);
+    };
+    const t0 = Date.now();
+    await click('form button[type=submit]'); // Continue
+    await page.waitForSelector('h1:text-is("Low level indicators")');
+    expect(await page.textContent('[data-testid=live-outcome]')).toBe('');
+    await click('label[for="low-self-harm-tick"]');
+    await click('label[for="low-unknown-adults-tick"]');
+    await page.waitForSelector(`[data-testid=live-level]:text-is("${MET}")`);
+    const ms = Date.now() - t0;
+    console.log(`A&E form → outcome on screen: ${clicks} clicks, ${ms} ms`);
+    expect(clicks).toBeLessThanOrEqual(3);
+    // 999 comes first in the live outcome, and it is announced politely.
+    const live = await page.textContent('[data-testid=live-outcome]');
+    expect(live!.indexOf('999')).toBeLessThan(live!.indexOf(MET));
+    expect(await page.getAttribute('[data-testid=live-outcome]', 'aria-live')).toBe('polite');
+    // Not finished yet: this is still the runner.
+    expect(await page.textContent('main h1')).toBe('Low level indicators');
+    expect(await axeViolations(page)).toEqual([]); // checkbox pattern with the live outcome
+
+    // Finish now: Check answers lists the missing answers as links; the decided level is kept and sent.
+    await page.click('[data-testid=live-finish]');
+    await page.waitForSelector('h1:text-is("Check your answers")');
+    expect(await page.getAttribute('.error-summary li:first-child a', 'href')).toMatch(/#\/record\/[^/]+\/1\/change$/);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.click('text=Finish and see the result');
+    await page.click('text=Yes, finish as incomplete');
+    await page.waitForSelector('h1:text-is("Result")');
+    expect(await page.textContent('[data-testid=outcome-level]')).toBe(MET);
+    aeRecordId = /#\/record\/([^/]+)\/result/.exec(page.url())![1]!;
+    await page.waitForSelector('[data-testid=delivery-state]', { timeout: 20_000 });
+    await expect.poll(() => server.store.list().length, { timeout: 20_000 }).toBe(1);
+    const sent = server.store.list()[0]!.body as { result: { level?: string; complete: boolean; decided: boolean }; childRef: string };
+    expect(sent.childRef).toBe('AE-NURSE-1');
+    expect(sent.result).toMatchObject({ level: MET, complete: false, decided: true });
+  });
+
+  it('"Please complete full CSE Toolkit" offers to start the full assessment for the same child, linked in the chain', async () => {
+    await page.click('[data-testid=follow-on]');
+    await page.waitForSelector('[data-testid=carried-ref]');
+    expect(await page.textContent('[data-testid=carried-ref]')).toContain('AE-NURSE-1');
+    expect(await page.textContent('.caption')).toContain(getInstrument('nscb-cse-assessment')!.title);
+    await page.click('form button[type=submit]'); // Continue stores it
+    await page.waitForURL(/#\/record\/[^/]+\/1$/);
+    const newId = /#\/record\/([^/]+)\/1$/.exec(page.url())![1]!;
+    const row = await page.evaluate(
+      (id) =>
+        new Promise<{ previousId?: string; instrumentId: string }>((ok) => {
+          const open = indexedDB.open('cse-screen');
+          open.onsuccess = () => {
+            const get = open.result.transaction('records').objectStore('records').get(id);
+            get.onsuccess = () => {
+              open.result.close();
+              ok(get.result);
+            };
+          };
+        }),
+      newId,
+    );
+    expect(row).toMatchObject({ instrumentId: 'nscb-cse-assessment', previousId: aeRecordId });
+  });
+});
+
+describe('paper-like completions: tick what applies, Continue, Finish', () => {
+  async function paperLike(setting: string, region: string, id: string, ref: string, answers: Answers) {
+    await page.goto(`${origin}/#/`);
+    await chooseSettingAndRegion(page, setting, region);
+    await fillInstrument(page, id, ref, answers);
+    await page.click('text=Finish and see the result');
+    await page.waitForSelector('h1:text-is("Result")');
+    return page.textContent('[data-testid=outcome-level]');
+  }
+
+  it('A&E checklist, two low boxes (Jessica, 003 L1362): the rule is met (L514)', async () => {
+    const answers = { ...ticks(AE, ['low-self-harm', 'low-unknown-adults']), age: 15 };
+    expect(await paperLike('medical', 'northamptonshire', AE, 'AE-2', answers)).toBe(MET);
+  });
+
+  it('Sandwell screening, one significant indicator in the past 6 months: Category 3 (002 L1663, L1946; cautious reading)', async () => {
+    const id = 'sandwell-cse-screening-tool';
+    const answers = ticks(id, { 's-vehicles': 'current', 'r-drugs': 'yes' });
+    const level = await paperLike('medical', 'sandwell', id, 'SW-1', answers);
+    // The category is the practitioner's decision (002 L353–359 print no mapping): the app's suggestion, labelled so.
+    expect(level).toContain('Category 3 – Significant. Serious risk of harm');
+    expect(level).toContain("The app's suggestion");
+    expect(level).toBe(score(getInstrument(id)!, answers).level);
+  });
+
+  it('Sandwell screening, the live outcome shows as soon as a significant indicator and its column are chosen', async () => {
+    await page.goto(`${origin}/#/`);
+    await chooseSettingAndRegion(page, 'medical', 'sandwell');
+    await page.click('a[data-instrument="sandwell-cse-screening-tool"]');
+    await page.locator('#child-ref').pressSequentially('SW-2');
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('h1:text-is("Significant Risk Indicators")');
+    await page.click('label[for="s-money-tick"]');
+    await page.waitForSelector('#s-money-when');
+    expect(await axeViolations(page)).toEqual([]); // conditional reveal
+    await page.click('label[for="s-money-when-1"]'); // Prior to 6 months ago
+    await page.waitForSelector('[data-testid=live-level]:has-text("Category 3 – Significant. Serious risk of harm")');
+  });
+
+  it('Bury initial screening (no published rule): ticking what applies gives the recorded outcome', async () => {
+    const id = 'bury-cse-initial-screening-tool';
+    const answers = { 'v-isolated': 'yes', 's-vehicles': 'yes' };
+    const level = await paperLike('social-care', 'bury', id, 'BU-1', answers);
+    // Continue made every unticked box "not ticked", so the record is complete and scored as such.
+    const confirmed = ticks(id, []);
+    for (const item of getInstrument(id)!.sections.flatMap((s) => s.items)) if (item.kind === 'choice' && item.options.some((o) => o.value === 'no')) confirmed[item.id] = 'no';
+    const expected = score(getInstrument(id)!, { ...confirmed, ...answers });
+    expect(level).toBe(expected.level);
+    expect(expected.complete).toBe(true);
+    expect(await page.textContent('.reasons')).toContain('Entering/leaving vehicles driven by unknown adults');
+  });
+
+  it('screenshots of the runner with the checkbox pattern (BEDSIDE_SHOTS=dir)', async () => {
+    const dir = process.env.BEDSIDE_SHOTS;
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    await page.goto(`${origin}/#/`);
+    await chooseSettingAndRegion(page, 'medical', 'northamptonshire');
+    await page.click(`a[data-instrument="${AE}"]`);
+    await page.locator('#child-ref').pressSequentially('SHOT-1');
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('h1:text-is("Low level indicators")');
+    for (const width of [320, 390, 820]) {
+      await page.setViewportSize({ width, height: width === 820 ? 1180 : 844 });
+      await page.screenshot({ path: join(dir, `runner-empty-${width}.png`), fullPage: true });
+    }
+    await page.click('form button[type=submit]'); // nothing selected: error
+    await page.waitForSelector('.error-summary');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(dir, 'runner-error-390.png'), fullPage: true });
+    await page.click('label[for="low-self-harm-tick"]');
+    await page.click('label[for="low-unknown-adults-tick"]');
+    await page.waitForSelector('[data-testid=live-level]');
+    for (const width of [320, 390, 820]) {
+      await page.setViewportSize({ width, height: width === 820 ? 1180 : 844 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+      await page.screenshot({ path: join(dir, `runner-decided-${width}.png`), fullPage: true });
+    }
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { itemsOf } from '../../src/engine/answers.ts';
+import { carryFacts, localToday } from '../../src/facts/carry.ts';
+import { FACT_SECTION_ID, isFactId } from '../../src/facts/definitions.ts';
+import { ageOn, parseDate, readFacts } from '../../src/facts/read.ts';
+import { INSTRUMENTS, getInstrument } from '../../src/instruments/catalogue.ts';
+
+describe('age from the date of birth', () => {
+  it('counts whole years, the birthday itself included', () => {
+    expect(ageOn('2013-11-23', '2026-11-23')).toBe(13);
+    expect(ageOn('2013-11-24', '2026-11-23')).toBe(12);
+    expect(ageOn('2012-02-29', '2025-02-28')).toBe(12);
+    expect(ageOn('2012-02-29', '2025-03-01')).toBe(13);
+    expect(ageOn('2027-01-01', '2026-11-23')).toBeUndefined();
+  });
+  it('reads ISO and UK dates, and rejects impossible ones', () => {
+    expect(parseDate('01/06/2014')).toEqual({ y: 2014, m: 6, d: 1 });
+    expect(parseDate('2014-06-01')).toEqual({ y: 2014, m: 6, d: 1 });
+    expect(parseDate('31/02/2014')).toBeUndefined();
+    expect(parseDate('twelve')).toBeUndefined();
+  });
+  it('prefers the date of birth over a typed age and says so', () => {
+    const f = readFacts({ 'fact-dob': '2015-03-01', 'fact-assessment-date': '2026-11-23', age: 14 });
+    expect(f).toMatchObject({ age: 11, ageFrom: 'date-of-birth', typedAge: 14 });
+    expect(f.notes.join(' ')).toContain('the date of birth is used');
+  });
+  it('does not guess an age from a date of birth with no date of assessment', () => {
+    const f = readFacts({ 'fact-dob': '2015-03-01' });
+    expect(f.age).toBeUndefined();
+    expect(f.notes.join(' ')).toContain('date of assessment is not');
+    expect(readFacts({ 'fact-dob': '2015-03-01' }, '2026-11-23').age).toBe(11);
+  });
+});
+
+describe('the facts section', () => {
+  it('is asked with every tool that screens or measures risk, and not with information reports', () => {
+    const withFacts = INSTRUMENTS.filter((i) => i.sections.some((s) => s.id === FACT_SECTION_ID)).map((i) => i.id).sort();
+    expect(withFacts).toEqual(
+      ['bristol-cse-risk-factors', 'bury-cse-initial-screening-tool', 'bury-phoenix-risk-assessment-tool', 'gm-cse-measurement-tool', 'gm-front-door-cse-question', 'nscb-ae-cse-indicator-checklist', 'nscb-cse-assessment', 'sandwell-cse-screening-tool', 'wm-cse-risk-assessment-tool'].sort(),
+    );
+  });
+  it('does not ask a date the form already asks (NSCB "DOB", "Date of assessment")', () => {
+    const ids = itemsOf(getInstrument('nscb-cse-assessment')!).map((i) => i.id);
+    expect(ids).toContain('yp-dob');
+    expect(ids).not.toContain('fact-dob');
+    expect(ids).not.toContain('fact-assessment-date');
+    expect(itemsOf(getInstrument('nscb-ae-cse-indicator-checklist')!).map((i) => i.id)).toContain('fact-dob');
+  });
+  it('every fact item says why the app asks it', () => {
+    for (const inst of INSTRUMENTS) for (const i of itemsOf(inst)) if (isFactId(i.id)) expect(i.appAdded, i.id).toBeTruthy();
+  });
+});
+
+describe('carrying facts to a re-assessment of the same child', () => {
+  const previous = { 'yp-dob': '2014-06-01', 'fact-sexual-assault': 'past', 'fact-suspected-abuse': ['intra-familial'], 'fact-missing-now': 'yes', 'fact-missing-3-months': 2, 'v1-missing': '3' };
+  it('copies the stable facts by fact id or by the form\'s own item, and dates the new assessment today', () => {
+    const a = carryFacts(getInstrument('nscb-ae-cse-indicator-checklist')!, previous, '2026-11-23');
+    expect(a).toEqual({ 'fact-dob': '2014-06-01', 'fact-assessment-date': '2026-11-23', 'fact-sexual-assault': 'past', 'fact-suspected-abuse': ['intra-familial'] });
+  });
+  it('copies into the form\'s own DOB where the tool has one, and never a tool answer or a fact of the day', () => {
+    const a = carryFacts(getInstrument('nscb-cse-assessment')!, { 'fact-dob': '2014-06-01', 'fact-missing-now': 'yes' }, '2026-11-23');
+    expect(a).toEqual({ 'yp-dob': '2014-06-01', 'assessment-date': '2026-11-23' });
+  });
+  it('gives only the date for a first record, and nothing for a tool without facts', () => {
+    expect(carryFacts(getInstrument('bristol-cse-risk-factors')!, undefined, '2026-11-23')).toEqual({ 'fact-assessment-date': '2026-11-23' });
+    expect(carryFacts(getInstrument('gm-information-report')!, previous, '2026-11-23')).toEqual({});
+  });
+  it('localToday is a local calendar date', () => {
+    expect(localToday(new Date(2026, 0, 5, 23, 59))).toBe('2026-01-05');
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { score } from '../../src/engine/score.ts';
+import { INSTRUMENTS, getInstrument } from '../../src/instruments/catalogue.ts';
+import { isFactId } from '../../src/facts/definitions.ts';
+import { SAFETY_CASES } from '../fixtures/safety-cases.ts';
+
+const RANK = { emergency: 0, warning: 1 } as Record<string, number>;
+
+describe('safety worked cases (derivations in tests/fixtures/safety-cases.ts)', () => {
+  it.each(SAFETY_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const inst = getInstrument(c.instrument);
+    expect(inst, c.instrument).toBeDefined();
+    const r = score(inst!, c.answers);
+    const e = c.expected;
+    expect(r.complete).toBe(e.complete ?? true);
+    if (e.level !== undefined) expect(r.level).toBe(e.level);
+    const ids = r.nextSteps.map((s) => s.id);
+    expect(ids[0]).toBe('emergency-999');
+    for (const id of e.include ?? []) expect(ids, `expected step ${id}`).toContain(id);
+    for (const id of e.exclude ?? []) expect(ids, `unexpected step ${id}`).not.toContain(id);
+    if (e.first) expect(ids.slice(0, e.first.length)).toEqual(e.first);
+    if (e.order) expect(e.order.map((id) => ids.indexOf(id))).toEqual([...e.order.map((id) => ids.indexOf(id))].sort((a, b) => a - b));
+    if (e.order) for (const id of e.order) expect(ids).toContain(id);
+    const step = (id: string) => r.nextSteps.find((s) => s.id === id);
+    for (const id of e.appAdded ?? []) expect(step(id)?.appAdded, `${id} should say it is the app's`).toBeTruthy();
+    for (const id of e.notAppAdded ?? []) expect(step(id)?.appAdded, `${id} is the seed's`).toBeUndefined();
+    for (const [id, within] of Object.entries(e.within ?? {})) expect(step(id)?.within).toBe(within);
+    for (const text of e.reasonIncludes ?? []) expect(r.reasons.join('\n')).toContain(text);
+    // Emergency steps first, then warnings, then the rest, on every result.
+    const ranks = r.nextSteps.map((s) => RANK[s.kind] ?? 2);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+  });
+
+  it('holds at least 40 cases, each with its seed lines and a derivation', () => {
+    expect(SAFETY_CASES.length).toBeGreaterThanOrEqual(40);
+    for (const c of SAFETY_CASES) {
+      expect(c.origin).toMatch(/\d{3}( |$)|L\d+/);
+      expect(c.derivation.length).toBeGreaterThan(40);
+    }
+    expect(new Set(SAFETY_CASES.map((c) => c.name)).size).toBe(SAFETY_CASES.length);
+  });
+});
+
+describe('facts never block finishing', () => {
+  it('no fact item is required, on any instrument', () => {
+    for (const inst of INSTRUMENTS) for (const s of inst.sections) for (const i of s.items) if (isFactId(i.id)) expect(i.required, `${inst.id} ${i.id}`).toBe(false);
+  });
+});
