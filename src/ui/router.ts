@@ -56,8 +56,6 @@ export function href(route: Route): string {
 /** Returns true to hold a move to `to` (the app has a change it could not write yet). */
 type LeaveGuardFn = (to: string) => boolean;
 let leaveGuard: LeaveGuardFn | undefined;
-/** The hash the app is showing: where a held move is put back to. */
-let shown = typeof location === 'undefined' ? '' : location.hash;
 
 export function setLeaveGuard(fn: LeaveGuardFn): () => void {
   leaveGuard = fn;
@@ -71,16 +69,16 @@ export function go(route: Route): void {
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parse((shown = location.hash)));
+  const [route, setRoute] = useState(() => parse(location.hash));
   useEffect(() => {
-    const on = () => {
+    const on = (e: HashChangeEvent) => {
       const to = location.hash;
-      if (to !== shown && leaveGuard?.(to)) {
+      // The address the screen was showing (a screen may have replaced it without a hash change).
+      if (e.oldURL !== e.newURL && leaveGuard?.(to)) {
         // Held: put the address back without a navigation (the screen never changed).
-        history.replaceState(history.state, '', shown || location.pathname);
+        history.replaceState(history.state, '', e.oldURL);
         return;
       }
-      shown = to;
       setRoute(parse(to));
       // Move focus to the new screen's heading, as a page load would.
       requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
