@@ -1,14 +1,16 @@
 // Entry, kept small: the first screen is the passcode (set it, or unlock),
-// which needs only Preact and the vault. The app proper (engine, storage,
-// sync) is fetched in the background meanwhile and opened with the key. The
-// app locks again after the idle time or when it has been hidden that long.
-// An update waits for the user (never a silent reload of a half-filled form).
+// which needs only Preact, the vault and Argon2id. The app proper (engine,
+// storage, sync) is fetched once the passcode screen is first touched and
+// opened with the key. The app locks after the idle time, or when it has been in the
+// background longer than a short grace period; locking writes what is
+// pending and reloads the page, so no decrypted child data stays reachable in
+// memory. An update waits for the user (never a silent reload of a half-filled form).
 import { render } from 'preact';
 import { Workbox } from 'workbox-window';
 import { keyring } from './crypto/keyring.ts';
 import { LockTimer } from './security/lock-timer.ts';
-import { hasVault, loadPolicy, restoreVault } from './security/passcode.ts';
-import { SetUpPasscode, Unlock } from './ui/lock.tsx';
+import { loadPolicy, vaultState } from './security/passcode.ts';
+import { SetUpPasscode, Unlock, VaultDamaged } from './ui/lock.tsx';
 import './ui/styles.css';
 
 const root = document.getElementById('app')!;
@@ -31,20 +33,34 @@ function drawApp() {
   render(<App db={app.db} sync={app.sync} persisted={persisted} storageError={storageError} updateReady={updateReady} onLock={() => void lock()} />, root);
 }
 
-function drawLocked() {
+async function drawLocked() {
+  const state = await vaultState().catch(() => ({ kind: 'none' }) as const);
   // index.html paints a static shell (header and a placeholder) before any
   // script runs; the first real screen replaces it.
   root.querySelector('[data-shell]')?.remove();
-  render(hasVault() ? <Unlock onUnlocked={() => void start()} /> : <SetUpPasscode onDone={() => void start()} />, root);
+  render(
+    state.kind === 'ok' ? (
+      <Unlock onUnlocked={() => void start()} onErased={() => void drawLocked()} />
+    ) : state.kind === 'damaged' ? (
+      <VaultDamaged backup={state.backup} onRestored={() => void drawLocked()} />
+    ) : (
+      <SetUpPasscode onDone={() => void start()} />
+    ),
+    root,
+  );
 }
 
+let locking = false;
 async function lock() {
+  if (locking) return;
+  locking = true;
   timer?.stop();
-  // Write whatever is still pending while the key is here, then drop the key.
+  // Write whatever is still pending while the key is here, then drop the key
+  // and the whole page: a reload leaves nothing decrypted reachable in memory.
   if (app) await app.m.flushAllAutosavers();
   keyring.clear();
-  drawLocked();
-  requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
+  render(null, root);
+  location.reload();
 }
 
 async function start() {
@@ -57,8 +73,15 @@ async function start() {
   } catch (e) {
     storageError = m.describeStorageError(e).message;
   }
-  const idleMs = loadPolicy().idleMinutes * 60_000;
-  timer = new LockTimer({ now: Date.now, setTimer: (f, ms) => setTimeout(f, ms), clearTimer: (t) => clearTimeout(t as number), idleMs, onLock: () => void lock() });
+  const policy = loadPolicy();
+  timer = new LockTimer({
+    now: Date.now,
+    setTimer: (f, ms) => setTimeout(f, ms),
+    clearTimer: (t) => clearTimeout(t as number),
+    idleMs: policy.idleMinutes * 60_000,
+    hiddenGraceMs: policy.hiddenGraceSeconds * 1000,
+    onLock: () => void lock(),
+  });
   drawApp();
   if (navigator.storage?.persist && persisted === undefined) {
     persisted = (await navigator.storage.persisted()) || (await navigator.storage.persist());
@@ -85,6 +108,6 @@ function registerServiceWorker() {
 // Draw the first screen only after the static shell has been painted once, so
 // the shell is what a slow phone shows first (and what Lighthouse times).
 const afterFirstPaint = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-void Promise.all([restoreVault().catch(() => {}), afterFirstPaint()]).then(drawLocked);
+void afterFirstPaint().then(drawLocked);
 for (const ev of ['focusin', 'pointerdown', 'keydown', 'touchstart']) addEventListener(ev, () => void loadMain(), { once: true, passive: true, capture: true });
 registerServiceWorker();

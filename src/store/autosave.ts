@@ -9,11 +9,21 @@ export interface Autosaver<T> {
   readonly error: Error | undefined;
 }
 
-/** Every live autosaver, so locking can write what is pending before the key goes. */
-const live = new Set<{ flush(): Promise<void> }>();
+/** Every live autosaver, so locking can write what is pending before the key goes, and leaving a screen can be held. */
+const live = new Set<{ flush(): Promise<void>; discard(): void; readonly status: SaveStatus }>();
 
 export async function flushAllAutosavers(): Promise<void> {
   await Promise.all([...live].map((a) => a.flush().catch(() => {})));
+}
+
+/** How many autosavers hold a change not yet written (waiting for the debounce, or refused by storage). */
+export function unsavedAutosavers(): number {
+  return [...live].filter((a) => a.status !== 'saved').length;
+}
+
+/** The practitioner chose to leave without the change that could not be written. */
+export function discardAllAutosavers(): void {
+  for (const a of live) a.discard();
 }
 
 export function createAutosaver<T>(
@@ -31,6 +41,7 @@ export function createAutosaver<T>(
   let running: Promise<void> | undefined;
   let status: SaveStatus = 'saved';
   let error: Error | undefined;
+  let disposed = false;
 
   const set = (s: SaveStatus, e?: Error) => {
     status = s;
@@ -48,7 +59,10 @@ export function createAutosaver<T>(
     running = (async () => {
       try {
         await save(value);
-        if (!pending) set('saved');
+        if (!pending) {
+          set('saved');
+          if (disposed) live.delete(saver);
+        }
       } catch (e) {
         // Keep the unsaved value and try again: nothing typed is dropped.
         if (!pending) pending = { value };
@@ -62,9 +76,19 @@ export function createAutosaver<T>(
     if (running === mine) running = undefined;
   }
 
-  const saver: Autosaver<T> & { dispose(): void } = {
+  const saver: Autosaver<T> & { dispose(): void; discard(): void } = {
     dispose() {
+      disposed = true;
+      // A change storage refused stays live (and retried) until it is written or discarded.
+      if (pending && status === 'error') return;
       live.delete(saver);
+    },
+    discard() {
+      pending = undefined;
+      pendingSince = undefined;
+      clearTimeout(timer);
+      live.delete(saver);
+      set('saved');
     },
     change(value: T) {
       pending = { value };

@@ -6,12 +6,17 @@
 //   v4  encryption at rest: the child's reference is no longer indexed in
 //       clear (history filters after decrypting); every row is re-written
 //       through the encryption middleware.
+//   v5  outbox: createdAt and [state+createdAt] indexes, so the Outbox screen
+//       reads the newest delivered rows with a limited reverse scan instead of
+//       reading (and decrypting) every delivered row. Indexes only: IndexedDB
+//       builds them from the stored rows, nothing is re-written.
 // Every version stays declared so a device on any older version upgrades in
 // place with its records (drafts and queued ones included).
 import Dexie, { type Table } from 'dexie';
 import type { Answers, Result } from '../engine/types.ts';
 import { keyring } from '../crypto/keyring.ts';
 import { encryptionMiddleware } from './encryption.ts';
+import { rowProblem } from './schemas.ts';
 
 export type RecordState = 'draft' | 'final';
 
@@ -34,8 +39,8 @@ export interface RecordRow {
   previousId?: string;
   /** Set when a delivered record's content was removed under the retention policy. */
   purgedAt?: number;
-  /** Set on read when the stored ciphertext fails its integrity check. */
-  _corrupt?: string;
+  /** Set on read when the stored row cannot be opened or does not fit its schema: why, in words (schemas.ts). */
+  _damage?: string;
 }
 
 // 'withdrawn': the endpoint withdrew this device's access; kept until it is enrolled again (no schema change: a value of the indexed state).
@@ -57,6 +62,8 @@ export interface OutboxRow {
   lastError?: string;
   receipt?: string;
   deliveredAt?: number;
+  /** Set on read when the stored row cannot be opened or does not fit its schema. */
+  _damage?: string;
 }
 
 export interface MetaRow {
@@ -76,7 +83,7 @@ export class CseDb extends Dexie {
 
   constructor(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1], getKey: () => Uint8Array | undefined = keyring.get) {
     super(name, options);
-    this.use(encryptionMiddleware(getKey));
+    this.use(encryptionMiddleware(getKey, undefined, rowProblem));
     this.version(1).stores({ records: 'id, status, updatedAt, childRef' });
     this.version(2)
       .stores({ records: 'id, state, updatedAt, childRef, instrumentId, [childRef+instrumentId]', meta: 'key' })
@@ -105,6 +112,7 @@ export class CseDb extends Dexie {
           this.migrating = false;
         }
       });
+    this.version(5).stores({ outbox: 'id, state, nextAttemptAt, recordId, createdAt, [state+createdAt]' });
 
     // A finished record is immutable (000 L1598 "NOT overwritten"): refuse any
     // change to it here, in one place, whoever the caller is.

@@ -4,6 +4,8 @@
 // what lists and indexes need stays clear. Without the key (locked, or in the
 // service worker), rows read back with `_enc` untouched, and writing them
 // keeps it as it is; writing new sensitive content while locked is refused.
+// Reads are also checked against each table's schema (schemas.ts): this is
+// the one place every stored row passes through on its way to a screen.
 import type { DBCore, DBCoreTable, Middleware } from 'dexie';
 import { type Sealed, TamperedError, openJson, sealJson } from '../crypto/cipher.ts';
 import { LockedError } from '../crypto/keyring.ts';
@@ -29,14 +31,17 @@ function split(value: Record<string, unknown>, clear: readonly string[]) {
   const open: Record<string, unknown> = {};
   const secret: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (k === '_enc') continue;
+    if (k === '_enc' || k === '_damage') continue;
     if (clear.includes(k)) open[k] = v;
     else if (v !== undefined) secret[k] = v;
   }
   return { open, secret };
 }
 
-export function encryptionMiddleware(getKey: () => Uint8Array | undefined, tables = ENCRYPTED_TABLES): Middleware<DBCore> {
+/** Checks a decrypted row against its table's schema: the problem in words, or undefined. */
+export type Validate = (table: string, row: Record<string, unknown>) => string | undefined;
+
+export function encryptionMiddleware(getKey: () => Uint8Array | undefined, tables = ENCRYPTED_TABLES, validate?: Validate): Middleware<DBCore> {
   return {
     stack: 'dbcore',
     name: 'cse-encryption',
@@ -60,17 +65,25 @@ export function encryptionMiddleware(getKey: () => Uint8Array | undefined, table
             return { ...open, _enc: sealJson(key, aad(value), merged) };
           };
           const decode = (value: unknown) => {
-            if (!value || typeof value !== 'object' || !('_enc' in value)) return value;
+            if (!value || typeof value !== 'object') return value;
+            const row = value as Record<string, unknown>;
             const key = getKey();
-            if (!key) return value;
-            const { _enc, ...clear } = value as Record<string, unknown>;
-            try {
-              return { ...clear, ...openJson<Record<string, unknown>>(key, aad(clear), _enc as Sealed) };
-            } catch (e) {
-              // One damaged record must not hide the others: mark it and carry on.
-              if (e instanceof TamperedError) return { ...clear, _corrupt: e.message };
-              throw e;
+            // Locked (or the service worker): sealed rows come back as stored, for the sender to pass on.
+            if ('_enc' in row && !key) return value;
+            let open = row;
+            if ('_enc' in row) {
+              const { _enc, ...clear } = row;
+              try {
+                open = { ...clear, ...openJson<Record<string, unknown>>(key!, aad(clear), _enc as Sealed) };
+              } catch (e) {
+                // One damaged row must not hide the others: mark it, keep its stored bytes (for a
+                // support export; and any write to it is then refused, as the merge cannot open it).
+                if (e instanceof TamperedError) return { ...row, _damage: 'its encrypted content failed the integrity check (altered or corrupted)' };
+                throw e;
+              }
             }
+            const problem = validate?.(name, open);
+            return problem ? { ...open, ...('_enc' in row ? { _enc: row._enc } : {}), _damage: problem } : open;
           };
 
           // Every method named: Dexie's table may keep some on its prototype, which a spread would drop.

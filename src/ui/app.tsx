@@ -11,7 +11,9 @@ import { History } from './history.tsx';
 import { Home } from './home.tsx';
 import { RecordView } from './record-view.tsx';
 import { ResultView } from './result.tsx';
-import { type Route, href, useRoute } from './router.ts';
+import { type Route, go, href, useRoute } from './router.ts';
+import { DamagedRecord } from './damaged.tsx';
+import { LeaveGuard } from './leave-guard.tsx';
 import { Runner } from './runner.tsx';
 import { Start } from './start.tsx';
 import { StatusBar } from './status-bar.tsx';
@@ -21,6 +23,7 @@ function RecordScreen({ route }: { route: Extract<Route, { recordId: string }> }
   const { record, loading, error } = useRecord(route.recordId);
   if (loading) return <p aria-busy="true">Opening…</p>;
   if (!record) return <p class="field-error">{error}</p>;
+  if (record._damage) return <DamagedRecord record={record} onDeleted={() => go({ name: 'home' })} />;
   if (route.name === 'run' || route.name === 'check' || route.name === 'record') {
     // A finished record opens read-only, never its form or its check page.
     if (record.state === 'final') return <RecordView record={record} />;
@@ -93,6 +96,7 @@ export function App(props: {
         </div>
       )}
       <main id="main" tabIndex={-1} class="main">
+        <LeaveGuard saveMessage={save.message} saved={save.status === 'saved'} />
         {props.storageError ? (
           <div class="error-summary" role="alert">
             <h1 tabIndex={-1}>Records cannot be stored on this device</h1>

@@ -11,6 +11,7 @@ import { go } from './router.ts';
 import { loadPolicy } from '../security/passcode.ts';
 import { staleDrafts } from '../security/retention.ts';
 import { useApp } from './context.ts';
+import { damagedRecordTitle } from './damaged.tsx';
 import { REGION_OPTIONS, SETTINGS, when } from './labels.ts';
 import { href } from './router.ts';
 
@@ -168,6 +169,16 @@ function RecordListItem({ row: r, onDeleted, onError }: { row: RecordRow; onDele
     else if (asked.current) del.current?.focus();
     asked.current ||= confirming;
   }, [confirming]);
+  if (r._damage)
+    // A damaged record is listed for what it was and when, never with a blank reference.
+    return (
+      <li data-record={r.id}>
+        <a href={href({ name: 'record', recordId: r.id })} data-damaged="true">
+          <span class="tool-title">Damaged: {damagedRecordTitle(r)}</span>
+          <span class="tool-meta">Cannot be opened · last changed {when(r.updatedAt) || 'at an unknown time'} · see what can be done</span>
+        </a>
+      </li>
+    );
   const name = recordName(r);
   const final = r.state === 'final';
   const title = getInstrument(r.instrumentId)?.title ?? r.instrumentId;

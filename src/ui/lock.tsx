@@ -1,7 +1,22 @@
-// Passcode setup (first run) and the unlock screen.
-import { useState } from 'preact/hooks';
+// Passcode setup (first run), the unlock screen, and the damaged-header screen.
+import { useEffect, useState } from 'preact/hooks';
 import { DB_NAME } from '../store/name.ts';
-import { type UnlockOutcome, attemptState, loadPolicy, passcodeProblem, setUpPasscode, unlock, wipeDevice } from '../security/passcode.ts';
+import {
+  ERASE_AFTER,
+  type UnlockOutcome,
+  WARN_FROM,
+  atRisk,
+  attemptState,
+  eraseAfterFailures,
+  erasedNotice,
+  loadPolicy,
+  passcodeProblem,
+  restoreHeaderFromCopy,
+  retryDelaySeconds,
+  setUpPasscode,
+  unlock,
+  wipeDevice,
+} from '../security/passcode.ts';
 import { ErrorSummary } from './fields.tsx';
 
 function PasscodeInput(props: { id: string; label: string; value: string; onInput: (v: string) => void; error?: string | undefined; hint?: string }) {
@@ -46,15 +61,28 @@ function Shell(props: { children: preact.ComponentChildren }) {
   );
 }
 
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function SetUpPasscode({ onDone }: { onDone: () => void }) {
   const [a, setA] = useState('');
   const [b, setB] = useState('');
   const [error, setError] = useState<string>();
   const [tries, setTries] = useState(0);
   const [busy, setBusy] = useState(false);
+  const [erased, setErased] = useState<{ at: number; drafts: number }>();
+  useEffect(() => void erasedNotice().then(setErased), []);
   return (
     <Shell>
       <h1 tabIndex={-1}>Set a passcode</h1>
+      {erased && (
+        <div class="warning-text" role="note" data-testid="erased-notice">
+          <strong>
+            After {ERASE_AFTER} wrong passcodes, this app erased its records on this device ({plural(erased.drafts, 'unfinished draft', 'unfinished drafts')} lost). Finished records that were sealed for the endpoint are still being sent.
+          </strong>
+        </div>
+      )}
       <p>Everything you record is encrypted on this device. The passcode unlocks it; the app locks itself after {loadPolicy().idleMinutes} minutes without use.</p>
       <div class="warning-text" role="note">
         <strong>If you forget this passcode, records on this device that have not been delivered are lost: nobody can recover them. Delivered records are safe at the endpoint.</strong>
@@ -69,11 +97,23 @@ export function SetUpPasscode({ onDone }: { onDone: () => void }) {
           setError(p);
           if (p) return;
           setBusy(true);
-          await setUpPasscode(a);
-          onDone();
+          try {
+            await setUpPasscode(a);
+            onDone();
+          } catch (err) {
+            setBusy(false);
+            setError(`The passcode could not be stored: ${(err as Error).message}`);
+          }
         }}
       >
-        <PasscodeInput id="passcode" label="Passcode" value={a} onInput={setA} error={error} hint="At least 6 characters. Not your phone's PIN." />
+        <PasscodeInput
+          id="passcode"
+          label="Passcode"
+          value={a}
+          onInput={setA}
+          error={error}
+          hint="At least 6 characters. A passphrase of three or four unrelated words is the strongest and easy to remember. Not your phone's PIN; common PINs such as 123456 are refused."
+        />
         <PasscodeInput id="passcode-confirm" label="Type it again" value={b} onInput={setB} />
         <button type="submit" class="button" disabled={busy}>
           {busy ? 'Setting up…' : 'Set passcode'}
@@ -83,35 +123,70 @@ export function SetUpPasscode({ onDone }: { onDone: () => void }) {
   );
 }
 
-export function Unlock({ onUnlocked }: { onUnlocked: () => void }) {
+type Failed = Extract<UnlockOutcome, { ok: false; reason: 'wrong' | 'wait' }>;
+
+export function Unlock({ onUnlocked, onErased }: { onUnlocked: () => void; onErased: () => void }) {
   const [p, setP] = useState('');
-  const [outcome, setOutcome] = useState<UnlockOutcome | undefined>(() => {
-    const s = attemptState();
-    return s.failures ? { ok: false, reason: 'wrong', failures: s.failures, waitSeconds: 0, wipeOffered: s.failures >= loadPolicy().maxAttempts } : undefined;
-  });
-  const [confirmWipe, setConfirmWipe] = useState(false);
+  const [failed, setFailed] = useState<Failed>();
+  const [risk, setRisk] = useState<{ drafts: number; unsealed: number }>();
   const [tries, setTries] = useState(0);
   const [busy, setBusy] = useState(false);
-  const failed = outcome && !outcome.ok ? outcome : undefined;
-  const message = failed
-    ? failed.reason === 'wait'
-      ? `Too many wrong passcodes. Wait ${failed.waitSeconds} seconds, then try again.`
-      : `That passcode is not right (${failed.failures} wrong in a row).${failed.waitSeconds ? ` Wait ${failed.waitSeconds} seconds before the next try.` : ''}`
-    : undefined;
+  const [problem, setProblem] = useState<string>();
+  // The count kept with the vault, so a reload shows where things stand.
+  useEffect(() => {
+    void (async () => {
+      const s = await attemptState();
+      if (!s.failures) return;
+      const erase = await eraseAfterFailures();
+      const wait = Math.ceil((retryDelaySeconds(s.failures) * 1000 - (Date.now() - s.lastAt)) / 1000);
+      setFailed({ ok: false, reason: wait > 0 ? 'wait' : 'wrong', failures: s.failures, waitSeconds: Math.max(0, wait), remaining: erase ? Math.max(0, ERASE_AFTER - s.failures) : undefined });
+    })();
+  }, []);
+  useEffect(() => {
+    if (failed && failed.failures >= WARN_FROM - 1) void atRisk().then(setRisk);
+  }, [failed?.failures]);
+  const message = problem
+    ? problem
+    : failed
+      ? failed.reason === 'wait'
+        ? `${plural(failed.failures, 'wrong passcode', 'wrong passcodes')} in a row. Wait ${failed.waitSeconds} seconds, then try again.`
+        : `That passcode is not right (${failed.failures} wrong in a row).${failed.waitSeconds ? ` Wait ${failed.waitSeconds} seconds before the next try.` : ''}`
+      : undefined;
+  const showRemaining = failed && failed.remaining !== undefined && failed.failures >= WARN_FROM;
   return (
     <Shell>
       <h1 tabIndex={-1}>Unlock</h1>
       {message && <ErrorSummary errors={[{ itemId: 'unlock-passcode', message }]} focusKey={tries} />}
+      {showRemaining && (
+        <div class="warning-text" role="note" data-testid="erase-warning">
+          <strong>
+            {plural(failed.remaining!, 'try', 'tries')} left. After {ERASE_AFTER} wrong passcodes in a row, this app erases its records on this device:{' '}
+            {risk ? plural(risk.drafts, 'unfinished draft', 'unfinished drafts') : 'unfinished drafts'} would be lost
+            {risk?.unsealed ? `, and ${plural(risk.unsealed, 'finished record', 'finished records')} not yet sealed for the endpoint` : ''}. Finished records sealed for the endpoint are still sent.
+          </strong>
+        </div>
+      )}
       <form
         noValidate
         onSubmit={async (e) => {
           e.preventDefault();
           setBusy(true);
-          const r = await unlock(p);
+          let r: UnlockOutcome;
+          try {
+            r = await unlock(p);
+          } catch (err) {
+            setBusy(false);
+            setProblem(`The app could not check the passcode: ${(err as Error).message}`);
+            setTries((n) => n + 1);
+            return;
+          }
           setBusy(false);
-          setOutcome(r);
+          setProblem(undefined);
           setTries((n) => n + 1);
-          if (r.ok) onUnlocked();
+          if (r.ok) return onUnlocked();
+          if (r.reason === 'erased') return onErased();
+          setFailed(r);
+          setP('');
         }}
       >
         <PasscodeInput id="unlock-passcode" label="Passcode" value={p} onInput={setP} error={message} />
@@ -119,31 +194,71 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => void }) {
           {busy ? 'Unlocking…' : 'Unlock'}
         </button>
       </form>
-      {failed?.wipeOffered && (
+      {failed && failed.failures >= 3 && (
         <section aria-labelledby="wipe-title">
           <h2 id="wipe-title">Forgotten the passcode?</h2>
           <p>You can erase everything this app holds on this device and start again. Records not yet delivered will be lost for good; delivered records are safe at the endpoint.</p>
-          {!confirmWipe ? (
-            <button type="button" class="button warning" onClick={() => setConfirmWipe(true)}>
-              Erase all data on this device
-            </button>
-          ) : (
-            <div class="warning-text" role="alert">
-              <strong>This cannot be undone.</strong>{' '}
-              <button
-                type="button"
-                class="button warning"
-                onClick={async () => {
-                  await wipeDevice(DB_NAME);
-                  location.reload();
-                }}
-              >
-                Yes, erase everything
-              </button>
-            </div>
-          )}
+          <EraseButton />
         </section>
       )}
+    </Shell>
+  );
+}
+
+function EraseButton() {
+  const [confirm, setConfirm] = useState(false);
+  return !confirm ? (
+    <button type="button" class="button warning" onClick={() => setConfirm(true)}>
+      Erase all data on this device
+    </button>
+  ) : (
+    <div class="warning-text" role="alert">
+      <strong>This cannot be undone.</strong>{' '}
+      <button
+        type="button"
+        class="button warning"
+        onClick={async () => {
+          await wipeDevice(DB_NAME);
+          location.reload();
+        }}
+      >
+        Yes, erase everything
+      </button>
+    </div>
+  );
+}
+
+/** The vault header in localStorage is not readable: say so, and offer the ways out. */
+export function VaultDamaged({ backup, onRestored }: { backup: boolean; onRestored: () => void }) {
+  const [error, setError] = useState<string>();
+  return (
+    <Shell>
+      <h1 tabIndex={-1}>The passcode record on this device is damaged</h1>
+      <p>
+        The app keeps a small record that the passcode unlocks (the vault header). It is damaged on this device, so the passcode cannot be checked. Your records themselves are not touched by this.
+      </p>
+      {error && <p class="field-error">{error}</p>}
+      {backup ? (
+        <>
+          <p>A backup copy of the header is kept in the app's database. Restoring it lets you unlock with your passcode as before.</p>
+          <button
+            type="button"
+            class="button"
+            data-testid="restore-header"
+            onClick={async () => {
+              if (await restoreHeaderFromCopy().catch(() => false)) onRestored();
+              else setError('The backup copy could not be read either.');
+            }}
+          >
+            Restore the header from its backup copy
+          </button>
+        </>
+      ) : (
+        <p>No readable backup copy of the header is on this device, so the records it protects cannot be opened again. Delivered records are safe at the endpoint.</p>
+      )}
+      <h2>Or start again</h2>
+      <p>Erasing removes everything this app holds on this device. Records not yet delivered are lost for good.</p>
+      <EraseButton />
     </Shell>
   );
 }

@@ -61,6 +61,17 @@ export function href(route: Route): string {
   }
 }
 
+/** Returns true to hold a move to `to` (the app has a change it could not write yet). */
+type LeaveGuardFn = (to: string) => boolean;
+let leaveGuard: LeaveGuardFn | undefined;
+
+export function setLeaveGuard(fn: LeaveGuardFn): () => void {
+  leaveGuard = fn;
+  return () => {
+    if (leaveGuard === fn) leaveGuard = undefined;
+  };
+}
+
 export function go(route: Route): void {
   location.hash = href(route);
 }
@@ -68,8 +79,15 @@ export function go(route: Route): void {
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parse(location.hash));
   useEffect(() => {
-    const on = () => {
-      setRoute(parse(location.hash));
+    const on = (e: HashChangeEvent) => {
+      const to = location.hash;
+      // The address the screen was showing (a screen may have replaced it without a hash change).
+      if (e.oldURL !== e.newURL && leaveGuard?.(to)) {
+        // Held: put the address back without a navigation (the screen never changed).
+        history.replaceState(history.state, '', e.oldURL);
+        return;
+      }
+      setRoute(parse(to));
       // Move focus to the new screen's heading, as a page load would.
       requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
     };

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeStorageError } from '../store/errors.ts';
 import { type Endpoint, type Settings, authorProblem, loadEndpoint, loadSettings, saveAuthor } from '../sync/settings.ts';
-import { type LockPolicy, loadPolicy, savePolicy } from '../security/passcode.ts';
+import { ERASE_AFTER, type LockPolicy, eraseAfterFailures, loadPolicy, savePolicy, setEraseAfterFailures } from '../security/passcode.ts';
 import { useApp } from './context.ts';
 import { ErrorSummary } from './fields.tsx';
 import { EnrolmentState } from './enrol.tsx';
@@ -51,6 +51,8 @@ export function SettingsScreen() {
   const [tries, setTries] = useState(0);
   const [policy, setPolicy] = useState<LockPolicy>(loadPolicy);
   const [endpoint, setEndpoint] = useState<Endpoint>();
+  const [erase, setErase] = useState(true);
+  useEffect(() => void eraseAfterFailures().then(setErase), []);
   useEffect(() => {
     loadSettings(db).then((x) => setS(x ?? EMPTY));
     loadEndpoint(db).then((e) => setEndpoint(e ?? { url: '' }));
@@ -104,7 +106,7 @@ export function SettingsScreen() {
           if (a) errs.push({ itemId: 'author-name', message: 'Enter your name' });
           const bounds: [keyof LockPolicy, string, number, number][] = [
             ['idleMinutes', 'policy-idle', 1, 60],
-            ['maxAttempts', 'policy-attempts', 3, 50],
+            ['hiddenGraceSeconds', 'policy-grace', 0, 600],
             ['deliveredRetentionDays', 'policy-retention', 1, 90],
             ['draftPromptDays', 'policy-drafts', 1, 90],
           ];
@@ -117,6 +119,7 @@ export function SettingsScreen() {
           try {
             await saveAuthor(db, { name: s.author.name.trim(), role: s.author.role.trim(), organisation: s.author.organisation.trim(), contact: s.author.contact.trim() });
             savePolicy(policy);
+            await setEraseAfterFailures(erase);
             setSaved(true);
             setSavedCount((n) => n + 1);
             setDirty(false);
@@ -135,8 +138,19 @@ export function SettingsScreen() {
         <h2>Where finished records are sent</h2>
         {endpoint && <EnrolmentState endpoint={endpoint} />}
         <h2>Security on this device</h2>
-        {field('policy-idle', 'Lock after this many minutes without use', String(policy.idleMinutes), (v) => editPolicy({ ...policy, idleMinutes: Number(v) }), 'Also when the app has been in the background this long. 1 to 60; takes effect at the next unlock.', 'number')}
-        {field('policy-attempts', 'Offer to erase this device’s data after this many wrong passcodes', String(policy.maxAttempts), (v) => editPolicy({ ...policy, maxAttempts: Number(v) }), '3 to 50', 'number')}
+        {field('policy-idle', 'Lock after this many minutes without use', String(policy.idleMinutes), (v) => editPolicy({ ...policy, idleMinutes: Number(v) }), '1 to 60; takes effect at the next unlock.', 'number')}
+        {field('policy-grace', 'Lock when the app has been in the background this many seconds', String(policy.hiddenGraceSeconds), (v) => editPolicy({ ...policy, hiddenGraceSeconds: Number(v) }), 'A phone lost with the app open locks this soon. 0 to 600; takes effect at the next unlock.', 'number')}
+        <div class="field">
+          <div class="options">
+            <label class={`option${erase ? ' checked' : ''}`} for="policy-erase">
+              <input id="policy-erase" type="checkbox" checked={erase} onChange={(e) => (setErase((e.target as HTMLInputElement).checked), setDirty(true))} aria-describedby="policy-erase-hint" />
+              <span class="option-label">Erase this device’s records after {ERASE_AFTER} wrong passcodes in a row</span>
+            </label>
+          </div>
+          <div class="hint" id="policy-erase-hint">
+            Recommended. Unfinished drafts are lost; finished records sealed for the endpoint are still sent.
+          </div>
+        </div>
         {field('policy-retention', 'Remove a delivered record’s details from this device after this many days', String(policy.deliveredRetentionDays), (v) => editPolicy({ ...policy, deliveredRetentionDays: Number(v) }), 'The receipt is kept; the record is safe at the endpoint. 1 to 90.', 'number')}
         {field('policy-drafts', 'Remind me about unfinished drafts older than this many days', String(policy.draftPromptDays), (v) => editPolicy({ ...policy, draftPromptDays: Number(v) }), '1 to 90', 'number')}
         <button type="submit" class="button">

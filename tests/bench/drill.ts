@@ -6,11 +6,12 @@ import { chooseSettingAndRegion, enter, fillInstrument, waitSaved } from '../e2e
 import { type FaultProxy, seeded, startFaultProxy } from '../e2e/fault-proxy.ts';
 import { ticks } from '../helpers/answers.ts';
 import { makeSubmission } from '../helpers/submission.ts';
-import { countRaw, installedProfile, putRaw, startApp, table } from './harness.ts';
+import { countRaw, installedProfile, median, putRaw, startApp, table } from './harness.ts';
+import { ARGON2_PARAMS, WrongPasscodeError, createPbkdf2Vault, createVault, openVault } from '../../src/crypto/vault.ts';
 
 const results: (string | number)[][] = [['drill', 'figure', 'value']];
 const random = seeded(Number(process.env.DRILL_SEED ?? 7));
-const ONLY = (process.env.DRILLS ?? '1,2,3,4,5,6,7,8').split(',');
+const ONLY = (process.env.DRILLS ?? '1,2,3,4,5,6,7,8,9').split(',');
 const progress = (m: string) => console.log(`[drill ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
 // 1. 10,000 malformed payloads at the endpoint: none may crash it or be accepted.
@@ -237,6 +238,31 @@ if (ONLY.includes('4')) {
 if (ONLY.some((d) => ['5', '6', '7', '8'].includes(d))) {
   const { receiverDrills } = await import('./receiver-drills.ts');
   results.push(...(await receiverDrills(ONLY)));
+}
+
+// 9. A stolen vault header: what one offline passcode guess costs the attacker, before (PBKDF2) and after (Argon2id).
+if (ONLY.includes('9')) {
+  progress('drill 9 start');
+  const guesses = Number(process.env.DRILL_GUESSES ?? 7);
+  const cost = async (header: Parameters<typeof openVault>[0]) => {
+    const ms: number[] = [];
+    for (let i = 0; i < guesses; i++) {
+      const t0 = performance.now();
+      await openVault(header, `${100000 + i}`).catch((e) => {
+        if (!(e instanceof WrongPasscodeError)) throw e;
+      });
+      ms.push(performance.now() - t0);
+    }
+    return median(ms);
+  };
+  const before = await cost((await createPbkdf2Vault('the real passcode')).header);
+  const after = await cost((await createVault('the real passcode')).header);
+  const coreHours = (ms: number) => Math.round(((ms * 1e6) / 3_600_000) * 10) / 10;
+  results.push(['offline guess at a stolen header (Node, one core)', 'before: PBKDF2-SHA-256, 600,000 iterations (ms per guess)', Math.round(before)]);
+  results.push(['', `after: Argon2id m=${ARGON2_PARAMS.memoryKiB / 1024} MiB t=${ARGON2_PARAMS.iterations} p=${ARGON2_PARAMS.parallelism} (ms per guess)`, Math.round(after)]);
+  results.push(['', 'memory per guess, before / after', `≈0 / ${ARGON2_PARAMS.memoryKiB / 1024} MiB`]);
+  results.push(['', 'every 6-digit passcode (10^6), core-hours, before / after', `${coreHours(before)} / ${coreHours(after)}`]);
+  results.push(['', 'guesses the device allows before erasing', 10]);
 }
 
 table('Fault drills', results);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createAutosaver, type SaveStatus } from '../../src/store/autosave.ts';
+import { createAutosaver, discardAllAutosavers, type SaveStatus, unsavedAutosavers } from '../../src/store/autosave.ts';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -109,5 +109,42 @@ describe('autosave', () => {
     a.change(2);
     await vi.advanceTimersByTimeAsync(100);
     expect(saved).toEqual([2]);
+  });
+});
+
+describe('a change storage refuses (device full)', () => {
+  it('stays in memory, counted as unsaved after its screen is gone, is retried, and is written once space is freed', async () => {
+    let full = true;
+    const saved: string[] = [];
+    const a = createAutosaver<string>(async (v) => {
+      if (full) throw Object.assign(new Error('full'), { name: 'QuotaExceededError' });
+      saved.push(v);
+    }, () => {}, 300, 2000);
+    a.change('typed while full');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(a.status).toBe('error');
+    (a as unknown as { dispose(): void }).dispose(); // the screen unmounts
+    expect(unsavedAutosavers()).toBe(1);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(saved).toEqual([]);
+    full = false;
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(saved).toEqual(['typed while full']);
+    expect(unsavedAutosavers()).toBe(0);
+  });
+
+  it('is dropped only when the practitioner discards it', async () => {
+    const saved: string[] = [];
+    const a = createAutosaver<string>(async () => {
+      throw Object.assign(new Error('full'), { name: 'QuotaExceededError' });
+    }, () => {}, 300, 2000);
+    a.change('x');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(unsavedAutosavers()).toBe(1);
+    discardAllAutosavers();
+    expect(unsavedAutosavers()).toBe(0);
+    expect(a.status).toBe('saved');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(saved).toEqual([]);
   });
 });

@@ -5,16 +5,16 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { TamperedError, openJson, sealJson } from '../../src/crypto/cipher.ts';
 import { keyring, LockedError } from '../../src/crypto/keyring.ts';
-import { WrongPasscodeError, createVault, openVault } from '../../src/crypto/vault.ts';
+import { DEFAULT_ITERATIONS, WrongPasscodeError, createPbkdf2Vault, createVault, openVault, parseHeader } from '../../src/crypto/vault.ts';
 import { CseDb } from '../../src/store/db.ts';
 import { createDraft, getRecord, saveDraft } from '../../src/store/records.ts';
 
-const FAST = 1000; // iterations for the tests; the app uses 600,000
+const FAST = { memoryKiB: 256, iterations: 1, parallelism: 1 }; // Argon2id for the tests; the app uses 19 MiB, 2 passes
 
 describe('vault', () => {
-  it('round-trips the data key with the right passcode', async () => {
+  it('round-trips the data key with the right passcode (Argon2id)', async () => {
     const { header, key } = await createVault('correct horse', FAST);
-    expect(header).toMatchObject({ v: 1, kdf: 'PBKDF2-SHA-256', iterations: FAST });
+    expect(header).toMatchObject({ v: 2, kdf: 'Argon2id', memoryKiB: 256, iterations: 1, parallelism: 1 });
     expect(await openVault(header, 'correct horse')).toEqual(key);
   });
 
@@ -23,16 +23,31 @@ describe('vault', () => {
     await expect(openVault(header, 'correct hors')).rejects.toBeInstanceOf(WrongPasscodeError);
   });
 
-  it('refuses a tampered wrapped key', async () => {
+  it('refuses a tampered wrapped key, and a header whose Argon2 cost was lowered', async () => {
     const { header } = await createVault('pin-1234', FAST);
     const bad = { ...header, wrappedKey: header.wrappedKey.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) };
     await expect(openVault(bad, 'pin-1234')).rejects.toBeInstanceOf(WrongPasscodeError);
+    await expect(openVault({ ...header, memoryKiB: 128 }, 'pin-1234')).rejects.toBeInstanceOf(WrongPasscodeError);
   });
 
-  it('derives with 600,000 PBKDF2 iterations when none are given, and opens with them', async () => {
-    const { header, key } = await createVault('default-iterations');
-    expect(header.iterations).toBe(600_000);
-    expect(await openVault(header, 'default-iterations')).toEqual(key);
+  it('derives with OWASP\'s Argon2id parameters (19 MiB, 2 passes, 1 lane) when none are given', async () => {
+    const { header, key } = await createVault('default-params');
+    expect(header).toMatchObject({ kdf: 'Argon2id', memoryKiB: 19_456, iterations: 2, parallelism: 1 });
+    expect(await openVault(header, 'default-params')).toEqual(key);
+  });
+
+  it('still opens a PBKDF2 vault made by earlier releases (600,000 iterations by default)', async () => {
+    const { header, key } = await createPbkdf2Vault('old-release', 1000);
+    expect(header).toMatchObject({ v: 1, kdf: 'PBKDF2-SHA-256', iterations: 1000 });
+    expect(await openVault(header, 'old-release')).toEqual(key);
+    await expect(openVault(header, 'old-releasE')).rejects.toBeInstanceOf(WrongPasscodeError);
+    expect(DEFAULT_ITERATIONS).toBe(600_000);
+  });
+
+  it('reads only well-formed headers', async () => {
+    const { header } = await createVault('x-passcode', FAST);
+    expect(parseHeader(JSON.stringify(header))).toEqual(header);
+    for (const bad of [null, '', '{', 'garbage', '{"v":2}', JSON.stringify({ ...header, kdf: 'MD5' }), JSON.stringify({ ...header, salt: 'not base64!' })]) expect(parseHeader(bad)).toBeUndefined();
   });
 });
 
@@ -125,7 +140,7 @@ describe('the encryption middleware', () => {
     });
     const all = await db.records.toArray();
     expect(all).toHaveLength(2);
-    expect(all.find((r) => r.id === a.id)?._corrupt).toMatch(/integrity check/);
+    expect(all.find((r) => r.id === a.id)?._damage).toMatch(/integrity check/);
     expect(all.find((r) => r.id !== a.id)?.childRef).toBe('B');
     db.close();
     await Dexie.delete(name);

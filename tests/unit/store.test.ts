@@ -4,7 +4,12 @@ import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CseDb, FinalRecordError } from '../../src/store/db.ts';
-import { childHistory, createDraft, finalise, getRecord, saveDraft, trend } from '../../src/store/records.ts';
+import { childHistory, createDraft, finalise, getRecord, recentRecords, saveDraft, trend } from '../../src/store/records.ts';
+import { keyring } from '../../src/crypto/keyring.ts';
+import { openJson, sealJson } from '../../src/crypto/cipher.ts';
+import { encryptionMiddleware } from '../../src/store/encryption.ts';
+import { outboxListing } from '../../src/store/outbox-list.ts';
+import { deleteDamaged, storedRow } from '../../src/store/damage.ts';
 import { scores } from '../helpers/answers.ts';
 
 let name: string;
@@ -118,5 +123,121 @@ describe('a connection closed by the browser', () => {
     db.close();
     await saveDraft(db, d.id, { 'med-cars': 'yes' }, 2);
     expect((await getRecord(db, d.id))?.answers).toEqual({ 'med-cars': 'yes' });
+  });
+});
+
+describe('schema upgrade v4 → v5 (outbox indexes) with submissions queued', () => {
+  it('loses nothing, and the new [state+createdAt] index finds every row', async () => {
+    db.close();
+    await Dexie.delete(name);
+    const v4 = new Dexie(name);
+    v4.use(encryptionMiddleware(keyring.get));
+    v4.version(1).stores({ records: 'id, status, updatedAt, childRef' });
+    v4.version(2).stores({ records: 'id, state, updatedAt, childRef, instrumentId, [childRef+instrumentId]', meta: 'key' });
+    v4.version(3).stores({ outbox: 'id, state, nextAttemptAt, recordId' });
+    v4.version(4).stores({ records: 'id, state, updatedAt, instrumentId' });
+    const rows = Array.from({ length: 50 }, (_, i) => ({ id: `s${i}`, recordId: `r${i}`, state: i < 30 ? 'queued' : 'delivered', payload: `{"n":${i}}`, contentType: 'application/json', attempts: 0, createdAt: 1000 + i, nextAttemptAt: 0 }));
+    await v4.table('outbox').bulkAdd(rows);
+    await v4.table('records').add({ id: 'r0', instrumentId: 'gm-cse-measurement-tool', instrumentVersion: '1.0.0', state: 'draft', childRef: 'KEEP', answers: {}, section: 0, createdAt: 1, updatedAt: 1 });
+    v4.close();
+
+    db = new CseDb(name);
+    expect(db.verno).toBe(5);
+    expect(await db.outbox.count()).toBe(50);
+    expect((await db.outbox.where('[state+createdAt]').between(['queued', Dexie.minKey], ['queued', Dexie.maxKey]).toArray()).map((r) => r.payload)).toEqual(rows.slice(0, 30).map((r) => r.payload));
+    expect(await db.outbox.where('createdAt').above(1039).count()).toBe(10);
+    expect((await getRecord(db, 'r0'))?.childRef).toBe('KEEP');
+    const listing = await outboxListing(db, 5);
+    expect(listing.rows.map((r) => r.row.id)).toEqual([...['s49', 's48', 's47', 's46', 's45'], ...rows.slice(0, 30).map((r) => r.id).reverse()]);
+    expect(listing.hiddenDelivered).toBe(15);
+  });
+});
+
+describe('the Outbox listing', () => {
+  it('shows every row not delivered (unknown states included) and reads only the newest delivered ones', async () => {
+    db.close();
+    let opened = 0;
+    // Counts the key look-ups, one per row decrypted by the middleware.
+    db = new CseDb(name, undefined, () => (opened++, keyring.get()));
+    const base = { payload: '{}', contentType: 'application/json', attempts: 0, nextAttemptAt: 0 };
+    await db.outbox.bulkAdd(Array.from({ length: 1000 }, (_, i) => ({ ...base, id: `d${i}`, recordId: `r${i}`, state: 'delivered' as const, createdAt: i })));
+    await db.outbox.bulkAdd([
+      { ...base, id: 'q', recordId: 'x', state: 'queued', createdAt: 5 },
+      { ...base, id: 'rej', recordId: 'x', state: 'rejected', createdAt: 6 },
+      { ...base, id: 'odd', recordId: 'x', state: 'frozen' as never, createdAt: 7 },
+    ]);
+    opened = 0;
+    const listing = await outboxListing(db, 100);
+    expect(listing.rows).toHaveLength(103);
+    expect(listing.rows.slice(0, 3).map((r) => r.row.id)).toEqual(['d999', 'd998', 'd997']);
+    expect(listing.rows.filter((r) => r.row.state !== 'delivered').map((r) => r.row.id).sort()).toEqual(['odd', 'q', 'rej']);
+    expect(listing.hiddenDelivered).toBe(900);
+    expect(opened).toBeLessThan(250); // 103 outbox rows and their records, not 1,003
+  });
+});
+
+/** Overwrites a row below the middleware, as a disk fault or a tamperer would. */
+function rawPut(dbName: string, store: string, row: Record<string, unknown>): Promise<void> {
+  return new Promise((ok, fail) => {
+    const open = indexedDB.open(dbName);
+    open.onsuccess = () => {
+      const tx = open.result.transaction(store, 'readwrite');
+      tx.objectStore(store).put(row);
+      tx.oncomplete = () => {
+        open.result.close();
+        ok();
+      };
+      tx.onerror = () => fail(tx.error);
+    };
+  });
+}
+
+describe('damaged rows are survived and named', () => {
+  it('a tampered draft, a finished record without its result, a payload that is not text, an unknown state: marked, the others open', async () => {
+    const good = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'GOOD-1' });
+    const tampered = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'BAD-1' });
+    const broken = await createDraft(db, { instrumentId: 'gm-cse-measurement-tool', childRef: 'BAD-2' });
+    await finalise(db, broken.id);
+    await db.outbox.bulkAdd([
+      { id: 'ok', recordId: good.id, state: 'queued', payload: 'a.b.c.d.e', contentType: 'application/jose', attempts: 0, createdAt: 1, nextAttemptAt: 0 },
+      { id: 'odd', recordId: good.id, state: 'frozen' as never, payload: 'a.b.c.d.e', contentType: 'application/jose', attempts: 0, createdAt: 2, nextAttemptAt: 0 },
+    ]);
+    db.close();
+    const [rawTampered] = (await rawRows(name, 'records')).filter((r) => r.id === tampered.id);
+    const enc = rawTampered!._enc as { ct: string };
+    await rawPut(name, 'records', { ...rawTampered, _enc: { ...enc, ct: `A${enc.ct.slice(1)}` === enc.ct ? `B${enc.ct.slice(1)}` : `A${enc.ct.slice(1)}` } });
+    // A finished record whose result is gone, re-sealed with the right key: it decrypts but does not fit its schema.
+    const [rawBroken] = (await rawRows(name, 'records')).filter((r) => r.id === broken.id);
+    const inner = openJson<Record<string, unknown>>(keyring.require(), `records:${broken.id}`, rawBroken!._enc as never);
+    delete inner.result;
+    await rawPut(name, 'records', { ...rawBroken, _enc: sealJson(keyring.require(), `records:${broken.id}`, inner) });
+    await rawPut(name, 'outbox', { id: 'notext', recordId: good.id, state: 'queued', payload: 12345, contentType: 'application/jose', attempts: 0, createdAt: 3, nextAttemptAt: 0 });
+    db = new CseDb(name);
+
+    const recent = await recentRecords(db);
+    expect(recent).toHaveLength(3);
+    const byId = Object.fromEntries(recent.map((r) => [r.id, r]));
+    expect(byId[good.id]).toMatchObject({ childRef: 'GOOD-1' });
+    expect(byId[good.id]!._damage).toBeUndefined();
+    expect(byId[tampered.id]!._damage).toMatch(/integrity check/);
+    expect(byId[tampered.id]).toMatchObject({ instrumentId: 'nscb-ae-cse-indicator-checklist', state: 'draft' });
+    expect(byId[broken.id]!._damage).toMatch(/finished record without its result/);
+
+    const listing = await outboxListing(db);
+    const rows = Object.fromEntries(listing.rows.map((r) => [r.row.id, r.row]));
+    expect(rows.notext!._damage).toMatch(/payload is not text/);
+    expect(rows.odd).toMatchObject({ state: 'frozen' });
+    expect(rows.odd!._damage).toBeUndefined();
+    expect(rows.ok!._damage).toBeUndefined();
+
+    // A damaged row cannot be written over; it can be exported as stored, and deleted.
+    await expect(saveDraft(db, tampered.id, { x: 'y' }, 0)).rejects.toThrow(/integrity check/);
+    expect(JSON.stringify(await storedRow(db, 'records', tampered.id))).not.toContain('BAD-1');
+    expect(await storedRow(db, 'records', tampered.id)).toHaveProperty('_enc');
+    await expect(deleteDamaged(db, 'records', good.id)).rejects.toThrow(/not damaged/);
+    await deleteDamaged(db, 'records', tampered.id);
+    await deleteDamaged(db, 'outbox', 'notext');
+    expect(await db.records.count()).toBe(2);
+    expect(await db.outbox.count()).toBe(2);
   });
 });

@@ -6,7 +6,8 @@ export function securityHeaders(connectExtra: string[] = []): Record<string, str
   return {
     'Content-Security-Policy': [
       "default-src 'self'",
-      "script-src 'self'",
+      // 'wasm-unsafe-eval': Argon2id (hash-wasm) compiles its WebAssembly; it allows no JavaScript eval.
+      "script-src 'self' 'wasm-unsafe-eval'",
       "style-src 'self'",
       "img-src 'self' data:",
       `connect-src ${connect}`,
