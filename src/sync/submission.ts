@@ -26,6 +26,8 @@ const ResultSchema = v.object({
   instrument: shortText(100),
   version: shortText(20),
   complete: v.boolean(),
+  // Set when the answers so far already decide the outcome (a level on an incomplete form).
+  decided: v.optional(v.boolean()),
   missing: textList(500, 100),
   level: v.optional(shortText(200)),
   severity: v.optional(v.number()),

@@ -16,7 +16,7 @@ const argon2Source = readFileSync(createRequire(import.meta.url).resolve('hash-w
 
 export async function deviceFigures(runs = Number(process.env.BENCH_RUNS ?? 5)): Promise<void> {
   const { server, origin } = await startApp();
-  const { b, page, profile } = await installedProfile(origin, server.token);
+  const { b, page, profile } = await installedProfile(origin, server);
   const cdp = await b.context.newCDPSession(page);
 
   // 1. One Argon2id derivation (what every passcode guess costs) inside the app's page.

@@ -16,7 +16,7 @@ import { createPbkdf2Vault } from '../../src/crypto/vault.ts';
 import { startServer } from '../../src/server/main.ts';
 import { ticks } from '../helpers/answers.ts';
 import { countRaw, putRaw } from '../bench/harness.ts';
-import { axeViolations, chooseSettingAndRegion, fillInstrument } from './app.ts';
+import { axeViolations, chooseSettingAndRegion, enrolByLink, fillInstrument } from './app.ts';
 import { type RunningBrowser, launch, setOffline } from './browser.ts';
 
 const PASS = 'amber kettle river';
@@ -27,7 +27,7 @@ let origin: string;
 let b: RunningBrowser;
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-device-')), token: 'device-token' });
+  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-device-')) });
   origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   b = await launch();
 });
@@ -106,11 +106,9 @@ async function configureTyped(page: Page) {
   await type(page, '#author-role', 'School nurse');
   await type(page, '#author-org', 'Test NHS Trust');
   await type(page, '#author-contact', '01234 567890');
-  await page.locator('#endpoint-url').fill('');
-  await type(page, '#endpoint-url', `${origin}/api/submissions`);
-  await type(page, '#endpoint-token', server.token);
   await page.click('form button[type=submit]');
   await page.waitForSelector('[data-testid=settings-saved]');
+  await enrolByLink(page, origin, server); // the endpoint is set by enrolment, not typed
 }
 
 async function startDraft(page: Page, childRef: string): Promise<string> {
@@ -181,7 +179,7 @@ describe('erase after ten wrong passcodes', () => {
     await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 20_000 });
     await configureTyped(page);
     expect(await page.textContent('[data-testid=settings-saved]')).toContain('sealed to the endpoint');
-    const before = server.store.count();
+    const before = await server.store.count();
 
     // A finished screening queued while the endpoint cannot be reached, and a draft.
     await setOffline(b.context, page, true);
@@ -233,8 +231,8 @@ describe('erase after ten wrong passcodes', () => {
     await setUp(page, 'new owner passphrase');
     await page.waitForSelector('.nav-button:text-is("Lock")');
     const t0 = Date.now();
-    while (server.store.count() === before && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 100));
-    const stored = server.store.list();
+    while ((await server.store.count()) === before && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 100));
+    const stored = await server.store.list();
     expect(stored.map((s) => (s.body as { childRef: string }).childRef)).toContain('ERASE-SENT-1');
     await page.close();
   });
@@ -405,7 +403,7 @@ describe('storage full never loses a change', () => {
   it('a change made while full survives a tap on every link and is written once space is freed', async () => {
     // Its own origin, with its quota lowered through the DevTools protocol before the origin first
     // stores anything (Chromium reads an origin's quota when its storage opens).
-    const own = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-full-')), token: 'full-token' });
+    const own = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-full-')) });
     const fullOrigin = `http://localhost:${(own.address() as AddressInfo).port}`;
     const page = await b.context.newPage();
     const cdp = await b.context.newCDPSession(page);

@@ -24,7 +24,7 @@ const pageErrors: string[] = [];
 const shots = process.env.SAFETY_SHOTS;
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-safety-')), token: 'safety-token' });
+  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-safety-')) });
   origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   b = await launch(newProfile());
   page = await b.context.newPage();
@@ -50,7 +50,7 @@ describe('the facts of the case drive the routes', () => {
   it('a 12-year-old by date of birth, one low indicator, a recent assault disclosed, abuse in the family suspected', async () => {
     await page.goto(origin);
     await enter(page);
-    await configure(page, origin, server.token);
+    await configure(page, origin, server);
     await page.goto(`${origin}/#/`);
     await chooseSettingAndRegion(page, 'medical', 'northamptonshire');
     await page.click('a[data-instrument="nscb-ae-cse-indicator-checklist"]');
