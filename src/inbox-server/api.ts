@@ -146,15 +146,18 @@ export function inboxApi(svc: InboxService) {
     const bodies = await svc.opts.source.getMany(ids);
     return Promise.all(rows.map(async (row) => {
       const stored = bodies.get(row.id)!;
-      const inst = getInstrument(row.instrumentId);
-      let server = null;
-      try {
-        server = inst ? score(inst, stored.body.answers) : null;
-      } catch {
-        server = null;
-      }
-      return { stored, row, server, events: await svc.referrals.events(row.id) };
+      return { stored, row, server: rescore(row.instrumentId, stored.body.answers), events: await svc.referrals.events(row.id) };
     }));
+  }
+
+  /** The server's own reading of the answers (null when the tool is unknown or the answers no longer score). */
+  function rescore(instrumentId: string, answers: unknown): ReturnType<typeof score> | null {
+    const inst = getInstrument(instrumentId);
+    try {
+      return inst ? score(inst, answers) : null;
+    } catch {
+      return null;
+    }
   }
 
   async function handle(req: ApiRequest): Promise<ApiResponse> {
@@ -254,12 +257,7 @@ export function inboxApi(svc: InboxService) {
         const stored = await svc.opts.source.get(id);
         if (!stored) return fail(404, 'not-found', 'No such referral.');
         const inst = getInstrument(row.instrumentId);
-        let server = null;
-        try {
-          server = inst ? score(inst, stored.body.answers) : null;
-        } catch {
-          server = null;
-        }
+        const server = rescore(row.instrumentId, stored.body.answers);
         const chainRows = await svc.referrals.chain(id);
         const visible = chainRows.filter((r) => inScope(user, r));
         await audit(req, user, 'view', id);
