@@ -33,6 +33,8 @@ export interface SendReport {
   retrying: number;
   rejected: number;
   withdrawn: number;
+  /** Queued rows damaged on the device (marked `_damage` on read): they can never be sent as they are. */
+  damaged: number;
   /** True when another sender held the lock and this one did nothing. */
   skipped: boolean;
 }
@@ -122,7 +124,7 @@ async function attempt(deps: SenderDeps, row: OutboxRow, endpoint: Endpoint, key
 export async function sendDue(deps: SenderDeps, opts: { force?: boolean } = {}): Promise<SendReport> {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
-  const report: SendReport = { attempted: 0, delivered: 0, retrying: 0, rejected: 0, withdrawn: 0, skipped: false };
+  const report: SendReport = { attempted: 0, delivered: 0, retrying: 0, rejected: 0, withdrawn: 0, damaged: 0, skipped: false };
   const ran = await withSenderLock(async () => {
     const { db } = deps;
     // We hold the lock, so anything still marked "sending" was interrupted (tab closed, crash): queue it again.
@@ -132,14 +134,19 @@ export async function sendDue(deps: SenderDeps, opts: { force?: boolean } = {}):
     // Not enrolled, or access withdrawn: everything waits on the device.
     if (!endpoint?.url || !endpoint.device || endpoint.withdrawn) return true;
     const key = endpoint.device.key;
-    const due = await db.outbox
-      .where('state')
-      .equals('queued')
-      // A payload not sealed to the endpoint is encrypted at rest: without the key
-      // (app locked, or the service worker) it cannot be read, so it waits for the app.
-      // One with no author yet (finished before a name was set) waits for prepare().
-      .filter((r) => (opts.force || r.nextAttemptAt <= now()) && typeof r.payload === 'string' && !(r.contentType === 'application/json' && /"author":\{"name":""/.test(r.payload)))
-      .sortBy('createdAt');
+    const queued = await db.outbox.where('state').equals('queued').sortBy('createdAt');
+    // A damaged row is counted, so "Send now" never reports "0 still waiting" over one that cannot go.
+    report.damaged = queued.filter((r) => r._damage).length;
+    const due = queued.filter(
+      (r) =>
+        !r._damage &&
+        (opts.force || r.nextAttemptAt <= now()) &&
+        // A payload not sealed to the endpoint is encrypted at rest: without the key
+        // (app locked, or the service worker) it cannot be read, so it waits for the app.
+        typeof r.payload === 'string' &&
+        // One with no author yet (finished before a name was set) waits for prepare().
+        !(r.contentType === 'application/json' && /"author":\{"name":""/.test(r.payload)),
+    );
     let next = 0;
     let stop = false;
     const worker = async () => {

@@ -43,7 +43,7 @@ export function startSync(db: CseDb): SyncController {
   };
   const run = async (force = false): Promise<SendReport> => {
     const report = await sendDue({ db, fetch: globalThis.fetch.bind(globalThis), prepare }, { force }).catch(
-      () => ({ attempted: 0, delivered: 0, retrying: 0, rejected: 0, withdrawn: 0, skipped: true }) as SendReport,
+      () => ({ attempted: 0, delivered: 0, retrying: 0, rejected: 0, withdrawn: 0, damaged: 0, skipped: true }) as SendReport,
     );
     await refresh();
     await schedule();

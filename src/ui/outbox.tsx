@@ -19,10 +19,11 @@ export const STATE_WORDS: Record<OutboxState, string> = {
 };
 
 /** What stops this device sending now (not enrolled, withdrawn, no name), re-read when the outbox changes. */
-export function useSendBlocker(): SendBlocker | undefined {
+export function useSendBlocker(active = true): SendBlocker | undefined {
   const { db, sync } = useApp();
   const [blocker, setBlocker] = useState<SendBlocker>();
   useEffect(() => {
+    if (!active) return;
     const load = () => {
       Promise.all([loadAuthor(db).catch(() => undefined), loadEndpoint(db)]).then(([a, e]) => setBlocker(sendBlocker(a, e)), () => {});
     };
@@ -54,8 +55,13 @@ export function SendBlockerNotice({ blocker, inline = false }: { blocker: SendBl
   );
 }
 
-export function DeliveryStatus({ row }: { row: OutboxRow }) {
-  const blocker = useSendBlocker();
+/**
+ * One submission's delivery state. `blocker: null` (the Outbox table, which says once above the
+ * table why nothing is sent) skips the per-row settings read, so 1,000 rows do not each read them.
+ */
+export function DeliveryStatus({ row, blocker: given }: { row: OutboxRow; blocker?: SendBlocker | null }) {
+  const own = useSendBlocker(given === undefined);
+  const blocker = given === undefined ? own : (given ?? undefined);
   // A damaged row cannot be sent whatever its state says; a state this version does not know is named, never left blank.
   if (row._damage)
     return (
@@ -118,7 +124,11 @@ export function OutboxScreen() {
             setBusy(true);
             const r = await sync?.sendNow();
             setBusy(false);
-            setMessage(r ? `${r.delivered} delivered, ${r.retrying} still waiting, ${r.rejected} refused${r.withdrawn ? ', access withdrawn' : ''}.` : undefined);
+            setMessage(
+              r
+                ? `${r.delivered} delivered, ${r.retrying} still waiting, ${r.rejected} refused${r.damaged ? `, ${r.damaged} damaged on this device and cannot be sent` : ''}${r.withdrawn ? ', access withdrawn' : ''}.`
+                : undefined,
+            );
             await load();
           }}
         >
@@ -154,10 +164,7 @@ export function OutboxScreen() {
                   </a>
                 </td>
                 <td data-label="State">
-                  <span class={`delivery delivery-${row.state}`} data-testid="delivery-state" data-state={row.state}>
-                    {STATE_WORDS[row.state]}
-                    {row.state === 'delivered' && row.receipt && <> · receipt {row.receipt}</>}
-                  </span>
+                  <DeliveryStatus row={row} blocker={null} />
                 </td>
                 <td data-label="Attempts">{row.attempts}</td>
                 <td data-label="Last attempt">{when(row.lastAttemptAt) || '–'}</td>
