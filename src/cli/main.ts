@@ -1,12 +1,16 @@
 // Command-line entry to the engine: `npm run cse -- <command>`.
 //   instruments          print the catalogue as JSON
-//   score FILE           score {"instrument": id, "answers": {...}} and print the result
-//                        (answers may hold the case facts: "fact-dob", "fact-sexual-assault", ...)
+//   score FILE [--on YYYY-MM-DD]
+//                        score {"instrument": id, "answers": {...}} and print the result
+//                        (answers may hold the case facts: "fact-dob", "fact-sexual-assault", ...);
+//                        --on is the day of the screening, for the age from a date of birth when
+//                        the answers hold no date of assessment (default: today)
 //   pathways             print the pathway rules: condition, steps and the seed lines they come from
 // Exits 2 with a message naming the problem on bad input.
 import { readFileSync } from 'node:fs';
 import { catalogueEntry } from '../engine/catalogue-json.ts';
 import { InvalidAnswersError, score } from '../engine/score.ts';
+import { localDate, parseDate } from '../facts/read.ts';
 import { INSTRUMENTS, getInstrument } from '../instruments/catalogue.ts';
 import { PATHWAY_RULES } from '../pathways/rules.ts';
 
@@ -20,9 +24,15 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
       out(JSON.stringify(PATHWAY_RULES, null, 2));
       return 0;
     case 'score': {
-      const file = rest[0];
+      const onAt = rest.indexOf('--on');
+      const on = onAt >= 0 ? rest[onAt + 1] : localDate(new Date());
+      const file = rest.filter((_, i) => onAt < 0 || (i !== onAt && i !== onAt + 1))[0];
       if (!file) {
-        err('usage: npm run cse -- score FILE   (FILE holds {"instrument": "<id>", "answers": {...}}; "-" reads standard input)');
+        err('usage: npm run cse -- score FILE [--on YYYY-MM-DD]   (FILE holds {"instrument": "<id>", "answers": {...}}; "-" reads standard input)');
+        return 2;
+      }
+      if (!on || !parseDate(on) || !/^\d{4}-\d{2}-\d{2}$/.test(on)) {
+        err(`--on needs a date as YYYY-MM-DD (the day of the screening), not "${on ?? ''}"`);
         return 2;
       }
       let input: unknown;
@@ -43,7 +53,7 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
         return 2;
       }
       try {
-        out(JSON.stringify(score(inst, answers), null, 2));
+        out(JSON.stringify(score(inst, answers, { on }), null, 2));
         return 0;
       } catch (e) {
         if (e instanceof InvalidAnswersError) {
@@ -54,7 +64,7 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
       }
     }
     default:
-      err('usage: npm run cse -- instruments | pathways | score FILE');
+      err('usage: npm run cse -- instruments | pathways | score FILE [--on YYYY-MM-DD]');
       return 2;
   }
 }

@@ -22,9 +22,9 @@ const RANK: Record<NextStep['kind'], number> = {
   note: 2,
 };
 
-export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>, answers: Answers = {}): NextStep[] {
+export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>, answers: Answers = {}, on?: string): NextStep[] {
   const region = REGIONS[inst.region];
-  const facts = readFacts(answers);
+  const facts = readFacts(answers, on);
   // The rules turn on the facts, which only the tools that screen or measure risk ask.
   const rules = factsApplyTo(inst) ? pathwaySteps({ inst, answers, facts, result }) : { safety: [], other: [] };
   const emergency: NextStep = facts.immediateDanger

@@ -56,14 +56,24 @@ function routingOf(inst: Instrument, answers: Answers): { routing?: Result['rout
   return team ? { routing: { area: team.area, ...(team.team ? { team: team.team } : {}), email: team.email } } : {};
 }
 
-export function score(inst: Instrument, rawAnswers: unknown): Result {
+/** What the engine is told beside the answers. */
+export interface ScoreContext {
+  /**
+   * The day the screening was done (YYYY-MM-DD). Used for the age from a date of
+   * birth when the form records no date of assessment: without it an 11-year-old
+   * whose age was not typed would have no age, and no under-13 route.
+   */
+  on?: string;
+}
+
+export function score(inst: Instrument, rawAnswers: unknown, context: ScoreContext = {}): Result {
   const problems = validateAnswers(inst, rawAnswers);
   if (problems.length) throw new InvalidAnswersError(inst.id, problems);
   const answers = normalise(inst, rawAnswers as Answers);
   const missing = missingRequired(inst, answers);
   const complete = missing.length === 0;
   // The rules read the age worked out from the date of birth, which wins over a typed age.
-  const outcome = applyRule(inst, withDerivedAge(answers), complete);
+  const outcome = applyRule(inst, withDerivedAge(answers, context.on), complete);
   // A level only when complete or decided: each rule says when the answers
   // so far fix the outcome whatever the missing items hold.
   const decided = complete || outcome.decided;
@@ -86,9 +96,9 @@ export function score(inst: Instrument, rawAnswers: unknown): Result {
         ? []
         : [`Not complete: ${missing.length} required item(s) unanswered (${missing.join(', ')}).${decided ? ' The answers given already decide the outcome.' : ''}`]),
       ...outcome.reasons,
-      ...readFacts(answers).notes,
+      ...readFacts(answers, context.on).notes,
     ],
     notes: [...new Set([...outcome.notes, ...inst.notes.map((n) => n.text)])],
   };
-  return { ...partial, nextSteps: nextSteps(inst, partial, answers) };
+  return { ...partial, nextSteps: nextSteps(inst, partial, answers, context.on) };
 }

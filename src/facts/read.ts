@@ -35,6 +35,26 @@ export function parseDate(value: string): { y: number; m: number; d: number } | 
   return { y, m, d };
 }
 
+/**
+ * The calendar date (YYYY-MM-DD) of an instant in a time zone: the day a
+ * screening was done where it was done. The device and the endpoint both work
+ * it out from the submission's `device.time` and `device.timezone`, so both
+ * read the same age from a date of birth.
+ */
+export function localDate(when: Date | string, timeZone?: string): string {
+  const d = typeof when === 'string' ? new Date(when) : when;
+  // No zone given: this machine's own (the device finishing a screening).
+  let zone = timeZone;
+  try {
+    if (zone) new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+  } catch {
+    zone = 'UTC'; // an unknown zone name from a device: UTC rather than fail
+  }
+  const parts = new Intl.DateTimeFormat('en-CA', { ...(zone ? { timeZone: zone } : {}), year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
 /** Whole years from `dob` to `on` (a birthday counts on the day itself). */
 export function ageOn(dob: string, on: string): number | undefined {
   const b = parseDate(dob);
@@ -91,7 +111,7 @@ export function readFacts(answers: Answers, today?: string): CaseFacts {
  * The answers a scoring rule reads, with the age worked out from the date of
  * birth in place of a typed age (the NSCB under-13 floor reads "age").
  */
-export function withDerivedAge(answers: Answers): Answers {
-  const facts = readFacts(answers);
+export function withDerivedAge(answers: Answers, on?: string): Answers {
+  const facts = readFacts(answers, on);
   return facts.ageFrom === 'date-of-birth' && facts.age !== undefined ? { ...answers, age: facts.age } : answers;
 }

@@ -17,6 +17,7 @@
 import { itemsOf } from '../engine/answers.ts';
 import { score } from '../engine/score.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
+import { type Submission, screenedOn } from '../sync/submission.ts';
 import { AccountError, type Role, type User } from './accounts.ts';
 import type { AuditAction } from './audit.ts';
 import { type ExportItem, toCsv } from './export-csv.ts';
@@ -146,15 +147,15 @@ export function inboxApi(svc: InboxService) {
     const bodies = await svc.opts.source.getMany(ids);
     return Promise.all(rows.map(async (row) => {
       const stored = bodies.get(row.id)!;
-      return { stored, row, server: rescore(row.instrumentId, stored.body.answers), events: await svc.referrals.events(row.id) };
+      return { stored, row, server: rescore(row.instrumentId, stored.body), events: await svc.referrals.events(row.id) };
     }));
   }
 
   /** The server's own reading of the answers (null when the tool is unknown or the answers no longer score). */
-  function rescore(instrumentId: string, answers: unknown): ReturnType<typeof score> | null {
+  function rescore(instrumentId: string, body: Submission): ReturnType<typeof score> | null {
     const inst = getInstrument(instrumentId);
     try {
-      return inst ? score(inst, answers) : null;
+      return inst ? score(inst, body.answers, { on: screenedOn(body) }) : null;
     } catch {
       return null;
     }
@@ -257,7 +258,7 @@ export function inboxApi(svc: InboxService) {
         const stored = await svc.opts.source.get(id);
         if (!stored) return fail(404, 'not-found', 'No such referral.');
         const inst = getInstrument(row.instrumentId);
-        const server = rescore(row.instrumentId, stored.body.answers);
+        const server = rescore(row.instrumentId, stored.body);
         const chainRows = await svc.referrals.chain(id);
         const visible = chainRows.filter((r) => inScope(user, r));
         await audit(req, user, 'view', id);

@@ -10,9 +10,10 @@
 // Newest first within each rank. A submission the server cannot re-score is
 // put at the top, flagged, so a person looks at it rather than nobody.
 import { score } from '../engine/score.ts';
-import type { Result } from '../engine/types.ts';
+import type { Answers, Result } from '../engine/types.ts';
+import { readFacts } from '../facts/read.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
-import type { Submission } from '../sync/submission.ts';
+import { type Submission, screenedOn } from '../sync/submission.ts';
 
 export interface Assessment {
   result: Result | null;
@@ -22,29 +23,12 @@ export interface Assessment {
   safety: string[];
 }
 
-/** Whole years between a date of birth and a date, or undefined for an unreadable date. */
-export function ageOn(dob: string, on: string): number | undefined {
-  const b = new Date(dob);
-  const d = new Date(on);
-  if (Number.isNaN(b.getTime()) || Number.isNaN(d.getTime())) return undefined;
-  let age = d.getUTCFullYear() - b.getUTCFullYear();
-  if (d.getUTCMonth() < b.getUTCMonth() || (d.getUTCMonth() === b.getUTCMonth() && d.getUTCDate() < b.getUTCDate())) age--;
-  return age;
-}
-
-/** The child's age as the record states it: a date of birth wins over a typed age. */
+/**
+ * The child's age as the engine reads it (a date of birth wins over a typed age), on the day
+ * the screening was finished when the form records no date of assessment.
+ */
 export function childAge(sub: Submission): number | undefined {
-  const a = sub.answers as Record<string, unknown>;
-  const facts = (sub as { facts?: Record<string, unknown> }).facts ?? {};
-  for (const dob of [facts.dateOfBirth, a['date-of-birth'], a.dob]) {
-    if (typeof dob === 'string' && /^\d{4}-\d{2}-\d{2}/.test(dob)) {
-      const age = ageOn(dob, sub.device.time);
-      if (age !== undefined) return age;
-    }
-  }
-  const typed = a.age ?? facts.age;
-  const n = typeof typed === 'number' ? typed : typeof typed === 'string' && typed.trim() !== '' ? Number(typed) : NaN;
-  return Number.isFinite(n) ? n : undefined;
+  return readFacts(sub.answers as Answers, screenedOn(sub)).age;
 }
 
 const SAFETY_STEP = /sarc|serenity|sexual-assault|under-?13|immediate|mash-now/i;
@@ -53,7 +37,7 @@ export function assess(sub: Submission): Assessment {
   const inst = getInstrument(sub.instrument.id);
   let result: Result | null = null;
   try {
-    result = inst ? score(inst, sub.answers) : null;
+    result = inst ? score(inst, sub.answers, { on: screenedOn(sub) }) : null;
   } catch {
     result = null;
   }

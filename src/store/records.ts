@@ -2,6 +2,7 @@
 // result with the engine and makes the record immutable; a re-assessment is a
 // new record linked to the previous one.
 import { score } from '../engine/score.ts';
+import { localDate } from '../facts/read.ts';
 import type { Answers } from '../engine/types.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
 import { type CseDb, FinalRecordError, type RecordRow } from './db.ts';
@@ -61,7 +62,7 @@ export async function finalise(db: CseDb, id: string): Promise<RecordRow> {
       const inst = getInstrument(row.instrumentId);
       if (!inst) throw new Error(`Unknown instrument ${row.instrumentId}`);
       const now = Date.now();
-      const result = score(inst, row.answers);
+      const result = score(inst, row.answers, { on: localDate(new Date(now)) });
       await db.records.update(id, { state: 'final', result, finalisedAt: now, updatedAt: now });
       return { ...row, state: 'final' as const, result, finalisedAt: now, updatedAt: now };
     }),

@@ -4,6 +4,7 @@
 // enrolment the submission is queued unsealed (encrypted at rest like any
 // record) and sealed for the endpoint once both exist (prepareHeld).
 import { score } from '../engine/score.ts';
+import { localDate } from '../facts/read.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
 import { type CseDb, FinalRecordError, type OutboxRow, type RecordRow } from '../store/db.ts';
 import { withReopen } from '../store/records.ts';
@@ -24,7 +25,7 @@ export function buildSubmission(record: RecordRow, settings: Settings | undefine
     childRef: record.childRef,
     ...(record.previousId ? { previousId: record.previousId } : {}),
     answers: record.answers,
-    result: record.result ?? score(inst, record.answers),
+    result: record.result ?? score(inst, record.answers, { on: localDate(now) }),
     ...(record.result?.routing ? { routing: record.result.routing } : {}),
     author: settings?.author ?? NO_AUTHOR,
     device: { time: now.toISOString(), timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' },
@@ -43,7 +44,7 @@ export async function finaliseAndQueue(db: CseDb, recordId: string, settings: Se
   if (!draft) throw new Error('This draft no longer exists on the device.');
   if (draft.state === 'final') throw new FinalRecordError(recordId);
   const inst = getInstrument(draft.instrumentId)!;
-  const finalRow: RecordRow = { ...draft, state: 'final', result: score(inst, draft.answers), finalisedAt: now, updatedAt: now };
+  const finalRow: RecordRow = { ...draft, state: 'final', result: score(inst, draft.answers, { on: localDate(new Date(now)) }), finalisedAt: now, updatedAt: now };
   const submission = buildSubmission(finalRow, settings, new Date(now));
   // Without a name it is not ready to go: kept unsealed (encrypted at rest), completed and sealed later.
   const sealed = authorProblem(settings?.author) ? await plainJson(submission) : await seal(submission);

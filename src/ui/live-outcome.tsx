@@ -3,6 +3,7 @@
 // Toolkit") for the same child, linked in the child's chain.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { score } from '../engine/score.ts';
+import { localDate } from '../facts/read.ts';
 import type { Answers, Instrument, Result } from '../engine/types.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
 import { href } from './router.ts';
@@ -40,7 +41,7 @@ export function FollowOnLinks({ result, recordId }: { result: Pick<Result, 'next
 /** The engine's result for a draft, or undefined while an answer is invalid (the page shows that error). */
 export function draftResult(inst: Instrument, answers: Answers): Result | undefined {
   try {
-    return score(inst, answers);
+    return score(inst, answers, { on: localDate(new Date()) });
   } catch {
     return undefined;
   }

@@ -56,6 +56,26 @@ describe('case facts and pathways on the command line', () => {
     expect(ids).toEqual(expect.arrayContaining(['nn-serenity', 'nn-disclosure-police', 'nn-under-16-assault-mash']));
   });
 
+  it('score --on gives the day of the screening: an 11-year-old by date of birth alone is Amber with the immediate MASH referral (003 L555, L2170, L2189)', () => {
+    // Every vulnerability 1, current level 2, professional judgement 2 → 13: Green (10-22) on the scores alone (L555).
+    const inst = JSON.parse(execFileSync(tsx, [cli, 'instruments'], { encoding: 'utf8' })).find((i: { id: string }) => i.id === 'nscb-cse-assessment');
+    const vulns = inst.items.filter((i: { section: string; options?: unknown[] }) => i.section !== 'case-facts' && i.options && /^v\d/.test((i as { id: string }).id));
+    expect(vulns).toHaveLength(10);
+    const answers: Record<string, unknown> = Object.fromEntries(vulns.map((i: { id: string }, n: number) => [i.id, n === 9 ? '2' : '1']));
+    answers['professional-judgement'] = 2;
+    answers['yp-dob'] = '2015-03-01';
+    const input = file('nscb-dob-only.json', { instrument: 'nscb-cse-assessment', answers });
+    const on = JSON.parse(cse('score', input, '--on', '2026-11-23').stdout);
+    expect(on.total).toBe(13);
+    expect(on.level).toBe('Amber (18-42)');
+    expect(on.nextSteps.map((s: { id: string }) => s.id)).toContain('nn-under-13-immediate-mash');
+    // Without --on it is today's date: the child born in 2015 is still under 13 in 2026 and 2027.
+    expect(JSON.parse(cse('score', input).stdout).level).toBe('Amber (18-42)');
+    const bad = cse('score', input, '--on', '23/11/2026');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--on needs a date as YYYY-MM-DD');
+  });
+
   it('pathways prints every rule with its seed lines', () => {
     const rules = JSON.parse(execFileSync(tsx, [cli, 'pathways'], { encoding: 'utf8' }));
     expect(rules.length).toBeGreaterThan(20);

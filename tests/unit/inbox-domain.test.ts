@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { score } from '../../src/engine/score.ts';
 import { getInstrument } from '../../src/instruments/catalogue.ts';
-import { assess, ageOn } from '../../src/inbox-server/priority.ts';
+import { assess, childAge } from '../../src/inbox-server/priority.ts';
 import { hashPassword, verifyPassword } from '../../src/inbox-server/passwords.ts';
 import { InboxService } from '../../src/inbox-server/service.ts';
 import { migrate } from '../../src/receiver/store/migrations.ts';
@@ -60,9 +60,21 @@ describe('ranking by the server\'s re-score', () => {
     expect(assess(nscbAssessment(15, 10, 1)).safety).not.toContain('Child under 13');
   });
 
-  it('ages from a date of birth count whole years', () => {
-    expect(ageOn('2013-06-15', '2026-06-14T10:00:00Z')).toBe(12);
-    expect(ageOn('2013-06-15', '2026-06-15T10:00:00Z')).toBe(13);
+  it('a date of birth with no age or date of assessment: the age on the day the device finished it (its own time zone), under 13 at the top', () => {
+    const id = 'nscb-cse-assessment';
+    const inst = getInstrument(id)!;
+    const answers = { ...scores(id, spread(10), 1), 'yp-dob': '2013-06-15' };
+    const at = (time: string, timezone = 'Europe/London') => makeSubmission({ instrument: { id, version: inst.version }, device: { time, timezone } }, answers);
+    expect(childAge(at('2026-06-14T10:00:00Z'))).toBe(12); // the day before the 13th birthday (003 L2170: under 13)
+    expect(childAge(at('2026-06-15T10:00:00Z'))).toBe(13);
+    // 23:30 UTC on the 14th is already the 15th in London (BST): 13 there, as the device read it.
+    expect(childAge(at('2026-06-14T23:30:00Z'))).toBe(13);
+    expect(childAge(at('2026-06-14T23:30:00Z', 'UTC'))).toBe(12);
+    const young = assess(at('2026-06-14T10:00:00Z'));
+    expect(young.safety).toContain('Child under 13');
+    expect(young.priority).toBe(3);
+    // The server's re-score reads the same day: the NSCB under-13 floor lifts it from Green (003 L2170).
+    expect(young.level).toBe('Amber (18-42)');
   });
 
   it('the list: rank first, newest first within, with a cursor that walks every row once', async () => {

@@ -84,6 +84,15 @@ describe('finishing queues atomically', () => {
     expect((await sendDue(deps(net.fetch), { force: true })).delivered).toBe(1);
   });
 
+  it('finishing reads the age from a date of birth on the day it is finished, when no date of assessment was typed (003 L555, L2170)', async () => {
+    // 11 + 2 = 13 → Green on the scores alone (L555); born 1 March 2015, finished 23 November 2026: 11, so Amber (L2170).
+    const answers = { ...scores('nscb-cse-assessment', [1, 1, 1, 1, 1, 1, 1, 1, 1, 2], 2), 'yp-dob': '2015-03-01' };
+    const d = await createDraft(db, { instrumentId: 'nscb-cse-assessment', childRef: 'DOB-ONLY', answers });
+    const { record } = await finaliseAndQueue(db, d.id, settings, undefined, Date.UTC(2026, 10, 23, 12));
+    expect(record.result).toMatchObject({ total: 13, level: 'Amber (18-42)' });
+    expect(record.result!.nextSteps.map((s) => s.id)).toContain('nn-under-13-immediate-mash');
+  });
+
   it('if writing the outbox entry fails, the record is not finalised either', async () => {
     const d = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'Y' });
     const fixedId = crypto.randomUUID();
@@ -168,6 +177,16 @@ describe('sending', () => {
     const r = await sendDue(deps(network([json(201, { receipt: 'R-3' })]).fetch), { force: true });
     expect(r.delivered).toBe(1);
     expect((await db.outbox.get(id!))!.state).toBe('delivered');
+  });
+
+  it('"Send now" counts a damaged queued row (payload not text) instead of reporting nothing waiting, and sends the rest', async () => {
+    const [good] = await queued();
+    await db.outbox.put({ id: 'damaged-1', recordId: 'gone', state: 'queued', payload: 12345 as unknown as string, contentType: 'application/jose', attempts: 0, nextAttemptAt: 0, createdAt: clock });
+    const net = network([json(201, { receipt: 'R-9' })]);
+    const r = await sendDue(deps(net.fetch), { force: true });
+    expect(r).toMatchObject({ delivered: 1, retrying: 0, damaged: 1 });
+    expect(net.calls.map((c) => c.key)).toEqual([good]);
+    expect((await db.outbox.get('damaged-1'))!.state).toBe('queued');
   });
 
   it('an entry left "sending" by a crash is sent again on the next run', async () => {

@@ -10,7 +10,7 @@ describe('safety worked cases (derivations in tests/fixtures/safety-cases.ts)', 
   it.each(SAFETY_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const inst = getInstrument(c.instrument);
     expect(inst, c.instrument).toBeDefined();
-    const r = score(inst!, c.answers);
+    const r = score(inst!, c.answers, c.on ? { on: c.on } : {});
     const e = c.expected;
     expect(r.complete).toBe(e.complete ?? true);
     if (e.level !== undefined) expect(r.level).toBe(e.level);

@@ -6,7 +6,7 @@ import { compactDecrypt } from 'jose';
 import * as v from 'valibot';
 import { score } from '../../engine/score.ts';
 import { getInstrument } from '../../instruments/catalogue.ts';
-import { type Submission, SubmissionSchema, submissionProblem } from '../../sync/submission.ts';
+import { type Submission, SubmissionSchema, screenedOn, submissionProblem } from '../../sync/submission.ts';
 import type { NewSubmission } from '../store/receiver-store.ts';
 
 export class Refusal extends Error {
@@ -76,7 +76,7 @@ export function accept(json: string, idempotencyKey: unknown): Accepted {
   if (!inst) throw new Refusal(400, 'unknown-instrument', `Unknown instrument "${sub.instrument.id}".`);
   let ours: ReturnType<typeof score>;
   try {
-    ours = score(inst, sub.answers);
+    ours = score(inst, sub.answers, { on: screenedOn(sub) });
   } catch (e) {
     throw new Refusal(400, 'invalid-answers', (e as Error).message);
   }
