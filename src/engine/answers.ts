@@ -2,12 +2,26 @@
 // practitioner (or the CLI user, or the endpoint's caller) can fix it.
 import type { AnswerError, AnswerValue, Answers, Entry, EntryField, Instrument, Item } from './types.ts';
 
+// Instruments are fixed data: their flattened items and an id index are worked out once per
+// instrument object, not on every answer checked (the endpoint checks every answer it receives).
+const ITEMS = new WeakMap<Instrument, { list: Item[]; byId: Map<string, Item> }>();
+
+function indexOf(inst: Instrument) {
+  let ix = ITEMS.get(inst);
+  if (!ix) {
+    const list = inst.sections.flatMap((s) => s.items);
+    ix = { list, byId: new Map(list.map((i) => [i.id, i])) };
+    ITEMS.set(inst, ix);
+  }
+  return ix;
+}
+
 export function itemsOf(inst: Instrument): Item[] {
-  return inst.sections.flatMap((s) => s.items);
+  return indexOf(inst).list;
 }
 
 export function findItem(inst: Instrument, itemId: string): Item | undefined {
-  return itemsOf(inst).find((i) => i.id === itemId);
+  return indexOf(inst).byId.get(itemId);
 }
 
 /** True when the item holds an answer (an empty string or empty list is no answer). */

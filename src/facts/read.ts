@@ -35,6 +35,24 @@ export function parseDate(value: string): { y: number; m: number; d: number } | 
   return { y, m, d };
 }
 
+// Building a formatter costs far more than using one: one per zone, kept.
+const DAY_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+function dayFormat(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? '';
+  let f = DAY_FORMATS.get(key);
+  if (!f) {
+    const make = (zone?: string) => new Intl.DateTimeFormat('en-CA', { ...(zone ? { timeZone: zone } : {}), year: 'numeric', month: '2-digit', day: '2-digit' });
+    try {
+      f = make(timeZone); // no zone given: this machine's own (the device finishing a screening)
+    } catch {
+      f = make('UTC'); // an unknown zone name from a device: UTC rather than fail
+    }
+    if (DAY_FORMATS.size < 1000) DAY_FORMATS.set(key, f); // bounded: zone names come from devices
+  }
+  return f;
+}
+
 /**
  * The calendar date (YYYY-MM-DD) of an instant in a time zone: the day a
  * screening was done where it was done. The device and the endpoint both work
@@ -43,14 +61,7 @@ export function parseDate(value: string): { y: number; m: number; d: number } | 
  */
 export function localDate(when: Date | string, timeZone?: string): string {
   const d = typeof when === 'string' ? new Date(when) : when;
-  // No zone given: this machine's own (the device finishing a screening).
-  let zone = timeZone;
-  try {
-    if (zone) new Intl.DateTimeFormat('en-CA', { timeZone: zone });
-  } catch {
-    zone = 'UTC'; // an unknown zone name from a device: UTC rather than fail
-  }
-  const parts = new Intl.DateTimeFormat('en-CA', { ...(zone ? { timeZone: zone } : {}), year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d);
+  const parts = dayFormat(timeZone).formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }

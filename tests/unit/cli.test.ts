@@ -59,7 +59,7 @@ describe('case facts and pathways on the command line', () => {
   it('score --on gives the day of the screening: an 11-year-old by date of birth alone is Amber with the immediate MASH referral (003 L555, L2170, L2189)', () => {
     // Every vulnerability 1, current level 2, professional judgement 2 → 13: Green (10-22) on the scores alone (L555).
     const inst = JSON.parse(execFileSync(tsx, [cli, 'instruments'], { encoding: 'utf8' })).find((i: { id: string }) => i.id === 'nscb-cse-assessment');
-    const vulns = inst.items.filter((i: { section: string; options?: unknown[] }) => i.section !== 'case-facts' && i.options && /^v\d/.test((i as { id: string }).id));
+    const vulns = inst.items.filter((i: { id: string; section: string; options?: unknown[] }) => i.section !== 'case-facts' && i.options && /^v\d/.test(i.id));
     expect(vulns).toHaveLength(10);
     const answers: Record<string, unknown> = Object.fromEntries(vulns.map((i: { id: string }, n: number) => [i.id, n === 9 ? '2' : '1']));
     answers['professional-judgement'] = 2;

@@ -35,8 +35,17 @@ export class SqliteSql implements Sql {
     while (this.inTx) await this.queue.catch(() => {});
   }
 
+  /** Prepared once per SQL text: preparing on every call cost about 0.4 ms a submission. */
+  private statements = new Map<string, Database.Statement>();
+
   private stmt(sql: string) {
-    return this.db.prepare(sql);
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      // The texts are the code's own (parameters are bound, never spliced), so the map stays small; bounded anyway.
+      if (this.statements.size < 500) this.statements.set(sql, s);
+    }
+    return s;
   }
 
   private allNow<T>(sql: string, params: SqlValue[]): T[] {
