@@ -47,6 +47,27 @@ describe.each(STORE_KINDS)('receiver store on %s', (kind) => {
     await s.close();
   });
 
+  it('concurrent transactions, one failing half-way: its writes are undone and only it fails; the others are all stored', async () => {
+    const s = await open();
+    const ids = Array.from({ length: 20 }, () => crypto.randomUUID());
+    const outs = await Promise.allSettled(
+      ids.map((id, i) =>
+        i === 7
+          ? s.sql.transaction(async (tx) => {
+              await tx.run('insert into proof_jti (jti, device_id, seen_at) values (?, ?, ?)', [`half-${id}`, 'dev-1', new Date().toISOString()]);
+              throw new Error('failed after its first write');
+            })
+          : s.insertOnce(row(id)),
+      ),
+    );
+    expect(outs.map((o) => o.status)).toEqual(ids.map((_, i) => (i === 7 ? 'rejected' : 'fulfilled')));
+    expect(await s.count()).toBe(19);
+    expect(await s.proofSeen(`half-${ids[7]}`)).toBe(false);
+    // The store stays usable after the failure.
+    expect((await s.insertOnce(row(crypto.randomUUID()))).status).toBe('created');
+    await s.close();
+  });
+
   it('pages with a cursor, oldest first, and never holds the body in clear', async () => {
     const s = await open();
     const ids = Array.from({ length: 7 }, () => crypto.randomUUID());
