@@ -22,11 +22,106 @@ const DEVICE_STATE: Record<Device['state'], string> = { pending: 'link not used 
 
 const splitList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
+/** What an account may see: its role, and the area teams and regions it is limited to (none: every referral). */
+interface Access {
+  role: 'reviewer' | 'admin';
+  teams: string;
+  regions: string[];
+}
+const NO_LIMIT: Access = { role: 'reviewer', teams: '', regions: [] };
+const accessBody = (a: Access) => ({ role: a.role, teams: splitList(a.teams), regions: a.regions });
+
+/** Role, area teams and regions: the same fields when adding a user and when changing one. */
+function AccessFields({ idPrefix, access, onChange }: { idPrefix: string; access: Access; onChange: (a: Access) => void }) {
+  const { role, teams, regions } = access;
+  return (
+    <>
+      <fieldset class="field">
+        <legend>Role</legend>
+        <div class="options inline">
+          {(['reviewer', 'admin'] as const).map((r) => (
+            <label key={r} class={`option${role === r ? ' checked' : ''}`} for={`${idPrefix}-role-${r}`}>
+              <input type="radio" id={`${idPrefix}-role-${r}`} name={`${idPrefix}-role`} checked={role === r} onChange={() => onChange({ ...access, role: r })} />
+              {r === 'reviewer' ? 'Reviewer: reads and reviews referrals' : 'Admin: also users, devices and the audit'}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div class="field">
+        <label class="label" for={`${idPrefix}-teams`}>
+          Area teams (optional)
+        </label>
+        <div class="hint" id={`${idPrefix}-teams-hint`}>
+          Separate with commas, e.g. Bolton, Wigan. Leave this and regions empty for every referral.
+        </div>
+        <input
+          id={`${idPrefix}-teams`}
+          class="input input-medium"
+          type="text"
+          autocomplete="off"
+          aria-describedby={`${idPrefix}-teams-hint`}
+          value={teams}
+          onInput={(e) => onChange({ ...access, teams: (e.target as HTMLInputElement).value })}
+        />
+      </div>
+      <fieldset class="field">
+        <legend>Regions (optional)</legend>
+        <div class="options">
+          {(Object.keys(REGIONS) as RegionId[]).map((r) => (
+            <label key={r} class={`option${regions.includes(r) ? ' checked' : ''}`} for={`${idPrefix}-region-${r}`}>
+              <input
+                type="checkbox"
+                id={`${idPrefix}-region-${r}`}
+                checked={regions.includes(r)}
+                onChange={(e) => onChange({ ...access, regions: (e.target as HTMLInputElement).checked ? [...regions, r] : regions.filter((y) => y !== r) })}
+              />
+              {REGIONS[r].label}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+    </>
+  );
+}
+
+/** Change an existing account's role, area teams and regions (audited by the server; takes effect on its next request). */
+function ChangeAccess({ user, onSaved }: { user: SessionUser; onSaved: () => void }) {
+  const [access, setAccess] = useState<Access>({ role: user.role as Access['role'], teams: user.teams.join(', '), regions: user.regions });
+  const [error, setError] = useState<string>();
+  const [tries, setTries] = useState(0);
+  const id = `u-${user.id.slice(0, 8)}`;
+  return (
+    <details class="change-access" data-testid="change-access">
+      <summary>
+        Change role and areas<span class="visually-hidden"> for {user.email}</span>
+      </summary>
+      <form
+        noValidate
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setTries((t) => t + 1);
+          try {
+            await api('PATCH', `/users/${user.id}`, accessBody(access));
+            setError(undefined);
+            onSaved();
+          } catch (err) {
+            setError((err as ApiError).message);
+          }
+        }}
+      >
+        <ErrorSummary errors={error ? [{ itemId: `${id}-teams`, message: error }] : []} focusKey={tries} />
+        <AccessFields idPrefix={id} access={access} onChange={setAccess} />
+        <button type="submit" class="button">
+          Save changes<span class="visually-hidden"> for {user.email}</span>
+        </button>
+      </form>
+    </details>
+  );
+}
+
 function AddUser({ onAdded }: { onAdded: (email: string, link: string) => void }) {
   const [email, setEmail] = useState('');
-  const [role, setRole] = useState<'reviewer' | 'admin'>('reviewer');
-  const [teams, setTeams] = useState('');
-  const [regions, setRegions] = useState<string[]>([]);
+  const [access, setAccess] = useState<Access>(NO_LIMIT);
   const [error, setError] = useState<string>();
   const [tries, setTries] = useState(0);
   return (
@@ -37,10 +132,9 @@ function AddUser({ onAdded }: { onAdded: (email: string, link: string) => void }
         e.preventDefault();
         setTries((t) => t + 1);
         try {
-          const r = await api<{ user: SessionUser; link: string }>('POST', '/users', { email, role, teams: splitList(teams), regions });
+          const r = await api<{ user: SessionUser; link: string }>('POST', '/users', { email, ...accessBody(access) });
           setEmail('');
-          setTeams('');
-          setRegions([]);
+          setAccess(NO_LIMIT);
           setError(undefined);
           onAdded(r.user.email, r.link);
         } catch (err) {
@@ -56,37 +150,7 @@ function AddUser({ onAdded }: { onAdded: (email: string, link: string) => void }
         </label>
         <input id="new-email" class="input input-medium" type="email" autocomplete="off" spellcheck={false} value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
       </div>
-      <fieldset class="field">
-        <legend>Role</legend>
-        <div class="options inline">
-          {(['reviewer', 'admin'] as const).map((r) => (
-            <label key={r} class={`option${role === r ? ' checked' : ''}`} for={`role-${r}`}>
-              <input type="radio" id={`role-${r}`} name="role" checked={role === r} onChange={() => setRole(r)} />
-              {r === 'reviewer' ? 'Reviewer: reads and reviews referrals' : 'Admin: also users, devices and the audit'}
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <div class="field">
-        <label class="label" for="new-teams">
-          Area teams (optional)
-        </label>
-        <div class="hint" id="new-teams-hint">
-          Separate with commas, e.g. Bolton, Wigan. Leave this and regions empty for every referral.
-        </div>
-        <input id="new-teams" class="input input-medium" type="text" autocomplete="off" aria-describedby="new-teams-hint" value={teams} onInput={(e) => setTeams((e.target as HTMLInputElement).value)} />
-      </div>
-      <fieldset class="field">
-        <legend>Regions (optional)</legend>
-        <div class="options">
-          {(Object.keys(REGIONS) as RegionId[]).map((r) => (
-            <label key={r} class={`option${regions.includes(r) ? ' checked' : ''}`} for={`region-${r}`}>
-              <input type="checkbox" id={`region-${r}`} checked={regions.includes(r)} onChange={(e) => setRegions((x) => ((e.target as HTMLInputElement).checked ? [...x, r] : x.filter((y) => y !== r)))} />
-              {REGIONS[r].label}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <AccessFields idPrefix="new" access={access} onChange={setAccess} />
       <button type="submit" class="button">
         Add user
       </button>
@@ -223,6 +287,7 @@ export function UsersScreen({ me }: { me: SessionUser }) {
                 </button>
               </span>
             )}
+            {u.id !== me.id && <ChangeAccess key={`${u.id}:${u.role}:${u.teams.join()}:${u.regions.join()}`} user={u} onSaved={() => void load()} />}
           </li>
         ))}
       </ul>

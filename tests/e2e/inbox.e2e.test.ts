@@ -122,7 +122,7 @@ describe('the MASH inbox', () => {
     await page.waitForSelector('h1:text-is("Users and devices")');
     await axe('users and devices');
     await type('#new-email', 'reviewer@mash.example');
-    await page.click('label[for="role-reviewer"]');
+    await page.click('label[for="new-role-reviewer"]');
     await page.click('form[aria-labelledby="add-user-title"] button[type=submit]');
     const reviewerLink = (await page.waitForSelector('[data-testid=set-password-link]').then((e) => e.textContent()))!.trim();
     expect(reviewerLink).toMatch(/\/inbox\/#\/set-password\//);
@@ -260,6 +260,25 @@ describe('the MASH inbox', () => {
     await page.waitForSelector('.device:has-text("Ward 5 tablet"):has-text("revoked")');
     expect((await server.inbox.audit.list({ action: 'device-add' }))[0]!.detail).toContain('Ward 5 tablet');
     expect(await server.inbox.audit.list({ action: 'device-revoke' })).toHaveLength(1);
+
+    // The Wigan reviewer moves to cover Bolton too: the admin changes the account's teams in the inbox.
+    const wigan = page.locator('li.user:has-text("wigan@mash.example")');
+    await wigan.locator('summary:has-text("Change role and areas")').click();
+    const teamsBox = wigan.locator('input[id$="-teams"]');
+    expect(await teamsBox.inputValue()).toBe('Wigan');
+    await teamsBox.click();
+    await teamsBox.press('End');
+    await teamsBox.pressSequentially(', Bolton');
+    await axe('change a user\'s areas');
+    await shoot('users-change-access');
+    await wigan.locator('button[type=submit]:has-text("Save changes")').click();
+    await page.waitForSelector('li.user:has-text("wigan@mash.example"):has-text("limited to Wigan, Bolton")');
+    expect((await server.inbox.audit.list({ action: 'user-change' }))[0]!.detail).toContain('wigan@mash.example: reviewer; teams Wigan, Bolton');
+    await signOut();
+    await signIn('wigan@mash.example', PASSWORDS.wigan);
+    await page.goto(`${origin}/inbox/#/referral/${medium.id}`);
+    await page.waitForSelector('[data-testid=outcome-level]');
+    expect(await page.textContent('[data-testid=outcome-level]')).toBe('Medium (21 – 40)');
     expect(pageErrors).toEqual([]);
   }, 480_000); // one long journey on a shared 2-core machine
 });
