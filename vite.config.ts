@@ -16,10 +16,37 @@ function inboxIsNotAnApp(): Plugin {
   };
 }
 
+/**
+ * Brotli and gzip copies of every text file in the build, written once at build time, so the
+ * server sends them compressed (@fastify/static `preCompressed`) without compressing per request.
+ * The first screen is about 36 KB gzipped against about 100 KB raw.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'precompress',
+    apply: 'build',
+    enforce: 'post',
+    async closeBundle() {
+      const { readdirSync, readFileSync, statSync, writeFileSync } = await import('node:fs');
+      const { brotliCompressSync, gzipSync, constants } = await import('node:zlib');
+      const { join } = await import('node:path');
+      const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
+      for (const file of walk(resolve(import.meta.dirname, 'dist'))) {
+        if (!/\.(js|mjs|css|html|webmanifest|json|svg|txt)$/.test(file)) continue;
+        const raw = readFileSync(file);
+        if (raw.length < 1024) continue; // not worth a header's worth of bytes
+        writeFileSync(`${file}.br`, brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }));
+        writeFileSync(`${file}.gz`, gzipSync(raw, { level: 9 }));
+      }
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
     preact(),
     inboxIsNotAnApp(),
+    precompress(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',

@@ -334,6 +334,28 @@ describe('the built app, served beside the API', () => {
       expect(await page.text()).toContain('shell');
       expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
       expect((await fetch(`${base}/../../etc/passwd`)).status).not.toBe(500);
+      // A precompressed copy beside the file is sent to a browser that accepts it, never to one that does not.
+      const { brotliCompressSync, brotliDecompressSync } = await import('node:zlib');
+      const big = `console.log(${JSON.stringify('x'.repeat(5000))});`;
+      writeFileSync(join(dist, 'assets', 'big-1.js'), big);
+      writeFileSync(join(dist, 'assets', 'big-1.js.br'), brotliCompressSync(big));
+      const http = await import('node:http');
+      const raw = (enc: string) =>
+        new Promise<{ headers: import('node:http').IncomingHttpHeaders; body: Buffer }>((ok, no) =>
+          http.get(`${base}/assets/big-1.js`, { headers: { 'Accept-Encoding': enc } }, (res) => {
+            const parts: Buffer[] = [];
+            res.on('data', (c: Buffer) => parts.push(c));
+            res.on('end', () => ok({ headers: res.headers, body: Buffer.concat(parts) }));
+          }).on('error', no),
+        );
+      const br = await raw('br, gzip');
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(br.headers.vary).toContain('Accept-Encoding');
+      expect(br.headers['content-type']).toContain('javascript');
+      expect(brotliDecompressSync(br.body).toString()).toBe(big);
+      const plain = await raw('identity');
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body.toString()).toBe(big);
     } finally {
       await s.close();
     }

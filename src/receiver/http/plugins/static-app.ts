@@ -15,9 +15,12 @@ export const staticApp: FastifyPluginAsync<{ distDir: string }> = async (app, op
     index: ['index.html'],
     serve: true,
     cacheControl: false, // ours, from setHeaders below
+    // The build writes .br and .gz beside each text file (vite.config.ts `precompress`): sent when the browser accepts them.
+    preCompressed: true,
     // Hashed assets never change; the shell, manifest and service worker must be revalidated.
     setHeaders(res, path) {
       res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.setHeader('Vary', 'Accept-Encoding'); // the same path may be sent brotli, gzip or plain
     },
   });
   app.setNotFoundHandler((req, reply) => {
