@@ -59,7 +59,13 @@ export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>, a
     if (!result.decided || result.severity === undefined) continue;
     if (action.minSeverity !== undefined && result.severity < action.minSeverity) continue;
     if (action.maxSeverity !== undefined && result.severity > action.maxSeverity) continue;
-    steps.push(action.step);
+    // Steps set off by the app's suggested level (Sandwell's category before the practitioner
+    // confirms it) say so: they follow the app's reading, not the tool's verdict.
+    steps.push(
+      result.levelBy === 'app'
+        ? { ...action.step, appAdded: `${action.step.appAdded ? `${action.step.appAdded} ` : ''}Shown because of the app's suggested outcome, not confirmed by the practitioner: confirm or change it and the steps follow your decision.` }
+        : action.step,
+    );
   }
   steps.push(...rules.other);
   steps.push(...region.routes);

@@ -85,6 +85,7 @@ export function score(inst: Instrument, rawAnswers: unknown, context: ScoreConte
     decided,
     missing,
     ...(level !== undefined ? { level } : {}),
+    ...(level !== undefined && outcome.levelBy ? { levelBy: outcome.levelBy } : {}),
     ...routingOf(inst, answers),
     ...(outcome.severity !== undefined && level !== undefined ? { severity: outcome.severity } : {}),
     ...(outcome.total !== undefined ? { total: outcome.total } : {}),

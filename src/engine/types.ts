@@ -274,6 +274,12 @@ export interface Result {
   missing: string[];
   /** The outcome in the source's own words; absent unless decided. */
   level?: string;
+  /**
+   * Absent when `level` is the tool's own outcome. 'app': words the app uses where the tool prints
+   * no outcome, or the app's suggestion (never to be shown as the tool's verdict); 'practitioner':
+   * the practitioner's decision where the tool leaves it to them.
+   */
+  levelBy?: 'app' | 'practitioner';
   /** Where an information report goes, from the area chosen. */
   routing?: { area: string; team?: string; email: string };
   /** Severity behind `level`, to compare and trend results. */

@@ -5,6 +5,7 @@
 // disagreement between the device's result and the server's is shown in red.
 // Printing gives the app's own printed record (RecordDocument), headed with
 // the review; each print is recorded.
+import { whoseOutcome } from '../ui/labels.ts';
 import { useEffect, useState } from 'preact/hooks';
 import type { Result } from '../engine/types.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
@@ -187,7 +188,7 @@ export function ReferralScreen({ id }: { id: string }) {
         <div class={`outcome severity-${result.severity ?? 'none'}`} data-testid="outcome">
           {result.complete ? (
             <>
-              <p class="outcome-label">What the tool says (scored again by the server)</p>
+              <p class="outcome-label">{whoseOutcome(result)} (scored again by the server)</p>
               <p class="outcome-level" data-testid="outcome-level">
                 {result.level}
               </p>

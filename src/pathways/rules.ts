@@ -48,6 +48,13 @@ const FACT_CONCERN: Condition = {
   ],
 };
 const DISCLOSED: Condition = { answer: 'fact-sexual-assault', in: ['recent', 'past'] };
+/**
+ * The tool's own tick says the child is under 13: the A&E checklist's "Child under 13 engaging in
+ * sexual activity" (003 L509), a form with no age field. The tick counts as an age below 13 for the
+ * under-13 routes, whatever age was typed (the cautious reading when they disagree).
+ */
+const UNDER_13_TICKED: Condition = { ticked: ['high-under-13'] };
+const UNDER_13: Condition = { any: [{ ageBelow: 13 }, UNDER_13_TICKED] };
 const MISSING: Condition = { any: [{ answer: 'fact-missing-now', in: ['yes'] }, { atLeast: 1, item: 'fact-missing-3-months' }] };
 const TRAFFICKING: Condition = { answer: 'fact-trafficking', in: ['yes'] };
 const ABUSE_IN_FAMILY_OR_ORGANISED: Condition = { answer: 'fact-suspected-abuse', in: ['intra-familial', 'organised', 'forced-marriage'] };
@@ -127,7 +134,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
     when: {
       all: [
         { region: ['northamptonshire'] },
-        { ageBelow: 13 },
+        UNDER_13,
         { any: [{ indicatorTicked: true }, { instrument: ['nscb-cse-assessment'] }, FACT_CONCERN] },
       ],
     },
@@ -145,7 +152,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
   {
     id: 'nn-age-unknown',
     safety: false,
-    when: { all: [{ region: ['northamptonshire'] }, { ageUnknown: true }] },
+    when: { all: [{ region: ['northamptonshire'] }, { ageUnknown: true }, { not: UNDER_13_TICKED }] },
     src: [at(NN, 2189)],
     steps: [
       {
@@ -224,7 +231,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
   {
     id: 'nn-under-16-assault-mash',
     safety: true,
-    when: { all: [{ region: ['northamptonshire'] }, DISCLOSED, { any: [{ ageBelow: 16 }, { ageUnknown: true }] }] },
+    when: { all: [{ region: ['northamptonshire'] }, DISCLOSED, { any: [{ ageBelow: 16 }, UNDER_13_TICKED, { ageUnknown: true }] }] },
     src: [at(NN, 1280)],
     steps: [
       {

@@ -29,6 +29,7 @@ const ResultSchema = v.object({
   complete: v.boolean(),
   // Set when the answers so far already decide the outcome (a level on an incomplete form).
   decided: v.optional(v.boolean()),
+  levelBy: v.optional(v.picklist(['app', 'practitioner'])),
   missing: textList(500, 100),
   level: v.optional(shortText(200)),
   severity: v.optional(v.number()),

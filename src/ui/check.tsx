@@ -2,6 +2,7 @@
 // back here), the required items still unanswered as links to their page,
 // and the finish button. A form the answers already decide can be finished
 // incomplete: it keeps its outcome.
+import { whoseOutcome } from './labels.ts';
 import { useMemo, useState } from 'preact/hooks';
 import { isAnswered, labelOf, missingRequired, valuesOf } from '../engine/answers.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
@@ -73,7 +74,7 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
       )}
       {decided && (
         <div class="outcome live-outcome" data-testid="check-decided">
-          <p class="outcome-label">What the tool says, decided on the answers given</p>
+          <p class="outcome-label">{whoseOutcome(decided)}, decided on the answers given</p>
           <p class="outcome-level">{decided.level}</p>
           <p class="hint">The missing answers cannot change this outcome. Finishing now keeps it, and sends it.</p>
         </div>

@@ -1,6 +1,7 @@
 // The outcome shown in the runner as soon as the answers decide it, and the
 // offer to start the tool an outcome names ("Please complete full CSE
 // Toolkit") for the same child, linked in the child's chain.
+import { whoseOutcome } from './labels.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { score } from '../engine/score.ts';
 import { localDate } from '../facts/read.ts';
@@ -91,7 +92,10 @@ export function LiveOutcome({ inst, result, onCheck }: { inst: Instrument; resul
                 </a>
               </p>
             )}
-            <p class="outcome-label">What the tool says{result.complete ? '' : ', decided on the answers so far'}</p>
+            <p class="outcome-label">
+              {whoseOutcome(result)}
+              {result.complete ? '' : ', decided on the answers so far'}
+            </p>
             <p class="outcome-level" data-testid="live-level">
               {result.level}
             </p>

@@ -3,6 +3,7 @@
 // parents before referral"). Then the next steps. Then, folded, how it was
 // reached, where the source is unclear, and the source references in plain
 // words. Printing gives the whole record (record-view.tsx), not this screen.
+import { whoseOutcome } from './labels.ts';
 import { itemsOf } from '../engine/answers.ts';
 import type { Instrument, Result } from '../engine/types.ts';
 import { getInstrument } from '../instruments/catalogue.ts';
@@ -92,7 +93,7 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
         </p>
         <h1 tabIndex={-1}>Result</h1>
         <div class={`outcome severity-${result.severity ?? 'none'}`} data-testid="outcome">
-          {!report && <p class="outcome-label">{result.level ? 'What the tool says' : 'No outcome yet'}</p>}
+          {!report && <p class="outcome-label">{result.level ? whoseOutcome(result) : 'No outcome yet'}</p>}
           <p class="outcome-level" data-testid="outcome-level">
             {result.level ?? 'Not complete: no outcome'}
           </p>

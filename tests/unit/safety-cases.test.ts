@@ -14,6 +14,7 @@ describe('safety worked cases (derivations in tests/fixtures/safety-cases.ts)', 
     const e = c.expected;
     expect(r.complete).toBe(e.complete ?? true);
     if (e.level !== undefined) expect(r.level).toBe(e.level);
+    if (e.levelBy !== undefined) expect(r.levelBy ?? null).toBe(e.levelBy);
     const ids = r.nextSteps.map((s) => s.id);
     expect(ids[0]).toBe('emergency-999');
     for (const id of e.include ?? []) expect(ids, `expected step ${id}`).toContain(id);

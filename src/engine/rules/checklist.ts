@@ -15,5 +15,5 @@ export function checklist(inst: Instrument, rule: ChecklistRule, answers: Answer
     reasons.push('Nothing ticked.');
   // No published rule, so nothing is decided before the form is complete.
   if (!complete) return { decided: false, bands: [], ambiguities: [], reasons, notes: [] };
-  return { decided: true, level: rule.outcome.label, bands: [], ambiguities: [], reasons, notes: [] };
+  return { decided: true, level: rule.outcome.label, levelBy: 'app', bands: [], ambiguities: [], reasons, notes: [] };
 }

@@ -36,9 +36,9 @@ export function highestCategory(inst: Instrument, rule: HighestCategoryRule, ans
     const why = answers[rule.decision.reasonItemId];
     reasons.push(suggestion(top ? top.label : rule.none.label));
     reasons.push(`The practitioner's decision: ${chosen ? chosen.label : 'none of the three categories'}${typeof why === 'string' && why.trim() ? `. Reason given: ${why.trim()}` : ''}`);
-    if (!chosen) return { decided: true, level: "No category (the practitioner's decision)", severity: 0, bands: ordered.map((c) => c.label), ambiguities, reasons, notes: [] };
+    if (!chosen) return { decided: true, level: "No category (the practitioner's decision)", levelBy: 'practitioner', severity: 0, bands: ordered.map((c) => c.label), ambiguities, reasons, notes: [] };
     reasons.push(`${chosen.label}: ${chosen.description}`);
-    return { decided: true, level: `${chosen.label} (the practitioner's decision)`, severity: chosen.severity, bands: ordered.map((c) => c.label), ambiguities, reasons, notes: [] };
+    return { decided: true, level: `${chosen.label} (the practitioner's decision)`, levelBy: 'practitioner', severity: chosen.severity, bands: ordered.map((c) => c.label), ambiguities, reasons, notes: [] };
   };
   if (!complete) {
     if (top) reasons.push(`On the items answered so far, at least: ${suggestion(top.label)}`);
@@ -57,15 +57,15 @@ export function highestCategory(inst: Instrument, rule: HighestCategoryRule, ans
     if (!settled) return { decided: false, bands: [], ambiguities, reasons, notes: [] };
     if (!top) {
       reasons.push(`Decided before the form is complete: every indicator is answered and none is ticked.`);
-      return { decided: true, level: rule.none.label, severity: 0, bands: [], ambiguities, reasons, notes: [] };
+      return { decided: true, level: rule.none.label, levelBy: 'app', severity: 0, bands: [], ambiguities, reasons, notes: [] };
     }
     reasons.push(`Decided before the form is complete: no unanswered indicator can point above ${top.label}.`);
     reasons.push(`${top.label}: ${top.description}`);
-    return { decided: true, level: levelOf(top.label), severity: top.severity, bands: ordered.map((c) => c.label), ambiguities, reasons, notes: [] };
+    return { decided: true, level: levelOf(top.label), ...(rule.decision ? { levelBy: 'app' as const } : {}), severity: top.severity, bands: ordered.map((c) => c.label), ambiguities, reasons, notes: [] };
   }
   const byDecision = fromDecision();
   if (byDecision) return byDecision;
-  if (!top) return { decided: true, level: rule.none.label, severity: 0, bands: [], ambiguities, reasons, notes: [] };
+  if (!top) return { decided: true, level: rule.none.label, levelBy: 'app', severity: 0, bands: [], ambiguities, reasons, notes: [] };
   reasons.push(`${top.label}: ${top.description}`);
-  return { decided: true, level: levelOf(top.label), severity: top.severity, bands: ordered.map((c) => c.label), ambiguities, reasons, notes: [] };
+  return { decided: true, level: levelOf(top.label), ...(rule.decision ? { levelBy: 'app' as const } : {}), severity: top.severity, bands: ordered.map((c) => c.label), ambiguities, reasons, notes: [] };
 }

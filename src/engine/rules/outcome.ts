@@ -7,6 +7,8 @@ export interface RuleOutcome {
    */
   decided: boolean;
   level?: string;
+  /** Whose words `level` is when not the tool's own: the app's (a tool that prints none, or a suggestion) or the practitioner's decision. */
+  levelBy?: 'app' | 'practitioner';
   severity?: number;
   total?: number;
   subtotals?: Record<string, number>;
