@@ -47,7 +47,8 @@ const FACT_CONCERN: Condition = {
     { atLeast: 1, item: 'fact-missing-3-months' },
   ],
 };
-const DISCLOSED: Condition = { answer: 'fact-sexual-assault', in: ['recent', 'past'] };
+/** A disclosed assault: the fact, or the Sandwell screening tool's own "Has been sexually assaulted" tick (002 L1811). */
+const DISCLOSED: Condition = { any: [{ answer: 'fact-sexual-assault', in: ['recent', 'past'] }, { ticked: ['r-sexually-assaulted'] }] };
 /**
  * The tool's own tick says the child is under 13: the A&E checklist's "Child under 13 engaging in
  * sexual activity" (003 L509), a form with no age field. The tick counts as an age below 13 for the
@@ -57,7 +58,14 @@ const UNDER_13_TICKED: Condition = { ticked: ['high-under-13'] };
 const UNDER_13: Condition = { any: [{ ageBelow: 13 }, UNDER_13_TICKED] };
 const MISSING: Condition = { any: [{ answer: 'fact-missing-now', in: ['yes'] }, { atLeast: 1, item: 'fact-missing-3-months' }] };
 const TRAFFICKING: Condition = { answer: 'fact-trafficking', in: ['yes'] };
-const ABUSE_IN_FAMILY_OR_ORGANISED: Condition = { answer: 'fact-suspected-abuse', in: ['intra-familial', 'organised', 'forced-marriage'] };
+/**
+ * Abuse in the family, organised abuse or forced marriage (001 L489–493): the fact, or a tool's own tick
+ * that says so: Sandwell's "Risk of forced marriage" (002 L1930), the WM risk assessment's "family domestic
+ * abuse (including risk of forced marriage/risk of honour based violence/familial child sexual abuse)" (002 L2491–2496).
+ */
+const ABUSE_IN_FAMILY_OR_ORGANISED: Condition = {
+  any: [{ answer: 'fact-suspected-abuse', in: ['intra-familial', 'organised', 'forced-marriage'] }, { ticked: ['v-forced-marriage', 'v-domestic-abuse'] }],
+};
 
 const DO_NOT_CONSULT_PARENTS =
   'The parents should not be consulted prior to referral: the professional suspects the child is a victim of sexual abuse (intra-familial); organised or multiple abuse; or a potential victim of forced marriage (irrespective of the age).';
