@@ -33,6 +33,8 @@ const NN_MASH: Contact = { name: 'Northamptonshire MASH', phone: '0300 126 1000'
 const NN_POLICE: Contact = { name: 'Northamptonshire Police', phone: '101', note: '999 in an emergency', src: at(NN, 2175) };
 const BURY_MASH: Contact = { name: 'Bury MASH', phone: '0161 253 5678', email: 'childwellbeing@bury.gov.uk', src: at(BURY, 390, 392) };
 const BURY_101: Contact = { name: 'Bury Police Reporting Line', phone: '101', src: at(BURY, 2103, 2105) };
+/** The national non-emergency number for the other Greater Manchester areas: the handbook (000) prints none; Bury's (001) is 101. */
+const GM_101: Contact = { name: 'Police, non-emergency (101: the number the Bury procedure prints; use 999 when a child is in immediate danger)', phone: '101', src: at(BURY, 2103, 2105) };
 const POLICE_999: Contact = { name: 'Police (emergency)', phone: '999', src: at(GM, 617) };
 const BRISTOL_POLICE: Contact = { name: 'Avon and Somerset Police', phone: '101', src: at(BRS, 544) };
 const WM_CAIU: Contact = { name: 'Police – Child Abuse Investigation Unit', phone: '0121 626 9153', src: at(WM, 2260, 2282) };
@@ -86,7 +88,10 @@ function buryAndGm(rule: PathwayRule): PathwayRule[] {
     ...rule,
     id: `${rule.id}-gm`,
     when: { all: [{ region: ['greater-manchester'] }, rule.when] },
-    steps: rule.steps.map((s) => (s.appAdded || s.src?.file !== BURY ? s : { ...s, appAdded: `This is the Bury procedure's rule (001), which follows Greater Manchester procedures; the Greater Manchester handbook (000) does not print it. The app shows it for every Greater Manchester area as the cautious reading.` })),
+    steps: rule.steps
+      .map((s) => (s.appAdded || s.src?.file !== BURY ? s : { ...s, appAdded: `This is the Bury procedure's rule (001), which follows Greater Manchester procedures; the Greater Manchester handbook (000) does not print it. The app shows it for every Greater Manchester area as the cautious reading.` }))
+      // Bury's own police line is not offered to a Wigan or Oldham practitioner under Bury's name.
+      .map((s) => ({ ...s, contacts: s.contacts.map((c) => (c === BURY_101 ? GM_101 : c)) })),
   };
   return [{ ...rule, when: { all: [{ region: ['bury'] }, rule.when] } }, gm];
 }

@@ -33,6 +33,14 @@ describe('safety worked cases (derivations in tests/fixtures/safety-cases.ts)', 
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
   });
 
+  it('a disclosed assault in Greater Manchester outside Bury: 999 and 101, never "Bury Police Reporting Line" (001 L2103 is Bury\'s)', () => {
+    const gm = getInstrument('gm-cse-measurement-tool')!;
+    const contacts = score(gm, { 'fact-sexual-assault': 'recent' }, { on: '2026-11-23' }).nextSteps.flatMap((s) => s.contacts);
+    expect(contacts.map((c) => c.name).join('\n')).not.toContain('Bury Police Reporting Line');
+    expect(contacts.filter((c) => c.phone === '101').map((c) => c.name)).toEqual([expect.stringContaining('use 999 when a child is in immediate danger')]);
+    expect(contacts.some((c) => c.phone === '999')).toBe(true);
+  });
+
   it('holds at least 40 cases, each with its seed lines and a derivation', () => {
     expect(SAFETY_CASES.length).toBeGreaterThanOrEqual(40);
     for (const c of SAFETY_CASES) {
