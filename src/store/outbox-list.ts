@@ -13,20 +13,38 @@ export interface OutboxListing {
   hiddenDelivered: number;
 }
 
+const newestFirst = (x: OutboxRow, y: OutboxRow) => (Number(y.createdAt) || 0) - (Number(x.createdAt) || 0);
+
+/**
+ * Rows whose state is missing or not a valid key are in no index, so the listing above cannot see
+ * them: found the slow way (a count of the whole store, and a scan only if it disagrees), after the
+ * list is on screen, so they are shown, never hidden, without holding up the first rows.
+ */
+export async function strayOutboxRows(db: CseDb): Promise<{ row: OutboxRow; record: RecordRow | undefined }[]> {
+  return withReopen(db, () =>
+    db.transaction('r', db.outbox, db.records, async () => {
+      const indexed = await db.outbox.where('state').between(Dexie.minKey, Dexie.maxKey, true, true).count();
+      if ((await db.outbox.count()) === indexed) return [];
+      const stray = (await db.outbox.filter((r) => typeof r.state !== 'string' && typeof r.state !== 'number').toArray()).sort(newestFirst);
+      const records = await db.records.bulkGet(stray.map((r) => String(r.recordId)));
+      return stray.map((row, i) => ({ row, record: records[i] }));
+    }),
+  );
+}
+
 export async function outboxListing(db: CseDb, limit = 100): Promise<OutboxListing> {
   return withReopen(db, () =>
     db.transaction('r', db.outbox, db.records, async () => {
-      // Two plain key ranges either side of 'delivered' (not noneOf, which walks the whole index).
-      const open = [...(await db.outbox.where('state').below('delivered').toArray()), ...(await db.outbox.where('state').above('delivered').toArray())];
+      // Two plain key ranges either side of 'delivered' (not noneOf, which walks the whole index). The upper
+      // one starts at 'delivered\0', not "above 'delivered'": an exclusive bound makes the browser seek to
+      // 'delivered' and step over every delivered entry (32 ms for 1,000 in Chromium), this one seeks past them.
+      const open = [...(await db.outbox.where('state').below('delivered').toArray()), ...(await db.outbox.where('state').aboveOrEqual('delivered\u0000').toArray())];
       // Keys first (no values read), then only those rows fetched: a reverse cursor over values would
       // open every row it passes.
       const newest = await db.outbox.where('[state+createdAt]').between(['delivered', Dexie.minKey], ['delivered', Dexie.maxKey]).reverse().limit(limit).primaryKeys();
       const delivered = (await db.outbox.bulkGet(newest)).filter((r): r is OutboxRow => r !== undefined);
       const deliveredCount = await db.outbox.where('state').equals('delivered').count();
-      // A row whose state is missing or not a valid key is in no index: find it the slow way, so it is shown, never hidden.
-      const total = await db.outbox.count();
-      const stray = total > open.length + deliveredCount ? await db.outbox.filter((r) => typeof r.state !== 'string' && typeof r.state !== 'number').toArray() : [];
-      const shown = [...open, ...stray, ...delivered].sort((x, y) => (Number(y.createdAt) || 0) - (Number(x.createdAt) || 0));
+      const shown = [...open, ...delivered].sort(newestFirst);
       const records = await db.records.bulkGet(shown.map((r) => String(r.recordId)));
       return { rows: shown.map((row, i) => ({ row, record: records[i] })), hiddenDelivered: deliveredCount - delivered.length };
     }),

@@ -195,7 +195,10 @@ export async function requeueWithdrawn(db: CseDb, now = Date.now()): Promise<num
 
 /** Submissions not yet delivered or rejected: the badge count (withdrawn ones are still waiting). */
 export async function waitingCount(db: CseDb): Promise<number> {
-  return db.outbox.where('state').anyOf('queued', 'sending', 'withdrawn').count();
+  // Three key-range counts, not anyOf(): Dexie counts anyOf with a cursor, which stepped through
+  // every delivered entry of the index (40–80 ms with 1,000 delivered, on every Outbox visit).
+  const counts = await Promise.all(['queued', 'sending', 'withdrawn'].map((s) => db.outbox.where('state').equals(s).count()));
+  return counts.reduce((a, b) => a + b, 0);
 }
 
 /** When the next queued submission falls due, or undefined if none wait. */

@@ -19,14 +19,20 @@ export interface SyncController {
 export function startSync(db: CseDb): SyncController {
   const listeners = new Set<(n: number) => void>();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The last count, given at once to a new subscriber instead of counting again for each screen that opens. */
+  let last: number | undefined;
 
   const refresh = async () => {
     const n = await waitingCount(db).catch((e) => {
       console.warn("outbox count failed", e);
       return 0;
     });
+    last = n;
     for (const l of listeners) l(n);
   };
+  // Screens that open together share one count (a send's own refresh above is never shared: it must see the send).
+  let counting: Promise<void> | undefined;
+  const refreshForSubscriber = () => (counting ??= refresh().finally(() => (counting = undefined)));
   const schedule = async () => {
     clearTimeout(timer);
     const at = await nextDueAt(db).catch(() => undefined);
@@ -71,7 +77,8 @@ export function startSync(db: CseDb): SyncController {
     },
     subscribe(fn) {
       listeners.add(fn);
-      void refresh();
+      if (last !== undefined) fn(last);
+      void refreshForSubscriber(); // and a fresh count, in case the outbox changed without a send (a delete, an erase)
       return () => listeners.delete(fn);
     },
     refresh,

@@ -4,7 +4,7 @@ import { getInstrument } from '../instruments/catalogue.ts';
 import type { OutboxRow, OutboxState, RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
 import { BLOCKER_WORDS, type SendBlocker, loadAuthor, loadEndpoint, sendBlocker } from '../sync/settings.ts';
-import { outboxListing } from '../store/outbox-list.ts';
+import { outboxListing, strayOutboxRows } from '../store/outbox-list.ts';
 import { useApp } from './context.ts';
 import { DamageActions } from './damaged.tsx';
 import { when } from './labels.ts';
@@ -98,6 +98,9 @@ export function OutboxScreen() {
     const listing = await outboxListing(db, SHOW_DELIVERED);
     setHidden(listing.hiddenDelivered);
     setRows(listing.rows);
+    // Rows too damaged to be in any index, found after the list is shown (store/outbox-list.ts).
+    const stray = await strayOutboxRows(db);
+    if (stray.length) setRows([...stray, ...listing.rows]);
   };
   useEffect(() => {
     const safeLoad = () => load().catch((e) => setError(describeStorageError(e).message));

@@ -8,7 +8,7 @@ import { childHistory, createDraft, finalise, getRecord, recentRecords, saveDraf
 import { keyring } from '../../src/crypto/keyring.ts';
 import { openJson, sealJson } from '../../src/crypto/cipher.ts';
 import { encryptionMiddleware } from '../../src/store/encryption.ts';
-import { outboxListing } from '../../src/store/outbox-list.ts';
+import { outboxListing, strayOutboxRows } from '../../src/store/outbox-list.ts';
 import { deleteDamaged, storedRow } from '../../src/store/damage.ts';
 import { scores } from '../helpers/answers.ts';
 
@@ -229,6 +229,14 @@ describe('damaged rows are survived and named', () => {
     expect(rows.odd).toMatchObject({ state: 'frozen' });
     expect(rows.odd!._damage).toBeUndefined();
     expect(rows.ok!._damage).toBeUndefined();
+    // A row with no state at all is in no index: not in the fast listing, found by the stray scan that follows it.
+    await rawPut(name, 'outbox', { id: 'nostate', recordId: good.id, payload: 'a.b.c.d.e', contentType: 'application/jose', attempts: 0, createdAt: 4, nextAttemptAt: 0 });
+    expect((await outboxListing(db)).rows.map((r) => r.row.id)).not.toContain('nostate');
+    const stray = await strayOutboxRows(db);
+    expect(stray.map((r) => r.row.id)).toEqual(['nostate']);
+    expect(stray[0]!.record?.childRef).toBe('GOOD-1');
+    await db.outbox.delete('nostate');
+    expect(await strayOutboxRows(db)).toEqual([]);
 
     // A damaged row cannot be written over; it can be exported as stored, and deleted.
     await expect(saveDraft(db, tampered.id, { x: 'y' }, 0)).rejects.toThrow(/integrity check/);
