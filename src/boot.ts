@@ -7,5 +7,7 @@
 // paints its intro before its lazy parts).
 import './ui/styles.css';
 
-const afterFirstPaint = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+// A page opened in the background gets no animation frames until it is shown: the timer makes
+// sure the first screen still loads (and is ready when the page is shown).
+const afterFirstPaint = () => new Promise<void>((r) => (requestAnimationFrame(() => setTimeout(r, 0)), setTimeout(r, 250)));
 void afterFirstPaint().then(() => import('./main.tsx'));

@@ -107,7 +107,8 @@ function registerServiceWorker() {
 
 // Draw the first screen only after the static shell has been painted once, so
 // the shell is what a slow phone shows first (and what Lighthouse times).
-const afterFirstPaint = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+// (With a timer too: a page in the background gets no animation frames until it is shown.)
+const afterFirstPaint = () => new Promise<void>((r) => (requestAnimationFrame(() => setTimeout(r, 0)), setTimeout(r, 250)));
 void afterFirstPaint().then(drawLocked);
 for (const ev of ['focusin', 'pointerdown', 'keydown', 'touchstart']) addEventListener(ev, () => void loadMain(), { once: true, passive: true, capture: true });
 registerServiceWorker();

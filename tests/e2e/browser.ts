@@ -38,6 +38,11 @@ export async function launch(profile = newProfile()): Promise<RunningBrowser> {
       '--no-first-run',
       '--no-default-browser-check',
       '--disable-background-networking',
+      // As Playwright's own launcher does: pages not in front keep their timers and frames, so a
+      // journey's second page is not paused (the app waits for a frame before its first screen).
+      '--disable-background-timer-throttling',
+      '--disable-backgrounding-occluded-windows',
+      '--disable-renderer-backgrounding',
       '--disable-component-update',
       '--disable-sync',
       '--disable-features=Translate,OptimizationHints,MediaRouter',

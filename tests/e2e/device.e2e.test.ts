@@ -38,18 +38,28 @@ afterAll(async () => {
 
 /** A fresh origin state for each journey: a new page after clearing everything the app stores. */
 async function freshPage(): Promise<Page> {
+  // Nothing of an earlier journey may hold the databases open (a blocked delete left the old vault, so
+  // the next journey met "Unlock" instead of "Set a passcode"): close its pages and its service worker.
+  for (const p of b.context.pages()) await p.close();
   const page = await b.context.newPage();
   page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && console.log(`console error: ${m.text()}`));
   await page.goto(`${origin}/drill-same-origin.txt`);
-  await page.evaluate(async () => {
+  const left = await page.evaluate(async () => {
     localStorage.clear();
+    for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister();
+    const notDeleted: string[] = [];
     for (const name of ['cse-screen', 'cse-screen-vault'])
       await new Promise((ok) => {
         const r = indexedDB.deleteDatabase(name);
-        r.onsuccess = r.onerror = r.onblocked = () => ok(null);
+        r.onsuccess = () => ok(null);
+        r.onerror = () => (notDeleted.push(name), ok(null));
+        // Blocked: wait for the holder to let go (it gets a versionchange), but not for ever.
+        r.onblocked = () => setTimeout(() => (notDeleted.push(`${name} (blocked)`), ok(null)), 10_000);
       });
+    return notDeleted;
   });
+  expect(left, 'databases left from an earlier journey').toEqual([]);
   await page.goto(origin);
   return page;
 }
@@ -60,7 +70,11 @@ async function type(page: Page, selector: string, text: string) {
 }
 
 async function setUp(page: Page, passcode = PASS) {
-  await page.waitForSelector('h1:text-is("Set a passcode")');
+  await page.waitForSelector('h1:text-is("Set a passcode")').catch(async (e) => {
+    // What the page shows instead, to tell a stale database from a page that never drew.
+    console.log('set-up not shown:', page.url(), JSON.stringify(await page.textContent('body').catch(() => null)), await page.evaluate(() => document.visibilityState).catch(() => null));
+    throw e;
+  });
   await type(page, '#passcode', passcode);
   await type(page, '#passcode-confirm', passcode);
   await page.click('form button[type=submit]');
