@@ -38,28 +38,17 @@ afterAll(async () => {
 
 /** A fresh origin state for each journey: a new page after clearing everything the app stores. */
 async function freshPage(): Promise<Page> {
-  // Nothing of an earlier journey may hold the databases open (a blocked delete left the old vault, so
-  // the next journey met "Unlock" instead of "Set a passcode"): close its pages and its service worker.
+  // Nothing of an earlier journey may survive into this one. Clearing from inside a page raced the app
+  // itself (the service worker answers any navigation with the app, which could write the vault back
+  // after the page's own delete), so the next journey met "Unlock". The browser clears the origin
+  // instead, with every page of the earlier journey closed: IndexedDB, localStorage, the service worker.
   for (const p of b.context.pages()) await p.close();
   const page = await b.context.newPage();
   page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && console.log(`console error: ${m.text()}`));
-  await page.goto(`${origin}/drill-same-origin.txt`);
-  const left = await page.evaluate(async () => {
-    localStorage.clear();
-    for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister();
-    const notDeleted: string[] = [];
-    for (const name of ['cse-screen', 'cse-screen-vault'])
-      await new Promise((ok) => {
-        const r = indexedDB.deleteDatabase(name);
-        r.onsuccess = () => ok(null);
-        r.onerror = () => (notDeleted.push(name), ok(null));
-        // Blocked: wait for the holder to let go (it gets a versionchange), but not for ever.
-        r.onblocked = () => setTimeout(() => (notDeleted.push(`${name} (blocked)`), ok(null)), 10_000);
-      });
-    return notDeleted;
-  });
-  expect(left, 'databases left from an earlier journey').toEqual([]);
+  const cdp = await b.context.newCDPSession(page);
+  await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' });
+  await cdp.detach();
   await page.goto(origin);
   return page;
 }
