@@ -12,13 +12,7 @@
 // asks it (`appAdded`) and cites the seed line that makes it matter (`src`);
 // `matters` lists every line a pathway rule takes from it.
 import type { Item, SourceRef } from '../engine/types.ts';
-
-const GM = '000_c46dad1176f597fe.txt';
-const BURY = '001_42afda7db854644d.txt';
-const WM = '002_4bf56e93123a467b.txt';
-const NN = '003_7eb0d314b11c5981.txt';
-
-const at = (file: string, line: number, endLine?: number): SourceRef => (endLine ? { file, line, endLine } : { file, line });
+import { GM, BURY, WM, NN, at } from '../engine/seed-refs.ts';
 
 export const FACT_PREFIX = 'fact-';
 export const FACT_SECTION_ID = 'case-facts';

@@ -4,14 +4,7 @@
 // app shows `asOf` beside every contact. Data only, so a local authority can
 // replace it without touching the engine.
 import type { Contact, NextStep, RegionId, SourceRef } from '../engine/types.ts';
-
-const GM = '000_c46dad1176f597fe.txt';
-const BURY = '001_42afda7db854644d.txt';
-const WM = '002_4bf56e93123a467b.txt';
-const NN = '003_7eb0d314b11c5981.txt';
-const BRS = '004_b216337c376b5ea8.txt';
-
-const at = (file: string, line: number, endLine?: number): SourceRef => (endLine ? { file, line, endLine } : { file, line });
+import { GM, BURY, WM, NN, BRS, at } from '../engine/seed-refs.ts';
 
 export interface AreaTeam {
   area: string;

@@ -7,13 +7,7 @@
 import type { Contact, NextStep, RegionId, SourceRef } from '../engine/types.ts';
 import { FIRST_RESPONSE, SANDWELL_BARNARDOS } from '../instruments/directory.ts';
 import type { Condition } from './conditions.ts';
-
-const GM = '000_c46dad1176f597fe.txt';
-const BURY = '001_42afda7db854644d.txt';
-const WM = '002_4bf56e93123a467b.txt';
-const NN = '003_7eb0d314b11c5981.txt';
-const BRS = '004_b216337c376b5ea8.txt';
-const at = (file: string, line: number, endLine?: number): SourceRef => (endLine ? { file, line, endLine } : { file, line });
+import { GM, BURY, WM, NN, BRS, at } from '../engine/seed-refs.ts';
 
 export interface PathwayRule {
   id: string;
