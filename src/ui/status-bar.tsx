@@ -24,7 +24,7 @@ export function StatusBar(props: { save: HeaderSaveStatus; saveMessage?: string 
   return (
     <div class="status-bar" role="status" aria-live="polite">
       <span class={`pill ${online ? 'ok' : 'warn'}`} data-testid="network-status">
-        {online ? 'Online' : 'Offline – working on this device'}
+        {online ? 'Online' : <>Offline<span class="pill-detail"> – working on this device</span></>}
       </span>
       <span class={`pill ${props.save === 'error' ? 'bad' : props.save === 'unsaved' ? 'warn' : props.save === 'saving' ? 'busy' : 'ok'}`} data-testid="save-status">
         {saveText}
