@@ -61,11 +61,11 @@ export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>, a
     if (action.maxSeverity !== undefined && result.severity > action.maxSeverity) continue;
     // Steps set off by the app's suggested level (Sandwell's category before the practitioner
     // confirms it) say so: they follow the app's reading, not the tool's verdict.
-    steps.push(
-      result.levelBy === 'app'
-        ? { ...action.step, appAdded: `${action.step.appAdded ? `${action.step.appAdded} ` : ''}Shown because of the app's suggested outcome, not confirmed by the practitioner: confirm or change it and the steps follow your decision.` }
-        : action.step,
-    );
+    const why =
+      inst.scoring.rule === 'highest-category' && inst.scoring.decision
+        ? "Shown because of the app's suggested outcome, not confirmed by the practitioner: confirm or change it and the steps follow your decision."
+        : "Shown because of the app's reading of the outcome, not the tool's own verdict.";
+    steps.push(result.levelBy === 'app' ? { ...action.step, appAdded: `${action.step.appAdded ? `${action.step.appAdded} ` : ''}${why}` } : action.step);
   }
   steps.push(...rules.other);
   steps.push(...region.routes);

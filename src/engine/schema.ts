@@ -125,7 +125,7 @@ const ScoringSchema = v.variant('rule', [
     bands: v.pipe(v.array(BandSchema), v.minLength(1)),
     alsoBandSubtotal: v.optional(id),
     floors: v.optional(
-      v.array(v.object({ itemId: id, below: v.number(), minSeverity: v.number(), text, src: SourceRefSchema })),
+      v.array(v.object({ itemId: id, below: v.number(), minSeverity: v.number(), text, src: SourceRefSchema, ifAnyAboveLowest: v.optional(v.array(id)) })),
     ),
   }),
   v.object({

@@ -141,7 +141,22 @@ export interface SumAndBandRule {
   /** Also band this subtotal and show it (where the source is unclear which total the bands apply to). */
   alsoBandSubtotal?: string;
   /** A floor the source imposes outside the form (e.g. no child under 13 assessed as low risk). */
-  floors?: { itemId: string; below: number; minSeverity: number; text: string; src: SourceRef }[];
+  floors?: Floor[];
+}
+
+/** A floor the source imposes outside the form (e.g. no child under 13 assessed as low risk). */
+export interface Floor {
+  itemId: string;
+  below: number;
+  minSeverity: number;
+  text: string;
+  src: SourceRef;
+  /**
+   * The source's condition on the floor, where it gives one ("if behaviours indicate involvement in CSE"):
+   * any of these items scored above its lowest score. When none is, the floor still applies, as the
+   * app's cautious reading, and the outcome says it is the app's.
+   */
+  ifAnyAboveLowest?: string[];
 }
 
 /** Tick counts per tier against a published threshold (A&E checklist; WM risk assessment). */

@@ -39,7 +39,7 @@ export const FACTS: FactDefinition[] = [
       text: 'Is the child in immediate danger, or at immediate risk of significant harm, now?',
       required: false,
       src: at(GM, 617),
-      appAdded: 'No tool asks this. The app asks it first so that the 999 route is put to you before any score (000 L617; 002 L2810–2812; 003 L2174–2175).',
+      appAdded: 'No tool asks this. The app asks it so that the 999 route is put to you in words (000 L617; 002 L2810–2812; 003 L2174–2175); the 999 step is first on every result whatever the answer.',
       help: 'If yes, call 999 now. You can finish the form afterwards.',
       options: yesNo(at(GM, 617), 'The app records the answer as yes or no.'),
     },

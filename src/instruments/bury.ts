@@ -134,7 +134,8 @@ export const buryInitialScreening: Instrument = {
     {
       id: 'no-screening-rule',
       text: 'The tool groups ticks as vulnerabilities, risk indicators and significant risk indicators, but prints no rule for what a tick in each group means.',
-      reading: 'No level is computed; the result lists the ticks by group and leaves the judgement to the practitioner. Any significant risk indicator should prompt a discussion with the MASH.',
+      reading:
+        "No level is computed; the result lists the ticks by group and leaves the judgement to the practitioner. The practitioner's answer to \"immediate concerns (medium or high risk)?\" leads to the procedure's own escalation (L1087–1092). While it is unanswered, a ticked significant risk indicator brings the app's suggestion, labelled as such, to refer to children's social care.",
       src: [L(1238), L(1257), L(1292)],
     },
   ],
@@ -311,7 +312,8 @@ export const buryRiskAssessmentTool: Instrument = {
     {
       id: 'actions-table-missing',
       text: 'The procedure says "the following action is indicated" for the conclusions reached with the tool, but the text that follows gives only guidance on informing parents; no action per band is printed.',
-      reading: 'No per-band action is invented. The app shows the one band-linked rule the text gives (medium–high: meetings chaired by an IRO) and the standing MASH route.',
+      reading:
+        "No per-band action is invented. The app shows the band-linked rules the text gives: medium or high, meetings chaired by an IRO (L531–533) and a referral to children's social care (L1012–1014, L1058–1060, L1168–1171); and the standing MASH route.",
       src: [L(471, 474), L(531, 533)],
     },
   ],

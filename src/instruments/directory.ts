@@ -39,6 +39,9 @@ export interface Region {
   routes: NextStep[];
 }
 
+/** Sandwell's out-of-hours service shares a row with the MASH number; the seed leaves open whether that number reaches it. */
+export const EDT_NOTE = 'The table prints the Emergency Duty Team (Out of Hours) in the same row as this number (002 L2292–2306) and gives it no number of its own; it does not say whether this number reaches it out of hours.';
+
 /** The Sandwell table "Where to refer or discuss your concerns" (002 L2122–L2372), as printed. */
 export const SANDWELL_CONTACTS: Contact[] = [
   { name: 'CSE Co-ordinator, MASH (CSE Team)', phone: '0845 352 8690', email: 'natalie_shand@sandwell.gov.uk', src: at(WM, 2146, 2156) },
@@ -47,7 +50,7 @@ export const SANDWELL_CONTACTS: Contact[] = [
   { name: 'Sandwell Womens Aid (Tier 2/3 Service)', phone: '0121 553 0090', src: at(WM, 2210, 2222) },
   { name: 'Barnardo’s (Tier 4)', phone: '01922 644 338', src: at(WM, 2240, 2248) },
   { name: 'Police – Child Abuse Investigation Unit', phone: '0121 626 9153', src: at(WM, 2260, 2282) },
-  { name: 'Children’s Social Care – MASH', phone: '0845 351 0131', src: at(WM, 2292, 2304) },
+  { name: 'Children’s Social Care – MASH; Emergency Duty Team (Out of Hours)', phone: '0845 351 0131', note: EDT_NOTE, src: at(WM, 2292, 2306) },
   { name: 'Health – Safeguarding Children', phone: '0121 507 2844', src: at(WM, 2314, 2318) },
   { name: 'Education – Duty Officer (Safeguarding)', phone: '0121 569 4970', note: 'The seed prints "0121  0121 569 4970".', src: at(WM, 2334, 2346) },
   { name: 'Children’s Social Care – Quality Development Unit', phone: '0121 569 8147', email: 'elizabeth_johnson@sandwell.gov.uk', src: at(WM, 2362, 2372) },
@@ -60,6 +63,8 @@ export const SANDWELL_BARNARDOS = SANDWELL_CONTACTS[4]!;
 
 /** Bristol Appendix 2 and 3 contacts (004 L538–L590). */
 export const FIRST_RESPONSE: Contact = { name: "Children's Social Care – First Response", phone: '0117 903 6444', src: at(BRS, 542) };
+
+const BASE: Contact = { name: "BASE (Barnardo's Against Sexual Exploitation)", phone: '0117 934 9726', src: at(BRS, 546) };
 
 const police999: Contact = { name: 'Police (emergency)', phone: '999', src: at(GM, 617) };
 
@@ -154,7 +159,7 @@ export const REGIONS: Record<RegionId, Region> = {
         kind: 'referral',
         text: "If the screening tool indicates that the child/young person is likely to be at significant risk or serious risk of harm from sexual exploitation you should contact Children's Social Care or the Police.",
         contacts: [
-          { name: "Sandwell Children's Social Care MASH", phone: '0845 351 0131', src: at(WM, 2292, 2304) },
+          { name: "Sandwell Children's Social Care MASH; Emergency Duty Team (Out of Hours)", phone: '0845 351 0131', note: EDT_NOTE, src: at(WM, 2292, 2306) },
           { name: 'Sandwell CSE Co-ordinator (MASH)', phone: '0845 352 8690', src: at(WM, 2146, 2154) },
           { name: 'West Midlands Police Child Abuse Investigation Unit', phone: '0121 626 9153', src: at(WM, 2260, 2282) },
         ],
@@ -180,12 +185,18 @@ export const REGIONS: Record<RegionId, Region> = {
     id: 'northamptonshire',
     label: 'Northamptonshire',
     asOf: 'about 2015 (inferred; the toolkit is undated)',
-    emergency: emergency(
-      'If a child is at risk of significant harm, contact the MASH 03001261000 or the police 101 or 999 immediately.',
-      at(NN, 2174, 2175),
-      [{ name: 'Northamptonshire MASH', phone: '0300 126 1000', src: at(NN, 2174, 2175) }],
-      at(NN, 2175),
-    ),
+    emergency: {
+      ...emergency(
+        'If a child is at risk of significant harm, contact the MASH 03001261000 or the police 101 or 999 immediately.',
+        at(NN, 2174, 2175),
+        [
+          { name: 'Northamptonshire MASH', phone: '0300 126 1000', src: at(NN, 2174, 2175) },
+          { name: 'Northamptonshire Police (non-emergency)', phone: '101', note: 'When no one is in immediate danger.', src: at(NN, 2175) },
+        ],
+        at(NN, 2175),
+      ),
+      appAdded: "The toolkit prints \"101 OR 999\" (L2175) and does not say which applies when. The app's reading: 999 whenever a child is in immediate danger; 101 when the police must act but no one is in immediate danger.",
+    },
     routes: [
       {
         id: 'nn-mash-route-1',
@@ -204,9 +215,19 @@ export const REGIONS: Record<RegionId, Region> = {
         src: at(NN, 644, 650),
       },
       {
+        id: 'nn-health-safeguarding',
+        kind: 'advice',
+        text: 'Liaison regarding safeguarding concerns at any point can be discussed in team clinical practice or with the Trust Safeguarding Team, or with the health MASH team: it is always expected practice to seek safeguarding supervision.',
+        contacts: [
+          { name: 'Trust Safeguarding Team', email: 'childrensafeguarding@nhft.nhs.uk', src: at(NN, 1330) },
+          { name: 'Health MASH team', phone: '101', note: 'Extension 341088, as printed ("101 ext. 341088").', src: at(NN, 1330) },
+        ],
+        src: at(NN, 1330),
+      },
+      {
         id: 'nn-police-101',
         kind: 'information-report',
-        text: 'If you are concerned about anything suspicious you can report it to Northamptonshire Police ringing 101.',
+        text: 'If you are concerned about anything suspicious on line you can report it to Northamptonshire Police ringing 101.',
         contacts: [{ name: 'Northamptonshire Police', phone: '101', src: at(NN, 435) }],
         src: at(NN, 435),
       },
@@ -215,7 +236,7 @@ export const REGIONS: Record<RegionId, Region> = {
   bristol: {
     id: 'bristol',
     label: 'Bristol',
-    asOf: 'October 2017 (004 L20)',
+    asOf: 'December 2015, links and sections updated 12 October 2017 (004 L13–15, L20)',
     emergency: {
       ...emergency('If a child is at immediate risk of significant harm, call the police on 999.', at(GM, 617)),
       appAdded: 'The Bristol guidance prints no emergency number; the app gives 999 as the Greater Manchester handbook does (000 L617), because every child at immediate risk needs it.',
@@ -234,7 +255,7 @@ export const REGIONS: Record<RegionId, Region> = {
         text: 'Share information as intelligence with the police, especially where there are concerns in relation to CSE, by calling 101.',
         contacts: [
           { name: 'Avon and Somerset Police', phone: '101', src: at(BRS, 544) },
-          { name: "BASE (Barnardo's Against Sexual Exploitation)", phone: '0117 934 9726', src: at(BRS, 546) },
+          BASE,
         ],
         src: at(BRS, 491),
       },
@@ -243,11 +264,29 @@ export const REGIONS: Record<RegionId, Region> = {
         kind: 'advice',
         text: "Further advice can be found from BASE, Police and CYPS – Children's Social Care.",
         contacts: [
+          FIRST_RESPONSE,
+          { name: 'Police', phone: '101', src: at(BRS, 544) },
+          BASE,
           { name: 'PACE', note: 'http://www.paceuk.info/ – one-to-one telephone support for parents', src: at(BRS, 548) },
+        ],
+        src: at(BRS, 540),
+      },
+      {
+        id: 'bristol-base-referral',
+        kind: 'referral',
+        text: 'Referrals can be made to BASE by anyone concerned about a young person being sexually exploited in Bristol. BASE advise possible referrers to contact the project to discuss possible referrals before making a formal referral.',
+        contacts: [BASE],
+        src: at(BRS, 477),
+      },
+      {
+        id: 'bristol-other-resources',
+        kind: 'advice',
+        text: 'Other information and resources.',
+        contacts: [
           { name: '4YP', phone: '0117 900 2424', note: 'Training, including awareness of CSE and sexual health/relationship issues', src: at(BRS, 556, 557) },
           { name: 'Childline', phone: '0800 1111', src: at(BRS, 588, 590) },
         ],
-        src: at(BRS, 540),
+        src: at(BRS, 552),
       },
     ],
   },

@@ -156,7 +156,7 @@ const yn = (id: string, label: string, line: number) =>
 
 export const nscbAssessment: Instrument = {
   id: 'nscb-cse-assessment',
-  version: '1.1.0',
+  version: '1.2.0',
   title: 'NSCB Child Sexual Exploitation Assessment',
   source: NSCB_FILE,
   region: 'northamptonshire',
@@ -335,6 +335,7 @@ export const nscbAssessment: Instrument = {
         minSeverity: 2,
         text: 'In keeping with statutory guidance, no child under 13 years can be assessed as low risk if behaviours indicate involvement in CSE (L2170).',
         src: L(2170),
+        ifAnyAboveLowest: ['v1-missing', 'v2-school', 'v3-substances', 'v4-parent-child', 'v5-accommodation', 'v6-identify-abuse', 'v7-engagement', 'v8-sexual-health', 'v9-risky-peers', 'v10-abuse-level', 'professional-judgement'],
       },
     ],
   },
@@ -343,6 +344,13 @@ export const nscbAssessment: Instrument = {
     { text: 'Once completed and you have identified there is risk, then complete a referral to the multi-agency safeguarding hub and send in your CSE assessment along with your referral.', src: L(633) },
   ],
   ambiguities: [
+    {
+      id: 'under-13-floor-condition',
+      text: 'No child under 13 "can be assessed as low risk if behaviours indicate involvement in CSE" (L2170). The policy does not say which answers show such behaviour.',
+      reading:
+        "Any item scored above its lowest score (or a professional judgement above 1) shows it: the floor is the tool's. With every item at its lowest the app still raises the band, the cautious reading, and the outcome says it is the app's.",
+      src: [L(2170), L(555)],
+    },
     {
       id: 'which-total',
       text: 'The RAG line does not say whether it bands the Total Assessment Score (10 items, 10–50) or the Overall Score with professional judgement (11–60). The professional judgement is to "determine the final … score" (L543) and be carried "forward to your overall score" (L628), but the Green floor of 10 fits only the 10-item total.',

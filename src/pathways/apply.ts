@@ -2,7 +2,7 @@
 // condition holds, safety rules first, each step once.
 import type { NextStep } from '../engine/types.ts';
 import { type PathwayContext, holds } from './conditions.ts';
-import { PATHWAY_RULES, type PathwayRule } from './rules.ts';
+import { PATHWAY_RULES, type PathwayRule, type RuleStep } from './rules.ts';
 
 export function firedRules(ctx: PathwayContext, rules: PathwayRule[] = PATHWAY_RULES): PathwayRule[] {
   return rules.filter((r) => holds(r.when, ctx));
@@ -11,5 +11,10 @@ export function firedRules(ctx: PathwayContext, rules: PathwayRule[] = PATHWAY_R
 /** Steps of the rules that hold, split into safety steps and the rest. */
 export function pathwaySteps(ctx: PathwayContext, rules: PathwayRule[] = PATHWAY_RULES): { safety: NextStep[]; other: NextStep[] } {
   const fired = firedRules(ctx, rules);
-  return { safety: fired.filter((r) => r.safety).flatMap((r) => r.steps), other: fired.filter((r) => !r.safety).flatMap((r) => r.steps) };
+  const stepsOf = (r: PathwayRule): NextStep[] => r.steps.filter((s) => !s.onlyIf || holds(s.onlyIf, ctx)).map(withoutCondition);
+  return { safety: fired.filter((r) => r.safety).flatMap(stepsOf), other: fired.filter((r) => !r.safety).flatMap(stepsOf) };
+}
+
+function withoutCondition({ onlyIf: _, ...step }: RuleStep): NextStep {
+  return step;
 }

@@ -9,12 +9,15 @@ import { FIRST_RESPONSE, SANDWELL_BARNARDOS } from '../instruments/directory.ts'
 import type { Condition } from './conditions.ts';
 import { GM, BURY, WM, NN, BRS, at } from '../engine/seed-refs.ts';
 
+/** A rule's step; `onlyIf` narrows it within its rule (a child missing now, or episodes recorded). */
+export type RuleStep = NextStep & { onlyIf?: Condition };
+
 export interface PathwayRule {
   id: string;
   /** A safety rule holds whatever the score and is placed before the tool's own steps. */
   safety: boolean;
   when: Condition;
-  steps: NextStep[];
+  steps: RuleStep[];
   /** Every seed line the rule's condition and steps come from. */
   src: SourceRef[];
 }
@@ -24,13 +27,17 @@ const GM_AND_BURY: RegionId[] = ['greater-manchester', 'bury'];
 
 // Contacts the rules point to (each cites the line that prints it).
 const NN_MASH: Contact = { name: 'Northamptonshire MASH', phone: '0300 126 1000', src: at(NN, 2174, 2175) };
-const NN_POLICE: Contact = { name: 'Northamptonshire Police', phone: '101', note: '999 in an emergency', src: at(NN, 2175) };
+/** The app's reading where a seed prints 101 and 999 without saying which applies when. */
+const WHEN_101 = "101 when the police must act but no one is in immediate danger; 999 whenever a child is in immediate danger (the app's reading: the seed does not say which applies when).";
+const NN_POLICE: Contact = { name: 'Northamptonshire Police', phone: '101', note: WHEN_101, src: at(NN, 2175) };
 const BURY_MASH: Contact = { name: 'Bury MASH', phone: '0161 253 5678', email: 'childwellbeing@bury.gov.uk', src: at(BURY, 390, 392) };
 const BURY_101: Contact = { name: 'Bury Police Reporting Line', phone: '101', src: at(BURY, 2103, 2105) };
 /** The national non-emergency number for the other Greater Manchester areas: the handbook (000) prints none; Bury's (001) is 101. */
 const GM_101: Contact = { name: 'Police, non-emergency (101: the number the Bury procedure prints; use 999 when a child is in immediate danger)', phone: '101', src: at(BURY, 2103, 2105) };
 const POLICE_999: Contact = { name: 'Police (emergency)', phone: '999', src: at(GM, 617) };
-const BRISTOL_POLICE: Contact = { name: 'Avon and Somerset Police', phone: '101', src: at(BRS, 544) };
+const BRISTOL_POLICE: Contact = { name: 'Police', phone: '101', src: at(BRS, 544) };
+/** Bristol's 101 beside the app's 999: when each applies. */
+const BRISTOL_POLICE_101: Contact = { ...BRISTOL_POLICE, note: WHEN_101 };
 const WM_CAIU: Contact = { name: 'Police – Child Abuse Investigation Unit', phone: '0121 626 9153', src: at(WM, 2260, 2282) };
 
 /** Concerns the facts record, whatever a tool's ticks say. */
@@ -52,7 +59,34 @@ const DISCLOSED: Condition = { any: [{ answer: 'fact-sexual-assault', in: ['rece
  */
 const UNDER_13_TICKED: Condition = { ticked: ['high-under-13'] };
 const UNDER_13: Condition = { any: [{ ageBelow: 13 }, UNDER_13_TICKED] };
-const MISSING: Condition = { any: [{ answer: 'fact-missing-now', in: ['yes'] }, { atLeast: 1, item: 'fact-missing-3-months' }] };
+/** The child is missing now: only the fact says so. */
+const MISSING_NOW: Condition = { answer: 'fact-missing-now', in: ['yes'] };
+/**
+ * Missing episodes recorded, the child not (said to be) missing now: the fact's count, or a tool's own item:
+ * Sandwell "Repeat periods of absence/missing" (002 L1673), the WM risk assessment's "going missing … (whether
+ * reported or not)" (002 L2630–2636), Bristol "Going missing" (004 L131), Bury's "Periods of going missing
+ * overnight or longer" (001 L1293), and "Occasionally goes missing" or worse (score 3–5) on the NSCB, GM and
+ * Bury measurement tools (003 L562–564; 000 L1675–1677).
+ */
+const MISSING_EPISODES: Condition = {
+  all: [
+    { not: MISSING_NOW },
+    {
+      any: [
+        { atLeast: 1, item: 'fact-missing-3-months' },
+        { ticked: ['s-missing', 'r-missing', 'rf-missing', 's-missing-overnight'] },
+        { atLeast: 3, item: 'v1-missing' },
+        { atLeast: 3, item: 'c1-missing' },
+        { atLeast: 3, item: 'b1-missing' },
+      ],
+    },
+  ],
+};
+const MISSING: Condition = { any: [MISSING_NOW, MISSING_EPISODES] };
+/** A 999 contact on a step whose seed prints no number. */
+const NO_NUMBER_IN_SEED = "This seed prints no number here; 999 is the Greater Manchester handbook's (000 L617), the app's choice for a child in immediate danger.";
+/** Reporting a past episode is the app's wording of the seeds' "report as missing", which is about a child who is missing. */
+const EPISODES_APP = "The seeds' instruction is for a child who is missing. The child is not recorded as missing now, so the app words it for the episodes recorded: the police should know of each one.";
 const TRAFFICKING: Condition = { answer: 'fact-trafficking', in: ['yes'] };
 /**
  * Abuse in the family, organised abuse or forced marriage (001 L489–493): the fact, or a tool's own tick
@@ -65,6 +99,17 @@ const ABUSE_IN_FAMILY_OR_ORGANISED: Condition = {
 
 const DO_NOT_CONSULT_PARENTS =
   'The parents should not be consulted prior to referral: the professional suspects the child is a victim of sexual abuse (intra-familial); organised or multiple abuse; or a potential victim of forced marriage (irrespective of the age).';
+
+/** The warning set against the seeds' other steps that involve the family, which the seeds do not reconcile with it. */
+const PARENTS_WARNING_FIRST: NextStep = {
+  id: 'do-not-consult-parents-first',
+  kind: 'warning',
+  text: 'Where another step below says to involve the family or the parents, this warning comes first: do not consult them before the referral.',
+  contacts: [],
+  src: at(BURY, 489, 493),
+  appAdded:
+    "Other steps in the seeds involve the family (002 L2407 \"speak to other agencies or family\"; 003 L1358 \"seek to involve his parents\", L1366 \"involve her parents\"; 001 L316–317). The seeds do not reconcile them with this warning; the app's reading is that the warning comes first.",
+};
 
 const TRAFFICKING_POLICE = 'Trafficking children, including for the purpose of sexual exploitation, is a criminal offence and concerns that a child may be being trafficked should always be reported to the police.';
 const TRAFFICKING_NRM =
@@ -115,7 +160,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
     safety: true,
     when: ABUSE_IN_FAMILY_OR_ORGANISED,
     src: [at(BURY, 489, 493)],
-    steps: [{ id: 'do-not-consult-parents', kind: 'warning', text: DO_NOT_CONSULT_PARENTS, contacts: [], src: at(BURY, 489, 492) }],
+    steps: [{ id: 'do-not-consult-parents', kind: 'warning', text: DO_NOT_CONSULT_PARENTS, contacts: [], src: at(BURY, 489, 492) }, PARENTS_WARNING_FIRST],
   }),
   {
     id: 'do-not-consult-parents-elsewhere',
@@ -131,6 +176,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
         src: at(BURY, 489, 492),
         appAdded: `${borrowed('Bury procedure')} Telling the family first could put the child at risk.`,
       },
+      PARENTS_WARNING_FIRST,
     ],
   },
 
@@ -153,6 +199,8 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: 'Concerns with evidence which indicate possible CSE in children under 13 years old, must result in an immediate referral into the MASH.',
         contacts: [NN_MASH],
         src: at(NN, 2189),
+        appAdded:
+          "This sentence is in the toolkit's policy template for primary schools (003 Appendix 1, L2143); the secondary template does not print it. The app applies it to every Northamptonshire tool and setting, and to any concern recorded, even one lower-level indicator (which on its own would not call for the full assessment, L514): the cautious reading.",
       },
     ],
   },
@@ -181,9 +229,11 @@ export const PATHWAY_RULES: PathwayRule[] = [
       {
         id: 'gm-under-13-presumption',
         kind: 'referral',
-        text: 'A child under the age of 13 years is judged to be incapable of consenting to sexual activity and there is an automatic presumption of referral to children’s social care because the child is at risk of significant harm.',
-        contacts: [],
-        src: at(BURY, 484, 487),
+        text: 'A child under the age of 13 years is judged to be incapable of consenting to sexual activity and there is an automatic presumption of referral to children’s social care because the child is at risk of significant harm. Where a child under 13 discloses sexual activity, the referral is to children’s social care and the police.',
+        contacts: [BURY_MASH, POLICE_999, BURY_101],
+        src: at(BURY, 480, 487),
+        appAdded:
+          'The procedure states the presumption where a child under 13 discloses sexual activity (001 L480–483). The app shows it for every child under 13 screened for CSE, whether or not sexual activity is disclosed: the cautious reading.',
       },
     ],
   }),
@@ -306,6 +356,8 @@ export const PATHWAY_RULES: PathwayRule[] = [
   },
 
   // --- Missing -------------------------------------------------------------
+  // Missing now: report it (999 where the child is in danger). Episodes recorded but the child
+  // not missing now: the police should know of each one (101), and the return interview.
   {
     id: 'wm-missing',
     safety: true,
@@ -313,17 +365,27 @@ export const PATHWAY_RULES: PathwayRule[] = [
     src: [at(WM, 520)],
     steps: [
       {
-        id: 'wm-missing-police',
+        id: 'missing-report-now',
         kind: 'referral',
         text: 'Missing children and young people may be at increased risk of CSE and should be reported as missing to the Police at the earliest opportunity.',
-        contacts: [POLICE_999],
+        contacts: [{ ...POLICE_999, note: NO_NUMBER_IN_SEED }, { ...WM_CAIU, note: `${WHEN_101.replace(/^101/, 'This unit')} The framework names no police contact here: the app's pick from the Sandwell table.` }],
         src: at(WM, 520),
+        onlyIf: MISSING_NOW,
+      },
+      {
+        id: 'missing-episodes-police',
+        kind: 'referral',
+        text: 'Missing children and young people may be at increased risk of CSE and should be reported as missing to the Police at the earliest opportunity. If any missing episode recorded here was not reported, tell the police now.',
+        contacts: [WM_CAIU],
+        src: at(WM, 520),
+        appAdded: EPISODES_APP,
+        onlyIf: MISSING_EPISODES,
       },
       {
         id: 'wm-return-interview',
         kind: 'assessment',
         text: 'Once a missing child is located, there are two stages to the process - the Police Safe and Well Check and the Return Interview. Where possible, the Return Interview must be completed within 72 hours by an independent person.',
-        contacts: [SANDWELL_BARNARDOS],
+        contacts: [{ ...SANDWELL_BARNARDOS, note: "The framework names no service here; Barnardo's conduct return interviews in Sandwell (002 L2040): the app's pick." }],
         src: at(WM, 520),
         within: '72 hours',
       },
@@ -347,15 +409,40 @@ export const PATHWAY_RULES: PathwayRule[] = [
   {
     id: 'nn-missing-now',
     safety: true,
-    when: { all: [{ region: ['northamptonshire'] }, { answer: 'fact-missing-now', in: ['yes'] }] },
-    src: [at(NN, 2235)],
+    when: { all: [{ region: ['northamptonshire'] }, MISSING_NOW] },
+    src: [at(NN, 2235, 2237)],
     steps: [
       {
         id: 'nn-missing-mash-police',
         kind: 'referral',
-        text: 'If a child or young person goes missing at any point during this process, the MASH and the Police must be contacted immediately and the Missing protocols must be followed.',
-        contacts: [NN_MASH, NN_POLICE],
-        src: at(NN, 2235),
+        text: 'If a child or young person goes missing at any point during this process, the MASH and the Police must be contacted immediately and the Missing protocols must be followed which can be found at: http://northamptonshirescb.proceduresonline.com/pdfs/missing_fr_home_or_care_pr.pdf',
+        contacts: [NN_MASH, POLICE_999, NN_POLICE],
+        src: at(NN, 2235, 2237),
+      },
+    ],
+  },
+  {
+    id: 'nn-missing-episodes',
+    safety: true,
+    when: { all: [{ region: ['northamptonshire'] }, MISSING_EPISODES] },
+    src: [at(NN, 2235, 2237), at(WM, 520)],
+    steps: [
+      {
+        id: 'missing-episodes-police',
+        kind: 'referral',
+        text: 'Missing episodes are recorded. If any was not reported, tell the police now, and follow the Missing protocols: http://northamptonshirescb.proceduresonline.com/pdfs/missing_fr_home_or_care_pr.pdf',
+        contacts: [NN_POLICE],
+        src: at(NN, 2235, 2237),
+        appAdded: `${EPISODES_APP} The toolkit's own rule (L2235) is for a child who goes missing during the process.`,
+      },
+      {
+        id: 'missing-return-interview',
+        kind: 'assessment',
+        text: 'Once a missing child is located, there are two stages to the process - the Police Safe and Well Check and the Return Interview. Where possible, the Return Interview must be completed within 72 hours by an independent person.',
+        contacts: [],
+        src: at(WM, 520),
+        within: '72 hours',
+        appAdded: borrowed('West Midlands framework'),
       },
     ],
   },
@@ -366,12 +453,22 @@ export const PATHWAY_RULES: PathwayRule[] = [
     src: [at(GM, 889), at(GM, 891)],
     steps: [
       {
-        id: 'gm-missing-police',
+        id: 'missing-report-now',
         kind: 'referral',
         text: 'Tell the police that the child is missing: the police need to be consistently informed about running away and child sexual exploitation.',
-        contacts: [POLICE_999],
+        contacts: [POLICE_999, { ...GM_101, note: WHEN_101 }],
         src: at(GM, 891),
         appAdded: 'The handbook says the police need to be consistently informed (000 L891) but words no step for it; the app words it as one.',
+        onlyIf: MISSING_NOW,
+      },
+      {
+        id: 'missing-episodes-police',
+        kind: 'referral',
+        text: 'The police need to be consistently informed about running away and child sexual exploitation: if any missing episode recorded here was not reported, tell the police now.',
+        contacts: [GM_101],
+        src: at(GM, 891),
+        appAdded: EPISODES_APP,
+        onlyIf: MISSING_EPISODES,
       },
       {
         id: 'gm-return-interview',
@@ -390,12 +487,31 @@ export const PATHWAY_RULES: PathwayRule[] = [
     src: [at(BRS, 131), at(WM, 520)],
     steps: [
       {
-        id: 'bristol-missing-police',
+        id: 'missing-report-now',
         kind: 'referral',
-        text: 'Going missing is the most immediate indicator of vulnerability to sexual exploitation. Report the child as missing to the police at the earliest opportunity, and share the CSE concern.',
-        contacts: [POLICE_999, BRISTOL_POLICE],
-        src: at(BRS, 131),
-        appAdded: `${borrowed('West Midlands framework')} (002 L520: "should be reported as missing to the Police at the earliest opportunity").`,
+        text: 'Missing children and young people may be at increased risk of CSE and should be reported as missing to the Police at the earliest opportunity.',
+        contacts: [POLICE_999, BRISTOL_POLICE_101],
+        src: at(WM, 520),
+        appAdded: `${borrowed('West Midlands framework')} The Bristol guidance calls going missing "the most immediate indicator of vulnerability to sexual exploitation" (004 L131) but prints no route for it.`,
+        onlyIf: MISSING_NOW,
+      },
+      {
+        id: 'missing-episodes-police',
+        kind: 'referral',
+        text: 'Missing children and young people may be at increased risk of CSE and should be reported as missing to the Police at the earliest opportunity. If any missing episode recorded here was not reported, tell the police now.',
+        contacts: [BRISTOL_POLICE],
+        src: at(WM, 520),
+        appAdded: `${borrowed('West Midlands framework')} ${EPISODES_APP}`,
+        onlyIf: MISSING_EPISODES,
+      },
+      {
+        id: 'missing-return-interview',
+        kind: 'assessment',
+        text: 'Once a missing child is located, there are two stages to the process - the Police Safe and Well Check and the Return Interview. Where possible, the Return Interview must be completed within 72 hours by an independent person.',
+        contacts: [],
+        src: at(WM, 520),
+        within: '72 hours',
+        appAdded: borrowed('West Midlands framework'),
       },
     ],
   },
@@ -407,7 +523,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
     when: { all: [{ region: ['sandwell'] }, TRAFFICKING] },
     src: [at(WM, 574), at(WM, 576)],
     steps: [
-      { id: 'trafficking-police', kind: 'referral', text: TRAFFICKING_POLICE, contacts: [WM_CAIU], src: at(WM, 574) },
+      { id: 'trafficking-police', kind: 'referral', text: TRAFFICKING_POLICE, contacts: [{ ...POLICE_999, note: NO_NUMBER_IN_SEED }, { ...WM_CAIU, note: "The framework names no police contact here: the app's pick from the Sandwell table." }], src: at(WM, 574) },
       { id: 'trafficking-nrm', kind: 'referral', text: TRAFFICKING_NRM, contacts: [], src: at(WM, 576) },
     ],
   },
@@ -449,7 +565,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
     id: 'bury-medium-high-csc',
     safety: false,
     when: { all: [{ instrument: ['bury-phoenix-risk-assessment-tool'] }, { severityAtLeast: 2 }] },
-    src: [at(BURY, 1012, 1014), at(BURY, 1058, 1060), at(BURY, 1087, 1089), at(BURY, 1168, 1171)],
+    src: [at(BURY, 1012, 1014), at(BURY, 1058, 1060), at(BURY, 1168, 1171)],
     steps: [
       {
         id: 'medium-high-csc-referral',
@@ -469,11 +585,11 @@ export const PATHWAY_RULES: PathwayRule[] = [
       {
         id: 'medium-high-csc-referral',
         kind: 'referral',
-        text: "Where staff have immediate concerns (medium or high risk, using the Risk Assessment tool) they should, together with their designated person, make a referral to children's social care.",
+        text: "Where school staff have immediate concerns (medium or high risk, using the Risk Assessment tool) they should, together with their designated teacher, make a referral to children's social care.",
         contacts: [],
         src: at(BURY, 1058, 1060),
         appAdded:
-          'The Greater Manchester handbook prints no action per band; the Bury procedure, which uses the same Phoenix measurement tool, does (001 L1012, L1058, L1087, L1169). The app shows it for every Greater Manchester area as the cautious reading.',
+          "The Greater Manchester handbook prints no action per band; the Bury procedure, which uses the same Phoenix measurement tool, does, in the same words for school staff (001 L1058–1060), leisure and community staff (L1012–1014) and voluntary groups (L1168–1171), each with their own designated person. The app shows it for every Greater Manchester area and setting as the cautious reading.",
       },
     ],
   },
@@ -501,7 +617,8 @@ export const PATHWAY_RULES: PathwayRule[] = [
       all: [
         { instrument: ['bury-cse-initial-screening-tool'] },
         { ticked: ['s-missing-overnight', 's-vehicles', 's-injury', 's-controlling-adult', 's-money'] },
-        { not: { answer: 'immediate-concerns', in: ['yes'] } },
+        // Once the practitioner answers "immediate concerns?" their answer leads (L1087–1092), not the app's suggestion.
+        { not: { answer: 'immediate-concerns', in: ['yes', 'no', 'unclear'] } },
       ],
     },
     src: [at(BURY, 1087, 1089), at(BURY, 1292)],
@@ -509,7 +626,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
       {
         id: 'bury-screening-significant-suggestion',
         kind: 'referral',
-        text: "Significant risk indicators are ticked. The tool prints no rule for them; the app's suggestion is to treat them as immediate concerns and make a referral to children's social care, as the procedure says for medium or high risk on the screening tool, unless your judgement is otherwise.",
+        text: "Significant risk indicators are ticked, and whether the concerns are immediate is not yet answered. The tool prints no rule for them; the app's suggestion is to treat them as immediate concerns and make a referral to children's social care, as the procedure says for medium or high risk on the screening tool, unless your judgement is otherwise.",
         contacts: [BURY_MASH],
         src: at(BURY, 1087, 1089),
         appAdded: 'The screening tool prints no level, so "medium or high risk, using the CSE screening tool" (001 L1087–1088) cannot be read off it; the app suggests the referral when any significant risk indicator is ticked.',
@@ -560,6 +677,8 @@ export const PATHWAY_RULES: PathwayRule[] = [
       all: [
         { instrument: ['bristol-cse-risk-factors'] },
         { not: { any: [{ answer: 'evidence-of-exploitation', in: ['yes'] }, { ticked: ['rf-physical'] }, DISCLOSED] } },
+        // "assessed as being at risk" (L398): something is recorded, a risk factor or a fact of the case.
+        { any: [{ indicatorTicked: true }, { answer: 'evidence-of-exploitation', in: ['no'] }, FACT_CONCERN] },
       ],
     },
     src: [at(BRS, 398), at(BRS, 400)],
@@ -603,10 +722,11 @@ export const PATHWAY_RULES: PathwayRule[] = [
       {
         id: 'nn-school-dsl-within-hour',
         kind: 'referral',
-        text: 'Any issues concerning Child Sexual Exploitation are passed onto the Designated Safeguarding Lead immediately, within the hour. If the Lead is off-site, they must be contacted by telephone.',
+        text: 'In a school: any issues concerning Child Sexual Exploitation are passed onto the Designated Safeguarding Lead immediately, within the hour. If the Lead is off-site, they must be contacted by telephone.',
         contacts: [],
         src: at(NN, 2207),
         within: 'within the hour',
+        appAdded: "These timescales are from the toolkit's policy template for schools (003 Appendix 1). The app cannot tell whether this assessment is made in a school, so it shows them whenever the tool can be, marked \"In a school\".",
       },
       {
         id: 'nn-school-dsl-2-hours',
@@ -615,6 +735,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
         contacts: [NN_MASH],
         src: at(NN, 2228, 2233),
         within: '2 hours',
+        appAdded: "From the toolkit's policy template for schools (003 Appendix 1); shown whenever the tool can be used in a school.",
       },
     ],
   },

@@ -86,13 +86,26 @@ describe('NSCB CSE Assessment bands (overlapping as printed)', () => {
     expect(r.reasons).toContain('Total Assessment Score 36 read against the same bands: Amber (18-42)');
   });
 
-  it('no child under 13 is assessed as low risk: Green is raised to Amber (003 L2170)', () => {
-    const green = score(getInstrument('nscb-cse-assessment')!, scores('nscb-cse-assessment', spread(10), 1, { age: 14 }));
+  it('no child under 13 is assessed as low risk if behaviours indicate involvement in CSE: Green is raised to Amber (003 L2170)', () => {
+    const inst = getInstrument('nscb-cse-assessment')!;
+    const green = score(inst, scores('nscb-cse-assessment', spread(10), 1, { age: 14 }));
     expect(green.level).toBe(G);
-    const under13 = score(getInstrument('nscb-cse-assessment')!, scores('nscb-cse-assessment', spread(10), 1, { age: 12 }));
+    // "Stays out late, no missing" (2, L561): a behaviour above the lowest score. 11 + 1 = 12, Green as printed (L555).
+    const under13 = score(inst, scores('nscb-cse-assessment', [2, 1, 1, 1, 1, 1, 1, 1, 1, 1], 1, { age: 12 }));
+    expect(under13.total).toBe(12);
     expect(under13.level).toBe(A);
+    expect(under13.levelBy).toBeUndefined(); // the tool's own rule
     expect(under13.bands).toEqual([G]); // the printed band is still shown
     expect(under13.reasons.join(' ')).toContain('raised from "Green (10-22)" to "Amber (18-42)"');
+  });
+
+  it('an under-13 with every item at its lowest is still Amber, as the app\'s cautious reading (003 L2170 names a condition the answers do not show)', () => {
+    const r = score(getInstrument('nscb-cse-assessment')!, scores('nscb-cse-assessment', spread(10), 1, { age: 12 }));
+    expect(r.total).toBe(11);
+    expect(r.level).toBe(A);
+    expect(r.levelBy).toBe('app');
+    expect(r.reasons.join(' ')).toContain('do not show that condition');
+    expect(r.ambiguities.join(' ') + JSON.stringify(getInstrument('nscb-cse-assessment')!.ambiguities)).toContain('under-13-floor-condition');
   });
 });
 

@@ -27,6 +27,7 @@ describe('safety worked cases (derivations in tests/fixtures/safety-cases.ts)', 
     for (const id of e.notAppAdded ?? []) expect(step(id)?.appAdded, `${id} is the seed's`).toBeUndefined();
     for (const [id, within] of Object.entries(e.within ?? {})) expect(step(id)?.within).toBe(within);
     for (const [id, text] of Object.entries(e.stepTextIncludes ?? {})) expect(step(id)?.text).toContain(text);
+    for (const [id, phones] of Object.entries(e.phones ?? {})) expect(step(id)?.contacts.map((c) => c.phone).filter(Boolean), `phones on ${id}`).toEqual(phones);
     for (const text of e.reasonIncludes ?? []) expect(r.reasons.join('\n')).toContain(text);
     // Emergency steps first, then warnings, then the rest, on every result.
     const ranks = r.nextSteps.map((s) => RANK[s.kind] ?? 2);

@@ -2,7 +2,7 @@
 // falls in. Overlapping bands, unreachable band floors and gaps are reported
 // as ambiguities and the most serious band is taken (the cautious reading).
 import { findItem, isAnswered, scoreOf } from '../answers.ts';
-import type { Answers, Band, Instrument, Item, SumAndBandRule } from '../types.ts';
+import type { Answers, Band, Floor, Instrument, Item, SumAndBandRule } from '../types.ts';
 import type { RuleOutcome } from './outcome.ts';
 
 export function bandsContaining(bands: Band[], total: number): Band[] {
@@ -74,13 +74,15 @@ export function bandStructureProblems(inst: Instrument, rule: SumAndBandRule): s
  * read the same numbers differently.
  */
 function chooseBand(
+  inst: Instrument,
   rule: SumAndBandRule,
   total: number,
   subtotals: Record<string, number>,
   answers: Answers,
-): { chosen: Band; matched: Band[]; ambiguities: string[]; reasons: string[] } {
+): { chosen: Band; matched: Band[]; ambiguities: string[]; reasons: string[]; raisedByApp: boolean } {
   const ambiguities: string[] = [];
   const reasons: string[] = [];
+  let raisedByApp = false;
   let matched = bandsContaining(rule.bands, total);
   if (matched.length === 0) {
     // A gap: take the nearest band above (never round a child down).
@@ -113,17 +115,37 @@ function chooseBand(
   }
 
   for (const floor of rule.floors ?? []) {
-    const raw = answers[floor.itemId];
-    const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : undefined;
+    const value = numberOf(answers[floor.itemId]);
     if (value !== undefined && value < floor.below && chosen.severity < floor.minSeverity) {
       const raised = [...rule.bands].filter((b) => b.severity >= floor.minSeverity).sort((a, b) => a.severity - b.severity)[0];
       if (raised) {
-        reasons.push(`${floor.text} The band is raised from "${chosen.label}" to "${raised.label}".`);
+        if (conditionShown(inst, floor, answers)) {
+          reasons.push(`${floor.text} The band is raised from "${chosen.label}" to "${raised.label}".`);
+        } else {
+          raisedByApp = true;
+          reasons.push(
+            `${floor.text} No answer scores above its lowest, so the answers do not show that condition. The band is raised from "${chosen.label}" to "${raised.label}" all the same: the app's cautious reading, marked as its own.`,
+          );
+        }
         chosen = raised;
       }
     }
   }
-  return { chosen, matched, ambiguities, reasons };
+  return { chosen, matched, ambiguities, reasons, raisedByApp };
+}
+
+function numberOf(raw: Answers[string] | undefined): number | undefined {
+  return typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : undefined;
+}
+
+/** Whether the answers show the floor's own condition (any listed item above its lowest score); true when it has none. */
+function conditionShown(inst: Instrument, floor: Floor, answers: Answers): boolean {
+  if (!floor.ifAnyAboveLowest) return true;
+  return floor.ifAnyAboveLowest.some((id) => {
+    const item = findItem(inst, id);
+    const s = item ? scoreOf(item, answers[id]) : undefined;
+    return item !== undefined && s !== undefined && s > Math.min(...possibleScores(item));
+  });
 }
 
 /** The scores an unanswered item could still take (every option score, or every whole number in range). */
@@ -183,7 +205,7 @@ function decidedBand(inst: Instrument, rule: SumAndBandRule, answers: Answers): 
     lo = Math.min(lo, t);
     hi = Math.max(hi, t);
     for (const sc of floorScenarios) {
-      const { chosen } = chooseBand(rule, t, sub ? { [sub.id]: s } : {}, { ...answers, ...sc });
+      const { chosen } = chooseBand(inst, rule, t, sub ? { [sub.id]: s } : {}, { ...answers, ...sc });
       if (band === undefined) band = chosen;
       else if (chosen.label !== band.label) return undefined;
     }
@@ -210,7 +232,9 @@ export function sumAndBand(inst: Instrument, rule: SumAndBandRule, answers: Answ
       `Decided before the form is complete: whatever the ${early.open} unanswered scored item(s) score, the ${rule.totalLabel} lies between ${early.lo} and ${early.hi}, and every such total gives "${early.band.label}".`,
     );
     for (const n of early.band.notes ?? []) notes.push(n.text);
-    return { decided: true, level: early.band.label, severity: early.band.severity, bands: [], ambiguities, reasons, notes };
+    // The floor's level, with nothing answered so far showing its condition, is the app's reading.
+    const byApp = (rule.floors ?? []).some((f) => early.band.severity === f.minSeverity && numberOf(answers[f.itemId]) !== undefined && numberOf(answers[f.itemId])! < f.below && !conditionShown(inst, f, answers));
+    return { decided: true, level: early.band.label, ...(byApp ? { levelBy: 'app' as const } : {}), severity: early.band.severity, bands: [], ambiguities, reasons, notes };
   }
 
   const total = rule.items.reduce((sum, id) => sum + (scoreOf(findItem(inst, id) as Item, answers[id]) ?? 0), 0);
@@ -221,7 +245,7 @@ export function sumAndBand(inst: Instrument, rule: SumAndBandRule, answers: Answ
   }
   reasons.push(`${rule.totalLabel}: ${total}`);
 
-  const picked = chooseBand(rule, total, subtotals, answers);
+  const picked = chooseBand(inst, rule, total, subtotals, answers);
   const { chosen, matched } = picked;
   ambiguities.push(...picked.ambiguities);
   reasons.push(...picked.reasons);
@@ -232,6 +256,7 @@ export function sumAndBand(inst: Instrument, rule: SumAndBandRule, answers: Answ
   return {
     decided: true,
     level: chosen.label,
+    ...(picked.raisedByApp ? { levelBy: 'app' as const } : {}),
     severity: chosen.severity,
     total,
     subtotals,
