@@ -185,18 +185,16 @@ export const REGIONS: Record<RegionId, Region> = {
     id: 'northamptonshire',
     label: 'Northamptonshire',
     asOf: 'about 2015 (inferred; the toolkit is undated)',
-    emergency: {
-      ...emergency(
-        'If a child is at risk of significant harm, contact the MASH 03001261000 or the police 101 or 999 immediately.',
-        at(NN, 2174, 2175),
-        [
-          { name: 'Northamptonshire MASH', phone: '0300 126 1000', src: at(NN, 2174, 2175) },
-          { name: 'Northamptonshire Police (non-emergency)', phone: '101', note: 'When no one is in immediate danger.', src: at(NN, 2175) },
-        ],
-        at(NN, 2175),
-      ),
-      appAdded: "The toolkit prints \"101 OR 999\" (L2175) and does not say which applies when. The app's reading: 999 whenever a child is in immediate danger; 101 when the police must act but no one is in immediate danger.",
-    },
+    emergency: emergency(
+      'If a child is at risk of significant harm, contact the MASH 03001261000 or the police 101 or 999 immediately.',
+      at(NN, 2174, 2175),
+      [
+        { name: 'Northamptonshire MASH', phone: '0300 126 1000', src: at(NN, 2174, 2175) },
+        // The toolkit prints "101 OR 999" and does not say which applies when: the note is the app's reading.
+        { name: 'Northamptonshire Police (non-emergency)', phone: '101', note: "When no one is in immediate danger (the app's reading: the toolkit does not say which number applies when).", src: at(NN, 2175) },
+      ],
+      at(NN, 2175),
+    ),
     routes: [
       {
         id: 'nn-mash-route-1',

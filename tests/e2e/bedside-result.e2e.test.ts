@@ -63,9 +63,10 @@ async function pdfText(name: string): Promise<string> {
 }
 
 /**
- * Where the 999 step ends on a phone's first screen, taken online and again with the
- * network cut: offline the header carries an "Offline" pill and the Outbox badge,
- * its longest form (CI machines with no network interface start that way).
+ * Where the 999 step's words and its Call 999 button end on a phone's first screen (the
+ * region's other numbers may follow below), taken online and again with the network cut:
+ * offline the header carries an "Offline" pill and the Outbox badge, its longest form (CI
+ * machines with no network interface start that way).
  */
 async function nineBottoms(): Promise<number[]> {
   const bottoms: number[] = [];
@@ -73,8 +74,8 @@ async function nineBottoms(): Promise<number[]> {
     await b.context.setOffline(offline);
     await page.waitForFunction((off) => document.querySelector('[data-testid=network-status]')?.textContent?.startsWith(off ? 'Offline' : 'Online'), offline);
     await page.evaluate(() => scrollTo(0, 0));
-    const nine = (await page.locator('.now-steps [data-step=emergency-999]').boundingBox())!;
-    bottoms.push(nine.y + nine.height);
+    const call = (await page.locator('.now-steps [data-step=emergency-999] a[href="tel:999"]').first().boundingBox())!;
+    bottoms.push(call.y + call.height);
     if (shots && offline) await page.screenshot({ path: join(shots, 'result-offline-390-first-screen.png') });
   }
   await b.context.setOffline(false);
@@ -138,7 +139,7 @@ describe('an A&E result and its printed record', () => {
   const id = 'nscb-ae-cse-indicator-checklist';
   const answers = { ...ticks(id, ['low-self-harm', 'low-unknown-adults']), age: 15 };
 
-  it('the outcome and what to do now (999 first) fill the first screen of a phone; the workings are folded', async () => {
+  it('the outcome and what to do now (999 and its Call button first) fill the first screen of a phone; the workings are folded', async () => {
     await page.goto(`${origin}/#/`);
     await chooseSettingAndRegion(page, 'medical', 'northamptonshire');
     await fillInstrument(page, id, 'JS-15', answers);
@@ -199,7 +200,7 @@ describe('a GM measurement tool result printed', () => {
     records.gm = page.url().match(/record\/([^/]+)/)![1]!;
     // The longest 999 wording (Greater Manchester) still fits the first screen with its call button.
     const bottoms = await nineBottoms();
-    console.log(`GM result, bottom of the 999 step at 390×844 (online, offline): ${bottoms.map(Math.round).join(', ')} px`);
+    console.log(`GM result, bottom of the Call 999 button at 390×844 (online, offline): ${bottoms.map(Math.round).join(', ')} px`);
     for (const bottom of bottoms) expect(bottom).toBeLessThanOrEqual(844);
     await shoot('result-gm');
     const text = await pdfText('gm-result');
