@@ -221,6 +221,7 @@ export const REGIONS: Record<RegionId, Region> = {
           { name: 'Health MASH team', phone: '101', note: 'Extension 341088, as printed ("101 ext. 341088").', src: at(NN, 1330) },
         ],
         src: at(NN, 1330),
+        appAdded: 'Written for the Trust\'s health staff (the CAMHS section, 003 L1285–1330); the app shows it to every Northamptonshire user, as health staff use the A&E checklist.',
       },
       {
         id: 'nn-police-101',

@@ -348,7 +348,7 @@ export const nscbAssessment: Instrument = {
       id: 'under-13-floor-condition',
       text: 'No child under 13 "can be assessed as low risk if behaviours indicate involvement in CSE" (L2170). The policy does not say which answers show such behaviour.',
       reading:
-        "Any item scored above its lowest score (or a professional judgement above 1) shows it: the floor is the tool's. With every item at its lowest the app still raises the band, the cautious reading, and the outcome says it is the app's.",
+        "The app reads any item scored above its lowest score (or a professional judgement above 1) as showing it, and applies the floor. With every item at its lowest the app still raises the band, the cautious reading, and the outcome then says it is the app's. The sentence is in the toolkit's school policy templates (Appendix 1, L2143), not on the assessment form.",
       src: [L(2170), L(555)],
     },
     {

@@ -28,7 +28,7 @@ const GM_AND_BURY: RegionId[] = ['greater-manchester', 'bury'];
 // Contacts the rules point to (each cites the line that prints it).
 const NN_MASH: Contact = { name: 'Northamptonshire MASH', phone: '0300 126 1000', src: at(NN, 2174, 2175) };
 /** The app's reading where a seed prints 101 and 999 without saying which applies when. */
-const WHEN_101 = "101 when the police must act but no one is in immediate danger; 999 whenever a child is in immediate danger (the app's reading: the seed does not say which applies when).";
+const WHEN_101 = "101 when the police must act but no one is in immediate danger; 999 whenever a child is in immediate danger (the app's reading: the seed gives no rule for choosing).";
 const NN_POLICE: Contact = { name: 'Northamptonshire Police', phone: '101', note: WHEN_101, src: at(NN, 2175) };
 const BURY_MASH: Contact = { name: 'Bury MASH', phone: '0161 253 5678', email: 'childwellbeing@bury.gov.uk', src: at(BURY, 390, 392) };
 const BURY_101: Contact = { name: 'Bury Police Reporting Line', phone: '101', src: at(BURY, 2103, 2105) };
@@ -128,9 +128,9 @@ function buryAndGm(rule: PathwayRule): PathwayRule[] {
     id: `${rule.id}-gm`,
     when: { all: [{ region: ['greater-manchester'] }, rule.when] },
     steps: rule.steps
-      .map((s) => (s.appAdded || s.src?.file !== BURY ? s : { ...s, appAdded: `This is the Bury procedure's rule (001), which follows Greater Manchester procedures; the Greater Manchester handbook (000) does not print it. The app shows it for every Greater Manchester area as the cautious reading.` }))
-      // Bury's own police line is not offered to a Wigan or Oldham practitioner under Bury's name.
-      .map((s) => ({ ...s, contacts: s.contacts.map((c) => (c === BURY_101 ? GM_101 : c)) })),
+      .map((s) => (s.src?.file !== BURY ? s : { ...s, appAdded: `This is the Bury procedure's rule (001), which follows Greater Manchester procedures; the Greater Manchester handbook (000) does not print it. The app shows it for every Greater Manchester area as the cautious reading.${s.appAdded ? ` ${s.appAdded}` : ''}` }))
+      // Bury's own police line and MASH are not offered to a Wigan or Oldham practitioner under Bury's name.
+      .map((s) => ({ ...s, contacts: s.contacts.filter((c) => c !== BURY_MASH).map((c) => (c === BURY_101 ? GM_101 : c)) })),
   };
   return [{ ...rule, when: { all: [{ region: ['bury'] }, rule.when] } }, gm];
 }
@@ -229,11 +229,11 @@ export const PATHWAY_RULES: PathwayRule[] = [
       {
         id: 'gm-under-13-presumption',
         kind: 'referral',
-        text: 'A child under the age of 13 years is judged to be incapable of consenting to sexual activity and there is an automatic presumption of referral to children’s social care because the child is at risk of significant harm. Where a child under 13 discloses sexual activity, the referral is to children’s social care and the police.',
+        text: 'A child under the age of 13 years is judged to be incapable of consenting to sexual activity and there is an automatic presumption of referral to children’s social care because the child is at risk of significant harm.',
         contacts: [BURY_MASH, POLICE_999, BURY_101],
-        src: at(BURY, 480, 487),
+        src: at(BURY, 484, 487),
         appAdded:
-          'The procedure states the presumption where a child under 13 discloses sexual activity (001 L480–483). The app shows it for every child under 13 screened for CSE, whether or not sexual activity is disclosed: the cautious reading.',
+          "The procedure gives the presumption (001 L484–487) as the reason for an exception on informing parents: a child under 13 who discloses sexual activity, in the context of a referral to children's social care and the police (L480–483). The app shows the presumption for every child under 13 screened for CSE, with the police numbers: the cautious reading.",
       },
     ],
   }),
@@ -589,7 +589,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
         contacts: [],
         src: at(BURY, 1058, 1060),
         appAdded:
-          "The Greater Manchester handbook prints no action per band; the Bury procedure, which uses the same Phoenix measurement tool, does, in the same words for school staff (001 L1058–1060), leisure and community staff (L1012–1014) and voluntary groups (L1168–1171), each with their own designated person. The app shows it for every Greater Manchester area and setting as the cautious reading.",
+          "The Greater Manchester handbook prints no action per band; the Bury procedure, which uses the same Phoenix measurement tool, does, in like words for school staff (001 L1058–1060), leisure and community staff (L1012–1014, \"Risk Assessment Tool\") and voluntary groups (L1168–1171, \"Risk Assessment Framework\"), each with their own designated person or adviser. The app shows it for every Greater Manchester area and setting as the cautious reading.",
       },
     ],
   },
