@@ -118,6 +118,16 @@ const TRAFFICKING_NRM =
 const borrowed = (from: string) =>
   `This is the ${from}'s rule; this region's seed gives none. The app shows it here as the cautious reading, because the risk is the same wherever the child lives.`;
 
+/** The West Midlands return interview (002 L520), carried to the regions whose seeds print none. */
+const BORROWED_RETURN_INTERVIEW: NextStep = {
+  id: 'missing-return-interview',
+  kind: 'assessment',
+  text: 'Once a missing child is located, there are two stages to the process - the Police Safe and Well Check and the Return Interview. Where possible, the Return Interview must be completed within 72 hours by an independent person.',
+  contacts: [],
+  src: at(WM, 520),
+  within: '72 hours',
+  appAdded: borrowed('West Midlands framework'),
+};
 /**
  * A Bury rule (seed 001) for Bury, and the same rule, marked as the app's,
  * for the other Greater Manchester areas, whose handbook (000) does not print it.
@@ -435,15 +445,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
         src: at(NN, 2235, 2237),
         appAdded: `${EPISODES_APP} The toolkit's own rule (L2235) is for a child who goes missing during the process.`,
       },
-      {
-        id: 'missing-return-interview',
-        kind: 'assessment',
-        text: 'Once a missing child is located, there are two stages to the process - the Police Safe and Well Check and the Return Interview. Where possible, the Return Interview must be completed within 72 hours by an independent person.',
-        contacts: [],
-        src: at(WM, 520),
-        within: '72 hours',
-        appAdded: borrowed('West Midlands framework'),
-      },
+      BORROWED_RETURN_INTERVIEW,
     ],
   },
   {
@@ -504,15 +506,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
         appAdded: `${borrowed('West Midlands framework')} ${EPISODES_APP}`,
         onlyIf: MISSING_EPISODES,
       },
-      {
-        id: 'missing-return-interview',
-        kind: 'assessment',
-        text: 'Once a missing child is located, there are two stages to the process - the Police Safe and Well Check and the Return Interview. Where possible, the Return Interview must be completed within 72 hours by an independent person.',
-        contacts: [],
-        src: at(WM, 520),
-        within: '72 hours',
-        appAdded: borrowed('West Midlands framework'),
-      },
+      BORROWED_RETURN_INTERVIEW,
     ],
   },
 
