@@ -378,7 +378,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
         id: 'missing-report-now',
         kind: 'referral',
         text: 'Missing children and young people may be at increased risk of CSE and should be reported as missing to the Police at the earliest opportunity.',
-        contacts: [{ ...POLICE_999, note: NO_NUMBER_IN_SEED }, { ...WM_CAIU, note: `${WHEN_101.replace(/^101/, 'This unit')} The framework names no police contact here: the app's pick from the Sandwell table.` }],
+        contacts: [{ ...POLICE_999, note: NO_NUMBER_IN_SEED }, { ...WM_CAIU, note: "When no one is in immediate danger. The framework names no police contact here: the app's pick from the Sandwell table." }],
         src: at(WM, 520),
         onlyIf: MISSING_NOW,
       },

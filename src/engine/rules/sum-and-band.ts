@@ -233,7 +233,7 @@ export function sumAndBand(inst: Instrument, rule: SumAndBandRule, answers: Answ
     );
     for (const n of early.band.notes ?? []) notes.push(n.text);
     // The floor's level, with nothing answered so far showing its condition, is the app's reading.
-    const byApp = (rule.floors ?? []).some((f) => early.band.severity === f.minSeverity && numberOf(answers[f.itemId]) !== undefined && numberOf(answers[f.itemId])! < f.below && !conditionShown(inst, f, answers));
+    const byApp = (rule.floors ?? []).some((f) => early.band.severity === f.minSeverity && (numberOf(answers[f.itemId]) ?? Infinity) < f.below && !conditionShown(inst, f, answers));
     return { decided: true, level: early.band.label, ...(byApp ? { levelBy: 'app' as const } : {}), severity: early.band.severity, bands: [], ambiguities, reasons, notes };
   }
 
