@@ -1,15 +1,24 @@
 // Sends queued submissions, one sender at a time (Web Locks across tabs and
-// the service worker), up to SEND_CONCURRENCY requests in flight. Every
-// request carries Idempotency-Key = submission id, so a repeat after a lost
-// response is stored once at the other end, and a fresh device proof (DPoP)
-// signed with the device's non-extractable key.
-//   queued → sending → delivered (receipt)
-//   sending → queued    network error, timeout, 408, 429, 5xx, other 401/403:
+// the service worker). They go in batches (sync/batch.ts: up to
+// MAX_BATCH_ITEMS in one request, BATCH_CONCURRENCY requests in flight), each
+// item keyed by its submission id, so a repeat after a lost response is
+// stored once at the other end; every request carries a fresh device proof
+// (DPoP) signed with the device's non-extractable key. Singly (the
+// Idempotency-Key header) when a batch cannot carry a row, when the endpoint
+// has no batch route, or when it refuses a batch as a whole: then each row
+// gets its own answer. Each batch's outcomes are written in one IndexedDB call.
+// Each row stays "queued" while its request is out, then (per row, from its
+// own answer in the batch):
+//   queued → delivered  2xx with a receipt
+//   queued → queued     network error, timeout, 408, 429, 5xx, other 401/403:
 //                       capped exponential backoff + jitter (Retry-After honoured)
-//   sending → rejected  other 4xx, with the endpoint's message; kept on the device
-//   sending → withdrawn 401 device-revoked: kept on the device; nothing more is
+//   queued → rejected   other 4xx, with the endpoint's message; kept on the device
+//   queued → withdrawn  401 device-revoked: kept on the device; nothing more is
 //                       sent until the device is enrolled again
+// ("sending" is no longer written; a row left so by an earlier version is
+// queued again at the start of a run.)
 import type { CseDb, OutboxRow } from '../store/db.ts';
+import { BATCH_ITEM_MAX_BYTES, type BatchResponse, MAX_BATCH_BYTES, MAX_BATCH_ITEMS, batchUrl } from './batch.ts';
 import { type DeviceKey, learnServerClock, makeProof } from './device-proof.ts';
 import { type Endpoint, loadEndpoint, saveEndpoint } from './settings.ts';
 
@@ -21,9 +30,11 @@ export interface SenderDeps {
   /** Defaults to the endpoint stored on the device. */
   endpoint?: () => Promise<Endpoint | undefined>;
   timeoutMs?: number;
-  /** Requests in flight at once. */
+  /** Requests in flight at once (default BATCH_CONCURRENCY, or SEND_CONCURRENCY one by one). */
   concurrency?: number;
-  /** Runs first, holding the lock (the app: complete and seal held submissions). */
+  /** Submissions per request: 1 sends one by one (the single POST). Default MAX_BATCH_ITEMS. */
+  batchSize?: number;
+  /** Runs holding the lock when a queued row is still plain JSON (the app: complete and seal held submissions). */
   prepare?: () => Promise<void>;
 }
 
@@ -42,6 +53,8 @@ export interface SendReport {
 export const BACKOFF_BASE_MS = 2_000;
 export const BACKOFF_CAP_MS = 5 * 60_000;
 export const SEND_CONCURRENCY = 6;
+/** Batches in flight at once: one being answered while the next is sent. */
+export const BATCH_CONCURRENCY = 2;
 
 /** Capped exponential backoff with "equal jitter": half fixed, half random. */
 export function backoffDelay(attempts: number, random: () => number = Math.random, base = BACKOFF_BASE_MS, cap = BACKOFF_CAP_MS): number {
@@ -57,24 +70,37 @@ export type Verdict =
 
 export const WITHDRAWN_MESSAGE = "This device's access was withdrawn; ask your administrator.";
 
-export async function classify(res: Response): Promise<Verdict> {
-  let body: { receipt?: string; error?: { code?: string; message?: string } } = {};
+/** What an answer means for one submission: the single POST's response, or one item of a batch's. */
+interface Answer {
+  receipt?: string;
+  error?: { code?: string; message?: string };
+}
+
+export function verdictOf(status: number, body: Answer, retryAfter: string | null, date: string | null = null): Verdict {
+  const message = body.error?.message ?? `HTTP ${status}`;
+  const ok = status >= 200 && status < 300;
+  if (ok && body.receipt) return { kind: 'delivered', receipt: body.receipt };
+  if (ok) return { kind: 'retry', error: `The endpoint answered ${status} without a receipt` };
+  if (status === 401 && body.error?.code === 'device-revoked') return { kind: 'withdrawn', error: WITHDRAWN_MESSAGE };
+  if (status === 401 && body.error?.code === 'proof-stale') return { kind: 'retry', error: `This device's clock differs from the endpoint's: correcting it. ${message}`, staleClock: learnServerClock(date) };
+  if (status === 401 || status === 403) return { kind: 'retry', error: `The endpoint did not accept this device (${status}): ${message}` };
+  if (status === 408 || status === 429 || status >= 500) {
+    const ra = Number(retryAfter);
+    return { kind: 'retry', error: `The endpoint is busy or failing (${status}): will retry. ${message}`, ...(ra > 0 ? { retryAfterMs: ra * 1000 } : {}) };
+  }
+  return { kind: 'rejected', error: `The endpoint refused this submission (${status}): ${message}` };
+}
+
+async function bodyOf<T>(res: Response): Promise<T | Record<string, never>> {
   try {
-    body = await res.json();
+    return await res.json();
   } catch {
-    /* a proxy's HTML error page, say */
+    return {}; // a proxy's HTML error page, say
   }
-  const message = body.error?.message ?? `HTTP ${res.status}`;
-  if (res.ok && body.receipt) return { kind: 'delivered', receipt: body.receipt };
-  if (res.ok) return { kind: 'retry', error: `The endpoint answered ${res.status} without a receipt` };
-  if (res.status === 401 && body.error?.code === 'device-revoked') return { kind: 'withdrawn', error: WITHDRAWN_MESSAGE };
-  if (res.status === 401 && body.error?.code === 'proof-stale') return { kind: 'retry', error: `This device's clock differs from the endpoint's: correcting it. ${message}`, staleClock: learnServerClock(res.headers.get('date')) };
-  if (res.status === 401 || res.status === 403) return { kind: 'retry', error: `The endpoint did not accept this device (${res.status}): ${message}` };
-  if (res.status === 408 || res.status === 429 || res.status >= 500) {
-    const ra = Number(res.headers.get('retry-after'));
-    return { kind: 'retry', error: `The endpoint is busy or failing (${res.status}): will retry. ${message}`, ...(ra > 0 ? { retryAfterMs: ra * 1000 } : {}) };
-  }
-  return { kind: 'rejected', error: `The endpoint refused this submission (${res.status}): ${message}` };
+}
+
+export async function classify(res: Response): Promise<Verdict> {
+  return verdictOf(res.status, await bodyOf<Answer>(res), res.headers.get('retry-after'), res.headers.get('date'));
 }
 
 const LOCK = 'cse-screen-outbox-sender';
@@ -98,20 +124,20 @@ async function withSenderLock<T>(fn: () => Promise<T>, wait = false): Promise<T 
   }
 }
 
-async function attempt(deps: SenderDeps, row: OutboxRow, endpoint: Endpoint, key: DeviceKey): Promise<Verdict> {
+/** A POST to the endpoint with a fresh proof; a dropped connection or a timeout is a Response-less retry. */
+async function post(deps: SenderDeps, url: string, key: DeviceKey, headers: Record<string, string>, body: string): Promise<Response | Verdict> {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), deps.timeoutMs ?? 20_000);
   try {
-    const res = await deps.fetch(endpoint.url, {
+    return await deps.fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': row.contentType, 'Idempotency-Key': row.id, DPoP: await makeProof(key, 'POST', endpoint.url) },
-      body: row.payload,
+      headers: { ...headers, DPoP: await makeProof(key, 'POST', url) },
+      body,
       signal: ctrl.signal,
       credentials: 'omit',
       referrerPolicy: 'no-referrer',
       cache: 'no-store',
     });
-    return await classify(res);
   } catch (e) {
     const aborted = (e as Error).name === 'AbortError';
     return { kind: 'retry', error: aborted ? 'No answer from the endpoint in time: will retry' : 'No connection to the endpoint: will retry' };
@@ -120,21 +146,117 @@ async function attempt(deps: SenderDeps, row: OutboxRow, endpoint: Endpoint, key
   }
 }
 
+async function attempt(deps: SenderDeps, row: OutboxRow, endpoint: Endpoint, key: DeviceKey): Promise<Verdict> {
+  const res = await post(deps, endpoint.url, key, { 'Content-Type': row.contentType, 'Idempotency-Key': row.id }, row.payload);
+  return res instanceof Response ? classify(res) : res;
+}
+
+/** One row sent on its own, once more at once if the device's clock was corrected from the endpoint's. */
+async function sendSingly(deps: SenderDeps, row: OutboxRow, endpoint: Endpoint, key: DeviceKey): Promise<Verdict> {
+  const verdict = await attempt(deps, row, endpoint, key);
+  return verdict.kind === 'retry' && verdict.staleClock ? attempt(deps, row, endpoint, key) : verdict;
+}
+
+/** A batch's verdicts, row by row; or what to do instead when the endpoint would not take it as a batch. */
+type BatchAnswer = Verdict[] | 'no-batch-route' | 'one-by-one';
+
+async function attemptBatch(deps: SenderDeps, rows: OutboxRow[], items: string[], endpoint: Endpoint, key: DeviceKey): Promise<BatchAnswer> {
+  const res = await post(deps, batchUrl(endpoint.url), key, { 'Content-Type': 'application/json' }, `{"submissions":[${items.join(',')}]}`);
+  if (!(res instanceof Response)) return rows.map(() => res);
+  // An endpoint from before batches.
+  if (res.status === 404 || res.status === 405) return 'no-batch-route';
+  // Refused as a whole (too big, malformed): one by one, so each row gets its own answer.
+  if (res.status === 400 || res.status === 413 || res.status === 415) return 'one-by-one';
+  if (res.status !== 200) {
+    const verdict = await classify(res); // revoked, stale clock, busy: the same for every row
+    return rows.map(() => verdict);
+  }
+  const { results } = (await bodyOf<BatchResponse>(res)) as Partial<BatchResponse>;
+  const byId = new Map((Array.isArray(results) ? results : []).map((r) => [r?.id, r]));
+  return rows.map((row): Verdict => {
+    const r = byId.get(row.id);
+    if (!r || typeof r.status !== 'number') return { kind: 'retry', error: 'The endpoint answered the batch without this submission: will retry' };
+    return verdictOf(r.status, r, r.retryAfter ? String(r.retryAfter) : null);
+  });
+}
+
+const batchItem = (row: OutboxRow) => JSON.stringify({ id: row.id, type: row.contentType, body: row.payload });
+
+/**
+ * Rows in order, in requests: batches of up to `size` under the byte limit;
+ * a row too large for a batch (or every row, with size 1) on its own.
+ */
+function pack(rows: OutboxRow[], size: number): { rows: OutboxRow[]; items?: string[] }[] {
+  if (size <= 1) return rows.map((row) => ({ rows: [row] }));
+  const encoder = new TextEncoder();
+  const units: { rows: OutboxRow[]; items?: string[] }[] = [];
+  let current: { rows: OutboxRow[]; items: string[] } | undefined;
+  let bytes = 0;
+  const envelope = '{"submissions":[]}'.length;
+  for (const row of rows) {
+    const item = batchItem(row);
+    const itemBytes = encoder.encode(item).length + 1;
+    if (row.payload.length > BATCH_ITEM_MAX_BYTES || envelope + itemBytes > MAX_BATCH_BYTES) {
+      units.push({ rows: [row] });
+      continue;
+    }
+    if (!current || current.rows.length >= size || bytes + itemBytes > MAX_BATCH_BYTES) {
+      current = { rows: [], items: [] };
+      units.push(current);
+      bytes = envelope;
+    }
+    current.rows.push(row);
+    current.items.push(item);
+    bytes += itemBytes;
+  }
+  return units;
+}
+
 /** Sends every due submission (all queued ones with `force`, for "Send now"). */
 export async function sendDue(deps: SenderDeps, opts: { force?: boolean } = {}): Promise<SendReport> {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
+  const batchSize = Math.max(1, Math.min(deps.batchSize ?? MAX_BATCH_ITEMS, MAX_BATCH_ITEMS));
   const report: SendReport = { attempted: 0, delivered: 0, retrying: 0, rejected: 0, withdrawn: 0, damaged: 0, skipped: false };
+
+  /** What a verdict writes on its row, counted in the report. */
+  const outcome = (row: OutboxRow, verdict: Verdict): Partial<OutboxRow> => {
+    const attempts = row.attempts + 1;
+    switch (verdict.kind) {
+      case 'delivered':
+        report.delivered++;
+        return { state: 'delivered', attempts, receipt: verdict.receipt, deliveredAt: now(), lastError: undefined };
+      case 'rejected':
+        report.rejected++;
+        return { state: 'rejected', attempts, lastError: verdict.error };
+      case 'withdrawn':
+        report.withdrawn++;
+        return { state: 'withdrawn', attempts, lastError: verdict.error };
+      default: {
+        report.retrying++;
+        const wait = Math.max(backoffDelay(attempts, random), verdict.retryAfterMs ?? 0);
+        return { state: 'queued', attempts, lastError: verdict.error, nextAttemptAt: now() + wait };
+      }
+    }
+  };
+
   const ran = await withSenderLock(async () => {
     const { db } = deps;
     // We hold the lock, so anything still marked "sending" was interrupted (tab closed, crash): queue it again.
-    await db.outbox.where('state').equals('sending').modify({ state: 'queued' });
-    await deps.prepare?.();
+    // (Counted first: a write would wait for any read in progress, such as the Outbox screen listing a thousand rows.)
+    if (await db.outbox.where('state').equals('sending').count()) await db.outbox.where('state').equals('sending').modify({ state: 'queued' });
+    const readQueued = () => db.outbox.where('state').equals('queued').sortBy('createdAt');
+    let queued = await readQueued();
+    // Rows finished before a name or an enrolment existed are completed and sealed first; when none
+    // is waiting as plain JSON there is nothing to prepare, and the queue is not read twice.
+    if (deps.prepare && queued.some((r) => r.contentType === 'application/json')) {
+      await deps.prepare();
+      queued = await readQueued();
+    }
     const endpoint = await (deps.endpoint ?? (() => loadEndpoint(db)))();
     // Not enrolled, or access withdrawn: everything waits on the device.
     if (!endpoint?.url || !endpoint.device || endpoint.withdrawn) return true;
     const key = endpoint.device.key;
-    const queued = await db.outbox.where('state').equals('queued').sortBy('createdAt');
     // A damaged row is counted, so "Send now" never reports "0 still waiting" over one that cannot go.
     report.damaged = queued.filter((r) => r._damage).length;
     const due = queued.filter(
@@ -147,35 +269,39 @@ export async function sendDue(deps: SenderDeps, opts: { force?: boolean } = {}):
         // One with no author yet (finished before a name was set) waits for prepare().
         !(r.contentType === 'application/json' && /"author":\{"name":""/.test(r.payload)),
     );
+    const units = pack(due, batchSize);
+    let batchRoute = batchSize > 1;
     let next = 0;
     let stop = false;
     const worker = async () => {
-      while (!stop && next < due.length) {
-        const row = due[next++]!;
-        report.attempted++;
-        await db.outbox.update(row.id, { state: 'sending', lastAttemptAt: now() });
-        let verdict = await attempt(deps, row, endpoint, key);
-        // A wrong clock is corrected from the endpoint's Date header: try once more at once.
-        if (verdict.kind === 'retry' && verdict.staleClock) verdict = await attempt(deps, row, endpoint, key);
-        const attempts = row.attempts + 1;
-        if (verdict.kind === 'delivered') {
-          report.delivered++;
-          await db.outbox.update(row.id, { state: 'delivered', attempts, receipt: verdict.receipt, deliveredAt: now(), lastError: undefined });
-        } else if (verdict.kind === 'rejected') {
-          report.rejected++;
-          await db.outbox.update(row.id, { state: 'rejected', attempts, lastError: verdict.error });
-        } else if (verdict.kind === 'withdrawn') {
-          report.withdrawn++;
-          stop = true;
-          await db.outbox.update(row.id, { state: 'withdrawn', attempts, lastError: verdict.error });
-        } else {
-          report.retrying++;
-          const wait = Math.max(backoffDelay(attempts, random), verdict.retryAfterMs ?? 0);
-          await db.outbox.update(row.id, { state: 'queued', attempts, lastError: verdict.error, nextAttemptAt: now() + wait });
+      while (!stop && next < units.length) {
+        const unit = units[next++]!;
+        report.attempted += unit.rows.length;
+        // No "sending" mark is written first: only one sender runs (the lock), a row interrupted
+        // mid-send is still "queued" and simply sent again (stored once at the other end), and the
+        // write would wait behind any long read (the Outbox screen listing a thousand rows).
+        const at = now();
+        let answer: BatchAnswer = 'one-by-one';
+        if (unit.items && batchRoute) {
+          answer = await attemptBatch(deps, unit.rows, unit.items, endpoint, key);
+          if (Array.isArray(answer) && answer.some((v) => v.kind === 'retry' && v.staleClock)) answer = await attemptBatch(deps, unit.rows, unit.items, endpoint, key);
+          if (answer === 'no-batch-route') batchRoute = false;
         }
+        const verdicts: Verdict[] = [];
+        if (Array.isArray(answer)) verdicts.push(...answer);
+        else
+          for (const row of unit.rows) {
+            // Once access is withdrawn, the rest of the unit is not sent.
+            const verdict: Verdict = stop ? { kind: 'withdrawn', error: WITHDRAWN_MESSAGE } : await sendSingly(deps, row, endpoint, key);
+            if (verdict.kind === 'withdrawn') stop = true;
+            verdicts.push(verdict);
+          }
+        if (verdicts.some((v) => v.kind === 'withdrawn')) stop = true;
+        await db.outbox.bulkUpdate(unit.rows.map((row, i) => ({ key: row.id, changes: { ...outcome(row, verdicts[i]!), lastAttemptAt: at } })));
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? SEND_CONCURRENCY) }, worker));
+    const concurrency = deps.concurrency ?? (batchSize > 1 ? BATCH_CONCURRENCY : SEND_CONCURRENCY);
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
     if (stop) {
       // Withdrawn: say so on every waiting submission, and stop sending until re-enrolment.
       await db.outbox.where('state').equals('queued').modify({ state: 'withdrawn', lastError: WITHDRAWN_MESSAGE });

@@ -85,8 +85,18 @@ export type Author = v.InferOutput<typeof AuthorSchema>;
 /** The first problem with a would-be submission, in words, or undefined if it is valid. */
 export function submissionProblem(input: unknown): string | undefined {
   const r = v.safeParse(SubmissionSchema, input);
-  if (r.success) return undefined;
-  const issue = r.issues[0]!;
+  return r.success ? undefined : issueText(r.issues);
+}
+
+/**
+ * A schema problem in words: where (the field path) and what was expected.
+ * valibot's own messages end "but received <the value>", which could be a
+ * child's name typed into the wrong field: that part is cut, so a refusal
+ * never quotes what was sent.
+ */
+export function issueText(issues: readonly v.BaseIssue<unknown>[]): string {
+  const issue = issues[0]!;
   const path = issue.path?.map((p) => String(p.key)).join('.');
-  return path ? `${path}: ${issue.message}` : issue.message;
+  const message = issue.message.replace(/ but received [\s\S]*$/, '');
+  return path ? `${path}: ${message}` : message;
 }

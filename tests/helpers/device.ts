@@ -24,3 +24,18 @@ export async function signedPost(base: string, device: TestDevice, body: unknown
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
+
+/** POST /api/submissions/batch, signed; `items` as the batch carries them, or the raw body text. */
+export async function signedBatch(base: string, device: TestDevice, items: { id: string; type: string; body: string }[] | string, proof?: string): Promise<Response> {
+  const url = `${base}/api/submissions/batch`;
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', DPoP: proof ?? (await makeProof(device.key, 'POST', url)) },
+    body: typeof items === 'string' ? items : JSON.stringify({ submissions: items }),
+  });
+}
+
+/** A submission as a plain-JSON batch item. */
+export function asItem<T extends { id: string }>(sub: T): { id: string; type: string; body: string } {
+  return { id: sub.id, type: 'application/json', body: JSON.stringify(sub) };
+}

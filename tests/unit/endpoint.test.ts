@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../../src/receiver/admin.ts';
 import { startServer } from '../../src/server/main.ts';
 import { makeProof, newDeviceKey } from '../../src/sync/device-proof.ts';
-import { enrolDevice, signedPost, type TestDevice } from '../helpers/device.ts';
+import { asItem, enrolDevice, signedBatch, signedPost, type TestDevice } from '../helpers/device.ts';
 import { STORE_KINDS, ensurePostgres, freshDatabaseUrl, stopPostgres, testPostgres } from '../helpers/stores.ts';
 import { makeSubmission } from '../helpers/submission.ts';
 
@@ -170,7 +170,7 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       ['a 300 KB field', () => JSON.stringify(makeSubmission({ childRef: 'x'.repeat(300_000) })), 413, 'too-large'],
       ['not JSON', () => '{"schema":', 400, 'invalid-json'],
       ['a long list of reasons', () => { const s = makeSubmission(); return JSON.stringify({ ...s, result: { ...s.result, reasons: Array(1000).fill('r') } }); }, 400, 'invalid-submission'],
-    ])('bounded: %s → %i', async (_n, body, status, code) => {
+    ])('bounded: %s is refused with its status and code', async (_n, body, status, code) => {
       const res = await signedPost(base, device, body(), { 'Idempotency-Key': crypto.randomUUID() });
       expect(res.status).toBe(status);
       expect((await res.json()).error.code).toBe(code);
@@ -202,6 +202,174 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       const res = await fetch(`${base}/api/submissions`, { method: 'OPTIONS', headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'POST' } });
       expect(res.status).toBe(204);
       expect(res.headers.get('access-control-allow-headers')).toContain('DPoP');
+    });
+  });
+
+  describe('submitting in batches', () => {
+    type ItemResult = { id: string; status: number; receipt?: string; level?: string; deviceLevel?: string; duplicate?: boolean; error?: { code: string; message: string }; retryAfter?: number };
+    const results = async (res: Response) => ((await res.json()) as { results: ItemResult[] }).results;
+    const newDevice = async (name: string) => (await enrolDevice(base, (await server.addDevice(name)).code)).device;
+
+    it('a sealed batch is stored, each with its own receipt under one proof; the same batch again gets the same receipts, one row each', async () => {
+      const { fetchEndpointKey, sealTo } = await import('../../src/sync/seal.ts');
+      const seal = sealTo((await fetchEndpointKey(`${base}/api/submissions`))!);
+      const subs = Array.from({ length: 30 }, (_, i) => makeSubmission({ childRef: `${CANARY} ${i}` }));
+      const items = await Promise.all(subs.map(async (s) => ({ id: s.id, type: 'application/jose', body: (await seal(s)).payload })));
+      const before = await server.store.count();
+      // A device of its own in each test: the shared one may have spent this server's daily quota (60).
+      const d = await newDevice('Sealed batch');
+      const first = await signedBatch(base, d, items);
+      expect(first.status).toBe(200);
+      const r1 = await results(first);
+      expect(r1.map((r) => [r.id, r.status, r.duplicate])).toEqual(subs.map((s) => [s.id, 201, false]));
+      expect(new Set(r1.map((r) => r.receipt)).size).toBe(30);
+      expect(await server.store.count()).toBe(before + 30);
+      expect((await server.store.get(subs[7]!.id))!.body).toMatchObject({ childRef: `${CANARY} 7` });
+      const again = await results(await signedBatch(base, d, items));
+      expect(again.map((r) => [r.status, r.duplicate, r.receipt])).toEqual(r1.map((r) => [200, true, r.receipt]));
+      expect(await server.store.count()).toBe(before + 30);
+    });
+
+    it('one bad item does not sink the rest: refused by name (never quoting it), a conflict, and the server\'s level over a lying device\'s', async () => {
+      const good = makeSubmission();
+      const lying = makeSubmission();
+      const unknownField = { ...makeSubmission(), kind: CANARY };
+      const stored = makeSubmission();
+      const d = await newDevice('Mixed batch');
+      expect((await signedPost(base, d, stored)).status).toBe(201);
+      const res = await signedBatch(base, d, [
+        asItem(good),
+        asItem({ ...lying, result: { ...lying.result, level: 'No concerns', total: 2 } }),
+        asItem(unknownField),
+        asItem({ ...stored, childRef: 'someone else' }),
+        { id: 'not-the-same-id', type: 'application/json', body: JSON.stringify(makeSubmission()) },
+        { id: crypto.randomUUID(), type: 'application/jose', body: 'not.a.jwe.at.all' },
+      ]);
+      expect(res.status).toBe(200);
+      const r = await results(res);
+      expect(r.map((x) => [x.status, x.error?.code])).toEqual([
+        [201, undefined],
+        [201, undefined],
+        [400, 'invalid-submission'],
+        [409, 'conflict'],
+        [400, 'idempotency-key'],
+        [400, 'invalid-jwe'],
+      ]);
+      expect(r[1]).toMatchObject({ level: 'Medium (21 – 40)', deviceLevel: 'No concerns' });
+      expect(await server.store.get(lying.id)).toMatchObject({ level: 'Medium (21 – 40)', deviceLevel: 'No concerns' });
+      expect(r[2]!.error!.message).toMatch(/^kind: /);
+      expect(JSON.stringify(r)).not.toContain(CANARY);
+      expect(await server.store.get(unknownField.id)).toBeUndefined();
+      expect((await server.store.get(stored.id))!.body).toMatchObject({ childRef: 'AB-12' });
+    });
+
+    it('a replayed proof, a proof for the single address, a revoked or unenrolled device: refused whole (401), nothing stored', async () => {
+      const device = await newDevice('Replaying');
+      const url = `${base}/api/submissions/batch`;
+      const proof = await makeProof(device.key, 'POST', url);
+      expect((await signedBatch(base, device, [asItem(makeSubmission())], proof)).status).toBe(200);
+      const replayedSub = makeSubmission();
+      const replay = await signedBatch(base, device, [asItem(replayedSub)], proof);
+      expect([replay.status, (await replay.json()).error.code]).toEqual([401, 'proof-replayed']);
+      const wrongAddress = await signedBatch(base, device, [asItem(replayedSub)], await makeProof(device.key, 'POST', `${base}/api/submissions`));
+      expect([wrongAddress.status, (await wrongAddress.json()).error.code]).toEqual([401, 'proof-invalid']);
+      const stranger = await signedBatch(base, { key: await newDeviceKey() }, [asItem(replayedSub)]);
+      expect([stranger.status, (await stranger.json()).error.code]).toEqual([401, 'not-enrolled']);
+      const { code, device: d } = await server.addDevice('Batch, to be revoked');
+      const e = await enrolDevice(base, code);
+      await server.store.revoke(d.id);
+      const revoked = await signedBatch(base, e.device, [asItem(replayedSub)]);
+      expect([revoked.status, (await revoked.json()).error.code]).toEqual([401, 'device-revoked']);
+      expect(await server.store.get(replayedSub.id)).toBeUndefined();
+    });
+
+    it.each([
+      ['a field beside the list', () => JSON.stringify({ submissions: [asItem(makeSubmission())], extra: 1 }), 400, 'invalid-batch'],
+      ['a field in an item', () => JSON.stringify({ submissions: [{ ...asItem(makeSubmission()), note: 'x' }] }), 400, 'invalid-batch'],
+      ['an empty list', () => '{"submissions":[]}', 400, 'invalid-batch'],
+      ['51 items', () => JSON.stringify({ submissions: Array.from({ length: 51 }, () => asItem(makeSubmission())) }), 413, 'batch-too-large'],
+      ['objects nested 20,000 deep', () => `{"submissions":${'['.repeat(20_000)}${']'.repeat(20_000)}}`, 400, 'too-deep'],
+      ['not JSON', () => '{"submissions":[', 400, 'invalid-json'],
+      ['a body over 2 MB', () => JSON.stringify({ submissions: [{ id: 'x', type: 'application/json', body: 'x'.repeat(2_200_000) }] }), 413, 'too-large'],
+    ])('bounded: %s is refused whole with its status and code', async (_n, body, status, code) => {
+      const d = await newDevice(`Bounded ${_n}`);
+      const res = await signedBatch(base, d, body());
+      expect(res.status).toBe(status);
+      expect((await res.json()).error.code).toBe(code);
+    });
+
+    it('a batch is application/json (415 otherwise)', async () => {
+      const url = `${base}/api/submissions/batch`;
+      const d = await newDevice('Wrong type');
+      const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/jose', DPoP: await makeProof(d.key, 'POST', url) }, body: 'x' });
+      expect(res.status).toBe(415);
+    });
+
+    it('past the daily quota the rest of a batch waits on the device (429 each, with Retry-After); the next batch is refused whole', async () => {
+      const d = await newDevice('Batch quota');
+      const first = await results(await signedBatch(base, d, Array.from({ length: 50 }, () => asItem(makeSubmission()))));
+      expect(first.every((r) => r.status === 201)).toBe(true);
+      const second = await results(await signedBatch(base, d, Array.from({ length: 20 }, () => asItem(makeSubmission()))));
+      // dailyQuota 60 in this server: 10 more fit.
+      expect(second.map((r) => r.status)).toEqual([...Array(10).fill(201), ...Array(10).fill(429)]);
+      expect(second[15]).toMatchObject({ error: { code: 'daily-quota' } });
+      expect(second[15]!.retryAfter).toBeGreaterThan(0);
+      const third = await signedBatch(base, d, [asItem(makeSubmission())]);
+      expect(third.status).toBe(429);
+      expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+    });
+
+    it('the per-minute limit counts submissions, not requests: a device sending batches is held to the same 400 a minute as one sending singly', async () => {
+      const d = await newDevice('Batch burst');
+      // Refused items (not stored, so the daily quota is untouched) still spend the budget: the work is in opening them.
+      const junk = () => Array.from({ length: 50 }, () => ({ id: crypto.randomUUID(), type: 'application/json', body: '{}' }));
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) statuses.push(...(await results(await signedBatch(base, d, junk()))).map((r) => r.status));
+      expect(statuses.filter((s) => s === 400).length).toBe(400);
+      const over = await signedBatch(base, d, junk());
+      expect(over.status).toBe(429);
+      expect((await over.json()).error.code).toBe('rate-limited');
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      // The single POST draws on the same budget.
+      const single = await signedPost(base, d, makeSubmission());
+      expect(single.status).toBe(429);
+      // Another device is unaffected.
+      expect((await signedBatch(base, await newDevice('Batch neighbour'), [asItem(makeSubmission())])).status).toBe(200);
+    }, 60_000);
+
+    it('the app\'s sender drains 40 sealed submissions in batches of 10 over HTTP, exactly once though a response is lost after the commit', async () => {
+      // @ts-expect-error: the package's types are not reachable through its exports map
+      await import('fake-indexeddb/auto');
+      const { CseDb } = await import('../../src/store/db.ts');
+      const { sendDue } = await import('../../src/sync/sender.ts');
+      const { fetchEndpointKey, sealTo } = await import('../../src/sync/seal.ts');
+      const key = await newDeviceKey();
+      const e = await enrolDevice(base, (await server.addDevice('Sender over HTTP')).code, key);
+      const url = `${base}/api/submissions`;
+      const jwk = (await fetchEndpointKey(url))!;
+      const db = new CseDb(`drain-${kind}-${crypto.randomUUID()}`, undefined, () => undefined);
+      const seal = sealTo(jwk);
+      const subs = Array.from({ length: 40 }, (_, i) => makeSubmission({ childRef: `S${i}` }));
+      await db.outbox.bulkAdd(await Promise.all(subs.map(async (s, i) => ({ id: s.id, recordId: crypto.randomUUID(), state: 'queued' as const, ...(await seal(s)), attempts: 0, createdAt: i, nextAttemptAt: 0 }))));
+      // The second batch is stored, then the connection drops before its answer.
+      dropOnce.add(subs[10]!.id);
+      const endpoint = { url, publicKey: jwk, device: { id: String(e.body.deviceId), name: 'Sender', key, enrolledAt: new Date().toISOString() } };
+      const before = await server.store.count();
+      let requests = 0;
+      const counting: typeof fetch = (input, init) => (requests++, fetch(input, init));
+      const run = () => sendDue({ db, fetch: counting, endpoint: async () => endpoint, batchSize: 10 }, { force: true });
+      const r1 = await run();
+      expect(r1).toMatchObject({ attempted: 40, delivered: 30, retrying: 10 });
+      expect(requests).toBe(4);
+      expect(await server.store.count()).toBe(before + 40);
+      const r2 = await run();
+      expect(r2).toMatchObject({ attempted: 10, delivered: 10 });
+      expect(await server.store.count()).toBe(before + 40);
+      const rows = await db.outbox.bulkGet(subs.map((s) => s.id));
+      expect(rows.every((row) => row!.state === 'delivered')).toBe(true);
+      // The retried rows carry the receipts the server gave when it first stored them.
+      for (const s of subs.slice(10, 20)) expect(rows.find((row) => row!.id === s.id)!.receipt).toBe((await server.store.get(s.id))!.receipt);
+      db.close();
     });
   });
 

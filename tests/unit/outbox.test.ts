@@ -57,7 +57,8 @@ function network(script: (Response | 'drop' | 'hang')[]) {
   return { fetch, calls };
 }
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
-const deps = (fetch: typeof globalThis.fetch) => ({ db, fetch, now: () => clock, random: () => 0.5, endpoint: async () => settings.endpoint, timeoutMs: 50 });
+// One by one (the single POST): these tests script one response per submission. Batches are tested below.
+const deps = (fetch: typeof globalThis.fetch) => ({ db, fetch, now: () => clock, random: () => 0.5, endpoint: async () => settings.endpoint, timeoutMs: 50, batchSize: 1 });
 
 describe('finishing queues atomically', () => {
   it('the record becomes final and the outbox entry exists, together', async () => {
@@ -274,5 +275,109 @@ describe('sending', () => {
     const r = await sendDue({ ...deps(fetch), concurrency: 6 });
     expect(r.delivered).toBe(20);
     expect(most).toBe(6);
+  });
+});
+
+describe('sending in batches', () => {
+  /** A scripted network that records each request's address and, for a batch, the ids it carried. */
+  function batchNetwork(answer: (url: string, ids: string[]) => Response | 'drop') {
+    const calls: { url: string; ids: string[]; key: string | null; proof: string | null }[] = [];
+    const fetch = (async (url: string, init: RequestInit) => {
+      const headers = init.headers as Record<string, string>;
+      const ids = url.endsWith('/batch') ? (JSON.parse(String(init.body)) as { submissions: { id: string }[] }).submissions.map((s) => s.id) : [headers['Idempotency-Key']!];
+      calls.push({ url, ids, key: headers['Idempotency-Key'] ?? null, proof: headers.DPoP ?? null });
+      const res = answer(url, ids);
+      if (res === 'drop') throw new TypeError('Failed to fetch');
+      return res;
+    }) as typeof globalThis.fetch;
+    return { fetch, calls };
+  }
+  const batchDeps = (fetch: typeof globalThis.fetch) => ({ ...deps(fetch), batchSize: 50 });
+  const allDelivered = (ids: string[]) => json(200, { results: ids.map((id) => ({ id, status: 201, receipt: `R-${id}` })) });
+
+  it('120 queued go in three requests to …/batch (50, 50, 20) in the order finished, one fresh proof each; every receipt kept', async () => {
+    const ids = await queued(120);
+    const net = batchNetwork((_u, batch) => allDelivered(batch));
+    const r = await sendDue({ ...batchDeps(net.fetch), concurrency: 1 });
+    expect(r).toMatchObject({ attempted: 120, delivered: 120, retrying: 0 });
+    expect(net.calls.map((c) => [c.url, c.ids.length])).toEqual([
+      ['http://localhost:9/api/submissions/batch', 50],
+      ['http://localhost:9/api/submissions/batch', 50],
+      ['http://localhost:9/api/submissions/batch', 20],
+    ]);
+    expect(net.calls.flatMap((c) => c.ids)).toEqual(ids);
+    expect(new Set(net.calls.map((c) => c.proof)).size).toBe(3);
+    const rows = await db.outbox.bulkGet(ids);
+    expect(rows.every((row, i) => row!.state === 'delivered' && row!.receipt === `R-${ids[i]}` && row!.attempts === 1)).toBe(true);
+  });
+
+  it('each item is settled by its own answer: delivered, a repeat, refused, over the quota (Retry-After), left out', async () => {
+    const [ok, repeat, refused, quota, missing] = await queued(5);
+    const net = batchNetwork(() =>
+      json(200, {
+        results: [
+          { id: ok, status: 201, receipt: 'R-ok' },
+          { id: repeat, status: 200, receipt: 'R-before', duplicate: true },
+          { id: refused, status: 400, error: { code: 'invalid-submission', message: 'answers: not valid' } },
+          { id: quota, status: 429, error: { code: 'daily-quota', message: 'spent' }, retryAfter: 3600 },
+        ],
+      }),
+    );
+    const r = await sendDue(batchDeps(net.fetch));
+    expect(r).toMatchObject({ attempted: 5, delivered: 2, rejected: 1, retrying: 2 });
+    expect(await db.outbox.get(ok!)).toMatchObject({ state: 'delivered', receipt: 'R-ok' });
+    expect(await db.outbox.get(repeat!)).toMatchObject({ state: 'delivered', receipt: 'R-before' });
+    expect(await db.outbox.get(refused!)).toMatchObject({ state: 'rejected', lastError: 'The endpoint refused this submission (400): answers: not valid' });
+    expect(await db.outbox.get(quota!)).toMatchObject({ state: 'queued', attempts: 1, nextAttemptAt: clock + 3_600_000 });
+    // Left out of the answer: tried again after the backoff (attempt 1, random 0.5 → 1,500 ms), never taken as delivered.
+    expect(await db.outbox.get(missing!)).toMatchObject({ state: 'queued', attempts: 1, nextAttemptAt: clock + 1500 });
+  });
+
+  it('a dropped connection puts the whole batch back in the queue with backoff; the next run delivers each once', async () => {
+    const ids = await queued(3);
+    await sendDue(batchDeps(batchNetwork(() => 'drop').fetch));
+    expect((await db.outbox.bulkGet(ids)).map((row) => [row!.state, row!.nextAttemptAt])).toEqual(ids.map(() => ['queued', clock + 1500]));
+    clock += 1500;
+    const net = batchNetwork((_u, batch) => allDelivered(batch));
+    expect((await sendDue(batchDeps(net.fetch))).delivered).toBe(3);
+    expect(net.calls.flatMap((c) => c.ids)).toEqual(ids);
+  });
+
+  it('an endpoint with no batch route (404): sent one by one, with the Idempotency-Key, for the rest of the run', async () => {
+    const ids = await queued(60);
+    const net = batchNetwork((url, [id]) => (url.endsWith('/batch') ? json(404, { error: { code: 'not-found', message: 'Not found' } }) : json(201, { receipt: `R-${id}` })));
+    const r = await sendDue({ ...batchDeps(net.fetch), concurrency: 1 });
+    expect(r.delivered).toBe(60);
+    // One batch tried; every row then alone, in order.
+    expect(net.calls.filter((c) => c.url.endsWith('/batch')).length).toBe(1);
+    expect(net.calls.filter((c) => !c.url.endsWith('/batch')).map((c) => c.key)).toEqual(ids);
+  });
+
+  it('a batch refused as a whole (413) is sent one by one, so each row gets its own answer', async () => {
+    const [good, bad] = await queued(2);
+    const net = batchNetwork((url, [id]) =>
+      url.endsWith('/batch') ? json(413, { error: { code: 'too-large', message: 'too large' } }) : id === bad ? json(400, { error: { message: 'answers: not valid' } }) : json(201, { receipt: 'R-good' }),
+    );
+    const r = await sendDue(batchDeps(net.fetch));
+    expect(r).toMatchObject({ delivered: 1, rejected: 1 });
+    expect(await db.outbox.get(good!)).toMatchObject({ state: 'delivered', receipt: 'R-good' });
+    expect(await db.outbox.get(bad!)).toMatchObject({ state: 'rejected' });
+  });
+
+  it('401 device-revoked on a batch: every row withdrawn and kept, nothing more sent', async () => {
+    const ids = await queued(70);
+    await db.meta.put({ key: 'endpoint', value: settings.endpoint });
+    const net = batchNetwork(() => json(401, { error: { code: 'device-revoked', message: 'withdrawn' } }));
+    const r = await sendDue({ ...batchDeps(net.fetch), concurrency: 1 });
+    expect(net.calls.length).toBe(1);
+    expect(r.withdrawn).toBe(50);
+    expect(new Set((await db.outbox.bulkGet(ids)).map((row) => row!.state))).toEqual(new Set(['withdrawn']));
+    expect((await loadEndpoint(db))?.withdrawn).toBe(true);
+  });
+
+  it('a 429 for the whole batch honours its Retry-After on every row', async () => {
+    const ids = await queued(2);
+    await sendDue(batchDeps(batchNetwork(() => json(429, { error: { code: 'rate-limited', message: 'slow down' } }, { 'Retry-After': '45' })).fetch));
+    expect((await db.outbox.bulkGet(ids)).map((row) => row!.nextAttemptAt)).toEqual([clock + 45_000, clock + 45_000]);
   });
 });

@@ -6,7 +6,8 @@ import { compactDecrypt } from 'jose';
 import * as v from 'valibot';
 import { score } from '../../engine/score.ts';
 import { getInstrument } from '../../instruments/catalogue.ts';
-import { type Submission, SubmissionSchema, screenedOn, submissionProblem } from '../../sync/submission.ts';
+import { type BatchItem, BatchSchema, MAX_BATCH_ITEMS } from '../../sync/batch.ts';
+import { type Submission, SubmissionSchema, issueText, screenedOn } from '../../sync/submission.ts';
 import type { NewSubmission } from '../store/receiver-store.ts';
 
 export class Refusal extends Error {
@@ -67,10 +68,9 @@ export async function openSealed(raw: string, privateKey: CryptoKey): Promise<st
 
 /** Validates and re-scores; throws a Refusal naming the problem (never quoting a value). */
 export function accept(json: string, idempotencyKey: unknown): Accepted {
-  const body = parseBounded(json);
-  const problem = submissionProblem(body);
-  if (problem) throw new Refusal(400, 'invalid-submission', problem);
-  const sub = v.parse(SubmissionSchema, body);
+  const parsed = v.safeParse(SubmissionSchema, parseBounded(json));
+  if (!parsed.success) throw new Refusal(400, 'invalid-submission', issueText(parsed.issues));
+  const sub = parsed.output;
   if (typeof idempotencyKey !== 'string' || idempotencyKey !== sub.id) throw new Refusal(400, 'idempotency-key', 'The Idempotency-Key header must be present and equal the submission id.');
   const inst = getInstrument(sub.instrument.id);
   if (!inst) throw new Refusal(400, 'unknown-instrument', `Unknown instrument "${sub.instrument.id}".`);
@@ -96,4 +96,19 @@ export function accept(json: string, idempotencyKey: unknown): Accepted {
       body: JSON.stringify(sub),
     },
   };
+}
+
+/** The batch envelope, checked before any item is opened: only {"submissions": [{id, type, body}…]}. */
+export function parseBatch(raw: string): BatchItem[] {
+  const parsed = v.safeParse(BatchSchema, parseBounded(raw));
+  if (parsed.success) return parsed.output.submissions;
+  const tooMany = parsed.issues.some((i) => i.type === 'max_length' && i.path?.length === 1);
+  if (tooMany) throw new Refusal(413, 'batch-too-large', `A batch holds at most ${MAX_BATCH_ITEMS} submissions.`);
+  throw new Refusal(400, 'invalid-batch', `The batch is not valid: ${issueText(parsed.issues)}`);
+}
+
+/** One batch item, opened and accepted as the single POST would (its id is its Idempotency-Key). */
+export async function acceptItem(item: BatchItem, privateKey: CryptoKey): Promise<Accepted> {
+  const json = item.type === 'application/jose' ? await openSealed(item.body, privateKey) : item.body;
+  return accept(json, item.id);
 }

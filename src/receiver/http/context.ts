@@ -3,6 +3,8 @@
 // Another module (the reviewers' inbox) registers its routes as a plugin
 // beside these and uses the same decorations.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MAX_BATCH_BYTES } from '../../sync/batch.ts';
+import { MAX_SUBMISSION_BYTES } from '../../sync/submission.ts';
 import { timingSafeEqual } from 'node:crypto';
 import type { EndpointKeys } from '../keys.ts';
 import type { Device, ReceiverStore } from '../store/receiver-store.ts';
@@ -22,6 +24,8 @@ export interface Limits {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   bodyLimit: number;
+  /** Body limit of a batch (POST /api/submissions/batch). */
+  batchBodyLimit: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -32,7 +36,8 @@ export const DEFAULT_LIMITS: Limits = {
   idleTimeoutMs: 15_000,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
-  bodyLimit: 256 * 1024,
+  bodyLimit: MAX_SUBMISSION_BYTES,
+  batchBodyLimit: MAX_BATCH_BYTES,
 };
 
 export interface ReceiverContext {

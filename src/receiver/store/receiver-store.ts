@@ -116,25 +116,41 @@ export class ReceiverStore {
   async insertOnce(input: NewSubmission): Promise<InsertOutcome>;
   async insertOnce(input: NewSubmission, proof: { jti: string; deviceId: string }): Promise<InsertOutcome | { status: 'replay' }>;
   async insertOnce(input: NewSubmission, proof?: { jti: string; deviceId: string }): Promise<InsertOutcome | { status: 'replay' }> {
-    const mac = this.envelope.mac(input.body);
-    const sealed = this.envelope.seal(input.id, input.body);
+    const out = await this.insertMany([input], proof);
+    return 'status' in out ? out : out[0]!;
+  }
+
+  /**
+   * insertOnce for many (a batch): one transaction, so one disk flush for the
+   * lot, and one proof id for all. Outcomes in the order given.
+   */
+  async insertMany(inputs: NewSubmission[], proof?: { jti: string; deviceId: string }): Promise<InsertOutcome[] | { status: 'replay' }> {
+    // Sealed before the transaction opens: the transaction holds the write lock, and sealing needs none.
+    const prepared = inputs.map((input) => ({ input, mac: this.envelope.mac(input.body), sealed: this.envelope.seal(input.id, input.body) }));
     const at = new Date().toISOString();
-    return this.sql.transaction(async (tx): Promise<InsertOutcome | { status: 'replay' }> => {
+    return this.sql.transaction(async (tx): Promise<InsertOutcome[] | { status: 'replay' }> => {
       if (proof) {
         const { changes } = await tx.run('insert into proof_jti (jti, device_id, seen_at) values (?, ?, ?) on conflict (jti) do nothing', [proof.jti, proof.deviceId, at]);
         if (changes !== 1) return { status: 'replay' };
       }
-      const stored: StoredReceipt = { id: input.id, receipt: `R-${randomUUID()}`, receivedAt: at, level: input.level, deviceLevel: input.deviceLevel, disagreement: input.disagreement };
-      const { changes } = await tx.run(
-        `insert into submissions (id, receipt, received_at, instrument_id, instrument_version, kind, level, device_level, disagreement, area, team, device_id, body_mac, body_enc, dek_wrapped, kek_id)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
-        [stored.id, stored.receipt, stored.receivedAt, input.instrumentId, input.instrumentVersion, input.kind, input.level, input.deviceLevel, input.disagreement, input.area, input.team, input.deviceId, mac, sealed.bodyEnc, sealed.dekWrapped, sealed.kekId],
-      );
-      if (changes === 1) return { status: 'created', stored };
-      // Already there (a retry, or a copy that raced this one and won): same body → same receipt.
-      const existing = (await tx.get<StoredReceipt & { mac: string }>(`select ${RECEIPT_COLS}, body_mac as mac from submissions where id = ?`, [input.id]))!;
-      const { mac: had, ...prior } = existing;
-      return { status: had === mac ? 'duplicate' : 'conflict', stored: prior };
+      const outcomes: InsertOutcome[] = [];
+      for (const { input, mac, sealed } of prepared) {
+        const stored: StoredReceipt = { id: input.id, receipt: `R-${randomUUID()}`, receivedAt: at, level: input.level, deviceLevel: input.deviceLevel, disagreement: input.disagreement };
+        const { changes } = await tx.run(
+          `insert into submissions (id, receipt, received_at, instrument_id, instrument_version, kind, level, device_level, disagreement, area, team, device_id, body_mac, body_enc, dek_wrapped, kek_id)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
+          [stored.id, stored.receipt, stored.receivedAt, input.instrumentId, input.instrumentVersion, input.kind, input.level, input.deviceLevel, input.disagreement, input.area, input.team, input.deviceId, mac, sealed.bodyEnc, sealed.dekWrapped, sealed.kekId],
+        );
+        if (changes === 1) {
+          outcomes.push({ status: 'created', stored });
+          continue;
+        }
+        // Already there (a retry, or a copy that raced this one and won): same body → same receipt.
+        const existing = (await tx.get<StoredReceipt & { mac: string }>(`select ${RECEIPT_COLS}, body_mac as mac from submissions where id = ?`, [input.id]))!;
+        const { mac: had, ...prior } = existing;
+        outcomes.push({ status: had === mac ? 'duplicate' : 'conflict', stored: prior });
+      }
+      return outcomes;
     });
   }
 

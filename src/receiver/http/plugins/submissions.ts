@@ -3,14 +3,22 @@
 //                               application/jose (sealed to /api/key) or application/json →
 //                               201 {id, receipt, receivedAt, level, deviceLevel, disagreement, duplicate}
 //                               (200, same receipt, for a repeat); 400/401/409/413/415/429.
+//   POST /api/submissions/batch enrolled device only, one proof for the lot: application/json
+//                               {submissions: [{id, type, body}…]} (at most MAX_BATCH_ITEMS) →
+//                               200 {results: [{id, status, …}]}, each item answered as the single
+//                               POST would answer it (201/200 with its receipt, 400/409, 429 over
+//                               the daily quota); one transaction for the batch. 400/401/413/415/429.
 //   GET  /api/submissions       reader only: one page, oldest first: ?after=<cursor>&limit=<1–500>
 //                               → {submissions: [...], next: <cursor> | null}
 //   GET  /api/submissions/:id   reader only.
 // A device credential can never read: any read carrying a device proof is 403.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { accept, openSealed } from '../../domain/accept.ts';
-import { authenticateDevice, isAdmin } from '../context.ts';
+import type { BatchItemResult } from '../../../sync/batch.ts';
+import { type Accepted, Refusal, accept, acceptItem, openSealed, parseBatch } from '../../domain/accept.ts';
+import type { InsertOutcome } from '../../store/receiver-store.ts';
+import { type ReceiverContext, authenticateDevice, isAdmin } from '../context.ts';
 import { fail } from '../errors.ts';
+import { ItemBudget } from '../item-budget.ts';
 import { claimedKey } from '../proof.ts';
 
 function startOfUtcDay(now: number): number {
@@ -18,49 +26,124 @@ function startOfUtcDay(now: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 }
 
+/** How many more submissions the device may store today, and the seconds until that resets. */
+async function quotaLeft(ctx: ReceiverContext, deviceId: string, now = Date.now()): Promise<{ left: number; retryAfter: number }> {
+  const dayStart = startOfUtcDay(now);
+  const used = await ctx.store.countForDevice(deviceId, new Date(dayStart).toISOString());
+  return { left: Math.max(0, ctx.limits.dailyQuota - used), retryAfter: Math.ceil((dayStart + 86_400_000 - now) / 1000) };
+}
+
+const quotaMessage = (ctx: ReceiverContext) => `This device has sent its ${ctx.limits.dailyQuota} submissions for today; the rest wait on the device until tomorrow (UTC).`;
+
+/** The body the single POST answers with, for a stored outcome (a conflict is an error). */
+function answerFor(outcome: InsertOutcome): { status: number; body: Record<string, unknown> } {
+  if (outcome.status === 'conflict') return { status: 409, body: { error: { code: 'conflict', message: 'A different submission is already stored under this id.' } } };
+  return { status: outcome.status === 'created' ? 201 : 200, body: { ...outcome.stored, duplicate: outcome.status === 'duplicate' } };
+}
+
+const mediaType = (req: FastifyRequest) => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+
 export const submissionRoutes: FastifyPluginAsync = async (app) => {
   const ctx = app.receiver;
+
+  const rateLimitBy = (req: FastifyRequest) => claimedKey(req.headers.dpop as string | undefined) ?? `ip:${req.ip}`;
+  const perMinute = new ItemBudget(ctx.limits.perDevicePerMinute);
+  const tooMany = (retryAfter: number) => `Too many submissions from this device: try again in ${retryAfter} s.`;
+  const rateLimited = (reply: FastifyReply, retryAfter: number) => fail(reply.header('Retry-After', String(retryAfter)), 429, 'rate-limited', tooMany(retryAfter));
+
+  // Before the body is read: an unknown, revoked, replaying or spent sender costs no more than its headers.
+  const deviceWithinQuota = async (req: FastifyRequest, reply: FastifyReply) => {
+    const device = await authenticateDevice(ctx, req, reply, true);
+    if (!device) return reply;
+    const { left, retryAfter } = await quotaLeft(ctx, device.id);
+    if (left === 0) {
+      reply.header('Retry-After', String(retryAfter));
+      return fail(reply, 429, 'daily-quota', quotaMessage(ctx));
+    }
+  };
+
+  const singleWithinBudget = async (req: FastifyRequest, reply: FastifyReply) => {
+    if ((await deviceWithinQuota(req, reply)) || reply.sent) return reply;
+    const { granted, retryAfter } = perMinute.take(req.device!.id, 1);
+    if (!granted) return rateLimited(reply, retryAfter);
+  };
+
+  const hangUpIfAsked = (req: FastifyRequest, reply: FastifyReply, ids: string[]) => {
+    if (!ctx.dropAfterStore || !ids.some((id) => ctx.dropAfterStore!(id))) return false;
+    reply.hijack();
+    req.raw.socket.destroy();
+    return true;
+  };
 
   app.post(
     '/api/submissions',
     {
-      config: {
-        rateLimit: {
-          max: ctx.limits.perDevicePerMinute,
-          timeWindow: 60_000,
-          // Per device key (the proof's header; verified just after), else per address.
-          keyGenerator: (req: FastifyRequest) => claimedKey(req.headers.dpop as string | undefined) ?? `ip:${req.ip}`,
-        },
-      },
-      // Before the body is read: an unknown, revoked or replaying sender costs no more than its headers.
-      onRequest: async (req, reply) => {
-        const device = await authenticateDevice(ctx, req, reply, true);
-        if (!device) return reply;
-        const now = Date.now();
-        const dayStart = startOfUtcDay(now);
-        if ((await ctx.store.countForDevice(device.id, new Date(dayStart).toISOString())) >= ctx.limits.dailyQuota) {
-          reply.header('Retry-After', String(Math.ceil((dayStart + 86_400_000 - now) / 1000)));
-          return fail(reply, 429, 'daily-quota', `This device has sent its ${ctx.limits.dailyQuota} submissions for today; the rest wait on the device until tomorrow (UTC).`);
-        }
-      },
+      // Per device key (the proof's header; verified just after), else per address.
+      config: { rateLimit: { max: ctx.limits.perDevicePerMinute, timeWindow: 60_000, keyGenerator: rateLimitBy } },
+      onRequest: singleWithinBudget,
     },
     async (req, reply) => {
-      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       let json = String(req.body ?? '');
-      if (type === 'application/jose') json = await openSealed(json, ctx.keys.privateKey);
+      if (mediaType(req) === 'application/jose') json = await openSealed(json, ctx.keys.privateKey);
       const { row } = accept(json, req.headers['idempotency-key']);
       const outcome = await ctx.store.insertOnce({ ...row, deviceId: req.device!.id }, { jti: req.proofJti!, deviceId: req.device!.id });
       if (outcome.status === 'replay') return fail(reply, 401, 'proof-replayed', 'This device proof was already used.');
-      if (outcome.status === 'conflict') return fail(reply, 409, 'conflict', 'A different submission is already stored under this id.');
-      if (ctx.dropAfterStore?.(row.id)) {
-        reply.hijack();
-        req.raw.socket.destroy();
-        return;
-      }
-      return reply
-        .code(outcome.status === 'created' ? 201 : 200)
-        .header('Cache-Control', 'no-store')
-        .send({ ...outcome.stored, duplicate: outcome.status === 'duplicate' });
+      if (hangUpIfAsked(req, reply, [row.id])) return;
+      const { status, body } = answerFor(outcome);
+      return reply.code(status).header('Cache-Control', 'no-store').send(body);
+    },
+  );
+
+  app.post(
+    '/api/submissions/batch',
+    {
+      bodyLimit: ctx.limits.batchBodyLimit,
+      // Requests, before the body; the submissions they carry are counted below, from the same budget as single POSTs.
+      config: { rateLimit: { max: ctx.limits.perDevicePerMinute, timeWindow: 60_000, keyGenerator: rateLimitBy } },
+      onRequest: deviceWithinQuota,
+    },
+    async (req, reply) => {
+      if (mediaType(req) !== 'application/json') return fail(reply, 415, 'unsupported-media-type', 'A batch is application/json.');
+      const items = parseBatch(String(req.body ?? ''));
+      const deviceId = req.device!.id;
+      // The per-minute budget, before anything is opened: the rest of the batch waits on the device.
+      const { granted, retryAfter: nextMinute } = perMinute.take(deviceId, items.length);
+      if (!granted) return rateLimited(reply, nextMinute);
+      const results: BatchItemResult[] = items.map((item, index) =>
+        index < granted ? { id: item.id, status: 0 } : { id: item.id, status: 429, error: { code: 'rate-limited', message: tooMany(nextMinute) }, retryAfter: nextMinute },
+      );
+      // Opened all at once: Node's WebCrypto decrypts on its thread pool, so the batch takes about half as long as one by one.
+      const opened = await Promise.all(
+        items.slice(0, granted).map((item) =>
+          acceptItem(item, ctx.keys.privateKey).then(
+            (a) => a.row,
+            (e: unknown) => {
+              if (e instanceof Refusal) return e;
+              throw e;
+            },
+          ),
+        ),
+      );
+      const accepted: { index: number; row: Accepted['row'] }[] = [];
+      opened.forEach((outcome, index) => {
+        if (outcome instanceof Refusal) results[index] = { id: items[index]!.id, status: outcome.status, error: { code: outcome.code, message: outcome.message } };
+        else accepted.push({ index, row: outcome });
+      });
+      // The daily quota, item by item: those past it wait on the device, told when to try again.
+      const { left, retryAfter } = await quotaLeft(ctx, deviceId);
+      for (const { index } of accepted.slice(left)) results[index] = { id: items[index]!.id, status: 429, error: { code: 'daily-quota', message: quotaMessage(ctx) }, retryAfter };
+      const storing = accepted.slice(0, left);
+      const outcomes = await ctx.store.insertMany(
+        storing.map(({ row }) => ({ ...row, deviceId })),
+        { jti: req.proofJti!, deviceId },
+      );
+      if ('status' in outcomes) return fail(reply, 401, 'proof-replayed', 'This device proof was already used.');
+      outcomes.forEach((outcome, k) => {
+        const { status, body } = answerFor(outcome);
+        results[storing[k]!.index] = { ...body, id: storing[k]!.row.id, status } as BatchItemResult;
+      });
+      if (hangUpIfAsked(req, reply, storing.map(({ row }) => row.id))) return;
+      return reply.code(200).header('Cache-Control', 'no-store').send({ results });
     },
   );
 
