@@ -3,7 +3,7 @@
 //   5  20,000 idle connections: does the health check still answer?
 //   6  1,000 slow bodies: are they cut off, and do real submissions get through?
 //   7  one device flooding: 429 for it, the others unaffected?
-//   8  SIGKILL during 5,000 concurrent submits: is every acknowledged one there after restart?
+//   8  SIGKILL during 5,000 concurrent submits, one by one and in batches: is every acknowledged one there after restart?
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { ReceiverStore } from '../../src/receiver/store/receiver-store.ts';
 import { loadEnvelope, receiverPaths } from '../../src/receiver/config.ts';
 import { startServer } from '../../src/server/main.ts';
-import { enrolDevice, signedPost } from '../helpers/device.ts';
+import { asItem, enrolDevice, signedBatch, signedPost } from '../helpers/device.ts';
 import { type TestPostgres, freshDatabase, startPostgres } from '../helpers/postgres.ts';
 import { makeSubmission } from '../helpers/submission.ts';
 
@@ -153,65 +153,11 @@ export async function receiverDrills(only: string[]): Promise<Row[]> {
       await server.close();
     }
 
-    if (only.includes('8')) {
-      progress(`drill 8 (${kind}): SIGKILL during 5,000 concurrent submits`);
-      database = await fresh('kill');
-      const dataDir = dir();
-      const secretsDir = `${dataDir}-secrets`;
-      const db = database ?? join(dataDir, 'receiver.sqlite');
-      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'server-child.ts'), dataDir, secretsDir, db], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const info = await new Promise<{ port: number; code: string }>((ok) => {
-        let out = '';
-        child.stdout.on('data', (d) => {
-          out += d;
-          if (out.includes('\n')) ok(JSON.parse(out.split('\n')[0]!));
-        });
-      });
-      const origin = `http://127.0.0.1:${info.port}`;
-      const dev = (await enrolDevice(origin, info.code)).device;
-      const subs = Array.from({ length: 5000 }, () => makeSubmission());
-      const acked: string[] = [];
-      let failed = 0;
-      let next = 0;
-      // Killed mid-stream: once a random 500–2,500 submissions are acknowledged (or after 60 s).
-      const killAfterAcks = 500 + Math.floor(Math.random() * 2000);
-      let killAt = 0;
-      let killed = false;
-      const t0 = Date.now();
-      const sending = Promise.all(
-        Array.from({ length: 64 }, async () => {
-          while (next < subs.length) {
-            const s = subs[next++]!;
-            try {
-              const res = await signedPost(origin, dev, s);
-              await res.arrayBuffer();
-              if (res.status === 201 || res.status === 200) acked.push(s.id);
-              else failed++;
-            } catch {
-              failed++;
-            }
-          }
-        }),
-      );
-      const killer = (async () => {
-        while (acked.length < killAfterAcks && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 5));
-        killAt = Date.now() - t0;
-        child.kill('SIGKILL');
-        killed = true;
-      })();
-      await Promise.all([sending, killer]);
-      await new Promise((r) => (child.exitCode !== null || child.signalCode ? r(null) : child.once('exit', r)));
-      // Reopen the same database the way the server does, and look for every acknowledged id.
-      const store = await ReceiverStore.open({ database: db, envelope: loadEnvelope(receiverPaths({ dataDir, secretsDir, database: db })) });
-      let missing = 0;
-      for (const id of acked) if (!(await store.get(id))) missing++;
-      rows.push([`SIGKILL during 5,000 submits (${kind})`, `acknowledged before the kill (at ${killAt} ms)`, acked.length]);
-      rows.push(['', 'failed or cut off (the device would retry)', failed]);
-      rows.push(['', 'acknowledged but missing after restart', missing]);
-      rows.push(['', 'rows stored', await store.count()]);
-      expectKilled(killed);
-      await store.close();
-    }
+    if (only.includes('8'))
+      for (const mode of ['one by one', 'in batches of 50'] as const) {
+        progress(`drill 8 (${kind}): SIGKILL during 5,000 concurrent submits, ${mode}`);
+        rows.push(...(await killDuringSubmits(kind, await fresh(mode === 'one by one' ? 'kill' : 'killbatch'), dir(), mode)));
+      }
   }
   pg?.stop();
   return rows;
@@ -219,4 +165,80 @@ export async function receiverDrills(only: string[]): Promise<Row[]> {
 
 function expectKilled(k: boolean) {
   if (!k) throw new Error('the server was not killed');
+}
+
+/**
+ * Drill 8: the server in its own process, 5,000 submissions sent with 64
+ * requests in flight (one by one) or 8 (batches of 50), and SIGKILL once a
+ * random 500–2,500 are acknowledged. Reopened as the server would, every
+ * acknowledged id must be there.
+ */
+async function killDuringSubmits(kind: string, database: string | undefined, dataDir: string, mode: 'one by one' | 'in batches of 50'): Promise<Row[]> {
+  const secretsDir = `${dataDir}-secrets`;
+  const db = database ?? join(dataDir, 'receiver.sqlite');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'server-child.ts'), dataDir, secretsDir, db], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const info = await new Promise<{ port: number; code: string }>((ok) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) ok(JSON.parse(out.split('\n')[0]!));
+    });
+  });
+  const origin = `http://127.0.0.1:${info.port}`;
+  const dev = (await enrolDevice(origin, info.code)).device;
+  const subs = Array.from({ length: 5000 }, () => makeSubmission());
+  const acked: string[] = [];
+  let failed = 0;
+  let next = 0;
+  const batched = mode === 'in batches of 50';
+  /** Sends the next request's worth; acknowledged ids are those answered 201 or 200. */
+  const sendNext = async () => {
+    const part = subs.slice(next, (next += batched ? 50 : 1));
+    try {
+      if (batched) {
+        const res = await signedBatch(origin, dev, part.map(asItem));
+        const body = res.status === 200 ? ((await res.json()) as { results: { id: string; status: number }[] }) : (await res.arrayBuffer(), { results: [] });
+        for (const r of body.results) if (r.status === 201 || r.status === 200) acked.push(r.id);
+        failed += part.length - body.results.filter((r) => r.status === 201 || r.status === 200).length;
+      } else {
+        const res = await signedPost(origin, dev, part[0]!);
+        await res.arrayBuffer();
+        if (res.status === 201 || res.status === 200) acked.push(part[0]!.id);
+        else failed++;
+      }
+    } catch {
+      failed += part.length;
+    }
+  };
+  // Killed mid-stream: once a random 500–2,500 submissions are acknowledged (or after 60 s).
+  const killAfterAcks = 500 + Math.floor(Math.random() * 2000);
+  let killAt = 0;
+  let killed = false;
+  const t0 = Date.now();
+  const sending = Promise.all(
+    Array.from({ length: batched ? 8 : 64 }, async () => {
+      while (next < subs.length) await sendNext();
+    }),
+  );
+  const killer = (async () => {
+    while (acked.length < killAfterAcks && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 5));
+    killAt = Date.now() - t0;
+    child.kill('SIGKILL');
+    killed = true;
+  })();
+  await Promise.all([sending, killer]);
+  await new Promise((r) => (child.exitCode !== null || child.signalCode ? r(null) : child.once('exit', r)));
+  // Reopen the same database the way the server does, and look for every acknowledged id.
+  const store = await ReceiverStore.open({ database: db, envelope: loadEnvelope(receiverPaths({ dataDir, secretsDir, database: db })) });
+  let missing = 0;
+  for (const id of acked) if (!(await store.get(id))) missing++;
+  const rows: Row[] = [
+    [`SIGKILL during 5,000 submits, ${mode} (${kind})`, `acknowledged before the kill (at ${killAt} ms)`, acked.length],
+    ['', 'failed or cut off (the device would retry)', failed],
+    ['', 'acknowledged but missing after restart', missing],
+    ['', 'rows stored', await store.count()],
+  ];
+  expectKilled(killed);
+  await store.close();
+  return rows;
 }

@@ -403,6 +403,27 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       expect(new Set(seen).size).toBe(seen.length);
       expect((await fetch(`${base}/api/submissions?limit=9999`, { headers: auth })).status).toBe(400);
     });
+    it('a page is streamed as it is read: chunked, no Content-Length, whole and in order across the store\'s read chunks', async () => {
+      const { accept } = await import('../../src/receiver/domain/accept.ts');
+      const { STREAM_CHUNK } = await import('../../src/receiver/http/plugins/submissions.ts');
+      for (let i = 0; i < 2 * STREAM_CHUNK + 20; i++) {
+        const sub = makeSubmission({ childRef: `P${i}` });
+        await server.store.insertOnce({ ...accept(JSON.stringify(sub), sub.id).row, deviceId: null });
+      }
+      const limit = 2 * STREAM_CHUNK + 10; // more than two of the store's reads, ending mid-chunk
+      const res = await fetch(`${base}/api/submissions?after=0&limit=${limit}`, { headers: { Authorization: `Bearer ${server.adminToken}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('transfer-encoding')).toBe('chunked');
+      expect(res.headers.get('content-length')).toBeNull();
+      const page = (await res.json()) as { submissions: { seq: number; id: string }[]; next: string | null };
+      const expected = await server.store.listIndex(0, limit);
+      expect(page.submissions.map((s) => s.id)).toEqual(expected.map((s) => s.id));
+      expect(page.next).toBe(String(expected.at(-1)!.seq));
+      // The last page ends with no cursor.
+      const total = await server.store.count();
+      const tail = (await (await fetch(`${base}/api/submissions?after=${expected.at(-1)!.seq}&limit=500`, { headers: { Authorization: `Bearer ${server.adminToken}` } })).json()) as { submissions: unknown[]; next: string | null };
+      expect([tail.submissions.length, tail.next]).toEqual([total - limit, null]);
+    });
   });
 
   describe('limits', () => {

@@ -9,10 +9,11 @@
 //                               POST would answer it (201/200 with its receipt, 400/409, 429 over
 //                               the daily quota); one transaction for the batch. 400/401/413/415/429.
 //   GET  /api/submissions       reader only: one page, oldest first: ?after=<cursor>&limit=<1–500>
-//                               → {submissions: [...], next: <cursor> | null}
+//                               → {submissions: [...], next: <cursor> | null}, streamed as it is read
 //   GET  /api/submissions/:id   reader only.
 // A device credential can never read: any read carrying a device proof is 403.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
 import type { BatchItemResult } from '../../../sync/batch.ts';
 import { type Accepted, Refusal, accept, acceptItem, openSealed, parseBatch } from '../../domain/accept.ts';
 import type { InsertOutcome } from '../../store/receiver-store.ts';
@@ -34,6 +35,29 @@ async function quotaLeft(ctx: ReceiverContext, deviceId: string, now = Date.now(
 }
 
 const quotaMessage = (ctx: ReceiverContext) => `This device has sent its ${ctx.limits.dailyQuota} submissions for today; the rest wait on the device until tomorrow (UTC).`;
+
+/** Rows read and opened this many at a time while a page is streamed. */
+export const STREAM_CHUNK = 50;
+
+/**
+ * One page of the list as JSON text, written as it is read: STREAM_CHUNK rows
+ * are opened at a time and sent on when the reader takes them (the stream's
+ * back-pressure), so a page of large submissions never sits whole in memory.
+ * {"submissions": [...], "next": <cursor> | null}, as before.
+ */
+async function* pageAsJson(ctx: ReceiverContext, after: number, limit: number): AsyncGenerator<string> {
+  yield '{"submissions":[';
+  let cursor = after;
+  let sent = 0;
+  for (;;) {
+    const want = Math.min(STREAM_CHUNK, limit - sent);
+    const chunk = await ctx.store.list(cursor, want);
+    for (const row of chunk) yield (sent++ ? ',' : '') + JSON.stringify(row);
+    if (chunk.length) cursor = chunk.at(-1)!.seq;
+    if (chunk.length < want || sent === limit) break;
+  }
+  yield `],"next":${sent === limit ? JSON.stringify(String(cursor)) : 'null'}}`;
+}
 
 /** The body the single POST answers with, for a stored outcome (a conflict is an error). */
 function answerFor(outcome: InsertOutcome): { status: number; body: Record<string, unknown> } {
@@ -159,8 +183,10 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
     const limit = Number(q.limit ?? 100);
     if (!Number.isInteger(after) || after < 0 || !Number.isInteger(limit) || limit < 1 || limit > 500)
       return fail(reply, 400, 'bad-cursor', 'after must be a cursor from a previous page; limit a whole number from 1 to 500.');
-    const page = await ctx.store.list(after, limit);
-    return reply.header('Cache-Control', 'no-store').send({ submissions: page, next: page.length === limit ? String(page.at(-1)!.seq) : null });
+    return reply
+      .header('Content-Type', 'application/json; charset=utf-8')
+      .header('Cache-Control', 'no-store')
+      .send(Readable.from(pageAsJson(ctx, after, limit)));
   });
 
   app.get('/api/submissions/:id', { onRequest: reader }, async (req, reply) => {
