@@ -79,7 +79,8 @@ interface Answer {
 export function verdictOf(status: number, body: Answer, retryAfter: string | null, date: string | null = null): Verdict {
   const message = body.error?.message ?? `HTTP ${status}`;
   const ok = status >= 200 && status < 300;
-  if (ok && body.receipt) return { kind: 'delivered', receipt: body.receipt };
+  // A receipt is a non-empty text: anything else (true, an object) is no proof the row was stored.
+  if (ok && typeof body.receipt === 'string' && body.receipt) return { kind: 'delivered', receipt: body.receipt };
   if (ok) return { kind: 'retry', error: `The endpoint answered ${status} without a receipt` };
   if (status === 401 && body.error?.code === 'device-revoked') return { kind: 'withdrawn', error: WITHDRAWN_MESSAGE };
   if (status === 401 && body.error?.code === 'proof-stale') return { kind: 'retry', error: `This device's clock differs from the endpoint's: correcting it. ${message}`, staleClock: learnServerClock(date) };
@@ -91,11 +92,13 @@ export function verdictOf(status: number, body: Answer, retryAfter: string | nul
   return { kind: 'rejected', error: `The endpoint refused this submission (${status}): ${message}` };
 }
 
-async function bodyOf<T>(res: Response): Promise<T | Record<string, never>> {
+/** The answer's JSON object, or {} for anything else (a proxy's HTML error page, `null`, a number). */
+async function bodyOf<T>(res: Response): Promise<Partial<T>> {
   try {
-    return await res.json();
+    const body: unknown = await res.json();
+    return body && typeof body === 'object' && !Array.isArray(body) ? (body as Partial<T>) : {};
   } catch {
-    return {}; // a proxy's HTML error page, say
+    return {};
   }
 }
 
@@ -167,12 +170,19 @@ async function attemptBatch(deps: SenderDeps, rows: OutboxRow[], items: string[]
   if (res.status === 404 || res.status === 405) return 'no-batch-route';
   // Refused as a whole (too big, malformed): one by one, so each row gets its own answer.
   if (res.status === 400 || res.status === 413 || res.status === 415) return 'one-by-one';
+  // Any other success is not a batch's answer (a proxy, or an endpoint that took it for one submission):
+  // its receipt, if any, cannot be one per row. One by one, each row gets its own.
+  if (res.ok && res.status !== 200) return 'one-by-one';
   if (res.status !== 200) {
     const verdict = await classify(res); // revoked, stale clock, busy: the same for every row
     return rows.map(() => verdict);
   }
-  const { results } = (await bodyOf<BatchResponse>(res)) as Partial<BatchResponse>;
-  const byId = new Map((Array.isArray(results) ? results : []).map((r) => [r?.id, r]));
+  const { results } = await bodyOf<BatchResponse>(res);
+  // A 200 that is not a batch's answer (a captive portal's page, say): nothing is known of any row.
+  if (!Array.isArray(results)) return rows.map(() => ({ kind: 'retry', error: 'The endpoint answered without a result for each submission: will retry' }));
+  // The first answer for an id counts (a well-formed answer has one per item).
+  const byId = new Map<unknown, BatchResponse['results'][number]>();
+  for (const r of results) if (r && typeof r === 'object' && !byId.has(r.id)) byId.set(r.id, r);
   return rows.map((row): Verdict => {
     const r = byId.get(row.id);
     if (!r || typeof r.status !== 'number') return { kind: 'retry', error: 'The endpoint answered the batch without this submission: will retry' };

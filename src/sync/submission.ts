@@ -85,18 +85,35 @@ export type Author = v.InferOutput<typeof AuthorSchema>;
 /** The first problem with a would-be submission, in words, or undefined if it is valid. */
 export function submissionProblem(input: unknown): string | undefined {
   const r = v.safeParse(SubmissionSchema, input);
-  return r.success ? undefined : issueText(r.issues);
+  return r.success ? undefined : issueText(r.issues, fieldNames(SubmissionSchema));
 }
 
 /**
- * A schema problem in words: where (the field path) and what was expected.
- * valibot's own messages end "but received <the value>", which could be a
- * child's name typed into the wrong field: that part is cut, so a refusal
- * never quotes what was sent.
+ * A schema problem in words: where (the field path) and what was expected,
+ * never what was sent. valibot's messages end "but received <the value>",
+ * which could be a child's name typed into the wrong field: that part is cut.
+ * A key is named only when it is one of the schema's own field names (`known`):
+ * an unknown key, or a key of a free record (the answers' item ids), could be
+ * any text, so it is "an unknown field" or "…".
  */
-export function issueText(issues: readonly v.BaseIssue<unknown>[]): string {
+export function issueText(issues: readonly v.BaseIssue<unknown>[], known: ReadonlySet<string>): string {
   const issue = issues[0]!;
-  const path = issue.path?.map((p) => String(p.key)).join('.');
-  const message = issue.message.replace(/ but received [\s\S]*$/, '');
-  return path ? `${path}: ${message}` : message;
+  const path = issue.path ?? [];
+  const unknownKey = path.at(-1)?.origin === 'key';
+  const where = (unknownKey ? path.slice(0, -1) : path).map((p) => (typeof p.key === 'number' ? String(p.key) : known.has(String(p.key)) ? String(p.key) : '…'));
+  const message = unknownKey ? 'a field this version does not have' : issue.message.replace(/ but received [\s\S]*$/, '');
+  return where.length ? `${where.join('.')}: ${message}` : message;
+}
+
+/** Every field name a valibot schema declares, nested objects, arrays and unions included. */
+export function fieldNames(schema: unknown, into = new Set<string>()): Set<string> {
+  const s = schema as { entries?: Record<string, unknown>; wrapped?: unknown; item?: unknown; options?: unknown; value?: unknown };
+  if (!s || typeof s !== 'object') return into;
+  for (const [k, e] of Object.entries(s.entries ?? {})) {
+    into.add(k);
+    fieldNames(e, into);
+  }
+  for (const inner of [s.wrapped, s.item, s.value]) fieldNames(inner, into);
+  if (Array.isArray(s.options)) for (const o of s.options) fieldNames(o, into);
+  return into;
 }

@@ -11,6 +11,7 @@ import { makeProof, newDeviceKey } from '../../src/sync/device-proof.ts';
 import { asItem, enrolDevice, signedBatch, signedPost, type TestDevice } from '../helpers/device.ts';
 import { STORE_KINDS, ensurePostgres, freshDatabaseUrl, stopPostgres, testPostgres } from '../helpers/stores.ts';
 import { makeSubmission } from '../helpers/submission.ts';
+import { scores } from '../helpers/answers.ts';
 
 beforeAll(() => ensurePostgres(), 60_000);
 afterAll(() => stopPostgres());
@@ -34,7 +35,8 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       database: kind === 'postgres' ? db.database : join(db.dataDir, 'data', 'receiver.sqlite'),
       distDir: join(db.dataDir, 'no-dist'),
       log: { level: 'info', stream: new Writable({ write: (c, _e, cb) => (logLines.push(String(c)), cb()) }) },
-      limits: { perDevicePerMinute: 400, dailyQuota: 60 },
+      // Enrolments: this file enrols a device per test that needs its own quota.
+      limits: { perDevicePerMinute: 400, dailyQuota: 60, enrolPerMinute: 200 },
       dropAfterStore: (id) => dropOnce.delete(id),
     });
     base = `http://127.0.0.1:${server.address().port}`;
@@ -145,10 +147,12 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
     });
 
     it.each([
-      ['a top-level field', (s: Record<string, unknown>) => ({ ...s, script: '<script>alert(1)</script>' }), /script/],
-      ['a field in the author', (s: Record<string, unknown>) => ({ ...s, author: { ...(s.author as object), padding: 'x'.repeat(1000) } }), /author\.padding/],
-      ['a field in the instrument', (s: Record<string, unknown>) => ({ ...s, instrument: { ...(s.instrument as object), extra: 1 } }), /instrument\.extra/],
-    ])('unknown fields are refused (400): %s', async (_n, mutate, path) => {
+      ['a top-level field', (s: Record<string, unknown>) => ({ ...s, script: '<script>alert(1)</script>' }), /^a field this version does not have$/],
+      ['a field in the author', (s: Record<string, unknown>) => ({ ...s, author: { ...(s.author as object), padding: 'x'.repeat(1000) } }), /^author: a field this version does not have$/],
+      ['a field in the instrument', (s: Record<string, unknown>) => ({ ...s, instrument: { ...(s.instrument as object), extra: 1 } }), /^instrument: a field this version does not have$/],
+      // The unknown key itself is never named: it could be a child's name.
+      ['a field named as a child is', (s: Record<string, unknown>) => ({ ...s, author: { ...(s.author as object), [CANARY]: 'x' } }), /^author: a field this version does not have$/],
+    ])('unknown fields are refused (400), named by where they are, never by their key: %s', async (_n, mutate, path) => {
       const sub = makeSubmission() as unknown as Record<string, unknown>;
       const res = await signedPost(base, device, mutate(sub));
       expect(res.status).toBe(400);
@@ -235,6 +239,13 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       const lying = makeSubmission();
       const unknownField = { ...makeSubmission(), kind: CANARY };
       const stored = makeSubmission();
+      // A NUL in any text (PostgreSQL cannot keep one); a child's name where a value, an item, a tool or a level should be.
+      const nul = makeSubmission({ childRef: 'A\u0000B' });
+      const namedChoice = makeSubmission({}, { ...scores('gm-cse-measurement-tool', [3, 3, 3, 3, 3, 3, 3, 3, 3, 3], 5), 'c1-missing': CANARY });
+      const namedItem = makeSubmission({}, { ...scores('gm-cse-measurement-tool', [3, 3, 3, 3, 3, 3, 3, 3, 3, 3], 5), [CANARY]: 'yes' });
+      const namedTool = { ...makeSubmission(), instrument: { id: CANARY, version: '1.0.0' } };
+      const named = makeSubmission();
+      const namedLevel = { ...named, result: { ...named.result, level: CANARY } };
       const d = await newDevice('Mixed batch');
       expect((await signedPost(base, d, stored)).status).toBe(201);
       const res = await signedBatch(base, d, [
@@ -244,6 +255,11 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
         asItem({ ...stored, childRef: 'someone else' }),
         { id: 'not-the-same-id', type: 'application/json', body: JSON.stringify(makeSubmission()) },
         { id: crypto.randomUUID(), type: 'application/jose', body: 'not.a.jwe.at.all' },
+        asItem(nul),
+        asItem(namedChoice),
+        asItem(namedItem),
+        asItem(namedTool),
+        asItem(namedLevel),
       ]);
       expect(res.status).toBe(200);
       const r = await results(res);
@@ -254,10 +270,20 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
         [409, 'conflict'],
         [400, 'idempotency-key'],
         [400, 'invalid-jwe'],
+        [400, 'invalid-submission'],
+        [400, 'invalid-answers'],
+        [400, 'invalid-answers'],
+        [400, 'unknown-instrument'],
+        [201, undefined],
       ]);
+      expect(r[7]!.error!.message).toBe("answers.c1-missing: not an answer this item takes (see the tool's definition).");
+      // A level that is not the tool's words is not kept in the clear columns; it stays in the sealed body.
+      expect(r[10]).toMatchObject({ deviceLevel: '(not a level of this tool: see the submission)' });
+      expect(await server.store.get(namedLevel.id)).toMatchObject({ deviceLevel: '(not a level of this tool: see the submission)', body: { result: { level: CANARY } } });
+      expect((await server.store.listIndex(0, 500)).some((row) => JSON.stringify(row).includes(CANARY))).toBe(false);
       expect(r[1]).toMatchObject({ level: 'Medium (21 – 40)', deviceLevel: 'No concerns' });
       expect(await server.store.get(lying.id)).toMatchObject({ level: 'Medium (21 – 40)', deviceLevel: 'No concerns' });
-      expect(r[2]!.error!.message).toMatch(/^kind: /);
+      expect(r[2]!.error!.message).toMatch(/^kind: Invalid type: Expected \("assessment" \| "information-report"\)$/);
       expect(JSON.stringify(r)).not.toContain(CANARY);
       expect(await server.store.get(unknownField.id)).toBeUndefined();
       expect((await server.store.get(stored.id))!.body).toMatchObject({ childRef: 'AB-12' });
@@ -305,18 +331,46 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       expect(res.status).toBe(415);
     });
 
-    it('past the daily quota the rest of a batch waits on the device (429 each, with Retry-After); the next batch is refused whole', async () => {
+    it('past the daily quota the rest of a batch waits on the device (429 each, with Retry-After); repeats of stored ones are never counted', async () => {
       const d = await newDevice('Batch quota');
-      const first = await results(await signedBatch(base, d, Array.from({ length: 50 }, () => asItem(makeSubmission()))));
+      const firstSubs = Array.from({ length: 50 }, () => makeSubmission());
+      const first = await results(await signedBatch(base, d, firstSubs.map(asItem)));
       expect(first.every((r) => r.status === 201)).toBe(true);
       const second = await results(await signedBatch(base, d, Array.from({ length: 20 }, () => asItem(makeSubmission()))));
       // dailyQuota 60 in this server: 10 more fit.
       expect(second.map((r) => r.status)).toEqual([...Array(10).fill(201), ...Array(10).fill(429)]);
       expect(second[15]).toMatchObject({ error: { code: 'daily-quota' } });
       expect(second[15]!.retryAfter).toBeGreaterThan(0);
-      const third = await signedBatch(base, d, [asItem(makeSubmission())]);
-      expect(third.status).toBe(429);
-      expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Spent: a new one waits; the ones already stored, sent again (their answer lost), are answered as stored.
+      const again = await results(await signedBatch(base, d, [asItem(makeSubmission()), ...first.slice(0, 2).map((r) => ({ id: r.id, type: 'application/json', body: JSON.stringify(firstSubs.find((s) => s.id === r.id)) }))]));
+      expect(again.map((r) => [r.status, r.error?.code, r.duplicate])).toEqual([
+        [429, 'daily-quota', undefined],
+        [200, undefined, true],
+        [200, undefined, true],
+      ]);
+      expect(again[1]!.receipt).toBe(first[0]!.receipt);
+      // The single POST alike: a new one 429 before its body is read, a repeat of a stored one 200.
+      const single = await signedPost(base, d, makeSubmission());
+      expect([single.status, Number(single.headers.get('retry-after')) > 0]).toEqual([429, true]);
+      expect((await signedPost(base, d, firstSubs[3]!)).status).toBe(200);
+    });
+
+    it('concurrent batches cannot overshoot the daily quota, and batches sharing ids in any order store each once', async () => {
+      const d = await newDevice('Concurrent quota');
+      const subs = Array.from({ length: 50 }, () => makeSubmission());
+      const forwards = subs.map(asItem);
+      const backwards = [...forwards].reverse();
+      const answers = await Promise.all([forwards, backwards, forwards, backwards].map(async (items) => (await signedBatch(base, d, items)).status));
+      expect(answers).toEqual([200, 200, 200, 200]);
+      const fresh = await Promise.all(Array.from({ length: 4 }, () => signedBatch(base, d, Array.from({ length: 50 }, () => asItem(makeSubmission())))));
+      const statuses = (await Promise.all(fresh.map(results))).flat().map((r) => r.status);
+      // dailyQuota 60: 50 stored above, so 10 of these 200 new ones, whatever the interleaving.
+      expect(statuses.filter((s) => s === 201).length).toBe(10);
+      expect(statuses.filter((s) => s === 429).length).toBe(190);
+      const since = new Date(new Date().setUTCHours(0, 0, 0, 0)).toISOString();
+      expect(await server.store.countForDevice(d.deviceId!, since)).toBe(60);
+      const receipts = new Set((await Promise.all(subs.map((s) => server.store.get(s.id)))).map((r) => r!.receipt));
+      expect(receipts.size).toBe(50);
     });
 
     it('the per-minute limit counts submissions, not requests: a device sending batches is held to the same 400 a minute as one sending singly', async () => {
@@ -403,6 +457,50 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       expect(new Set(seen).size).toBe(seen.length);
       expect((await fetch(`${base}/api/submissions?limit=9999`, { headers: auth })).status).toBe(400);
     });
+    it('a reader following the cursor while batches and single POSTs interleave sees every stored submission (writers are serialised, so seq follows commit order)', async () => {
+      const auth = { Authorization: `Bearer ${server.adminToken}` };
+      const seen = new Set<string>();
+      const newDevice = async (name: string) => (await enrolDevice(base, (await server.addDevice(name)).code)).device;
+      let cursor = 0;
+      const readPage = async () => {
+        const page = (await (await fetch(`${base}/api/submissions?after=${cursor}&limit=500`, { headers: auth })).json()) as { submissions: { seq: number; id: string }[] };
+        for (const row of page.submissions) seen.add(row.id);
+        if (page.submissions.length) cursor = page.submissions.at(-1)!.seq;
+      };
+      let writing = true;
+      const reading = (async () => {
+        while (writing) await readPage();
+      })();
+      const batchers = await Promise.all([1, 2, 3, 4].map((i) => newDevice(`Interleaved batch ${i}`)));
+      const singles = await Promise.all([1, 2].map((i) => newDevice(`Interleaved single ${i}`)));
+      const ids: string[] = [];
+      await Promise.all([
+        ...batchers.map(async (dev) => {
+          for (let k = 0; k < 2; k++) {
+            const subs = Array.from({ length: 25 }, () => makeSubmission());
+            ids.push(...subs.map((x) => x.id));
+            expect((await signedBatch(base, dev, subs.map(asItem))).status).toBe(200);
+          }
+        }),
+        ...singles.map(async (dev) => {
+          for (let k = 0; k < 30; k++) {
+            const sub = makeSubmission();
+            ids.push(sub.id);
+            expect((await signedPost(base, dev, sub)).status).toBe(201);
+          }
+        }),
+      ]);
+      writing = false;
+      await reading;
+      await readPage(); // what committed after the last read
+      expect(ids.filter((id) => !seen.has(id))).toEqual([]);
+    }, 60_000);
+
+    it('a cursor beyond any seq the database can hold is a 400, not a store error', async () => {
+      const res = await fetch(`${base}/api/submissions?after=1e20&limit=5`, { headers: { Authorization: `Bearer ${server.adminToken}` } });
+      expect([res.status, (await res.json()).error.code]).toEqual([400, 'bad-cursor']);
+    });
+
     it('a page is streamed as it is read: chunked, no Content-Length, whole and in order across the store\'s read chunks', async () => {
       const { accept } = await import('../../src/receiver/domain/accept.ts');
       const { STREAM_CHUNK } = await import('../../src/receiver/http/plugins/submissions.ts');

@@ -375,6 +375,35 @@ describe('sending in batches', () => {
     expect((await loadEndpoint(db))?.withdrawn).toBe(true);
   });
 
+  it('a success that is not a batch\'s answer (201 with one receipt) never marks the rows delivered with it: they go one by one', async () => {
+    const ids = await queued(3);
+    const net = batchNetwork((url, [id]) => (url.endsWith('/batch') ? json(201, { receipt: 'R-one' }) : json(201, { receipt: `R-${id}` })));
+    expect((await sendDue(batchDeps(net.fetch))).delivered).toBe(3);
+    expect((await db.outbox.bulkGet(ids)).map((row) => row!.receipt)).toEqual(ids.map((id) => `R-${id}`));
+  });
+
+  it.each([
+    ['null', 'null'],
+    ['an HTML page', '<html>Sign in to the Wi-Fi</html>'],
+    ['results that are not a list', '{"results":{"a":1}}'],
+    ['a receipt that is not text', null],
+  ])('a 200 with %s: every row back in the queue with backoff, none delivered, the run ends normally', async (_n, text) => {
+    const ids = await queued(2);
+    const net = batchNetwork((_u, batch) =>
+      text === null ? json(200, { results: batch.map((id) => ({ id, status: 201, receipt: true })) }) : new Response(text, { status: 200, headers: { 'Content-Type': 'application/json' } }),
+    );
+    const r = await sendDue(batchDeps(net.fetch));
+    expect(r).toMatchObject({ delivered: 0, retrying: 2 });
+    expect((await db.outbox.bulkGet(ids)).map((row) => [row!.state, row!.nextAttemptAt])).toEqual(ids.map(() => ['queued', clock + 1500]));
+  });
+
+  it('the first answer for an id counts when the endpoint repeats one', async () => {
+    const [id] = await queued(1);
+    const net = batchNetwork(() => json(200, { results: [{ id, status: 400, error: { message: 'refused' } }, { id, status: 201, receipt: 'R-late' }] }));
+    await sendDue(batchDeps(net.fetch));
+    expect(await db.outbox.get(id!)).toMatchObject({ state: 'rejected' });
+  });
+
   it('a 429 for the whole batch honours its Retry-After on every row', async () => {
     const ids = await queued(2);
     await sendDue(batchDeps(batchNetwork(() => json(429, { error: { code: 'rate-limited', message: 'slow down' } }, { 'Retry-After': '45' })).fetch));

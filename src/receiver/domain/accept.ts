@@ -4,10 +4,11 @@
 // and listed; the device's claim is kept beside it, a disagreement flagged.
 import { compactDecrypt } from 'jose';
 import * as v from 'valibot';
-import { score } from '../../engine/score.ts';
+import { InvalidAnswersError, score } from '../../engine/score.ts';
+import type { Instrument } from '../../engine/types.ts';
 import { getInstrument } from '../../instruments/catalogue.ts';
 import { type BatchItem, BatchSchema, MAX_BATCH_ITEMS } from '../../sync/batch.ts';
-import { type Submission, SubmissionSchema, issueText, screenedOn } from '../../sync/submission.ts';
+import { MAX_SUBMISSION_BYTES, type Submission, SubmissionSchema, fieldNames, issueText, screenedOn } from '../../sync/submission.ts';
 import type { NewSubmission } from '../store/receiver-store.ts';
 
 export class Refusal extends Error {
@@ -66,20 +67,69 @@ export async function openSealed(raw: string, privateKey: CryptoKey): Promise<st
   }
 }
 
+/** True when any text in the value holds a NUL character (PostgreSQL cannot store one; no form produces one). */
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value && typeof value === 'object') return Object.entries(value).some(([k, x]) => k.includes('\u0000') || holdsNul(x));
+  return false;
+}
+
+// Every text an instrument's definition holds (its level and band words among them), by instrument.
+const toolWords = new Map<string, Set<string>>();
+function wordsOf(inst: Instrument): Set<string> {
+  let words = toolWords.get(inst.id);
+  if (!words) {
+    words = new Set();
+    const walk = (x: unknown): void => {
+      if (typeof x === 'string') words!.add(x);
+      else if (Array.isArray(x)) x.forEach(walk);
+      else if (x && typeof x === 'object') Object.values(x).forEach(walk);
+    };
+    walk(inst);
+    toolWords.set(inst.id, words);
+  }
+  return words;
+}
+
+/**
+ * The device's claimed level, for the columns kept in clear: only when it is
+ * the tool's own words (a level the device could have printed). Anything else
+ * could be any text at all, a name included; it stays in the sealed body.
+ */
+const NOT_A_LEVEL = '(not a level of this tool: see the submission)';
+function claimedLevel(inst: Instrument, claim: string | undefined): string | null {
+  if (claim === undefined) return null;
+  return wordsOf(inst).has(claim) || claim === NO_LEVEL_CLAIM ? claim : NOT_A_LEVEL;
+}
+const NO_LEVEL_CLAIM = '—';
+
+/** An answers problem in words: which of the tool's items, never the value, nor a key the tool does not have. */
+function answersProblem(inst: Instrument, e: unknown): string {
+  const first = e instanceof InvalidAnswersError ? e.problems[0] : undefined;
+  const known = first?.itemId !== undefined && inst.sections.some((s) => s.items.some((i) => i.id === first.itemId));
+  return known ? `answers.${first!.itemId}: not an answer this item takes (see the tool's definition).` : 'answers: holds an item this tool does not have, or is not a set of answers.';
+}
+
 /** Validates and re-scores; throws a Refusal naming the problem (never quoting a value). */
 export function accept(json: string, idempotencyKey: unknown): Accepted {
-  const parsed = v.safeParse(SubmissionSchema, parseBounded(json));
-  if (!parsed.success) throw new Refusal(400, 'invalid-submission', issueText(parsed.issues));
+  const raw = parseBounded(json);
+  const parsed = v.safeParse(SubmissionSchema, raw);
+  if (!parsed.success) throw new Refusal(400, 'invalid-submission', issueText(parsed.issues, SUBMISSION_FIELDS));
   const sub = parsed.output;
   if (typeof idempotencyKey !== 'string' || idempotencyKey !== sub.id) throw new Refusal(400, 'idempotency-key', 'The Idempotency-Key header must be present and equal the submission id.');
+  if (holdsNul(sub)) throw new Refusal(400, 'invalid-submission', 'A text holds a NUL character, which no form produces and the store cannot keep.');
+  if (!/^\d{1,4}(\.\d{1,4}){1,3}$/.test(sub.instrument.version)) throw new Refusal(400, 'invalid-submission', 'instrument.version: not a version number.');
   const inst = getInstrument(sub.instrument.id);
-  if (!inst) throw new Refusal(400, 'unknown-instrument', `Unknown instrument "${sub.instrument.id}".`);
+  if (!inst) throw new Refusal(400, 'unknown-instrument', 'instrument.id: not a tool this endpoint knows.');
   let ours: ReturnType<typeof score>;
   try {
     ours = score(inst, sub.answers, { on: screenedOn(sub) });
   } catch (e) {
-    throw new Refusal(400, 'invalid-answers', (e as Error).message);
+    throw new Refusal(400, 'invalid-answers', answersProblem(inst, e));
   }
+  // The clear columns hold only the server's own words, the tool's, or a checked version number.
+  const deviceLevel = claimedLevel(inst, sub.result.level);
   return {
     submission: sub,
     row: {
@@ -88,15 +138,19 @@ export function accept(json: string, idempotencyKey: unknown): Accepted {
       instrumentVersion: sub.instrument.version,
       kind: sub.kind,
       level: ours.level ?? null,
-      deviceLevel: sub.result.level ?? null,
-      disagreement: disagreement(sub, ours, inst.version),
-      area: sub.routing?.area ?? null,
-      team: sub.routing?.team ?? null,
+      deviceLevel,
+      disagreement: disagreement({ ...sub, result: { ...sub.result, ...(deviceLevel !== null ? { level: deviceLevel } : {}) } }, ours, inst.version),
+      // Where it goes, by the server's own reading of the answers (an information report's area), not the device's word.
+      area: ours.routing?.area ?? null,
+      team: ours.routing?.team ?? null,
       // The normalised submission (valibot's output: only known fields), not the bytes received.
       body: JSON.stringify(sub),
     },
   };
 }
+
+/** Field names of the submission schema: the only keys a refusal may name. */
+const SUBMISSION_FIELDS = fieldNames(SubmissionSchema);
 
 /** The batch envelope, checked before any item is opened: only {"submissions": [{id, type, body}…]}. */
 export function parseBatch(raw: string): BatchItem[] {
@@ -104,11 +158,15 @@ export function parseBatch(raw: string): BatchItem[] {
   if (parsed.success) return parsed.output.submissions;
   const tooMany = parsed.issues.some((i) => i.type === 'max_length' && i.path?.length === 1);
   if (tooMany) throw new Refusal(413, 'batch-too-large', `A batch holds at most ${MAX_BATCH_ITEMS} submissions.`);
-  throw new Refusal(400, 'invalid-batch', `The batch is not valid: ${issueText(parsed.issues)}`);
+  throw new Refusal(400, 'invalid-batch', `The batch is not valid: ${issueText(parsed.issues, BATCH_FIELDS)}`);
 }
 
 /** One batch item, opened and accepted as the single POST would (its id is its Idempotency-Key). */
 export async function acceptItem(item: BatchItem, privateKey: CryptoKey): Promise<Accepted> {
+  // The single POST's limit is in bytes; the batch schema could only count characters.
+  if (Buffer.byteLength(item.body) > MAX_SUBMISSION_BYTES) throw new Refusal(413, 'too-large', 'This submission is larger than this endpoint accepts.');
   const json = item.type === 'application/jose' ? await openSealed(item.body, privateKey) : item.body;
   return accept(json, item.id);
 }
+
+const BATCH_FIELDS = fieldNames(BatchSchema);

@@ -50,6 +50,19 @@ export interface NewSubmission {
 }
 
 export type InsertOutcome = { status: 'created' | 'duplicate' | 'conflict'; stored: StoredReceipt };
+/** Not stored: the device has used its daily quota (a repeat of a stored one is never counted). */
+export type OverQuota = { status: 'over-quota' };
+
+/** A device's daily allowance, checked inside the insert's transaction so concurrent requests cannot overshoot it. */
+export interface Quota {
+  deviceId: string;
+  /** ISO time from which stored submissions count (the start of the UTC day). */
+  since: string;
+  limit: number;
+}
+
+// Any key for PostgreSQL's transaction-scoped advisory lock that serialises submission writers.
+const SUBMISSION_WRITERS_LOCK = 74_201_155;
 
 export type DeviceState = 'pending' | 'active' | 'revoked';
 
@@ -114,44 +127,70 @@ export class ReceiverStore {
    * submission): a jti already seen makes it a 'replay' and nothing is written.
    */
   async insertOnce(input: NewSubmission): Promise<InsertOutcome>;
-  async insertOnce(input: NewSubmission, proof: { jti: string; deviceId: string }): Promise<InsertOutcome | { status: 'replay' }>;
-  async insertOnce(input: NewSubmission, proof?: { jti: string; deviceId: string }): Promise<InsertOutcome | { status: 'replay' }> {
-    const out = await this.insertMany([input], proof);
+  async insertOnce(input: NewSubmission, proof: { jti: string; deviceId: string }, quota?: Quota): Promise<InsertOutcome | OverQuota | { status: 'replay' }>;
+  async insertOnce(input: NewSubmission, proof?: { jti: string; deviceId: string }, quota?: Quota): Promise<InsertOutcome | OverQuota | { status: 'replay' }> {
+    const out = await this.insertMany([input], proof, quota);
     return 'status' in out ? out : out[0]!;
   }
 
   /**
    * insertOnce for many (a batch): one transaction, so one disk flush for the
-   * lot, and one proof id for all. Outcomes in the order given.
+   * lot, and one proof id for all. Outcomes in the order given; with `quota`,
+   * new submissions past the device's allowance are 'over-quota' (repeats of
+   * stored ones are answered as usual and not counted).
+   *
+   * Writers are serialised (SQLite: `begin immediate`; PostgreSQL: an advisory
+   * lock taken first), so a row's `seq` is taken and committed before the next
+   * writer takes one. Readers follow "after the highest seq seen" (the list's
+   * cursor, the inbox's catch-up): were a later seq committed first, they
+   * would move past an earlier one still in flight and never see it. It also
+   * means two batches sharing ids cannot deadlock, and the quota count inside
+   * the transaction is exact.
    */
-  async insertMany(inputs: NewSubmission[], proof?: { jti: string; deviceId: string }): Promise<InsertOutcome[] | { status: 'replay' }> {
+  async insertMany(inputs: NewSubmission[], proof?: { jti: string; deviceId: string }, quota?: Quota): Promise<(InsertOutcome | OverQuota)[] | { status: 'replay' }> {
     // Sealed before the transaction opens: the transaction holds the write lock, and sealing needs none.
     const prepared = inputs.map((input) => ({ input, mac: this.envelope.mac(input.body), sealed: this.envelope.seal(input.id, input.body) }));
     const at = new Date().toISOString();
-    return this.sql.transaction(async (tx): Promise<InsertOutcome[] | { status: 'replay' }> => {
+    return this.sql.transaction(async (tx): Promise<(InsertOutcome | OverQuota)[] | { status: 'replay' }> => {
+      if (tx.dialect === 'postgres') await tx.get('select pg_advisory_xact_lock(?)', [SUBMISSION_WRITERS_LOCK]);
       if (proof) {
         const { changes } = await tx.run('insert into proof_jti (jti, device_id, seen_at) values (?, ?, ?) on conflict (jti) do nothing', [proof.jti, proof.deviceId, at]);
         if (changes !== 1) return { status: 'replay' };
       }
-      const outcomes: InsertOutcome[] = [];
+      let allowance = quota
+        ? quota.limit - Number((await tx.get<{ n: number }>('select count(*) as n from submissions where device_id = ? and received_at >= ?', [quota.deviceId, quota.since]))!.n)
+        : Number.POSITIVE_INFINITY;
+      const outcomes: (InsertOutcome | OverQuota)[] = [];
       for (const { input, mac, sealed } of prepared) {
-        const stored: StoredReceipt = { id: input.id, receipt: `R-${randomUUID()}`, receivedAt: at, level: input.level, deviceLevel: input.deviceLevel, disagreement: input.disagreement };
-        const { changes } = await tx.run(
-          `insert into submissions (id, receipt, received_at, instrument_id, instrument_version, kind, level, device_level, disagreement, area, team, device_id, body_mac, body_enc, dek_wrapped, kek_id)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
-          [stored.id, stored.receipt, stored.receivedAt, input.instrumentId, input.instrumentVersion, input.kind, input.level, input.deviceLevel, input.disagreement, input.area, input.team, input.deviceId, mac, sealed.bodyEnc, sealed.dekWrapped, sealed.kekId],
-        );
-        if (changes === 1) {
-          outcomes.push({ status: 'created', stored });
+        // Already there (a retry, or an earlier item of this batch): same body → same receipt.
+        const existing = await tx.get<StoredReceipt & { mac: string }>(`select ${RECEIPT_COLS}, body_mac as mac from submissions where id = ?`, [input.id]);
+        if (existing) {
+          const { mac: had, ...prior } = existing;
+          outcomes.push({ status: had === mac ? 'duplicate' : 'conflict', stored: prior });
           continue;
         }
-        // Already there (a retry, or a copy that raced this one and won): same body → same receipt.
-        const existing = (await tx.get<StoredReceipt & { mac: string }>(`select ${RECEIPT_COLS}, body_mac as mac from submissions where id = ?`, [input.id]))!;
-        const { mac: had, ...prior } = existing;
-        outcomes.push({ status: had === mac ? 'duplicate' : 'conflict', stored: prior });
+        if (allowance <= 0) {
+          outcomes.push({ status: 'over-quota' });
+          continue;
+        }
+        const stored: StoredReceipt = { id: input.id, receipt: `R-${randomUUID()}`, receivedAt: at, level: input.level, deviceLevel: input.deviceLevel, disagreement: input.disagreement };
+        await tx.run(
+          `insert into submissions (id, receipt, received_at, instrument_id, instrument_version, kind, level, device_level, disagreement, area, team, device_id, body_mac, body_enc, dek_wrapped, kek_id)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [stored.id, stored.receipt, stored.receivedAt, input.instrumentId, input.instrumentVersion, input.kind, input.level, input.deviceLevel, input.disagreement, input.area, input.team, input.deviceId, mac, sealed.bodyEnc, sealed.dekWrapped, sealed.kekId],
+        );
+        allowance--;
+        outcomes.push({ status: 'created', stored });
       }
       return outcomes;
     });
+  }
+
+  /** The ids of these that are already stored (a device's retries, which its quota does not count). */
+  async storedIds(ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await this.sql.all<{ id: string }>(`select id from submissions where id in (${ids.map(() => '?').join(', ')})`, ids);
+    return new Set(rows.map((r) => r.id));
   }
 
   /** True when a proof id has been seen (a read: the write happens with the submission). */

@@ -16,7 +16,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import type { BatchItemResult } from '../../../sync/batch.ts';
 import { type Accepted, Refusal, accept, acceptItem, openSealed, parseBatch } from '../../domain/accept.ts';
-import type { InsertOutcome } from '../../store/receiver-store.ts';
+import type { InsertOutcome, OverQuota, Quota, StoredSubmission } from '../../store/receiver-store.ts';
 import { type ReceiverContext, authenticateDevice, isAdmin } from '../context.ts';
 import { fail } from '../errors.ts';
 import { ItemBudget } from '../item-budget.ts';
@@ -27,11 +27,16 @@ function startOfUtcDay(now: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 }
 
-/** How many more submissions the device may store today, and the seconds until that resets. */
-async function quotaLeft(ctx: ReceiverContext, deviceId: string, now = Date.now()): Promise<{ left: number; retryAfter: number }> {
+/** The device's allowance for today (checked exactly inside the insert), and the seconds until it resets. */
+function todaysQuota(ctx: ReceiverContext, deviceId: string, now = Date.now()): { quota: Quota; retryAfter: number } {
   const dayStart = startOfUtcDay(now);
-  const used = await ctx.store.countForDevice(deviceId, new Date(dayStart).toISOString());
-  return { left: Math.max(0, ctx.limits.dailyQuota - used), retryAfter: Math.ceil((dayStart + 86_400_000 - now) / 1000) };
+  return { quota: { deviceId, since: new Date(dayStart).toISOString(), limit: ctx.limits.dailyQuota }, retryAfter: Math.ceil((dayStart + 86_400_000 - now) / 1000) };
+}
+
+/** How many more the device may store today: an early estimate, to refuse a spent device before any work. */
+async function quotaLeft(ctx: ReceiverContext, deviceId: string): Promise<{ left: number; retryAfter: number }> {
+  const { quota, retryAfter } = todaysQuota(ctx, deviceId);
+  return { left: Math.max(0, quota.limit - (await ctx.store.countForDevice(deviceId, quota.since))), retryAfter };
 }
 
 const quotaMessage = (ctx: ReceiverContext) => `This device has sent its ${ctx.limits.dailyQuota} submissions for today; the rest wait on the device until tomorrow (UTC).`;
@@ -43,24 +48,29 @@ export const STREAM_CHUNK = 50;
  * One page of the list as JSON text, written as it is read: STREAM_CHUNK rows
  * are opened at a time and sent on when the reader takes them (the stream's
  * back-pressure), so a page of large submissions never sits whole in memory.
- * {"submissions": [...], "next": <cursor> | null}, as before.
+ * {"submissions": [...], "next": <cursor> | null}, as before. The first chunk
+ * is read by the caller before anything is sent, so a store that cannot be
+ * read is a 500 with its message, not a 200 cut short.
  */
-async function* pageAsJson(ctx: ReceiverContext, after: number, limit: number): AsyncGenerator<string> {
+async function* pageAsJson(ctx: ReceiverContext, first: StoredSubmission[], after: number, limit: number): AsyncGenerator<string> {
   yield '{"submissions":[';
+  let chunk = first;
+  let want = Math.min(STREAM_CHUNK, limit);
   let cursor = after;
   let sent = 0;
   for (;;) {
-    const want = Math.min(STREAM_CHUNK, limit - sent);
-    const chunk = await ctx.store.list(cursor, want);
     for (const row of chunk) yield (sent++ ? ',' : '') + JSON.stringify(row);
     if (chunk.length) cursor = chunk.at(-1)!.seq;
     if (chunk.length < want || sent === limit) break;
+    want = Math.min(STREAM_CHUNK, limit - sent);
+    chunk = await ctx.store.list(cursor, want);
   }
   yield `],"next":${sent === limit ? JSON.stringify(String(cursor)) : 'null'}}`;
 }
 
-/** The body the single POST answers with, for a stored outcome (a conflict is an error). */
-function answerFor(outcome: InsertOutcome): { status: number; body: Record<string, unknown> } {
+/** The status and body the single POST answers with, for a store outcome. */
+function answerFor(ctx: ReceiverContext, outcome: InsertOutcome | OverQuota, retryAfter: number): { status: number; body: Record<string, unknown> } {
+  if (outcome.status === 'over-quota') return { status: 429, body: { error: { code: 'daily-quota', message: quotaMessage(ctx) }, retryAfter } };
   if (outcome.status === 'conflict') return { status: 409, body: { error: { code: 'conflict', message: 'A different submission is already stored under this id.' } } };
   return { status: outcome.status === 'created' ? 201 : 200, body: { ...outcome.stored, duplicate: outcome.status === 'duplicate' } };
 }
@@ -76,20 +86,22 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
   const rateLimited = (reply: FastifyReply, retryAfter: number) => fail(reply.header('Retry-After', String(retryAfter)), 429, 'rate-limited', tooMany(retryAfter));
 
   // Before the body is read: an unknown, revoked, replaying or spent sender costs no more than its headers.
-  const deviceWithinQuota = async (req: FastifyRequest, reply: FastifyReply) => {
+  // A spent device may still repeat one already stored (its answer was lost): that is not counted.
+  const singleWithinLimits = async (req: FastifyRequest, reply: FastifyReply) => {
     const device = await authenticateDevice(ctx, req, reply, true);
     if (!device) return reply;
     const { left, retryAfter } = await quotaLeft(ctx, device.id);
-    if (left === 0) {
+    const key = req.headers['idempotency-key'];
+    if (left === 0 && !(typeof key === 'string' && key.length <= 100 && (await ctx.store.storedIds([key])).size)) {
       reply.header('Retry-After', String(retryAfter));
       return fail(reply, 429, 'daily-quota', quotaMessage(ctx));
     }
+    const budget = perMinute.take(device.id, 1);
+    if (!budget.granted) return rateLimited(reply, budget.retryAfter);
   };
 
-  const singleWithinBudget = async (req: FastifyRequest, reply: FastifyReply) => {
-    if ((await deviceWithinQuota(req, reply)) || reply.sent) return reply;
-    const { granted, retryAfter } = perMinute.take(req.device!.id, 1);
-    if (!granted) return rateLimited(reply, retryAfter);
+  const deviceOnly = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!(await authenticateDevice(ctx, req, reply, true))) return reply;
   };
 
   const hangUpIfAsked = (req: FastifyRequest, reply: FastifyReply, ids: string[]) => {
@@ -104,17 +116,20 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
     {
       // Per device key (the proof's header; verified just after), else per address.
       config: { rateLimit: { max: ctx.limits.perDevicePerMinute, timeWindow: 60_000, keyGenerator: rateLimitBy } },
-      onRequest: singleWithinBudget,
+      onRequest: singleWithinLimits,
     },
     async (req, reply) => {
       let json = String(req.body ?? '');
       if (mediaType(req) === 'application/jose') json = await openSealed(json, ctx.keys.privateKey);
       const { row } = accept(json, req.headers['idempotency-key']);
-      const outcome = await ctx.store.insertOnce({ ...row, deviceId: req.device!.id }, { jti: req.proofJti!, deviceId: req.device!.id });
+      const deviceId = req.device!.id;
+      const { quota, retryAfter } = todaysQuota(ctx, deviceId);
+      const outcome = await ctx.store.insertOnce({ ...row, deviceId }, { jti: req.proofJti!, deviceId }, quota);
       if (outcome.status === 'replay') return fail(reply, 401, 'proof-replayed', 'This device proof was already used.');
       if (hangUpIfAsked(req, reply, [row.id])) return;
-      const { status, body } = answerFor(outcome);
-      return reply.code(status).header('Cache-Control', 'no-store').send(body);
+      const { status, body } = answerFor(ctx, outcome, retryAfter);
+      if (status === 429) reply.header('Retry-After', String(retryAfter));
+      return reply.code(status).header('Cache-Control', 'no-store').send(status === 429 ? { error: body.error } : body);
     },
   );
 
@@ -124,46 +139,46 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
       bodyLimit: ctx.limits.batchBodyLimit,
       // Requests, before the body; the submissions they carry are counted below, from the same budget as single POSTs.
       config: { rateLimit: { max: ctx.limits.perDevicePerMinute, timeWindow: 60_000, keyGenerator: rateLimitBy } },
-      onRequest: deviceWithinQuota,
+      onRequest: deviceOnly,
     },
     async (req, reply) => {
       if (mediaType(req) !== 'application/json') return fail(reply, 415, 'unsupported-media-type', 'A batch is application/json.');
       const items = parseBatch(String(req.body ?? ''));
       const deviceId = req.device!.id;
-      // The per-minute budget, before anything is opened: the rest of the batch waits on the device.
-      const { granted, retryAfter: nextMinute } = perMinute.take(deviceId, items.length);
-      if (!granted) return rateLimited(reply, nextMinute);
-      const results: BatchItemResult[] = items.map((item, index) =>
-        index < granted ? { id: item.id, status: 0 } : { id: item.id, status: 429, error: { code: 'rate-limited', message: tooMany(nextMinute) }, retryAfter: nextMinute },
-      );
+      const results: BatchItemResult[] = items.map((item) => ({ id: item.id, status: 0 }));
+      const waits = (index: number, code: string, message: string, retryAfter: number) => (results[index] = { id: items[index]!.id, status: 429, error: { code, message }, retryAfter });
+      // Before anything is opened (where the work is): the daily quota, not counting repeats of stored
+      // ones, then the per-minute budget. Those past either wait on the device, told when to try again.
+      const { left, retryAfter: tomorrow } = await quotaLeft(ctx, deviceId);
+      const already = await ctx.store.storedIds(items.map((i) => i.id));
+      let fresh = 0;
+      const toOpen = items.flatMap((item, index) => (already.has(item.id) || fresh++ < left ? [index] : (waits(index, 'daily-quota', quotaMessage(ctx), tomorrow), [])));
+      const { granted, retryAfter: nextMinute } = perMinute.take(deviceId, toOpen.length);
+      if (!granted && toOpen.length) return rateLimited(reply, nextMinute);
+      for (const index of toOpen.slice(granted)) waits(index, 'rate-limited', tooMany(nextMinute), nextMinute);
       // Opened all at once: Node's WebCrypto decrypts on its thread pool, so the batch takes about half as long as one by one.
       const opened = await Promise.all(
-        items.slice(0, granted).map((item) =>
-          acceptItem(item, ctx.keys.privateKey).then(
-            (a) => a.row,
+        toOpen.slice(0, granted).map((index) =>
+          acceptItem(items[index]!, ctx.keys.privateKey).then(
+            (a) => ({ index, row: a.row }),
             (e: unknown) => {
-              if (e instanceof Refusal) return e;
-              throw e;
+              if (!(e instanceof Refusal)) throw e;
+              results[index] = { id: items[index]!.id, status: e.status, error: { code: e.code, message: e.message } };
+              return undefined;
             },
           ),
         ),
       );
-      const accepted: { index: number; row: Accepted['row'] }[] = [];
-      opened.forEach((outcome, index) => {
-        if (outcome instanceof Refusal) results[index] = { id: items[index]!.id, status: outcome.status, error: { code: outcome.code, message: outcome.message } };
-        else accepted.push({ index, row: outcome });
-      });
-      // The daily quota, item by item: those past it wait on the device, told when to try again.
-      const { left, retryAfter } = await quotaLeft(ctx, deviceId);
-      for (const { index } of accepted.slice(left)) results[index] = { id: items[index]!.id, status: 429, error: { code: 'daily-quota', message: quotaMessage(ctx) }, retryAfter };
-      const storing = accepted.slice(0, left);
+      const storing = opened.filter((o): o is { index: number; row: Accepted['row'] } => o !== undefined);
+      const { quota } = todaysQuota(ctx, deviceId);
       const outcomes = await ctx.store.insertMany(
         storing.map(({ row }) => ({ ...row, deviceId })),
         { jti: req.proofJti!, deviceId },
+        quota,
       );
       if ('status' in outcomes) return fail(reply, 401, 'proof-replayed', 'This device proof was already used.');
       outcomes.forEach((outcome, k) => {
-        const { status, body } = answerFor(outcome);
+        const { status, body } = answerFor(ctx, outcome, tomorrow);
         results[storing[k]!.index] = { ...body, id: storing[k]!.row.id, status } as BatchItemResult;
       });
       if (hangUpIfAsked(req, reply, storing.map(({ row }) => row.id))) return;
@@ -181,12 +196,13 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
     const q = req.query as { after?: string; limit?: string };
     const after = Number(q.after ?? 0);
     const limit = Number(q.limit ?? 100);
-    if (!Number.isInteger(after) || after < 0 || !Number.isInteger(limit) || limit < 1 || limit > 500)
+    if (!Number.isSafeInteger(after) || after < 0 || !Number.isInteger(limit) || limit < 1 || limit > 500)
       return fail(reply, 400, 'bad-cursor', 'after must be a cursor from a previous page; limit a whole number from 1 to 500.');
+    const first = await ctx.store.list(after, Math.min(STREAM_CHUNK, limit));
     return reply
       .header('Content-Type', 'application/json; charset=utf-8')
       .header('Cache-Control', 'no-store')
-      .send(Readable.from(pageAsJson(ctx, after, limit)));
+      .send(Readable.from(pageAsJson(ctx, first, after, limit)));
   });
 
   app.get('/api/submissions/:id', { onRequest: reader }, async (req, reply) => {
