@@ -13,14 +13,9 @@ export const MAX_BATCH_ITEMS = 50;
 export const MAX_BATCH_BYTES = 2 * 1024 * 1024;
 /** An item this large goes on its own (the single POST), never in a batch. */
 export const BATCH_ITEM_MAX_BYTES = MAX_SUBMISSION_BYTES;
-/** Batch bodies are JSON text; the sender budgets this much per item for the envelope. */
-export const BATCH_ITEM_OVERHEAD = 160;
-
-export const BATCH_PATH_SUFFIX = '/batch';
-
 /** The batch address beside a submissions address: …/api/submissions → …/api/submissions/batch. */
 export function batchUrl(submissionsUrl: string): string {
-  return `${submissionsUrl.replace(/\/+$/, '')}${BATCH_PATH_SUFFIX}`;
+  return `${submissionsUrl.replace(/\/+$/, '')}/batch`;
 }
 
 const BatchItemSchema = v.strictObject({

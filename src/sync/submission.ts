@@ -82,12 +82,6 @@ export function screenedOn(sub: Pick<Submission, 'device'>): string {
 }
 export type Author = v.InferOutput<typeof AuthorSchema>;
 
-/** The first problem with a would-be submission, in words, or undefined if it is valid. */
-export function submissionProblem(input: unknown): string | undefined {
-  const r = v.safeParse(SubmissionSchema, input);
-  return r.success ? undefined : issueText(r.issues, fieldNames(SubmissionSchema));
-}
-
 /**
  * A schema problem in words: where (the field path) and what was expected,
  * never what was sent. valibot's messages end "but received <the value>",
@@ -117,3 +111,6 @@ export function fieldNames(schema: unknown, into = new Set<string>()): Set<strin
   if (Array.isArray(s.options)) for (const o of s.options) fieldNames(o, into);
   return into;
 }
+
+/** Field names of the submission schema: the only keys a refusal may name. */
+export const SUBMISSION_FIELDS: ReadonlySet<string> = fieldNames(SubmissionSchema);

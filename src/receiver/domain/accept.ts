@@ -8,7 +8,7 @@ import { InvalidAnswersError, score } from '../../engine/score.ts';
 import type { Instrument } from '../../engine/types.ts';
 import { getInstrument } from '../../instruments/catalogue.ts';
 import { type BatchItem, BatchSchema, MAX_BATCH_ITEMS } from '../../sync/batch.ts';
-import { MAX_SUBMISSION_BYTES, type Submission, SubmissionSchema, fieldNames, issueText, screenedOn } from '../../sync/submission.ts';
+import { MAX_SUBMISSION_BYTES, SUBMISSION_FIELDS, type Submission, SubmissionSchema, fieldNames, issueText, screenedOn } from '../../sync/submission.ts';
 import type { NewSubmission } from '../store/receiver-store.ts';
 
 export class Refusal extends Error {
@@ -100,9 +100,8 @@ function wordsOf(inst: Instrument): Set<string> {
 const NOT_A_LEVEL = '(not a level of this tool: see the submission)';
 function claimedLevel(inst: Instrument, claim: string | undefined): string | null {
   if (claim === undefined) return null;
-  return wordsOf(inst).has(claim) || claim === NO_LEVEL_CLAIM ? claim : NOT_A_LEVEL;
+  return wordsOf(inst).has(claim) ? claim : NOT_A_LEVEL;
 }
-const NO_LEVEL_CLAIM = '—';
 
 /** An answers problem in words: which of the tool's items, never the value, nor a key the tool does not have. */
 function answersProblem(inst: Instrument, e: unknown): string {
@@ -148,9 +147,6 @@ export function accept(json: string, idempotencyKey: unknown): Accepted {
     },
   };
 }
-
-/** Field names of the submission schema: the only keys a refusal may name. */
-const SUBMISSION_FIELDS = fieldNames(SubmissionSchema);
 
 /** The batch envelope, checked before any item is opened: only {"submissions": [{id, type, body}…]}. */
 export function parseBatch(raw: string): BatchItem[] {

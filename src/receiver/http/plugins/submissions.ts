@@ -69,8 +69,8 @@ async function* pageAsJson(ctx: ReceiverContext, first: StoredSubmission[], afte
 }
 
 /** The status and body the single POST answers with, for a store outcome. */
-function answerFor(ctx: ReceiverContext, outcome: InsertOutcome | OverQuota, retryAfter: number): { status: number; body: Record<string, unknown> } {
-  if (outcome.status === 'over-quota') return { status: 429, body: { error: { code: 'daily-quota', message: quotaMessage(ctx) }, retryAfter } };
+function answerFor(ctx: ReceiverContext, outcome: InsertOutcome | OverQuota): { status: number; body: Record<string, unknown> } {
+  if (outcome.status === 'over-quota') return { status: 429, body: { error: { code: 'daily-quota', message: quotaMessage(ctx) } } };
   if (outcome.status === 'conflict') return { status: 409, body: { error: { code: 'conflict', message: 'A different submission is already stored under this id.' } } };
   return { status: outcome.status === 'created' ? 201 : 200, body: { ...outcome.stored, duplicate: outcome.status === 'duplicate' } };
 }
@@ -127,9 +127,9 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
       const outcome = await ctx.store.insertOnce({ ...row, deviceId }, { jti: req.proofJti!, deviceId }, quota);
       if (outcome.status === 'replay') return fail(reply, 401, 'proof-replayed', 'This device proof was already used.');
       if (hangUpIfAsked(req, reply, [row.id])) return;
-      const { status, body } = answerFor(ctx, outcome, retryAfter);
+      const { status, body } = answerFor(ctx, outcome);
       if (status === 429) reply.header('Retry-After', String(retryAfter));
-      return reply.code(status).header('Cache-Control', 'no-store').send(status === 429 ? { error: body.error } : body);
+      return reply.code(status).header('Cache-Control', 'no-store').send(body);
     },
   );
 
@@ -178,8 +178,9 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
       );
       if ('status' in outcomes) return fail(reply, 401, 'proof-replayed', 'This device proof was already used.');
       outcomes.forEach((outcome, k) => {
-        const { status, body } = answerFor(ctx, outcome, tomorrow);
-        results[storing[k]!.index] = { ...body, id: storing[k]!.row.id, status } as BatchItemResult;
+        const { status, body } = answerFor(ctx, outcome);
+        // In a batch the Retry-After of an item past the quota travels with the item.
+        results[storing[k]!.index] = { ...body, id: storing[k]!.row.id, status, ...(status === 429 ? { retryAfter: tomorrow } : {}) } as BatchItemResult;
       });
       if (hangUpIfAsked(req, reply, storing.map(({ row }) => row.id))) return;
       return reply.code(200).header('Cache-Control', 'no-store').send({ results });
