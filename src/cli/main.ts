@@ -8,11 +8,11 @@
 //   pathways             print the pathway rules: condition, steps and the seed lines they come from
 // Exits 2 with a message naming the problem on bad input.
 import { readFileSync } from 'node:fs';
-import { catalogueEntry } from '../engine/catalogue-json.ts';
-import { InvalidAnswersError, score } from '../engine/score.ts';
-import { localDate, parseDate } from '../facts/read.ts';
-import { INSTRUMENTS, getInstrument } from '../instruments/catalogue.ts';
-import { PATHWAY_RULES } from '../pathways/rules.ts';
+import { catalogueEntry } from '../domain/index.ts';
+import { InvalidAnswersError, score } from '../domain/index.ts';
+import { localDate, parseDate } from '../domain/index.ts';
+import { INSTRUMENTS, getInstrument } from '../domain/index.ts';
+import { PATHWAY_RULES } from '../domain/index.ts';
 
 export function run(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
   const [command, ...rest] = argv;

@@ -14,10 +14,11 @@
 // - Every look at a referral, every print, export and change is audited;
 //   a referral outside the reviewer's area teams or regions is 403, audited.
 // - Error messages never carry a child's data.
-import { itemsOf } from '../engine/answers.ts';
-import { score } from '../engine/score.ts';
-import { getInstrument } from '../instruments/catalogue.ts';
-import { type Submission, screenedOn } from '../sync/submission.ts';
+import { itemsOf } from '../domain/index.ts';
+import { score } from '../domain/index.ts';
+import { getInstrument } from '../domain/index.ts';
+import type { Submission } from '../contract/submission.ts';
+import { screenedOn } from '../domain/index.ts';
 import { AccountError, type Role, type User } from './accounts.ts';
 import type { AuditAction } from './audit.ts';
 import { type ExportItem, toCsv } from './export-csv.ts';

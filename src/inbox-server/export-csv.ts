@@ -5,9 +5,9 @@
 // RFC 4180 (CRLF, quotes doubled), a UTF-8 byte-order mark so spreadsheets
 // read the en dashes in band names, and any text that a spreadsheet would run
 // as a formula (= + - @ tab CR at the start) prefixed with an apostrophe.
-import { itemsOf } from '../engine/answers.ts';
-import type { AnswerValue, Result } from '../engine/types.ts';
-import { getInstrument } from '../instruments/catalogue.ts';
+import { itemsOf } from '../domain/index.ts';
+import type { AnswerValue, Result } from '../domain/index.ts';
+import { getInstrument } from '../domain/index.ts';
 import type { ReferralRow, ReviewEvent } from './referrals.ts';
 import type { StoredSubmission } from './source.ts';
 

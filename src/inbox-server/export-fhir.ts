@@ -15,8 +15,8 @@ import type {
   Reference,
   RiskAssessment,
 } from 'fhir/r4';
-import type { AnswerValue, Instrument, Item } from '../engine/types.ts';
-import { getInstrument } from '../instruments/catalogue.ts';
+import type { AnswerValue, Instrument, Item } from '../domain/index.ts';
+import { getInstrument } from '../domain/index.ts';
 import type { ExportItem } from './export-csv.ts';
 import { answerText } from './export-csv.ts';
 

@@ -9,11 +9,12 @@
 //   0  no level from the tool (incomplete, information reports, checklists)
 // Newest first within each rank. A submission the server cannot re-score is
 // put at the top, flagged, so a person looks at it rather than nobody.
-import { score } from '../engine/score.ts';
-import type { Answers, Result } from '../engine/types.ts';
-import { readFacts } from '../facts/read.ts';
-import { getInstrument } from '../instruments/catalogue.ts';
-import { type Submission, screenedOn } from '../sync/submission.ts';
+import { score } from '../domain/index.ts';
+import type { Answers, Result } from '../domain/index.ts';
+import { readFacts } from '../domain/index.ts';
+import { getInstrument } from '../domain/index.ts';
+import type { Submission } from '../contract/submission.ts';
+import { screenedOn } from '../domain/index.ts';
 
 export interface Assessment {
   result: Result | null;

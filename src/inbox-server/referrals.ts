@@ -4,7 +4,7 @@ import type { User } from './accounts.ts';
 import { type Assessment, assess } from './priority.ts';
 import type { InboxKeys } from './sealing.ts';
 import type { StoredSubmission, SubmissionSource } from './source.ts';
-import { getInstrument } from '../instruments/catalogue.ts';
+import { getInstrument } from '../domain/index.ts';
 import type { Sql } from '../receiver/store/sql.ts';
 
 export type ReviewState = 'new' | 'in-review' | 'actioned' | 'needs-information';

@@ -4,7 +4,7 @@
 // them. `seq` is the store's insertion order, so the index can catch up with
 // whatever arrived since it last looked, and nothing is ever missed.
 import type { ReceiverStore } from '../receiver/store/receiver-store.ts';
-import type { Submission } from '../sync/submission.ts';
+import type { Submission } from '../contract/submission.ts';
 
 export interface StoredSubmission {
   id: string;

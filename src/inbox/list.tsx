@@ -3,9 +3,9 @@
 // pages by cursor, how long each has waited, and the count of new ones in
 // the tab title.
 import { useEffect, useState } from 'preact/hooks';
-import { REGIONS } from '../instruments/directory.ts';
-import { getInstrument } from '../instruments/catalogue.ts';
-import type { RegionId } from '../engine/types.ts';
+import { REGIONS } from '../domain/index.ts';
+import { getInstrument } from '../domain/index.ts';
+import type { RegionId } from '../domain/index.ts';
 import { ApiError, api, download } from './api.ts';
 import { STATE_LABELS, waited, when } from './format.ts';
 import { href } from './router.ts';

@@ -7,10 +7,10 @@
 // the review; each print is recorded.
 import { whoseOutcome } from '../ui/labels.ts';
 import { useEffect, useState } from 'preact/hooks';
-import type { Result } from '../engine/types.ts';
-import { getInstrument } from '../instruments/catalogue.ts';
+import type { Result } from '../domain/index.ts';
+import { getInstrument } from '../domain/index.ts';
 import type { OutboxRow, RecordRow } from '../store/db.ts';
-import type { Submission } from '../sync/submission.ts';
+import type { Submission } from '../contract/submission.ts';
 import { ErrorSummary } from '../ui/fields.tsx';
 import { NextSteps } from '../ui/next-steps.tsx';
 import { AnswerList, RecordDocument } from '../ui/record-view.tsx';

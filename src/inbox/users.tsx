@@ -2,8 +2,8 @@
 // set the password is shown once), limit an account to area teams or regions,
 // disable it, issue a new link; enrol and revoke devices.
 import { useEffect, useState } from 'preact/hooks';
-import type { RegionId } from '../engine/types.ts';
-import { REGIONS } from '../instruments/directory.ts';
+import type { RegionId } from '../domain/index.ts';
+import { REGIONS } from '../domain/index.ts';
 import { ErrorSummary } from '../ui/fields.tsx';
 import { ApiError, api, type SessionUser } from './api.ts';
 import { when } from './format.ts';

@@ -13,7 +13,7 @@
 // Every version stays declared so a device on any older version upgrades in
 // place with its records (drafts and queued ones included).
 import Dexie, { type Table } from 'dexie';
-import type { Answers, Result } from '../engine/types.ts';
+import type { Answers, Result } from '../domain/index.ts';
 import { keyring } from '../crypto/keyring.ts';
 import { encryptionMiddleware } from './encryption.ts';
 import { rowProblem } from './schemas.ts';

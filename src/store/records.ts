@@ -1,10 +1,10 @@
 // Record operations. Drafts change as they are typed; finishing computes the
 // result with the engine and makes the record immutable; a re-assessment is a
 // new record linked to the previous one.
-import { score } from '../engine/score.ts';
-import { localDate } from '../facts/read.ts';
-import type { Answers } from '../engine/types.ts';
-import { getInstrument } from '../instruments/catalogue.ts';
+import { score } from '../domain/index.ts';
+import { localDate } from '../domain/index.ts';
+import type { Answers } from '../domain/index.ts';
+import { getInstrument } from '../domain/index.ts';
 import { type CseDb, FinalRecordError, type RecordRow } from './db.ts';
 import { describeStorageError } from './errors.ts';
 

@@ -3,13 +3,13 @@
 // neither happens. Finishing never waits for settings: without a name or an
 // enrolment the submission is queued unsealed (encrypted at rest like any
 // record) and sealed for the endpoint once both exist (prepareHeld).
-import { score } from '../engine/score.ts';
-import { localDate } from '../facts/read.ts';
-import { getInstrument } from '../instruments/catalogue.ts';
+import { score } from '../domain/index.ts';
+import { localDate } from '../domain/index.ts';
+import { getInstrument } from '../domain/index.ts';
 import { type CseDb, FinalRecordError, type OutboxRow, type RecordRow } from '../store/db.ts';
 import { withReopen } from '../store/records.ts';
 import { type Settings, authorProblem } from './settings.ts';
-import { type Author, SUBMISSION_SCHEMA, type Submission } from './submission.ts';
+import { type Author, SUBMISSION_SCHEMA, type Submission } from '../contract/submission.ts';
 
 export const APP_VERSION = '0.1.0';
 

@@ -18,7 +18,7 @@
 // ("sending" is no longer written; a row left so by an earlier version is
 // queued again at the start of a run.)
 import type { CseDb, OutboxRow } from '../store/db.ts';
-import { BATCH_ITEM_MAX_BYTES, type BatchResponse, MAX_BATCH_BYTES, MAX_BATCH_ITEMS, batchUrl } from './batch.ts';
+import { BATCH_ITEM_MAX_BYTES, type BatchResponse, MAX_BATCH_BYTES, MAX_BATCH_ITEMS, batchUrl } from '../contract/batch.ts';
 import { type DeviceKey, learnServerClock, makeProof } from './device-proof.ts';
 import { type Endpoint, loadEndpoint, saveEndpoint } from './settings.ts';
 

@@ -3,7 +3,7 @@
 // administrator's link), never typed.
 import type { CseDb } from '../store/db.ts';
 import type { DeviceKey } from './device-proof.ts';
-import type { Author } from './submission.ts';
+import type { Author } from '../contract/submission.ts';
 
 export interface DeviceCredential {
   id: string;

@@ -4,8 +4,8 @@
 // incomplete: it keeps its outcome.
 import { whoseOutcome } from './labels.ts';
 import { useMemo, useState } from 'preact/hooks';
-import { isAnswered, labelOf, missingRequired, valuesOf } from '../engine/answers.ts';
-import { getInstrument } from '../instruments/catalogue.ts';
+import { isAnswered, labelOf, missingRequired, valuesOf } from '../domain/index.ts';
+import { getInstrument } from '../domain/index.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
 import { finaliseAndQueue, plainJson } from '../sync/outbox.ts';

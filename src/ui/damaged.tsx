@@ -2,7 +2,7 @@
 // it cannot be opened; exported raw for support, or deleted after a confirm.
 // Never a blank screen, never a guess at the content.
 import { useState } from 'preact/hooks';
-import { getInstrument } from '../instruments/catalogue.ts';
+import { getInstrument } from '../domain/index.ts';
 import { type DamageTable, deleteDamaged, storedRow } from '../store/damage.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';

@@ -2,7 +2,7 @@
 // each changed from the one before (the tools ask increased / decreased /
 // stayed the same, 000 L1665–L1666).
 import { useEffect, useState } from 'preact/hooks';
-import { getInstrument } from '../instruments/catalogue.ts';
+import { getInstrument } from '../domain/index.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
 import { childHistory, trend } from '../store/records.ts';

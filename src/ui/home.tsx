@@ -1,8 +1,8 @@
 // Home: choose the setting and region, and the app offers the right
 // instruments; recent and in-progress records below.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { RegionId, Setting } from '../engine/types.ts';
-import { getInstrument, instrumentsFor } from '../instruments/catalogue.ts';
+import type { RegionId, Setting } from '../domain/index.ts';
+import { getInstrument, instrumentsFor } from '../domain/index.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
 import { deleteDraft, recentRecords } from '../store/records.ts';

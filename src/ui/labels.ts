@@ -1,6 +1,6 @@
 // Words for settings and regions, and dates as practitioners read them.
-import type { RegionId, Setting } from '../engine/types.ts';
-import { REGIONS } from '../instruments/directory.ts';
+import type { RegionId, Setting } from '../domain/index.ts';
+import { REGIONS } from '../domain/index.ts';
 
 export const SETTINGS: { id: Setting; label: string }[] = [
   { id: 'medical', label: 'A&E / medical' },

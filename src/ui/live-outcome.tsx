@@ -3,10 +3,10 @@
 // Toolkit") for the same child, linked in the child's chain.
 import { whoseOutcome } from './labels.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { score } from '../engine/score.ts';
-import { localDate } from '../facts/read.ts';
-import type { Answers, Instrument, Result } from '../engine/types.ts';
-import { getInstrument } from '../instruments/catalogue.ts';
+import { score } from '../domain/index.ts';
+import { localDate } from '../domain/index.ts';
+import type { Answers, Instrument, Result } from '../domain/index.ts';
+import { getInstrument } from '../domain/index.ts';
 import { href } from './router.ts';
 
 /**

@@ -2,8 +2,8 @@
 // Steps of kind 'emergency' and 'warning' are "what to do now": shown first,
 // on the first screen, never folded away. A step the app proposes on its own
 // account is labelled as the app's, with its reason; a timescale is shown.
-import type { NextStep, RegionId } from '../engine/types.ts';
-import { REGIONS } from '../instruments/directory.ts';
+import type { NextStep, RegionId } from '../domain/index.ts';
+import { REGIONS } from '../domain/index.ts';
 import { withoutRefs } from './sources.ts';
 
 const ORDER: Record<NextStep['kind'], number> = { emergency: 0, warning: 1, referral: 2, 'information-report': 2, assessment: 2, advice: 2, note: 2 };

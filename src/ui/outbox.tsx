@@ -1,6 +1,6 @@
 // The outbox: where every finished submission stands, and "Send now".
 import { useEffect, useState } from 'preact/hooks';
-import { getInstrument } from '../instruments/catalogue.ts';
+import { getInstrument } from '../domain/index.ts';
 import type { OutboxRow, OutboxState, RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
 import { BLOCKER_WORDS, type SendBlocker, loadAuthor, loadEndpoint, sendBlocker } from '../sync/settings.ts';

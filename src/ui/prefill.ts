@@ -1,12 +1,12 @@
 // An information report starts with what the device already knows: the
 // reporter's details from Settings, and "now" for the report's date and time.
 // Everything stays editable; nothing here is sent that the user did not see.
-import { isAnswered, itemsOf } from '../engine/answers.ts';
-import type { Answers, Instrument } from '../engine/types.ts';
+import { isAnswered, itemsOf } from '../domain/index.ts';
+import type { Answers, Instrument } from '../domain/index.ts';
 import type { CseDb, RecordRow } from '../store/db.ts';
 import { createDraft, saveDraft, withReopen } from '../store/records.ts';
 import { loadSettings } from '../sync/settings.ts';
-import type { Author } from '../sync/submission.ts';
+import type { Author } from '../contract/submission.ts';
 
 /** "now" as a datetime-local value, in the device's time zone ("2026-11-23T10:02"). */
 export function localDateTime(ms: number): string {

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { OutboxRow, RecordRow } from '../store/db.ts';
 import { outboxForRecord } from '../sync/outbox.ts';
 import { loadSettings } from '../sync/settings.ts';
-import type { Author } from '../sync/submission.ts';
+import type { Author } from '../contract/submission.ts';
 import { useApp } from './context.ts';
 
 export interface Assessor extends Author {

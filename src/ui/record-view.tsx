@@ -3,9 +3,9 @@
 // details as entered, date and time, the assessor, every answer and every
 // entry of a report, the outcome, the next steps, provenance as a footnote).
 // The same document is what the result page prints.
-import { isAnswered, labelOf, valuesOf } from '../engine/answers.ts';
-import type { AnswerValue, Entry, Instrument, Item, Result } from '../engine/types.ts';
-import { getInstrument } from '../instruments/catalogue.ts';
+import { isAnswered, labelOf, valuesOf } from '../domain/index.ts';
+import type { AnswerValue, Entry, Instrument, Item, Result } from '../domain/index.ts';
+import { getInstrument } from '../domain/index.ts';
 import type { OutboxRow, RecordRow } from '../store/db.ts';
 import { APP_VERSION } from '../sync/outbox.ts';
 import { when } from './labels.ts';

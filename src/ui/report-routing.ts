@@ -4,8 +4,8 @@
 // "this report goes to …" step and the region's "fill in the information report
 // and e-mail it" route give way to one message (see result.tsx); every other
 // step, 999 first, stays.
-import type { Instrument, NextStep, Result } from '../engine/types.ts';
-import { REGIONS } from '../instruments/directory.ts';
+import type { Instrument, NextStep, Result } from '../domain/index.ts';
+import { REGIONS } from '../domain/index.ts';
 import type { OutboxRow } from '../store/db.ts';
 
 export interface RoutedTeam {

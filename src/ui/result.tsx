@@ -4,9 +4,9 @@
 // reached, where the source is unclear, and the source references in plain
 // words. Printing gives the whole record (record-view.tsx), not this screen.
 import { whoseOutcome } from './labels.ts';
-import { itemsOf } from '../engine/answers.ts';
-import type { Instrument, Result } from '../engine/types.ts';
-import { getInstrument } from '../instruments/catalogue.ts';
+import { itemsOf } from '../domain/index.ts';
+import type { Instrument, Result } from '../domain/index.ts';
+import { getInstrument } from '../domain/index.ts';
 import type { OutboxRow, RecordRow } from '../store/db.ts';
 import { FollowOnLinks } from './live-outcome.tsx';
 import { ContactsAsOf, StepList, isNow, ordered } from './next-steps.tsx';

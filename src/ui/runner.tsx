@@ -5,9 +5,9 @@
 // Tick-lists use the checkbox pattern (ticklist.tsx); the outcome shows as
 // soon as the answers decide it (live-outcome.tsx); Continue checks the page.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { checkAnswer, isAnswered } from '../engine/answers.ts';
-import type { AnswerValue, Answers, Item } from '../engine/types.ts';
-import { getInstrument } from '../instruments/catalogue.ts';
+import { checkAnswer, isAnswered } from '../domain/index.ts';
+import type { AnswerValue, Answers, Item } from '../domain/index.ts';
+import { getInstrument } from '../domain/index.ts';
 import { createAutosaver } from '../store/autosave.ts';
 import { describeStorageError } from '../store/errors.ts';
 import type { RecordRow } from '../store/db.ts';

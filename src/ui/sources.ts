@@ -2,7 +2,7 @@
 // ("003_7eb0d314b11c5981.txt", "(L1280)", "(000 L424)") so every rule can be
 // checked; a practitioner reads "Northamptonshire toolkit, line 1280", and
 // reads it in a references section, not in the middle of an instruction.
-import type { SourceRef } from '../engine/types.ts';
+import type { SourceRef } from '../domain/index.ts';
 
 /** The seed documents by file name, as a practitioner would name them (shared/seeds/README.md). */
 export const DOCUMENTS: Record<string, string> = {

@@ -4,15 +4,15 @@
 // carries the child reference and is linked to the record it follows
 // (previousId), so the child's chain holds together.
 import { useEffect, useState } from 'preact/hooks';
-import { itemsOf } from '../engine/answers.ts';
-import type { Answers, Instrument } from '../engine/types.ts';
-import { carryFacts, localToday } from '../facts/carry.ts';
-import { getInstrument } from '../instruments/catalogue.ts';
+import { itemsOf } from '../domain/index.ts';
+import type { Answers, Instrument } from '../domain/index.ts';
+import { carryFacts, localToday } from '../domain/index.ts';
+import { getInstrument } from '../domain/index.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
 import { getRecord } from '../store/records.ts';
 import { loadSettings } from '../sync/settings.ts';
-import type { Author } from '../sync/submission.ts';
+import type { Author } from '../contract/submission.ts';
 import { useApp } from './context.ts';
 import { reportPrefill } from './prefill.ts';
 import { Runner } from './runner.tsx';

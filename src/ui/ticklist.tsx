@@ -6,7 +6,7 @@
 // ticked value ('yes'), and when the section is confirmed (Continue) every
 // box left unticked becomes 'no'. A section confirmed with nothing selected
 // needs "None of these", so a blank is never read as considered and absent.
-import type { AnswerValue, Answers, ChoiceItem, Item, Section } from '../engine/types.ts';
+import type { AnswerValue, Answers, ChoiceItem, Item, Section } from '../domain/index.ts';
 
 /** The app-added "not ticked" value. */
 const NOT_TICKED = 'no';

@@ -1,12 +1,12 @@
 // `npm run bench`: figures, not verdicts (npm test stays pass/fail).
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { score } from '../../src/engine/score.ts';
-import { getInstrument } from '../../src/instruments/catalogue.ts';
+import { score } from '../../src/domain/index.ts';
+import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
 import { scores } from '../helpers/answers.ts';
 import { makeSubmission } from '../helpers/submission.ts';
 import { fetchEndpointKey, sealTo } from '../../src/sync/seal.ts';
-import { MAX_BATCH_ITEMS } from '../../src/sync/batch.ts';
+import { MAX_BATCH_ITEMS } from '../../src/contract/batch.ts';
 import { BATCH_CONCURRENCY } from '../../src/sync/sender.ts';
 import { enter } from '../e2e/app.ts';
 import { launch, setOffline } from '../e2e/browser.ts';

@@ -6,7 +6,7 @@ import 'fake-indexeddb/auto';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getInstrument } from '../../src/instruments/catalogue.ts';
+import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
 import { CseDb } from '../../src/store/db.ts';
 import { createDraft, finalise, getRecord, saveDraft } from '../../src/store/records.ts';
 import { saveSettings } from '../../src/sync/settings.ts';

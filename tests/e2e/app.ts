@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { isAnswered } from '../../src/engine/answers.ts';
-import type { Answers, Section } from '../../src/engine/types.ts';
-import { getInstrument } from '../../src/instruments/catalogue.ts';
+import { isAnswered } from '../../src/domain/engine/answers.ts';
+import type { Answers, Section } from '../../src/domain/engine/types.ts';
+import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
 import { isTickItem, isTickList, tickItemsOf } from '../../src/ui/ticklist.tsx';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

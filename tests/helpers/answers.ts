@@ -1,7 +1,7 @@
 // Builds answer sets for tests: scores for the ten categories, ticks for checklists.
-import { itemsOf } from '../../src/engine/answers.ts';
-import type { Answers } from '../../src/engine/types.ts';
-import { getInstrument } from '../../src/instruments/catalogue.ts';
+import { itemsOf } from '../../src/domain/engine/answers.ts';
+import type { Answers } from '../../src/domain/engine/types.ts';
+import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
 
 /** The ten scored category ids of a sum-and-band instrument, in order. */
 export function categories(instrumentId: string): string[] {

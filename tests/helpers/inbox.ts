@@ -1,7 +1,7 @@
 // Helpers for the inbox tests: an account with a password, a signed-in
 // cookie, and referrals sent by an enrolled device (signed, as the app sends).
 import type { InboxService } from '../../src/inbox-server/service.ts';
-import type { Submission } from '../../src/sync/submission.ts';
+import type { Submission } from '../../src/contract/submission.ts';
 import { scores, spread } from './answers.ts';
 import { enrolDevice, signedPost, type TestDevice } from './device.ts';
 import { makeSubmission } from './submission.ts';

@@ -2,7 +2,7 @@
 // repository in shared/seeds (as on every developer machine and in CI).
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SourceRef } from '../../src/engine/types.ts';
+import type { SourceRef } from '../../src/domain/engine/types.ts';
 
 const candidates = [process.env.CSE_SEEDS_DIR, resolve(process.cwd(), '../shared/seeds'), resolve(process.cwd(), 'shared/seeds')].filter(Boolean) as string[];
 

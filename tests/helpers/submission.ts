@@ -1,8 +1,8 @@
 // Builds valid submissions the way the app does: answers scored by the engine.
-import { score } from '../../src/engine/score.ts';
-import type { Answers } from '../../src/engine/types.ts';
-import { getInstrument } from '../../src/instruments/catalogue.ts';
-import { SUBMISSION_SCHEMA, type Submission } from '../../src/sync/submission.ts';
+import { score } from '../../src/domain/index.ts';
+import type { Answers } from '../../src/domain/engine/types.ts';
+import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
+import { SUBMISSION_SCHEMA, type Submission } from '../../src/contract/submission.ts';
 import { scores } from './answers.ts';
 
 export function makeSubmission(over: Partial<Submission> = {}, answers?: Answers): Submission {

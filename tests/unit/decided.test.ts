@@ -3,9 +3,9 @@
 // from the seed's printed rule (lines cited), including the cases that must
 // NOT be decided because an unanswered item could still change the outcome.
 import { describe, expect, it } from 'vitest';
-import { score } from '../../src/engine/score.ts';
-import type { Answers } from '../../src/engine/types.ts';
-import { getInstrument } from '../../src/instruments/catalogue.ts';
+import { score } from '../../src/domain/index.ts';
+import type { Answers } from '../../src/domain/engine/types.ts';
+import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
 import { seedLines } from '../helpers/seeds.ts';
 
 const only = (ids: string[], value = 'yes'): Answers => Object.fromEntries(ids.map((id) => [id, value]));

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { itemsOf } from '../../src/engine/answers.ts';
-import { carryFacts, localToday } from '../../src/facts/carry.ts';
-import { FACT_SECTION_ID, isFactId } from '../../src/facts/definitions.ts';
-import { ageOn, parseDate, readFacts } from '../../src/facts/read.ts';
-import { INSTRUMENTS, getInstrument } from '../../src/instruments/catalogue.ts';
+import { itemsOf } from '../../src/domain/engine/answers.ts';
+import { carryFacts, localToday } from '../../src/domain/facts/carry.ts';
+import { FACT_SECTION_ID, isFactId } from '../../src/domain/facts/definitions.ts';
+import { ageOn, parseDate, readFacts } from '../../src/domain/engine/case-facts.ts';
+import { INSTRUMENTS, getInstrument } from '../../src/domain/instruments/catalogue.ts';
 
 describe('age from the date of birth', () => {
   it('counts whole years, the birthday itself included', () => {

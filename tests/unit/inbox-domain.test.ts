@@ -1,15 +1,15 @@
 // The inbox's domain without HTTP: ranking by the server's own re-score,
 // sessions' idle timeout, the throttle per address, and passwords.
 import { describe, expect, it } from 'vitest';
-import { score } from '../../src/engine/score.ts';
-import { getInstrument } from '../../src/instruments/catalogue.ts';
+import { score } from '../../src/domain/index.ts';
+import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
 import { assess, childAge } from '../../src/inbox-server/priority.ts';
 import { hashPassword, verifyPassword } from '../../src/inbox-server/passwords.ts';
 import { InboxService } from '../../src/inbox-server/service.ts';
 import { migrate } from '../../src/receiver/store/migrations.ts';
 import { SqliteSql } from '../../src/receiver/store/sqlite.ts';
 import type { StoredSubmission, SubmissionSource } from '../../src/inbox-server/source.ts';
-import type { Submission } from '../../src/sync/submission.ts';
+import type { Submission } from '../../src/contract/submission.ts';
 import { scores, spread } from '../helpers/answers.ts';
 import { gmReferral } from '../helpers/inbox.ts';
 import { makeSubmission } from '../helpers/submission.ts';

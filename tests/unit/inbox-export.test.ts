@@ -5,8 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { itemsOf } from '../../src/engine/answers.ts';
-import { getInstrument } from '../../src/instruments/catalogue.ts';
+import { itemsOf } from '../../src/domain/engine/answers.ts';
+import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
 import { RECORD_COLUMNS } from '../../src/inbox-server/export-csv.ts';
 import { startServer } from '../../src/server/main.ts';
 import { ticks } from '../helpers/answers.ts';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   const device = await enrolledDevice(server, base);
   await account(server.inbox, 'rev@example.org', 'reviewer');
   // The NSCB record needs its own result (makeSubmission scores the GM tool by default).
-  const { score } = await import('../../src/engine/score.ts');
+  const { score } = await import('../../src/domain/index.ts');
   nscb.result = score(getInstrument(nscbId)!, nscb.answers);
   for (const s of [gm, nscb]) expect(await send(base, device, s)).toBe(201);
   cookie = (await signIn(base, 'rev@example.org')).cookie!;

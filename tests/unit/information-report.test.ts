@@ -1,9 +1,9 @@
 // Information reports in the engine: structured entries, shape checks that
 // only warn, and routing to the area team chosen.
 import { describe, expect, it } from 'vitest';
-import { answerWarnings, shapeWarning, validateAnswers } from '../../src/engine/answers.ts';
-import { score } from '../../src/engine/score.ts';
-import { getInstrument } from '../../src/instruments/catalogue.ts';
+import { answerWarnings, shapeWarning, validateAnswers } from '../../src/domain/engine/answers.ts';
+import { score } from '../../src/domain/index.ts';
+import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
 
 const GM = getInstrument('gm-information-report')!;
 

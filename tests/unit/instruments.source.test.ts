@@ -3,13 +3,13 @@
 // item / option / score counts must match the tables below, which were made by
 // reading the seeds (line numbers beside each row).
 import { describe, expect, it } from 'vitest';
-import { itemsOf } from '../../src/engine/answers.ts';
-import type { Instrument, NextStep, RegionId, SourceRef, SourcedText } from '../../src/engine/types.ts';
-import { FACTS, FACT_SECTION_ID, isFactId } from '../../src/facts/definitions.ts';
-import type { Condition } from '../../src/pathways/conditions.ts';
-import { PATHWAY_RULES } from '../../src/pathways/rules.ts';
-import { INSTRUMENTS, getInstrument } from '../../src/instruments/catalogue.ts';
-import { REGIONS } from '../../src/instruments/directory.ts';
+import { itemsOf } from '../../src/domain/engine/answers.ts';
+import type { Instrument, NextStep, RegionId, SourceRef, SourcedText } from '../../src/domain/engine/types.ts';
+import { FACTS, FACT_SECTION_ID, isFactId } from '../../src/domain/facts/definitions.ts';
+import type { Condition } from '../../src/domain/pathways/conditions.ts';
+import { PATHWAY_RULES } from '../../src/domain/pathways/rules.ts';
+import { INSTRUMENTS, getInstrument } from '../../src/domain/instruments/catalogue.ts';
+import { REGIONS } from '../../src/domain/instruments/directory.ts';
 import { citationProblem, nonBlankLines, refProblem, seedLines } from '../helpers/seeds.ts';
 
 interface Traced {

@@ -3,9 +3,9 @@
 //   GM / Bury: High (41 – 60), Medium (21 – 40), Lower (10 – 20)   (000 L1661; 001 L1465–L1476)
 //   NSCB:      Red (38 and above), Amber (18-42), Green (10-22)     (003 L555)
 import { describe, expect, it } from 'vitest';
-import { score } from '../../src/engine/score.ts';
-import { bandStructureProblems, reachableRange } from '../../src/engine/rules/sum-and-band.ts';
-import { getInstrument } from '../../src/instruments/catalogue.ts';
+import { score } from '../../src/domain/index.ts';
+import { bandStructureProblems, reachableRange } from '../../src/domain/engine/rules/sum-and-band.ts';
+import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
 import { scores, spread } from '../helpers/answers.ts';
 
 function overall(id: string, total: number, extra = {}) {

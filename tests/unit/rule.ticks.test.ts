@@ -1,7 +1,7 @@
 // The tick-based rules at their edges.
 import { describe, expect, it } from 'vitest';
-import { score } from '../../src/engine/score.ts';
-import { getInstrument } from '../../src/instruments/catalogue.ts';
+import { score } from '../../src/domain/index.ts';
+import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
 import { ticks } from '../helpers/answers.ts';
 
 const AE = 'nscb-ae-cse-indicator-checklist';

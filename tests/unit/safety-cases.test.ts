@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { score } from '../../src/engine/score.ts';
-import { INSTRUMENTS, getInstrument } from '../../src/instruments/catalogue.ts';
-import { isFactId } from '../../src/facts/definitions.ts';
+import { score } from '../../src/domain/index.ts';
+import { INSTRUMENTS, getInstrument } from '../../src/domain/instruments/catalogue.ts';
+import { isFactId } from '../../src/domain/facts/definitions.ts';
 import { SAFETY_CASES } from '../fixtures/safety-cases.ts';
 
 const RANK = { emergency: 0, warning: 1 } as Record<string, number>;

@@ -1,7 +1,7 @@
 // Which sections the runner shows as one "Select all that apply" question, and
 // what confirming a section stores. Pure functions of ticklist.tsx.
 import { describe, expect, it } from 'vitest';
-import { INSTRUMENTS, getInstrument } from '../../src/instruments/catalogue.ts';
+import { INSTRUMENTS, getInstrument } from '../../src/domain/instruments/catalogue.ts';
 import { confirmTickList, isTickList, noneSelected, tickItemsOf, tickListErrors } from '../../src/ui/ticklist.tsx';
 
 describe('tick-list sections', () => {

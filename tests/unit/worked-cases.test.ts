@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { score } from '../../src/engine/score.ts';
-import { getInstrument } from '../../src/instruments/catalogue.ts';
+import { score } from '../../src/domain/index.ts';
+import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
 import { WORKED_CASES } from '../fixtures/worked-cases.ts';
 
 describe('worked cases (derivations in tests/fixtures/worked-cases.ts)', () => {
@@ -25,7 +25,7 @@ describe('worked cases (derivations in tests/fixtures/worked-cases.ts)', () => {
 
 describe('safety routes outrank scores', () => {
   it('every instrument, complete or not, puts the 999 route first', async () => {
-    const { INSTRUMENTS } = await import('../../src/instruments/catalogue.ts');
+    const { INSTRUMENTS } = await import('../../src/domain/instruments/catalogue.ts');
     for (const inst of INSTRUMENTS) {
       const r = score(inst, {});
       expect(r.nextSteps[0]).toMatchObject({ id: 'emergency-999', kind: 'emergency' });

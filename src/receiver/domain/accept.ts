@@ -4,11 +4,12 @@
 // and listed; the device's claim is kept beside it, a disagreement flagged.
 import { compactDecrypt } from 'jose';
 import * as v from 'valibot';
-import { InvalidAnswersError, score } from '../../engine/score.ts';
-import type { Instrument } from '../../engine/types.ts';
-import { getInstrument } from '../../instruments/catalogue.ts';
-import { type BatchItem, BatchSchema, MAX_BATCH_ITEMS } from '../../sync/batch.ts';
-import { MAX_SUBMISSION_BYTES, SUBMISSION_FIELDS, type Submission, SubmissionSchema, fieldNames, issueText, screenedOn } from '../../sync/submission.ts';
+import { InvalidAnswersError, score } from '../../domain/index.ts';
+import type { Instrument } from '../../domain/index.ts';
+import { getInstrument } from '../../domain/index.ts';
+import { type BatchItem, BatchSchema, MAX_BATCH_ITEMS } from '../../contract/batch.ts';
+import { MAX_SUBMISSION_BYTES, SUBMISSION_FIELDS, type Submission, SubmissionSchema, fieldNames, issueText } from '../../contract/submission.ts';
+import { screenedOn } from '../../domain/index.ts';
 import type { NewSubmission } from '../store/receiver-store.ts';
 
 export class Refusal extends Error {

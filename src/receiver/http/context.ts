@@ -3,8 +3,8 @@
 // Another module (the reviewers' inbox) registers its routes as a plugin
 // beside these and uses the same decorations.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { MAX_BATCH_BYTES } from '../../sync/batch.ts';
-import { MAX_SUBMISSION_BYTES } from '../../sync/submission.ts';
+import { MAX_BATCH_BYTES } from '../../contract/batch.ts';
+import { MAX_SUBMISSION_BYTES } from '../../contract/submission.ts';
 import { timingSafeEqual } from 'node:crypto';
 import type { EndpointKeys } from '../keys.ts';
 import type { Device, ReceiverStore } from '../store/receiver-store.ts';

@@ -14,7 +14,7 @@
 // A device credential can never read: any read carrying a device proof is 403.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
-import type { BatchItemResult } from '../../../sync/batch.ts';
+import type { BatchItemResult } from '../../../contract/batch.ts';
 import { type Accepted, Refusal, accept, acceptItem, openSealed, parseBatch } from '../../domain/accept.ts';
 import type { InsertOutcome, OverQuota, Quota, StoredSubmission } from '../../store/receiver-store.ts';
 import { type ReceiverContext, authenticateDevice, isAdmin } from '../context.ts';

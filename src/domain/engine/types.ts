@@ -309,3 +309,15 @@ export interface Result {
   notes: string[];
   nextSteps: NextStep[];
 }
+
+/** A region: its emergency route and the steps offered with every result. */
+export interface Region {
+  id: RegionId;
+  label: string;
+  /** When the seed's contact details were current, as it says or as can be inferred. */
+  asOf: string;
+  /** The emergency route, always the first step. */
+  emergency: NextStep;
+  /** Region-wide steps offered with every result, after the instrument's own. */
+  routes: NextStep[];
+}

@@ -3,7 +3,7 @@
 // steps. A missing answer is not a low score: an incomplete form gets a level
 // only when the answers given already decide it, whatever the missing ones
 // turn out to be (e.g. two low ticks on the A&E checklist).
-import { readFacts, withDerivedAge } from '../facts/read.ts';
+import { readFacts, withDerivedAge } from './case-facts.ts';
 import { missingRequired, validateAnswers } from './answers.ts';
 import { nextSteps } from './pathways.ts';
 import { checklist } from './rules/checklist.ts';

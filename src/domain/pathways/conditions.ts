@@ -4,7 +4,7 @@
 import { itemsOf, valuesOf } from '../engine/answers.ts';
 import type { Answers, Instrument, RegionId, Result, Setting } from '../engine/types.ts';
 import { isFactId } from '../facts/definitions.ts';
-import type { CaseFacts } from '../facts/read.ts';
+import type { PathwayContext } from '../engine/registry.ts';
 
 export type Condition =
   | { all: Condition[] }
@@ -31,12 +31,7 @@ export type Condition =
   /** Any item of this tier or group of the tool's rule is ticked. */
   | { tierTicked: string };
 
-export interface PathwayContext {
-  inst: Instrument;
-  answers: Answers;
-  facts: CaseFacts;
-  result: Omit<Result, 'nextSteps'>;
-}
+export type { PathwayContext };
 
 /** Answer values that mean "ticked" on the tick-box tools (Sandwell's two time columns included). */
 const TICKED = new Set(['yes', 'current', 'prior']);

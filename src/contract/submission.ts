@@ -2,7 +2,6 @@
 // versioned valibot schema, shared by the app and the reference endpoint, so
 // both sides agree on exactly what is valid.
 import * as v from 'valibot';
-import { localDate } from '../facts/read.ts';
 
 export const SUBMISSION_SCHEMA = 'cse-screen.submission/1';
 /** Largest request body the endpoint accepts. */
@@ -72,14 +71,6 @@ export const SubmissionSchema = v.strictObject({
 
 export type Submission = v.InferOutput<typeof SubmissionSchema>;
 
-/**
- * The day the screening was finished, where it was finished: the engine's `on`
- * date (the age from a date of birth when no date of assessment is recorded),
- * read alike by the device and the endpoint.
- */
-export function screenedOn(sub: Pick<Submission, 'device'>): string {
-  return localDate(sub.device.time, sub.device.timezone);
-}
 export type Author = v.InferOutput<typeof AuthorSchema>;
 
 /**

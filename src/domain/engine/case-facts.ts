@@ -1,7 +1,15 @@
 // Reads the case facts out of a record's answers, and works out the child's
 // age. The date of birth wins over a typed age: a typed age can be out of date
 // or mistyped, and the under-13 rules turn on it.
-import type { AnswerValue, Answers } from '../engine/types.ts';
+import type { AnswerValue, Answers, Instrument } from './types.ts';
+
+// The facts change what to do in the tools that screen for or measure a child's
+// risk; information reports and the sharing checklist are about intelligence.
+const ASKED_WITH: Instrument['kind'][] = ['screening', 'indicator-checklist', 'risk-measurement', 'front-door-question'];
+
+export function factsApplyTo(inst: Instrument): boolean {
+  return ASKED_WITH.includes(inst.kind);
+}
 
 export interface CaseFacts {
   /** The age the pathways use: from the date of birth where it can be worked out, else the typed age. */
@@ -125,4 +133,13 @@ export function readFacts(answers: Answers, today?: string): CaseFacts {
 export function withDerivedAge(answers: Answers, on?: string): Answers {
   const facts = readFacts(answers, on);
   return facts.ageFrom === 'date-of-birth' && facts.age !== undefined ? { ...answers, age: facts.age } : answers;
+}
+
+/**
+ * The day the screening was finished, where it was finished: the engine's `on`
+ * date (the age from a date of birth when no date of assessment is recorded),
+ * read alike by the device and the endpoint from a submission's `device`.
+ */
+export function screenedOn(sub: { device: { time: string; timezone: string } }): string {
+  return localDate(sub.device.time, sub.device.timezone);
 }

@@ -3,7 +3,7 @@
 // the others about 2014–2017) and must be confirmed locally before use: the
 // app shows `asOf` beside every contact. Data only, so a local authority can
 // replace it without touching the engine.
-import type { Contact, NextStep, RegionId, SourceRef } from '../engine/types.ts';
+import type { Region, Contact, NextStep, RegionId, SourceRef } from '../engine/types.ts';
 import { GM, BURY, WM, NN, BRS, at } from '../engine/seed-refs.ts';
 
 export interface AreaTeam {
@@ -28,16 +28,7 @@ export const GM_AREA_TEAMS: AreaTeam[] = [
   { area: 'Wigan', email: 'WiganPhoenixCSETeam@gmp.police.uk', phone: '07818 510492', src: at(GM, 645) },
 ];
 
-export interface Region {
-  id: RegionId;
-  label: string;
-  /** When the seed's contact details were current, as it says or as can be inferred. */
-  asOf: string;
-  /** The emergency route, always the first step. */
-  emergency: NextStep;
-  /** Region-wide steps offered with every result, after the instrument's own. */
-  routes: NextStep[];
-}
+export type { Region } from '../engine/types.ts';
 
 /** Sandwell's out-of-hours service shares a row with the MASH number; the seed leaves open whether that number reaches it. */
 export const EDT_NOTE = 'The table prints the Emergency Duty Team (Out of Hours) in the same row as this number (002 L2292–2306) and gives it no number of its own; it does not say whether this number reaches it out of hours.';

@@ -5,11 +5,8 @@
 import type { Instrument, Section } from '../engine/types.ts';
 import { FACTS, FACT_SECTION_ID, FACT_SECTION_TITLE } from './definitions.ts';
 
-const ASKED_WITH: Instrument['kind'][] = ['screening', 'indicator-checklist', 'risk-measurement', 'front-door-question'];
-
-export function factsApplyTo(inst: Instrument): boolean {
-  return ASKED_WITH.includes(inst.kind);
-}
+import { factsApplyTo } from '../engine/case-facts.ts';
+export { factsApplyTo };
 
 export function factSection(inst: Instrument): Section {
   const own = new Set(inst.sections.flatMap((s) => s.items.map((i) => i.id)));

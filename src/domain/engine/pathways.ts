@@ -6,10 +6,8 @@
 // for this outcome, then the region's standing routes (referral, information
 // report), which are always offered because a practitioner may refer on
 // judgement alone.
-import { readFacts } from '../facts/read.ts';
-import { factsApplyTo } from '../facts/section.ts';
-import { REGIONS } from '../instruments/directory.ts';
-import { pathwaySteps } from '../pathways/apply.ts';
+import { factsApplyTo, readFacts } from './case-facts.ts';
+import { registry } from './registry.ts';
 import type { Answers, Instrument, NextStep, Result } from './types.ts';
 
 const RANK: Record<NextStep['kind'], number> = {
@@ -23,10 +21,11 @@ const RANK: Record<NextStep['kind'], number> = {
 };
 
 export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>, answers: Answers = {}, on?: string): NextStep[] {
-  const region = REGIONS[inst.region];
+  const data = registry();
+  const region = data.regions[inst.region];
   const facts = readFacts(answers, on);
   // The rules turn on the facts, which only the tools that screen or measure risk ask.
-  const rules = factsApplyTo(inst) ? pathwaySteps({ inst, answers, facts, result }) : { safety: [], other: [] };
+  const rules = factsApplyTo(inst) ? data.pathwaySteps({ inst, answers, facts, result }) : { safety: [], other: [] };
   const emergency: NextStep = facts.immediateDanger
     ? { ...region.emergency, text: `You recorded that the child is in immediate danger: call 999 now. ${region.emergency.text}` }
     : region.emergency;

@@ -1,0 +1,25 @@
+// The domain's one door: the instruments, the case facts, the pathway rules and
+// the engine that scores and orders what to do next. Everything outside the
+// domain (the app's screens, the command line, the receiver, the inbox)
+// imports from here and nowhere below; `npm test` holds that (.dependency-cruiser.cjs).
+// Pure TypeScript: no DOM, storage, network or Node built-ins.
+import { setRegistry } from './engine/registry.ts';
+import { REGIONS } from './instruments/directory.ts';
+import { pathwaySteps } from './pathways/apply.ts';
+
+// The engine is handed its data once, here, before anything can score.
+setRegistry({ regions: REGIONS, pathwaySteps: (ctx) => pathwaySteps(ctx) });
+
+export type * from './engine/types.ts';
+export { InvalidAnswersError, score, type ScoreContext } from './engine/score.ts';
+export { nextSteps } from './engine/pathways.ts';
+export { checkAnswer, entryShape, isAnswered, itemsOf, labelOf, missingRequired, shapeWarning, validateAnswers, valuesOf } from './engine/answers.ts';
+export { ageOn, type CaseFacts, factsApplyTo, localDate, parseDate, readFacts, screenedOn, withDerivedAge } from './engine/case-facts.ts';
+export { catalogueEntry } from './engine/catalogue-json.ts';
+export { validateInstrument } from './engine/schema.ts';
+export { carryFacts, localToday } from './facts/carry.ts';
+export { FACTS, FACT_IDS, isFactId } from './facts/definitions.ts';
+export { withFacts } from './facts/section.ts';
+export { INSTRUMENTS, getInstrument, instrumentsFor } from './instruments/catalogue.ts';
+export { type AreaTeam, FIRST_RESPONSE, GM_AREA_TEAMS, REGIONS, SANDWELL_BARNARDOS } from './instruments/directory.ts';
+export { PATHWAY_RULES } from './pathways/rules.ts';
