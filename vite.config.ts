@@ -30,12 +30,18 @@ function precompress(): Plugin {
       const { readdirSync, readFileSync, statSync, writeFileSync } = await import('node:fs');
       const { brotliCompressSync, gzipSync, constants } = await import('node:zlib');
       const { join } = await import('node:path');
-      const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
+      const walk = (dir: string): string[] =>
+        readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
       for (const file of walk(resolve(import.meta.dirname, 'dist'))) {
         if (!/\.(js|mjs|css|html|webmanifest|json|svg|txt)$/.test(file)) continue;
         const raw = readFileSync(file);
         if (raw.length < 1024) continue; // not worth a header's worth of bytes
-        writeFileSync(`${file}.br`, brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }));
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(raw, {
+            params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+          }),
+        );
         writeFileSync(`${file}.gz`, gzipSync(raw, { level: 9 }));
       }
     },
@@ -70,7 +76,10 @@ export default defineConfig({
         ],
       },
       // The inbox (a second entry, /inbox/) is not part of the offline app: never precached.
-      injectManifest: { globPatterns: ['**/*.{js,css,html,png,webmanifest}'], globIgnores: ['inbox/**', 'assets/inbox-*'] },
+      injectManifest: {
+        globPatterns: ['**/*.{js,css,html,png,webmanifest}'],
+        globIgnores: ['inbox/**', 'assets/inbox-*'],
+      },
       devOptions: { enabled: false },
     }),
   ],
@@ -78,7 +87,12 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     // Two pages from one build: the practitioners' app and the reviewers' inbox.
-    rollupOptions: { input: { app: resolve(import.meta.dirname, 'index.html'), inbox: resolve(import.meta.dirname, 'inbox/index.html') } },
+    rollupOptions: {
+      input: {
+        app: resolve(import.meta.dirname, 'index.html'),
+        inbox: resolve(import.meta.dirname, 'inbox/index.html'),
+      },
+    },
   },
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/component/**/*.test.tsx'],

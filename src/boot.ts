@@ -9,5 +9,6 @@ import './ui/styles.css';
 
 // A page opened in the background gets no animation frames until it is shown: the timer makes
 // sure the first screen still loads (and is ready when the page is shown).
-const afterFirstPaint = () => new Promise<void>((r) => (requestAnimationFrame(() => setTimeout(r, 0)), setTimeout(r, 250)));
+const afterFirstPaint = () =>
+  new Promise<void>((r) => (requestAnimationFrame(() => setTimeout(r, 0)), setTimeout(r, 250)));
 void afterFirstPaint().then(() => import('./main.tsx'));

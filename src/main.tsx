@@ -30,7 +30,17 @@ let timer: LockTimer | undefined;
 function drawApp() {
   if (!app || !keyring.get()) return;
   const { App } = app.m;
-  render(<App db={app.db} sync={app.sync} persisted={persisted} storageError={storageError} updateReady={updateReady} onLock={() => void lock()} />, root);
+  render(
+    <App
+      db={app.db}
+      sync={app.sync}
+      persisted={persisted}
+      storageError={storageError}
+      updateReady={updateReady}
+      onLock={() => void lock()}
+    />,
+    root,
+  );
 }
 
 async function drawLocked() {
@@ -89,8 +99,11 @@ async function start() {
   }
 }
 
-for (const ev of ['pointerdown', 'keydown', 'input', 'scroll', 'touchstart']) addEventListener(ev, () => timer?.activity(), { passive: true, capture: true });
-document.addEventListener('visibilitychange', () => (document.visibilityState === 'hidden' ? timer?.hidden() : timer?.visible()));
+for (const ev of ['pointerdown', 'keydown', 'input', 'scroll', 'touchstart'])
+  addEventListener(ev, () => timer?.activity(), { passive: true, capture: true });
+document.addEventListener('visibilitychange', () =>
+  document.visibilityState === 'hidden' ? timer?.hidden() : timer?.visible(),
+);
 
 function registerServiceWorker() {
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
@@ -108,7 +121,9 @@ function registerServiceWorker() {
 // Draw the first screen only after the static shell has been painted once, so
 // the shell is what a slow phone shows first (and what Lighthouse times).
 // (With a timer too: a page in the background gets no animation frames until it is shown.)
-const afterFirstPaint = () => new Promise<void>((r) => (requestAnimationFrame(() => setTimeout(r, 0)), setTimeout(r, 250)));
+const afterFirstPaint = () =>
+  new Promise<void>((r) => (requestAnimationFrame(() => setTimeout(r, 0)), setTimeout(r, 250)));
 void afterFirstPaint().then(drawLocked);
-for (const ev of ['focusin', 'pointerdown', 'keydown', 'touchstart']) addEventListener(ev, () => void loadMain(), { once: true, passive: true, capture: true });
+for (const ev of ['focusin', 'pointerdown', 'keydown', 'touchstart'])
+  addEventListener(ev, () => void loadMain(), { once: true, passive: true, capture: true });
 registerServiceWorker();

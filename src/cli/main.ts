@@ -28,7 +28,9 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
       const on = onAt >= 0 ? rest[onAt + 1] : localDate(new Date());
       const file = rest.filter((_, i) => onAt < 0 || (i !== onAt && i !== onAt + 1))[0];
       if (!file) {
-        err('usage: npm run cse -- score FILE [--on YYYY-MM-DD]   (FILE holds {"instrument": "<id>", "answers": {...}}; "-" reads standard input)');
+        err(
+          'usage: npm run cse -- score FILE [--on YYYY-MM-DD]   (FILE holds {"instrument": "<id>", "answers": {...}}; "-" reads standard input)',
+        );
         return 2;
       }
       if (!on || !parseDate(on) || !/^\d{4}-\d{2}-\d{2}$/.test(on)) {
@@ -42,7 +44,11 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
         err(`cannot read ${file} as JSON: ${(e as Error).message}`);
         return 2;
       }
-      if (typeof input !== 'object' || input === null || typeof (input as { instrument?: unknown }).instrument !== 'string') {
+      if (
+        typeof input !== 'object' ||
+        input === null ||
+        typeof (input as { instrument?: unknown }).instrument !== 'string'
+      ) {
         err('the input must be an object with "instrument" (an instrument id) and "answers"');
         return 2;
       }
@@ -71,5 +77,9 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
 
 // Run only when executed directly (the tests import `run`).
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  process.exitCode = run(process.argv.slice(2), (s) => process.stdout.write(`${s}\n`), (s) => process.stderr.write(`cse: ${s}\n`));
+  process.exitCode = run(
+    process.argv.slice(2),
+    (s) => process.stdout.write(`${s}\n`),
+    (s) => process.stderr.write(`cse: ${s}\n`),
+  );
 }

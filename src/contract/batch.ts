@@ -27,7 +27,11 @@ const BatchItemSchema = v.strictObject({
 });
 
 export const BatchSchema = v.strictObject({
-  submissions: v.pipe(v.array(BatchItemSchema), v.minLength(1, 'a batch holds at least one submission'), v.maxLength(MAX_BATCH_ITEMS, `a batch holds at most ${MAX_BATCH_ITEMS} submissions`)),
+  submissions: v.pipe(
+    v.array(BatchItemSchema),
+    v.minLength(1, 'a batch holds at least one submission'),
+    v.maxLength(MAX_BATCH_ITEMS, `a batch holds at most ${MAX_BATCH_ITEMS} submissions`),
+  ),
 });
 
 export type BatchItem = v.InferOutput<typeof BatchItemSchema>;

@@ -15,7 +15,10 @@ const AnswerValueSchema = v.union([
   v.number(),
   v.pipe(v.array(v.pipe(v.string(), v.maxLength(200))), v.maxLength(100)),
   // Repeatable entries (persons, vehicles…): a list of field → text.
-  v.pipe(v.array(v.record(v.pipe(v.string(), v.maxLength(100)), v.pipe(v.string(), v.maxLength(2000)))), v.maxLength(50)),
+  v.pipe(
+    v.array(v.record(v.pipe(v.string(), v.maxLength(100)), v.pipe(v.string(), v.maxLength(2000)))),
+    v.maxLength(50),
+  ),
 ]);
 
 const textList = (items: number, chars: number) => v.pipe(v.array(shortText(chars)), v.maxLength(items));
@@ -39,7 +42,7 @@ const ResultSchema = v.object({
 });
 
 export const AuthorSchema = v.strictObject({
-  name: v.pipe(shortText(200), v.minLength(1, 'the author\'s name is required')),
+  name: v.pipe(shortText(200), v.minLength(1, "the author's name is required")),
   role: shortText(200),
   organisation: shortText(200),
   contact: shortText(300),
@@ -66,7 +69,9 @@ export const SubmissionSchema = v.strictObject({
   }),
   app: v.strictObject({ version: shortText(40) }),
   /** Where an information report is routed (the area team), when it has one. */
-  routing: v.optional(v.strictObject({ area: shortText(100), team: v.optional(shortText(200)), email: v.optional(shortText(200)) })),
+  routing: v.optional(
+    v.strictObject({ area: shortText(100), team: v.optional(shortText(200)), email: v.optional(shortText(200)) }),
+  ),
 });
 
 export type Submission = v.InferOutput<typeof SubmissionSchema>;
@@ -85,14 +90,24 @@ export function issueText(issues: readonly v.BaseIssue<unknown>[], known: Readon
   const issue = issues[0]!;
   const path = issue.path ?? [];
   const unknownKey = path.at(-1)?.origin === 'key';
-  const where = (unknownKey ? path.slice(0, -1) : path).map((p) => (typeof p.key === 'number' ? String(p.key) : known.has(String(p.key)) ? String(p.key) : '…'));
-  const message = unknownKey ? 'a field this version does not have' : issue.message.replace(/ but received [\s\S]*$/, '');
+  const where = (unknownKey ? path.slice(0, -1) : path).map((p) =>
+    typeof p.key === 'number' ? String(p.key) : known.has(String(p.key)) ? String(p.key) : '…',
+  );
+  const message = unknownKey
+    ? 'a field this version does not have'
+    : issue.message.replace(/ but received [\s\S]*$/, '');
   return where.length ? `${where.join('.')}: ${message}` : message;
 }
 
 /** Every field name a valibot schema declares, nested objects, arrays and unions included. */
 export function fieldNames(schema: unknown, into = new Set<string>()): Set<string> {
-  const s = schema as { entries?: Record<string, unknown>; wrapped?: unknown; item?: unknown; options?: unknown; value?: unknown };
+  const s = schema as {
+    entries?: Record<string, unknown>;
+    wrapped?: unknown;
+    item?: unknown;
+    options?: unknown;
+    value?: unknown;
+  };
   if (!s || typeof s !== 'object') return into;
   for (const [k, e] of Object.entries(s.entries ?? {})) {
     into.add(k);

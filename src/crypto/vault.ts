@@ -26,7 +26,14 @@ export interface Argon2Params {
 export const ARGON2_PARAMS: Argon2Params = { memoryKiB: 19_456, iterations: 2, parallelism: 1 };
 
 const B64 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]+={0,2}$/));
-const PBKDF2_HEADER = v.object({ v: v.literal(1), kdf: v.literal('PBKDF2-SHA-256'), iterations: v.pipe(v.number(), v.integer(), v.minValue(1)), salt: B64, iv: B64, wrappedKey: B64 });
+const PBKDF2_HEADER = v.object({
+  v: v.literal(1),
+  kdf: v.literal('PBKDF2-SHA-256'),
+  iterations: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  salt: B64,
+  iv: B64,
+  wrappedKey: B64,
+});
 const ARGON2_HEADER = v.object({
   v: v.literal(2),
   kdf: v.literal('Argon2id'),
@@ -64,13 +71,29 @@ export class WrongPasscodeError extends Error {
 const enc = new TextEncoder();
 
 async function pbkdf2Key(passcode: string, salt: Uint8Array, iterations: number): Promise<CryptoKey> {
-  const material = await crypto.subtle.importKey('raw', enc.encode(passcode.normalize('NFC')), 'PBKDF2', false, ['deriveKey']);
-  return crypto.subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt: salt as BufferSource, iterations }, material, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  const material = await crypto.subtle.importKey('raw', enc.encode(passcode.normalize('NFC')), 'PBKDF2', false, [
+    'deriveKey',
+  ]);
+  return crypto.subtle.deriveKey(
+    { name: 'PBKDF2', hash: 'SHA-256', salt: salt as BufferSource, iterations },
+    material,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
 }
 
 /** One Argon2id derivation: the 32 bytes a key-wrapping key is made from. Exported for the bench and the drill. */
 export async function argon2Bytes(passcode: string, salt: Uint8Array, p: Argon2Params): Promise<Uint8Array> {
-  return argon2id({ password: passcode.normalize('NFC'), salt, parallelism: p.parallelism, iterations: p.iterations, memorySize: p.memoryKiB, hashLength: 32, outputType: 'binary' });
+  return argon2id({
+    password: passcode.normalize('NFC'),
+    salt,
+    parallelism: p.parallelism,
+    iterations: p.iterations,
+    memorySize: p.memoryKiB,
+    hashLength: 32,
+    outputType: 'binary',
+  });
 }
 
 async function argon2Key(passcode: string, salt: Uint8Array, p: Argon2Params): Promise<CryptoKey> {
@@ -87,38 +110,65 @@ const AAD_V2 = enc.encode('cse-screen/vault/v2');
 
 async function wrap(kek: CryptoKey, key: Uint8Array, aad: Uint8Array) {
   const iv = randomBytes(12);
-  const wrapped = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: iv as BufferSource, additionalData: aad as BufferSource }, kek, key as BufferSource));
+  const wrapped = new Uint8Array(
+    await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv: iv as BufferSource, additionalData: aad as BufferSource },
+      kek,
+      key as BufferSource,
+    ),
+  );
   return { iv: toB64(iv), wrappedKey: toB64(wrapped) };
 }
 
 /** Wraps `key` under a passcode with Argon2id. */
-export async function rewrapVault(key: Uint8Array, passcode: string, params: Argon2Params = ARGON2_PARAMS): Promise<Argon2Header> {
+export async function rewrapVault(
+  key: Uint8Array,
+  passcode: string,
+  params: Argon2Params = ARGON2_PARAMS,
+): Promise<Argon2Header> {
   const salt = randomBytes(16);
   const kek = await argon2Key(passcode, salt, params);
   return { v: 2, kdf: 'Argon2id', ...params, salt: toB64(salt), ...(await wrap(kek, key, AAD_V2)) };
 }
 
 /** A new vault: a fresh data key wrapped under the passcode with Argon2id. */
-export async function createVault(passcode: string, params: Argon2Params = ARGON2_PARAMS): Promise<{ header: Argon2Header; key: Uint8Array }> {
+export async function createVault(
+  passcode: string,
+  params: Argon2Params = ARGON2_PARAMS,
+): Promise<{ header: Argon2Header; key: Uint8Array }> {
   const key = randomBytes(32);
   return { header: await rewrapVault(key, passcode, params), key };
 }
 
 /** A vault as releases before Argon2id made it (PBKDF2-SHA-256): kept to test and measure the upgrade. */
-export async function createPbkdf2Vault(passcode: string, iterations = DEFAULT_ITERATIONS, key = randomBytes(32)): Promise<{ header: Pbkdf2Header; key: Uint8Array }> {
+export async function createPbkdf2Vault(
+  passcode: string,
+  iterations = DEFAULT_ITERATIONS,
+  key = randomBytes(32),
+): Promise<{ header: Pbkdf2Header; key: Uint8Array }> {
   const salt = randomBytes(16);
   const kek = await pbkdf2Key(passcode, salt, iterations);
-  return { header: { v: 1, kdf: 'PBKDF2-SHA-256', iterations, salt: toB64(salt), ...(await wrap(kek, key, AAD_V1)) }, key };
+  return {
+    header: { v: 1, kdf: 'PBKDF2-SHA-256', iterations, salt: toB64(salt), ...(await wrap(kek, key, AAD_V1)) },
+    key,
+  };
 }
 
 /** The data key, or WrongPasscodeError (the GCM tag does not verify). */
 export async function openVault(header: VaultHeader, passcode: string): Promise<Uint8Array> {
   const salt = fromB64(header.salt);
-  const kek = header.kdf === 'Argon2id' ? await argon2Key(passcode, salt, header) : await pbkdf2Key(passcode, salt, header.iterations);
+  const kek =
+    header.kdf === 'Argon2id'
+      ? await argon2Key(passcode, salt, header)
+      : await pbkdf2Key(passcode, salt, header.iterations);
   try {
     return new Uint8Array(
       await crypto.subtle.decrypt(
-        { name: 'AES-GCM', iv: fromB64(header.iv) as BufferSource, additionalData: (header.kdf === 'Argon2id' ? AAD_V2 : AAD_V1) as BufferSource },
+        {
+          name: 'AES-GCM',
+          iv: fromB64(header.iv) as BufferSource,
+          additionalData: (header.kdf === 'Argon2id' ? AAD_V2 : AAD_V1) as BufferSource,
+        },
         kek,
         fromB64(header.wrappedKey) as BufferSource,
       ),

@@ -13,8 +13,27 @@ setRegistry({ regions: REGIONS, pathwaySteps: (ctx) => pathwaySteps(ctx) });
 export type * from './engine/types.ts';
 export { InvalidAnswersError, score, type ScoreContext } from './engine/score.ts';
 export { nextSteps } from './engine/pathways.ts';
-export { checkAnswer, entryShape, isAnswered, itemsOf, labelOf, missingRequired, shapeWarning, validateAnswers, valuesOf } from './engine/answers.ts';
-export { ageOn, type CaseFacts, factsApplyTo, localDate, parseDate, readFacts, screenedOn, withDerivedAge } from './engine/case-facts.ts';
+export {
+  checkAnswer,
+  entryShape,
+  isAnswered,
+  itemsOf,
+  labelOf,
+  missingRequired,
+  shapeWarning,
+  validateAnswers,
+  valuesOf,
+} from './engine/answers.ts';
+export {
+  ageOn,
+  type CaseFacts,
+  factsApplyTo,
+  localDate,
+  parseDate,
+  readFacts,
+  screenedOn,
+  withDerivedAge,
+} from './engine/case-facts.ts';
 export { catalogueEntry } from './engine/catalogue-json.ts';
 export { validateInstrument } from './engine/schema.ts';
 export { carryFacts, localToday } from './facts/carry.ts';

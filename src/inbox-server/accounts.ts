@@ -61,7 +61,14 @@ export class AccountError extends Error {
 
 function cleanList(xs: unknown): string[] {
   if (!Array.isArray(xs)) return [];
-  return [...new Set(xs.filter((x): x is string => typeof x === 'string').map((x) => x.trim()).filter((x) => x && x.length <= 100))];
+  return [
+    ...new Set(
+      xs
+        .filter((x): x is string => typeof x === 'string')
+        .map((x) => x.trim())
+        .filter((x) => x && x.length <= 100),
+    ),
+  ];
 }
 
 export class Accounts {
@@ -71,19 +78,27 @@ export class Accounts {
   ) {}
 
   /** Creates an account and returns it with its one-time set-password token. */
-  async add(input: { email: string; role: Role; teams?: string[]; regions?: string[] }): Promise<{ user: User; token: string }> {
+  async add(input: {
+    email: string;
+    role: Role;
+    teams?: string[];
+    regions?: string[];
+  }): Promise<{ user: User; token: string }> {
     const email = input.email.trim().toLowerCase();
     if (!EMAIL.test(email)) throw new AccountError('invalid', `"${email.slice(0, 100)}" is not an e-mail address.`);
     if (!ROLES.includes(input.role)) throw new AccountError('invalid', 'The role must be reviewer or admin.');
     const id = randomUUID();
-    const { changes } = await this.sql.run('insert into inbox_users (id, email, role, teams, regions, created_at) values (?, ?, ?, ?, ?, ?) on conflict (email) do nothing', [
-      id,
-      email,
-      input.role,
-      JSON.stringify(cleanList(input.teams)),
-      JSON.stringify(cleanList(input.regions)),
-      new Date(this.now()).toISOString(),
-    ]);
+    const { changes } = await this.sql.run(
+      'insert into inbox_users (id, email, role, teams, regions, created_at) values (?, ?, ?, ?, ?, ?) on conflict (email) do nothing',
+      [
+        id,
+        email,
+        input.role,
+        JSON.stringify(cleanList(input.teams)),
+        JSON.stringify(cleanList(input.regions)),
+        new Date(this.now()).toISOString(),
+      ],
+    );
     if (changes !== 1) throw new AccountError('exists', `An account for ${email} already exists.`);
     return { user: (await this.byId(id))!, token: await this.issueSetPasswordToken(id) };
   }
@@ -92,14 +107,21 @@ export class Accounts {
   async issueSetPasswordToken(userId: string): Promise<string> {
     if (!(await this.byId(userId))) throw new AccountError('not-found', 'No such account.');
     const token = randomBytes(32).toString('base64url');
-    await this.sql.run('insert into inbox_set_password_tokens (token_hash, user_id, expires_at) values (?, ?, ?)', [sha256(token), userId, this.now() + SET_PASSWORD_TTL_MS]);
+    await this.sql.run('insert into inbox_set_password_tokens (token_hash, user_id, expires_at) values (?, ?, ?)', [
+      sha256(token),
+      userId,
+      this.now() + SET_PASSWORD_TTL_MS,
+    ]);
     return token;
   }
 
   /** The account a set-password token is for, if the token is still usable. */
   async tokenUser(token: string): Promise<User | undefined> {
     if (!token || token.length > 100) return undefined;
-    const row = await this.sql.get<{ user_id: string; expires_at: number; used_at: number | null }>('select user_id, expires_at, used_at from inbox_set_password_tokens where token_hash = ?', [sha256(token)]);
+    const row = await this.sql.get<{ user_id: string; expires_at: number; used_at: number | null }>(
+      'select user_id, expires_at, used_at from inbox_set_password_tokens where token_hash = ?',
+      [sha256(token)],
+    );
     if (!row || row.used_at !== null || Number(row.expires_at) < this.now()) return undefined;
     const user = await this.byId(row.user_id);
     return user && !user.disabled ? user : undefined;
@@ -113,7 +135,10 @@ export class Accounts {
     if (problem) throw new AccountError('invalid', problem);
     const hash = await hashPassword(password);
     const used = await this.sql.transaction(async (tx) => {
-      const r = await tx.run('update inbox_set_password_tokens set used_at = ? where token_hash = ? and used_at is null', [this.now(), sha256(token)]);
+      const r = await tx.run(
+        'update inbox_set_password_tokens set used_at = ? where token_hash = ? and used_at is null',
+        [this.now(), sha256(token)],
+      );
       if (r.changes !== 1) return false; // used meanwhile by a concurrent request
       await tx.run('update inbox_users set password_hash = ? where id = ?', [hash, user.id]);
       return true;
@@ -143,19 +168,31 @@ export class Accounts {
     return (await this.sql.all<UserRow>('select * from inbox_users order by email')).map(toUser);
   }
 
-  async update(id: string, change: { role?: Role; teams?: string[]; regions?: string[]; disabled?: boolean }): Promise<User> {
+  async update(
+    id: string,
+    change: { role?: Role; teams?: string[]; regions?: string[]; disabled?: boolean },
+  ): Promise<User> {
     const user = await this.byId(id);
     if (!user) throw new AccountError('not-found', 'No such account.');
-    if (change.role !== undefined && !ROLES.includes(change.role)) throw new AccountError('invalid', 'The role must be reviewer or admin.');
+    if (change.role !== undefined && !ROLES.includes(change.role))
+      throw new AccountError('invalid', 'The role must be reviewer or admin.');
     // undefined: leave as it is; null: enabled; a time: disabled since then.
-    const disabledAt = change.disabled === undefined || change.disabled === user.disabled ? undefined : change.disabled ? new Date(this.now()).toISOString() : null;
-    await this.sql.run(`update inbox_users set role = ?, teams = ?, regions = ?${disabledAt === undefined ? '' : ', disabled_at = ?'} where id = ?`, [
-      change.role ?? user.role,
-      JSON.stringify(change.teams !== undefined ? cleanList(change.teams) : user.teams),
-      JSON.stringify(change.regions !== undefined ? cleanList(change.regions) : user.regions),
-      ...(disabledAt === undefined ? [] : [disabledAt]),
-      id,
-    ]);
+    const disabledAt =
+      change.disabled === undefined || change.disabled === user.disabled
+        ? undefined
+        : change.disabled
+          ? new Date(this.now()).toISOString()
+          : null;
+    await this.sql.run(
+      `update inbox_users set role = ?, teams = ?, regions = ?${disabledAt === undefined ? '' : ', disabled_at = ?'} where id = ?`,
+      [
+        change.role ?? user.role,
+        JSON.stringify(change.teams !== undefined ? cleanList(change.teams) : user.teams),
+        JSON.stringify(change.regions !== undefined ? cleanList(change.regions) : user.regions),
+        ...(disabledAt === undefined ? [] : [disabledAt]),
+        id,
+      ],
+    );
     return (await this.byId(id))!;
   }
 }

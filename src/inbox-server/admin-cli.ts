@@ -34,30 +34,53 @@ function options(args: string[], name: string): string[] {
   return out;
 }
 
-export async function runUserCommand(args: string[], print: (s: string) => void = console.log, env = process.env): Promise<number> {
+export async function runUserCommand(
+  args: string[],
+  print: (s: string) => void = console.log,
+  env = process.env,
+): Promise<number> {
   const [verb, email] = args;
   const paths = receiverPaths({}, env);
   const store = await ReceiverStore.open({ database: paths.database, envelope: loadEnvelope(paths, env) });
-  const svc = new InboxService({ sql: store.sql, source: noSource, childSecret: loadChildSecret(paths.secretsDir, env) });
-  const audit = (action: 'user-add' | 'user-change' | 'user-link', detail: string) => svc.audit.write({ actor: 'cli', action, detail, address: 'local' });
+  const svc = new InboxService({
+    sql: store.sql,
+    source: noSource,
+    childSecret: loadChildSecret(paths.secretsDir, env),
+  });
+  const audit = (action: 'user-add' | 'user-change' | 'user-link', detail: string) =>
+    svc.audit.write({ actor: 'cli', action, detail, address: 'local' });
   try {
     if (verb === 'add' && email) {
       const role = options(args, 'role')[0] as Role | undefined;
-      if (role !== 'reviewer' && role !== 'admin') throw new AccountError('invalid', 'Give the role: --role reviewer or --role admin.');
-      const { user, token } = await svc.accounts.add({ email, role, teams: options(args, 'team'), regions: options(args, 'region') });
-      await audit('user-add', `${user.email} as ${user.role}${user.teams.length ? `; teams ${user.teams.join(', ')}` : ''}${user.regions.length ? `; regions ${user.regions.join(', ')}` : ''}`);
-      print(`Added ${user.email} (${user.role}${user.teams.length || user.regions.length ? `, limited to ${[...user.teams, ...user.regions].join(', ')}` : ''}).`);
+      if (role !== 'reviewer' && role !== 'admin')
+        throw new AccountError('invalid', 'Give the role: --role reviewer or --role admin.');
+      const { user, token } = await svc.accounts.add({
+        email,
+        role,
+        teams: options(args, 'team'),
+        regions: options(args, 'region'),
+      });
+      await audit(
+        'user-add',
+        `${user.email} as ${user.role}${user.teams.length ? `; teams ${user.teams.join(', ')}` : ''}${user.regions.length ? `; regions ${user.regions.join(', ')}` : ''}`,
+      );
+      print(
+        `Added ${user.email} (${user.role}${user.teams.length || user.regions.length ? `, limited to ${[...user.teams, ...user.regions].join(', ')}` : ''}).`,
+      );
       print('One-time link to set the password (valid 72 hours, shown once):');
       print(`${linkBase(env)}/inbox/#/set-password/${token}`);
       return 0;
     }
     if (verb === 'list') {
       for (const u of await svc.accounts.list())
-        print(`${u.email}\t${u.role}\t${u.teams.concat(u.regions).join(', ') || 'all'}\t${u.disabled ? 'disabled' : u.hasPassword ? 'active' : 'no password yet'}`);
+        print(
+          `${u.email}\t${u.role}\t${u.teams.concat(u.regions).join(', ') || 'all'}\t${u.disabled ? 'disabled' : u.hasPassword ? 'active' : 'no password yet'}`,
+        );
       return 0;
     }
     const user = email ? await svc.accounts.byEmail(email) : undefined;
-    if ((verb === 'link' || verb === 'disable' || verb === 'enable') && email && !user) throw new AccountError('not-found', `No account for ${email}.`);
+    if ((verb === 'link' || verb === 'disable' || verb === 'enable') && email && !user)
+      throw new AccountError('not-found', `No account for ${email}.`);
     if (verb === 'link' && user) {
       const token = await svc.accounts.issueSetPasswordToken(user.id);
       await audit('user-link', `new set-password link for ${user.email}`);
@@ -83,4 +106,3 @@ export async function runUserCommand(args: string[], print: (s: string) => void 
     await store.close();
   }
 }
-

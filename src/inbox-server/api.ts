@@ -23,7 +23,15 @@ import { AccountError, type Role, type User } from './accounts.ts';
 import type { AuditAction } from './audit.ts';
 import { type ExportItem, toCsv } from './export-csv.ts';
 import { toBundle } from './export-fhir.ts';
-import { decodeCursor, inScope, type ListFilter, REVIEW_STATES, type ReferralRow, ReviewError, type ReviewState } from './referrals.ts';
+import {
+  decodeCursor,
+  inScope,
+  type ListFilter,
+  REVIEW_STATES,
+  type ReferralRow,
+  ReviewError,
+  type ReviewState,
+} from './referrals.ts';
 import type { InboxService } from './service.ts';
 
 export interface ApiRequest {
@@ -78,8 +86,13 @@ function sessionCookie(req: ApiRequest, value: string, maxAgeS: number): string 
   return `${name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${isLocal(req) ? '' : '; Secure'}`;
 }
 
-const json = (status: number, body: unknown, headers?: Record<string, string>): ApiResponse => ({ status, json: body, ...(headers ? { headers } : {}) });
-const fail = (status: number, code: string, message: string, headers?: Record<string, string>): ApiResponse => json(status, { error: { code, message } }, headers);
+const json = (status: number, body: unknown, headers?: Record<string, string>): ApiResponse => ({
+  status,
+  json: body,
+  ...(headers ? { headers } : {}),
+});
+const fail = (status: number, code: string, message: string, headers?: Record<string, string>): ApiResponse =>
+  json(status, { error: { code, message } }, headers);
 
 /** Refuses anything but a same-origin request for a method that changes state. */
 export function crossSite(req: ApiRequest): string | undefined {
@@ -102,10 +115,20 @@ export function crossSite(req: ApiRequest): string | undefined {
 }
 
 const str = (v: unknown, max = 500): string | undefined => (typeof v === 'string' && v.length <= max ? v : undefined);
-const strList = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+const strList = (v: unknown): string[] | undefined =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
 
 function publicUser(u: User) {
-  return { id: u.id, email: u.email, role: u.role, teams: u.teams, regions: u.regions, disabled: u.disabled, hasPassword: u.hasPassword, createdAt: u.createdAt };
+  return {
+    id: u.id,
+    email: u.email,
+    role: u.role,
+    teams: u.teams,
+    regions: u.regions,
+    disabled: u.disabled,
+    hasPassword: u.hasPassword,
+    createdAt: u.createdAt,
+  };
 }
 
 function filterFrom(q: URLSearchParams): ListFilter {
@@ -118,38 +141,64 @@ function filterFrom(q: URLSearchParams): ListFilter {
 }
 
 export function inboxApi(svc: InboxService) {
-  const audit = (req: ApiRequest, user: User | undefined, action: AuditAction, submissionId?: string | null, detail?: string) =>
-    svc.audit.write({ actorId: user?.id ?? null, actor: user?.email ?? 'anonymous', action, submissionId: submissionId ?? null, detail: detail ?? null, address: req.address });
+  const audit = (
+    req: ApiRequest,
+    user: User | undefined,
+    action: AuditAction,
+    submissionId?: string | null,
+    detail?: string,
+  ) =>
+    svc.audit.write({
+      actorId: user?.id ?? null,
+      actor: user?.email ?? 'anonymous',
+      action,
+      submissionId: submissionId ?? null,
+      detail: detail ?? null,
+      address: req.address,
+    });
 
-  const originOf = (req: ApiRequest): string => header(req, 'origin') || `${isLocal(req) ? 'http' : 'https'}://${hostOf(req)}`;
+  const originOf = (req: ApiRequest): string =>
+    header(req, 'origin') || `${isLocal(req) ? 'http' : 'https'}://${hostOf(req)}`;
   const linkFor = (req: ApiRequest, token: string): string => `${originOf(req)}/inbox/#/set-password/${token}`;
 
   /** List rows as the screen shows them: the tool's title and how long each has waited. */
   function forScreen(rows: ReferralRow[]) {
     const now = svc.now();
-    return rows.map((r) => ({ ...r, instrumentTitle: getInstrument(r.instrumentId)?.title ?? r.instrumentId, waitedMs: now - Date.parse(r.receivedAt) }));
+    return rows.map((r) => ({
+      ...r,
+      instrumentTitle: getInstrument(r.instrumentId)?.title ?? r.instrumentId,
+      waitedMs: now - Date.parse(r.receivedAt),
+    }));
   }
 
   /** Rows for an export: the ids asked for, each checked against the user's scope. */
   async function exportItems(req: ApiRequest, user: User): Promise<ExportItem[] | ApiResponse> {
     const ids = (req.query.get('ids') ?? '').split(',').filter(Boolean);
-    if (ids.length === 0 || ids.length > 500) return fail(400, 'ids', 'Name between 1 and 500 referrals to export (ids=…).');
+    if (ids.length === 0 || ids.length > 500)
+      return fail(400, 'ids', 'Name between 1 and 500 referrals to export (ids=…).');
     await svc.referrals.catchUp();
     const rows: ReferralRow[] = [];
     for (const id of ids) {
       const row = await svc.referrals.get(id);
       if (!row) return fail(404, 'not-found', 'No such referral.');
       if (!inScope(user, row)) {
-        await audit(req, user, 'forbidden', id, 'export outside the account\'s area');
+        await audit(req, user, 'forbidden', id, "export outside the account's area");
         return fail(403, 'out-of-scope', 'This referral is outside the area teams your account covers.');
       }
       rows.push(row);
     }
     const bodies = await svc.opts.source.getMany(ids);
-    return Promise.all(rows.map(async (row) => {
-      const stored = bodies.get(row.id)!;
-      return { stored, row, server: rescore(row.instrumentId, stored.body), events: await svc.referrals.events(row.id) };
-    }));
+    return Promise.all(
+      rows.map(async (row) => {
+        const stored = bodies.get(row.id)!;
+        return {
+          stored,
+          row,
+          server: rescore(row.instrumentId, stored.body),
+          events: await svc.referrals.events(row.id),
+        };
+      }),
+    );
   }
 
   /** The server's own reading of the answers (null when the tool is unknown or the answers no longer score). */
@@ -169,7 +218,13 @@ export function inboxApi(svc: InboxService) {
       return fail(403, 'cross-site', 'Cross-site requests are refused.');
     }
     if (await svc.opts.isDeviceCredential?.(req.headers)) {
-      await audit(req, undefined, 'device-credential-refused', null, `${req.method} ${req.path.split('/').slice(0, 2).join('/')}`);
+      await audit(
+        req,
+        undefined,
+        'device-credential-refused',
+        null,
+        `${req.method} ${req.path.split('/').slice(0, 2).join('/')}`,
+      );
       return fail(403, 'device-credential', 'A device credential can send submissions; it cannot read them.');
     }
     const { method, path } = req;
@@ -185,13 +240,20 @@ export function inboxApi(svc: InboxService) {
       const wait = await svc.throttle.retryAfter(email, req.address);
       if (wait > 0) {
         await audit(req, await svc.accounts.byEmail(email), 'login-throttled', null, `retry after ${wait}s`);
-        return fail(429, 'throttled', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, { 'Retry-After': String(wait) });
+        return fail(429, 'throttled', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, {
+          'Retry-After': String(wait),
+        });
       }
       const user = await svc.accounts.verify(email, password);
       if (!user) {
         await svc.throttle.failed(email, req.address);
         const known = await svc.accounts.byEmail(email);
-        await svc.audit.write({ actorId: known?.id ?? null, actor: known?.email ?? 'unknown account', action: 'login-failed', address: req.address });
+        await svc.audit.write({
+          actorId: known?.id ?? null,
+          actor: known?.email ?? 'unknown account',
+          action: 'login-failed',
+          address: req.address,
+        });
         return fail(401, 'bad-credentials', 'The e-mail address or password is not right.');
       }
       await svc.throttle.succeeded(email);
@@ -201,7 +263,9 @@ export function inboxApi(svc: InboxService) {
     }
     if (path === '/set-password/check' && method === 'POST') {
       const u = await svc.accounts.tokenUser(str((req.body as Record<string, unknown>)?.token, 200) ?? '');
-      return u ? json(200, { email: u.email }) : fail(400, 'token', 'This link has been used or has expired. Ask your administrator for a new one.');
+      return u
+        ? json(200, { email: u.email })
+        : fail(400, 'token', 'This link has been used or has expired. Ask your administrator for a new one.');
     }
     if (path === '/set-password' && method === 'POST') {
       const b = (req.body ?? {}) as Record<string, unknown>;
@@ -219,7 +283,7 @@ export function inboxApi(svc: InboxService) {
     // --- Everything else needs a live session ---------------------------
     const sid = cookieValue(req);
     const session = await svc.sessions.touch(sid);
-    const user = session && await svc.accounts.byId(session.userId);
+    const user = session && (await svc.accounts.byId(session.userId));
     if (!session || !user || user.disabled) return fail(401, 'no-session', 'Sign in to use the inbox.');
     const admin = user.role === 'admin';
 
@@ -238,9 +302,20 @@ export function inboxApi(svc: InboxService) {
     if (path === '/referrals' && method === 'GET') {
       await svc.referrals.catchUp();
       const filter = filterFrom(req.query);
-      const page = await svc.referrals.list(filter, user, decodeCursor(req.query.get('cursor') ?? undefined), Number(req.query.get('limit') ?? 50) || 50);
+      const page = await svc.referrals.list(
+        filter,
+        user,
+        decodeCursor(req.query.get('cursor') ?? undefined),
+        Number(req.query.get('limit') ?? 50) || 50,
+      );
       const items = forScreen(page.items);
-      await audit(req, user, 'list', null, `${items.length} shown${Object.keys(filter).length ? `; filters: ${Object.keys(filter).join(', ')}` : ''}`);
+      await audit(
+        req,
+        user,
+        'list',
+        null,
+        `${items.length} shown${Object.keys(filter).length ? `; filters: ${Object.keys(filter).join(', ')}` : ''}`,
+      );
       const [newCount, facets] = await Promise.all([svc.referrals.countNew(user), svc.referrals.facets()]);
       return json(200, { items, next: page.next, newCount, facets });
     }
@@ -271,7 +346,14 @@ export function inboxApi(svc: InboxService) {
           server,
           items: inst ? itemsOf(inst).length : 0,
           events: await svc.referrals.events(id),
-          chain: visible.map((r) => ({ id: r.id, receivedAt: r.receivedAt, level: r.level, instrumentId: r.instrumentId, instrumentTitle: getInstrument(r.instrumentId)?.title ?? r.instrumentId, reviewState: r.reviewState })),
+          chain: visible.map((r) => ({
+            id: r.id,
+            receivedAt: r.receivedAt,
+            level: r.level,
+            instrumentId: r.instrumentId,
+            instrumentTitle: getInstrument(r.instrumentId)?.title ?? r.instrumentId,
+            reviewState: r.reviewState,
+          })),
           chainHidden: chainRows.length - visible.length,
         });
       }
@@ -299,11 +381,22 @@ export function inboxApi(svc: InboxService) {
       const items = await exportItems(req, user);
       if (!Array.isArray(items)) return items;
       const csv = path === '/export.csv';
-      for (const it of items) await audit(req, user, csv ? 'export-csv' : 'export-fhir', it.row.id, `${items.length} in this export`);
+      for (const it of items)
+        await audit(req, user, csv ? 'export-csv' : 'export-fhir', it.row.id, `${items.length} in this export`);
       const stamp = new Date(svc.now()).toISOString().slice(0, 19).replace(/[:T]/g, '-');
       return csv
-        ? { status: 200, text: toCsv(items), type: 'text/csv; charset=utf-8', headers: { 'Content-Disposition': `attachment; filename="referrals-${stamp}.csv"` } }
-        : { status: 200, text: JSON.stringify(toBundle(items, new Date(svc.now())), null, 2), type: 'application/fhir+json; charset=utf-8', headers: { 'Content-Disposition': `attachment; filename="referrals-${stamp}.fhir.json"` } };
+        ? {
+            status: 200,
+            text: toCsv(items),
+            type: 'text/csv; charset=utf-8',
+            headers: { 'Content-Disposition': `attachment; filename="referrals-${stamp}.csv"` },
+          }
+        : {
+            status: 200,
+            text: JSON.stringify(toBundle(items, new Date(svc.now())), null, 2),
+            type: 'application/fhir+json; charset=utf-8',
+            headers: { 'Content-Disposition': `attachment; filename="referrals-${stamp}.fhir.json"` },
+          };
     }
 
     // --- Admins only ------------------------------------------------------
@@ -324,15 +417,36 @@ export function inboxApi(svc: InboxService) {
       }
       await audit(req, user, 'audit-export', null, `${entries.length} entries`);
       const cols = ['id', 'at', 'actor', 'action', 'submissionId', 'detail', 'address'] as const;
-      const q = (v: unknown) => (v === null || v === undefined ? '' : /[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-      return { status: 200, type: 'text/csv; charset=utf-8', text: `${[cols.join(','), ...entries.map((e) => cols.map((c) => q(e[c])).join(','))].join('\r\n')}\r\n`, headers: { 'Content-Disposition': 'attachment; filename="audit.csv"' } };
+      const q = (v: unknown) =>
+        v === null || v === undefined
+          ? ''
+          : /[",\r\n]/.test(String(v))
+            ? `"${String(v).replace(/"/g, '""')}"`
+            : String(v);
+      return {
+        status: 200,
+        type: 'text/csv; charset=utf-8',
+        text: `${[cols.join(','), ...entries.map((e) => cols.map((c) => q(e[c])).join(','))].join('\r\n')}\r\n`,
+        headers: { 'Content-Disposition': 'attachment; filename="audit.csv"' },
+      };
     }
     if (path === '/users' && method === 'GET') return json(200, { users: (await svc.accounts.list()).map(publicUser) });
     if (path === '/users' && method === 'POST') {
       const b = (req.body ?? {}) as Record<string, unknown>;
       try {
-        const { user: added, token } = await svc.accounts.add({ email: str(b.email, 320) ?? '', role: (str(b.role, 20) ?? 'reviewer') as Role, teams: strList(b.teams) ?? [], regions: strList(b.regions) ?? [] });
-        await audit(req, user, 'user-add', null, `${added.email} as ${added.role}${added.teams.length ? `; teams ${added.teams.join(', ')}` : ''}${added.regions.length ? `; regions ${added.regions.join(', ')}` : ''}`);
+        const { user: added, token } = await svc.accounts.add({
+          email: str(b.email, 320) ?? '',
+          role: (str(b.role, 20) ?? 'reviewer') as Role,
+          teams: strList(b.teams) ?? [],
+          regions: strList(b.regions) ?? [],
+        });
+        await audit(
+          req,
+          user,
+          'user-add',
+          null,
+          `${added.email} as ${added.role}${added.teams.length ? `; teams ${added.teams.join(', ')}` : ''}${added.regions.length ? `; regions ${added.regions.join(', ')}` : ''}`,
+        );
         return json(201, { user: publicUser(added), link: linkFor(req, token) });
       } catch (e) {
         if (e instanceof AccountError) return fail(e.code === 'exists' ? 409 : 400, e.code, e.message);
@@ -360,7 +474,13 @@ export function inboxApi(svc: InboxService) {
             ...(typeof b.disabled === 'boolean' ? { disabled: b.disabled } : {}),
           });
           if (changed.disabled) await svc.sessions.destroyAllFor(changed.id);
-          await audit(req, user, 'user-change', null, `${changed.email}: ${changed.role}${changed.disabled ? ', disabled' : ''}; teams ${changed.teams.join(', ') || 'all'}; regions ${changed.regions.join(', ') || 'all'}`);
+          await audit(
+            req,
+            user,
+            'user-change',
+            null,
+            `${changed.email}: ${changed.role}${changed.disabled ? ', disabled' : ''}; teams ${changed.teams.join(', ') || 'all'}; regions ${changed.regions.join(', ') || 'all'}`,
+          );
           return json(200, { user: publicUser(changed) });
         } catch (e) {
           if (e instanceof AccountError) return fail(400, e.code, e.message);

@@ -45,20 +45,32 @@ export class Audit {
     private now: () => number = Date.now,
   ) {}
 
-  async write(e: { actorId?: string | null; actor: string; action: AuditAction; submissionId?: string | null; detail?: string | null; address: string }): Promise<void> {
-    await this.sql.run('insert into inbox_audit (at, actor_id, actor, action, submission_id, detail, address) values (?, ?, ?, ?, ?, ?, ?)', [
-      new Date(this.now()).toISOString(),
-      e.actorId ?? null,
-      e.actor.slice(0, 320),
-      e.action,
-      e.submissionId ?? null,
-      e.detail?.slice(0, 500) ?? null,
-      e.address.slice(0, 100),
-    ]);
+  async write(e: {
+    actorId?: string | null;
+    actor: string;
+    action: AuditAction;
+    submissionId?: string | null;
+    detail?: string | null;
+    address: string;
+  }): Promise<void> {
+    await this.sql.run(
+      'insert into inbox_audit (at, actor_id, actor, action, submission_id, detail, address) values (?, ?, ?, ?, ?, ?, ?)',
+      [
+        new Date(this.now()).toISOString(),
+        e.actorId ?? null,
+        e.actor.slice(0, 320),
+        e.action,
+        e.submissionId ?? null,
+        e.detail?.slice(0, 500) ?? null,
+        e.address.slice(0, 100),
+      ],
+    );
   }
 
   /** Newest first; `before` is the id of the last entry of the previous page. */
-  async list(q: { before?: number; limit?: number; action?: string; submissionId?: string; actorId?: string } = {}): Promise<AuditEntry[]> {
+  async list(
+    q: { before?: number; limit?: number; action?: string; submissionId?: string; actorId?: string } = {},
+  ): Promise<AuditEntry[]> {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (q.before) where.push('id < ?') && args.push(q.before);
@@ -66,6 +78,9 @@ export class Audit {
     if (q.submissionId) where.push('submission_id = ?') && args.push(q.submissionId);
     if (q.actorId) where.push('actor_id = ?') && args.push(q.actorId);
     const sql = `select id, at, actor_id as "actorId", actor, action, submission_id as "submissionId", detail, address from inbox_audit ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit ?`;
-    return (await this.sql.all<AuditEntry>(sql, [...args, Math.min(Math.max(q.limit ?? 100, 1), 1000)])).map((e) => ({ ...e, id: Number(e.id) }));
+    return (await this.sql.all<AuditEntry>(sql, [...args, Math.min(Math.max(q.limit ?? 100, 1), 1000)])).map((e) => ({
+      ...e,
+      id: Number(e.id),
+    }));
   }
 }

@@ -62,7 +62,14 @@ export function answerText(v: AnswerValue | undefined): string {
   if (v === undefined) return '';
   if (typeof v === 'string' || typeof v === 'number') return String(v);
   if (v.every((x) => typeof x === 'string')) return (v as string[]).join('; ');
-  return (v as Record<string, string>[]).map((e) => Object.entries(e).filter(([, x]) => x !== '').map(([k, x]) => `${k}: ${x}`).join(', ')).join(' | ');
+  return (v as Record<string, string>[])
+    .map((e) =>
+      Object.entries(e)
+        .filter(([, x]) => x !== '')
+        .map(([k, x]) => `${k}: ${x}`)
+        .join(', '),
+    )
+    .join(' | ');
 }
 
 /** The item columns for these instruments, in a stable order. */
@@ -110,7 +117,12 @@ export function toCsv(items: ExportItem[]): string {
       review_notes: events.map((e) => `${e.at} ${e.userEmail} ${e.from}→${e.to}: ${e.note}`).join(' | '),
     };
     const answers = b.answers as Record<string, AnswerValue>;
-    lines.push([...RECORD_COLUMNS.map((c) => cell(record[c])), ...cols.map((c) => (c.instrumentId === b.instrument.id ? cell(answerText(answers[c.itemId])) : ''))].join(','));
+    lines.push(
+      [
+        ...RECORD_COLUMNS.map((c) => cell(record[c])),
+        ...cols.map((c) => (c.instrumentId === b.instrument.id ? cell(answerText(answers[c.itemId])) : '')),
+      ].join(','),
+    );
   }
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }

@@ -36,7 +36,9 @@ function questionnaireItem(inst: Instrument, item: Item): QuestionnaireItem {
         ...base,
         type: 'choice',
         ...(item.kind === 'multi' ? { repeats: true } : {}),
-        answerOption: item.options.map((o) => ({ valueCoding: { system: `${questionnaireUrl(inst)}:${item.id}`, code: o.value, display: o.label } })),
+        answerOption: item.options.map((o) => ({
+          valueCoding: { system: `${questionnaireUrl(inst)}:${item.id}`, code: o.value, display: o.label },
+        })),
       };
     case 'number':
       return { ...base, type: item.integer ? 'integer' : 'decimal' };
@@ -64,7 +66,12 @@ export function toQuestionnaire(inst: Instrument): Questionnaire {
     title: inst.title,
     status: 'active',
     description: `${inst.title}, as published in ${inst.source}. Encoded by CSE Screen; the source document is the authority.`,
-    item: inst.sections.map((s) => ({ linkId: `section:${s.id}`, text: s.title, type: 'group', item: s.items.map((i) => questionnaireItem(inst, i)) })),
+    item: inst.sections.map((s) => ({
+      linkId: `section:${s.id}`,
+      text: s.title,
+      type: 'group',
+      item: s.items.map((i) => questionnaireItem(inst, i)),
+    })),
   };
 }
 
@@ -75,7 +82,9 @@ function answers(inst: Instrument, item: Item, v: AnswerValue): QuestionnaireRes
       const values = typeof v === 'string' ? [v] : (v as string[]);
       return values.map((x) => {
         const o = item.options.find((opt) => opt.value === x);
-        return { valueCoding: { system: `${questionnaireUrl(inst)}:${item.id}`, code: x, ...(o ? { display: o.label } : {}) } };
+        return {
+          valueCoding: { system: `${questionnaireUrl(inst)}:${item.id}`, code: x, ...(o ? { display: o.label } : {}) },
+        };
       });
     }
     case 'number': {
@@ -101,10 +110,13 @@ function responseItems(inst: Instrument, raw: Record<string, AnswerValue>): Ques
     const items: QuestionnaireResponseItem[] = [];
     for (const item of s.items) {
       const v = raw[item.id];
-      if (v === undefined || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0)) continue;
+      if (v === undefined || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0))
+        continue;
       if (item.kind === 'repeat') {
         for (const entry of v as Record<string, string>[]) {
-          const fields = item.fields.filter((f) => (entry[f.id] ?? '') !== '').map((f) => ({ linkId: `${item.id}.${f.id}`, text: f.label, answer: [{ valueString: entry[f.id]! }] }));
+          const fields = item.fields
+            .filter((f) => (entry[f.id] ?? '') !== '')
+            .map((f) => ({ linkId: `${item.id}.${f.id}`, text: f.label, answer: [{ valueString: entry[f.id]! }] }));
           if (fields.length) items.push({ linkId: item.id, text: item.text, item: fields });
         }
         continue;
@@ -144,7 +156,13 @@ export function toBundle(list: ExportItem[], at = new Date()): Bundle {
     entries.push({ fullUrl: qrUrl, resource: qr });
     const notes = [
       ...(server?.ambiguities ?? []).map((text) => ({ text: `Where the source is unclear: ${text}` })),
-      ...(row.disagreement ? [{ text: `The device's result differs from the server's: device "${b.result.level ?? 'no level'}" (total ${b.result.total ?? '—'}), server "${server?.level ?? 'no level'}" (total ${server?.total ?? '—'}).` }] : []),
+      ...(row.disagreement
+        ? [
+            {
+              text: `The device's result differs from the server's: device "${b.result.level ?? 'no level'}" (total ${b.result.total ?? '—'}), server "${server?.level ?? 'no level'}" (total ${server?.total ?? '—'}).`,
+            },
+          ]
+        : []),
       ...row.safety.map((text) => ({ text })),
       { text: 'Scoring informs professional judgement; it never replaces it.' },
     ];
@@ -168,7 +186,8 @@ export function toBundle(list: ExportItem[], at = new Date()): Bundle {
     };
     entries.push({ fullUrl: `${SYSTEM}:risk-assessment:${b.id}`, resource: ra });
   }
-  for (const inst of instruments.values()) entries.unshift({ fullUrl: questionnaireUrl(inst), resource: toQuestionnaire(inst) });
+  for (const inst of instruments.values())
+    entries.unshift({ fullUrl: questionnaireUrl(inst), resource: toQuestionnaire(inst) });
   return { resourceType: 'Bundle', type: 'collection', timestamp: at.toISOString(), entry: entries };
 }
 

@@ -20,7 +20,16 @@ export function carriesDeviceCredential(headers: Record<string, string | string[
 
 export function storeDevices(store: ReceiverStore): DeviceDirectory {
   return {
-    list: async () => (await store.devices()).map((d) => ({ id: d.id, name: d.name, state: d.state, createdAt: d.createdAt, enrolledAt: d.enrolledAt, revokedAt: d.revokedAt, lastSeenAt: d.lastSeenAt })),
+    list: async () =>
+      (await store.devices()).map((d) => ({
+        id: d.id,
+        name: d.name,
+        state: d.state,
+        createdAt: d.createdAt,
+        enrolledAt: d.enrolledAt,
+        revokedAt: d.revokedAt,
+        lastSeenAt: d.lastSeenAt,
+      })),
     add: async (name, origin) => {
       const { device, code } = await store.addDevice(name);
       return { id: device.id, link: enrolmentLink(origin, code) };
@@ -66,11 +75,21 @@ export function inboxPlugin(inbox: InboxService, opts: { distDir: string }): Fas
           try {
             body = JSON.parse(req.body);
           } catch {
-            return send(reply, { status: 400, json: { error: { code: 'invalid-json', message: 'The body is not valid JSON.' } } });
+            return send(reply, {
+              status: 400,
+              json: { error: { code: 'invalid-json', message: 'The body is not valid JSON.' } },
+            });
           }
         }
         const url = new URL(req.url, 'http://inbox.invalid');
-        const request: ApiRequest = { method: req.method, path: url.pathname.slice('/inbox/api'.length), query: url.searchParams, headers: req.headers, body, address: req.ip };
+        const request: ApiRequest = {
+          method: req.method,
+          path: url.pathname.slice('/inbox/api'.length),
+          query: url.searchParams,
+          headers: req.headers,
+          body,
+          address: req.ip,
+        };
         return send(reply, await api(request));
       },
     });

@@ -47,7 +47,8 @@ export function assess(sub: Submission): Assessment {
   const age = childAge(sub);
   if (age !== undefined && age < 13) safety.push('Child under 13');
   for (const step of result?.nextSteps ?? [])
-    if (step.id !== 'emergency-999' && (step.kind === 'emergency' || SAFETY_STEP.test(step.id))) safety.push(`Safety route: ${step.text.split(/[.:;]/)[0]!.slice(0, 80)}`);
+    if (step.id !== 'emergency-999' && (step.kind === 'emergency' || SAFETY_STEP.test(step.id)))
+      safety.push(`Safety route: ${step.text.split(/[.:;]/)[0]!.slice(0, 80)}`);
   const severity = result?.severity ?? null;
   const priority = safety.length > 0 || (severity ?? 0) >= 3 ? 3 : Math.max(0, Math.min(2, severity ?? 0));
   return { result, priority, severity, level: result?.level ?? null, safety: [...new Set(safety)] };

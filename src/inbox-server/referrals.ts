@@ -84,14 +84,23 @@ const COLUMNS = `submission_id as id, child_ref_sealed as "childRef", received_a
   area_team as "areaTeam", disagreement, review_state as "reviewState", review_by as "reviewBy", review_at as "reviewAt"`;
 
 type Raw = Omit<ReferralRow, 'safety' | 'disagreement'> & { safety: string; disagreement: number };
-const toRow = (r: Raw): ReferralRow => ({ ...r, priority: Number(r.priority), severity: r.severity === null ? null : Number(r.severity), safety: JSON.parse(r.safety) as string[], disagreement: Number(r.disagreement) === 1 });
+const toRow = (r: Raw): ReferralRow => ({
+  ...r,
+  priority: Number(r.priority),
+  severity: r.severity === null ? null : Number(r.severity),
+  safety: JSON.parse(r.safety) as string[],
+  disagreement: Number(r.disagreement) === 1,
+});
 
 export function areaTeamOf(s: StoredSubmission['body']): string | null {
   return s.routing?.area ?? null;
 }
 
 /** Whether a user's scope (area teams, regions; none = all) includes a referral. */
-export function inScope(user: Pick<User, 'teams' | 'regions' | 'role'>, r: Pick<ReferralRow, 'areaTeam' | 'region'>): boolean {
+export function inScope(
+  user: Pick<User, 'teams' | 'regions' | 'role'>,
+  r: Pick<ReferralRow, 'areaTeam' | 'region'>,
+): boolean {
   if (user.teams.length === 0 && user.regions.length === 0) return true;
   return (r.areaTeam !== null && user.teams.includes(r.areaTeam)) || user.regions.includes(r.region);
 }
@@ -137,7 +146,11 @@ export class Referrals {
   indexRow(s: StoredSubmission, a: Assessment = assess(s.body)): (string | number | null)[] {
     const inst = getInstrument(s.body.instrument.id);
     const device = s.body.result;
-    const disagrees = a.result === null || (a.result.level ?? null) !== (device.level ?? null) || (a.result.total ?? null) !== (device.total ?? null) || a.result.complete !== device.complete;
+    const disagrees =
+      a.result === null ||
+      (a.result.level ?? null) !== (device.level ?? null) ||
+      (a.result.total ?? null) !== (device.total ?? null) ||
+      a.result.complete !== device.complete;
     return [
       s.id,
       s.seq,
@@ -164,7 +177,9 @@ export class Referrals {
     this.catching ??= (async () => {
       try {
         for (;;) {
-          const seq = Number((await this.sql.get<{ s: number }>('select coalesce(max(source_seq), 0) as s from inbox_referrals'))!.s);
+          const seq = Number(
+            (await this.sql.get<{ s: number }>('select coalesce(max(source_seq), 0) as s from inbox_referrals'))!.s,
+          );
           const batch = await this.source.after(seq, 500);
           if (!batch.length) return;
           await this.sql.transaction(async (tx) => {
@@ -178,7 +193,10 @@ export class Referrals {
     return this.catching;
   }
 
-  private where(filter: ListFilter, scope: Pick<User, 'teams' | 'regions'>): { sql: string[]; args: (string | number)[] } {
+  private where(
+    filter: ListFilter,
+    scope: Pick<User, 'teams' | 'regions'>,
+  ): { sql: string[]; args: (string | number)[] } {
     const sql: string[] = [];
     const args: (string | number)[] = [];
     const eq = (col: string, v: string | undefined) => {
@@ -195,17 +213,25 @@ export class Referrals {
     if (filter.child?.trim()) sql.push('child_key = ?') && args.push(this.childKey(filter.child));
     if (scope.teams.length || scope.regions.length) {
       const parts: string[] = [];
-      if (scope.teams.length) parts.push(`area_team in (${scope.teams.map(() => '?').join(',')})`) && args.push(...scope.teams);
-      if (scope.regions.length) parts.push(`region in (${scope.regions.map(() => '?').join(',')})`) && args.push(...scope.regions);
+      if (scope.teams.length)
+        parts.push(`area_team in (${scope.teams.map(() => '?').join(',')})`) && args.push(...scope.teams);
+      if (scope.regions.length)
+        parts.push(`region in (${scope.regions.map(() => '?').join(',')})`) && args.push(...scope.regions);
       sql.push(`(${parts.join(' or ')})`);
     }
     return { sql, args };
   }
 
   /** One page of the list, most serious first, newest first within. */
-  async list(filter: ListFilter, scope: Pick<User, 'teams' | 'regions'>, cursor?: Cursor, limit = 50): Promise<{ items: ReferralRow[]; next: string | null }> {
+  async list(
+    filter: ListFilter,
+    scope: Pick<User, 'teams' | 'regions'>,
+    cursor?: Cursor,
+    limit = 50,
+  ): Promise<{ items: ReferralRow[]; next: string | null }> {
     const { sql, args } = this.where(filter, scope);
-    if (cursor) sql.push('(priority, received_at, submission_id) < (?, ?, ?)') && args.push(cursor.p, cursor.r, cursor.i);
+    if (cursor)
+      sql.push('(priority, received_at, submission_id) < (?, ?, ?)') && args.push(cursor.p, cursor.r, cursor.i);
     const n = Math.min(Math.max(limit, 1), 200);
     const rows = await this.sql.all<Raw>(
       `select ${COLUMNS} from inbox_referrals ${sql.length ? `where ${sql.join(' and ')}` : ''} order by priority desc, received_at desc, submission_id desc limit ?`,
@@ -213,12 +239,18 @@ export class Referrals {
     );
     const items = rows.slice(0, n).map((r) => this.row(r));
     const last = items[items.length - 1];
-    return { items, next: rows.length > n && last ? encodeCursor({ p: last.priority, r: last.receivedAt, i: last.id }) : null };
+    return {
+      items,
+      next: rows.length > n && last ? encodeCursor({ p: last.priority, r: last.receivedAt, i: last.id }) : null,
+    };
   }
 
   async countNew(scope: Pick<User, 'teams' | 'regions'>): Promise<number> {
     const { sql, args } = this.where({ state: 'new' }, scope);
-    return Number((await this.sql.get<{ n: number }>(`select count(*) as n from inbox_referrals where ${sql.join(' and ')}`, args))!.n);
+    return Number(
+      (await this.sql.get<{ n: number }>(`select count(*) as n from inbox_referrals where ${sql.join(' and ')}`, args))!
+        .n,
+    );
   }
 
   private facetCache: { at: number; value: Promise<Facets> } | undefined;
@@ -226,8 +258,18 @@ export class Referrals {
   /** The values the list's filters can take (the same for everyone: no scope applies). Kept a minute: each is a scan. */
   facets(): Promise<Facets> {
     if (!this.facetCache || this.now() - this.facetCache.at > 60_000) {
-      const col = async (c: string) => (await this.sql.all<{ v: string }>(`select distinct ${c} as v from inbox_referrals where ${c} is not null order by ${c}`)).map((r) => r.v);
-      const value = (async () => ({ regions: await col('region'), teams: await col('area_team'), instruments: await col('instrument_id'), levels: await col('level') }))();
+      const col = async (c: string) =>
+        (
+          await this.sql.all<{ v: string }>(
+            `select distinct ${c} as v from inbox_referrals where ${c} is not null order by ${c}`,
+          )
+        ).map((r) => r.v);
+      const value = (async () => ({
+        regions: await col('region'),
+        teams: await col('area_team'),
+        instruments: await col('instrument_id'),
+        levels: await col('level'),
+      }))();
       value.catch(() => (this.facetCache = undefined));
       this.facetCache = { at: this.now(), value };
     }
@@ -241,9 +283,16 @@ export class Referrals {
 
   /** Every referral for the same child reference, oldest first. */
   async chain(id: string): Promise<ReferralRow[]> {
-    const key = (await this.sql.get<{ k: string }>('select child_key as k from inbox_referrals where submission_id = ?', [id]))?.k;
+    const key = (
+      await this.sql.get<{ k: string }>('select child_key as k from inbox_referrals where submission_id = ?', [id])
+    )?.k;
     if (!key) return [];
-    return (await this.sql.all<Raw>(`select ${COLUMNS} from inbox_referrals where child_key = ? order by received_at, submission_id`, [key])).map((r) => this.row(r));
+    return (
+      await this.sql.all<Raw>(
+        `select ${COLUMNS} from inbox_referrals where child_key = ? order by received_at, submission_id`,
+        [key],
+      )
+    ).map((r) => this.row(r));
   }
 
   async events(id: string): Promise<ReviewEvent[]> {
@@ -264,12 +313,26 @@ export class Referrals {
       const raw = await tx.get<Raw>(`select ${COLUMNS} from inbox_referrals where submission_id = ?`, [id]);
       if (!raw) throw new ReviewError('not-found', 'No such referral.');
       const row = this.row(raw);
-      if (!TRANSITIONS[row.reviewState].includes(to)) throw new ReviewError('transition', `A referral that is ${label(row.reviewState)} cannot be marked ${label(to)}.`);
+      if (!TRANSITIONS[row.reviewState].includes(to))
+        throw new ReviewError(
+          'transition',
+          `A referral that is ${label(row.reviewState)} cannot be marked ${label(to)}.`,
+        );
       const at = new Date(this.now()).toISOString();
       // The state guard: two reviewers changing it at once, the second is refused.
-      const { changes } = await tx.run('update inbox_referrals set review_state = ?, review_by = ?, review_at = ? where submission_id = ? and review_state = ?', [to, user.email, at, id, row.reviewState]);
-      if (changes !== 1) throw new ReviewError('transition', 'Someone changed this referral at the same moment. Reload it and try again.');
-      await tx.run('insert into inbox_review_events (submission_id, from_state, to_state, user_id, user_email, note_sealed, at) values (?, ?, ?, ?, ?, ?, ?)', [id, row.reviewState, to, user.id, user.email, this.keys.seal(text, `note:${id}`), at]);
+      const { changes } = await tx.run(
+        'update inbox_referrals set review_state = ?, review_by = ?, review_at = ? where submission_id = ? and review_state = ?',
+        [to, user.email, at, id, row.reviewState],
+      );
+      if (changes !== 1)
+        throw new ReviewError(
+          'transition',
+          'Someone changed this referral at the same moment. Reload it and try again.',
+        );
+      await tx.run(
+        'insert into inbox_review_events (submission_id, from_state, to_state, user_id, user_email, note_sealed, at) values (?, ?, ?, ?, ?, ?, ?)',
+        [id, row.reviewState, to, user.id, user.email, this.keys.seal(text, `note:${id}`), at],
+      );
       return { ...row, reviewState: to, reviewBy: user.email, reviewAt: at };
     });
   }

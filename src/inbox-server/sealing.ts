@@ -15,7 +15,10 @@ export class InboxKeys {
 
   /** The same for every spelling of one reference (case and spaces aside); meaningless without the key. */
   childKey(childRef: string): string {
-    return createHmac('sha256', this.mac).update(childRef.trim().replace(/\s+/g, ' ').toUpperCase()).digest('hex').slice(0, 40);
+    return createHmac('sha256', this.mac)
+      .update(childRef.trim().replace(/\s+/g, ' ').toUpperCase())
+      .digest('hex')
+      .slice(0, 40);
   }
 
   seal(text: string, boundTo: string): string {

@@ -17,7 +17,17 @@ import { LoginThrottle } from './throttle.ts';
 
 /** Enrolled devices, as the receiver manages them. */
 export interface DeviceDirectory {
-  list(): Promise<{ id: string; name: string; state: string; createdAt: string; enrolledAt: string | null; revokedAt: string | null; lastSeenAt: string | null }[]>;
+  list(): Promise<
+    {
+      id: string;
+      name: string;
+      state: string;
+      createdAt: string;
+      enrolledAt: string | null;
+      revokedAt: string | null;
+      lastSeenAt: string | null;
+    }[]
+  >;
   add(name: string, origin: string): Promise<{ id: string; link: string }>;
   revoke(id: string): Promise<boolean>;
 }
@@ -61,7 +71,8 @@ export class InboxService {
  * database alone, nothing in the inbox's tables names a child.
  */
 export function loadChildSecret(secretsDir: string, env = process.env): Buffer {
-  const b64 = env.CSE_INBOX_KEY ?? secretFile(join(secretsDir, 'inbox-key'), () => `${randomBytes(32).toString('base64')}\n`);
+  const b64 =
+    env.CSE_INBOX_KEY ?? secretFile(join(secretsDir, 'inbox-key'), () => `${randomBytes(32).toString('base64')}\n`);
   const key = Buffer.from(b64.trim(), 'base64');
   if (key.length < 32) throw new Error('The inbox key must be at least 32 bytes, base64-encoded (CSE_INBOX_KEY).');
   return key;

@@ -26,7 +26,10 @@ export class Sessions {
   async create(userId: string, address: string): Promise<string> {
     const id = randomBytes(32).toString('base64url');
     const t = this.now();
-    await this.sql.run('insert into inbox_sessions (id_hash, user_id, created_at, last_seen, address) values (?, ?, ?, ?, ?)', [sha256(id), userId, t, t, address.slice(0, 100)]);
+    await this.sql.run(
+      'insert into inbox_sessions (id_hash, user_id, created_at, last_seen, address) values (?, ?, ?, ?, ?)',
+      [sha256(id), userId, t, t, address.slice(0, 100)],
+    );
     return id;
   }
 
@@ -34,7 +37,10 @@ export class Sessions {
   async touch(id: string | undefined): Promise<Session | undefined> {
     if (!id || id.length > 100) return undefined;
     const key = sha256(id);
-    const row = await this.sql.get<{ user_id: string; created_at: number; last_seen: number }>('select user_id, created_at, last_seen from inbox_sessions where id_hash = ?', [key]);
+    const row = await this.sql.get<{ user_id: string; created_at: number; last_seen: number }>(
+      'select user_id, created_at, last_seen from inbox_sessions where id_hash = ?',
+      [key],
+    );
     if (!row) return undefined;
     const t = this.now();
     if (t - Number(row.last_seen) > this.idleMs || t - Number(row.created_at) > MAX_MS) {
@@ -42,7 +48,8 @@ export class Sessions {
       return undefined;
     }
     // Written at most every TOUCH_MS: the idle timeout is minutes, and a write per request would cost a disk flush each.
-    if (t - Number(row.last_seen) >= TOUCH_MS) await this.sql.run('update inbox_sessions set last_seen = ? where id_hash = ?', [t, key]);
+    if (t - Number(row.last_seen) >= TOUCH_MS)
+      await this.sql.run('update inbox_sessions set last_seen = ? where id_hash = ?', [t, key]);
     return { userId: row.user_id, createdAt: Number(row.created_at), lastSeen: t };
   }
 

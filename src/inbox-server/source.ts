@@ -38,7 +38,14 @@ export class ReceiverStoreSource implements SubmissionSource {
   }
 
   private async row(s: Awaited<ReturnType<ReceiverStore['get']>> & object): Promise<StoredSubmission> {
-    return { id: s.id, seq: Number(s.seq), receivedAt: s.receivedAt, receipt: s.receipt, body: s.body as Submission, device: await this.deviceName(s.deviceId) };
+    return {
+      id: s.id,
+      seq: Number(s.seq),
+      receivedAt: s.receivedAt,
+      receipt: s.receipt,
+      body: s.body as Submission,
+      device: await this.deviceName(s.deviceId),
+    };
   }
 
   async after(seq: number, limit: number): Promise<StoredSubmission[]> {

@@ -27,15 +27,23 @@ export class LoginThrottle {
     const since = this.now() - this.limits.windowMs;
     let wait = 0;
     for (const [key, max] of this.keys(email, address)) {
-      const rows = await this.sql.all<{ at: number }>('select at from inbox_login_failures where key = ? and at > ? order by at desc limit ?', [key, since, max]);
-      if (rows.length >= max) wait = Math.max(wait, Math.ceil((Number(rows[rows.length - 1]!.at) + this.limits.windowMs - this.now()) / 1000));
+      const rows = await this.sql.all<{ at: number }>(
+        'select at from inbox_login_failures where key = ? and at > ? order by at desc limit ?',
+        [key, since, max],
+      );
+      if (rows.length >= max)
+        wait = Math.max(
+          wait,
+          Math.ceil((Number(rows[rows.length - 1]!.at) + this.limits.windowMs - this.now()) / 1000),
+        );
     }
     return wait;
   }
 
   async failed(email: string, address: string): Promise<void> {
     const t = this.now();
-    for (const [key] of this.keys(email, address)) await this.sql.run('insert into inbox_login_failures (key, at) values (?, ?)', [key, t]);
+    for (const [key] of this.keys(email, address))
+      await this.sql.run('insert into inbox_login_failures (key, at) values (?, ?)', [key, t]);
     await this.sql.run('delete from inbox_login_failures where at < ?', [t - 2 * this.limits.windowMs]);
   }
 

@@ -32,7 +32,11 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
   if (!res.ok) {
     if (res.status === 401 && path !== '/session') onSignedOut?.();
-    throw new ApiError(res.status, data.error?.code ?? 'error', data.error?.message ?? `The server answered ${res.status}.`);
+    throw new ApiError(
+      res.status,
+      data.error?.code ?? 'error',
+      data.error?.message ?? `The server answered ${res.status}.`,
+    );
   }
   return data as T;
 }

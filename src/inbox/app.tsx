@@ -30,7 +30,14 @@ export function Inbox() {
   const admin = user?.role === 'admin';
   return (
     <>
-      <a class="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+      <a
+        class="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to main content
       </a>
       <header class="header">
@@ -39,7 +46,10 @@ export function Inbox() {
         </a>
         {user && (
           <nav class="nav" aria-label="Main">
-            <a href={href({ name: 'list' })} aria-current={route.name === 'list' || route.name === 'referral' ? 'page' : undefined}>
+            <a
+              href={href({ name: 'list' })}
+              aria-current={route.name === 'list' || route.name === 'referral' ? 'page' : undefined}
+            >
               Referrals
             </a>
             {admin && (

@@ -41,7 +41,11 @@ export function AuditScreen() {
         </p>
       )}
       <div class="button-row">
-        <button type="button" class="button secondary" onClick={() => void download('/audit.csv').catch((e) => setError((e as ApiError).message))}>
+        <button
+          type="button"
+          class="button secondary"
+          onClick={() => void download('/audit.csv').catch((e) => setError((e as ApiError).message))}
+        >
           Download the latest 1,000 as CSV
         </button>
       </div>
@@ -63,7 +67,16 @@ export function AuditScreen() {
                 <td>{when(e.at)}</td>
                 <td>{e.actor}</td>
                 <td>{e.action}</td>
-                <td>{e.submissionId ? <a href={href({ name: 'referral', id: e.submissionId })}>{e.submissionId.slice(0, 8)}<span class="visually-hidden"> (open referral)</span></a> : ''}</td>
+                <td>
+                  {e.submissionId ? (
+                    <a href={href({ name: 'referral', id: e.submissionId })}>
+                      {e.submissionId.slice(0, 8)}
+                      <span class="visually-hidden"> (open referral)</span>
+                    </a>
+                  ) : (
+                    ''
+                  )}
+                </td>
                 <td>{e.detail}</td>
                 <td>{e.address}</td>
               </tr>

@@ -4,7 +4,16 @@ import { ErrorSummary } from '../ui/fields.tsx';
 import { ApiError, api, type SessionUser } from './api.ts';
 import { href } from './router.ts';
 
-function TextField(props: { id: string; label: string; type: string; value: string; onInput: (v: string) => void; autocomplete: string; error?: string | undefined; hint?: string }) {
+function TextField(props: {
+  id: string;
+  label: string;
+  type: string;
+  value: string;
+  onInput: (v: string) => void;
+  autocomplete: string;
+  error?: string | undefined;
+  hint?: string;
+}) {
   return (
     <div class={`field${props.error ? ' has-error' : ''}`} id={`field-${props.id}`}>
       <label class="label" for={props.id}>
@@ -27,7 +36,10 @@ function TextField(props: { id: string; label: string; type: string; value: stri
         type={props.type}
         autocomplete={props.autocomplete}
         spellcheck={false}
-        aria-describedby={[props.hint ? `${props.id}-hint` : '', props.error ? `${props.id}-error` : ''].filter(Boolean).join(' ') || undefined}
+        aria-describedby={
+          [props.hint ? `${props.id}-hint` : '', props.error ? `${props.id}-error` : ''].filter(Boolean).join(' ') ||
+          undefined
+        }
         value={props.value}
         onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
       />
@@ -44,7 +56,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: (u: SessionUser) => void })
   return (
     <>
       <h1 tabIndex={-1}>Sign in to the CSE inbox</h1>
-      <p>Referrals sent by practitioners' devices, for the MASH and the specialist CSE teams. Every look at a referral is recorded.</p>
+      <p>
+        Referrals sent by practitioners' devices, for the MASH and the specialist CSE teams. Every look at a referral is
+        recorded.
+      </p>
       <ErrorSummary errors={error ? [{ itemId: 'email', message: error }] : []} focusKey={tries} />
       <form
         noValidate
@@ -64,8 +79,23 @@ export function SignIn({ onSignedIn }: { onSignedIn: (u: SessionUser) => void })
           }
         }}
       >
-        <TextField id="email" label="E-mail address" type="email" autocomplete="username" value={email} onInput={setEmail} error={error} />
-        <TextField id="password" label="Password" type="password" autocomplete="current-password" value={password} onInput={setPassword} />
+        <TextField
+          id="email"
+          label="E-mail address"
+          type="email"
+          autocomplete="username"
+          value={email}
+          onInput={setEmail}
+          error={error}
+        />
+        <TextField
+          id="password"
+          label="Password"
+          type="password"
+          autocomplete="current-password"
+          value={password}
+          onInput={setPassword}
+        />
         <button type="submit" class="button" disabled={busy}>
           Sign in
         </button>
@@ -132,8 +162,24 @@ export function SetPassword({ token }: { token: string }) {
       >
         {/* A hidden username lets password managers file the new password under the right account. */}
         <input type="email" autocomplete="username" value={email ?? ''} readOnly hidden />
-        <TextField id="new-password" label="New password" type="password" autocomplete="new-password" value={a} onInput={setA} error={error} hint="At least 12 characters. A few unrelated words are easy to remember and hard to guess." />
-        <TextField id="confirm-password" label="New password again" type="password" autocomplete="new-password" value={b} onInput={setB} />
+        <TextField
+          id="new-password"
+          label="New password"
+          type="password"
+          autocomplete="new-password"
+          value={a}
+          onInput={setA}
+          error={error}
+          hint="At least 12 characters. A few unrelated words are easy to remember and hard to guess."
+        />
+        <TextField
+          id="confirm-password"
+          label="New password again"
+          type="password"
+          autocomplete="new-password"
+          value={b}
+          onInput={setB}
+        />
         <button type="submit" class="button">
           Set password
         </button>

@@ -47,13 +47,24 @@ function query(f: Filters, cursor?: string): string {
   return s ? `?${s}` : '';
 }
 
-function Select(props: { id: string; label: string; value: string | undefined; options: { value: string; label: string }[]; onChange: (v: string) => void }) {
+function Select(props: {
+  id: string;
+  label: string;
+  value: string | undefined;
+  options: { value: string; label: string }[];
+  onChange: (v: string) => void;
+}) {
   return (
     <div class="filter">
       <label class="label" for={props.id}>
         {props.label}
       </label>
-      <select id={props.id} class="input select" value={props.value ?? ''} onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}>
+      <select
+        id={props.id}
+        class="input select"
+        value={props.value ?? ''}
+        onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}
+      >
         <option value="">Any</option>
         {props.options.map((o) => (
           <option key={o.value} value={o.value}>
@@ -95,7 +106,9 @@ export function ReferralList() {
     setNote(undefined);
     try {
       const name = await download(`/export.${kind}?ids=${items.map((i) => i.id).join(',')}`);
-      setNote(`Downloaded ${name} (${items.length} referral${items.length === 1 ? '' : 's'}). The export is recorded in the audit.`);
+      setNote(
+        `Downloaded ${name} (${items.length} referral${items.length === 1 ? '' : 's'}). The export is recorded in the audit.`,
+      );
     } catch (e) {
       setError((e as ApiError).message);
     }
@@ -105,7 +118,8 @@ export function ReferralList() {
     <>
       <h1 tabIndex={-1}>Referrals</h1>
       <p data-testid="new-count">
-        <strong>{page?.newCount ?? '…'}</strong> new, not yet picked up. Most serious first (the server's own scoring, and any safety route), newest first within.
+        <strong>{page?.newCount ?? '…'}</strong> new, not yet picked up. Most serious first (the server's own scoring,
+        and any safety route), newest first within.
       </p>
       <details class="filters-box" open={Object.keys(filters).length > 0}>
         <summary>Filter and search</summary>
@@ -122,24 +136,74 @@ export function ReferralList() {
             <label class="label" for="f-child">
               Child reference
             </label>
-            <input id="f-child" class="input" type="search" autocomplete="off" spellcheck={false} value={draft.child ?? ''} onInput={(e) => set('child')((e.target as HTMLInputElement).value)} />
+            <input
+              id="f-child"
+              class="input"
+              type="search"
+              autocomplete="off"
+              spellcheck={false}
+              value={draft.child ?? ''}
+              onInput={(e) => set('child')((e.target as HTMLInputElement).value)}
+            />
           </div>
-          <Select id="f-state" label="Review state" value={draft.state} options={Object.entries(STATE_LABELS).map(([value, label]) => ({ value, label }))} onChange={set('state')} />
-          <Select id="f-region" label="Region" value={draft.region} options={(facets?.regions ?? []).map((r) => ({ value: r, label: REGIONS[r as RegionId]?.label ?? r }))} onChange={set('region')} />
-          <Select id="f-team" label="Area team" value={draft.team} options={(facets?.teams ?? []).map((t) => ({ value: t, label: t }))} onChange={set('team')} />
-          <Select id="f-instrument" label="Tool" value={draft.instrument} options={(facets?.instruments ?? []).map((i) => ({ value: i, label: getInstrument(i)?.title ?? i }))} onChange={set('instrument')} />
-          <Select id="f-level" label="Level (server's)" value={draft.level} options={(facets?.levels ?? []).map((l) => ({ value: l, label: l }))} onChange={set('level')} />
+          <Select
+            id="f-state"
+            label="Review state"
+            value={draft.state}
+            options={Object.entries(STATE_LABELS).map(([value, label]) => ({ value, label }))}
+            onChange={set('state')}
+          />
+          <Select
+            id="f-region"
+            label="Region"
+            value={draft.region}
+            options={(facets?.regions ?? []).map((r) => ({ value: r, label: REGIONS[r as RegionId]?.label ?? r }))}
+            onChange={set('region')}
+          />
+          <Select
+            id="f-team"
+            label="Area team"
+            value={draft.team}
+            options={(facets?.teams ?? []).map((t) => ({ value: t, label: t }))}
+            onChange={set('team')}
+          />
+          <Select
+            id="f-instrument"
+            label="Tool"
+            value={draft.instrument}
+            options={(facets?.instruments ?? []).map((i) => ({ value: i, label: getInstrument(i)?.title ?? i }))}
+            onChange={set('instrument')}
+          />
+          <Select
+            id="f-level"
+            label="Level (server's)"
+            value={draft.level}
+            options={(facets?.levels ?? []).map((l) => ({ value: l, label: l }))}
+            onChange={set('level')}
+          />
           <div class="filter">
             <label class="label" for="f-from">
               Received from
             </label>
-            <input id="f-from" class="input" type="date" value={draft.from ?? ''} onInput={(e) => set('from')((e.target as HTMLInputElement).value)} />
+            <input
+              id="f-from"
+              class="input"
+              type="date"
+              value={draft.from ?? ''}
+              onInput={(e) => set('from')((e.target as HTMLInputElement).value)}
+            />
           </div>
           <div class="filter">
             <label class="label" for="f-to">
               Received up to
             </label>
-            <input id="f-to" class="input" type="date" value={draft.to ?? ''} onInput={(e) => set('to')((e.target as HTMLInputElement).value)} />
+            <input
+              id="f-to"
+              class="input"
+              type="date"
+              value={draft.to ?? ''}
+              onInput={(e) => set('to')((e.target as HTMLInputElement).value)}
+            />
           </div>
           <div class="button-row">
             <button type="submit" class="button">
@@ -168,7 +232,9 @@ export function ReferralList() {
           {note}
         </p>
       )}
-      {page && items.length === 0 && <p>No referrals{Object.keys(filters).length ? ' match these filters' : ' yet'}.</p>}
+      {page && items.length === 0 && (
+        <p>No referrals{Object.keys(filters).length ? ' match these filters' : ' yet'}.</p>
+      )}
       <ol class="referral-list" aria-label="Referrals, most serious first">
         {items.map((r) => (
           <li key={r.id} class={`referral-card priority-${r.priority}`} data-testid="referral" data-id={r.id}>
@@ -201,7 +267,14 @@ export function ReferralList() {
         ))}
       </ol>
       <div class="button-row">
-        {page?.next && <MoreButton key={page.next} cursor={page.next} filters={filters} onMore={(it) => setMore((m) => [...m, ...it])} />}
+        {page?.next && (
+          <MoreButton
+            key={page.next}
+            cursor={page.next}
+            filters={filters}
+            onMore={(it) => setMore((m) => [...m, ...it])}
+          />
+        )}
         {items.length > 0 && (
           <>
             <button type="button" class="button secondary" onClick={() => void exportAll('csv')}>
@@ -217,7 +290,15 @@ export function ReferralList() {
   );
 }
 
-function MoreButton({ cursor, filters, onMore }: { cursor: string; filters: Filters; onMore: (items: ListItem[]) => void }) {
+function MoreButton({
+  cursor,
+  filters,
+  onMore,
+}: {
+  cursor: string;
+  filters: Filters;
+  onMore: (items: ListItem[]) => void;
+}) {
   const [next, setNext] = useState<string | null>(cursor);
   if (!next) return null;
   return (

@@ -85,7 +85,11 @@ function Review({ d, onChanged }: { d: Detail; onChanged: (d: Detail) => void })
           setTries((t) => t + 1);
           if (!note.trim()) return setError('Write a note saying what was done or why.');
           try {
-            const r = await api<{ referral: ListItem; events: ReviewEvent[] }>('POST', `/referrals/${d.referral.id}/state`, { to, note });
+            const r = await api<{ referral: ListItem; events: ReviewEvent[] }>(
+              'POST',
+              `/referrals/${d.referral.id}/state`,
+              { to, note },
+            );
             setNote('');
             setError(undefined);
             onChanged({ ...d, referral: { ...d.referral, ...r.referral }, events: r.events });
@@ -112,7 +116,13 @@ function Review({ d, onChanged }: { d: Detail; onChanged: (d: Detail) => void })
           <div class="hint" id="review-note-hint">
             Required. What was done, or what is needed and from whom. It stays with the referral.
           </div>
-          <textarea id="review-note" class="input textarea" aria-describedby="review-note-hint" value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+          <textarea
+            id="review-note"
+            class="input textarea"
+            aria-describedby="review-note-hint"
+            value={note}
+            onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)}
+          />
         </div>
         <button type="submit" class="button">
           Save review
@@ -128,7 +138,9 @@ export function ReferralScreen({ id }: { id: string }) {
   const [note, setNote] = useState<string>();
   useEffect(() => {
     setD(undefined);
-    api<Detail>('GET', `/referrals/${id}`).then(setD, (e) => setError({ status: (e as ApiError).status, message: (e as ApiError).message }));
+    api<Detail>('GET', `/referrals/${id}`).then(setD, (e) =>
+      setError({ status: (e as ApiError).status, message: (e as ApiError).message }),
+    );
   }, [id]);
   useEffect(() => {
     if (d) document.title = 'Referral – CSE Inbox';
@@ -136,9 +148,15 @@ export function ReferralScreen({ id }: { id: string }) {
   if (error)
     return (
       <>
-        <h1 tabIndex={-1}>{error.status === 403 ? 'You cannot open this referral' : 'This referral cannot be shown'}</h1>
+        <h1 tabIndex={-1}>
+          {error.status === 403 ? 'You cannot open this referral' : 'This referral cannot be shown'}
+        </h1>
         <p>{error.message}</p>
-        {error.status === 403 && <p>The attempt has been recorded. If you need it, ask an administrator to add its area team to your account.</p>}
+        {error.status === 403 && (
+          <p>
+            The attempt has been recorded. If you need it, ask an administrator to add its area team to your account.
+          </p>
+        )}
         <p>
           <a href={href({ name: 'list' })}>Back to the referrals</a>
         </p>
@@ -152,175 +170,201 @@ export function ReferralScreen({ id }: { id: string }) {
   const differs = d.referral.disagreement;
   const exportOne = async (kind: 'csv' | 'fhir.json') => {
     try {
-      setNote(`Downloaded ${await download(`/export.${kind}?ids=${d.referral.id}`)}. The export is recorded in the audit.`);
+      setNote(
+        `Downloaded ${await download(`/export.${kind}?ids=${d.referral.id}`)}. The export is recorded in the audit.`,
+      );
     } catch (e) {
       setNote((e as ApiError).message);
     }
   };
   // The app's printed record, fed from the submission: the server's result, the author as sent.
-  const asRecord = { id: s.id, instrumentId: s.instrument.id, instrumentVersion: s.instrument.version, state: 'final', childRef: s.childRef, answers: s.answers, section: 0, createdAt: Date.parse(s.device.time), updatedAt: Date.parse(s.device.time), finalisedAt: Date.parse(s.device.time) } as RecordRow;
+  const asRecord = {
+    id: s.id,
+    instrumentId: s.instrument.id,
+    instrumentVersion: s.instrument.version,
+    state: 'final',
+    childRef: s.childRef,
+    answers: s.answers,
+    section: 0,
+    createdAt: Date.parse(s.device.time),
+    updatedAt: Date.parse(s.device.time),
+    finalisedAt: Date.parse(s.device.time),
+  } as RecordRow;
   const asSent = { state: 'delivered', receipt: d.receipt } as OutboxRow;
   return (
     <>
       <div class="screen-only">
-      <p class="caption">
-        {inst?.title ?? s.instrument.id} · received {when(d.referral.receivedAt)} (waited {waited(d.referral.waitedMs)}) · child reference {s.childRef}
-      </p>
-      <h1 tabIndex={-1}>Referral</h1>
-      {differs && (
-        <div class="warning-text disagreement" data-testid="disagreement" role="note">
-          <strong>The device's result and the server's differ.</strong> The device said "{device.level ?? 'no level'}"
-          {device.total !== undefined ? ` (total ${device.total})` : ''}; the server's own scoring of the same answers says "{result?.level ?? 'no level'}"
-          {result?.total !== undefined ? ` (total ${result.total})` : ''}. The list and this page use the server's.
-          {s.instrument.version !== inst?.version && ` The device used version ${s.instrument.version} of the tool; the server has ${inst?.version}.`}
-        </div>
-      )}
-      {d.referral.safety.length > 0 && (
-        <ul class="tags" aria-label="Safety routes">
-          {d.referral.safety.map((x) => (
-            <li key={x} class="tag tag-danger">
-              {x}
-            </li>
-          ))}
-        </ul>
-      )}
-      {result ? (
-        <div class={`outcome severity-${result.severity ?? 'none'}`} data-testid="outcome">
-          {result.complete ? (
-            <>
-              <p class="outcome-label">{whoseOutcome(result)} (scored again by the server)</p>
-              <p class="outcome-level" data-testid="outcome-level">
-                {result.level}
-              </p>
-              {result.total !== undefined && (
-                <p>
-                  Total: <strong>{result.total}</strong>
-                  {result.bands.length > 0 && <> · falls in {result.bands.join(' and ')}</>}
+        <p class="caption">
+          {inst?.title ?? s.instrument.id} · received {when(d.referral.receivedAt)} (waited{' '}
+          {waited(d.referral.waitedMs)}) · child reference {s.childRef}
+        </p>
+        <h1 tabIndex={-1}>Referral</h1>
+        {differs && (
+          <div class="warning-text disagreement" data-testid="disagreement" role="note">
+            <strong>The device's result and the server's differ.</strong> The device said "{device.level ?? 'no level'}"
+            {device.total !== undefined ? ` (total ${device.total})` : ''}; the server's own scoring of the same answers
+            says "{result?.level ?? 'no level'}"{result?.total !== undefined ? ` (total ${result.total})` : ''}. The
+            list and this page use the server's.
+            {s.instrument.version !== inst?.version &&
+              ` The device used version ${s.instrument.version} of the tool; the server has ${inst?.version}.`}
+          </div>
+        )}
+        {d.referral.safety.length > 0 && (
+          <ul class="tags" aria-label="Safety routes">
+            {d.referral.safety.map((x) => (
+              <li key={x} class="tag tag-danger">
+                {x}
+              </li>
+            ))}
+          </ul>
+        )}
+        {result ? (
+          <div class={`outcome severity-${result.severity ?? 'none'}`} data-testid="outcome">
+            {result.complete ? (
+              <>
+                <p class="outcome-label">{whoseOutcome(result)} (scored again by the server)</p>
+                <p class="outcome-level" data-testid="outcome-level">
+                  {result.level}
                 </p>
-              )}
-            </>
-          ) : (
-            <>
-              <p class="outcome-level" data-testid="outcome-level">
-                Not complete: no outcome
-              </p>
-              <p>{result.missing.length} required answer(s) missing.</p>
-            </>
-          )}
+                {result.total !== undefined && (
+                  <p>
+                    Total: <strong>{result.total}</strong>
+                    {result.bands.length > 0 && <> · falls in {result.bands.join(' and ')}</>}
+                  </p>
+                )}
+              </>
+            ) : (
+              <>
+                <p class="outcome-level" data-testid="outcome-level">
+                  Not complete: no outcome
+                </p>
+                <p>{result.missing.length} required answer(s) missing.</p>
+              </>
+            )}
+          </div>
+        ) : (
+          <p class="warning-text">
+            The server could not score this record again. Read the answers below and judge it by hand.
+          </p>
+        )}
+        <div class="button-row no-print">
+          <button
+            type="button"
+            class="button secondary"
+            onClick={async () => {
+              await api('POST', `/referrals/${d.referral.id}/print`).catch(() => {});
+              print();
+            }}
+          >
+            Print or save as PDF
+          </button>
+          <button type="button" class="button secondary" onClick={() => void exportOne('csv')}>
+            Export CSV
+          </button>
+          <button type="button" class="button secondary" onClick={() => void exportOne('fhir.json')}>
+            Export FHIR
+          </button>
         </div>
-      ) : (
-        <p class="warning-text">The server could not score this record again. Read the answers below and judge it by hand.</p>
-      )}
-      <div class="button-row no-print">
-        <button
-          type="button"
-          class="button secondary"
-          onClick={async () => {
-            await api('POST', `/referrals/${d.referral.id}/print`).catch(() => {});
-            print();
-          }}
-        >
-          Print or save as PDF
-        </button>
-        <button type="button" class="button secondary" onClick={() => void exportOne('csv')}>
-          Export CSV
-        </button>
-        <button type="button" class="button secondary" onClick={() => void exportOne('fhir.json')}>
-          Export FHIR
-        </button>
-      </div>
-      {note && (
-        <p class="inset no-print" role="status">
-          {note}
-        </p>
-      )}
-      <Review d={d} onChanged={setD} />
-      {result && inst && <NextSteps steps={result.nextSteps} region={inst.region} file={inst.source} />}
-      {result && result.ambiguities.length > 0 && (
-        <section class="ambiguities" aria-labelledby="amb-title">
-          <h2 id="amb-title">Where the source document is unclear</h2>
-          <ul>
-            {result.ambiguities.map((a, i) => (
-              <li key={i}>{withoutRefs(a, inst!.source)}</li>
+        {note && (
+          <p class="inset no-print" role="status">
+            {note}
+          </p>
+        )}
+        <Review d={d} onChanged={setD} />
+        {result && inst && <NextSteps steps={result.nextSteps} region={inst.region} file={inst.source} />}
+        {result && result.ambiguities.length > 0 && (
+          <section class="ambiguities" aria-labelledby="amb-title">
+            <h2 id="amb-title">Where the source document is unclear</h2>
+            <ul>
+              {result.ambiguities.map((a, i) => (
+                <li key={i}>{withoutRefs(a, inst!.source)}</li>
+              ))}
+            </ul>
+          </section>
+        )}
+        {result && (
+          <section aria-labelledby="how-title">
+            <h2 id="how-title">How this was reached</h2>
+            <ul class="reasons">
+              {result.reasons.map((r, i) => (
+                <li key={i}>{withoutRefs(r, inst!.source)}</li>
+              ))}
+            </ul>
+          </section>
+        )}
+        <section aria-labelledby="who-title">
+          <h2 id="who-title">Who sent it</h2>
+          <dl class="summary-list">
+            <div class="summary-row">
+              <dt>Practitioner</dt>
+              <dd>
+                {s.author.name}, {s.author.role}, {s.author.organisation}
+              </dd>
+            </div>
+            <div class="summary-row">
+              <dt>Contact</dt>
+              <dd>{s.author.contact}</dd>
+            </div>
+            <div class="summary-row">
+              <dt>Device</dt>
+              <dd>
+                {d.device ?? 'Not recorded by this server'} · finished {when(s.device.time)} ({s.device.timezone}) · app{' '}
+                {s.app.version}
+              </dd>
+            </div>
+            <div class="summary-row">
+              <dt>Receipt</dt>
+              <dd>{d.receipt}</dd>
+            </div>
+          </dl>
+        </section>
+        <section aria-labelledby="chain-title">
+          <h2 id="chain-title">Records for this child reference</h2>
+          <ol class="chain">
+            {d.chain.map((c) => (
+              <li key={c.id}>
+                {c.id === d.referral.id ? (
+                  <strong aria-current="page">This record</strong>
+                ) : (
+                  <a href={href({ name: 'referral', id: c.id })}>{c.instrumentTitle}</a>
+                )}{' '}
+                · {when(c.receivedAt)} · {c.level ?? 'no level'} · {STATE_LABELS[c.reviewState]}
+              </li>
             ))}
-          </ul>
+          </ol>
+          {d.chainHidden > 0 && (
+            <p class="hint">
+              {d.chainHidden} more record(s) for this reference are outside the area teams your account covers.
+            </p>
+          )}
         </section>
-      )}
-      {result && (
-        <section aria-labelledby="how-title">
-          <h2 id="how-title">How this was reached</h2>
-          <ul class="reasons">
-            {result.reasons.map((r, i) => (
-              <li key={i}>{withoutRefs(r, inst!.source)}</li>
-            ))}
-          </ul>
-        </section>
-      )}
-      <section aria-labelledby="who-title">
-        <h2 id="who-title">Who sent it</h2>
-        <dl class="summary-list">
-          <div class="summary-row">
-            <dt>Practitioner</dt>
-            <dd>
-              {s.author.name}, {s.author.role}, {s.author.organisation}
-            </dd>
-          </div>
-          <div class="summary-row">
-            <dt>Contact</dt>
-            <dd>{s.author.contact}</dd>
-          </div>
-          <div class="summary-row">
-            <dt>Device</dt>
-            <dd>
-              {d.device ?? 'Not recorded by this server'} · finished {when(s.device.time)} ({s.device.timezone}) · app {s.app.version}
-            </dd>
-          </div>
-          <div class="summary-row">
-            <dt>Receipt</dt>
-            <dd>{d.receipt}</dd>
-          </div>
-        </dl>
-      </section>
-      <section aria-labelledby="chain-title">
-        <h2 id="chain-title">Records for this child reference</h2>
-        <ol class="chain">
-          {d.chain.map((c) => (
-            <li key={c.id}>
-              {c.id === d.referral.id ? (
-                <strong aria-current="page">This record</strong>
-              ) : (
-                <a href={href({ name: 'referral', id: c.id })}>{c.instrumentTitle}</a>
-              )}{' '}
-              · {when(c.receivedAt)} · {c.level ?? 'no level'} · {STATE_LABELS[c.reviewState]}
-            </li>
-          ))}
-        </ol>
-        {d.chainHidden > 0 && <p class="hint">{d.chainHidden} more record(s) for this reference are outside the area teams your account covers.</p>}
-      </section>
-      {inst && (
-        <section aria-labelledby="answers-title">
-          <h2 id="answers-title">Every answer</h2>
-          <AnswerList inst={inst} answers={s.answers as RecordRow['answers']} headingLevel={3} />
-        </section>
-      )}
-      {inst && (
-        <p class="hint">
-          {inst.title}, version {inst.version}, from {inst.source}. Scoring informs professional judgement; it never replaces it.
+        {inst && (
+          <section aria-labelledby="answers-title">
+            <h2 id="answers-title">Every answer</h2>
+            <AnswerList inst={inst} answers={s.answers as RecordRow['answers']} headingLevel={3} />
+          </section>
+        )}
+        {inst && (
+          <p class="hint">
+            {inst.title}, version {inst.version}, from {inst.source}. Scoring informs professional judgement; it never
+            replaces it.
+          </p>
+        )}
+        <p class="no-print">
+          <a href={href({ name: 'list' })}>Back to the referrals</a>
         </p>
-      )}
-      <p class="no-print">
-        <a href={href({ name: 'list' })}>Back to the referrals</a>
-      </p>
       </div>
       {result && inst && (
         <div class="print-only">
           <p class="doc-kicker">
-            CSE Inbox · referral received {when(d.referral.receivedAt)} · receipt {d.receipt} · review: {STATE_LABELS[d.referral.reviewState]}
+            CSE Inbox · referral received {when(d.referral.receivedAt)} · receipt {d.receipt} · review:{' '}
+            {STATE_LABELS[d.referral.reviewState]}
             {d.referral.reviewBy ? ` by ${d.referral.reviewBy}` : ''}
           </p>
           {differs && (
             <p class="warning-text disagreement">
-              The device's result ("{device.level ?? 'no level'}") differs from the server's ("{result.level ?? 'no level'}"); the outcome below is the server's.
+              The device's result ("{device.level ?? 'no level'}") differs from the server's ("
+              {result.level ?? 'no level'}"); the outcome below is the server's.
             </p>
           )}
           <RecordDocument

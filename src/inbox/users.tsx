@@ -18,9 +18,17 @@ interface Device {
   lastSeenAt: string | null;
 }
 
-const DEVICE_STATE: Record<Device['state'], string> = { pending: 'link not used yet', active: 'enrolled', revoked: 'revoked' };
+const DEVICE_STATE: Record<Device['state'], string> = {
+  pending: 'link not used yet',
+  active: 'enrolled',
+  revoked: 'revoked',
+};
 
-const splitList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const splitList = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** What an account may see: its role, and the area teams and regions it is limited to (none: every referral). */
 interface Access {
@@ -32,7 +40,15 @@ const NO_LIMIT: Access = { role: 'reviewer', teams: '', regions: [] };
 const accessBody = (a: Access) => ({ role: a.role, teams: splitList(a.teams), regions: a.regions });
 
 /** Role, area teams and regions: the same fields when adding a user and when changing one. */
-function AccessFields({ idPrefix, access, onChange }: { idPrefix: string; access: Access; onChange: (a: Access) => void }) {
+function AccessFields({
+  idPrefix,
+  access,
+  onChange,
+}: {
+  idPrefix: string;
+  access: Access;
+  onChange: (a: Access) => void;
+}) {
   const { role, teams, regions } = access;
   return (
     <>
@@ -41,7 +57,13 @@ function AccessFields({ idPrefix, access, onChange }: { idPrefix: string; access
         <div class="options inline">
           {(['reviewer', 'admin'] as const).map((r) => (
             <label key={r} class={`option${role === r ? ' checked' : ''}`} for={`${idPrefix}-role-${r}`}>
-              <input type="radio" id={`${idPrefix}-role-${r}`} name={`${idPrefix}-role`} checked={role === r} onChange={() => onChange({ ...access, role: r })} />
+              <input
+                type="radio"
+                id={`${idPrefix}-role-${r}`}
+                name={`${idPrefix}-role`}
+                checked={role === r}
+                onChange={() => onChange({ ...access, role: r })}
+              />
               {r === 'reviewer' ? 'Reviewer: reads and reviews referrals' : 'Admin: also users, devices and the audit'}
             </label>
           ))}
@@ -73,7 +95,12 @@ function AccessFields({ idPrefix, access, onChange }: { idPrefix: string; access
                 type="checkbox"
                 id={`${idPrefix}-region-${r}`}
                 checked={regions.includes(r)}
-                onChange={(e) => onChange({ ...access, regions: (e.target as HTMLInputElement).checked ? [...regions, r] : regions.filter((y) => y !== r) })}
+                onChange={(e) =>
+                  onChange({
+                    ...access,
+                    regions: (e.target as HTMLInputElement).checked ? [...regions, r] : regions.filter((y) => y !== r),
+                  })
+                }
               />
               {REGIONS[r].label}
             </label>
@@ -86,7 +113,11 @@ function AccessFields({ idPrefix, access, onChange }: { idPrefix: string; access
 
 /** Change an existing account's role, area teams and regions (audited by the server; takes effect on its next request). */
 function ChangeAccess({ user, onSaved }: { user: SessionUser; onSaved: () => void }) {
-  const [access, setAccess] = useState<Access>({ role: user.role as Access['role'], teams: user.teams.join(', '), regions: user.regions });
+  const [access, setAccess] = useState<Access>({
+    role: user.role as Access['role'],
+    teams: user.teams.join(', '),
+    regions: user.regions,
+  });
   const [error, setError] = useState<string>();
   const [tries, setTries] = useState(0);
   const id = `u-${user.id.slice(0, 8)}`;
@@ -148,7 +179,15 @@ function AddUser({ onAdded }: { onAdded: (email: string, link: string) => void }
         <label class="label" for="new-email">
           E-mail address
         </label>
-        <input id="new-email" class="input input-medium" type="email" autocomplete="off" spellcheck={false} value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
+        <input
+          id="new-email"
+          class="input input-medium"
+          type="email"
+          autocomplete="off"
+          spellcheck={false}
+          value={email}
+          onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
+        />
       </div>
       <AccessFields idPrefix="new" access={access} onChange={setAccess} />
       <button type="submit" class="button">
@@ -167,7 +206,8 @@ function Devices() {
   const load = () =>
     api<{ devices: Device[] }>('GET', '/devices').then(
       (r) => setDevices(r.devices),
-      (e) => ((e as ApiError).status === 501 ? setUnavailable((e as ApiError).message) : setError((e as ApiError).message)),
+      (e) =>
+        (e as ApiError).status === 501 ? setUnavailable((e as ApiError).message) : setError((e as ApiError).message),
     );
   useEffect(() => void load(), []);
   return (
@@ -190,7 +230,13 @@ function Devices() {
                 {d.lastSeenAt && d.state === 'active' ? ` · last seen ${when(d.lastSeenAt)}` : ''}
                 {d.revokedAt ? ` · revoked ${when(d.revokedAt)}` : ''}
                 {d.state !== 'revoked' && (
-                  <button type="button" class="button danger" onClick={() => void api('POST', `/devices/${d.id}/revoke`).then(load, (e) => setError((e as ApiError).message))}>
+                  <button
+                    type="button"
+                    class="button danger"
+                    onClick={() =>
+                      void api('POST', `/devices/${d.id}/revoke`).then(load, (e) => setError((e as ApiError).message))
+                    }
+                  >
                     Revoke<span class="visually-hidden"> {d.name}</span>
                   </button>
                 )}
@@ -218,7 +264,15 @@ function Devices() {
               <div class="hint" id="device-name-hint">
                 The practitioner or team who will use it.
               </div>
-              <input id="device-name" class="input input-medium" type="text" autocomplete="off" aria-describedby="device-name-hint" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+              <input
+                id="device-name"
+                class="input input-medium"
+                type="text"
+                autocomplete="off"
+                aria-describedby="device-name-hint"
+                value={name}
+                onInput={(e) => setName((e.target as HTMLInputElement).value)}
+              />
             </div>
             <button type="submit" class="button">
               Create enrolment link
@@ -239,19 +293,25 @@ export function UsersScreen({ me }: { me: SessionUser }) {
   const [users, setUsers] = useState<SessionUser[]>([]);
   const [added, setAdded] = useState<{ email: string; link: string }>();
   const [error, setError] = useState<string>();
-  const load = () => api<{ users: SessionUser[] }>('GET', '/users').then((r) => setUsers(r.users), (e) => setError((e as ApiError).message));
+  const load = () =>
+    api<{ users: SessionUser[] }>('GET', '/users').then(
+      (r) => setUsers(r.users),
+      (e) => setError((e as ApiError).message),
+    );
   useEffect(() => {
     document.title = 'Users and devices – CSE Inbox';
     void load();
   }, []);
-  const change = (u: SessionUser, body: object) => api('PATCH', `/users/${u.id}`, body).then(load, (e) => setError((e as ApiError).message));
+  const change = (u: SessionUser, body: object) =>
+    api('PATCH', `/users/${u.id}`, body).then(load, (e) => setError((e as ApiError).message));
   return (
     <>
       <h1 tabIndex={-1}>Users and devices</h1>
       {added && (
         <div class="inset" role="status" data-testid="new-link">
           <p>
-            <strong>{added.email}</strong> was added. Send them this link to set their password. It works once, for 72 hours, and is not shown again:
+            <strong>{added.email}</strong> was added. Send them this link to set their password. It works once, for 72
+            hours, and is not shown again:
           </p>
           <p>
             <code class="link-text" data-testid="set-password-link">
@@ -269,25 +329,43 @@ export function UsersScreen({ me }: { me: SessionUser }) {
       <ul class="record-list plain" data-testid="users">
         {users.map((u) => (
           <li key={u.id} class="user">
-            <strong>{u.email}</strong> · {u.role} · {u.teams.length || u.regions.length ? `limited to ${[...u.teams, ...u.regions.map((r) => REGIONS[r as RegionId]?.label ?? r)].join(', ')}` : 'every referral'}
+            <strong>{u.email}</strong> · {u.role} ·{' '}
+            {u.teams.length || u.regions.length
+              ? `limited to ${[...u.teams, ...u.regions.map((r) => REGIONS[r as RegionId]?.label ?? r)].join(', ')}`
+              : 'every referral'}
             {u.disabled ? ' · disabled' : ''}
             {!u.hasPassword ? ' · no password yet' : ''}
             {u.id !== me.id && (
               <span class="button-row tight">
-                <button type="button" class="button secondary" onClick={() => void change(u, { disabled: !u.disabled })}>
+                <button
+                  type="button"
+                  class="button secondary"
+                  onClick={() => void change(u, { disabled: !u.disabled })}
+                >
                   {u.disabled ? 'Enable' : 'Disable'}
                   <span class="visually-hidden"> {u.email}</span>
                 </button>
                 <button
                   type="button"
                   class="button secondary"
-                  onClick={() => void api<{ link: string }>('POST', `/users/${u.id}/link`).then((r) => setAdded({ email: u.email, link: r.link }), (e) => setError((e as ApiError).message))}
+                  onClick={() =>
+                    void api<{ link: string }>('POST', `/users/${u.id}/link`).then(
+                      (r) => setAdded({ email: u.email, link: r.link }),
+                      (e) => setError((e as ApiError).message),
+                    )
+                  }
                 >
                   New set-password link<span class="visually-hidden"> for {u.email}</span>
                 </button>
               </span>
             )}
-            {u.id !== me.id && <ChangeAccess key={`${u.id}:${u.role}:${u.teams.join()}:${u.regions.join()}`} user={u} onSaved={() => void load()} />}
+            {u.id !== me.id && (
+              <ChangeAccess
+                key={`${u.id}:${u.role}:${u.teams.join()}:${u.regions.join()}`}
+                user={u}
+                onSaved={() => void load()}
+              />
+            )}
           </li>
         ))}
       </ul>

@@ -15,11 +15,17 @@ export function enrolmentLink(origin: string, code: string): string {
   return `${origin.replace(/\/$/, '')}/#/enrol?code=${encodeURIComponent(code)}`;
 }
 
-export async function runAdmin(argv: string[], out: (s: string) => void = console.log, env = process.env): Promise<number> {
+export async function runAdmin(
+  argv: string[],
+  out: (s: string) => void = console.log,
+  env = process.env,
+): Promise<number> {
   const [noun, verb, arg] = argv;
   if (noun === 'user') return (await import('../inbox-server/admin-cli.ts')).runUserCommand(argv.slice(1), out, env);
   if (noun !== 'device' || !['add', 'list', 'revoke'].includes(verb ?? '')) {
-    out('usage: npm run admin -- device add "<name>" | device list | device revoke <id> | user add <email> --role reviewer|admin [--team X] | user list');
+    out(
+      'usage: npm run admin -- device add "<name>" | device list | device revoke <id> | user add <email> --role reviewer|admin [--team X] | user list',
+    );
     return 2;
   }
   const paths = receiverPaths({}, env);
@@ -42,7 +48,19 @@ export async function runAdmin(argv: string[], out: (s: string) => void = consol
       const devices = await store.devices();
       if (!devices.length) out('No devices yet. Add one with: npm run admin -- device add "<name>"');
       for (const d of devices)
-        out([d.id, d.state.padEnd(7), d.name, `created ${d.createdAt}`, d.enrolledAt ? `enrolled ${d.enrolledAt}` : `link expires ${d.codeExpiresAt}`, d.lastSeenAt ? `last seen ${d.lastSeenAt}` : '', d.revokedAt ? `revoked ${d.revokedAt}` : ''].filter(Boolean).join('  '));
+        out(
+          [
+            d.id,
+            d.state.padEnd(7),
+            d.name,
+            `created ${d.createdAt}`,
+            d.enrolledAt ? `enrolled ${d.enrolledAt}` : `link expires ${d.codeExpiresAt}`,
+            d.lastSeenAt ? `last seen ${d.lastSeenAt}` : '',
+            d.revokedAt ? `revoked ${d.revokedAt}` : '',
+          ]
+            .filter(Boolean)
+            .join('  '),
+        );
       return 0;
     }
     if (!arg) {

@@ -19,7 +19,9 @@ export interface ReceiverPaths {
 
 export function receiverPaths(over: Partial<ReceiverPaths> = {}, env = process.env): ReceiverPaths {
   const dataDir = resolve(over.dataDir ?? env.CSE_DATA_DIR ?? 'data');
-  const secretsDir = resolve(over.secretsDir ?? env.CSE_SECRETS_DIR ?? join(dirname(dataDir), `${basename(dataDir)}-secrets`));
+  const secretsDir = resolve(
+    over.secretsDir ?? env.CSE_SECRETS_DIR ?? join(dirname(dataDir), `${basename(dataDir)}-secrets`),
+  );
   return { dataDir, secretsDir, database: over.database ?? env.CSE_DATABASE_URL ?? join(dataDir, 'receiver.sqlite') };
 }
 
@@ -45,9 +47,14 @@ export function secretFile(file: string, make: () => string): string {
 export function loadEnvelope(paths: ReceiverPaths, env = process.env): Envelope {
   let b64: string;
   if (env.CSE_KEK) b64 = env.CSE_KEK;
-  else b64 = secretFile(env.CSE_KEK_FILE ?? join(paths.secretsDir, 'kek'), () => `${randomBytes(32).toString('base64')}\n`);
+  else
+    b64 = secretFile(
+      env.CSE_KEK_FILE ?? join(paths.secretsDir, 'kek'),
+      () => `${randomBytes(32).toString('base64')}\n`,
+    );
   const kek = Buffer.from(b64.trim(), 'base64');
-  if (kek.length !== 32) throw new Error('The key-encryption key must be 32 bytes, base64-encoded (CSE_KEK or CSE_KEK_FILE)');
+  if (kek.length !== 32)
+    throw new Error('The key-encryption key must be 32 bytes, base64-encoded (CSE_KEK or CSE_KEK_FILE)');
   return new Envelope(kek, createHash('sha256').update(kek).digest('hex').slice(0, 8));
 }
 

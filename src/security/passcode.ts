@@ -7,7 +7,15 @@
 // The header is also mirrored in localStorage (its historical home); the
 // IndexedDB copy restores it when localStorage lost or damaged it.
 import { keyring } from '../crypto/keyring.ts';
-import { type VaultHeader, WrongPasscodeError, createVault, openVault, parseHeader, rewrapVault, type Argon2Params } from '../crypto/vault.ts';
+import {
+  type VaultHeader,
+  WrongPasscodeError,
+  createVault,
+  openVault,
+  parseHeader,
+  rewrapVault,
+  type Argon2Params,
+} from '../crypto/vault.ts';
 import { MIN_PASSCODE, passcodeWeakness } from './passcode-rules.ts';
 
 export { MIN_PASSCODE };
@@ -33,7 +41,12 @@ export interface LockPolicy {
   draftPromptDays: number;
 }
 
-export const DEFAULT_POLICY: LockPolicy = { idleMinutes: 5, hiddenGraceSeconds: 30, deliveredRetentionDays: 7, draftPromptDays: 14 };
+export const DEFAULT_POLICY: LockPolicy = {
+  idleMinutes: 5,
+  hiddenGraceSeconds: 30,
+  deliveredRetentionDays: 7,
+  draftPromptDays: 14,
+};
 
 export function loadPolicy(store: Storage = localStorage): LockPolicy {
   try {
@@ -83,7 +96,8 @@ async function vaultPut(entries: Record<string, unknown>): Promise<void> {
   try {
     await new Promise<void>((ok, fail) => {
       const tx = db.transaction('vault', 'readwrite', { durability: 'strict' });
-      for (const [k, v] of Object.entries(entries)) v === undefined ? tx.objectStore('vault').delete(k) : tx.objectStore('vault').put(v, k);
+      for (const [k, v] of Object.entries(entries))
+        v === undefined ? tx.objectStore('vault').delete(k) : tx.objectStore('vault').put(v, k);
       tx.oncomplete = () => ok();
       tx.onerror = tx.onabort = () => fail(tx.error ?? new Error('The passcode store could not be written.'));
     });
@@ -134,7 +148,11 @@ async function saveHeader(header: VaultHeader, store: Storage): Promise<void> {
   store.setItem(VAULT, text);
 }
 
-export async function setUpPasscode(passcode: string, store: Storage = localStorage, params?: Argon2Params): Promise<void> {
+export async function setUpPasscode(
+  passcode: string,
+  store: Storage = localStorage,
+  params?: Argon2Params,
+): Promise<void> {
   const weak = passcodeWeakness(passcode);
   if (weak) throw new Error(weak);
   const { header, key } = await createVault(passcode, params);
@@ -191,17 +209,39 @@ export async function erasedNotice(): Promise<{ at: number; drafts: number } | u
 
 export type UnlockOutcome =
   | { ok: true; upgraded: boolean }
-  | { ok: false; reason: 'wrong' | 'wait'; failures: number; waitSeconds: number; /** Tries left before the erase, when the policy is on. */ remaining: number | undefined }
+  | {
+      ok: false;
+      reason: 'wrong' | 'wait';
+      failures: number;
+      waitSeconds: number;
+      /** Tries left before the erase, when the policy is on. */ remaining: number | undefined;
+    }
   | { ok: false; reason: 'erased'; drafts: number };
 
-export async function unlock(passcode: string, now = Date.now(), store: Storage = localStorage): Promise<UnlockOutcome> {
+export async function unlock(
+  passcode: string,
+  now = Date.now(),
+  store: Storage = localStorage,
+): Promise<UnlockOutcome> {
   const vault = await vaultState(store);
-  if (vault.kind !== 'ok') throw new Error(vault.kind === 'none' ? 'No passcode has been set on this device.' : 'The passcode header on this device is damaged.');
+  if (vault.kind !== 'ok')
+    throw new Error(
+      vault.kind === 'none'
+        ? 'No passcode has been set on this device.'
+        : 'The passcode header on this device is damaged.',
+    );
   const erase = await eraseAfterFailures();
   const state = await attemptState(store);
   const remainingAfter = (failures: number) => (erase ? Math.max(0, ERASE_AFTER - failures) : undefined);
   const wait = retryDelaySeconds(state.failures) * 1000 - (now - state.lastAt);
-  if (wait > 0) return { ok: false, reason: 'wait', failures: state.failures, waitSeconds: Math.ceil(wait / 1000), remaining: remainingAfter(state.failures) };
+  if (wait > 0)
+    return {
+      ok: false,
+      reason: 'wait',
+      failures: state.failures,
+      waitSeconds: Math.ceil(wait / 1000),
+      remaining: remainingAfter(state.failures),
+    };
   // Counted before the try: a tab closed during the derivation still used a guess.
   const failures = state.failures + 1;
   await vaultPut({ attempts: { failures, lastAt: now } });
@@ -212,7 +252,13 @@ export async function unlock(passcode: string, now = Date.now(), store: Storage 
   } catch (e) {
     if (!(e instanceof WrongPasscodeError)) throw e;
     if (erase && failures >= ERASE_AFTER) return { ok: false, reason: 'erased', drafts: await eraseDevice(now) };
-    return { ok: false, reason: 'wrong', failures, waitSeconds: retryDelaySeconds(failures), remaining: remainingAfter(failures) };
+    return {
+      ok: false,
+      reason: 'wrong',
+      failures,
+      waitSeconds: retryDelaySeconds(failures),
+      remaining: remainingAfter(failures),
+    };
   }
   await vaultPut({ attempts: { failures: 0, lastAt: 0 } });
   // A vault from an earlier release (PBKDF2): re-wrap the same data key with Argon2id, so nothing is lost.
@@ -255,7 +301,10 @@ export async function atRisk(): Promise<{ drafts: number; unsealed: number }> {
       const byState = tx.objectStore('records').index('state').count('draft');
       byState.onsuccess = () => (drafts = byState.result);
       const all = tx.objectStore('outbox').getAll();
-      all.onsuccess = () => (unsealed = (all.result as { state?: string; contentType?: string }[]).filter((o) => o.state !== 'delivered' && o.contentType !== 'application/jose').length);
+      all.onsuccess = () =>
+        (unsealed = (all.result as { state?: string; contentType?: string }[]).filter(
+          (o) => o.state !== 'delivered' && o.contentType !== 'application/jose',
+        ).length);
       tx.oncomplete = () => ok({ drafts, unsealed });
       tx.onerror = tx.onabort = () => ok({ drafts, unsealed });
     });

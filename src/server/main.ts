@@ -6,7 +6,14 @@
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { jweKeyFile, loadAdminToken, loadEnvelope, privateDir, type ReceiverPaths, receiverPaths } from '../receiver/config.ts';
+import {
+  jweKeyFile,
+  loadAdminToken,
+  loadEnvelope,
+  privateDir,
+  type ReceiverPaths,
+  receiverPaths,
+} from '../receiver/config.ts';
 import type { Limits } from '../receiver/http/context.ts';
 import { buildServer } from '../receiver/http/server.ts';
 import { loadOrCreateKeys } from '../receiver/keys.ts';
@@ -45,7 +52,11 @@ export interface RunningServer {
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
-  const paths = receiverPaths({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.secretsDir ? { secretsDir: opts.secretsDir } : {}), ...(opts.database ? { database: opts.database } : {}) });
+  const paths = receiverPaths({
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(opts.secretsDir ? { secretsDir: opts.secretsDir } : {}),
+    ...(opts.database ? { database: opts.database } : {}),
+  });
   privateDir(paths.dataDir);
   privateDir(paths.secretsDir);
   const store = await ReceiverStore.open({ database: paths.database, envelope: loadEnvelope(paths) });
@@ -91,9 +102,13 @@ if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).
   startServer({ port, host: process.env.HOST ?? '127.0.0.1', log: {} }).then((s) => {
     console.log(`CSE Screen app:      http://localhost:${port}`);
     console.log(`Referral endpoint:   http://localhost:${port}/api/submissions`);
-    console.log(`Database:            ${s.store.dialect === 'postgres' ? 'PostgreSQL (CSE_DATABASE_URL)' : s.paths.database}`);
+    console.log(
+      `Database:            ${s.store.dialect === 'postgres' ? 'PostgreSQL (CSE_DATABASE_URL)' : s.paths.database}`,
+    );
     console.log(`Secrets:             ${s.paths.secretsDir} (keep out of backups of the data)`);
     console.log('Enrol a device:      npm run admin -- device add "<name>"');
-    console.log(`Reviewers' inbox:    http://localhost:${port}/inbox/  (accounts: npm run admin -- user add <email> --role reviewer|admin)`);
+    console.log(
+      `Reviewers' inbox:    http://localhost:${port}/inbox/  (accounts: npm run admin -- user add <email> --role reviewer|admin)`,
+    );
   });
 }

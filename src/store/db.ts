@@ -81,7 +81,11 @@ export class CseDb extends Dexie {
   /** True while a schema upgrade re-writes rows (the immutability hook lets those through). */
   private migrating = false;
 
-  constructor(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1], getKey: () => Uint8Array | undefined = keyring.get) {
+  constructor(
+    name = DB_NAME,
+    options?: ConstructorParameters<typeof Dexie>[1],
+    getKey: () => Uint8Array | undefined = keyring.get,
+  ) {
     super(name, options);
     this.use(encryptionMiddleware(getKey, undefined, rowProblem));
     this.version(1).stores({ records: 'id, status, updatedAt, childRef' });
@@ -121,7 +125,13 @@ export class CseDb extends Dexie {
     // (The hook sees rows as stored, so sealed content shows as `_enc` changes.)
     this.records.hook('updating', (mods, _key, current) => {
       if (current.state !== 'final' || this.migrating) return;
-      if ('purgedAt' in mods && Object.keys(mods).every((k) => k.startsWith('_enc') || ['purgedAt', 'answers', 'result', 'childRef'].includes(k))) return;
+      if (
+        'purgedAt' in mods &&
+        Object.keys(mods).every(
+          (k) => k.startsWith('_enc') || ['purgedAt', 'answers', 'result', 'childRef'].includes(k),
+        )
+      )
+        return;
       throw new FinalRecordError(current.id);
     });
   }

@@ -12,10 +12,33 @@ import { LockedError } from '../crypto/keyring.ts';
 
 export type ClearFields = (value: Record<string, unknown>) => readonly string[];
 
-const RECORD_CLEAR = ['id', 'instrumentId', 'instrumentVersion', 'state', 'createdAt', 'updatedAt', 'finalisedAt', 'section', 'previousId', 'purgedAt'] as const;
+const RECORD_CLEAR = [
+  'id',
+  'instrumentId',
+  'instrumentVersion',
+  'state',
+  'createdAt',
+  'updatedAt',
+  'finalisedAt',
+  'section',
+  'previousId',
+  'purgedAt',
+] as const;
 // lastError is clear because the service worker writes it while the app is
 // locked; the endpoint's messages name fields, never their values.
-const OUTBOX_CLEAR = ['id', 'recordId', 'state', 'contentType', 'attempts', 'createdAt', 'nextAttemptAt', 'lastAttemptAt', 'lastError', 'deliveredAt', 'receipt'] as const;
+const OUTBOX_CLEAR = [
+  'id',
+  'recordId',
+  'state',
+  'contentType',
+  'attempts',
+  'createdAt',
+  'nextAttemptAt',
+  'lastAttemptAt',
+  'lastError',
+  'deliveredAt',
+  'receipt',
+] as const;
 /** Meta rows readable without the key: the vault itself, where to send, lock policy. */
 export const CLEAR_META = new Set(['vault', 'endpoint', 'lock-policy', 'lock-attempts', 'retention']);
 
@@ -41,7 +64,11 @@ function split(value: Record<string, unknown>, clear: readonly string[]) {
 /** Checks a decrypted row against its table's schema: the problem in words, or undefined. */
 export type Validate = (table: string, row: Record<string, unknown>) => string | undefined;
 
-export function encryptionMiddleware(getKey: () => Uint8Array | undefined, tables = ENCRYPTED_TABLES, validate?: Validate): Middleware<DBCore> {
+export function encryptionMiddleware(
+  getKey: () => Uint8Array | undefined,
+  tables = ENCRYPTED_TABLES,
+  validate?: Validate,
+): Middleware<DBCore> {
   return {
     stack: 'dbcore',
     name: 'cse-encryption',
@@ -61,7 +88,9 @@ export function encryptionMiddleware(getKey: () => Uint8Array | undefined, table
             const previous = value._enc as Sealed | undefined;
             if (Object.keys(secret).length === 0) return previous ? { ...open, _enc: previous } : open;
             if (!key) throw new LockedError();
-            const merged = previous ? { ...openJson<Record<string, unknown>>(key, aad(value), previous), ...secret } : secret;
+            const merged = previous
+              ? { ...openJson<Record<string, unknown>>(key, aad(value), previous), ...secret }
+              : secret;
             return { ...open, _enc: sealJson(key, aad(value), merged) };
           };
           const decode = (value: unknown) => {
@@ -78,7 +107,8 @@ export function encryptionMiddleware(getKey: () => Uint8Array | undefined, table
               } catch (e) {
                 // One damaged row must not hide the others: mark it, keep its stored bytes (for a
                 // support export; and any write to it is then refused, as the merge cannot open it).
-                if (e instanceof TamperedError) return { ...row, _damage: 'its encrypted content failed the integrity check (altered or corrupted)' };
+                if (e instanceof TamperedError)
+                  return { ...row, _damage: 'its encrypted content failed the integrity check (altered or corrupted)' };
                 throw e;
               }
             }
@@ -92,12 +122,14 @@ export function encryptionMiddleware(getKey: () => Uint8Array | undefined, table
             schema: table.schema,
             count: (req) => table.count(req),
             mutate(req) {
-              if (req.type === 'add' || req.type === 'put') return table.mutate({ ...req, values: req.values.map((v) => encode(v)) });
+              if (req.type === 'add' || req.type === 'put')
+                return table.mutate({ ...req, values: req.values.map((v) => encode(v)) });
               return table.mutate(req);
             },
             get: (req) => table.get(req).then(decode),
             getMany: (req) => table.getMany(req).then((rows) => rows.map(decode)),
-            query: (req) => table.query(req).then((res) => (req.values ? { ...res, result: res.result.map(decode) } : res)),
+            query: (req) =>
+              table.query(req).then((res) => (req.values ? { ...res, result: res.result.map(decode) } : res)),
             openCursor: (req) =>
               table.openCursor(req).then((cursor) => {
                 if (!cursor || !req.values) return cursor;

@@ -18,10 +18,22 @@ export function describeStorageError(e: unknown): StorageError {
   const name = (e as { name?: string })?.name ?? '';
   const inner = (e as { inner?: { name?: string } })?.inner?.name ?? '';
   if (name === 'QuotaExceededError' || inner === 'QuotaExceededError')
-    return new StorageError('full', 'The device storage is full, so this change is not saved yet. It is kept on screen: free some space (delete old photos or apps) and it will save.', e);
+    return new StorageError(
+      'full',
+      'The device storage is full, so this change is not saved yet. It is kept on screen: free some space (delete old photos or apps) and it will save.',
+      e,
+    );
   if (name === Dexie.errnames.MissingAPI || name === Dexie.errnames.InvalidState || name === 'SecurityError')
-    return new StorageError('unavailable', 'This browser will not let the app store records (private browsing?). Nothing can be saved on this device: open the app normally from the home screen.', e);
+    return new StorageError(
+      'unavailable',
+      'This browser will not let the app store records (private browsing?). Nothing can be saved on this device: open the app normally from the home screen.',
+      e,
+    );
   if (name === Dexie.errnames.DatabaseClosed)
-    return new StorageError('closed', 'The browser closed the app\'s storage. Reconnecting…', e);
-  return new StorageError('unknown', `The change could not be saved (${name || 'unknown error'}). It is kept on screen; try again.`, e);
+    return new StorageError('closed', "The browser closed the app's storage. Reconnecting…", e);
+  return new StorageError(
+    'unknown',
+    `The change could not be saved (${name || 'unknown error'}). It is kept on screen; try again.`,
+    e,
+  );
 }

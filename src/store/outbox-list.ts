@@ -25,7 +25,9 @@ export async function strayOutboxRows(db: CseDb): Promise<{ row: OutboxRow; reco
     db.transaction('r', db.outbox, db.records, async () => {
       const indexed = await db.outbox.where('state').between(Dexie.minKey, Dexie.maxKey, true, true).count();
       if ((await db.outbox.count()) === indexed) return [];
-      const stray = (await db.outbox.filter((r) => typeof r.state !== 'string' && typeof r.state !== 'number').toArray()).sort(newestFirst);
+      const stray = (
+        await db.outbox.filter((r) => typeof r.state !== 'string' && typeof r.state !== 'number').toArray()
+      ).sort(newestFirst);
       const records = await db.records.bulkGet(stray.map((r) => String(r.recordId)));
       return stray.map((row, i) => ({ row, record: records[i] }));
     }),
@@ -38,15 +40,26 @@ export async function outboxListing(db: CseDb, limit = 100): Promise<OutboxListi
       // Two plain key ranges either side of 'delivered' (not noneOf, which walks the whole index). The upper
       // one starts at 'delivered\0', not "above 'delivered'": an exclusive bound makes the browser seek to
       // 'delivered' and step over every delivered entry (32 ms for 1,000 in Chromium), this one seeks past them.
-      const open = [...(await db.outbox.where('state').below('delivered').toArray()), ...(await db.outbox.where('state').aboveOrEqual('delivered\u0000').toArray())];
+      const open = [
+        ...(await db.outbox.where('state').below('delivered').toArray()),
+        ...(await db.outbox.where('state').aboveOrEqual('delivered\u0000').toArray()),
+      ];
       // Keys first (no values read), then only those rows fetched: a reverse cursor over values would
       // open every row it passes.
-      const newest = await db.outbox.where('[state+createdAt]').between(['delivered', Dexie.minKey], ['delivered', Dexie.maxKey]).reverse().limit(limit).primaryKeys();
+      const newest = await db.outbox
+        .where('[state+createdAt]')
+        .between(['delivered', Dexie.minKey], ['delivered', Dexie.maxKey])
+        .reverse()
+        .limit(limit)
+        .primaryKeys();
       const delivered = (await db.outbox.bulkGet(newest)).filter((r): r is OutboxRow => r !== undefined);
       const deliveredCount = await db.outbox.where('state').equals('delivered').count();
       const shown = [...open, ...delivered].sort(newestFirst);
       const records = await db.records.bulkGet(shown.map((r) => String(r.recordId)));
-      return { rows: shown.map((row, i) => ({ row, record: records[i] })), hiddenDelivered: deliveredCount - delivered.length };
+      return {
+        rows: shown.map((row, i) => ({ row, record: records[i] })),
+        hiddenDelivered: deliveredCount - delivered.length,
+      };
     }),
   );
 }

@@ -25,7 +25,10 @@ export async function withReopen<T>(db: CseDb, op: () => Promise<T>): Promise<T>
   }
 }
 
-export async function createDraft(db: CseDb, input: { instrumentId: string; childRef: string; previousId?: string; answers?: Answers }): Promise<RecordRow> {
+export async function createDraft(
+  db: CseDb,
+  input: { instrumentId: string; childRef: string; previousId?: string; answers?: Answers },
+): Promise<RecordRow> {
   const inst = getInstrument(input.instrumentId);
   if (!inst) throw new Error(`Unknown instrument ${input.instrumentId}`);
   const now = Date.now();
@@ -46,9 +49,20 @@ export async function createDraft(db: CseDb, input: { instrumentId: string; chil
 }
 
 /** `childRef` is given when the first page, where the reference is asked, is saved. */
-export async function saveDraft(db: CseDb, id: string, answers: Answers, section: number, childRef?: string): Promise<void> {
+export async function saveDraft(
+  db: CseDb,
+  id: string,
+  answers: Answers,
+  section: number,
+  childRef?: string,
+): Promise<void> {
   await withReopen(db, async () => {
-    const n = await db.records.update(id, { answers, section, updatedAt: Date.now(), ...(childRef !== undefined ? { childRef: childRef.trim() } : {}) });
+    const n = await db.records.update(id, {
+      answers,
+      section,
+      updatedAt: Date.now(),
+      ...(childRef !== undefined ? { childRef: childRef.trim() } : {}),
+    });
     if (n === 0) throw new Error('This draft no longer exists on the device.');
   });
 }
@@ -89,7 +103,9 @@ export async function recentRecords(db: CseDb, limit = 20): Promise<RecordRow[]>
 export async function childHistory(db: CseDb, childRef: string, instrumentId: string): Promise<RecordRow[]> {
   // The child's reference is encrypted, so it cannot be an index: filter after decrypting.
   const rows = await withReopen(db, () => db.records.where('instrumentId').equals(instrumentId).toArray());
-  return rows.filter((r) => r.state === 'final' && r.childRef === childRef).sort((a, b) => (a.finalisedAt ?? 0) - (b.finalisedAt ?? 0));
+  return rows
+    .filter((r) => r.state === 'final' && r.childRef === childRef)
+    .sort((a, b) => (a.finalisedAt ?? 0) - (b.finalisedAt ?? 0));
 }
 
 export type Trend = 'Increased' | 'Decreased' | 'Stayed the same';

@@ -39,7 +39,10 @@ const RECORD = v.pipe(
     previousId: v.optional(text),
     purgedAt: v.optional(time),
   }),
-  v.check((r) => r.state !== 'final' || r.result !== undefined || r.purgedAt !== undefined, 'a finished record without its result'),
+  v.check(
+    (r) => r.state !== 'final' || r.result !== undefined || r.purgedAt !== undefined,
+    'a finished record without its result',
+  ),
 );
 
 /** `state` is any text here: a state this version does not know is shown as such, never treated as damage or hidden. */

@@ -14,7 +14,10 @@ export interface DeviceKey {
 }
 
 export async function newDeviceKey(): Promise<DeviceKey> {
-  const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+  const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
   const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
   return { privateKey: pair.privateKey, publicJwk: { kty, crv, x, y } };
 }
@@ -36,7 +39,9 @@ export function learnServerClock(serverDate: string | null, now = Date.now()): b
 
 export async function makeProof(key: DeviceKey, method: string, url: string, now = Date.now()): Promise<string> {
   const bytes = crypto.getRandomValues(new Uint8Array(18));
-  const jti = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
+  const jti = btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
   return new SignJWT({ htm: method, htu: proofUrl(url), jti })
     .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: key.publicJwk as Record<string, string> })
     .setIssuedAt(Math.floor((now + clockOffsetMs) / 1000))

@@ -10,7 +10,12 @@ import { type Endpoint, defaultEndpointUrl, saveEndpoint } from './settings.ts';
 
 export type EnrolOutcome = { ok: true; endpoint: Endpoint } | { ok: false; message: string };
 
-export async function enrolThisDevice(db: CseDb, origin: string, code: string, fetchImpl: typeof fetch = fetch): Promise<EnrolOutcome> {
+export async function enrolThisDevice(
+  db: CseDb,
+  origin: string,
+  code: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<EnrolOutcome> {
   const key = await newDeviceKey();
   const enrolUrl = `${origin}/api/enrol`;
   const post = async () =>
@@ -35,13 +40,19 @@ export async function enrolThisDevice(db: CseDb, origin: string, code: string, f
   } catch {
     return { ok: false, message: 'No connection to the endpoint. Connect to the internet and open the link again.' };
   }
-  if (res.status !== 201 || !body.deviceId) return { ok: false, message: body.error?.message ?? `The endpoint did not enrol this device (${res.status}).` };
+  if (res.status !== 201 || !body.deviceId)
+    return { ok: false, message: body.error?.message ?? `The endpoint did not enrol this device (${res.status}).` };
   const url = defaultEndpointUrl(origin);
   const publicKey = await fetchEndpointKey(url, fetchImpl);
   const endpoint: Endpoint = {
     url,
     ...(publicKey ? { publicKey } : {}),
-    device: { id: body.deviceId, name: body.name ?? body.deviceId, key, enrolledAt: body.enrolledAt ?? new Date().toISOString() },
+    device: {
+      id: body.deviceId,
+      name: body.name ?? body.deviceId,
+      key,
+      enrolledAt: body.enrolledAt ?? new Date().toISOString(),
+    },
   };
   await saveEndpoint(db, endpoint);
   await requeueWithdrawn(db);

@@ -38,23 +38,44 @@ export type Seal = (submission: Submission) => Promise<{ payload: string; conten
 
 export const plainJson: Seal = async (s) => ({ payload: JSON.stringify(s), contentType: 'application/json' });
 
-export async function finaliseAndQueue(db: CseDb, recordId: string, settings: Settings | undefined, seal: Seal = plainJson, now = Date.now()): Promise<{ record: RecordRow; outbox: OutboxRow }> {
+export async function finaliseAndQueue(
+  db: CseDb,
+  recordId: string,
+  settings: Settings | undefined,
+  seal: Seal = plainJson,
+  now = Date.now(),
+): Promise<{ record: RecordRow; outbox: OutboxRow }> {
   // Seal outside the transaction (WebCrypto is async and would commit it early), then write both rows together.
   const draft = await withReopen(db, () => db.records.get(recordId));
   if (!draft) throw new Error('This draft no longer exists on the device.');
   if (draft.state === 'final') throw new FinalRecordError(recordId);
   const inst = getInstrument(draft.instrumentId)!;
-  const finalRow: RecordRow = { ...draft, state: 'final', result: score(inst, draft.answers, { on: localDate(new Date(now)) }), finalisedAt: now, updatedAt: now };
+  const finalRow: RecordRow = {
+    ...draft,
+    state: 'final',
+    result: score(inst, draft.answers, { on: localDate(new Date(now)) }),
+    finalisedAt: now,
+    updatedAt: now,
+  };
   const submission = buildSubmission(finalRow, settings, new Date(now));
   // Without a name it is not ready to go: kept unsealed (encrypted at rest), completed and sealed later.
   const sealed = authorProblem(settings?.author) ? await plainJson(submission) : await seal(submission);
-  const entry: OutboxRow = { id: submission.id, recordId, state: 'queued', ...sealed, attempts: 0, createdAt: now, nextAttemptAt: now };
+  const entry: OutboxRow = {
+    id: submission.id,
+    recordId,
+    state: 'queued',
+    ...sealed,
+    attempts: 0,
+    createdAt: now,
+    nextAttemptAt: now,
+  };
   await withReopen(db, () =>
     db.transaction('rw', db.records, db.outbox, async () => {
       const current = await db.records.get(recordId);
       if (!current) throw new Error('This draft no longer exists on the device.');
       if (current.state === 'final') throw new FinalRecordError(recordId);
-      if (current.updatedAt !== draft.updatedAt) throw new Error('The draft changed while it was being finished; please try again.');
+      if (current.updatedAt !== draft.updatedAt)
+        throw new Error('The draft changed while it was being finished; please try again.');
       await db.records.put(finalRow);
       await db.outbox.add(entry);
     }),
@@ -68,7 +89,11 @@ export async function finaliseAndQueue(db: CseDb, recordId: string, settings: Se
  * where the payload is readable (the app, unlocked); returns how many are
  * still held for want of a name.
  */
-export async function prepareHeld(db: CseDb, author: Author | undefined, seal: Seal | undefined): Promise<{ prepared: number; held: number }> {
+export async function prepareHeld(
+  db: CseDb,
+  author: Author | undefined,
+  seal: Seal | undefined,
+): Promise<{ prepared: number; held: number }> {
   const rows = await db.outbox
     .where('state')
     .anyOf('queued', 'withdrawn')
@@ -93,7 +118,9 @@ export async function prepareHeld(db: CseDb, author: Author | undefined, seal: S
     ready.push({ id: row.id, sub });
   }
   // Sealed together and written in one call: a thousand held rows written one by one took seconds.
-  const changes = await Promise.all(ready.map(async ({ id, sub }) => ({ key: id, changes: seal ? await seal(sub) : await plainJson(sub) })));
+  const changes = await Promise.all(
+    ready.map(async ({ id, sub }) => ({ key: id, changes: seal ? await seal(sub) : await plainJson(sub) })),
+  );
   if (changes.length) await db.outbox.bulkUpdate(changes);
   return { prepared: changes.length, held };
 }

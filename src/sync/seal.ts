@@ -10,7 +10,12 @@ export function sealTo(publicKey: JsonWebKey): Seal {
     const { CompactEncrypt, importJWK } = await import('jose');
     const key = await importJWK(publicKey as Parameters<typeof importJWK>[0], 'ECDH-ES');
     const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(submission)))
-      .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A256GCM', cty: 'application/json', kid: (publicKey as { kid?: string }).kid ?? 'endpoint' })
+      .setProtectedHeader({
+        alg: 'ECDH-ES',
+        enc: 'A256GCM',
+        cty: 'application/json',
+        kid: (publicKey as { kid?: string }).kid ?? 'endpoint',
+      })
       .encrypt(key);
     return { payload: jwe, contentType: JWE_CONTENT_TYPE };
   };
@@ -22,9 +27,16 @@ export function keyUrl(submissionsUrl: string): string {
 }
 
 /** Fetches the endpoint's public key; undefined when it publishes none. */
-export async function fetchEndpointKey(submissionsUrl: string, fetchImpl: typeof fetch = fetch): Promise<JsonWebKey | undefined> {
+export async function fetchEndpointKey(
+  submissionsUrl: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<JsonWebKey | undefined> {
   try {
-    const res = await fetchImpl(keyUrl(submissionsUrl), { credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer' });
+    const res = await fetchImpl(keyUrl(submissionsUrl), {
+      credentials: 'omit',
+      cache: 'no-store',
+      referrerPolicy: 'no-referrer',
+    });
     if (!res.ok) return undefined;
     const body = (await res.json()) as { jwk?: JsonWebKey };
     return body.jwk?.kty === 'EC' && !('d' in body.jwk) ? body.jwk : undefined;

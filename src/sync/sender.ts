@@ -18,7 +18,13 @@
 // ("sending" is no longer written; a row left so by an earlier version is
 // queued again at the start of a run.)
 import type { CseDb, OutboxRow } from '../store/db.ts';
-import { BATCH_ITEM_MAX_BYTES, type BatchResponse, MAX_BATCH_BYTES, MAX_BATCH_ITEMS, batchUrl } from '../contract/batch.ts';
+import {
+  BATCH_ITEM_MAX_BYTES,
+  type BatchResponse,
+  MAX_BATCH_BYTES,
+  MAX_BATCH_ITEMS,
+  batchUrl,
+} from '../contract/batch.ts';
 import { type DeviceKey, learnServerClock, makeProof } from './device-proof.ts';
 import { type Endpoint, loadEndpoint, saveEndpoint } from './settings.ts';
 
@@ -57,7 +63,12 @@ export const SEND_CONCURRENCY = 6;
 export const BATCH_CONCURRENCY = 2;
 
 /** Capped exponential backoff with "equal jitter": half fixed, half random. */
-export function backoffDelay(attempts: number, random: () => number = Math.random, base = BACKOFF_BASE_MS, cap = BACKOFF_CAP_MS): number {
+export function backoffDelay(
+  attempts: number,
+  random: () => number = Math.random,
+  base = BACKOFF_BASE_MS,
+  cap = BACKOFF_CAP_MS,
+): number {
   const exp = Math.min(cap, base * 2 ** Math.max(0, attempts - 1));
   return Math.round(exp / 2 + random() * (exp / 2));
 }
@@ -76,18 +87,33 @@ interface Answer {
   error?: { code?: string; message?: string };
 }
 
-export function verdictOf(status: number, body: Answer, retryAfter: string | null, date: string | null = null): Verdict {
+export function verdictOf(
+  status: number,
+  body: Answer,
+  retryAfter: string | null,
+  date: string | null = null,
+): Verdict {
   const message = body.error?.message ?? `HTTP ${status}`;
   const ok = status >= 200 && status < 300;
   // A receipt is a non-empty text: anything else (true, an object) is no proof the row was stored.
   if (ok && typeof body.receipt === 'string' && body.receipt) return { kind: 'delivered', receipt: body.receipt };
   if (ok) return { kind: 'retry', error: `The endpoint answered ${status} without a receipt` };
   if (status === 401 && body.error?.code === 'device-revoked') return { kind: 'withdrawn', error: WITHDRAWN_MESSAGE };
-  if (status === 401 && body.error?.code === 'proof-stale') return { kind: 'retry', error: `This device's clock differs from the endpoint's: correcting it. ${message}`, staleClock: learnServerClock(date) };
-  if (status === 401 || status === 403) return { kind: 'retry', error: `The endpoint did not accept this device (${status}): ${message}` };
+  if (status === 401 && body.error?.code === 'proof-stale')
+    return {
+      kind: 'retry',
+      error: `This device's clock differs from the endpoint's: correcting it. ${message}`,
+      staleClock: learnServerClock(date),
+    };
+  if (status === 401 || status === 403)
+    return { kind: 'retry', error: `The endpoint did not accept this device (${status}): ${message}` };
   if (status === 408 || status === 429 || status >= 500) {
     const ra = Number(retryAfter);
-    return { kind: 'retry', error: `The endpoint is busy or failing (${status}): will retry. ${message}`, ...(ra > 0 ? { retryAfterMs: ra * 1000 } : {}) };
+    return {
+      kind: 'retry',
+      error: `The endpoint is busy or failing (${status}): will retry. ${message}`,
+      ...(ra > 0 ? { retryAfterMs: ra * 1000 } : {}),
+    };
   }
   return { kind: 'rejected', error: `The endpoint refused this submission (${status}): ${message}` };
 }
@@ -116,7 +142,10 @@ let localLock = false;
  */
 async function withSenderLock<T>(fn: () => Promise<T>, wait = false): Promise<T | undefined> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-  if (locks) return wait ? locks.request(LOCK, fn) : locks.request(LOCK, { ifAvailable: true }, async (lock) => (lock ? fn() : undefined));
+  if (locks)
+    return wait
+      ? locks.request(LOCK, fn)
+      : locks.request(LOCK, { ifAvailable: true }, async (lock) => (lock ? fn() : undefined));
   while (wait && localLock) await new Promise((r) => setTimeout(r, 10));
   if (localLock) return undefined;
   localLock = true;
@@ -128,7 +157,13 @@ async function withSenderLock<T>(fn: () => Promise<T>, wait = false): Promise<T 
 }
 
 /** A POST to the endpoint with a fresh proof; a dropped connection or a timeout is a Response-less retry. */
-async function post(deps: SenderDeps, url: string, key: DeviceKey, headers: Record<string, string>, body: string): Promise<Response | Verdict> {
+async function post(
+  deps: SenderDeps,
+  url: string,
+  key: DeviceKey,
+  headers: Record<string, string>,
+  body: string,
+): Promise<Response | Verdict> {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), deps.timeoutMs ?? 20_000);
   try {
@@ -143,14 +178,23 @@ async function post(deps: SenderDeps, url: string, key: DeviceKey, headers: Reco
     });
   } catch (e) {
     const aborted = (e as Error).name === 'AbortError';
-    return { kind: 'retry', error: aborted ? 'No answer from the endpoint in time: will retry' : 'No connection to the endpoint: will retry' };
+    return {
+      kind: 'retry',
+      error: aborted ? 'No answer from the endpoint in time: will retry' : 'No connection to the endpoint: will retry',
+    };
   } finally {
     clearTimeout(timer);
   }
 }
 
 async function attempt(deps: SenderDeps, row: OutboxRow, endpoint: Endpoint, key: DeviceKey): Promise<Verdict> {
-  const res = await post(deps, endpoint.url, key, { 'Content-Type': row.contentType, 'Idempotency-Key': row.id }, row.payload);
+  const res = await post(
+    deps,
+    endpoint.url,
+    key,
+    { 'Content-Type': row.contentType, 'Idempotency-Key': row.id },
+    row.payload,
+  );
   return res instanceof Response ? classify(res) : res;
 }
 
@@ -163,8 +207,20 @@ async function sendSingly(deps: SenderDeps, row: OutboxRow, endpoint: Endpoint, 
 /** A batch's verdicts, row by row; or what to do instead when the endpoint would not take it as a batch. */
 type BatchAnswer = Verdict[] | 'no-batch-route' | 'one-by-one';
 
-async function attemptBatch(deps: SenderDeps, rows: OutboxRow[], items: string[], endpoint: Endpoint, key: DeviceKey): Promise<BatchAnswer> {
-  const res = await post(deps, batchUrl(endpoint.url), key, { 'Content-Type': 'application/json' }, `{"submissions":[${items.join(',')}]}`);
+async function attemptBatch(
+  deps: SenderDeps,
+  rows: OutboxRow[],
+  items: string[],
+  endpoint: Endpoint,
+  key: DeviceKey,
+): Promise<BatchAnswer> {
+  const res = await post(
+    deps,
+    batchUrl(endpoint.url),
+    key,
+    { 'Content-Type': 'application/json' },
+    `{"submissions":[${items.join(',')}]}`,
+  );
   if (!(res instanceof Response)) return rows.map(() => res);
   // An endpoint from before batches.
   if (res.status === 404 || res.status === 405) return 'no-batch-route';
@@ -179,13 +235,18 @@ async function attemptBatch(deps: SenderDeps, rows: OutboxRow[], items: string[]
   }
   const { results } = await bodyOf<BatchResponse>(res);
   // A 200 that is not a batch's answer (a captive portal's page, say): nothing is known of any row.
-  if (!Array.isArray(results)) return rows.map(() => ({ kind: 'retry', error: 'The endpoint answered without a result for each submission: will retry' }));
+  if (!Array.isArray(results))
+    return rows.map(() => ({
+      kind: 'retry',
+      error: 'The endpoint answered without a result for each submission: will retry',
+    }));
   // The first answer for an id counts (a well-formed answer has one per item).
   const byId = new Map<unknown, BatchResponse['results'][number]>();
   for (const r of results) if (r && typeof r === 'object' && !byId.has(r.id)) byId.set(r.id, r);
   return rows.map((row): Verdict => {
     const r = byId.get(row.id);
-    if (!r || typeof r.status !== 'number') return { kind: 'retry', error: 'The endpoint answered the batch without this submission: will retry' };
+    if (!r || typeof r.status !== 'number')
+      return { kind: 'retry', error: 'The endpoint answered the batch without this submission: will retry' };
     return verdictOf(r.status, r, r.retryAfter ? String(r.retryAfter) : null);
   });
 }
@@ -227,7 +288,15 @@ export async function sendDue(deps: SenderDeps, opts: { force?: boolean } = {}):
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const batchSize = Math.max(1, Math.min(deps.batchSize ?? MAX_BATCH_ITEMS, MAX_BATCH_ITEMS));
-  const report: SendReport = { attempted: 0, delivered: 0, retrying: 0, rejected: 0, withdrawn: 0, damaged: 0, skipped: false };
+  const report: SendReport = {
+    attempted: 0,
+    delivered: 0,
+    retrying: 0,
+    rejected: 0,
+    withdrawn: 0,
+    damaged: 0,
+    skipped: false,
+  };
 
   /** What a verdict writes on its row, counted in the report. */
   const outcome = (row: OutboxRow, verdict: Verdict): Partial<OutboxRow> => {
@@ -254,7 +323,8 @@ export async function sendDue(deps: SenderDeps, opts: { force?: boolean } = {}):
     const { db } = deps;
     // We hold the lock, so anything still marked "sending" was interrupted (tab closed, crash): queue it again.
     // (Counted first: a write would wait for any read in progress, such as the Outbox screen listing a thousand rows.)
-    if (await db.outbox.where('state').equals('sending').count()) await db.outbox.where('state').equals('sending').modify({ state: 'queued' });
+    if (await db.outbox.where('state').equals('sending').count())
+      await db.outbox.where('state').equals('sending').modify({ state: 'queued' });
     const readQueued = () => db.outbox.where('state').equals('queued').sortBy('createdAt');
     let queued = await readQueued();
     // Rows finished before a name or an enrolment existed are completed and sealed first; when none
@@ -294,7 +364,8 @@ export async function sendDue(deps: SenderDeps, opts: { force?: boolean } = {}):
         let answer: BatchAnswer = 'one-by-one';
         if (unit.items && batchRoute) {
           answer = await attemptBatch(deps, unit.rows, unit.items, endpoint, key);
-          if (Array.isArray(answer) && answer.some((v) => v.kind === 'retry' && v.staleClock)) answer = await attemptBatch(deps, unit.rows, unit.items, endpoint, key);
+          if (Array.isArray(answer) && answer.some((v) => v.kind === 'retry' && v.staleClock))
+            answer = await attemptBatch(deps, unit.rows, unit.items, endpoint, key);
           if (answer === 'no-batch-route') batchRoute = false;
         }
         const verdicts: Verdict[] = [];
@@ -302,12 +373,16 @@ export async function sendDue(deps: SenderDeps, opts: { force?: boolean } = {}):
         else
           for (const row of unit.rows) {
             // Once access is withdrawn, the rest of the unit is not sent.
-            const verdict: Verdict = stop ? { kind: 'withdrawn', error: WITHDRAWN_MESSAGE } : await sendSingly(deps, row, endpoint, key);
+            const verdict: Verdict = stop
+              ? { kind: 'withdrawn', error: WITHDRAWN_MESSAGE }
+              : await sendSingly(deps, row, endpoint, key);
             if (verdict.kind === 'withdrawn') stop = true;
             verdicts.push(verdict);
           }
         if (verdicts.some((v) => v.kind === 'withdrawn')) stop = true;
-        await db.outbox.bulkUpdate(unit.rows.map((row, i) => ({ key: row.id, changes: { ...outcome(row, verdicts[i]!), lastAttemptAt: at } })));
+        await db.outbox.bulkUpdate(
+          unit.rows.map((row, i) => ({ key: row.id, changes: { ...outcome(row, verdicts[i]!), lastAttemptAt: at } })),
+        );
       }
     };
     const concurrency = deps.concurrency ?? (batchSize > 1 ? BATCH_CONCURRENCY : SEND_CONCURRENCY);
@@ -326,14 +401,19 @@ export async function sendDue(deps: SenderDeps, opts: { force?: boolean } = {}):
 
 /** After a new enrolment: withdrawn submissions go back in the queue. */
 export async function requeueWithdrawn(db: CseDb, now = Date.now()): Promise<number> {
-  return db.outbox.where('state').equals('withdrawn').modify({ state: 'queued', nextAttemptAt: now, lastError: undefined });
+  return db.outbox
+    .where('state')
+    .equals('withdrawn')
+    .modify({ state: 'queued', nextAttemptAt: now, lastError: undefined });
 }
 
 /** Submissions not yet delivered or rejected: the badge count (withdrawn ones are still waiting). */
 export async function waitingCount(db: CseDb): Promise<number> {
   // Three key-range counts, not anyOf(): Dexie counts anyOf with a cursor, which stepped through
   // every delivered entry of the index (40–80 ms with 1,000 delivered, on every Outbox visit).
-  const counts = await Promise.all(['queued', 'sending', 'withdrawn'].map((s) => db.outbox.where('state').equals(s).count()));
+  const counts = await Promise.all(
+    ['queued', 'sending', 'withdrawn'].map((s) => db.outbox.where('state').equals(s).count()),
+  );
   return counts.reduce((a, b) => a + b, 0);
 }
 

@@ -86,7 +86,8 @@ export function endpointUrlProblem(url: string): string | undefined {
     return 'Enter the endpoint address, starting https://';
   }
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
-  if (u.protocol !== 'https:' && !(local && u.protocol === 'http:')) return 'The endpoint must use https:// (http:// is allowed only for localhost)';
+  if (u.protocol !== 'https:' && !(local && u.protocol === 'http:'))
+    return 'The endpoint must use https:// (http:// is allowed only for localhost)';
   return undefined;
 }
 
@@ -98,7 +99,10 @@ export function authorProblem(a: Partial<Author> | undefined): string | undefine
 /** What stops this device sending, in words, or undefined when it can send. */
 export type SendBlocker = 'not-enrolled' | 'withdrawn' | 'no-name';
 
-export function sendBlocker(author: Partial<Author> | undefined, endpoint: Endpoint | undefined): SendBlocker | undefined {
+export function sendBlocker(
+  author: Partial<Author> | undefined,
+  endpoint: Endpoint | undefined,
+): SendBlocker | undefined {
   if (endpoint?.withdrawn) return 'withdrawn';
   if (!endpoint?.device) return 'not-enrolled';
   if (authorProblem(author)) return 'no-name';
@@ -106,7 +110,8 @@ export function sendBlocker(author: Partial<Author> | undefined, endpoint: Endpo
 }
 
 export const BLOCKER_WORDS: Record<SendBlocker, string> = {
-  'not-enrolled': 'This device is not enrolled with a referral endpoint yet: open the enrolment link your administrator gave you.',
+  'not-enrolled':
+    'This device is not enrolled with a referral endpoint yet: open the enrolment link your administrator gave you.',
   withdrawn: "This device's access was withdrawn; ask your administrator.",
   'no-name': 'Add your name in Settings so the receiving team knows who sent it.',
 };

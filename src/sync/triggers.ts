@@ -24,7 +24,7 @@ export function startSync(db: CseDb): SyncController {
 
   const refresh = async () => {
     const n = await waitingCount(db).catch((e) => {
-      console.warn("outbox count failed", e);
+      console.warn('outbox count failed', e);
       return 0;
     });
     last = n;
@@ -49,7 +49,16 @@ export function startSync(db: CseDb): SyncController {
   };
   const run = async (force = false): Promise<SendReport> => {
     const report = await sendDue({ db, fetch: globalThis.fetch.bind(globalThis), prepare }, { force }).catch(
-      () => ({ attempted: 0, delivered: 0, retrying: 0, rejected: 0, withdrawn: 0, damaged: 0, skipped: true }) as SendReport,
+      () =>
+        ({
+          attempted: 0,
+          delivered: 0,
+          retrying: 0,
+          rejected: 0,
+          withdrawn: 0,
+          damaged: 0,
+          skipped: true,
+        }) as SendReport,
     );
     await refresh();
     await schedule();
@@ -57,7 +66,8 @@ export function startSync(db: CseDb): SyncController {
   };
   const registerBackgroundSync = async () => {
     const reg = await navigator.serviceWorker?.getRegistration?.();
-    const sync = (reg as (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }) | undefined)?.sync;
+    const sync = (reg as (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }) | undefined)
+      ?.sync;
     await sync?.register(SYNC_TAG).catch(() => {});
   };
 

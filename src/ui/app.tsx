@@ -27,12 +27,31 @@ function RecordScreen({ route }: { route: Extract<Route, { recordId: string }> }
   if (route.name === 'run' || route.name === 'check' || route.name === 'record') {
     // A finished record opens read-only, never its form or its check page.
     if (record.state === 'final') return <RecordView record={record} />;
-    if (route.name === 'record') return <p>This record is not finished yet. <a href={href({ name: 'run', recordId: record.id })}>Continue it</a>.</p>;
-    return route.name === 'run' ? <Runner key={`${record.id}-${route.section}`} record={record} section={route.section} change={route.change === true} /> : <CheckAnswers record={record} />;
+    if (route.name === 'record')
+      return (
+        <p>
+          This record is not finished yet. <a href={href({ name: 'run', recordId: record.id })}>Continue it</a>.
+        </p>
+      );
+    return route.name === 'run' ? (
+      <Runner
+        key={`${record.id}-${route.section}`}
+        record={record}
+        section={route.section}
+        change={route.change === true}
+      />
+    ) : (
+      <CheckAnswers record={record} />
+    );
   }
   if (route.name === 'history') return <History record={record} />;
   if (record.state === 'final' && !record.result) return <RecordView record={record} />; // details removed under the retention policy
-  if (record.state !== 'final' || !record.result) return <p>This record is not finished yet. <a href={href({ name: 'run', recordId: record.id })}>Continue it</a>.</p>;
+  if (record.state !== 'final' || !record.result)
+    return (
+      <p>
+        This record is not finished yet. <a href={href({ name: 'run', recordId: record.id })}>Continue it</a>.
+      </p>
+    );
   return <ResultView record={record} result={record.result} />;
 }
 
@@ -47,7 +66,14 @@ export function App(props: {
   const route = useRoute();
   const [save, setSave] = useState<{ status: HeaderSaveStatus; message?: string | undefined }>({ status: 'saved' });
   const [waiting, setWaiting] = useState(0);
-  const ctx = useMemo(() => ({ db: props.db, sync: props.sync, setSaveStatus: (status: HeaderSaveStatus, message?: string) => setSave({ status, message }) }), [props.db, props.sync]);
+  const ctx = useMemo(
+    () => ({
+      db: props.db,
+      sync: props.sync,
+      setSaveStatus: (status: HeaderSaveStatus, message?: string) => setSave({ status, message }),
+    }),
+    [props.db, props.sync],
+  );
   useEffect(() => props.sync?.subscribe(setWaiting), [props.sync]);
 
   // Warn before the tab closes with a change not yet written.
@@ -61,7 +87,14 @@ export function App(props: {
 
   return (
     <AppContext.Provider value={ctx}>
-      <a class="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+      <a
+        class="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to main content
       </a>
       <header class="header">
@@ -115,7 +148,10 @@ export function App(props: {
         ) : (
           // Keyed by section too: each page reads the record afresh from the store, so it
           // never starts from a snapshot older than what the previous page saved.
-          <RecordScreen key={`${route.name}:${route.recordId}:${route.name === 'run' ? route.section : ''}`} route={route} />
+          <RecordScreen
+            key={`${route.name}:${route.recordId}:${route.name === 'run' ? route.section : ''}`}
+            route={route}
+          />
         )}
       </main>
     </AppContext.Provider>

@@ -100,7 +100,13 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
           <dl class="summary-list">
             {s.items.map((item) => {
               const v = record.answers[item.id];
-              const shown = isAnswered(v) ? valuesOf(v).map((x) => labelOf(item, x)).join('; ') : item.required ? 'Not answered (required)' : 'Not answered';
+              const shown = isAnswered(v)
+                ? valuesOf(v)
+                    .map((x) => labelOf(item, x))
+                    .join('; ')
+                : item.required
+                  ? 'Not answered (required)'
+                  : 'Not answered';
               return (
                 <div class={`summary-row${!isAnswered(v) && item.required ? ' missing' : ''}`} key={item.id}>
                   <dt>{item.text}</dt>

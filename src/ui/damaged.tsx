@@ -12,7 +12,9 @@ import { when } from './labels.ts';
 /** Downloads the row as stored (ciphertext and clear fields only) as a JSON file for support. */
 async function exportRaw(db: ReturnType<typeof useApp>['db'], table: DamageTable, id: string) {
   const raw = await storedRow(db, table, id);
-  const blob = new Blob([JSON.stringify({ table, id, exportedAt: new Date().toISOString(), stored: raw }, null, 2)], { type: 'application/json' });
+  const blob = new Blob([JSON.stringify({ table, id, exportedAt: new Date().toISOString(), stored: raw }, null, 2)], {
+    type: 'application/json',
+  });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -23,7 +25,17 @@ async function exportRaw(db: ReturnType<typeof useApp>['db'], table: DamageTable
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function DamageActions({ table, id, what, onDeleted }: { table: DamageTable; id: string; what: string; onDeleted: () => void }) {
+export function DamageActions({
+  table,
+  id,
+  what,
+  onDeleted,
+}: {
+  table: DamageTable;
+  id: string;
+  what: string;
+  onDeleted: () => void;
+}) {
   const { db } = useApp();
   const [confirm, setConfirm] = useState(false);
   const [error, setError] = useState<string>();
@@ -31,7 +43,12 @@ export function DamageActions({ table, id, what, onDeleted }: { table: DamageTab
     <div class="damage-actions">
       {error && <p class="field-error">{error}</p>}
       <div class="button-row">
-        <button type="button" class="button secondary" data-testid="export-damaged" onClick={() => exportRaw(db, table, id).catch((e) => setError(describeStorageError(e).message))}>
+        <button
+          type="button"
+          class="button secondary"
+          data-testid="export-damaged"
+          onClick={() => exportRaw(db, table, id).catch((e) => setError(describeStorageError(e).message))}
+        >
           Export it for support
         </button>
         {!confirm && (
@@ -79,10 +96,14 @@ export function DamagedRecord({ record, onDeleted }: { record: RecordRow; onDele
       <h1 tabIndex={-1}>This record is damaged</h1>
       <div class="warning-text" role="note" data-testid="damaged-record">
         <strong>
-          {damagedRecordTitle(record)}, last changed {when(record.updatedAt) || 'at an unknown time'}, cannot be opened: {record._damage}.
+          {damagedRecordTitle(record)}, last changed {when(record.updatedAt) || 'at an unknown time'}, cannot be opened:{' '}
+          {record._damage}.
         </strong>
       </div>
-      <p>The other records on this device are not affected. {record.state === 'final' ? 'If it was sent, the endpoint holds its own copy: see the Outbox.' : ''}</p>
+      <p>
+        The other records on this device are not affected.{' '}
+        {record.state === 'final' ? 'If it was sent, the endpoint holds its own copy: see the Outbox.' : ''}
+      </p>
       <DamageActions table="records" id={record.id} what="this damaged record" onDeleted={onDeleted} />
     </>
   );

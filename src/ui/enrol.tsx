@@ -15,7 +15,10 @@ export function EnrolmentState({ endpoint }: { endpoint: Endpoint }) {
         <p>
           <strong>This device's access was withdrawn; ask your administrator.</strong>
         </p>
-        <p>Finished records stay on this device. When your administrator gives you a new enrolment link, open it here and they will be sent.</p>
+        <p>
+          Finished records stay on this device. When your administrator gives you a new enrolment link, open it here and
+          they will be sent.
+        </p>
       </div>
     );
   if (!endpoint.device)
@@ -30,10 +33,12 @@ export function EnrolmentState({ endpoint }: { endpoint: Endpoint }) {
   return (
     <div class="inset" data-testid="enrolment-state" data-state="enrolled">
       <p>
-        Enrolled as <strong>{endpoint.device.name}</strong> with {new URL(endpoint.url).host}, since {new Date(endpoint.device.enrolledAt).toLocaleDateString('en-GB')}.
+        Enrolled as <strong>{endpoint.device.name}</strong> with {new URL(endpoint.url).host}, since{' '}
+        {new Date(endpoint.device.enrolledAt).toLocaleDateString('en-GB')}.
       </p>
       <p class="hint">
-        This device can send finished records there and nothing else. {endpoint.publicKey ? 'Each is sealed to the endpoint’s key before it is queued.' : ''}
+        This device can send finished records there and nothing else.{' '}
+        {endpoint.publicKey ? 'Each is sealed to the endpoint’s key before it is queued.' : ''}
       </p>
     </div>
   );
@@ -59,7 +64,8 @@ export function EnrolScreen({ code }: { code: string | undefined }) {
         </p>
         {done.needsName && (
           <p>
-            Before anything is sent, <a href={href({ name: 'settings' })}>add your name in Settings</a> so the receiving team knows who sent it.
+            Before anything is sent, <a href={href({ name: 'settings' })}>add your name in Settings</a> so the receiving
+            team knows who sent it.
           </p>
         )}
         <p>
@@ -75,11 +81,15 @@ export function EnrolScreen({ code }: { code: string | undefined }) {
       <h1 tabIndex={-1}>Enrol this device</h1>
       {error && <ErrorSummary errors={[{ message: error }]} />}
       {!held ? (
-        <p>This link has no enrolment code. Open the whole link your administrator gave you, or scan its QR code again.</p>
+        <p>
+          This link has no enrolment code. Open the whole link your administrator gave you, or scan its QR code again.
+        </p>
       ) : (
         <>
           <p>
-            Your administrator's link lets this device send finished records to the referral endpoint at <strong>{location.host}</strong>. The device can send and nothing else: it cannot read anything stored there.
+            Your administrator's link lets this device send finished records to the referral endpoint at{' '}
+            <strong>{location.host}</strong>. The device can send and nothing else: it cannot read anything stored
+            there.
           </p>
           <p>The link works once. This device makes its own key, which never leaves it.</p>
           <button

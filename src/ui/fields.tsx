@@ -41,7 +41,17 @@ function describedBy(item: Item, error?: string) {
 const Required = ({ item }: { item: Item }) => (item.required ? <span class="required"> (required)</span> : null);
 
 /** Label, hint and inline error around one input: the shape every single-input field shares. */
-function Labelled({ item, error, cls, children }: { item: Item; error?: string | undefined; cls: string; children: preact.ComponentChildren }) {
+function Labelled({
+  item,
+  error,
+  cls,
+  children,
+}: {
+  item: Item;
+  error?: string | undefined;
+  cls: string;
+  children: preact.ComponentChildren;
+}) {
   return (
     <div class={cls} id={`field-${item.id}`}>
       <label for={item.id} class="label">
@@ -56,7 +66,15 @@ function Labelled({ item, error, cls, children }: { item: Item; error?: string |
 }
 
 /** Repeatable entries: add and remove persons, vehicles, places, numbers. Shape checks only warn. */
-function RepeatField({ item, value, onChange }: { item: RepeatItem; value: AnswerValue | undefined; onChange: (v: AnswerValue | undefined) => void }) {
+function RepeatField({
+  item,
+  value,
+  onChange,
+}: {
+  item: RepeatItem;
+  value: AnswerValue | undefined;
+  onChange: (v: AnswerValue | undefined) => void;
+}) {
   const entries: Entry[] = Array.isArray(value) ? (value as Entry[]).filter((e) => typeof e === 'object') : [];
   const set = (next: Entry[]) => onChange(next.length ? next : undefined);
   const cap = item.entry.charAt(0).toUpperCase() + item.entry.slice(1);
@@ -81,7 +99,12 @@ function RepeatField({ item, value, onChange }: { item: RepeatItem; value: Answe
                     <label class="label" for={id}>
                       {f.label}
                     </label>
-                    <select id={id} class="input select" value={v} onChange={(e) => update((e.target as HTMLSelectElement).value)}>
+                    <select
+                      id={id}
+                      class="input select"
+                      value={v}
+                      onChange={(e) => update((e.target as HTMLSelectElement).value)}
+                    >
                       <option value="">Choose…</option>
                       {f.options.map((o) => (
                         <option value={o.value} key={o.value}>
@@ -166,7 +189,11 @@ export function Field({ item, value, error, onChange }: FieldProps) {
                         onChange(next.length ? next : undefined);
                       }}
                     />
-                    {o.score !== undefined && <span class="score" aria-hidden="true">{o.score}</span>}
+                    {o.score !== undefined && (
+                      <span class="score" aria-hidden="true">
+                        {o.score}
+                      </span>
+                    )}
                     <span class="option-label">
                       {o.label}
                       {o.score !== undefined && <span class="visually-hidden"> (scores {o.score})</span>}
@@ -222,7 +249,11 @@ export function Field({ item, value, error, onChange }: FieldProps) {
       };
       return (
         <Labelled item={item} error={error} cls={cls}>
-          {item.multiline ? <textarea class="input textarea" rows={4} {...common} /> : <input class="input" type="text" {...common} />}
+          {item.multiline ? (
+            <textarea class="input textarea" rows={4} {...common} />
+          ) : (
+            <input class="input" type="text" {...common} />
+          )}
         </Labelled>
       );
     }
@@ -239,12 +270,28 @@ type SummaryError = { itemId?: string | undefined; href?: string | undefined; me
  * ran on every keystroke and stole focus from the field being typed in, which
  * locked practitioners out of the unlock screen.
  */
-export function ErrorSummary({ errors, title = 'There is a problem', focusKey }: { errors: SummaryError[]; title?: string; focusKey?: number | string }) {
+export function ErrorSummary({
+  errors,
+  title = 'There is a problem',
+  focusKey,
+}: {
+  errors: SummaryError[];
+  title?: string;
+  focusKey?: number | string;
+}) {
   if (!errors.length) return null;
   return <ShownSummary errors={errors} title={title} focusKey={focusKey} />;
 }
 
-function ShownSummary({ errors, title, focusKey }: { errors: SummaryError[]; title: string; focusKey: number | string | undefined }) {
+function ShownSummary({
+  errors,
+  title,
+  focusKey,
+}: {
+  errors: SummaryError[];
+  title: string;
+  focusKey: number | string | undefined;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     ref.current?.focus();

@@ -16,7 +16,9 @@ export function History({ record }: { record: RecordRow }) {
   const [rows, setRows] = useState<RecordRow[]>();
   const [error, setError] = useState<string>();
   useEffect(() => {
-    childHistory(db, record.childRef, record.instrumentId).then(setRows, (e) => setError(describeStorageError(e).message));
+    childHistory(db, record.childRef, record.instrumentId).then(setRows, (e) =>
+      setError(describeStorageError(e).message),
+    );
   }, [db, record.childRef, record.instrumentId]);
 
   return (
@@ -47,8 +49,18 @@ export function History({ record }: { record: RecordRow }) {
                   </td>
                   <td data-label="Total">{r.result?.total ?? '–'}</td>
                   <td data-label="Outcome">{r.result?.level ?? 'Not complete'}</td>
-                  <td data-label="Since the previous" data-testid="trend">{trend(rows[i - 1], r) ?? (i === 0 ? 'First' : '–')}</td>
-                  <td data-label="Assessor said">{stated === 'increased' ? 'Increased' : stated === 'decreased' ? 'Decreased' : stated === 'same' ? 'Stayed the same' : '–'}</td>
+                  <td data-label="Since the previous" data-testid="trend">
+                    {trend(rows[i - 1], r) ?? (i === 0 ? 'First' : '–')}
+                  </td>
+                  <td data-label="Assessor said">
+                    {stated === 'increased'
+                      ? 'Increased'
+                      : stated === 'decreased'
+                        ? 'Decreased'
+                        : stated === 'same'
+                          ? 'Stayed the same'
+                          : '–'}
+                  </td>
                 </tr>
               );
             })}

@@ -69,7 +69,10 @@ export function Home() {
           <button type="button" class="button" data-testid="quick-report" onClick={() => void fileReport()}>
             File an information report
           </button>{' '}
-          <span class="hint">Intelligence for the police when no child is in immediate danger: a car, a phone number, an adult hanging around.</span>
+          <span class="hint">
+            Intelligence for the police when no child is in immediate danger: a car, a phone number, an adult hanging
+            around.
+          </span>
         </p>
       )}
       <div class="choosers">
@@ -78,7 +81,13 @@ export function Home() {
           <div class="options inline">
             {SETTINGS.map((s) => (
               <label class={`option${prefs.setting === s.id ? ' checked' : ''}`} key={s.id} for={`setting-${s.id}`}>
-                <input id={`setting-${s.id}`} type="radio" name="setting" checked={prefs.setting === s.id} onChange={() => choose({ ...prefs, setting: s.id })} />
+                <input
+                  id={`setting-${s.id}`}
+                  type="radio"
+                  name="setting"
+                  checked={prefs.setting === s.id}
+                  onChange={() => choose({ ...prefs, setting: s.id })}
+                />
                 <span class="option-label">{s.label}</span>
               </label>
             ))}
@@ -88,7 +97,12 @@ export function Home() {
           <label class="label" for="region">
             Region
           </label>
-          <select id="region" class="input select" value={prefs.region} onChange={(e) => choose({ ...prefs, region: (e.target as HTMLSelectElement).value as RegionId })}>
+          <select
+            id="region"
+            class="input select"
+            value={prefs.region}
+            onChange={(e) => choose({ ...prefs, region: (e.target as HTMLSelectElement).value as RegionId })}
+          >
             {REGION_OPTIONS.map((r) => (
               <option value={r.id} key={r.id}>
                 {r.label}
@@ -99,7 +113,10 @@ export function Home() {
       </div>
       <h2>Tools for this setting and region</h2>
       {offered.length === 0 ? (
-        <p>No tool from this region is meant for this setting. Choose another setting, or use your professional judgement and the referral routes.</p>
+        <p>
+          No tool from this region is meant for this setting. Choose another setting, or use your professional judgement
+          and the referral routes.
+        </p>
       ) : (
         <ul class="tool-list">
           {offered.map((i) => (
@@ -115,7 +132,9 @@ export function Home() {
       {stale > 0 && (
         <div class="warning-text" role="note" data-testid="stale-drafts">
           <strong>
-            {stale} unfinished {stale === 1 ? 'draft is' : 'drafts are'} older than {loadPolicy().draftPromptDays} days. Finish {stale === 1 ? 'it' : 'them'} so the information reaches the people who must act, or delete {stale === 1 ? 'it' : 'them'}: drafts hold a child's details on this device.
+            {stale} unfinished {stale === 1 ? 'draft is' : 'drafts are'} older than {loadPolicy().draftPromptDays} days.
+            Finish {stale === 1 ? 'it' : 'them'} so the information reaches the people who must act, or delete{' '}
+            {stale === 1 ? 'it' : 'them'}: drafts hold a child's details on this device.
           </strong>
         </div>
       )}
@@ -151,13 +170,23 @@ export function recordName(r: RecordRow): string {
   const inst = getInstrument(r.instrumentId);
   if (inst?.kind === 'information-report') {
     // Only a non-personal answer names a report in a list (the area); persons and plates stay inside it.
-    const area = inst.routing ? inst.routing.teams.find((t) => t.value === r.answers[inst.routing!.itemId])?.area : undefined;
+    const area = inst.routing
+      ? inst.routing.teams.find((t) => t.value === r.answers[inst.routing!.itemId])?.area
+      : undefined;
     return `Information report${area ? ` for ${area}` : ''}`;
   }
   return `Child reference ${r.childRef}`;
 }
 
-function RecordListItem({ row: r, onDeleted, onError }: { row: RecordRow; onDeleted: (what: string) => void; onError: (m: string) => void }) {
+function RecordListItem({
+  row: r,
+  onDeleted,
+  onError,
+}: {
+  row: RecordRow;
+  onDeleted: (what: string) => void;
+  onError: (m: string) => void;
+}) {
   const { db } = useApp();
   const [confirming, setConfirming] = useState(false);
   const yes = useRef<HTMLButtonElement>(null);
@@ -175,7 +204,9 @@ function RecordListItem({ row: r, onDeleted, onError }: { row: RecordRow; onDele
       <li data-record={r.id}>
         <a href={href({ name: 'record', recordId: r.id })} data-damaged="true">
           <span class="tool-title">Damaged: {damagedRecordTitle(r)}</span>
-          <span class="tool-meta">Cannot be opened · last changed {when(r.updatedAt) || 'at an unknown time'} · see what can be done</span>
+          <span class="tool-meta">
+            Cannot be opened · last changed {when(r.updatedAt) || 'at an unknown time'} · see what can be done
+          </span>
         </a>
       </li>
     );
@@ -194,7 +225,14 @@ function RecordListItem({ row: r, onDeleted, onError }: { row: RecordRow; onDele
           </span>
         </a>
         {!final && (
-          <button type="button" class="button secondary" data-testid="delete-draft" ref={del} aria-expanded={confirming} onClick={() => setConfirming(true)}>
+          <button
+            type="button"
+            class="button secondary"
+            data-testid="delete-draft"
+            ref={del}
+            aria-expanded={confirming}
+            onClick={() => setConfirming(true)}
+          >
             Delete<span class="visually-hidden"> the draft: {what}</span>
           </button>
         )}
@@ -202,7 +240,8 @@ function RecordListItem({ row: r, onDeleted, onError }: { row: RecordRow; onDele
       {confirming && (
         <div class="confirm" role="group" aria-labelledby={`confirm-${r.id}`}>
           <p id={`confirm-${r.id}`}>
-            <strong>Delete the draft “{what}”?</strong> Its answers are removed from this device and cannot be recovered.
+            <strong>Delete the draft “{what}”?</strong> Its answers are removed from this device and cannot be
+            recovered.
           </p>
           <div class="button-row">
             <button

@@ -9,11 +9,20 @@ export const SETTINGS: { id: Setting; label: string }[] = [
   { id: 'social-care', label: 'Social care' },
 ];
 
-export const REGION_OPTIONS: { id: RegionId; label: string }[] = (Object.keys(REGIONS) as RegionId[]).map((id) => ({ id, label: REGIONS[id].label }));
+export const REGION_OPTIONS: { id: RegionId; label: string }[] = (Object.keys(REGIONS) as RegionId[]).map((id) => ({
+  id,
+  label: REGIONS[id].label,
+}));
 
 export function when(ms: number | undefined): string {
   if (!ms) return '';
-  return new Date(ms).toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return new Date(ms).toLocaleString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 /**

@@ -31,12 +31,19 @@ export function LeaveGuard({ saveMessage, saved }: { saveMessage: string | undef
   }, [held]);
   if (!held) return null;
   return (
-    <div class="leave-guard warning-text" role="alertdialog" aria-labelledby="leave-guard-title" aria-describedby="leave-guard-body" data-testid="leave-guard">
+    <div
+      class="leave-guard warning-text"
+      role="alertdialog"
+      aria-labelledby="leave-guard-title"
+      aria-describedby="leave-guard-body"
+      data-testid="leave-guard"
+    >
       <h2 id="leave-guard-title" tabIndex={-1}>
         Your last change is not saved yet
       </h2>
       <p id="leave-guard-body">
-        {saveMessage ?? 'The change could not be written to this device; the app keeps trying.'} Leaving now would lose it.
+        {saveMessage ?? 'The change could not be written to this device; the app keeps trying.'} Leaving now would lose
+        it.
       </p>
       <div class="button-row">
         <button type="button" class="button" data-testid="leave-guard-stay" onClick={() => setHeld(undefined)}>

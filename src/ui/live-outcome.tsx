@@ -31,7 +31,12 @@ export function FollowOnLinks({ result, recordId }: { result: Pick<Result, 'next
   return (
     <>
       {tools.map((t) => (
-        <a key={t.id} class="button" data-testid="follow-on" href={href({ name: 'start', instrumentId: t.id, previousId: recordId })}>
+        <a
+          key={t.id}
+          class="button"
+          data-testid="follow-on"
+          href={href({ name: 'start', instrumentId: t.id, previousId: recordId })}
+        >
           Start the {t.title} for this child
         </a>
       ))}
@@ -58,7 +63,15 @@ export function showsLiveOutcome(inst: Instrument, result: Result | undefined): 
  * (aria-live="polite": after what the user is doing, never interrupting).
  * 999 comes first, then the outcome in the tool's words.
  */
-export function LiveOutcome({ inst, result, onCheck }: { inst: Instrument; result: Result | undefined; onCheck: () => void }) {
+export function LiveOutcome({
+  inst,
+  result,
+  onCheck,
+}: {
+  inst: Instrument;
+  result: Result | undefined;
+  onCheck: () => void;
+}) {
   const shown = showsLiveOutcome(inst, result);
   const emergency = shown ? result.nextSteps.find((s) => s.kind === 'emergency') : undefined;
   const named = shown ? followOnTools(result) : [];
@@ -102,15 +115,20 @@ export function LiveOutcome({ inst, result, onCheck }: { inst: Instrument; resul
             {!result.complete && (
               <>
                 <p class="hint">
-                  The {result.missing.length} unanswered {result.missing.length === 1 ? 'item' : 'items'} cannot change this outcome. You can still answer them, or finish
-                  now.
+                  The {result.missing.length} unanswered {result.missing.length === 1 ? 'item' : 'items'} cannot change
+                  this outcome. You can still answer them, or finish now.
                 </p>
                 <button type="button" class="button secondary" data-testid="live-finish" onClick={onCheck}>
                   Check answers and finish
                 </button>
               </>
             )}
-            {named.length > 0 && <p class="hint">After you finish, you can start the {named.map((t) => t.title).join(' or ')} for this child from the result.</p>}
+            {named.length > 0 && (
+              <p class="hint">
+                After you finish, you can start the {named.map((t) => t.title).join(' or ')} for this child from the
+                result.
+              </p>
+            )}
           </div>
         )}
       </div>

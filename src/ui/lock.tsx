@@ -19,7 +19,14 @@ import {
 } from '../security/passcode.ts';
 import { ErrorSummary } from './fields.tsx';
 
-function PasscodeInput(props: { id: string; label: string; value: string; onInput: (v: string) => void; error?: string | undefined; hint?: string }) {
+function PasscodeInput(props: {
+  id: string;
+  label: string;
+  value: string;
+  onInput: (v: string) => void;
+  error?: string | undefined;
+  hint?: string;
+}) {
   return (
     <div class={`field${props.error ? ' has-error' : ''}`} id={`field-${props.id}`}>
       <label class="label" for={props.id}>
@@ -79,13 +86,21 @@ export function SetUpPasscode({ onDone }: { onDone: () => void }) {
       {erased && (
         <div class="warning-text" role="note" data-testid="erased-notice">
           <strong>
-            After {ERASE_AFTER} wrong passcodes, this app erased its records on this device ({plural(erased.drafts, 'unfinished draft', 'unfinished drafts')} lost). Finished records that were sealed for the endpoint are still being sent.
+            After {ERASE_AFTER} wrong passcodes, this app erased its records on this device (
+            {plural(erased.drafts, 'unfinished draft', 'unfinished drafts')} lost). Finished records that were sealed
+            for the endpoint are still being sent.
           </strong>
         </div>
       )}
-      <p>Everything you record is encrypted on this device. The passcode unlocks it; the app locks itself after {loadPolicy().idleMinutes} minutes without use.</p>
+      <p>
+        Everything you record is encrypted on this device. The passcode unlocks it; the app locks itself after{' '}
+        {loadPolicy().idleMinutes} minutes without use.
+      </p>
       <div class="warning-text" role="note">
-        <strong>If you forget this passcode, records on this device that have not been delivered are lost: nobody can recover them. Delivered records are safe at the endpoint.</strong>
+        <strong>
+          If you forget this passcode, records on this device that have not been delivered are lost: nobody can recover
+          them. Delivered records are safe at the endpoint.
+        </strong>
       </div>
       {error && <ErrorSummary errors={[{ itemId: 'passcode', message: error }]} focusKey={tries} />}
       <form
@@ -139,7 +154,13 @@ export function Unlock({ onUnlocked, onErased }: { onUnlocked: () => void; onEra
       if (!s.failures) return;
       const erase = await eraseAfterFailures();
       const wait = Math.ceil((retryDelaySeconds(s.failures) * 1000 - (Date.now() - s.lastAt)) / 1000);
-      setFailed({ ok: false, reason: wait > 0 ? 'wait' : 'wrong', failures: s.failures, waitSeconds: Math.max(0, wait), remaining: erase ? Math.max(0, ERASE_AFTER - s.failures) : undefined });
+      setFailed({
+        ok: false,
+        reason: wait > 0 ? 'wait' : 'wrong',
+        failures: s.failures,
+        waitSeconds: Math.max(0, wait),
+        remaining: erase ? Math.max(0, ERASE_AFTER - s.failures) : undefined,
+      });
     })();
   }, []);
   useEffect(() => {
@@ -160,9 +181,13 @@ export function Unlock({ onUnlocked, onErased }: { onUnlocked: () => void; onEra
       {showRemaining && (
         <div class="warning-text" role="note" data-testid="erase-warning">
           <strong>
-            {plural(failed.remaining!, 'try', 'tries')} left. After {ERASE_AFTER} wrong passcodes in a row, this app erases its records on this device:{' '}
+            {plural(failed.remaining!, 'try', 'tries')} left. After {ERASE_AFTER} wrong passcodes in a row, this app
+            erases its records on this device:{' '}
             {risk ? plural(risk.drafts, 'unfinished draft', 'unfinished drafts') : 'unfinished drafts'} would be lost
-            {risk?.unsealed ? `, and ${plural(risk.unsealed, 'finished record', 'finished records')} not yet sealed for the endpoint` : ''}. Finished records sealed for the endpoint are still sent.
+            {risk?.unsealed
+              ? `, and ${plural(risk.unsealed, 'finished record', 'finished records')} not yet sealed for the endpoint`
+              : ''}
+            . Finished records sealed for the endpoint are still sent.
           </strong>
         </div>
       )}
@@ -197,7 +222,10 @@ export function Unlock({ onUnlocked, onErased }: { onUnlocked: () => void; onEra
       {failed && failed.failures >= 3 && (
         <section aria-labelledby="wipe-title">
           <h2 id="wipe-title">Forgotten the passcode?</h2>
-          <p>You can erase everything this app holds on this device and start again. Records not yet delivered will be lost for good; delivered records are safe at the endpoint.</p>
+          <p>
+            You can erase everything this app holds on this device and start again. Records not yet delivered will be
+            lost for good; delivered records are safe at the endpoint.
+          </p>
           <EraseButton />
         </section>
       )}
@@ -235,12 +263,16 @@ export function VaultDamaged({ backup, onRestored }: { backup: boolean; onRestor
     <Shell>
       <h1 tabIndex={-1}>The passcode record on this device is damaged</h1>
       <p>
-        The app keeps a small record that the passcode unlocks (the vault header). It is damaged on this device, so the passcode cannot be checked. Your records themselves are not touched by this.
+        The app keeps a small record that the passcode unlocks (the vault header). It is damaged on this device, so the
+        passcode cannot be checked. Your records themselves are not touched by this.
       </p>
       {error && <p class="field-error">{error}</p>}
       {backup ? (
         <>
-          <p>A backup copy of the header is kept in the app's database. Restoring it lets you unlock with your passcode as before.</p>
+          <p>
+            A backup copy of the header is kept in the app's database. Restoring it lets you unlock with your passcode
+            as before.
+          </p>
           <button
             type="button"
             class="button"
@@ -254,7 +286,10 @@ export function VaultDamaged({ backup, onRestored }: { backup: boolean; onRestor
           </button>
         </>
       ) : (
-        <p>No readable backup copy of the header is on this device, so the records it protects cannot be opened again. Delivered records are safe at the endpoint.</p>
+        <p>
+          No readable backup copy of the header is on this device, so the records it protects cannot be opened again.
+          Delivered records are safe at the endpoint.
+        </p>
       )}
       <h2>Or start again</h2>
       <p>Erasing removes everything this app holds on this device. Records not yet delivered are lost for good.</p>

@@ -6,11 +6,22 @@ import type { NextStep, RegionId } from '../domain/index.ts';
 import { REGIONS } from '../domain/index.ts';
 import { withoutRefs } from './sources.ts';
 
-const ORDER: Record<NextStep['kind'], number> = { emergency: 0, warning: 1, referral: 2, 'information-report': 2, assessment: 2, advice: 2, note: 2 };
+const ORDER: Record<NextStep['kind'], number> = {
+  emergency: 0,
+  warning: 1,
+  referral: 2,
+  'information-report': 2,
+  assessment: 2,
+  advice: 2,
+  note: 2,
+};
 
 /** 999 first, then warnings, then the rest in the engine's order. */
 export function ordered(steps: NextStep[]): NextStep[] {
-  return steps.map((s, i) => ({ s, i })).sort((a, b) => ORDER[a.s.kind] - ORDER[b.s.kind] || a.i - b.i).map((x) => x.s);
+  return steps
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => ORDER[a.s.kind] - ORDER[b.s.kind] || a.i - b.i)
+    .map((x) => x.s);
 }
 
 export const isNow = (s: NextStep) => s.kind === 'emergency' || s.kind === 'warning';
@@ -20,7 +31,8 @@ function Step({ step, file, print }: { step: NextStep; file: string; print?: boo
     <li class={`step step-${step.kind}${step.appAdded ? ' step-app' : ''}`} data-step={step.id}>
       {step.appAdded && (
         <p class="app-label" data-testid="app-suggests">
-          <strong>The app suggests</strong> <span class="hint-inline">(not the tool’s words: {withoutRefs(step.appAdded, file)})</span>
+          <strong>The app suggests</strong>{' '}
+          <span class="hint-inline">(not the tool’s words: {withoutRefs(step.appAdded, file)})</span>
         </p>
       )}
       <p>
@@ -37,7 +49,10 @@ function Step({ step, file, print }: { step: NextStep; file: string; print?: boo
           {step.contacts.map((c, i) => (
             <li key={i}>
               {c.phone && !print ? (
-                <a class={`button ${step.kind === 'emergency' && c.phone === '999' ? 'danger' : 'secondary'} call`} href={`tel:${c.phone.replace(/\s/g, '')}`}>
+                <a
+                  class={`button ${step.kind === 'emergency' && c.phone === '999' ? 'danger' : 'secondary'} call`}
+                  href={`tel:${c.phone.replace(/\s/g, '')}`}
+                >
                   Call {c.phone}
                   <span class="visually-hidden"> – {c.name}</span>
                 </a>
@@ -47,7 +62,10 @@ function Step({ step, file, print }: { step: NextStep; file: string; print?: boo
               {c.email && (
                 <>
                   {' '}
-                  · <a class="email" href={`mailto:${c.email}`}>{c.email}</a>
+                  ·{' '}
+                  <a class="email" href={`mailto:${c.email}`}>
+                    {c.email}
+                  </a>
                 </>
               )}
               {c.note && <span class="hint-inline"> ({withoutRefs(c.note, file)})</span>}
@@ -60,7 +78,17 @@ function Step({ step, file, print }: { step: NextStep; file: string; print?: boo
 }
 
 /** A list of steps; `start` numbers them on from an earlier list. */
-export function StepList({ steps, file, start = 1, print }: { steps: NextStep[]; file: string; start?: number; print?: boolean }) {
+export function StepList({
+  steps,
+  file,
+  start = 1,
+  print,
+}: {
+  steps: NextStep[];
+  file: string;
+  start?: number;
+  print?: boolean;
+}) {
   return (
     <ol class="steps" start={start}>
       {steps.map((s) => (
@@ -71,7 +99,12 @@ export function StepList({ steps, file, start = 1, print }: { steps: NextStep[];
 }
 
 export function ContactsAsOf({ region, file }: { region: RegionId; file: string }) {
-  return <p class="hint">Contact details as printed in the source document, dated {withoutRefs(REGIONS[region].asOf, file)}: confirm them with your local safeguarding team.</p>;
+  return (
+    <p class="hint">
+      Contact details as printed in the source document, dated {withoutRefs(REGIONS[region].asOf, file)}: confirm them
+      with your local safeguarding team.
+    </p>
+  );
 }
 
 /** Every step, 999 first: the whole list in one section (used where there is no "now" panel). */

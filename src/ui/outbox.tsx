@@ -25,7 +25,10 @@ export function useSendBlocker(active = true): SendBlocker | undefined {
   useEffect(() => {
     if (!active) return;
     const load = () => {
-      Promise.all([loadAuthor(db).catch(() => undefined), loadEndpoint(db)]).then(([a, e]) => setBlocker(sendBlocker(a, e)), () => {});
+      Promise.all([loadAuthor(db).catch(() => undefined), loadEndpoint(db)]).then(
+        ([a, e]) => setBlocker(sendBlocker(a, e)),
+        () => {},
+      );
     };
     load();
     return sync?.subscribe(load);
@@ -38,8 +41,10 @@ export function SendBlockerNotice({ blocker, inline = false }: { blocker: SendBl
   const words = (
     <>
       <strong>Not sent yet.</strong> {BLOCKER_WORDS[blocker]} Nothing is lost: it stays on this device
-      {blocker === 'withdrawn' ? ' and is sent once your administrator enrols it again' : ' and is sent as soon as this is put right'}.{' '}
-      <a href={href({ name: 'settings' })}>Go to Settings</a>
+      {blocker === 'withdrawn'
+        ? ' and is sent once your administrator enrols it again'
+        : ' and is sent as soon as this is put right'}
+      . <a href={href({ name: 'settings' })}>Go to Settings</a>
     </>
   );
   // Inline inside a sentence (the result's delivery line), a block on its own.
@@ -73,7 +78,11 @@ export function DeliveryStatus({ row, blocker: given }: { row: OutboxRow; blocke
   const waiting = row.state === 'queued' || row.state === 'withdrawn';
   return (
     <>
-      <span class={`delivery delivery-${words ? row.state : 'unknown'}`} data-testid="delivery-state" data-state={words ? row.state : 'unknown'}>
+      <span
+        class={`delivery delivery-${words ? row.state : 'unknown'}`}
+        data-testid="delivery-state"
+        data-state={words ? row.state : 'unknown'}
+      >
         {words ?? `Unknown state “${String(row.state)}”: not sent by this version`}
         {row.state === 'delivered' && row.receipt && <> · receipt {row.receipt}</>}
       </span>
@@ -116,7 +125,10 @@ export function OutboxScreen() {
   return (
     <>
       <h1 tabIndex={-1}>Outbox</h1>
-      <p>Finished records are sent to the referral endpoint as soon as there is a connection. Each is stored there once, whatever the network does.</p>
+      <p>
+        Finished records are sent to the referral endpoint as soon as there is a connection. Each is stored there once,
+        whatever the network does.
+      </p>
       {blocker && <SendBlockerNotice blocker={blocker} />}
       <div class="button-row">
         <button
@@ -175,7 +187,12 @@ export function OutboxScreen() {
                   {row._damage ? (
                     <>
                       <span data-testid="damage-reason">This submission is damaged on the device: {row._damage}.</span>
-                      <DamageActions table="outbox" id={row.id} what="this damaged submission" onDeleted={() => void load()} />
+                      <DamageActions
+                        table="outbox"
+                        id={row.id}
+                        what="this damaged submission"
+                        onDeleted={() => void load()}
+                      />
                     </>
                   ) : (
                     (row.lastError ?? '')

@@ -32,7 +32,9 @@ const NOW_ITEMS = ['report-datetime'];
 export function reportPrefill(inst: Instrument, author: Author | undefined, now: number): Answers {
   const ids = new Set(itemsOf(inst).map((i) => i.id));
   const out: Answers = {};
-  if (author) for (const [id, pick] of Object.entries(FROM_AUTHOR)) if (ids.has(id) && pick(author).trim()) out[id] = pick(author).trim();
+  if (author)
+    for (const [id, pick] of Object.entries(FROM_AUTHOR))
+      if (ids.has(id) && pick(author).trim()) out[id] = pick(author).trim();
   for (const id of NOW_ITEMS) if (ids.has(id)) out[id] = localDateTime(now);
   return out;
 }

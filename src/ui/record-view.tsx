@@ -37,7 +37,9 @@ export function answerText(item: Item, value: AnswerValue | undefined): string |
 }
 
 function Entries({ item, value }: { item: Extract<Item, { kind: 'repeat' }>; value: AnswerValue | undefined }) {
-  const entries = (Array.isArray(value) ? value : []).filter((e): e is Entry => typeof e === 'object' && Object.values(e).some((x) => String(x).trim() !== ''));
+  const entries = (Array.isArray(value) ? value : []).filter(
+    (e): e is Entry => typeof e === 'object' && Object.values(e).some((x) => String(x).trim() !== ''),
+  );
   if (!entries.length) return <dd class="answer-none">None added</dd>;
   const cap = item.entry.charAt(0).toUpperCase() + item.entry.slice(1);
   return (
@@ -53,7 +55,11 @@ function Entries({ item, value }: { item: Extract<Item, { kind: 'repeat' }>; val
                 .filter((f) => (e[f.id] ?? '').trim() !== '')
                 .map((f) => {
                   const raw = e[f.id]!;
-                  const shown = f.options ? (f.options.find((o) => o.value === raw)?.label ?? raw) : f.shape === 'datetime' ? dateText(raw) : raw;
+                  const shown = f.options
+                    ? (f.options.find((o) => o.value === raw)?.label ?? raw)
+                    : f.shape === 'datetime'
+                      ? dateText(raw)
+                      : raw;
                   return (
                     <div key={f.id} class="entry-field">
                       <dt>{f.label}</dt>
@@ -70,7 +76,15 @@ function Entries({ item, value }: { item: Extract<Item, { kind: 'repeat' }>; val
 }
 
 /** Every section and every question with its answer (or "Not answered"). */
-export function AnswerList({ inst, answers, headingLevel = 2 }: { inst: Instrument; answers: RecordRow['answers']; headingLevel?: 2 | 3 }) {
+export function AnswerList({
+  inst,
+  answers,
+  headingLevel = 2,
+}: {
+  inst: Instrument;
+  answers: RecordRow['answers'];
+  headingLevel?: 2 | 3;
+}) {
   const H = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <div class="answers" data-testid="answers">
@@ -84,7 +98,11 @@ export function AnswerList({ inst, answers, headingLevel = 2 }: { inst: Instrume
               return (
                 <div class="qa" key={item.id} data-item={item.id}>
                   <dt>{item.text}</dt>
-                  {item.kind === 'repeat' ? <Entries item={item} value={v} /> : <dd class={shown ? '' : 'answer-none'}>{shown ?? 'Not answered'}</dd>}
+                  {item.kind === 'repeat' ? (
+                    <Entries item={item} value={v} />
+                  ) : (
+                    <dd class={shown ? '' : 'answer-none'}>{shown ?? 'Not answered'}</dd>
+                  )}
                 </div>
               );
             })}
@@ -114,7 +132,13 @@ export function AssessorText({ a }: { a: Assessor | undefined }) {
 
 export function OutcomeWords({ inst, result }: { inst: Instrument; result: Result }) {
   if (inst.kind === 'information-report') return <>{result.level ?? 'Information report recorded'}</>;
-  if (result.level) return <>{result.level}{!result.complete && ' (decided before every answer was given)'}</>;
+  if (result.level)
+    return (
+      <>
+        {result.level}
+        {!result.complete && ' (decided before every answer was given)'}
+      </>
+    );
   return <>Not complete: no outcome</>;
 }
 
@@ -173,7 +197,11 @@ export function RecordDocument({
         )}
         <div>
           <dt>Sent</dt>
-          <dd>{sent ? `${STATE_WORDS[sent.state]}${sent.receipt ? `, receipt ${sent.receipt}` : ''}` : 'Not sent from this device'}</dd>
+          <dd>
+            {sent
+              ? `${STATE_WORDS[sent.state]}${sent.receipt ? `, receipt ${sent.receipt}` : ''}`
+              : 'Not sent from this device'}
+          </dd>
         </div>
       </dl>
       <section class="doc-outcome">
@@ -220,8 +248,11 @@ export function RecordDocument({
           </>
         )}
         <p>
-          Provenance: {inst.title} as published in the {documentName(inst.source)}, encoded as definition {result.version};{' '}
-          {provenance ?? `outcome computed on this device by CSE Screen ${APP_VERSION} when the record was finished.`} Contact details as printed in the source; confirm them locally. Scoring informs professional judgement; it never replaces it. Prepared {when(Date.now())}.
+          Provenance: {inst.title} as published in the {documentName(inst.source)}, encoded as definition{' '}
+          {result.version};{' '}
+          {provenance ?? `outcome computed on this device by CSE Screen ${APP_VERSION} when the record was finished.`}{' '}
+          Contact details as printed in the source; confirm them locally. Scoring informs professional judgement; it
+          never replaces it. Prepared {when(Date.now())}.
         </p>
       </footer>
     </article>
@@ -248,7 +279,10 @@ export function RecordView({ record }: { record: RecordRow }) {
         </a>
       </div>
       {record.purgedAt || !result ? (
-        <p class="inset">This record was delivered and its details have been removed from this device under the retention policy. The receipt is kept.</p>
+        <p class="inset">
+          This record was delivered and its details have been removed from this device under the retention policy. The
+          receipt is kept.
+        </p>
       ) : (
         <RecordDocument record={record} result={result} assessor={assessor} sent={sent} />
       )}

@@ -26,7 +26,9 @@ export function routedTeam(inst: Instrument, result: Result): RoutedTeam | undef
 export function stepsToShow(inst: Instrument, result: Result): NextStep[] {
   if (inst.kind !== 'information-report' || !routedTeam(inst, result)) return result.nextSteps;
   // The region's "fill in the information report and send it" routes: this record is that report.
-  const reportRoutes = new Set(REGIONS[inst.region].routes.filter((r) => r.kind === 'information-report').map((r) => r.id));
+  const reportRoutes = new Set(
+    REGIONS[inst.region].routes.filter((r) => r.kind === 'information-report').map((r) => r.id),
+  );
   return result.nextSteps.filter((s) => s.id !== 'route-to-team' && !reportRoutes.has(s.id));
 }
 

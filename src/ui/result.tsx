@@ -20,8 +20,15 @@ import { documentName, plainRef, splitRefs, withoutRefs } from './sources.ts';
 /** Every source the result rests on, in plain words, without repeats. */
 function sourcesOf(inst: Instrument, result: Result): string[] {
   const out = new Set<string>([`${inst.title}: the ${documentName(inst.source)}`]);
-  for (const s of result.nextSteps) if (s.src) out.add(`${withoutRefs(s.text, inst.source).slice(0, 60).replace(/\s+\S*$/, '')}…: ${plainRef(s.src)}`);
-  for (const t of [...result.ambiguities, ...result.reasons, ...result.notes]) for (const r of splitRefs(t, inst.source).refs) out.add(r);
+  for (const s of result.nextSteps)
+    if (s.src)
+      out.add(
+        `${withoutRefs(s.text, inst.source)
+          .slice(0, 60)
+          .replace(/\s+\S*$/, '')}…: ${plainRef(s.src)}`,
+      );
+  for (const t of [...result.ambiguities, ...result.reasons, ...result.notes])
+    for (const r of splitRefs(t, inst.source).refs) out.add(r);
   for (const n of inst.notes) out.add(`“${n.text.slice(0, 50).replace(/\s+\S*$/, '')}…”: ${plainRef(n.src)}`);
   return [...out];
 }
@@ -30,7 +37,10 @@ function ReportDestination({ team, sent }: { team: RoutedTeam; sent: OutboxRow |
   const d = deliveryOf(sent);
   const fallback = (
     <p>
-      E-mail it to the {team.name}: <a class="email" href={`mailto:${team.email}`}>{team.email}</a>
+      E-mail it to the {team.name}:{' '}
+      <a class="email" href={`mailto:${team.email}`}>
+        {team.email}
+      </a>
       {team.phone && (
         <>
           {' '}
@@ -45,13 +55,15 @@ function ReportDestination({ team, sent }: { team: RoutedTeam; sent: OutboxRow |
       <h2 id="dest-title">Where this report goes</h2>
       {d === 'delivered' && (
         <p>
-          Sent to the referral endpoint for the <strong>{team.name}</strong> ({team.area}): <DeliveryStatus row={sent!} />. Nothing more to send.
+          Sent to the referral endpoint for the <strong>{team.name}</strong> ({team.area}):{' '}
+          <DeliveryStatus row={sent!} />. Nothing more to send.
         </p>
       )}
       {d === 'waiting' && (
         <>
           <p>
-            Going to the referral endpoint for the <strong>{team.name}</strong> ({team.area}): <DeliveryStatus row={sent!} />. It is sent as soon as there is a connection;{' '}
+            Going to the referral endpoint for the <strong>{team.name}</strong> ({team.area}):{' '}
+            <DeliveryStatus row={sent!} />. It is sent as soon as there is a connection;{' '}
             <a href={href({ name: 'outbox' })}>Outbox</a>.
           </p>
           <details class="fallback">
@@ -100,7 +112,9 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
           {result.total !== undefined && (
             <p data-testid="outcome-total">
               Total: <strong>{result.total}</strong>
-              {result.bands.length > 0 && !(result.bands.length === 1 && result.bands[0] === result.level) && <> · falls in {result.bands.join(' and ')}</>}
+              {result.bands.length > 0 && !(result.bands.length === 1 && result.bands[0] === result.level) && (
+                <> · falls in {result.bands.join(' and ')}</>
+              )}
             </p>
           )}
           {decidedEarly && <p class="hint">Decided on the answers given; the form is not complete.</p>}
@@ -131,7 +145,9 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
               <>
                 {' '}
                 – {sent.lastError}{' '}
-                <a href={href({ name: 'start', instrumentId: record.instrumentId, previousId: record.id })}>Re-submit as a new version</a>
+                <a href={href({ name: 'start', instrumentId: record.instrumentId, previousId: record.id })}>
+                  Re-submit as a new version
+                </a>
               </>
             )}
             {(sent.state === 'queued' || sent.state === 'sending') && (
@@ -176,7 +192,10 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
               <a class="button secondary" href={href({ name: 'history', recordId: record.id })}>
                 History for this child
               </a>
-              <a class="button" href={href({ name: 'start', instrumentId: record.instrumentId, previousId: record.id })}>
+              <a
+                class="button"
+                href={href({ name: 'start', instrumentId: record.instrumentId, previousId: record.id })}
+              >
                 Re-assess this child
               </a>
             </>
@@ -223,4 +242,3 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
     </>
   );
 }
-

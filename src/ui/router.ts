@@ -20,12 +20,16 @@ export type Route =
 export function parse(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   const [a, b, c, d] = parts;
-  if (a === 'start' && b) return c ? { name: 'start', instrumentId: b, previousId: c } : { name: 'start', instrumentId: b };
+  if (a === 'start' && b)
+    return c ? { name: 'start', instrumentId: b, previousId: c } : { name: 'start', instrumentId: b };
   if (a === 'record' && b && c === 'check') return { name: 'check', recordId: b };
   if (a === 'record' && b && c === 'result') return { name: 'result', recordId: b };
   if (a === 'record' && b && c === 'view') return { name: 'record', recordId: b };
   if (a === 'record' && b && c === 'history') return { name: 'history', recordId: b };
-  if (a === 'record' && b && c && /^\d+$/.test(c)) return d === 'change' ? { name: 'run', recordId: b, section: Number(c), change: true } : { name: 'run', recordId: b, section: Number(c) };
+  if (a === 'record' && b && c && /^\d+$/.test(c))
+    return d === 'change'
+      ? { name: 'run', recordId: b, section: Number(c), change: true }
+      : { name: 'run', recordId: b, section: Number(c) };
   if (a === 'record' && b) return { name: 'run', recordId: b };
   if (a === 'settings') return { name: 'settings' };
   if (a === 'outbox') return { name: 'outbox' };

@@ -28,7 +28,9 @@ export function fieldMessage(item: Item, value: AnswerValue): string | undefined
 
 /** The message for a required answer left blank, GOV.UK style. */
 export function requiredMessage(item: Item): string {
-  return item.kind === 'choice' || item.kind === 'multi' ? `Select an answer for “${item.text}”` : `Enter “${item.text}”`;
+  return item.kind === 'choice' || item.kind === 'multi'
+    ? `Select an answer for “${item.text}”`
+    : `Enter “${item.text}”`;
 }
 
 /** Information reports are filed without a child reference (Home names them). */
@@ -82,7 +84,12 @@ export function Runner({
         idRef.current = row.id;
         // The address becomes the draft's, without a navigation, so a reload resumes it;
         // unless the person has already moved on to another screen.
-        if (location.hash.startsWith('#/start/')) history.replaceState(history.state, '', href({ name: 'run', recordId: row.id, section: state.current.index }));
+        if (location.hash.startsWith('#/start/'))
+          history.replaceState(
+            history.state,
+            '',
+            href({ name: 'run', recordId: row.id, section: state.current.index }),
+          );
         return row.id;
       },
       (e) => {
@@ -154,7 +161,8 @@ export function Runner({
   /** Everything on this page that stops Continue, in page order. */
   const pageErrors = (): { itemId: string; message: string }[] => {
     const out: { itemId: string; message: string }[] = [];
-    if (refAsked && !state.current.childRef.trim()) out.push({ itemId: 'child-ref', message: 'Enter a reference for the child' });
+    if (refAsked && !state.current.childRef.trim())
+      out.push({ itemId: 'child-ref', message: 'Enter a reference for the child' });
     for (const item of section.items) {
       if (tickList && isTickItem(item)) continue; // asked together below
       const v = answers[item.id];
@@ -200,11 +208,17 @@ export function Runner({
       <p class="caption">
         {inst.title} · Section {index + 1} of {inst.sections.length}
       </p>
-      <progress class="progress" max={inst.sections.length} value={index + 1} aria-label={`Section ${index + 1} of ${inst.sections.length}`} />
+      <progress
+        class="progress"
+        max={inst.sections.length}
+        value={index + 1}
+        aria-label={`Section ${index + 1} of ${inst.sections.length}`}
+      />
       <h1 tabIndex={-1}>{section.title}</h1>
       {index === 0 && record.previousId && asksChildRef(inst.id) && (
         <p class="inset" data-testid="carried-ref">
-          Child reference <strong>{record.childRef}</strong>, carried from {carriedFrom ? `the ${carriedFrom}` : 'this child’s earlier record'}.
+          Child reference <strong>{record.childRef}</strong>, carried from{' '}
+          {carriedFrom ? `the ${carriedFrom}` : 'this child’s earlier record'}.
         </p>
       )}
       {index === 0 && inst.restriction && (
@@ -221,7 +235,10 @@ export function Runner({
           </a>
         </div>
       )}
-      <ErrorSummary errors={errors.map((e) => ({ itemId: e.itemId || undefined, message: e.message }))} focusKey={tries} />
+      <ErrorSummary
+        errors={errors.map((e) => ({ itemId: e.itemId || undefined, message: e.message }))}
+        focusKey={tries}
+      />
       <form
         noValidate
         onSubmit={(e) => {
@@ -235,7 +252,8 @@ export function Runner({
               Child reference<span class="required"> (required)</span>
             </label>
             <div class="hint" id="child-ref-hint">
-              Initials or your case number: enough to find this child's records again. Use the same reference when you re-assess.
+              Initials or your case number: enough to find this child's records again. Use the same reference when you
+              re-assess.
             </div>
             {errors.some((e) => e.itemId === 'child-ref') && (
               <p class="field-error" id="child-ref-error">
@@ -247,7 +265,9 @@ export function Runner({
               class="input input-medium"
               type="text"
               autocomplete="off"
-              aria-describedby={errors.some((e) => e.itemId === 'child-ref') ? 'child-ref-hint child-ref-error' : 'child-ref-hint'}
+              aria-describedby={
+                errors.some((e) => e.itemId === 'child-ref') ? 'child-ref-hint child-ref-error' : 'child-ref-hint'
+              }
               value={childRef}
               onInput={(e) => {
                 const v = (e.target as HTMLInputElement).value;
@@ -262,9 +282,24 @@ export function Runner({
         {section.items
           .filter((item) => !(tickList && isTickItem(item)))
           .map((item) => (
-            <Field key={item.id} item={item} value={answers[item.id]} error={errors.find((e) => e.itemId === item.id)?.message} onChange={(v) => update(item.id, v)} />
+            <Field
+              key={item.id}
+              item={item}
+              value={answers[item.id]}
+              error={errors.find((e) => e.itemId === item.id)?.message}
+              onChange={(v) => update(item.id, v)}
+            />
           ))}
-        {tickList && <TickListField section={section} answers={answers} pending={pending} errors={errors} onChange={updateMany} onPending={setTickPending} />}
+        {tickList && (
+          <TickListField
+            section={section}
+            answers={answers}
+            pending={pending}
+            errors={errors}
+            onChange={updateMany}
+            onPending={setTickPending}
+          />
+        )}
         <LiveOutcome inst={inst} result={result} onCheck={() => void leave('check', false)} />
         <div class="button-row">
           {index > 0 && !change && (

@@ -2,8 +2,22 @@
 // (shown, not typed: set by enrolment), and security on this device.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeStorageError } from '../store/errors.ts';
-import { type Endpoint, type Settings, authorProblem, loadEndpoint, loadSettings, saveAuthor } from '../sync/settings.ts';
-import { ERASE_AFTER, type LockPolicy, eraseAfterFailures, loadPolicy, savePolicy, setEraseAfterFailures } from '../security/passcode.ts';
+import {
+  type Endpoint,
+  type Settings,
+  authorProblem,
+  loadEndpoint,
+  loadSettings,
+  saveAuthor,
+} from '../sync/settings.ts';
+import {
+  ERASE_AFTER,
+  type LockPolicy,
+  eraseAfterFailures,
+  loadPolicy,
+  savePolicy,
+  setEraseAfterFailures,
+} from '../security/passcode.ts';
 import { useApp } from './context.ts';
 import { ErrorSummary } from './fields.tsx';
 import { EnrolmentState } from './enrol.tsx';
@@ -20,7 +34,14 @@ function SavedBanner({ n, sealed }: { n: number; sealed: boolean }) {
     ref.current?.focus();
   }, [n]);
   return (
-    <div class="success-banner" role="status" tabIndex={-1} ref={ref} aria-labelledby="saved-title" data-testid="settings-saved">
+    <div
+      class="success-banner"
+      role="status"
+      tabIndex={-1}
+      ref={ref}
+      aria-labelledby="saved-title"
+      data-testid="settings-saved"
+    >
       <h2 id="saved-title">Settings saved.</h2>
       {sealed && <p>Submissions are sealed to the endpoint’s key before they are queued.</p>}
     </div>
@@ -76,7 +97,15 @@ export function SettingsScreen() {
             <span class="visually-hidden">Error:</span> {e.message}
           </p>
         ))}
-      <input id={id} class="input" type={type} autocomplete="off" aria-describedby={hint ? `${id}-hint` : undefined} value={value} onInput={(e) => set((e.target as HTMLInputElement).value)} />
+      <input
+        id={id}
+        class="input"
+        type={type}
+        autocomplete="off"
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        value={value}
+        onInput={(e) => set((e.target as HTMLInputElement).value)}
+      />
     </div>
   );
   const edited = () => {
@@ -111,13 +140,19 @@ export function SettingsScreen() {
             ['draftPromptDays', 'policy-drafts', 1, 90],
           ];
           for (const [k, id, min, max] of bounds)
-            if (!Number.isInteger(policy[k]) || policy[k] < min || policy[k] > max) errs.push({ itemId: id, message: `Enter a whole number from ${min} to ${max}` });
+            if (!Number.isInteger(policy[k]) || policy[k] < min || policy[k] > max)
+              errs.push({ itemId: id, message: `Enter a whole number from ${min} to ${max}` });
           setErrors(errs);
           setTries((n) => n + 1);
           setSaved(false);
           if (errs.length) return;
           try {
-            await saveAuthor(db, { name: s.author.name.trim(), role: s.author.role.trim(), organisation: s.author.organisation.trim(), contact: s.author.contact.trim() });
+            await saveAuthor(db, {
+              name: s.author.name.trim(),
+              role: s.author.role.trim(),
+              organisation: s.author.organisation.trim(),
+              contact: s.author.contact.trim(),
+            });
             savePolicy(policy);
             await setEraseAfterFailures(erase);
             setSaved(true);
@@ -132,18 +167,50 @@ export function SettingsScreen() {
         <h2>About you</h2>
         <p class="hint">Sent with every submission so the receiving team can contact you.</p>
         {field('author-name', 'Your name', s.author.name, setAuthor('name'))}
-        {field('author-role', 'Your role', s.author.role, setAuthor('role'), 'For example: school nurse, paramedic, youth worker')}
+        {field(
+          'author-role',
+          'Your role',
+          s.author.role,
+          setAuthor('role'),
+          'For example: school nurse, paramedic, youth worker',
+        )}
         {field('author-org', 'Organisation', s.author.organisation, setAuthor('organisation'))}
-        {field('author-contact', 'Contact details', s.author.contact, setAuthor('contact'), 'A work phone number or secure e-mail address')}
+        {field(
+          'author-contact',
+          'Contact details',
+          s.author.contact,
+          setAuthor('contact'),
+          'A work phone number or secure e-mail address',
+        )}
         <h2>Where finished records are sent</h2>
         {endpoint && <EnrolmentState endpoint={endpoint} />}
         <h2>Security on this device</h2>
-        {field('policy-idle', 'Lock after this many minutes without use', String(policy.idleMinutes), (v) => editPolicy({ ...policy, idleMinutes: Number(v) }), '1 to 60; takes effect at the next unlock.', 'number')}
-        {field('policy-grace', 'Lock when the app has been in the background this many seconds', String(policy.hiddenGraceSeconds), (v) => editPolicy({ ...policy, hiddenGraceSeconds: Number(v) }), 'A phone lost with the app open locks this soon. 0 to 600; takes effect at the next unlock.', 'number')}
+        {field(
+          'policy-idle',
+          'Lock after this many minutes without use',
+          String(policy.idleMinutes),
+          (v) => editPolicy({ ...policy, idleMinutes: Number(v) }),
+          '1 to 60; takes effect at the next unlock.',
+          'number',
+        )}
+        {field(
+          'policy-grace',
+          'Lock when the app has been in the background this many seconds',
+          String(policy.hiddenGraceSeconds),
+          (v) => editPolicy({ ...policy, hiddenGraceSeconds: Number(v) }),
+          'A phone lost with the app open locks this soon. 0 to 600; takes effect at the next unlock.',
+          'number',
+        )}
         <div class="field">
           <div class="options">
             <label class={`option${erase ? ' checked' : ''}`} for="policy-erase">
-              <input id="policy-erase" type="checkbox" checked={erase} onChange={(e) => (setErase((e.target as HTMLInputElement).checked), setDirty(true))} aria-describedby="policy-erase-hint" />
+              <input
+                id="policy-erase"
+                type="checkbox"
+                checked={erase}
+                onChange={(e) => (setErase((e.target as HTMLInputElement).checked), setDirty(true))}
+                aria-describedby="policy-erase-hint"
+              />
               <span class="option-label">Erase this device’s records after {ERASE_AFTER} wrong passcodes in a row</span>
             </label>
           </div>
@@ -151,8 +218,22 @@ export function SettingsScreen() {
             Recommended. Unfinished drafts are lost; finished records sealed for the endpoint are still sent.
           </div>
         </div>
-        {field('policy-retention', 'Remove a delivered record’s details from this device after this many days', String(policy.deliveredRetentionDays), (v) => editPolicy({ ...policy, deliveredRetentionDays: Number(v) }), 'The receipt is kept; the record is safe at the endpoint. 1 to 90.', 'number')}
-        {field('policy-drafts', 'Remind me about unfinished drafts older than this many days', String(policy.draftPromptDays), (v) => editPolicy({ ...policy, draftPromptDays: Number(v) }), '1 to 90', 'number')}
+        {field(
+          'policy-retention',
+          'Remove a delivered record’s details from this device after this many days',
+          String(policy.deliveredRetentionDays),
+          (v) => editPolicy({ ...policy, deliveredRetentionDays: Number(v) }),
+          'The receipt is kept; the record is safe at the endpoint. 1 to 90.',
+          'number',
+        )}
+        {field(
+          'policy-drafts',
+          'Remind me about unfinished drafts older than this many days',
+          String(policy.draftPromptDays),
+          (v) => editPolicy({ ...policy, draftPromptDays: Number(v) }),
+          '1 to 90',
+          'number',
+        )}
         <button type="submit" class="button">
           Save settings
         </button>

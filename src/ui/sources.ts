@@ -32,7 +32,8 @@ export function plainRef(src: SourceRef): string {
 
 // "(L1280)", "(L621–L631)", "(000 L424)", "(000 L635–L645)", "(L1280; L1290)", and
 // a bare "000 L1665–L1666" or "L707" inside other words.
-const PAREN = /\s*\((?:(\d{3})\s+)?L(\d+)(?:\s*[–-]\s*L?(\d+))?((?:\s*[;,]\s*(?:\d{3}\s+)?L\d+(?:\s*[–-]\s*L?\d+)?)*)\)/g;
+const PAREN =
+  /\s*\((?:(\d{3})\s+)?L(\d+)(?:\s*[–-]\s*L?(\d+))?((?:\s*[;,]\s*(?:\d{3}\s+)?L\d+(?:\s*[–-]\s*L?\d+)?)*)\)/g;
 const BARE = /(?:\b(\d{3})\s+)?\bL(\d+)(?:\s*[–-]\s*L?(\d+))?\b/g;
 
 /**

@@ -23,7 +23,12 @@ export function initialAnswers(inst: Instrument, previous: RecordRow | undefined
   if (!previous) return answers;
   const items = itemsOf(inst);
   // A previous total is this tool's score only when it came from this tool.
-  if (previous.instrumentId === inst.id && previous.result?.total !== undefined && items.some((i) => i.id === 'previous-score')) answers['previous-score'] = previous.result.total;
+  if (
+    previous.instrumentId === inst.id &&
+    previous.result?.total !== undefined &&
+    items.some((i) => i.id === 'previous-score')
+  )
+    answers['previous-score'] = previous.result.total;
   if (items.some((i) => i.id === 'previously-known')) answers['previously-known'] = 'yes';
   return answers;
 }
@@ -31,11 +36,16 @@ export function initialAnswers(inst: Instrument, previous: RecordRow | undefined
 export function Start({ instrumentId, previousId }: { instrumentId: string; previousId?: string | undefined }) {
   const { db } = useApp();
   const inst = getInstrument(instrumentId);
-  const [previous, setPrevious] = useState<{ row?: RecordRow; error?: string; loaded: boolean }>({ loaded: !previousId });
+  const [previous, setPrevious] = useState<{ row?: RecordRow; error?: string; loaded: boolean }>({
+    loaded: !previousId,
+  });
   useEffect(() => {
     if (!previousId) return;
     getRecord(db, previousId).then(
-      (row) => setPrevious(row ? { row, loaded: true } : { loaded: true, error: 'The record this follows is not on this device.' }),
+      (row) =>
+        setPrevious(
+          row ? { row, loaded: true } : { loaded: true, error: 'The record this follows is not on this device.' },
+        ),
       (e) => setPrevious({ loaded: true, error: describeStorageError(e).message }),
     );
   }, [db, previousId]);

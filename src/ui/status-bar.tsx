@@ -17,24 +17,45 @@ export function useOnline(): boolean {
   return online;
 }
 
-export function StatusBar(props: { save: HeaderSaveStatus; saveMessage?: string | undefined; persisted?: boolean | undefined }) {
+export function StatusBar(props: {
+  save: HeaderSaveStatus;
+  saveMessage?: string | undefined;
+  persisted?: boolean | undefined;
+}) {
   const online = useOnline();
   // Never "All changes saved" over edits a screen holds unsaved (Settings until Save).
-  const saveText = props.save === 'saving' ? 'Saving…' : props.save === 'error' || props.save === 'unsaved' ? 'Not saved yet' : 'All changes saved';
+  const saveText =
+    props.save === 'saving'
+      ? 'Saving…'
+      : props.save === 'error' || props.save === 'unsaved'
+        ? 'Not saved yet'
+        : 'All changes saved';
   return (
     <div class="status-bar" role="status" aria-live="polite">
       <span class={`pill ${online ? 'ok' : 'warn'}`} data-testid="network-status">
-        {online ? 'Online' : <>Offline<span class="pill-detail"> – working on this device</span></>}
+        {online ? (
+          'Online'
+        ) : (
+          <>
+            Offline<span class="pill-detail"> – working on this device</span>
+          </>
+        )}
       </span>
-      <span class={`pill ${props.save === 'error' ? 'bad' : props.save === 'unsaved' ? 'warn' : props.save === 'saving' ? 'busy' : 'ok'}`} data-testid="save-status">
+      <span
+        class={`pill ${props.save === 'error' ? 'bad' : props.save === 'unsaved' ? 'warn' : props.save === 'saving' ? 'busy' : 'ok'}`}
+        data-testid="save-status"
+      >
         {saveText}
       </span>
-      {(props.save === 'error' || props.save === 'unsaved') && props.saveMessage && <span class="status-message">{props.saveMessage}</span>}
+      {(props.save === 'error' || props.save === 'unsaved') && props.saveMessage && (
+        <span class="status-message">{props.saveMessage}</span>
+      )}
       {props.persisted === false && (
         // Folded to one line so the header does not push the result off a phone's first screen.
         <details class="status-details" data-testid="persist-refused">
           <summary>Storage not guaranteed</summary>
-          Records could be cleared if the device runs short of space. Add the app to the home screen, and send finished records promptly.
+          Records could be cleared if the device runs short of space. Add the app to the home screen, and send finished
+          records promptly.
         </details>
       )}
     </div>

@@ -39,7 +39,8 @@ export function tickedOptions(item: ChoiceItem) {
   return item.options.filter((o) => o.value !== NOT_TICKED);
 }
 
-const isTicked = (item: ChoiceItem, v: AnswerValue | undefined) => typeof v === 'string' && v !== NOT_TICKED && item.options.some((o) => o.value === v);
+const isTicked = (item: ChoiceItem, v: AnswerValue | undefined) =>
+  typeof v === 'string' && v !== NOT_TICKED && item.options.some((o) => o.value === v);
 
 /** "None of these" is on when every box in the section holds "not ticked". */
 export function noneSelected(section: Section, answers: Answers): boolean {
@@ -50,7 +51,11 @@ export function noneSelected(section: Section, answers: Answers): boolean {
  * Problems that stop the section being confirmed: nothing selected without
  * "None of these", or a box ticked without saying which column (when).
  */
-export function tickListErrors(section: Section, answers: Answers, pending: ReadonlySet<string>): { itemId: string; message: string }[] {
+export function tickListErrors(
+  section: Section,
+  answers: Answers,
+  pending: ReadonlySet<string>,
+): { itemId: string; message: string }[] {
   const items = tickItemsOf(section);
   const errors: { itemId: string; message: string }[] = [];
   for (const item of items)
@@ -58,7 +63,10 @@ export function tickListErrors(section: Section, answers: Answers, pending: Read
       errors.push({ itemId: item.id, message: `Select when for “${item.text}”` });
   const anything = items.some((i) => isTicked(i, answers[i.id]) || pending.has(i.id));
   if (!anything && !noneSelected(section, answers))
-    errors.unshift({ itemId: `section-${section.id}`, message: `Select the ${section.title.toLowerCase()} that apply, or select “None of these”` });
+    errors.unshift({
+      itemId: `section-${section.id}`,
+      message: `Select the ${section.title.toLowerCase()} that apply, or select “None of these”`,
+    });
   return errors;
 }
 
@@ -106,7 +114,11 @@ export function TickListField({
   };
 
   return (
-    <div class={`field ticklist${sectionError ? ' has-error' : ''}`} id={`field-section-${section.id}`} data-ticklist={section.id}>
+    <div
+      class={`field ticklist${sectionError ? ' has-error' : ''}`}
+      id={`field-section-${section.id}`}
+      data-ticklist={section.id}
+    >
       <fieldset aria-describedby={[hintId, sectionError ? errorId : ''].filter(Boolean).join(' ')}>
         <legend>
           Select all that apply
@@ -154,7 +166,11 @@ export function TickListField({
                       )}
                       <div class="options">
                         {columns.map((o, i) => (
-                          <label class={`option${v === o.value ? ' checked' : ''}`} for={`${item.id}-when-${i}`} key={o.value}>
+                          <label
+                            class={`option${v === o.value ? ' checked' : ''}`}
+                            for={`${item.id}-when-${i}`}
+                            key={o.value}
+                          >
                             <input
                               id={`${item.id}-when-${i}`}
                               type="radio"

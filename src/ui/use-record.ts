@@ -5,7 +5,12 @@ import type { RecordRow } from '../store/db.ts';
 import { getRecord } from '../store/records.ts';
 import { useApp } from './context.ts';
 
-export function useRecord(id: string): { record: RecordRow | undefined; loading: boolean; error: string | undefined; reload: () => void } {
+export function useRecord(id: string): {
+  record: RecordRow | undefined;
+  loading: boolean;
+  error: string | undefined;
+  reload: () => void;
+} {
   const { db } = useApp();
   const [state, setState] = useState<{ record?: RecordRow; loading: boolean; error?: string }>({ loading: true });
   const [n, setN] = useState(0);
@@ -13,7 +18,9 @@ export function useRecord(id: string): { record: RecordRow | undefined; loading:
     let live = true;
     setState({ loading: true });
     getRecord(db, id).then(
-      (record) => live && setState(record ? { record, loading: false } : { loading: false, error: 'This record is not on this device.' }),
+      (record) =>
+        live &&
+        setState(record ? { record, loading: false } : { loading: false, error: 'This record is not on this device.' }),
       (e) => live && setState({ loading: false, error: describeStorageError(e).message }),
     );
     return () => {

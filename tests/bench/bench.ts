@@ -21,12 +21,15 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 // and the chunks it imports).
 const html = readFileSync('dist/index.html', 'utf8');
 const firstPaint = new Set([...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!));
-const assets = readdirSync('dist/assets').filter((f) => /\.(js|css)$/.test(f)).sort();
+const assets = readdirSync('dist/assets')
+  .filter((f) => /\.(js|css)$/.test(f))
+  .sort();
 const mainChunk = assets.find((f) => /^main-.*\.js$/.test(f));
 const passcode = new Set(firstPaint);
 if (mainChunk) {
   passcode.add(`assets/${mainChunk}`);
-  for (const m of readFileSync(`dist/assets/${mainChunk}`, 'utf8').matchAll(/from"\.\/([^"]+\.js)"/g)) passcode.add(`assets/${m[1]}`);
+  for (const m of readFileSync(`dist/assets/${mainChunk}`, 'utf8').matchAll(/from"\.\/([^"]+\.js)"/g))
+    passcode.add(`assets/${m[1]}`);
 }
 const rows: (string | number)[][] = [['chunk', 'raw bytes', 'gzip bytes', 'when']];
 let paintGzip = 0;
@@ -38,7 +41,12 @@ for (const f of assets) {
   allGzip += gz;
   if (firstPaint.has(`assets/${f}`)) paintGzip += gz;
   if (passcode.has(`assets/${f}`)) passcodeGzip += gz;
-  rows.push([f, buf.length, gz, firstPaint.has(`assets/${f}`) ? 'first paint' : passcode.has(`assets/${f}`) ? 'passcode screen' : 'lazy']);
+  rows.push([
+    f,
+    buf.length,
+    gz,
+    firstPaint.has(`assets/${f}`) ? 'first paint' : passcode.has(`assets/${f}`) ? 'passcode screen' : 'lazy',
+  ]);
 }
 const sw = readFileSync('dist/sw.js');
 rows.push(['sw.js (service worker)', sw.length, gzipSync(sw, { level: 9 }).length, 'installs after']);
@@ -81,7 +89,8 @@ for (let i = 0; i < 25; i++) {
       el.value += ` change ${i}`;
       el.dispatchEvent(new Event('input', { bubbles: true }));
       // (No named inner functions here: the TypeScript runner would wrap them in a helper the page lacks.)
-      while (!(status.textContent === 'All changes saved' && performance.now() - t0 > 50)) await new Promise((r) => requestAnimationFrame(r));
+      while (!(status.textContent === 'All changes saved' && performance.now() - t0 > 50))
+        await new Promise((r) => requestAnimationFrame(r));
       return performance.now() - t0;
     }, i),
   );
@@ -100,7 +109,11 @@ for (let i = 0; i < RUNS; i++) {
   await page.locator('#child-ref').pressSequentially(`AE${i}`);
   let n = 0;
   const t0 = Date.now();
-  for (const sel of ['form button[type=submit]', 'label[for="low-self-harm-tick"]', 'label[for="low-unknown-adults-tick"]']) {
+  for (const sel of [
+    'form button[type=submit]',
+    'label[for="low-self-harm-tick"]',
+    'label[for="low-unknown-adults-tick"]',
+  ]) {
     n++;
     await page.click(sel);
   }
@@ -115,19 +128,36 @@ for (let i = 0; i < RUNS; i++) {
 const subs = Array.from({ length: 1000 }, (_, i) => makeSubmission({ childRef: `D${i}` }));
 const sealDrain = sealTo((await fetchEndpointKey(`${origin}/api/submissions`))!);
 const sealedDrain = await Promise.all(subs.map((s) => sealDrain(s)));
-await putRaw(page, 'outbox', subs.map((s, i) => ({ id: s.id, recordId: crypto.randomUUID(), state: 'queued', ...sealedDrain[i]!, attempts: 0, createdAt: Date.now() + i, nextAttemptAt: 0 })));
+await putRaw(
+  page,
+  'outbox',
+  subs.map((s, i) => ({
+    id: s.id,
+    recordId: crypto.randomUUID(),
+    state: 'queued',
+    ...sealedDrain[i]!,
+    attempts: 0,
+    createdAt: Date.now() + i,
+    nextAttemptAt: 0,
+  })),
+);
 const before = await server.store.count();
 await page.goto(`${origin}/#/outbox`);
 const d0 = Date.now();
 await page.click('text=Send now');
-while ((await server.store.count()) < before + 1000 && Date.now() - d0 < 600_000) await new Promise((r) => setTimeout(r, 50));
+while ((await server.store.count()) < before + 1000 && Date.now() - d0 < 600_000)
+  await new Promise((r) => setTimeout(r, 50));
 const drainMs = Date.now() - d0;
 // The same sender code in Node: one by one with one and six in flight (before), in batches (after).
 const { drainInNode } = await import('./drain.ts');
 const drainWays = [
   { label: 'before: one by one, 1 in flight', concurrency: 1, batchSize: 1 },
   { label: 'before: one by one, 6 in flight', concurrency: 6, batchSize: 1 },
-  { label: `after: batches of ${MAX_BATCH_ITEMS}, ${BATCH_CONCURRENCY} in flight`, concurrency: BATCH_CONCURRENCY, batchSize: MAX_BATCH_ITEMS },
+  {
+    label: `after: batches of ${MAX_BATCH_ITEMS}, ${BATCH_CONCURRENCY} in flight`,
+    concurrency: BATCH_CONCURRENCY,
+    batchSize: MAX_BATCH_ITEMS,
+  },
 ];
 const drains = [];
 for (const way of drainWays) drains.push({ way, ...(await drainInNode(server, origin, way)) });
@@ -135,7 +165,19 @@ for (const way of drainWays) drains.push({ way, ...(await drainInNode(server, or
 // 5. Home and outbox with 10,000 stored records.
 const now = Date.now();
 const result = score(gm, answers);
-const many = Array.from({ length: 10_000 }, (_, i) => ({ id: crypto.randomUUID(), instrumentId: gm.id, instrumentVersion: gm.version, state: 'final', childRef: `R${i}`, answers, result, section: 0, createdAt: now - i * 1000, updatedAt: now - i * 1000, finalisedAt: now - i * 1000 }));
+const many = Array.from({ length: 10_000 }, (_, i) => ({
+  id: crypto.randomUUID(),
+  instrumentId: gm.id,
+  instrumentVersion: gm.version,
+  state: 'final',
+  childRef: `R${i}`,
+  answers,
+  result,
+  section: 0,
+  createdAt: now - i * 1000,
+  updatedAt: now - i * 1000,
+  finalisedAt: now - i * 1000,
+}));
 for (let i = 0; i < many.length; i += 2000) await putRaw(page, 'records', many.slice(i, i + 2000));
 const renderHome: number[] = [];
 const renderOutbox: number[] = [];
@@ -181,16 +223,44 @@ const lhRuns = await measureLighthouse(Math.min(RUNS, 3));
 table(`Timings (median of ${RUNS} unless said)`, [
   ['measure', 'median ms', 'p95 ms', 'notes'],
   ['engine: score the GM tool', Number(median(t).toFixed(3)), Number(p95(t).toFixed(3)), '2,000 runs, Node'],
-  ['autosave, per change (includes 300 ms debounce)', Math.round(median(autosave)), Math.round(p95(autosave)), `25 changes; write ≈ ${Math.round(median(autosave) - 300)} ms after the debounce`],
-  ['A&E form to the outcome on screen (two low boxes)', median(aeMs), p95(aeMs), `${aeClicks} clicks from the tool's first page; before this change: 11 clicks, 855 ms median (main 4dfa60e, Settings filled first)`],
-  ['drain 1,000 queued submissions (browser, the app as built)', drainMs, '', `${Math.round(1000 / (drainMs / 1000))} per second, one run; sealed + signed, batches of ${MAX_BATCH_ITEMS}; before batches: 14,800 ms (6 in flight, one by one)`],
-  ...drains.map((d) => [`drain 1,000, app sender in Node, ${d.way.label}`, d.ms, '', `${d.stored} stored in ${d.requests} requests; sealed + signed`]),
+  [
+    'autosave, per change (includes 300 ms debounce)',
+    Math.round(median(autosave)),
+    Math.round(p95(autosave)),
+    `25 changes; write ≈ ${Math.round(median(autosave) - 300)} ms after the debounce`,
+  ],
+  [
+    'A&E form to the outcome on screen (two low boxes)',
+    median(aeMs),
+    p95(aeMs),
+    `${aeClicks} clicks from the tool's first page; before this change: 11 clicks, 855 ms median (main 4dfa60e, Settings filled first)`,
+  ],
+  [
+    'drain 1,000 queued submissions (browser, the app as built)',
+    drainMs,
+    '',
+    `${Math.round(1000 / (drainMs / 1000))} per second, one run; sealed + signed, batches of ${MAX_BATCH_ITEMS}; before batches: 14,800 ms (6 in flight, one by one)`,
+  ],
+  ...drains.map((d) => [
+    `drain 1,000, app sender in Node, ${d.way.label}`,
+    d.ms,
+    '',
+    `${d.stored} stored in ${d.requests} requests; sealed + signed`,
+  ]),
   ['render Home with 10,000 records', median(renderHome), p95(renderHome), `${records} records stored`],
   ['render Outbox with 10,000 records', median(renderOutbox), p95(renderOutbox), '1,000 outbox rows'],
-  ['offline cold start to unlock screen', median(cold), p95(cold), `new browser process, network cut; SW controlling in ${controlled}/${RUNS}`],
+  [
+    'offline cold start to unlock screen',
+    median(cold),
+    p95(cold),
+    `new browser process, network cut; SW controlling in ${controlled}/${RUNS}`,
+  ],
   ['unlock to Home (Argon2id)', median(unlockMs), p95(unlockMs), 'see the Device table for the 4× CPU throttle'],
 ]);
-table('Installability', [['check', 'result'], ['Page.getInstallabilityErrors', installabilityErrors.length ? JSON.stringify(installabilityErrors) : 'none']]);
+table('Installability', [
+  ['check', 'result'],
+  ['Page.getInstallabilityErrors', installabilityErrors.length ? JSON.stringify(installabilityErrors) : 'none'],
+]);
 lighthouseTable(lhRuns);
 
 // 8. The device: Argon2id at 1× and 4× CPU throttle, and the Outbox with 1,000 submissions (tests/bench/device.ts).

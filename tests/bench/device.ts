@@ -30,7 +30,15 @@ export async function deviceFigures(runs = Number(process.env.BENCH_RUNS ?? 5)):
           const hw = (window as unknown as { hashwasm: { argon2id(o: object): Promise<Uint8Array> } }).hashwasm;
           const salt = crypto.getRandomValues(new Uint8Array(16));
           const t0 = performance.now();
-          await hw.argon2id({ password: `guess-${Math.random()}`, salt, parallelism: p.parallelism, iterations: p.iterations, memorySize: p.memoryKiB, hashLength: 32, outputType: 'binary' });
+          await hw.argon2id({
+            password: `guess-${Math.random()}`,
+            salt,
+            parallelism: p.parallelism,
+            iterations: p.iterations,
+            memorySize: p.memoryKiB,
+            hashLength: 32,
+            outputType: 'binary',
+          });
           return performance.now() - t0;
         }, ARGON2_PARAMS),
       );
@@ -42,7 +50,20 @@ export async function deviceFigures(runs = Number(process.env.BENCH_RUNS ?? 5)):
 
   // 2. The Outbox with 1,000 submissions stored (delivered, so encrypted at rest as the app leaves them).
   const subs = Array.from({ length: 1000 }, (_, i) => makeSubmission({ childRef: `O${i}` }));
-  await putRaw(page, 'outbox', subs.map((s, i) => ({ id: s.id, recordId: crypto.randomUUID(), state: 'queued', payload: JSON.stringify(s), contentType: 'application/json', attempts: 0, createdAt: Date.now() + i, nextAttemptAt: 0 })));
+  await putRaw(
+    page,
+    'outbox',
+    subs.map((s, i) => ({
+      id: s.id,
+      recordId: crypto.randomUUID(),
+      state: 'queued',
+      payload: JSON.stringify(s),
+      contentType: 'application/json',
+      attempts: 0,
+      createdAt: Date.now() + i,
+      nextAttemptAt: 0,
+    })),
+  );
   await page.goto(`${origin}/#/outbox`);
   await page.click('text=Send now');
   const d0 = Date.now();
@@ -95,11 +116,31 @@ export async function deviceFigures(runs = Number(process.env.BENCH_RUNS ?? 5)):
   table(`Device (median of ${runs}; unlock of ${Math.min(runs, 3)})`, [
     ['measure', 'median ms', 'p95 ms', 'notes'],
     ['Argon2id key, one derivation, Chromium 1×', Math.round(median(derive1)), Math.round(p95(derive1)), params],
-    ['Argon2id key, one derivation, Chromium 4× CPU throttle', Math.round(median(derive4)), Math.round(p95(derive4)), 'Emulation.setCPUThrottlingRate 4: a mid-range phone'],
-    ['unlock to Home (Argon2id), 1×', median(unlock[1]!), p95(unlock[1]!), 'typed passcode to the home screen, new browser'],
+    [
+      'Argon2id key, one derivation, Chromium 4× CPU throttle',
+      Math.round(median(derive4)),
+      Math.round(p95(derive4)),
+      'Emulation.setCPUThrottlingRate 4: a mid-range phone',
+    ],
+    [
+      'unlock to Home (Argon2id), 1×',
+      median(unlock[1]!),
+      p95(unlock[1]!),
+      'typed passcode to the home screen, new browser',
+    ],
     ['unlock to Home (Argon2id), 4× CPU throttle', median(unlock[4]!), p95(unlock[4]!), ''],
-    ['render Outbox, 1,000 submissions stored', Math.round(median(outbox)), Math.round(p95(outbox)), `${shownRows} rows listed; before the index: 1,428 ms (issue 10)`],
-    ['drain 1,000 held before enrolment (sealed, then sent)', drainMs, '', 'one run; plain JSON rows: sealed to the endpoint at the first send, then sent in batches'],
+    [
+      'render Outbox, 1,000 submissions stored',
+      Math.round(median(outbox)),
+      Math.round(p95(outbox)),
+      `${shownRows} rows listed; before the index: 1,428 ms (issue 10)`,
+    ],
+    [
+      'drain 1,000 held before enrolment (sealed, then sent)',
+      drainMs,
+      '',
+      'one run; plain JSON rows: sealed to the endpoint at the first send, then sent in batches',
+    ],
   ]);
 }
 

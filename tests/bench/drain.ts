@@ -22,20 +22,37 @@ export interface DrainWay {
   batchSize: number;
 }
 
-export async function drainInNode(server: RunningServer, origin: string, way: DrainWay, n = 1000): Promise<{ ms: number; stored: number; requests: number }> {
+export async function drainInNode(
+  server: RunningServer,
+  origin: string,
+  way: DrainWay,
+  n = 1000,
+): Promise<{ ms: number; stored: number; requests: number }> {
   const { concurrency, batchSize } = way;
   const key = await newDeviceKey();
   const e = await enrolDevice(origin, (await server.addDevice(`bench drain ${way.label}`)).code, key);
   const url = `${origin}/api/submissions`;
   const jwk = (await fetchEndpointKey(url))!;
-  const endpoint: Endpoint = { url, publicKey: jwk, device: { id: String(e.body.deviceId), name: 'bench', key, enrolledAt: new Date().toISOString() } };
+  const endpoint: Endpoint = {
+    url,
+    publicKey: jwk,
+    device: { id: String(e.body.deviceId), name: 'bench', key, enrolledAt: new Date().toISOString() },
+  };
   const name = `bench-drain-${concurrency}-${batchSize}-${Date.now()}`;
   const db = new CseDb(name, undefined, () => undefined);
   const seal = sealTo(jwk);
   const rows = [];
   for (let i = 0; i < n; i++) {
     const s = makeSubmission({ childRef: `N${concurrency}-${batchSize}-${i}` });
-    rows.push({ id: s.id, recordId: crypto.randomUUID(), state: 'queued' as const, ...(await seal(s)), attempts: 0, createdAt: i, nextAttemptAt: 0 });
+    rows.push({
+      id: s.id,
+      recordId: crypto.randomUUID(),
+      state: 'queued' as const,
+      ...(await seal(s)),
+      attempts: 0,
+      createdAt: i,
+      nextAttemptAt: 0,
+    });
   }
   await db.outbox.bulkAdd(rows);
   const before = await server.store.count();
@@ -43,7 +60,11 @@ export async function drainInNode(server: RunningServer, origin: string, way: Dr
   let requests = 0;
   const counting: typeof fetch = (input, init) => (requests++, fetch(input, init));
   let report;
-  do report = await sendDue({ db, fetch: counting, endpoint: async () => endpoint, concurrency, batchSize }, { force: true });
+  do
+    report = await sendDue(
+      { db, fetch: counting, endpoint: async () => endpoint, concurrency, batchSize },
+      { force: true },
+    );
   while (report.retrying > 0);
   const ms = Math.round(performance.now() - t0);
   const stored = (await server.store.count()) - before;

@@ -7,7 +7,13 @@ import { type FaultProxy, seeded, startFaultProxy } from '../e2e/fault-proxy.ts'
 import { ticks } from '../helpers/answers.ts';
 import { makeSubmission } from '../helpers/submission.ts';
 import { countRaw, installedProfile, median, putRaw, startApp, table } from './harness.ts';
-import { ARGON2_PARAMS, WrongPasscodeError, createPbkdf2Vault, createVault, openVault } from '../../src/crypto/vault.ts';
+import {
+  ARGON2_PARAMS,
+  WrongPasscodeError,
+  createPbkdf2Vault,
+  createVault,
+  openVault,
+} from '../../src/crypto/vault.ts';
 
 const results: (string | number)[][] = [['drill', 'figure', 'value']];
 const random = seeded(Number(process.env.DRILL_SEED ?? 7));
@@ -27,7 +33,9 @@ if (ONLY.includes('1')) {
     (s) => ({ body: JSON.stringify({ ...s, answers: { 'c1-missing': String(6 + Math.floor(random() * 100)) } }) }),
     (s) => ({ body: JSON.stringify({ ...s, answers: { 'professional-judgement': 10 + random() * 1000 } }) }),
     (s) => ({ body: JSON.stringify({ ...s, answers: { [`x${Math.floor(random() * 1e6)}`]: '1' } }) }),
-    (s) => ({ body: JSON.stringify({ ...s, instrument: { id: `no-${Math.floor(random() * 1e6)}`, version: '1.0.0' } }) }),
+    (s) => ({
+      body: JSON.stringify({ ...s, instrument: { id: `no-${Math.floor(random() * 1e6)}`, version: '1.0.0' } }),
+    }),
     (s) => ({ body: JSON.stringify({ ...s, author: { name: '' } }) }),
     (s) => ({ body: JSON.stringify({ ...s, device: { time: 'yesterday', timezone: 'x' } }) }),
     (s) => ({ body: JSON.stringify({ ...s, answers: 'all of them' }) }),
@@ -38,7 +46,13 @@ if (ONLY.includes('1')) {
     (s) => ({ body: JSON.stringify({ ...s, childRef: 'x'.repeat(300_000) }) }),
     (s) => ({ body: 'a.b.c.d.e', type: 'application/jose', key: String(s.id) }),
     (s) => ({ body: JSON.stringify({ ...s, result: { ...(s.result as object), bands: 'none' } }) }),
-    (s) => ({ body: JSON.stringify({ ...s, answers: { persons: [{ name: { $gt: '' } }] }, instrument: { id: 'gm-information-report', version: '1.1.0' } }) }),
+    (s) => ({
+      body: JSON.stringify({
+        ...s,
+        answers: { persons: [{ name: { $gt: '' } }] },
+        instrument: { id: 'gm-information-report', version: '1.1.0' },
+      }),
+    }),
   ];
   const counts = { sent: 0, accepted: 0, rejected4xx: 0, errors5xx: 0, connectionFailures: 0 };
   const t0 = Date.now();
@@ -53,7 +67,11 @@ if (ONLY.includes('1')) {
         try {
           const res = await fetch(`${origin}/api/submissions`, {
             method: 'POST',
-            headers: { DPoP: await makeProof(device.key, 'POST', `${origin}/api/submissions`), 'Content-Type': m.type ?? 'application/json', 'Idempotency-Key': m.key ?? String(s.id) },
+            headers: {
+              DPoP: await makeProof(device.key, 'POST', `${origin}/api/submissions`),
+              'Content-Type': m.type ?? 'application/json',
+              'Idempotency-Key': m.key ?? String(s.id),
+            },
             body: m.body,
           });
           await res.arrayBuffer();
@@ -84,7 +102,20 @@ if (ONLY.includes('2')) {
   const proxy: FaultProxy = await startFaultProxy(origin.replace('localhost', '127.0.0.1'), 99);
   const { b, page } = await installedProfile(proxy.origin, server);
   const subs = Array.from({ length: 1000 }, (_, i) => makeSubmission({ childRef: `P${i}` }));
-  await putRaw(page, 'outbox', subs.map((s, i) => ({ id: s.id, recordId: crypto.randomUUID(), state: 'queued', payload: JSON.stringify(s), contentType: 'application/json', attempts: 0, createdAt: Date.now() + i, nextAttemptAt: 0 })));
+  await putRaw(
+    page,
+    'outbox',
+    subs.map((s, i) => ({
+      id: s.id,
+      recordId: crypto.randomUUID(),
+      state: 'queued',
+      payload: JSON.stringify(s),
+      contentType: 'application/json',
+      attempts: 0,
+      createdAt: Date.now() + i,
+      nextAttemptAt: 0,
+    })),
+  );
   proxy.mode = 'faults';
   proxy.weights = { pass: 45, 'drop-before': 15, 'error-500': 12, 'reset-after-store': 15, duplicate: 12, hang: 1 };
   proxy.maxHangs = 3;
@@ -104,8 +135,16 @@ if (ONLY.includes('2')) {
   results.push(['', 'distinct ids stored', ids.size]);
   results.push(['', 'of the 1,000 stored', expected]);
   results.push(['', 'stored twice', stored.length - ids.size]);
-  results.push(['', 'faults: drop / 500 / reset after store / duplicate / hang', `${proxy.counts['drop-before']} / ${proxy.counts['error-500']} / ${proxy.counts['reset-after-store']} / ${proxy.counts.duplicate} / ${proxy.counts.hang}`]);
-  results.push(['', 'requests, Send-now passes, seconds', `${proxy.counts.requests}, ${passes}, ${Math.round((Date.now() - t0) / 1000)}`]);
+  results.push([
+    '',
+    'faults: drop / 500 / reset after store / duplicate / hang',
+    `${proxy.counts['drop-before']} / ${proxy.counts['error-500']} / ${proxy.counts['reset-after-store']} / ${proxy.counts.duplicate} / ${proxy.counts.hang}`,
+  ]);
+  results.push([
+    '',
+    'requests, Send-now passes, seconds',
+    `${proxy.counts.requests}, ${passes}, ${Math.round((Date.now() - t0) / 1000)}`,
+  ]);
   await b.close();
   await proxy.close();
   server.close();
@@ -136,8 +175,29 @@ if (ONLY.includes('3')) {
         open.onsuccess = () => {
           const tx = open.result.transaction(['records', 'outbox'], 'readwrite');
           rows.forEach((r, i) => {
-            tx.objectStore('records').put({ id: r.recordId, instrumentId: 'gm-cse-measurement-tool', instrumentVersion: '1.0.0', state: 'final', childRef: r.childRef, answers: r.answers, result: r.result, section: 0, createdAt: i, updatedAt: i, finalisedAt: i });
-            tx.objectStore('outbox').put({ id: r.id, recordId: r.recordId, state: 'queued', payload: r.payload, contentType: 'application/json', attempts: 0, createdAt: i, nextAttemptAt: 0 });
+            tx.objectStore('records').put({
+              id: r.recordId,
+              instrumentId: 'gm-cse-measurement-tool',
+              instrumentVersion: '1.0.0',
+              state: 'final',
+              childRef: r.childRef,
+              answers: r.answers,
+              result: r.result,
+              section: 0,
+              createdAt: i,
+              updatedAt: i,
+              finalisedAt: i,
+            });
+            tx.objectStore('outbox').put({
+              id: r.id,
+              recordId: r.recordId,
+              state: 'queued',
+              payload: r.payload,
+              contentType: 'application/json',
+              attempts: 0,
+              createdAt: i,
+              nextAttemptAt: 0,
+            });
           });
           tx.oncomplete = () => {
             open.result.close();
@@ -145,7 +205,14 @@ if (ONLY.includes('3')) {
           };
         };
       }),
-    subs.map((s) => ({ id: s.id, recordId: crypto.randomUUID(), childRef: s.childRef, answers: s.answers, result: s.result, payload: JSON.stringify(s) })),
+    subs.map((s) => ({
+      id: s.id,
+      recordId: crypto.randomUUID(),
+      childRef: s.childRef,
+      answers: s.answers,
+      result: s.result,
+      payload: JSON.stringify(s),
+    })),
   );
   // Nothing is sent during the check: this profile has no endpoint configured.
   await page.goto(origin);
@@ -161,7 +228,11 @@ if (ONLY.includes('3')) {
         const open = indexedDB.open('cse-screen');
         open.onsuccess = () => {
           const all = open.result.transaction('records').objectStore('records').getAll();
-          all.onsuccess = () => ok(all.result.filter((r: { _enc?: unknown; childRef?: unknown }) => r._enc && r.childRef === undefined).length);
+          all.onsuccess = () =>
+            ok(
+              all.result.filter((r: { _enc?: unknown; childRef?: unknown }) => r._enc && r.childRef === undefined)
+                .length,
+            );
         };
       }),
   );
@@ -218,7 +289,10 @@ if (ONLY.includes('4')) {
     await page.goto(origin);
     await enter(page);
     await page.waitForSelector('[data-testid=recent]');
-    await page.click(`[data-testid=recent] a:has-text("K${i}")`, { timeout: 5000 }).catch(async (e) => { progress(`recent list: ${await page.textContent('[data-testid=recent]')}`); throw e; });
+    await page.click(`[data-testid=recent] a:has-text("K${i}")`, { timeout: 5000 }).catch(async (e) => {
+      progress(`recent list: ${await page.textContent('[data-testid=recent]')}`);
+      throw e;
+    });
     const restored = await page.inputValue('#accompanying-person');
     const lost = Math.max(0, sent - restored.length);
     lostChars.push(lost);
@@ -258,10 +332,22 @@ if (ONLY.includes('9')) {
   const before = await cost((await createPbkdf2Vault('the real passcode')).header);
   const after = await cost((await createVault('the real passcode')).header);
   const coreHours = (ms: number) => Math.round(((ms * 1e6) / 3_600_000) * 10) / 10;
-  results.push(['offline guess at a stolen header (Node, one core)', 'before: PBKDF2-SHA-256, 600,000 iterations (ms per guess)', Math.round(before)]);
-  results.push(['', `after: Argon2id m=${ARGON2_PARAMS.memoryKiB / 1024} MiB t=${ARGON2_PARAMS.iterations} p=${ARGON2_PARAMS.parallelism} (ms per guess)`, Math.round(after)]);
+  results.push([
+    'offline guess at a stolen header (Node, one core)',
+    'before: PBKDF2-SHA-256, 600,000 iterations (ms per guess)',
+    Math.round(before),
+  ]);
+  results.push([
+    '',
+    `after: Argon2id m=${ARGON2_PARAMS.memoryKiB / 1024} MiB t=${ARGON2_PARAMS.iterations} p=${ARGON2_PARAMS.parallelism} (ms per guess)`,
+    Math.round(after),
+  ]);
   results.push(['', 'memory per guess, before / after', `≈0 / ${ARGON2_PARAMS.memoryKiB / 1024} MiB`]);
-  results.push(['', 'every 6-digit passcode (10^6), core-hours, before / after', `${coreHours(before)} / ${coreHours(after)}`]);
+  results.push([
+    '',
+    'every 6-digit passcode (10^6), core-hours, before / after',
+    `${coreHours(before)} / ${coreHours(after)}`,
+  ]);
   results.push(['', 'guesses the device allows before erasing', 10]);
 }
 

@@ -16,13 +16,18 @@ export async function startApp(opts: Partial<Parameters<typeof startServer>[0]> 
 }
 
 /** A browser profile with the app installed (service worker), passcode set and settings saved. */
-export async function installedProfile(origin: string, server: Enroller): Promise<{ b: RunningBrowser; page: Page; profile: string }> {
+export async function installedProfile(
+  origin: string,
+  server: Enroller,
+): Promise<{ b: RunningBrowser; page: Page; profile: string }> {
   const profile = newProfile();
   const b = await launch(profile);
   const page = await b.context.newPage();
   await page.goto(origin);
   await enter(page);
-  await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 20_000 });
+  await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, {
+    timeout: 20_000,
+  });
   await configure(page, origin, server);
   await page.goto(`${origin}/#/`);
   return { b, page, profile };
@@ -43,7 +48,11 @@ export function table(title: string, rows: (string | number)[][]): void {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   console.log(`\n${title}`);
   rows.forEach((r, n) => {
-    console.log(r.map((c, i) => (typeof c === 'number' ? String(c).padStart(widths[i]!) : String(c).padEnd(widths[i]!))).join('  '));
+    console.log(
+      r
+        .map((c, i) => (typeof c === 'number' ? String(c).padStart(widths[i]!) : String(c).padEnd(widths[i]!)))
+        .join('  '),
+    );
     if (n === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   });
 }

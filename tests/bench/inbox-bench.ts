@@ -25,18 +25,37 @@ import { median, p95, table } from './harness.ts';
 const N = Number(process.env.INBOX_BENCH_N ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const CATCH_UP = Math.min(N, Number(process.env.INBOX_BENCH_CATCH_UP ?? 2000));
-const AREAS = ['Bolton', 'Bury', 'Manchester', 'Oldham', 'Rochdale', 'Salford', 'Stockport', 'Tameside', 'Trafford', 'Wigan'];
+const AREAS = [
+  'Bolton',
+  'Bury',
+  'Manchester',
+  'Oldham',
+  'Rochdale',
+  'Salford',
+  'Stockport',
+  'Tameside',
+  'Trafford',
+  'Wigan',
+];
 
 function templates(): Submission[] {
   const nscbId = 'nscb-ae-cse-indicator-checklist';
-  const nscb = makeSubmission({ instrument: { id: nscbId, version: getInstrument(nscbId)!.version } }, { ...ticks(nscbId, ['med-cars']), age: 12 });
+  const nscb = makeSubmission(
+    { instrument: { id: nscbId, version: getInstrument(nscbId)!.version } },
+    { ...ticks(nscbId, ['med-cars']), age: 12 },
+  );
   nscb.result = score(getInstrument(nscbId)!, nscb.answers);
   return [gmReferral(12, 2), gmReferral(30, 5), gmReferral(45, 8), gmReferral(20, 3), nscb];
 }
 
 async function benchKind(kind: 'sqlite' | 'postgres') {
   const db = await freshDatabaseUrl(kind);
-  const server = await startServer({ port: 0, dataDir: join(db.dataDir, 'data'), database: kind === 'postgres' ? db.database : join(db.dataDir, 'data', 'receiver.sqlite'), distDir: join(db.dataDir, 'no-dist') });
+  const server = await startServer({
+    port: 0,
+    dataDir: join(db.dataDir, 'data'),
+    database: kind === 'postgres' ? db.database : join(db.dataDir, 'data', 'receiver.sqlite'),
+    distDir: join(db.dataDir, 'no-dist'),
+  });
   const base = `http://localhost:${server.address().port}`;
   const envelope = loadEnvelope(server.paths);
   const tpl = templates();
@@ -47,18 +66,40 @@ async function benchKind(kind: 'sqlite' | 'postgres') {
   let catchUpMs = 0;
   let indexMs = 0;
   const start = Date.now() - year;
-  for (let i = 0; i < N; ) {
+  for (let i = 0; i < N;) {
     const t0 = Date.now();
     const rows: (string | number | null)[] = [];
     const made: { body: Submission; t: number; receivedAt: string }[] = [];
     const n = Math.min(500, N - i, i < CATCH_UP ? CATCH_UP - i : N);
     for (let k = 0; k < n; k++, i++) {
-      const body: Submission = { ...tpl[i % tpl.length]!, id: randomUUID(), childRef: `C-${i % 40_000}`, routing: { area: AREAS[i % AREAS.length]! } };
+      const body: Submission = {
+        ...tpl[i % tpl.length]!,
+        id: randomUUID(),
+        childRef: `C-${i % 40_000}`,
+        routing: { area: AREAS[i % AREAS.length]! },
+      };
       const text = JSON.stringify(body);
       const sealed = envelope.seal(body.id, text);
       const receivedAt = new Date(start + Math.floor((i / N) * year)).toISOString();
       made.push({ body, t: i % tpl.length, receivedAt });
-      rows.push(body.id, `R-${body.id}`, receivedAt, body.instrument.id, body.instrument.version, body.kind, body.result.level ?? null, body.result.level ?? null, null, AREAS[i % AREAS.length]!, null, null, envelope.mac(text), sealed.bodyEnc, sealed.dekWrapped, sealed.kekId);
+      rows.push(
+        body.id,
+        `R-${body.id}`,
+        receivedAt,
+        body.instrument.id,
+        body.instrument.version,
+        body.kind,
+        body.result.level ?? null,
+        body.result.level ?? null,
+        null,
+        AREAS[i % AREAS.length]!,
+        null,
+        null,
+        envelope.mac(text),
+        sealed.bodyEnc,
+        sealed.dekWrapped,
+        sealed.kekId,
+      );
     }
     const ins = `insert into submissions (id, receipt, received_at, instrument_id, instrument_version, kind, level, device_level, disagreement, area, team, device_id, body_mac, body_enc, dek_wrapped, kek_id) values ${Array(n).fill(one).join(', ')}`;
     await server.store.sql.run(ins, rows);
@@ -68,10 +109,29 @@ async function benchKind(kind: 'sqlite' | 'postgres') {
       await server.inbox.referrals.catchUp();
       catchUpMs += Date.now() - t1;
     } else {
-      const seqs = new Map((await server.store.sql.all<{ seq: number; id: string }>(`select seq, id from submissions where id in (${made.map(() => '?').join(',')})`, made.map((m) => m.body.id))).map((r) => [r.id, Number(r.seq)]));
+      const seqs = new Map(
+        (
+          await server.store.sql.all<{ seq: number; id: string }>(
+            `select seq, id from submissions where id in (${made.map(() => '?').join(',')})`,
+            made.map((m) => m.body.id),
+          )
+        ).map((r) => [r.id, Number(r.seq)]),
+      );
       await server.inbox.sql.transaction(async (tx) => {
         for (const m of made)
-          await tx.run(Referrals.INSERT, server.inbox.referrals.indexRow({ id: m.body.id, seq: seqs.get(m.body.id)!, receivedAt: m.receivedAt, receipt: `R-${m.body.id}`, body: m.body }, assessed[m.t]));
+          await tx.run(
+            Referrals.INSERT,
+            server.inbox.referrals.indexRow(
+              {
+                id: m.body.id,
+                seq: seqs.get(m.body.id)!,
+                receivedAt: m.receivedAt,
+                receipt: `R-${m.body.id}`,
+                body: m.body,
+              },
+              assessed[m.t],
+            ),
+          );
       });
       indexMs += Date.now() - t1;
     }
@@ -84,7 +144,11 @@ async function benchKind(kind: 'sqlite' | 'postgres') {
 
   const { user, token } = await server.inbox.accounts.add({ email: `bench-${kind}@example.org`, role: 'reviewer' });
   await server.inbox.accounts.setPassword(token, 'bench password long');
-  const login = await fetch(`${base}/inbox/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: base }, body: JSON.stringify({ email: user.email, password: 'bench password long' }) });
+  const login = await fetch(`${base}/inbox/api/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: base },
+    body: JSON.stringify({ email: user.email, password: 'bench password long' }),
+  });
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
   const figures: (string | number)[][] = [];
   for (const [name, query] of [
@@ -108,23 +172,31 @@ async function benchKind(kind: 'sqlite' | 'postgres') {
     figures.push([name, items, m.toFixed(1), p95(ms).toFixed(1), m <= 100 ? 'within' : 'OVER']);
   }
   // The second page by cursor.
-  const first = (await (await fetch(`${base}/inbox/api/referrals`, { headers: { Cookie: cookie } })).json()) as { next: string };
+  const first = (await (await fetch(`${base}/inbox/api/referrals`, { headers: { Cookie: cookie } })).json()) as {
+    next: string;
+  };
   const ms: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     const s = performance.now();
     await (await fetch(`${base}/inbox/api/referrals?cursor=${first.next}`, { headers: { Cookie: cookie } })).json();
     ms.push(performance.now() - s);
   }
-  figures.push(['second page (cursor)', 50, median(ms).toFixed(1), p95(ms).toFixed(1), median(ms) <= 100 ? 'within' : 'OVER']);
+  figures.push([
+    'second page (cursor)',
+    50,
+    median(ms).toFixed(1),
+    p95(ms).toFixed(1),
+    median(ms) <= 100 ? 'within' : 'OVER',
+  ]);
   table(
     `Inbox list on ${kind}: ${N.toLocaleString('en-GB')} referrals (stored in ${(insertMs / 1000).toFixed(1)} s; inbox catch-up ${(catchUpMs / CATCH_UP).toFixed(2)} ms per submission over the first ${CATCH_UP}; the rest indexed in ${(indexMs / 1000).toFixed(1)} s); ${RUNS} runs over HTTP, budget 100 ms (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
-    [
-    ['request', 'items', 'median ms', 'p95 ms', 'budget'],
-    ...figures,
-    ],
+    [['request', 'items', 'median ms', 'p95 ms', 'budget'], ...figures],
   );
   await server.close();
 }
 
-for (const kind of STORE_KINDS.filter((k) => !process.env.INBOX_BENCH_KINDS || process.env.INBOX_BENCH_KINDS.split(',').includes(k))) await benchKind(kind);
+for (const kind of STORE_KINDS.filter(
+  (k) => !process.env.INBOX_BENCH_KINDS || process.env.INBOX_BENCH_KINDS.split(',').includes(k),
+))
+  await benchKind(kind);
 stopPostgres();

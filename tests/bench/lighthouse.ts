@@ -19,7 +19,12 @@ export async function measureLighthouse(runs: number): Promise<LighthouseRun[]> 
     for (let i = 0; i < runs; i++) {
       const rb = await launch();
       try {
-        const r = await lighthouse(app.origin, { port: rb.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
+        const r = await lighthouse(app.origin, {
+          port: rb.port,
+          output: 'json',
+          logLevel: 'error',
+          onlyCategories: ['performance'],
+        });
         const a = r!.lhr.audits;
         out.push({
           score: Math.round((r!.lhr.categories.performance!.score ?? 0) * 100),
@@ -40,8 +45,14 @@ export async function measureLighthouse(runs: number): Promise<LighthouseRun[]> 
 export function lighthouseTable(runs: LighthouseRun[]): void {
   table(`Lighthouse 12, mobile (median of ${runs.length})`, [
     ['performance score', 'LCP ms', 'FCP ms', 'TBT ms'],
-    [median(runs.map((r) => r.score)), Math.round(median(runs.map((r) => r.lcp))), Math.round(median(runs.map((r) => r.fcp))), Math.round(median(runs.map((r) => r.tbt)))],
+    [
+      median(runs.map((r) => r.score)),
+      Math.round(median(runs.map((r) => r.lcp))),
+      Math.round(median(runs.map((r) => r.fcp))),
+      Math.round(median(runs.map((r) => r.tbt))),
+    ],
   ]);
 }
 
-if (process.argv[1]?.endsWith('lighthouse.ts')) lighthouseTable(await measureLighthouse(Number(process.env.BENCH_RUNS ?? 3)));
+if (process.argv[1]?.endsWith('lighthouse.ts'))
+  lighthouseTable(await measureLighthouse(Number(process.env.BENCH_RUNS ?? 3)));

@@ -20,7 +20,9 @@ function open() {
     stats.opened++;
     sockets.add(s);
     if (mode === 'slow') {
-      s.write(`POST /api/submissions HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\nIdempotency-Key: x\r\n\r\n`);
+      s.write(
+        `POST /api/submissions HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\nIdempotency-Key: x\r\n\r\n`,
+      );
       const t = setInterval(() => {
         if (s.writable) {
           s.write('{');

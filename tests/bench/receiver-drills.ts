@@ -18,9 +18,18 @@ import { makeSubmission } from '../helpers/submission.ts';
 type Row = (string | number)[];
 const progress = (m: string) => console.log(`[drill ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
-function runClient(port: number, mode: 'idle' | 'slow', count: number, seconds: number): Promise<{ opened: number; failed: number; closedByServer: number; bytesSent: number }> {
+function runClient(
+  port: number,
+  mode: 'idle' | 'slow',
+  count: number,
+  seconds: number,
+): Promise<{ opened: number; failed: number; closedByServer: number; bytesSent: number }> {
   return new Promise((ok, fail) => {
-    const c = spawn(process.execPath, [join(import.meta.dirname, 'load-client.mjs'), String(port), mode, String(count), String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const c = spawn(
+      process.execPath,
+      [join(import.meta.dirname, 'load-client.mjs'), String(port), mode, String(count), String(seconds)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     c.stdout.on('data', (d) => (out += d));
     c.on('exit', () => {
@@ -66,7 +75,9 @@ async function device(origin: string, server: Awaited<ReturnType<typeof startSer
 export async function receiverDrills(only: string[]): Promise<Row[]> {
   const rows: Row[] = [];
   let pg: TestPostgres | undefined;
-  const kinds = (process.env.DRILL_STORES ?? 'sqlite,postgres').split(',').filter((k) => k === 'sqlite' || k === 'postgres');
+  const kinds = (process.env.DRILL_STORES ?? 'sqlite,postgres')
+    .split(',')
+    .filter((k) => k === 'sqlite' || k === 'postgres');
   for (const kind of kinds) {
     let database: string | undefined;
     if (kind === 'postgres') {
@@ -76,7 +87,8 @@ export async function receiverDrills(only: string[]): Promise<Row[]> {
         continue;
       }
     }
-    const fresh = async (n: string) => (kind === 'postgres' ? await freshDatabase(pg!, `drill_${n}_${Date.now()}`) : undefined);
+    const fresh = async (n: string) =>
+      kind === 'postgres' ? await freshDatabase(pg!, `drill_${n}_${Date.now()}`) : undefined;
     const dir = () => mkdtempSync(join(tmpdir(), `cse-drill-${kind}-`));
 
     if (only.includes('5')) {
@@ -90,8 +102,16 @@ export async function receiverDrills(only: string[]): Promise<Row[]> {
       const [a, b] = p.result;
       rows.push([`20,000 idle connections (${kind})`, 'connections opened by the attacker', a.opened + b.opened]);
       rows.push(['', 'attempts that never connected', a.failed + b.failed]);
-      rows.push(['', 'closed by the server (cap, idle timeout), as the attacker saw it', a.closedByServer + b.closedByServer]);
-      rows.push(['', 'server: accepted / idle ones evicted for newcomers / refused', `${server.app.connections.accepted} / ${server.app.connections.evicted} / ${server.app.connections.refused}`]);
+      rows.push([
+        '',
+        'closed by the server (cap, idle timeout), as the attacker saw it',
+        a.closedByServer + b.closedByServer,
+      ]);
+      rows.push([
+        '',
+        'server: accepted / idle ones evicted for newcomers / refused',
+        `${server.app.connections.accepted} / ${server.app.connections.evicted} / ${server.app.connections.refused}`,
+      ]);
       rows.push(['', 'health checks answered / failed during the flood', `${p.ok} / ${p.failed}`]);
       rows.push(['', 'slowest health check answered (ms)', p.worstMs]);
       rows.push(['', 'healthy afterwards', (await health(server.origin)) !== undefined ? 'yes' : 'NO']);
@@ -107,7 +127,8 @@ export async function receiverDrills(only: string[]): Promise<Row[]> {
       await new Promise((r) => setTimeout(r, 2000));
       let delivered = 0;
       const t0 = performance.now();
-      for (let i = 0; i < 50; i++) if ((await signedPost(server.origin, d, makeSubmission())).status === 201) delivered++;
+      for (let i = 0; i < 50; i++)
+        if ((await signedPost(server.origin, d, makeSubmission())).status === 201) delivered++;
       const honestMs = Math.round(performance.now() - t0);
       const s = await slow;
       rows.push([`1,000 slow bodies (${kind})`, 'slow connections opened', s.opened]);
@@ -148,15 +169,25 @@ export async function receiverDrills(only: string[]): Promise<Row[]> {
         }
       stop = true;
       await floodRun;
-      rows.push([`one device flooding (${kind})`, 'flooder: sent / stored / 429', `${flood.sent} / ${flood.stored} / ${flood.limited}`]);
-      rows.push(['', 'three colleagues meanwhile: sent / stored / 429', `${honest.sent} / ${honest.ok} / ${honest.limited}`]);
+      rows.push([
+        `one device flooding (${kind})`,
+        'flooder: sent / stored / 429',
+        `${flood.sent} / ${flood.stored} / ${flood.limited}`,
+      ]);
+      rows.push([
+        '',
+        'three colleagues meanwhile: sent / stored / 429',
+        `${honest.sent} / ${honest.ok} / ${honest.limited}`,
+      ]);
       await server.close();
     }
 
     if (only.includes('8'))
       for (const mode of ['one by one', 'in batches of 50'] as const) {
         progress(`drill 8 (${kind}): SIGKILL during 5,000 concurrent submits, ${mode}`);
-        rows.push(...(await killDuringSubmits(kind, await fresh(mode === 'one by one' ? 'kill' : 'killbatch'), dir(), mode)));
+        rows.push(
+          ...(await killDuringSubmits(kind, await fresh(mode === 'one by one' ? 'kill' : 'killbatch'), dir(), mode)),
+        );
       }
   }
   pg?.stop();
@@ -173,10 +204,19 @@ function expectKilled(k: boolean) {
  * random 500–2,500 are acknowledged. Reopened as the server would, every
  * acknowledged id must be there.
  */
-async function killDuringSubmits(kind: string, database: string | undefined, dataDir: string, mode: 'one by one' | 'in batches of 50'): Promise<Row[]> {
+async function killDuringSubmits(
+  kind: string,
+  database: string | undefined,
+  dataDir: string,
+  mode: 'one by one' | 'in batches of 50',
+): Promise<Row[]> {
   const secretsDir = `${dataDir}-secrets`;
   const db = database ?? join(dataDir, 'receiver.sqlite');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'server-child.ts'), dataDir, secretsDir, db], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'server-child.ts'), dataDir, secretsDir, db],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const info = await new Promise<{ port: number; code: string }>((ok) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -197,7 +237,10 @@ async function killDuringSubmits(kind: string, database: string | undefined, dat
     try {
       if (batched) {
         const res = await signedBatch(origin, dev, part.map(asItem));
-        const body = res.status === 200 ? ((await res.json()) as { results: { id: string; status: number }[] }) : (await res.arrayBuffer(), { results: [] });
+        const body =
+          res.status === 200
+            ? ((await res.json()) as { results: { id: string; status: number }[] })
+            : (await res.arrayBuffer(), { results: [] });
         for (const r of body.results) if (r.status === 201 || r.status === 200) acked.push(r.id);
         failed += part.length - body.results.filter((r) => r.status === 201 || r.status === 200).length;
       } else {
@@ -229,7 +272,10 @@ async function killDuringSubmits(kind: string, database: string | undefined, dat
   await Promise.all([sending, killer]);
   await new Promise((r) => (child.exitCode !== null || child.signalCode ? r(null) : child.once('exit', r)));
   // Reopen the same database the way the server does, and look for every acknowledged id.
-  const store = await ReceiverStore.open({ database: db, envelope: loadEnvelope(receiverPaths({ dataDir, secretsDir, database: db })) });
+  const store = await ReceiverStore.open({
+    database: db,
+    envelope: loadEnvelope(receiverPaths({ dataDir, secretsDir, database: db })),
+  });
   let missing = 0;
   for (const id of acked) if (!(await store.get(id))) missing++;
   const rows: Row[] = [

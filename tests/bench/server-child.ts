@@ -4,6 +4,12 @@
 import { startServer } from '../../src/server/main.ts';
 
 const [dataDir, secretsDir, database] = process.argv.slice(2);
-const s = await startServer({ port: 0, dataDir: dataDir!, secretsDir: secretsDir!, database: database!, limits: { perDevicePerMinute: 1_000_000, dailyQuota: 1_000_000 } });
+const s = await startServer({
+  port: 0,
+  dataDir: dataDir!,
+  secretsDir: secretsDir!,
+  database: database!,
+  limits: { perDevicePerMinute: 1_000_000, dailyQuota: 1_000_000 },
+});
 const { code } = await s.addDevice('drill device');
 console.log(JSON.stringify({ port: s.address().port, code }));

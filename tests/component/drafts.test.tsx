@@ -29,16 +29,31 @@ afterEach(async () => {
   await Dexie.delete(name);
 });
 
-const wrap = (ui: preact.ComponentChildren) => <AppContext.Provider value={{ db, setSaveStatus: () => {} }}>{ui}</AppContext.Provider>;
-const AUTHOR = { name: 'Sam Nurse', role: 'Youth worker', organisation: 'Test Youth Service', contact: 'sam@example.org' };
+const wrap = (ui: preact.ComponentChildren) => (
+  <AppContext.Provider value={{ db, setSaveStatus: () => {} }}>{ui}</AppContext.Provider>
+);
+const AUTHOR = {
+  name: 'Sam Nurse',
+  role: 'Youth worker',
+  organisation: 'Test Youth Service',
+  contact: 'sam@example.org',
+};
 const REPORT = 'gm-information-report';
-const reportDrafts = async () => (await db.records.where('instrumentId').equals(REPORT).toArray()).filter((r) => r.state === 'draft');
+const reportDrafts = async () =>
+  (await db.records.where('instrumentId').equals(REPORT).toArray()).filter((r) => r.state === 'draft');
 
 describe('deleting a draft', () => {
   it('asks first, keeps it on "No", deletes it on "Yes", and offers no delete for a finished record', async () => {
     const keep = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'KEEP-1' });
-    const gone = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'GONE-1', answers: { age: 14 } });
-    const done = await finalise(db, (await createDraft(db, { instrumentId: 'gm-cse-measurement-tool', childRef: 'DONE-1' })).id);
+    const gone = await createDraft(db, {
+      instrumentId: 'nscb-ae-cse-indicator-checklist',
+      childRef: 'GONE-1',
+      answers: { age: 14 },
+    });
+    const done = await finalise(
+      db,
+      (await createDraft(db, { instrumentId: 'gm-cse-measurement-tool', childRef: 'DONE-1' })).id,
+    );
     render(wrap(<Home />));
     const list = await screen.findByTestId('recent');
     const item = (ref: string) => within(list).getByText(`Child reference ${ref}`).closest('li')!;
@@ -79,7 +94,9 @@ describe('the one-tap information report', () => {
     expect(first!.answers['reporter-job']).toBe('Youth worker');
     expect(first!.answers['reporter-org']).toBe('Test Youth Service');
     expect(first!.answers['reporter-contact']).toBe('sam@example.org');
-    expect(Math.abs(new Date(first!.answers['report-datetime'] as string).getTime() - Date.now())).toBeLessThan(2 * 60_000);
+    expect(Math.abs(new Date(first!.answers['report-datetime'] as string).getTime() - Date.now())).toBeLessThan(
+      2 * 60_000,
+    );
 
     location.hash = '';
     fireEvent.click(screen.getByTestId('quick-report'));
@@ -111,11 +128,26 @@ describe('the one-tap information report', () => {
     const now = new Date(2026, 10, 23, 9, 5).getTime();
     expect(localDateTime(now)).toBe('2026-11-23T09:05');
     const pre = reportPrefill(gm, AUTHOR, now);
-    const row = { id: 'x', instrumentId: REPORT, instrumentVersion: gm.version, state: 'draft' as const, childRef: 'Information report', answers: pre, section: 0, createdAt: now, updatedAt: now };
+    const row = {
+      id: 'x',
+      instrumentId: REPORT,
+      instrumentVersion: gm.version,
+      state: 'draft' as const,
+      childRef: 'Information report',
+      answers: pre,
+      section: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
     expect(isEmptyReport(gm, row)).toBe(true);
     expect(isEmptyReport(gm, { ...row, answers: { ...pre, area: 'rochdale' } })).toBe(false);
     expect(isEmptyReport(gm, { ...row, state: 'final' })).toBe(false);
     const wm = reportPrefill(getInstrument('wm-information-report')!, AUTHOR, now);
-    expect(wm).toEqual({ 'reporter-name': 'Sam Nurse', 'reporter-job': 'Youth worker', 'reporter-agency': 'Test Youth Service', 'reporter-email': 'sam@example.org' });
+    expect(wm).toEqual({
+      'reporter-name': 'Sam Nurse',
+      'reporter-job': 'Youth worker',
+      'reporter-agency': 'Test Youth Service',
+      'reporter-email': 'sam@example.org',
+    });
   });
 });

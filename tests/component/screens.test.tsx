@@ -42,7 +42,11 @@ describe('Runner', () => {
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Low level indicators');
     expect(screen.getByText('Section 2 of 5', { exact: false })).toBeTruthy();
     const group = screen.getByRole('group', { name: /^Select all that apply/ });
-    expect(within(group).getAllByRole('checkbox').map((c) => (c.closest('label') as HTMLElement).textContent)).toEqual([
+    expect(
+      within(group)
+        .getAllByRole('checkbox')
+        .map((c) => (c.closest('label') as HTMLElement).textContent),
+    ).toEqual([
       'Low self-esteem/confidence',
       'Associating with unknown adults',
       'Self harming behaviours',
@@ -50,7 +54,9 @@ describe('Runner', () => {
       'None of these',
     ]);
     fireEvent.click(within(group).getByLabelText('Self harming behaviours'));
-    await waitFor(async () => expect((await getRecord(db, row.id))?.answers['low-self-harm']).toBe('yes'), { timeout: 2000 });
+    await waitFor(async () => expect((await getRecord(db, row.id))?.answers['low-self-harm']).toBe('yes'), {
+      timeout: 2000,
+    });
     expect(statuses).toContain('saving');
     expect(statuses.at(-1)).toBe('saved');
   });
@@ -90,7 +96,13 @@ describe('Runner', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
     await waitFor(() => expect(location.hash).toBe(`#/record/${row.id}/3`));
     const a = (await getRecord(db, row.id))?.answers ?? {};
-    expect([a['med-cars'], a['med-peers-at-risk'], a['med-assault-withdrawn'], a['med-older-partner'], a['med-multiple-stis']]).toEqual(['yes', 'no', 'no', 'no', 'no']);
+    expect([
+      a['med-cars'],
+      a['med-peers-at-risk'],
+      a['med-assault-withdrawn'],
+      a['med-older-partner'],
+      a['med-multiple-stis'],
+    ]).toEqual(['yes', 'no', 'no', 'no', 'no']);
   });
 
   it('Sandwell significant indicators: a tick asks "When?" (the two tick columns, 002 L1667/L1669), and Continue needs it', async () => {
@@ -103,12 +115,18 @@ describe('Runner', () => {
     fireEvent.click(within(when).getByLabelText('Prior to 6 months ago'));
     // One significant indicator decides Category 3 (the cautious reading of L1663), shown live.
     // The category is the practitioner's decision (002 L353–L359): the ticks give only the app's suggestion.
-    expect(screen.getByTestId('live-level').textContent).toBe("The app's suggestion from the ticks: Category 3 – Significant. Serious risk of harm (not confirmed by the practitioner)");
+    expect(screen.getByTestId('live-level').textContent).toBe(
+      "The app's suggestion from the ticks: Category 3 – Significant. Serious risk of harm (not confirmed by the practitioner)",
+    );
     await waitFor(async () => expect((await getRecord(db, row.id))?.answers['s-vehicles']).toBe('prior'));
   });
 
   it('from Check answers, Change returns to Check answers after that page', async () => {
-    const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T4', answers: ticks('nscb-ae-cse-indicator-checklist', []) });
+    const row = await createDraft(db, {
+      instrumentId: 'nscb-ae-cse-indicator-checklist',
+      childRef: 'T4',
+      answers: ticks('nscb-ae-cse-indicator-checklist', []),
+    });
     render(wrap(<Runner record={row} section={1} change />));
     fireEvent.click(screen.getByLabelText('Low self-esteem/confidence'));
     fireEvent.click(screen.getByRole('button', { name: 'Save and return to check answers' }));
@@ -144,8 +162,12 @@ describe('Runner', () => {
 });
 
 describe('ResultView', () => {
-  it('shows the outcome in the tool\'s words, both overlapping bands, 999 first, and the ambiguity', async () => {
-    const row = await createDraft(db, { instrumentId: 'nscb-cse-assessment', childRef: 'R1', answers: scores('nscb-cse-assessment', [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 2) });
+  it("shows the outcome in the tool's words, both overlapping bands, 999 first, and the ambiguity", async () => {
+    const row = await createDraft(db, {
+      instrumentId: 'nscb-cse-assessment',
+      childRef: 'R1',
+      answers: scores('nscb-cse-assessment', [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 2),
+    });
     const done = (await finalise(db, row.id)) as RecordRow;
     render(wrap(<ResultView record={done} result={done.result!} />));
     expect(screen.getByTestId('outcome-level').textContent).toBe('Amber (18-42)');
@@ -156,7 +178,9 @@ describe('ResultView', () => {
     // The 999 step comes before every other step in the document.
     const all = [...document.querySelectorAll('.screen-only [data-step]')].map((e) => e.getAttribute('data-step'));
     expect(all[0]).toBe('emergency-999');
-    expect(screen.getByRole('region', { name: 'Where the source document is unclear' }).textContent).toContain('A total of 22 falls in');
+    expect(screen.getByRole('region', { name: 'Where the source document is unclear' }).textContent).toContain(
+      'A total of 22 falls in',
+    );
   });
 
   it('an incomplete result names the missing items and shows no level', () => {
@@ -164,7 +188,17 @@ describe('ResultView', () => {
     const answers = ticks(inst.id, ['low-self-harm']);
     delete answers['high-terminations'];
     const result = score(inst, answers);
-    const record = { id: 'x', instrumentId: inst.id, instrumentVersion: '1.0.0', state: 'final', childRef: 'R2', answers, section: 0, createdAt: 0, updatedAt: 0 } as RecordRow;
+    const record = {
+      id: 'x',
+      instrumentId: inst.id,
+      instrumentVersion: '1.0.0',
+      state: 'final',
+      childRef: 'R2',
+      answers,
+      section: 0,
+      createdAt: 0,
+      updatedAt: 0,
+    } as RecordRow;
     render(wrap(<ResultView record={record} result={result} />));
     expect(screen.getByTestId('outcome-level').textContent).toBe('Not complete: no outcome');
     expect(within(screen.getByTestId('outcome')).getByText('Multiple terminations/miscarriages')).toBeTruthy();
@@ -180,14 +214,41 @@ describe('ResultView for the bedside', () => {
       ...base,
       nextSteps: [
         ...base.nextSteps,
-        { id: 'app-strategy', kind: 'referral' as const, text: 'Ask for a strategy discussion.', contacts: [], appAdded: 'the toolkit is silent on timing (L1280)', within: 'within 72 hours' },
-        { id: 'no-parents', kind: 'warning' as const, text: 'Do not consult the parents before referral.', contacts: [] },
+        {
+          id: 'app-strategy',
+          kind: 'referral' as const,
+          text: 'Ask for a strategy discussion.',
+          contacts: [],
+          appAdded: 'the toolkit is silent on timing (L1280)',
+          within: 'within 72 hours',
+        },
+        {
+          id: 'no-parents',
+          kind: 'warning' as const,
+          text: 'Do not consult the parents before referral.',
+          contacts: [],
+        },
       ],
     };
-    const record = { id: 'y', instrumentId: inst.id, instrumentVersion: inst.version, state: 'final', childRef: 'R3', answers, result, section: 0, createdAt: 0, updatedAt: 0, finalisedAt: 1 } as RecordRow;
+    const record = {
+      id: 'y',
+      instrumentId: inst.id,
+      instrumentVersion: inst.version,
+      state: 'final',
+      childRef: 'R3',
+      answers,
+      result,
+      section: 0,
+      createdAt: 0,
+      updatedAt: 0,
+      finalisedAt: 1,
+    } as RecordRow;
     render(wrap(<ResultView record={record} result={result} />));
     const now = screen.getByRole('region', { name: 'What to do now' });
-    expect([...now.querySelectorAll('[data-step]')].map((e) => e.getAttribute('data-step'))).toEqual(['emergency-999', 'no-parents']);
+    expect([...now.querySelectorAll('[data-step]')].map((e) => e.getAttribute('data-step'))).toEqual([
+      'emergency-999',
+      'no-parents',
+    ]);
     const app = document.querySelector('.screen-only [data-step=app-strategy]')!;
     expect(app.textContent).toContain('The app suggests');
     expect(app.textContent).toContain('the toolkit is silent on timing');
@@ -203,11 +264,28 @@ describe('ResultView for the bedside', () => {
 
 describe('ResultView for an information report', () => {
   const id = 'gm-information-report';
-  const answers = { 'immediate-danger': 'no', area: 'rochdale', 'report-datetime': '2026-11-23T10:00', 'reporter-name': 'Sam', details: 'A car outside the school.' };
+  const answers = {
+    'immediate-danger': 'no',
+    area: 'rochdale',
+    'report-datetime': '2026-11-23T10:00',
+    'reporter-name': 'Sam',
+    details: 'A car outside the school.',
+  };
   const put = async (state?: 'queued' | 'delivered') => {
     const row = await createDraft(db, { instrumentId: id, childRef: 'Information report', answers });
     const done = await finalise(db, row.id);
-    if (state) await db.outbox.add({ id: crypto.randomUUID(), recordId: done.id, state, payload: '{}', contentType: 'application/json', attempts: 0, createdAt: 1, nextAttemptAt: 1, ...(state === 'delivered' ? { receipt: 'R-1' } : {}) });
+    if (state)
+      await db.outbox.add({
+        id: crypto.randomUUID(),
+        recordId: done.id,
+        state,
+        payload: '{}',
+        contentType: 'application/json',
+        attempts: 0,
+        createdAt: 1,
+        nextAttemptAt: 1,
+        ...(state === 'delivered' ? { receipt: 'R-1' } : {}),
+      });
     render(wrap(<ResultView record={done} result={done.result!} />));
     return screen.findByTestId('report-destination');
   };
@@ -218,12 +296,18 @@ describe('ResultView for an information report', () => {
     await waitFor(() => expect(dest.textContent).toContain('Sent to the referral endpoint for the Rochdale CSE team'));
     expect(fallbackMail(dest)).toBeNull();
     expect(document.querySelector('.screen-only')!.textContent).not.toMatch(/e-mail it to the specialist CSE team/);
-    expect(document.querySelectorAll('.screen-only [data-step=route-to-team], .screen-only [data-step=gm-information-report]')).toHaveLength(0);
+    expect(
+      document.querySelectorAll(
+        '.screen-only [data-step=route-to-team], .screen-only [data-step=gm-information-report]',
+      ),
+    ).toHaveLength(0);
   });
 
-  it('waiting: the team\'s e-mail is only a folded fallback; not sent: the fallback is open, with the team\'s contact', async () => {
+  it("waiting: the team's e-mail is only a folded fallback; not sent: the fallback is open, with the team's contact", async () => {
     const waiting = await put('queued');
-    await waitFor(() => expect(waiting.textContent).toContain('Going to the referral endpoint for the Rochdale CSE team'));
+    await waitFor(() =>
+      expect(waiting.textContent).toContain('Going to the referral endpoint for the Rochdale CSE team'),
+    );
     expect(fallbackMail(waiting)!.closest('details')).toBeTruthy();
     cleanup();
     const unsent = await put();
@@ -234,11 +318,30 @@ describe('ResultView for an information report', () => {
 });
 
 describe('History', () => {
-  it('lists a child\'s finished measurements oldest first, with the change from each previous one', async () => {
+  it("lists a child's finished measurements oldest first, with the change from each previous one", async () => {
     const id = 'gm-cse-measurement-tool';
-    const a = await finalise(db, (await createDraft(db, { instrumentId: id, childRef: 'H1', answers: scores(id, [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 4) })).id);
+    const a = await finalise(
+      db,
+      (
+        await createDraft(db, {
+          instrumentId: id,
+          childRef: 'H1',
+          answers: scores(id, [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 4),
+        })
+      ).id,
+    );
     await new Promise((r) => setTimeout(r, 5));
-    const b = await finalise(db, (await createDraft(db, { instrumentId: id, childRef: 'H1', previousId: a.id, answers: scores(id, [4, 4, 4, 4, 4, 4, 4, 4, 4, 4], 8) })).id);
+    const b = await finalise(
+      db,
+      (
+        await createDraft(db, {
+          instrumentId: id,
+          childRef: 'H1',
+          previousId: a.id,
+          answers: scores(id, [4, 4, 4, 4, 4, 4, 4, 4, 4, 4], 8),
+        })
+      ).id,
+    );
     await createDraft(db, { instrumentId: id, childRef: 'H2' }); // another child, not shown
     render(wrap(<History record={b} />));
     const table = await screen.findByTestId('history-table');
@@ -246,7 +349,10 @@ describe('History', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]?.textContent).toContain('24');
     expect(rows[1]?.textContent).toContain('48');
-    expect([...table.querySelectorAll('[data-testid=trend]')].map((t) => t.textContent)).toEqual(['First', 'Increased']);
+    expect([...table.querySelectorAll('[data-testid=trend]')].map((t) => t.textContent)).toEqual([
+      'First',
+      'Increased',
+    ]);
   });
 });
 

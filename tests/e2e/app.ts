@@ -15,8 +15,16 @@ export async function axeViolations(page: Page): Promise<string[]> {
   // Evaluated over CDP, so the page's CSP (no inline script) does not block it.
   await page.evaluate(`${axeSource};0`);
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (c: Document, o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const r = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    });
     return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
   return result;
@@ -44,9 +52,13 @@ export async function fillInstrument(page: Page, instrumentId: string, childRef:
       if (isTickItem(item)) continue; // asked together, below
       const v = answers[item.id];
       if (!isAnswered(v)) continue;
-      if (item.kind === 'choice') await page.click(`label[for="${item.id}-${item.options.findIndex((o) => o.value === v)}"]`);
-      else if (item.kind === 'multi') for (const x of v as string[]) await page.click(`label[for="${item.id}-${item.options.findIndex((o) => o.value === x)}"]`);
-      else if (item.kind === 'date') await page.fill(`#${item.id}`, String(v)); // a date input takes its value whole
+      if (item.kind === 'choice')
+        await page.click(`label[for="${item.id}-${item.options.findIndex((o) => o.value === v)}"]`);
+      else if (item.kind === 'multi')
+        for (const x of v as string[])
+          await page.click(`label[for="${item.id}-${item.options.findIndex((o) => o.value === x)}"]`);
+      else if (item.kind === 'date')
+        await page.fill(`#${item.id}`, String(v)); // a date input takes its value whole
       else await page.locator(`#${item.id}`).pressSequentially(String(v));
     }
     if (isTickList(section)) await tickWhatApplies(page, section, answers);
@@ -92,7 +104,12 @@ export interface Enroller {
 export async function configure(page: Page, origin: string, server: Enroller, deviceName = 'E2E device') {
   await page.goto(`${origin}/#/settings`);
   await page.waitForSelector('#author-name');
-  for (const [id, text] of [['author-name', 'Sam Nurse'], ['author-role', 'School nurse'], ['author-org', 'Test NHS Trust'], ['author-contact', '01234 567890']] as const) {
+  for (const [id, text] of [
+    ['author-name', 'Sam Nurse'],
+    ['author-role', 'School nurse'],
+    ['author-org', 'Test NHS Trust'],
+    ['author-contact', '01234 567890'],
+  ] as const) {
     await page.fill(`#${id}`, '');
     await page.locator(`#${id}`).pressSequentially(text);
   }

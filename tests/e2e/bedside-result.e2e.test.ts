@@ -24,9 +24,25 @@ const out = mkdtempSync(join(tmpdir(), 'cse-e2e-print-'));
 const shots = process.env.E2E_SHOTS;
 const pageErrors: string[] = [];
 
-const ASSESSOR = { name: 'Sam Nurse', role: 'School nurse', org: 'Test NHS Trust', contact: 'samantha.longname-safeguarding.lead@northamptonshire-healthcare.nhs.uk' };
+const ASSESSOR = {
+  name: 'Sam Nurse',
+  role: 'School nurse',
+  org: 'Test NHS Trust',
+  contact: 'samantha.longname-safeguarding.lead@northamptonshire-healthcare.nhs.uk',
+};
 /** Text a printed record must never carry: the screen's buttons and navigation. */
-const BUTTON_TEXT = ['Print or save as PDF', 'See every answer', 'Re-assess this child', 'History for this child', 'Back to the result', 'Call 999', 'Skip to main content', 'Outbox', 'Lock', 'Delete'];
+const BUTTON_TEXT = [
+  'Print or save as PDF',
+  'See every answer',
+  'Re-assess this child',
+  'History for this child',
+  'Back to the result',
+  'Call 999',
+  'Skip to main content',
+  'Outbox',
+  'Lock',
+  'Delete',
+];
 const records: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -72,7 +88,11 @@ async function nineBottoms(): Promise<number[]> {
   const bottoms: number[] = [];
   for (const offline of [false, true]) {
     await b.context.setOffline(offline);
-    await page.waitForFunction((off) => document.querySelector('[data-testid=network-status]')?.textContent?.startsWith(off ? 'Offline' : 'Online'), offline);
+    await page.waitForFunction(
+      (off) =>
+        document.querySelector('[data-testid=network-status]')?.textContent?.startsWith(off ? 'Offline' : 'Online'),
+      offline,
+    );
     await page.evaluate(() => scrollTo(0, 0));
     const call = (await page.locator('.now-steps [data-step=emergency-999] a[href="tel:999"]').first().boundingBox())!;
     bottoms.push(call.y + call.height);
@@ -97,7 +117,8 @@ function expectedAnswers(instrumentId: string, answers: Answers): { question: st
   return out;
 }
 function words(item: Item, v: string | number | string[]): string {
-  if (item.kind === 'choice' || item.kind === 'multi') return (Array.isArray(v) ? v : [String(v)]).map((x) => item.options.find((o) => o.value === x)!.label).join('; ');
+  if (item.kind === 'choice' || item.kind === 'multi')
+    return (Array.isArray(v) ? v : [String(v)]).map((x) => item.options.find((o) => o.value === x)!.label).join('; ');
   return String(v);
 }
 
@@ -159,14 +180,23 @@ describe('an A&E result and its printed record', () => {
     await page.click('[data-testid=how-reached] summary');
     expect(await page.textContent('[data-testid=sources]')).toContain('Northamptonshire toolkit, line');
     expect(await axeViolations(page)).toEqual([]);
-    if (shots) await page.locator('[data-testid=how-reached]').screenshot({ path: join(shots, 'result-ae-how-390.png') });
+    if (shots)
+      await page.locator('[data-testid=how-reached]').screenshot({ path: join(shots, 'result-ae-how-390.png') });
     await page.click('[data-testid=how-reached] summary');
     await shoot('result-ae');
   });
 
   it('prints the assessor, the child reference, every question with its answer, and no buttons', async () => {
     const text = await pdfText('ae-result');
-    for (const part of [ASSESSOR.name, ASSESSOR.role, ASSESSOR.org, 'JS-15', 'Please complete full CSE Toolkit', 'CSE Indicator Checklist']) expect(text).toContain(part);
+    for (const part of [
+      ASSESSOR.name,
+      ASSESSOR.role,
+      ASSESSOR.org,
+      'JS-15',
+      'Please complete full CSE Toolkit',
+      'CSE Indicator Checklist',
+    ])
+      expect(text).toContain(part);
     expect(loosely(text)).toContain(loosely(ASSESSOR.contact));
     for (const { question, answer } of expectedAnswers(id, answers)) expect(text).toContain(`${question} ${answer}`);
     for (const t of BUTTON_TEXT) expect(text).not.toContain(t);
@@ -189,7 +219,10 @@ describe('an A&E result and its printed record', () => {
 
 describe('a GM measurement tool result printed', () => {
   const id = 'gm-cse-measurement-tool';
-  const answers = { ...scores(id, [5, 4, 4, 5, 3, 4, 5, 5, 5, 5], 9), 'wishes-feelings': 'Wants to stay with her friends.' };
+  const answers = {
+    ...scores(id, [5, 4, 4, 5, 3, 4, 5, 5, 5, 5], 9),
+    'wishes-feelings': 'Wants to stay with her friends.',
+  };
 
   it('carries every answer, the assessor and the child reference', async () => {
     await page.goto(`${origin}/#/`);
@@ -200,7 +233,9 @@ describe('a GM measurement tool result printed', () => {
     records.gm = page.url().match(/record\/([^/]+)/)![1]!;
     // The longest 999 wording (Greater Manchester) still fits the first screen with its call button.
     const bottoms = await nineBottoms();
-    console.log(`GM result, bottom of the Call 999 button at 390×844 (online, offline): ${bottoms.map(Math.round).join(', ')} px`);
+    console.log(
+      `GM result, bottom of the Call 999 button at 390×844 (online, offline): ${bottoms.map(Math.round).join(', ')} px`,
+    );
     for (const bottom of bottoms) expect(bottom).toBeLessThanOrEqual(844);
     await shoot('result-gm');
     const text = await pdfText('gm-result');
@@ -223,7 +258,9 @@ describe('an information report with two persons and a vehicle', () => {
     await page.waitForSelector('#immediate-danger-1');
     expect(page.url()).toBe(first); // the same draft, not another
     await page.click('label[for="immediate-danger-1"]');
-    await page.click(`label[for="area-${getInstrument('gm-information-report')!.routing!.teams.findIndex((t) => t.area === 'Rochdale')}"]`);
+    await page.click(
+      `label[for="area-${getInstrument('gm-information-report')!.routing!.teams.findIndex((t) => t.area === 'Rochdale')}"]`,
+    );
     await page.click('form button[type=submit]');
     await page.waitForSelector('text=Add a person');
     await page.click('text=Add a person');
@@ -249,18 +286,36 @@ describe('an information report with two persons and a vehicle', () => {
     await page.waitForSelector('[data-testid=report-destination]');
     records.report = page.url().match(/record\/([^/]+)/)![1]!;
     await page.waitForSelector('[data-testid=report-destination] [data-state=delivered]', { timeout: 30_000 });
-    const dest = collapse(await page.textContent('[data-testid=report-destination]') ?? '');
+    const dest = collapse((await page.textContent('[data-testid=report-destination]')) ?? '');
     expect(dest).toContain('Sent to the referral endpoint for the Rochdale CSE team');
     expect(dest).not.toMatch(/e-mail/i);
     // Said once: no other step tells the user to e-mail the report to a team.
-    expect(await page.locator('.screen-only [data-step=gm-information-report], .screen-only [data-step=route-to-team]').count()).toBe(0);
+    expect(
+      await page
+        .locator('.screen-only [data-step=gm-information-report], .screen-only [data-step=route-to-team]')
+        .count(),
+    ).toBe(0);
     expect(await axeViolations(page)).toEqual([]);
     await shoot('result-report');
   });
 
   it('prints every person and vehicle, the reporter, and never "Nothing ticked"', async () => {
     const text = await pdfText('report-result');
-    for (const part of ['Person 1', 'Daniel Example', 'Danno', 'Person 2', 'Tall man in a grey hoodie', 'Vehicle 1', 'KX65 ABC', 'Vauxhall', 'Silver', ASSESSOR.name, 'Rochdale', 'Seen outside the takeaway']) expect(text).toContain(part);
+    for (const part of [
+      'Person 1',
+      'Daniel Example',
+      'Danno',
+      'Person 2',
+      'Tall man in a grey hoodie',
+      'Vehicle 1',
+      'KX65 ABC',
+      'Vauxhall',
+      'Silver',
+      ASSESSOR.name,
+      'Rochdale',
+      'Seen outside the takeaway',
+    ])
+      expect(text).toContain(part);
     expect(loosely(text)).toContain(loosely(ASSESSOR.contact));
     expect(text).not.toContain('Nothing ticked');
     for (const t of BUTTON_TEXT) expect(text).not.toContain(t);
@@ -301,18 +356,24 @@ describe('narrow screens', () => {
           inner: innerWidth,
           client: document.documentElement.clientWidth,
           // Any element reaching past the content width (named, to say what overflows).
-          wide: [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).map((e) => `${e.tagName.toLowerCase()}.${e.className}`).slice(0, 5),
+          wide: [...document.querySelectorAll('body *')]
+            .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+            .map((e) => `${e.tagName.toLowerCase()}.${e.className}`)
+            .slice(0, 5),
         }));
         expect(`${name} at ${width}: ${scroll}`).toBe(`${name} at ${width}: ${Math.min(scroll, inner, client)}`);
         expect({ name, width, wide }).toEqual({ name, width, wide: [] });
         expect({ name, width, violations: await axeViolations(page) }).toEqual({ name, width, violations: [] });
       }
     }
-    if (shots) for (const [name, hash] of screens.filter(([n]) => ['home', 'outbox', 'history', 'settings', 'runner', 'check'].includes(n))) {
-      await page.goto(`${origin}/${hash}`);
-      await page.waitForSelector('main h1');
-      await shoot(`narrow-${name}`);
-    }
+    if (shots)
+      for (const [name, hash] of screens.filter(([n]) =>
+        ['home', 'outbox', 'history', 'settings', 'runner', 'check'].includes(n),
+      )) {
+        await page.goto(`${origin}/${hash}`);
+        await page.waitForSelector('main h1');
+        await shoot(`narrow-${name}`);
+      }
     writeFileSync(join(out, 'done'), '');
   });
 });

@@ -73,7 +73,9 @@ describe('the A&E nurse', () => {
     expect(await focusedId()).toBe('passcode-confirm');
     await page.click('form button[type=submit]');
     await page.waitForSelector('h1:text-is("Screen a child")');
-    await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 20_000 });
+    await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, {
+      timeout: 20_000,
+    });
 
     await page.click('nav button:text-is("Lock")');
     await page.waitForSelector('h1:text-is("Unlock")');
@@ -165,7 +167,10 @@ describe('the A&E nurse', () => {
     aeRecordId = /#\/record\/([^/]+)\/result/.exec(page.url())![1]!;
     await page.waitForSelector('[data-testid=delivery-state]', { timeout: 20_000 });
     await expect.poll(() => server.store.count(), { timeout: 20_000 }).toBe(1);
-    const sent = (await server.store.all())[0]!.body as { result: { level?: string; complete: boolean; decided: boolean }; childRef: string };
+    const sent = (await server.store.all())[0]!.body as {
+      result: { level?: string; complete: boolean; decided: boolean };
+      childRef: string;
+    };
     expect(sent.childRef).toBe('AE-NURSE-1');
     expect(sent.result).toMatchObject({ level: MET, complete: false, decided: true });
   });
@@ -216,7 +221,9 @@ describe('paper-like completions: tick what applies, Continue, Finish', () => {
     const answers = ticks(id, { 's-vehicles': 'current', 'r-drugs': 'yes' });
     const level = await paperLike('medical', 'sandwell', id, 'SW-1', answers);
     // The category is the practitioner's decision (002 L353–L359); left blank, the ticks give the app's suggestion.
-    expect(level).toBe("The app's suggestion from the ticks: Category 3 – Significant. Serious risk of harm (not confirmed by the practitioner)");
+    expect(level).toBe(
+      "The app's suggestion from the ticks: Category 3 – Significant. Serious risk of harm (not confirmed by the practitioner)",
+    );
     expect(level).toBe(score(getInstrument(id)!, answers).level);
   });
 
@@ -233,7 +240,9 @@ describe('paper-like completions: tick what applies, Continue, Finish', () => {
     await page.waitForSelector('#s-money-when');
     expect(await axeViolations(page)).toEqual([]); // conditional reveal
     await page.click('label[for="s-money-when-1"]'); // Prior to 6 months ago
-    await page.waitForSelector(`[data-testid=live-level]:text-is("The app's suggestion from the ticks: Category 3 – Significant. Serious risk of harm (not confirmed by the practitioner)")`);
+    await page.waitForSelector(
+      `[data-testid=live-level]:text-is("The app's suggestion from the ticks: Category 3 – Significant. Serious risk of harm (not confirmed by the practitioner)")`,
+    );
   });
 
   it('Bury initial screening (no published rule): ticking what applies gives the recorded outcome', async () => {
@@ -242,7 +251,8 @@ describe('paper-like completions: tick what applies, Continue, Finish', () => {
     const level = await paperLike('social-care', 'bury', id, 'BU-1', answers);
     // Continue made every unticked box "not ticked", so the record is complete and scored as such.
     const confirmed = ticks(id, []);
-    for (const item of getInstrument(id)!.sections.flatMap((s) => s.items)) if (item.kind === 'choice' && item.options.some((o) => o.value === 'no')) confirmed[item.id] = 'no';
+    for (const item of getInstrument(id)!.sections.flatMap((s) => s.items))
+      if (item.kind === 'choice' && item.options.some((o) => o.value === 'no')) confirmed[item.id] = 'no';
     const expected = score(getInstrument(id)!, { ...confirmed, ...answers });
     expect(level).toBe(expected.level);
     expect(expected.complete).toBe(true);

@@ -88,7 +88,11 @@ const sessions = new WeakMap<import('playwright-core').Page, import('playwright-
  * emulation on one CDP session per page (it holds across reloads). One
  * session, reused: a second session would keep its own "offline" in force.
  */
-export async function setOffline(context: BrowserContext, page: import('playwright-core').Page, on: boolean): Promise<void> {
+export async function setOffline(
+  context: BrowserContext,
+  page: import('playwright-core').Page,
+  on: boolean,
+): Promise<void> {
   await context.setOffline(on);
   let cdp = sessions.get(page);
   if (!cdp) {
@@ -96,5 +100,10 @@ export async function setOffline(context: BrowserContext, page: import('playwrig
     await cdp.send('Network.enable');
     sessions.set(page, cdp);
   }
-  await cdp.send('Network.emulateNetworkConditions', { offline: on, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: on,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
 }

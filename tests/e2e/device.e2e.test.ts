@@ -61,7 +61,12 @@ async function type(page: Page, selector: string, text: string) {
 async function setUp(page: Page, passcode = PASS) {
   await page.waitForSelector('h1:text-is("Set a passcode")').catch(async (e) => {
     // What the page shows instead, to tell a stale database from a page that never drew.
-    console.log('set-up not shown:', page.url(), JSON.stringify(await page.textContent('body').catch(() => null)), await page.evaluate(() => document.visibilityState).catch(() => null));
+    console.log(
+      'set-up not shown:',
+      page.url(),
+      JSON.stringify(await page.textContent('body').catch(() => null)),
+      await page.evaluate(() => document.visibilityState).catch(() => null),
+    );
     throw e;
   });
   await type(page, '#passcode', passcode);
@@ -179,10 +184,14 @@ describe('erase after ten wrong passcodes', () => {
     await setUp(page);
     await page.waitForSelector('h1:text-is("Screen a child")');
     // Installed (service worker controlling), so the app still loads with the network cut.
-    await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 20_000 });
+    await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, {
+      timeout: 20_000,
+    });
     await configureTyped(page);
     await page.goto(`${origin}/#/settings`);
-    expect(await page.textContent('[data-testid=enrolment-state][data-state=enrolled]')).toContain('sealed to the endpoint');
+    expect(await page.textContent('[data-testid=enrolment-state][data-state=enrolled]')).toContain(
+      'sealed to the endpoint',
+    );
     const before = await server.store.count();
 
     // A finished screening queued while the endpoint cannot be reached, and a draft.
@@ -201,7 +210,10 @@ describe('erase after ten wrong passcodes', () => {
     for (let i = 1; i <= 9; i++) {
       await tryPasscode(page, `not-it-${i}`);
       await page.waitForSelector(`.error-summary:has-text("${i} wrong")`);
-      const warning = await page.locator('[data-testid=erase-warning]').textContent({ timeout: 1000 }).catch(() => null);
+      const warning = await page
+        .locator('[data-testid=erase-warning]')
+        .textContent({ timeout: 1000 })
+        .catch(() => null);
       if (i < 5) expect(warning).toBeNull();
       else {
         expect(warning).toContain(`${10 - i} ${10 - i === 1 ? 'try' : 'tries'} left`);
@@ -235,7 +247,8 @@ describe('erase after ten wrong passcodes', () => {
     await setUp(page, 'new owner passphrase');
     await page.waitForSelector('.nav-button:text-is("Lock")');
     const t0 = Date.now();
-    while ((await server.store.count()) === before && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 100));
+    while ((await server.store.count()) === before && Date.now() - t0 < 20_000)
+      await new Promise((r) => setTimeout(r, 100));
     const stored = await server.store.list();
     expect(stored.map((s) => (s.body as { childRef: string }).childRef)).toContain('ERASE-SENT-1');
     await page.close();
@@ -252,8 +265,18 @@ describe('a PBKDF2 vault from the current release', () => {
     const { header, key } = await createPbkdf2Vault('old release passcode');
     const id = crypto.randomUUID();
     const now = Date.now();
-    const clear = { id, instrumentId: AE, instrumentVersion: '1.0.0', state: 'draft', createdAt: now, updatedAt: now, section: 0 };
-    await putRaw(page, 'records', [{ ...clear, _enc: sealJson(key, `records:${id}`, { childRef: 'PBKDF2-CHILD', answers: { age: 15 } }) }]);
+    const clear = {
+      id,
+      instrumentId: AE,
+      instrumentVersion: '1.0.0',
+      state: 'draft',
+      createdAt: now,
+      updatedAt: now,
+      section: 0,
+    };
+    await putRaw(page, 'records', [
+      { ...clear, _enc: sealJson(key, `records:${id}`, { childRef: 'PBKDF2-CHILD', answers: { age: 15 } }) },
+    ]);
     await page.evaluate((text) => {
       localStorage.setItem('cse-screen.vault', text);
       return new Promise((ok) => {
@@ -324,7 +347,12 @@ describe('damaged records are survived and named', () => {
 
     await corrupt(page, 'records', badDraft);
     await corrupt(page, 'records', badFinal);
-    const base = { contentType: 'application/jose', attempts: 0, nextAttemptAt: Date.now() + 3_600_000, recordId: goodDraft };
+    const base = {
+      contentType: 'application/jose',
+      attempts: 0,
+      nextAttemptAt: Date.now() + 3_600_000,
+      recordId: goodDraft,
+    };
     await putRaw(page, 'outbox', [
       { ...base, id: 'payload-not-text', state: 'queued', payload: 12345, createdAt: Date.now() + 1 },
       { ...base, id: 'unknown-state', state: 'frozen', payload: 'a.b.c.d.e', createdAt: Date.now() + 2 },
@@ -360,7 +388,11 @@ describe('damaged records are survived and named', () => {
     await page.click('[data-testid=export-damaged]');
     await page.waitForFunction(() => (window as unknown as { __exports: Blob[] }).__exports.length > 0);
     const exported = await page.evaluate(() => (window as unknown as { __exports: Blob[] }).__exports[0]!.text());
-    expect(JSON.parse(exported)).toMatchObject({ table: 'records', id: badDraft, stored: { id: badDraft, state: 'draft' } });
+    expect(JSON.parse(exported)).toMatchObject({
+      table: 'records',
+      id: badDraft,
+      stored: { id: badDraft, state: 'draft' },
+    });
     expect(exported).not.toContain('BAD-DRAFT');
     // The damaged finished record: named, not "continue it".
     await page.goto(`${origin}/#/record/${badFinal}`);
@@ -442,7 +474,10 @@ describe('storage full never loses a change', () => {
             const more = () => {
               const size = sizes[0]!;
               const tx = o.result.transaction('f', 'readwrite');
-              tx.objectStore('f').put(new Uint8Array(size).map(() => Math.random() * 256), n);
+              tx.objectStore('f').put(
+                new Uint8Array(size).map(() => Math.random() * 256),
+                n,
+              );
               tx.oncomplete = () => (n++, more());
               tx.onabort = () => {
                 sizes.shift();
@@ -456,18 +491,34 @@ describe('storage full never loses a change', () => {
     );
     expect(filled).toBeGreaterThan(0);
     await type(page, '#accompanying-person', ', typed while full');
-    await page.waitForSelector('[data-testid=save-status]:text-is("Not saved yet")', { timeout: 15_000 }).catch(async (e) => {
-      console.log('the full origin took the change: filler pieces', filled, await page.textContent('[data-testid=save-status]'), await page.textContent('header'), await page.evaluate(() => navigator.storage.estimate()));
-      throw e;
-    });
+    await page
+      .waitForSelector('[data-testid=save-status]:text-is("Not saved yet")', { timeout: 15_000 })
+      .catch(async (e) => {
+        console.log(
+          'the full origin took the change: filler pieces',
+          filled,
+          await page.textContent('[data-testid=save-status]'),
+          await page.textContent('header'),
+          await page.evaluate(() => navigator.storage.estimate()),
+        );
+        throw e;
+      });
     expect(await page.textContent('.status-message')).toMatch(/storage is full/);
     const url = page.url();
-    const links = await page.$$eval('header a[href^="#"], main a[href^="#/"]', (as) => as.map((a) => a.getAttribute('href')!));
+    const links = await page.$$eval('header a[href^="#"], main a[href^="#/"]', (as) =>
+      as.map((a) => a.getAttribute('href')!),
+    );
     expect(links).toEqual(expect.arrayContaining(['#/', '#/outbox', '#/settings']));
     for (const href of links) {
       await page.click(`a[href="${href}"] >> nth=0`);
       await page.waitForSelector('[data-testid=leave-guard]', { timeout: 10_000 }).catch(async (e) => {
-        console.log('link', href, page.url(), await page.textContent('main'), await page.textContent('[data-testid=save-status]'));
+        console.log(
+          'link',
+          href,
+          page.url(),
+          await page.textContent('main'),
+          await page.textContent('[data-testid=save-status]'),
+        );
         throw e;
       });
       expect(page.url()).toBe(url);
@@ -478,7 +529,10 @@ describe('storage full never loses a change', () => {
     let heldBack = false;
     for (let i = 0; i <= links.length + 1 && !heldBack; i++) {
       await page.goBack({ waitUntil: 'commit' }).catch(() => {});
-      heldBack = await page.waitForSelector('[data-testid=leave-guard]', { timeout: 1500 }).then(() => true, () => false);
+      heldBack = await page.waitForSelector('[data-testid=leave-guard]', { timeout: 1500 }).then(
+        () => true,
+        () => false,
+      );
       expect(await page.inputValue('#accompanying-person')).toBe('before full, typed while full');
     }
     expect(heldBack).toBe(true);

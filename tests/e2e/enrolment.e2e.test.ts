@@ -94,7 +94,12 @@ describe('enrolment in the browser', () => {
     await page.waitForSelector('[data-testid=delivery-state][data-state=delivered]', { timeout: 20_000 });
     const stored = await server.store.all();
     expect(stored.map((s) => (s.body as { childRef: string }).childRef).sort()).toEqual(['E0', 'E1']);
-    expect(stored.every((s) => s.deviceId === stored[0]!.deviceId && (s.body as { author: { name: string } }).author.name === 'Sam Nurse')).toBe(true);
+    expect(
+      stored.every(
+        (s) =>
+          s.deviceId === stored[0]!.deviceId && (s.body as { author: { name: string } }).author.name === 'Sam Nurse',
+      ),
+    ).toBe(true);
     // Sealed on the device before sending (the record finished before enrolment too).
     const types = await page.evaluate(
       () =>
@@ -120,8 +125,12 @@ describe('enrolment in the browser', () => {
     await shoot('withdrawn-result');
     await page.goto(`${origin}/#/outbox`);
     await page.waitForSelector('[data-testid=outbox-table]');
-    expect(await page.$$eval('[data-testid=delivery-state]', (els) => els.map((e) => e.getAttribute('data-state')))).toEqual(['withdrawn', 'delivered', 'delivered']);
-    expect(await page.textContent('[data-testid=send-blocker]')).toContain("This device's access was withdrawn; ask your administrator.");
+    expect(
+      await page.$$eval('[data-testid=delivery-state]', (els) => els.map((e) => e.getAttribute('data-state'))),
+    ).toEqual(['withdrawn', 'delivered', 'delivered']);
+    expect(await page.textContent('[data-testid=send-blocker]')).toContain(
+      "This device's access was withdrawn; ask your administrator.",
+    );
     expect(await page.textContent('[data-testid=outbox-badge]')).toContain('1');
     await shoot('withdrawn-outbox');
     expect(await server.store.count()).toBe(2);
@@ -156,22 +165,41 @@ describe('enrolment in the browser', () => {
       }
     };
     walk(profile);
-    const hits = (needle: string) => files.filter((f) => { const data = readFileSync(f); return data.includes(Buffer.from(needle, 'utf8')) || data.includes(Buffer.from(needle, 'utf16le')); }).map((f) => f.slice(profile.length));
+    const hits = (needle: string) =>
+      files
+        .filter((f) => {
+          const data = readFileSync(f);
+          return data.includes(Buffer.from(needle, 'utf8')) || data.includes(Buffer.from(needle, 'utf16le'));
+        })
+        .map((f) => f.slice(profile.length));
     const idb = files.filter((f) => f.includes('IndexedDB'));
     expect(idb.length).toBeGreaterThan(0);
     // Control: the device's name, stored in clear on purpose, is found, so the search sees the store.
     expect(hits('Sam Nurse, ED (new link)').length).toBeGreaterThan(0);
-    const found = { adminToken: hits(server.adminToken), privateJwk: hits('"d":"'), bearer: hits('Bearer '), appStoreCodes: codes.flatMap(hits).filter((f) => /IndexedDB|Local Storage|Session Storage/.test(f)) };
+    const found = {
+      adminToken: hits(server.adminToken),
+      privateJwk: hits('"d":"'),
+      bearer: hits('Bearer '),
+      appStoreCodes: codes.flatMap(hits).filter((f) => /IndexedDB|Local Storage|Session Storage/.test(f)),
+    };
     // The browser's own history keeps the link it opened (camera → browser → URL with the fragment):
     // the app cannot erase that, so every code must be spent, refused if anyone tries it again.
     const inHistory = codes.filter((c) => hits(c).length > 0);
-    console.log(`profile scan: ${files.length} files; ${JSON.stringify(found)}; spent codes in the browser's history: ${inHistory.length}`);
+    console.log(
+      `profile scan: ${files.length} files; ${JSON.stringify(found)}; spent codes in the browser's history: ${inHistory.length}`,
+    );
     expect(found).toEqual({ adminToken: [], privateJwk: [], bearer: [], appStoreCodes: [] });
     for (const code of inHistory) {
-      const res = await fetch(`${origin}/api/enrol`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) });
+      const res = await fetch(`${origin}/api/enrol`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
       expect(res.status).toBe(401); // no proof: refused before the code is even looked at
       const { enrolDevice } = await import('../helpers/device.ts');
-      expect((await enrolDevice(origin, code)).body).toMatchObject({ error: { code: expect.stringMatching(/code-used|code-revoked|code-unknown/) } });
+      expect((await enrolDevice(origin, code)).body).toMatchObject({
+        error: { code: expect.stringMatching(/code-used|code-revoked|code-unknown/) },
+      });
     }
   });
 });

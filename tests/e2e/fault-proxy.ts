@@ -29,15 +29,23 @@ export function seeded(seed: number): () => number {
   };
 }
 
-function forward(upstream: string, req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function forward(
+  upstream: string,
+  req: IncomingMessage,
+  body: Buffer,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((ok, fail) => {
     const u = new URL(req.url ?? '/', upstream);
-    const r = request(u, { method: req.method, headers: { ...req.headers, host: u.host, 'x-forwarded-host': req.headers.host ?? '' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => ok({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', fail);
-    });
+    const r = request(
+      u,
+      { method: req.method, headers: { ...req.headers, host: u.host, 'x-forwarded-host': req.headers.host ?? '' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => ok({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', fail);
+      },
+    );
     r.on('error', fail);
     r.end(body);
   });
@@ -50,7 +58,16 @@ export async function startFaultProxy(upstream: string, seed = 1): Promise<Fault
     mode: 'pass',
     weights: {},
     maxHangs: 2,
-    counts: { requests: 0, down: 0, pass: 0, 'drop-before': 0, 'error-500': 0, 'reset-after-store': 0, duplicate: 0, hang: 0 },
+    counts: {
+      requests: 0,
+      down: 0,
+      pass: 0,
+      'drop-before': 0,
+      'error-500': 0,
+      'reset-after-store': 0,
+      duplicate: 0,
+      hang: 0,
+    },
     close: async () => {},
   };
   const hanging = new Set<ServerResponse>();
@@ -79,7 +96,9 @@ export async function startFaultProxy(upstream: string, seed = 1): Promise<Fault
     try {
       if (fault === 'down' || fault === 'drop-before') return void res.socket?.destroy();
       if (fault === 'error-500') {
-        res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"error":{"code":"proxy","message":"injected 500"}}');
+        res
+          .writeHead(500, { 'Content-Type': 'application/json' })
+          .end('{"error":{"code":"proxy","message":"injected 500"}}');
         return;
       }
       const first = await forward(upstream, req, body);
@@ -89,7 +108,9 @@ export async function startFaultProxy(upstream: string, seed = 1): Promise<Fault
         return;
       }
       const answer = fault === 'duplicate' ? await forward(upstream, req, body) : first;
-      const headers = Object.fromEntries(Object.entries(answer.headers).filter(([k]) => !['transfer-encoding', 'connection', 'keep-alive'].includes(k)));
+      const headers = Object.fromEntries(
+        Object.entries(answer.headers).filter(([k]) => !['transfer-encoding', 'connection', 'keep-alive'].includes(k)),
+      );
       res.writeHead(answer.status, headers as Record<string, string>).end(answer.body);
     } catch {
       res.socket?.destroy();

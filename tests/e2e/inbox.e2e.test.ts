@@ -28,12 +28,22 @@ const shots = process.env.CSE_SHOTS ?? join(tmpdir(), 'cse-inbox-shots');
 const high = gmReferral(45, 8, { childRef: 'BOL-HIGH', routing: { area: 'Bolton' } });
 const mediumHonest = gmReferral(30, 5, { childRef: 'BOL-MED', routing: { area: 'Bolton' } });
 // This device claims Lower (10 – 20) for answers that total 35: the server's Medium stands, the disagreement in red.
-const medium = { ...mediumHonest, result: { ...mediumHonest.result, level: 'Lower (10 – 20)', severity: 1, total: 14, bands: ['Lower (10 – 20)'] } };
+const medium = {
+  ...mediumHonest,
+  result: { ...mediumHonest.result, level: 'Lower (10 – 20)', severity: 1, total: 14, bands: ['Lower (10 – 20)'] },
+};
 const lower = gmReferral(12, 2, { childRef: 'BOL-LOW', routing: { area: 'Bolton' } });
-const PASSWORDS = { admin: 'admin pass phrase one', reviewer: 'reviewer pass phrase two', wigan: 'wigan pass phrase three' };
+const PASSWORDS = {
+  admin: 'admin pass phrase one',
+  reviewer: 'reviewer pass phrase two',
+  wigan: 'wigan pass phrase three',
+};
 
 function cli(...args: string[]): string {
-  return execFileSync('npx', ['tsx', 'src/receiver/admin.ts', 'user', ...args], { env: { ...process.env, CSE_DATA_DIR: dataDir, CSE_PUBLIC_URL: origin }, encoding: 'utf8' });
+  return execFileSync('npx', ['tsx', 'src/receiver/admin.ts', 'user', ...args], {
+    env: { ...process.env, CSE_DATA_DIR: dataDir, CSE_PUBLIC_URL: origin },
+    encoding: 'utf8',
+  });
 }
 const linkIn = (text: string) => /https?:\/\/\S+\/inbox\/#\/set-password\/[\w-]+/.exec(text)![0];
 
@@ -54,7 +64,22 @@ async function shoot(name: string) {
     await page.screenshot({ path: join(shots, `${name}-${w}.png`), fullPage: true });
     // Nothing wider than the screen: no sideways scrolling at 320px.
     const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    const culprits = wide > 0 ? await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => !e.parentElement?.closest('.table-scroll') && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 5).map((e) => `${e.tagName}.${e.className}:${Math.round(e.getBoundingClientRect().right)}:${getComputedStyle(e).overflowX}`)) : [];
+    const culprits =
+      wide > 0
+        ? await page.evaluate(() =>
+            [...document.querySelectorAll('body *')]
+              .filter(
+                (e) =>
+                  !e.parentElement?.closest('.table-scroll') &&
+                  e.getBoundingClientRect().right > document.documentElement.clientWidth + 1,
+              )
+              .slice(0, 5)
+              .map(
+                (e) =>
+                  `${e.tagName}.${e.className}:${Math.round(e.getBoundingClientRect().right)}:${getComputedStyle(e).overflowX}`,
+              ),
+          )
+        : [];
     expect(wide, `${name} at ${w}px scrolls sideways: ${culprits.join(', ')}`).toBeLessThanOrEqual(0);
   }
   await page.setViewportSize({ width: 1024, height: 900 });
@@ -124,11 +149,16 @@ describe('the MASH inbox', () => {
     await type('#new-email', 'reviewer@mash.example');
     await page.click('label[for="new-role-reviewer"]');
     await page.click('form[aria-labelledby="add-user-title"] button[type=submit]');
-    const reviewerLink = (await page.waitForSelector('[data-testid=set-password-link]').then((e) => e.textContent()))!.trim();
+    const reviewerLink = (await page
+      .waitForSelector('[data-testid=set-password-link]')
+      .then((e) => e.textContent()))!.trim();
     expect(reviewerLink).toMatch(/\/inbox\/#\/set-password\//);
     await axe('users with a new link');
     await shoot('users');
-    expect((await server.inbox.audit.list({ action: 'user-add' })).map((e) => e.actor)).toEqual(['admin@la.example', 'cli']);
+    expect((await server.inbox.audit.list({ action: 'user-add' })).map((e) => e.actor)).toEqual([
+      'admin@la.example',
+      'cli',
+    ]);
     await signOut();
 
     // Three referrals arrive from an enrolled device (signed, as the app sends), least serious first.
@@ -165,7 +195,9 @@ describe('the MASH inbox', () => {
     expect(await page.getAttribute('.steps li:first-child', 'data-step')).toBe('emergency-999');
     expect(await page.textContent('main')).toContain('Sam Nurse');
     expect((await server.inbox.audit.list({ submissionId: high.id, action: 'view' })).length).toBe(viewsBefore + 1);
-    expect((await server.inbox.audit.list({ submissionId: high.id, action: 'view' }))[0]!.actor).toBe('reviewer@mash.example');
+    expect((await server.inbox.audit.list({ submissionId: high.id, action: 'view' }))[0]!.actor).toBe(
+      'reviewer@mash.example',
+    );
     await axe('referral');
     await shoot('referral');
 
@@ -175,7 +207,9 @@ describe('the MASH inbox', () => {
     });
     await page.click('button:text-is("Print or save as PDF")');
     await page.waitForFunction(() => true);
-    await expect.poll(async () => (await server.inbox.audit.list({ submissionId: high.id, action: 'print' })).length).toBe(1);
+    await expect
+      .poll(async () => (await server.inbox.audit.list({ submissionId: high.id, action: 'print' })).length)
+      .toBe(1);
     if (existsSync('/usr/bin/pdftotext')) {
       const file = join(shots, 'referral.pdf');
       await page.pdf({ path: file, format: 'A4', printBackground: true });
@@ -185,7 +219,8 @@ describe('the MASH inbox', () => {
       expect(text).toContain('outcome computed again by the receiving server');
       expect(text).toContain('Sam Nurse');
       expect(text).not.toContain('Save review'); // the screen's controls are not printed
-      if (existsSync('/usr/bin/pdftoppm')) execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '2', file, join(shots, 'referral-print')]);
+      if (existsSync('/usr/bin/pdftoppm'))
+        execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '2', file, join(shots, 'referral-print')]);
     }
 
     // In review, then actioned, each with a note.
@@ -201,7 +236,9 @@ describe('the MASH inbox', () => {
     await page.click('form.no-print button[type=submit]');
     await page.waitForSelector('[data-testid=review-state]:has-text("Actioned by reviewer@mash.example")');
     expect(await page.textContent('.review-history')).toContain('Strategy meeting held; police and health informed.');
-    expect((await server.inbox.audit.list({ submissionId: high.id, action: 'review-state' })).map((e) => e.detail)).toEqual(['in-review → actioned', 'new → in-review']);
+    expect(
+      (await server.inbox.audit.list({ submissionId: high.id, action: 'review-state' })).map((e) => e.detail),
+    ).toEqual(['in-review → actioned', 'new → in-review']);
 
     // Exports: the files arrive, and each is audited.
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('button:text-is("Export CSV")')]);
@@ -213,8 +250,14 @@ describe('the MASH inbox', () => {
     const [fhir] = await Promise.all([page.waitForEvent('download'), page.click('button:text-is("Export FHIR")')]);
     const bundle = JSON.parse(readFileSync((await fhir.path())!, 'utf8'));
     expect(bundle.resourceType).toBe('Bundle');
-    expect(bundle.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType).sort()).toEqual(['Questionnaire', 'QuestionnaireResponse', 'RiskAssessment']);
-    expect((await server.inbox.audit.list({ submissionId: high.id })).map((e) => e.action)).toEqual(expect.arrayContaining(['export-csv', 'export-fhir']));
+    expect(bundle.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType).sort()).toEqual([
+      'Questionnaire',
+      'QuestionnaireResponse',
+      'RiskAssessment',
+    ]);
+    expect((await server.inbox.audit.list({ submissionId: high.id })).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['export-csv', 'export-fhir']),
+    );
     // The list shows the new state and one fewer new.
     await page.click('a:text-is("Back to the referrals")');
     await page.waitForSelector(`[data-id="${high.id}"] .state-actioned`);
@@ -222,29 +265,45 @@ describe('the MASH inbox', () => {
     // The lying device's referral: the server's level, the disagreement in red.
     await page.click(`[data-id="${medium.id}"] a`);
     await page.waitForSelector('[data-testid=disagreement]');
-    expect(await page.textContent('[data-testid=disagreement]')).toContain('The device said "Lower (10 – 20)" (total 14); the server\'s own scoring of the same answers says "Medium (21 – 40)" (total 35)');
+    expect(await page.textContent('[data-testid=disagreement]')).toContain(
+      'The device said "Lower (10 – 20)" (total 14); the server\'s own scoring of the same answers says "Medium (21 – 40)" (total 35)',
+    );
     expect(await page.$eval('[data-testid=disagreement]', (e) => getComputedStyle(e).color)).toBe('rgb(177, 14, 30)');
     expect(await page.textContent('[data-testid=outcome-level]')).toBe('Medium (21 – 40)');
     await axe('referral with a disagreement');
     await signOut();
 
     // A reviewer limited to Wigan cannot open a Bolton referral: 403, audited.
-    await setPassword(linkIn(cli('add', 'wigan@mash.example', '--role', 'reviewer', '--team', 'Wigan')), PASSWORDS.wigan);
+    await setPassword(
+      linkIn(cli('add', 'wigan@mash.example', '--role', 'reviewer', '--team', 'Wigan')),
+      PASSWORDS.wigan,
+    );
     await signIn('wigan@mash.example', PASSWORDS.wigan);
     expect(await page.$$('[data-testid=referral]')).toHaveLength(0);
     await page.goto(`${origin}/inbox/#/referral/${medium.id}`);
     await page.waitForSelector('h1:text-is("You cannot open this referral")');
     await axe('referral refused');
-    const refused = (await server.inbox.audit.list({ submissionId: medium.id, action: 'forbidden' }));
+    const refused = await server.inbox.audit.list({ submissionId: medium.id, action: 'forbidden' });
     expect(refused[0]).toMatchObject({ actor: 'wigan@mash.example' });
-    expect((await server.inbox.audit.list({ submissionId: medium.id, action: 'view' })).map((e) => e.actor)).not.toContain('wigan@mash.example');
+    expect(
+      (await server.inbox.audit.list({ submissionId: medium.id, action: 'view' })).map((e) => e.actor),
+    ).not.toContain('wigan@mash.example');
     await signOut();
 
     // The admin sees all of it in the audit.
     await signIn('admin@la.example', PASSWORDS.admin);
     await page.click('a:text-is("Audit")');
     await page.waitForSelector('[data-testid=audit-table] tbody tr');
-    for (const action of ['view', 'review-state', 'export-csv', 'export-fhir', 'forbidden', 'login', 'login-failed', 'user-add'])
+    for (const action of [
+      'view',
+      'review-state',
+      'export-csv',
+      'export-fhir',
+      'forbidden',
+      'login',
+      'login-failed',
+      'user-add',
+    ])
       expect(await page.$(`[data-testid=audit-table] tr[data-action="${action}"]`), action).not.toBeNull();
     await axe('audit');
     await shoot('audit');
@@ -253,7 +312,9 @@ describe('the MASH inbox', () => {
     await page.waitForSelector('.device:has-text("Sam Nurse")'); // the device that sent the referrals
     await type('#device-name', 'Ward 5 tablet');
     await page.click('button:text-is("Create enrolment link")');
-    expect(await (await page.waitForSelector('.inset code.link-text:has-text("/#/enrol?code=")')).textContent()).toMatch(/^http:\/\/localhost:\d+\/#\/enrol\?code=/);
+    expect(
+      await (await page.waitForSelector('.inset code.link-text:has-text("/#/enrol?code=")')).textContent(),
+    ).toMatch(/^http:\/\/localhost:\d+\/#\/enrol\?code=/);
     await page.waitForSelector('.device:has-text("Ward 5 tablet")');
     await axe('devices');
     await page.click('.device:has-text("Ward 5 tablet") button:has-text("Revoke")');
@@ -269,11 +330,13 @@ describe('the MASH inbox', () => {
     await teamsBox.click();
     await teamsBox.press('End');
     await teamsBox.pressSequentially(', Bolton');
-    await axe('change a user\'s areas');
+    await axe("change a user's areas");
     await shoot('users-change-access');
     await wigan.locator('button[type=submit]:has-text("Save changes")').click();
     await page.waitForSelector('li.user:has-text("wigan@mash.example"):has-text("limited to Wigan, Bolton")');
-    expect((await server.inbox.audit.list({ action: 'user-change' }))[0]!.detail).toContain('wigan@mash.example: reviewer; teams Wigan, Bolton');
+    expect((await server.inbox.audit.list({ action: 'user-change' }))[0]!.detail).toContain(
+      'wigan@mash.example: reviewer; teams Wigan, Bolton',
+    );
     await signOut();
     await signIn('wigan@mash.example', PASSWORDS.wigan);
     await page.goto(`${origin}/inbox/#/referral/${medium.id}`);

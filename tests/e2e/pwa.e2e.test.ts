@@ -43,7 +43,11 @@ describe('offline-first PWA', () => {
     expect(await (await page.waitForSelector('main h1')).textContent()).toBe('Set a passcode');
     expect(await axeViolations(page)).toEqual([]); // passcode set-up screen
     await enter(page);
-    const controlled = await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 15_000 });
+    const controlled = await page.waitForFunction(
+      () => navigator.serviceWorker.controller?.state === 'activated',
+      null,
+      { timeout: 15_000 },
+    );
     expect(await controlled.jsonValue()).toBe(true);
   });
 
@@ -92,7 +96,10 @@ describe('offline-first PWA', () => {
 
   it('a full GM measurement tool is completed offline, runner screens pass axe, and the outcome matches the engine', async () => {
     const id = 'gm-cse-measurement-tool';
-    const answers = { ...scores(id, [5, 4, 4, 5, 3, 4, 5, 5, 5, 5], 9), 'wishes-feelings': 'Wants to stay with her friends.' };
+    const answers = {
+      ...scores(id, [5, 4, 4, 5, 3, 4, 5, 5, 5, 5], 9),
+      'wishes-feelings': 'Wants to stay with her friends.',
+    };
     await page.goto(`${origin}/#/`);
     await chooseSettingAndRegion(page, 'social-care', 'greater-manchester');
     await page.click(`a[data-instrument="${id}"]`);
@@ -130,7 +137,9 @@ describe('offline-first PWA', () => {
     await page.waitForURL(/#\/record\/[^/]+\/1$/);
     const lower = scores(id, [3, 3, 3, 3, 3, 3, 3, 3, 3, 3], 6);
     for (const [k, v] of Object.entries(lower)) {
-      const item = getInstrument(id)!.sections.flatMap((s) => s.items).find((i) => i.id === k)!;
+      const item = getInstrument(id)!
+        .sections.flatMap((s) => s.items)
+        .find((i) => i.id === k)!;
       const si = getInstrument(id)!.sections.findIndex((s) => s.items.includes(item));
       if (!page.url().endsWith(`/${si}`)) await page.goto(`${page.url().replace(/(\/record\/[^/]+).*$/, '$1')}/${si}`);
       if (item.kind === 'choice') await page.click(`label[for="${k}-${item.options.findIndex((o) => o.value === v)}"]`);
@@ -142,7 +151,10 @@ describe('offline-first PWA', () => {
     await page.waitForSelector('h1:text-is("Result")');
     await page.click('text=History for this child');
     await page.waitForSelector('[data-testid=history-table]');
-    expect(await page.$$eval('[data-testid=trend]', (tds) => tds.map((t) => t.textContent))).toEqual(['First', 'Decreased']);
+    expect(await page.$$eval('[data-testid=trend]', (tds) => tds.map((t) => t.textContent))).toEqual([
+      'First',
+      'Decreased',
+    ]);
     expect(await axeViolations(page)).toEqual([]); // history screen
   });
 });

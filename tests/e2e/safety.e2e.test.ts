@@ -40,7 +40,9 @@ afterAll(async () => {
 async function fitsAndShoot(name: string) {
   for (const width of [320, 390, 820]) {
     await page.setViewportSize({ width, height: width === 820 ? 1180 : 844 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `${name} at ${width}px`).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `${name} at ${width}px`).toBe(
+      true,
+    );
     if (shots) await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 390, height: 844 });
@@ -84,12 +86,19 @@ describe('the facts of the case drive the routes', () => {
     const ids = await page.$$eval('[data-step]', (els) => els.map((e) => e.getAttribute('data-step')));
     expect(ids[0]).toBe('emergency-999');
     expect(ids[1]).toBe('do-not-consult-parents');
-    expect(ids).toEqual(expect.arrayContaining(['nn-under-13-immediate-mash', 'nn-serenity', 'nn-disclosure-police', 'nn-under-16-assault-mash']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'nn-under-13-immediate-mash',
+        'nn-serenity',
+        'nn-disclosure-police',
+        'nn-under-16-assault-mash',
+      ]),
+    );
     expect(await axeViolations(page)).toEqual([]);
     await fitsAndShoot('facts-result');
   });
 
-  it('Sandwell: the category page sets out the three categories in the seed\'s words, and passes axe', async () => {
+  it("Sandwell: the category page sets out the three categories in the seed's words, and passes axe", async () => {
     await page.goto(`${origin}/#/`);
     await chooseSettingAndRegion(page, 'medical', 'sandwell');
     await page.click('a[data-instrument="sandwell-cse-screening-tool"]');
@@ -121,6 +130,8 @@ describe('the facts of the case drive the routes', () => {
     await page.waitForSelector('h1:text-is("Check your answers")');
     await page.click('text=Finish and see the result');
     await page.waitForSelector('h1:text-is("Result")');
-    expect(await page.textContent('[data-testid=outcome-level]')).toBe("Category 1 – Low. At risk of harm (the practitioner's decision)");
+    expect(await page.textContent('[data-testid=outcome-level]')).toBe(
+      "Category 1 – Low. At risk of harm (the practitioner's decision)",
+    );
   });
 });

@@ -63,7 +63,9 @@ describe('child data on the device and on the wire', () => {
     const page = await b.context.newPage();
     await page.goto(origin);
     await enter(page);
-    await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 15_000 });
+    await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, {
+      timeout: 15_000,
+    });
     await configure(page, origin, server);
     await page.goto(`${origin}/#/settings`);
     expect(await page.textContent('[data-testid=enrolment-state]')).toContain('sealed to the endpoint');
@@ -71,7 +73,12 @@ describe('child data on the device and on the wire', () => {
     const id = 'nscb-ae-cse-indicator-checklist';
     await page.goto(`${origin}/#/`);
     await chooseSettingAndRegion(page, 'medical', 'northamptonshire');
-    await fillInstrument(page, id, CANARY_REF, { ...ticks(id, ['med-cars']), 'child-name': CANARY_NAME, 'accompanying-person': CANARY_TEXT, age: 14 });
+    await fillInstrument(page, id, CANARY_REF, {
+      ...ticks(id, ['med-cars']),
+      'child-name': CANARY_NAME,
+      'accompanying-person': CANARY_TEXT,
+      age: 14,
+    });
     await page.click('text=Finish and see the result');
     await page.waitForSelector('[data-testid=delivery-state][data-state=delivered]', { timeout: 20_000 });
 
@@ -104,7 +111,10 @@ describe('child data on the device and on the wire', () => {
     // The endpoint decrypted it and stored it, once.
     const stored = await server.store.all();
     expect(stored).toHaveLength(1);
-    expect(stored[0]!.body).toMatchObject({ childRef: CANARY_REF, answers: { 'child-name': CANARY_NAME, 'accompanying-person': CANARY_TEXT } });
+    expect(stored[0]!.body).toMatchObject({
+      childRef: CANARY_REF,
+      answers: { 'child-name': CANARY_NAME, 'accompanying-person': CANARY_TEXT },
+    });
     await page.close();
   });
 
@@ -122,8 +132,12 @@ describe('child data on the device and on the wire', () => {
     expect(idb.length).toBeGreaterThan(0);
     // Control: what is stored in clear (the instrument id) is found, so the search can see the store.
     expect(hits(idb, 'nscb-ae-cse-indicator-checklist').length).toBeGreaterThan(0);
-    const found = Object.fromEntries([CANARY_NAME, 'Orrin Vexley', 'canary-note-7Q4X', CANARY_REF].map((c) => [c, hits(files, c)]));
-    console.log(`profile scan: ${files.length} files (${idb.length} IndexedDB); canary hits ${JSON.stringify(Object.fromEntries(Object.entries(found).map(([k, v]) => [k, v.length])))}`);
+    const found = Object.fromEntries(
+      [CANARY_NAME, 'Orrin Vexley', 'canary-note-7Q4X', CANARY_REF].map((c) => [c, hits(files, c)]),
+    );
+    console.log(
+      `profile scan: ${files.length} files (${idb.length} IndexedDB); canary hits ${JSON.stringify(Object.fromEntries(Object.entries(found).map(([k, v]) => [k, v.length])))}`,
+    );
     expect(found).toEqual({ [CANARY_NAME]: [], 'Orrin Vexley': [], 'canary-note-7Q4X': [], [CANARY_REF]: [] });
   });
 });

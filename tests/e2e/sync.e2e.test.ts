@@ -27,7 +27,9 @@ beforeAll(async () => {
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(proxy.origin);
   await enter(page);
-  await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, { timeout: 15_000 });
+  await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, {
+    timeout: 15_000,
+  });
   await configure(page, proxy.origin, server);
 });
 afterAll(async () => {
@@ -68,7 +70,11 @@ describe('outbox and sync', () => {
     await offline(true);
     await page.goto(`${proxy.origin}/#/`);
     await chooseSettingAndRegion(page, 'medical', 'northamptonshire');
-    for (const [ref, t] of [['S1', ['med-cars']], ['S2', ['low-self-harm']], ['S3', []]] as const) {
+    for (const [ref, t] of [
+      ['S1', ['med-cars']],
+      ['S2', ['low-self-harm']],
+      ['S3', []],
+    ] as const) {
       await page.goto(`${proxy.origin}/#/`);
       await fillInstrument(page, id, ref, { ...ticks(id, [...t]), age: 14 });
       await page.click('text=Finish and see the result');
@@ -94,7 +100,9 @@ describe('outbox and sync', () => {
 
     await page.goto(`${proxy.origin}/#/outbox`);
     await page.waitForSelector('[data-testid=outbox-table]');
-    expect(await page.$$eval('[data-testid=delivery-state]', (els) => els.map((e) => e.getAttribute('data-state')))).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(
+      await page.$$eval('[data-testid=delivery-state]', (els) => els.map((e) => e.getAttribute('data-state'))),
+    ).toEqual(['delivered', 'delivered', 'delivered']);
     expect(await page.$('[data-testid=outbox-badge]')).toBeNull();
     expect(await axeViolations(page)).toEqual([]); // outbox screen
   });
@@ -139,7 +147,10 @@ describe('outbox and sync', () => {
     expect(stored.body).toMatchObject({
       instrument: { id: 'gm-information-report' },
       routing: { area: 'Tameside', email: 'cse.tameside@gmp.police.uk' },
-      answers: { persons: [{ name: 'Dan', description: 'White male, 30s, grey tracksuit' }, { nicknames: 'Smiler' }], vehicles: [{ registration: 'KX66 ABC', colour: 'Silver' }] },
+      answers: {
+        persons: [{ name: 'Dan', description: 'White male, 30s, grey tracksuit' }, { nicknames: 'Smiler' }],
+        vehicles: [{ registration: 'KX66 ABC', colour: 'Silver' }],
+      },
     });
     expect(stored.disagreement).toBeNull();
   });
@@ -155,7 +166,18 @@ describe('outbox and sync', () => {
           open.onerror = () => fail(open.error);
           open.onsuccess = () => {
             const tx = open.result.transaction('outbox', 'readwrite');
-            rows.forEach((r, i) => tx.objectStore('outbox').put({ id: r.id, recordId: crypto.randomUUID(), state: 'queued', payload: r.payload, contentType: 'application/json', attempts: 0, createdAt: Date.now() + i, nextAttemptAt: 0 }));
+            rows.forEach((r, i) =>
+              tx.objectStore('outbox').put({
+                id: r.id,
+                recordId: crypto.randomUUID(),
+                state: 'queued',
+                payload: r.payload,
+                contentType: 'application/json',
+                attempts: 0,
+                createdAt: Date.now() + i,
+                nextAttemptAt: 0,
+              }),
+            );
             tx.oncomplete = () => {
               open.result.close();
               ok();
@@ -183,12 +205,20 @@ describe('outbox and sync', () => {
     const states = await outboxStates();
     const stored = (await server.store.all()).slice(before);
     const ids = new Set(stored.map((s) => s.id));
-    const counts = { ...proxy.counts, passes, stored: stored.length, distinct: ids.size, outbox: states, seconds: Math.round((Date.now() - started) / 1000) };
+    const counts = {
+      ...proxy.counts,
+      passes,
+      stored: stored.length,
+      distinct: ids.size,
+      outbox: states,
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
     console.log(`fault drill (200 submissions): ${JSON.stringify(counts)}`);
     expect(states).toEqual({ delivered: 204 });
     expect(stored.length).toBe(200);
     expect(ids).toEqual(new Set(subs.map((s) => s.id)));
     // Each fault kind actually happened.
-    for (const f of ['drop-before', 'error-500', 'reset-after-store', 'duplicate'] as const) expect(proxy.counts[f]).toBeGreaterThan(0);
+    for (const f of ['drop-before', 'error-500', 'reset-after-store', 'duplicate'] as const)
+      expect(proxy.counts[f]).toBeGreaterThan(0);
   });
 });

@@ -15,7 +15,12 @@ export async function account(svc: InboxService, email: string, role: 'reviewer'
 }
 
 /** Signs in over HTTP; returns the cookie pair to send back ("name=value"). */
-export async function signIn(base: string, email: string, password = PASSWORD, cookie?: string): Promise<{ status: number; cookie: string | undefined; setCookie: string | null }> {
+export async function signIn(
+  base: string,
+  email: string,
+  password = PASSWORD,
+  cookie?: string,
+): Promise<{ status: number; cookie: string | undefined; setCookie: string | null }> {
   const res = await fetch(`${base}/inbox/api/session`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Origin: base, ...(cookie ? { Cookie: cookie } : {}) },
@@ -36,7 +41,11 @@ export function gmReferral(cats: number, pj: number, over: Partial<Submission> =
 }
 
 /** Enrols a device with the server, as the app does from an enrolment link. */
-export async function enrolledDevice(server: { addDevice(name: string): Promise<{ code: string }> }, base: string, name = 'Sam Nurse, school nurse'): Promise<TestDevice> {
+export async function enrolledDevice(
+  server: { addDevice(name: string): Promise<{ code: string }> },
+  base: string,
+  name = 'Sam Nurse, school nurse',
+): Promise<TestDevice> {
   const { code } = await server.addDevice(name);
   const e = await enrolDevice(base, code);
   if (e.res.status !== 201) throw new Error(`enrolment failed: ${e.res.status}`);

@@ -12,7 +12,11 @@ import { join } from 'node:path';
 function findBin(): string {
   if (process.env.CSE_PG_BIN) return process.env.CSE_PG_BIN;
   const root = '/usr/lib/postgresql';
-  const majors = existsSync(root) ? readdirSync(root).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a)) : [];
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((d) => /^\d+$/.test(d))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   return majors.length ? join(root, majors[0]!, 'bin') : join(root, '15', 'bin');
 }
 const BIN = findBin();
@@ -43,7 +47,9 @@ async function freePort(): Promise<number> {
 
 function asServerUser(cmd: string, args: string[]): void {
   const root = userInfo().uid === 0;
-  const r = root ? spawnSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { encoding: 'utf8' }) : spawnSync(cmd, args, { encoding: 'utf8' });
+  const r = root
+    ? spawnSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { encoding: 'utf8' })
+    : spawnSync(cmd, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
 }
 
@@ -59,13 +65,26 @@ export async function startPostgres(): Promise<TestPostgres | undefined> {
   const data = join(dir, 'data');
   asServerUser(join(BIN, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'cse', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
-  asServerUser(join(BIN, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
+  asServerUser(join(BIN, 'pg_ctl'), [
+    '-D',
+    data,
+    '-l',
+    join(dir, 'log'),
+    '-w',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+    'start',
+  ]);
   const url = `postgres://cse@127.0.0.1:${port}/postgres`;
   return {
     url,
     port,
     dir,
-    dump: () => execFileSync(join(BIN, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'cse', 'postgres'], { encoding: 'utf8', maxBuffer: 1 << 30 }),
+    dump: () =>
+      execFileSync(join(BIN, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'cse', 'postgres'], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 30,
+      }),
     stop() {
       try {
         asServerUser(join(BIN, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);

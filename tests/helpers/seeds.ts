@@ -4,7 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SourceRef } from '../../src/domain/engine/types.ts';
 
-const candidates = [process.env.CSE_SEEDS_DIR, resolve(process.cwd(), '../shared/seeds'), resolve(process.cwd(), 'shared/seeds')].filter(Boolean) as string[];
+const candidates = [
+  process.env.CSE_SEEDS_DIR,
+  resolve(process.cwd(), '../shared/seeds'),
+  resolve(process.cwd(), 'shared/seeds'),
+].filter(Boolean) as string[];
 
 export const SEEDS_DIR = candidates.find((d) => existsSync(resolve(d, 'README.md')));
 
@@ -53,7 +57,9 @@ export function spanWords(src: SourceRef, drop: 'first' | 'last' | 'none' = 'non
 }
 
 export function nonBlankLines(src: SourceRef): number {
-  return seedLines(src.file).slice(src.line - 1, src.endLine ?? src.line).filter((l) => l.trim()).length;
+  return seedLines(src.file)
+    .slice(src.line - 1, src.endLine ?? src.line)
+    .filter((l) => l.trim()).length;
 }
 
 /**
@@ -92,7 +98,8 @@ export function refProblem(src: SourceRef): string | undefined {
  */
 export function citationProblem(text: string, src: SourceRef, mode: 'in-order' | 'all-words'): string | undefined {
   const match = mode === 'in-order' ? inOrder : allWords;
-  if (src.line > seedLines(src.file).length || (src.endLine ?? src.line) > seedLines(src.file).length) return 'cites a line past the end of the seed';
+  if (src.line > seedLines(src.file).length || (src.endLine ?? src.line) > seedLines(src.file).length)
+    return 'cites a line past the end of the seed';
   if (!match(text, spanWords(src))) {
     const missing = mode === 'all-words' ? words(text).filter((w) => !new Set(spanWords(src)).has(w)) : [];
     return `text not found in the cited lines${missing.length ? ` (missing: ${missing.join(' ')})` : ' in order'}`;

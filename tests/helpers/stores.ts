@@ -11,7 +11,8 @@ import { type TestPostgres, freshDatabase, postgresAvailable, startPostgres } fr
 export type StoreKind = 'sqlite' | 'postgres';
 
 export const STORE_KINDS: StoreKind[] = postgresAvailable() ? ['sqlite', 'postgres'] : ['sqlite'];
-if (!postgresAvailable()) console.warn('PostgreSQL is not installed: the PostgreSQL half of the store suite is skipped');
+if (!postgresAvailable())
+  console.warn('PostgreSQL is not installed: the PostgreSQL half of the store suite is skipped');
 
 let pg: TestPostgres | undefined;
 let n = 0;

@@ -7,7 +7,8 @@ import { scores } from './answers.ts';
 
 export function makeSubmission(over: Partial<Submission> = {}, answers?: Answers): Submission {
   // An unknown instrument id (for the endpoint's negative tests) is scored as the GM tool.
-  const inst = getInstrument(over.instrument?.id ?? 'gm-cse-measurement-tool') ?? getInstrument('gm-cse-measurement-tool')!;
+  const inst =
+    getInstrument(over.instrument?.id ?? 'gm-cse-measurement-tool') ?? getInstrument('gm-cse-measurement-tool')!;
   const a = answers ?? scores('gm-cse-measurement-tool', [3, 3, 3, 3, 3, 3, 3, 3, 3, 3], 5);
   let result: Submission['result'];
   try {

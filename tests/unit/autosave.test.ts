@@ -8,7 +8,11 @@ describe('autosave', () => {
   it('writes the last value once, within the debounce delay', async () => {
     const saved: number[] = [];
     const statuses: SaveStatus[] = [];
-    const a = createAutosaver<number>(async (v) => void saved.push(v), (s) => statuses.push(s), 300);
+    const a = createAutosaver<number>(
+      async (v) => void saved.push(v),
+      (s) => statuses.push(s),
+      300,
+    );
     a.change(1);
     a.change(2);
     a.change(3);
@@ -20,7 +24,13 @@ describe('autosave', () => {
 
   it('during continuous typing it still saves at least every 500 ms', async () => {
     const saved: number[] = [];
-    const a = createAutosaver<number>(async (v) => void saved.push(v), () => {}, 300, 2000, 500);
+    const a = createAutosaver<number>(
+      async (v) => void saved.push(v),
+      () => {},
+      300,
+      2000,
+      500,
+    );
     for (let i = 1; i <= 20; i++) {
       a.change(i);
       await vi.advanceTimersByTimeAsync(100); // a keystroke every 100 ms: the debounce alone would never fire
@@ -64,7 +74,11 @@ describe('autosave', () => {
 
   it('flush writes at once (page hidden or closed)', async () => {
     const saved: number[] = [];
-    const a = createAutosaver<number>(async (v) => void saved.push(v), () => {}, 300);
+    const a = createAutosaver<number>(
+      async (v) => void saved.push(v),
+      () => {},
+      300,
+    );
     a.change(7);
     await a.flush();
     expect(saved).toEqual([7]);
@@ -116,10 +130,15 @@ describe('a change storage refuses (device full)', () => {
   it('stays in memory, counted as unsaved after its screen is gone, is retried, and is written once space is freed', async () => {
     let full = true;
     const saved: string[] = [];
-    const a = createAutosaver<string>(async (v) => {
-      if (full) throw Object.assign(new Error('full'), { name: 'QuotaExceededError' });
-      saved.push(v);
-    }, () => {}, 300, 2000);
+    const a = createAutosaver<string>(
+      async (v) => {
+        if (full) throw Object.assign(new Error('full'), { name: 'QuotaExceededError' });
+        saved.push(v);
+      },
+      () => {},
+      300,
+      2000,
+    );
     a.change('typed while full');
     await vi.advanceTimersByTimeAsync(300);
     expect(a.status).toBe('error');
@@ -135,9 +154,14 @@ describe('a change storage refuses (device full)', () => {
 
   it('is dropped only when the practitioner discards it', async () => {
     const saved: string[] = [];
-    const a = createAutosaver<string>(async () => {
-      throw Object.assign(new Error('full'), { name: 'QuotaExceededError' });
-    }, () => {}, 300, 2000);
+    const a = createAutosaver<string>(
+      async () => {
+        throw Object.assign(new Error('full'), { name: 'QuotaExceededError' });
+      },
+      () => {},
+      300,
+      2000,
+    );
     a.change('x');
     await vi.advanceTimersByTimeAsync(300);
     expect(unsavedAutosavers()).toBe(1);

@@ -39,16 +39,44 @@ describe('case facts and pathways on the command line', () => {
     const ae = out.find((i: { id: string }) => i.id === 'nscb-ae-cse-indicator-checklist');
     const facts = ae.items.filter((i: { section: string }) => i.section === 'case-facts');
     expect(facts.map((i: { id: string }) => i.id)).toEqual(
-      expect.arrayContaining(['fact-immediate-danger', 'fact-dob', 'fact-assessment-date', 'fact-sexual-assault', 'fact-missing-3-months', 'fact-suspected-abuse', 'fact-trafficking']),
+      expect.arrayContaining([
+        'fact-immediate-danger',
+        'fact-dob',
+        'fact-assessment-date',
+        'fact-sexual-assault',
+        'fact-missing-3-months',
+        'fact-suspected-abuse',
+        'fact-trafficking',
+      ]),
     );
     for (const f of facts) expect(f).toMatchObject({ required: false, appAdded: expect.any(String) });
   });
 
   it('score accepts facts in the answers and prints the steps they set off (the Serenity example, 003 L1270–L1272)', () => {
     const ticks = Object.fromEntries(
-      ['low-self-esteem', 'low-unknown-adults', 'low-self-harm', 'low-drugs-alcohol', 'med-cars', 'med-peers-at-risk', 'med-assault-withdrawn', 'med-older-partner', 'med-multiple-stis', 'high-under-13', 'high-serious-assault-withdrawn', 'high-terminations', 'high-substance-self-harm'].map((k) => [k, 'no']),
+      [
+        'low-self-esteem',
+        'low-unknown-adults',
+        'low-self-harm',
+        'low-drugs-alcohol',
+        'med-cars',
+        'med-peers-at-risk',
+        'med-assault-withdrawn',
+        'med-older-partner',
+        'med-multiple-stis',
+        'high-under-13',
+        'high-serious-assault-withdrawn',
+        'high-terminations',
+        'high-substance-self-harm',
+      ].map((k) => [k, 'no']),
     );
-    const answers = { ...ticks, 'low-drugs-alcohol': 'yes', 'fact-dob': '2011-05-01', 'fact-assessment-date': '2026-11-23', 'fact-sexual-assault': 'recent' };
+    const answers = {
+      ...ticks,
+      'low-drugs-alcohol': 'yes',
+      'fact-dob': '2011-05-01',
+      'fact-assessment-date': '2026-11-23',
+      'fact-sexual-assault': 'recent',
+    };
     const r = cse('score', file('serenity.json', { instrument: 'nscb-ae-cse-indicator-checklist', answers }));
     expect(r.status).toBe(0);
     const ids = JSON.parse(r.stdout).nextSteps.map((s: { id: string }) => s.id);
@@ -58,10 +86,17 @@ describe('case facts and pathways on the command line', () => {
 
   it('score --on gives the day of the screening: an 11-year-old by date of birth alone is Amber with the immediate MASH referral (003 L555, L2170, L2189)', () => {
     // Every vulnerability 1, current level 2, professional judgement 2 → 13: Green (10-22) on the scores alone (L555).
-    const inst = JSON.parse(execFileSync(tsx, [cli, 'instruments'], { encoding: 'utf8' })).find((i: { id: string }) => i.id === 'nscb-cse-assessment');
-    const vulns = inst.items.filter((i: { id: string; section: string; options?: unknown[] }) => i.section !== 'case-facts' && i.options && /^v\d/.test(i.id));
+    const inst = JSON.parse(execFileSync(tsx, [cli, 'instruments'], { encoding: 'utf8' })).find(
+      (i: { id: string }) => i.id === 'nscb-cse-assessment',
+    );
+    const vulns = inst.items.filter(
+      (i: { id: string; section: string; options?: unknown[] }) =>
+        i.section !== 'case-facts' && i.options && /^v\d/.test(i.id),
+    );
     expect(vulns).toHaveLength(10);
-    const answers: Record<string, unknown> = Object.fromEntries(vulns.map((i: { id: string }, n: number) => [i.id, n === 9 ? '2' : '1']));
+    const answers: Record<string, unknown> = Object.fromEntries(
+      vulns.map((i: { id: string }, n: number) => [i.id, n === 9 ? '2' : '1']),
+    );
     answers['professional-judgement'] = 2;
     answers['yp-dob'] = '2015-03-01';
     const input = file('nscb-dob-only.json', { instrument: 'nscb-cse-assessment', answers });
@@ -86,19 +121,45 @@ describe('case facts and pathways on the command line', () => {
 describe('npm run cse -- score FILE', () => {
   it('scores a complete NSCB assessment in the overlap and shows both bands', () => {
     const answers = Object.fromEntries(
-      ['v1-missing', 'v2-school', 'v3-substances', 'v4-parent-child', 'v5-accommodation', 'v6-identify-abuse', 'v7-engagement', 'v8-sexual-health', 'v9-risky-peers', 'v10-abuse-level'].map((k) => [k, '2']),
+      [
+        'v1-missing',
+        'v2-school',
+        'v3-substances',
+        'v4-parent-child',
+        'v5-accommodation',
+        'v6-identify-abuse',
+        'v7-engagement',
+        'v8-sexual-health',
+        'v9-risky-peers',
+        'v10-abuse-level',
+      ].map((k) => [k, '2']),
     );
-    const r = cse('score', file('nscb.json', { instrument: 'nscb-cse-assessment', answers: { ...answers, 'professional-judgement': 2 } }));
+    const r = cse(
+      'score',
+      file('nscb.json', { instrument: 'nscb-cse-assessment', answers: { ...answers, 'professional-judgement': 2 } }),
+    );
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ complete: true, missing: [], level: 'Amber (18-42)', total: 22, bands: ['Amber (18-42)', 'Green (10-22)'] });
+    expect(out).toMatchObject({
+      complete: true,
+      missing: [],
+      level: 'Amber (18-42)',
+      total: 22,
+      bands: ['Amber (18-42)', 'Green (10-22)'],
+    });
     expect(out.ambiguities.length).toBeGreaterThan(0);
     expect(out.reasons.length).toBeGreaterThan(0);
     expect(out.nextSteps[0].id).toBe('emergency-999');
   });
 
   it('an A&E checklist with only two low ticks answered is decided: it prints decided true and the level (003 L514)', () => {
-    const r = cse('score', file('ae-two-low.json', { instrument: 'nscb-ae-cse-indicator-checklist', answers: { 'low-self-esteem': 'yes', 'low-drugs-alcohol': 'yes' } }));
+    const r = cse(
+      'score',
+      file('ae-two-low.json', {
+        instrument: 'nscb-ae-cse-indicator-checklist',
+        answers: { 'low-self-esteem': 'yes', 'low-drugs-alcohol': 'yes' },
+      }),
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('"decided": true');
     const out = JSON.parse(r.stdout);
@@ -107,7 +168,10 @@ describe('npm run cse -- score FILE', () => {
   });
 
   it('reports an incomplete result with the missing ids and no level', () => {
-    const r = cse('score', file('partial.json', { instrument: 'gm-cse-measurement-tool', answers: { 'c1-missing': '1' } }));
+    const r = cse(
+      'score',
+      file('partial.json', { instrument: 'gm-cse-measurement-tool', answers: { 'c1-missing': '1' } }),
+    );
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.complete).toBe(false);
@@ -118,10 +182,22 @@ describe('npm run cse -- score FILE', () => {
 
   it.each([
     ['unknown instrument', { instrument: 'no-such-tool', answers: {} }, /unknown instrument "no-such-tool"/],
-    ['unknown item', { instrument: 'gm-cse-measurement-tool', answers: { 'c99': '1' } }, /unknown item "c99"/],
-    ['value not among options', { instrument: 'gm-cse-measurement-tool', answers: { 'c1-missing': '6' } }, /"c1-missing": "6" is not one of the options/],
-    ['number out of range', { instrument: 'gm-cse-measurement-tool', answers: { 'professional-judgement': 11 } }, /"professional-judgement": 11 is out of range \(1 to 10\)/],
-    ['fractional score', { instrument: 'nscb-cse-assessment', answers: { 'professional-judgement': 2.5 } }, /whole number/],
+    ['unknown item', { instrument: 'gm-cse-measurement-tool', answers: { c99: '1' } }, /unknown item "c99"/],
+    [
+      'value not among options',
+      { instrument: 'gm-cse-measurement-tool', answers: { 'c1-missing': '6' } },
+      /"c1-missing": "6" is not one of the options/,
+    ],
+    [
+      'number out of range',
+      { instrument: 'gm-cse-measurement-tool', answers: { 'professional-judgement': 11 } },
+      /"professional-judgement": 11 is out of range \(1 to 10\)/,
+    ],
+    [
+      'fractional score',
+      { instrument: 'nscb-cse-assessment', answers: { 'professional-judgement': 2.5 } },
+      /whole number/,
+    ],
     ['no instrument field', { answers: {} }, /"instrument"/],
     ['not JSON', '{oops', /cannot read .* as JSON/],
   ])('%s exits non-zero naming the problem', (_n, body, message) => {

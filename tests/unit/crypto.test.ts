@@ -5,7 +5,14 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { TamperedError, openJson, sealJson } from '../../src/crypto/cipher.ts';
 import { keyring, LockedError } from '../../src/crypto/keyring.ts';
-import { DEFAULT_ITERATIONS, WrongPasscodeError, createPbkdf2Vault, createVault, openVault, parseHeader } from '../../src/crypto/vault.ts';
+import {
+  DEFAULT_ITERATIONS,
+  WrongPasscodeError,
+  createPbkdf2Vault,
+  createVault,
+  openVault,
+  parseHeader,
+} from '../../src/crypto/vault.ts';
 import { CseDb } from '../../src/store/db.ts';
 import { createDraft, getRecord, saveDraft } from '../../src/store/records.ts';
 
@@ -30,7 +37,7 @@ describe('vault', () => {
     await expect(openVault({ ...header, memoryKiB: 128 }, 'pin-1234')).rejects.toBeInstanceOf(WrongPasscodeError);
   });
 
-  it('derives with OWASP\'s Argon2id parameters (19 MiB, 2 passes, 1 lane) when none are given', async () => {
+  it("derives with OWASP's Argon2id parameters (19 MiB, 2 passes, 1 lane) when none are given", async () => {
     const { header, key } = await createVault('default-params');
     expect(header).toMatchObject({ kdf: 'Argon2id', memoryKiB: 19_456, iterations: 2, parallelism: 1 });
     expect(await openVault(header, 'default-params')).toEqual(key);
@@ -47,7 +54,16 @@ describe('vault', () => {
   it('reads only well-formed headers', async () => {
     const { header } = await createVault('x-passcode', FAST);
     expect(parseHeader(JSON.stringify(header))).toEqual(header);
-    for (const bad of [null, '', '{', 'garbage', '{"v":2}', JSON.stringify({ ...header, kdf: 'MD5' }), JSON.stringify({ ...header, salt: 'not base64!' })]) expect(parseHeader(bad)).toBeUndefined();
+    for (const bad of [
+      null,
+      '',
+      '{',
+      'garbage',
+      '{"v":2}',
+      JSON.stringify({ ...header, kdf: 'MD5' }),
+      JSON.stringify({ ...header, salt: 'not base64!' }),
+    ])
+      expect(parseHeader(bad)).toBeUndefined();
   });
 });
 
@@ -103,7 +119,11 @@ describe('the encryption middleware', () => {
   it('while locked: reads give no content, writing content is refused, and clear-field updates keep the ciphertext', async () => {
     const name = `m-${crypto.randomUUID()}`;
     const db = new CseDb(name);
-    const d = await createDraft(db, { instrumentId: 'gm-information-report', childRef: 'R', answers: { details: 'secret' } });
+    const d = await createDraft(db, {
+      instrumentId: 'gm-information-report',
+      childRef: 'R',
+      answers: { details: 'secret' },
+    });
     const saved = keyring.require().slice();
     keyring.clear();
     const locked = await db.records.get(d.id);
@@ -155,11 +175,16 @@ describe('the middleware keeps every table method', () => {
     const b = await createDraft(db, { instrumentId: 'gm-information-report', childRef: 'B' });
     expect(await db.records.where('state').anyOf('draft', 'final').count()).toBe(2);
     const seen: string[] = [];
-    await db.records.where('state').anyOf('draft', 'final').each((r) => void seen.push(r.childRef)); // walks a cursor
+    await db.records
+      .where('state')
+      .anyOf('draft', 'final')
+      .each((r) => void seen.push(r.childRef)); // walks a cursor
     expect(seen.sort()).toEqual(['A', 'B']);
     expect(await db.records.count()).toBe(2);
     await db.records.delete(b.id);
-    expect((await db.records.where('instrumentId').equals('gm-information-report').toArray()).map((r) => r.childRef)).toEqual(['A']);
+    expect(
+      (await db.records.where('instrumentId').equals('gm-information-report').toArray()).map((r) => r.childRef),
+    ).toEqual(['A']);
     db.close();
     await Dexie.delete(name);
   });

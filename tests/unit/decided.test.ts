@@ -19,7 +19,9 @@ describe('A&E checklist (003 L497–L514): "If two or more low risk or any mediu
   const HIGH = ['high-under-13', 'high-serious-assault-withdrawn', 'high-terminations', 'high-substance-self-harm'];
 
   it('the rule is printed at L514', () => {
-    expect(seedLines('003_7eb0d314b11c5981.txt')[513]).toContain('If two or more low risk or any medium/higher risks are ticked, please complete full CSE Toolkit.');
+    expect(seedLines('003_7eb0d314b11c5981.txt')[513]).toContain(
+      'If two or more low risk or any medium/higher risks are ticked, please complete full CSE Toolkit.',
+    );
   });
 
   it('two low ticks and nothing else answered: decided, met (more answers only add ticks)', () => {
@@ -49,7 +51,12 @@ describe('A&E checklist (003 L497–L514): "If two or more low risk or any mediu
   });
 
   it('NOT decided: medium and higher all "not ticked", one low ticked, two low "not ticked", one low unanswered (1 + 1 open could reach two)', () => {
-    const answers = { ...only([...MED, ...HIGH], 'no'), 'low-self-esteem': 'yes', 'low-unknown-adults': 'no', 'low-self-harm': 'no' };
+    const answers = {
+      ...only([...MED, ...HIGH], 'no'),
+      'low-self-esteem': 'yes',
+      'low-unknown-adults': 'no',
+      'low-self-harm': 'no',
+    };
     expect(run(AE, answers)).toMatchObject({ decided: false, missing: ['low-drugs-alcohol'] });
   });
 
@@ -119,11 +126,28 @@ describe('West Midlands risk assessment tool (002 L2810–L2812): any incidence 
 
 describe('GM measurement tool (000 L1661: High 41–60, Medium 21–40, Lower 10–20)', () => {
   const GM = 'gm-cse-measurement-tool';
-  const cats = ['c1-missing', 'c2-school', 'c3-substances', 'c4-parent-carer', 'c5-accommodation', 'c6-identify-abuse', 'c7-engagement', 'c8-sexual-health', 'c9-risky-associates', 'c10-social-media'];
+  const cats = [
+    'c1-missing',
+    'c2-school',
+    'c3-substances',
+    'c4-parent-carer',
+    'c5-accommodation',
+    'c6-identify-abuse',
+    'c7-engagement',
+    'c8-sexual-health',
+    'c9-risky-associates',
+    'c10-social-media',
+  ];
 
   it('ten categories at 3 (30), professional judgement (1–10) unanswered: 31–40, all Medium → decided', () => {
     const r = run(GM, only(cats, '3'));
-    expect(r).toMatchObject({ complete: false, decided: true, level: 'Medium (21 – 40)', severity: 2, missing: ['professional-judgement'] });
+    expect(r).toMatchObject({
+      complete: false,
+      decided: true,
+      level: 'Medium (21 – 40)',
+      severity: 2,
+      missing: ['professional-judgement'],
+    });
     expect(r.total).toBeUndefined(); // no total is claimed before the form is complete
   });
 
@@ -138,18 +162,35 @@ describe('GM measurement tool (000 L1661: High 41–60, Medium 21–40, Lower 10
 
 describe('NSCB assessment (003 L555 bands, L2170 under-13 floor)', () => {
   const N = 'nscb-cse-assessment';
-  const items = ['v1-missing', 'v2-school', 'v3-substances', 'v4-parent-child', 'v5-accommodation', 'v6-identify-abuse', 'v7-engagement', 'v8-sexual-health', 'v9-risky-peers', 'v10-abuse-level'];
+  const items = [
+    'v1-missing',
+    'v2-school',
+    'v3-substances',
+    'v4-parent-child',
+    'v5-accommodation',
+    'v6-identify-abuse',
+    'v7-engagement',
+    'v8-sexual-health',
+    'v9-risky-peers',
+    'v10-abuse-level',
+  ];
 
   it('NOT decided: nine items at 1, item 10 unanswered, judgement 1 (11–15, Green) but age unanswered: under 13 would raise it (L2170)', () => {
     expect(run(N, { ...only(items.slice(0, 9), '1'), 'professional-judgement': 1 })).toMatchObject({ decided: false });
   });
 
   it('the same with age 15: decided Green (10-22)', () => {
-    expect(run(N, { ...only(items.slice(0, 9), '1'), 'professional-judgement': 1, age: 15 })).toMatchObject({ decided: true, level: 'Green (10-22)' });
+    expect(run(N, { ...only(items.slice(0, 9), '1'), 'professional-judgement': 1, age: 15 })).toMatchObject({
+      decided: true,
+      level: 'Green (10-22)',
+    });
   });
 
   it('the same with age 12: decided Amber (18-42), the floor applied', () => {
-    expect(run(N, { ...only(items.slice(0, 9), '1'), 'professional-judgement': 1, age: 12 })).toMatchObject({ decided: true, level: 'Amber (18-42)' });
+    expect(run(N, { ...only(items.slice(0, 9), '1'), 'professional-judgement': 1, age: 12 })).toMatchObject({
+      decided: true,
+      level: 'Amber (18-42)',
+    });
   });
 
   it('ten items at 2 (20), judgement unanswered: 21–30 is Amber (the overlap at 21–22 takes Amber), subtotal 20 reads Amber → decided Amber', () => {

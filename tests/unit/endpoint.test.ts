@@ -66,13 +66,23 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       const unknown = await enrolDevice(base, 'abcdefghijklmnopqrstuvwxyz');
       expect(unknown.res.status).toBe(400);
       const fresh = await server.addDevice('No proof');
-      const res = await fetch(`${base}/api/enrol`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: fresh.code }) });
+      const res = await fetch(`${base}/api/enrol`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ code: fresh.code }),
+      });
       expect(res.status).toBe(401);
     });
 
     it('the admin command adds, lists and revokes devices', async () => {
       const out: string[] = [];
-      const env = { ...process.env, CSE_DATA_DIR: server.paths.dataDir, CSE_SECRETS_DIR: server.paths.secretsDir, CSE_DATABASE_URL: server.paths.database, CSE_PUBLIC_URL: base };
+      const env = {
+        ...process.env,
+        CSE_DATA_DIR: server.paths.dataDir,
+        CSE_SECRETS_DIR: server.paths.secretsDir,
+        CSE_DATABASE_URL: server.paths.database,
+        CSE_PUBLIC_URL: base,
+      };
       expect(await runAdmin(['device', 'add', 'Admin-made device'], (s) => out.push(s), env)).toBe(0);
       const link = out[1]!;
       expect(link).toMatch(new RegExp(`^${base}/#/enrol\\?code=`));
@@ -107,21 +117,43 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       const replay = await signedPost(base, device, makeSubmission(), {}, proof);
       expect(replay.status).toBe(401);
       expect((await replay.json()).error.code).toBe('proof-replayed');
-      const stale = await signedPost(base, device, makeSubmission(), {}, await makeProof(device.key, 'POST', `${base}/api/submissions`, Date.now() - 10 * 60_000));
+      const stale = await signedPost(
+        base,
+        device,
+        makeSubmission(),
+        {},
+        await makeProof(device.key, 'POST', `${base}/api/submissions`, Date.now() - 10 * 60_000),
+      );
       expect(stale.status).toBe(401);
       expect((await stale.json()).error.code).toBe('proof-stale');
       expect(stale.headers.get('date')).toBeTruthy();
     });
 
     it('a proof made for another address or method, or by an unenrolled key, is refused', async () => {
-      const other = await signedPost(base, device, makeSubmission(), {}, await makeProof(device.key, 'POST', `${base}/api/enrol`));
+      const other = await signedPost(
+        base,
+        device,
+        makeSubmission(),
+        {},
+        await makeProof(device.key, 'POST', `${base}/api/enrol`),
+      );
       expect((await other.json()).error.code).toBe('proof-invalid');
-      const get = await signedPost(base, device, makeSubmission(), {}, await makeProof(device.key, 'GET', `${base}/api/submissions`));
+      const get = await signedPost(
+        base,
+        device,
+        makeSubmission(),
+        {},
+        await makeProof(device.key, 'GET', `${base}/api/submissions`),
+      );
       expect(get.status).toBe(401);
       const stranger = await signedPost(base, { key: await newDeviceKey() }, makeSubmission());
       expect(stranger.status).toBe(401);
       expect((await stranger.json()).error.code).toBe('not-enrolled');
-      const none = await fetch(`${base}/api/submissions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      const none = await fetch(`${base}/api/submissions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
       expect(none.status).toBe(401);
     });
 
@@ -132,10 +164,13 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       await server.store.revoke(d.id);
       const res = await signedPost(base, e.device, makeSubmission());
       expect(res.status).toBe(401);
-      expect((await res.json()).error).toEqual({ code: 'device-revoked', message: "This device's access was withdrawn; ask your administrator." });
+      expect((await res.json()).error).toEqual({
+        code: 'device-revoked',
+        message: "This device's access was withdrawn; ask your administrator.",
+      });
     });
 
-    it('the server\'s own level is stored and listed over a lying device\'s, the claim kept beside it', async () => {
+    it("the server's own level is stored and listed over a lying device's, the claim kept beside it", async () => {
       const sub = makeSubmission();
       const res = await signedPost(base, device, { ...sub, result: { ...sub.result, level: 'No concerns', total: 2 } });
       expect(res.status).toBe(201);
@@ -147,22 +182,41 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
     });
 
     it.each([
-      ['a top-level field', (s: Record<string, unknown>) => ({ ...s, script: '<script>alert(1)</script>' }), /^a field this version does not have$/],
-      ['a field in the author', (s: Record<string, unknown>) => ({ ...s, author: { ...(s.author as object), padding: 'x'.repeat(1000) } }), /^author: a field this version does not have$/],
-      ['a field in the instrument', (s: Record<string, unknown>) => ({ ...s, instrument: { ...(s.instrument as object), extra: 1 } }), /^instrument: a field this version does not have$/],
+      [
+        'a top-level field',
+        (s: Record<string, unknown>) => ({ ...s, script: '<script>alert(1)</script>' }),
+        /^a field this version does not have$/,
+      ],
+      [
+        'a field in the author',
+        (s: Record<string, unknown>) => ({ ...s, author: { ...(s.author as object), padding: 'x'.repeat(1000) } }),
+        /^author: a field this version does not have$/,
+      ],
+      [
+        'a field in the instrument',
+        (s: Record<string, unknown>) => ({ ...s, instrument: { ...(s.instrument as object), extra: 1 } }),
+        /^instrument: a field this version does not have$/,
+      ],
       // The unknown key itself is never named: it could be a child's name.
-      ['a field named as a child is', (s: Record<string, unknown>) => ({ ...s, author: { ...(s.author as object), [CANARY]: 'x' } }), /^author: a field this version does not have$/],
-    ])('unknown fields are refused (400), named by where they are, never by their key: %s', async (_n, mutate, path) => {
-      const sub = makeSubmission() as unknown as Record<string, unknown>;
-      const res = await signedPost(base, device, mutate(sub));
-      expect(res.status).toBe(400);
-      const err = (await res.json()).error;
-      expect(err.code).toBe('invalid-submission');
-      expect(err.message).toMatch(path);
-      expect(await server.store.get(String(sub.id))).toBeUndefined();
-    });
+      [
+        'a field named as a child is',
+        (s: Record<string, unknown>) => ({ ...s, author: { ...(s.author as object), [CANARY]: 'x' } }),
+        /^author: a field this version does not have$/,
+      ],
+    ])(
+      'unknown fields are refused (400), named by where they are, never by their key: %s',
+      async (_n, mutate, path) => {
+        const sub = makeSubmission() as unknown as Record<string, unknown>;
+        const res = await signedPost(base, device, mutate(sub));
+        expect(res.status).toBe(400);
+        const err = (await res.json()).error;
+        expect(err.code).toBe('invalid-submission');
+        expect(err.message).toMatch(path);
+        expect(await server.store.get(String(sub.id))).toBeUndefined();
+      },
+    );
 
-    it('unknown keys inside the device\'s result are dropped, never stored', async () => {
+    it("unknown keys inside the device's result are dropped, never stored", async () => {
       const sub = makeSubmission();
       const res = await signedPost(base, device, { ...sub, result: { ...sub.result, injected: '<img onerror=x>' } });
       expect(res.status).toBe(201);
@@ -173,7 +227,15 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       ['objects nested 20,000 deep', () => `{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`, 400, 'too-deep'],
       ['a 300 KB field', () => JSON.stringify(makeSubmission({ childRef: 'x'.repeat(300_000) })), 413, 'too-large'],
       ['not JSON', () => '{"schema":', 400, 'invalid-json'],
-      ['a long list of reasons', () => { const s = makeSubmission(); return JSON.stringify({ ...s, result: { ...s.result, reasons: Array(1000).fill('r') } }); }, 400, 'invalid-submission'],
+      [
+        'a long list of reasons',
+        () => {
+          const s = makeSubmission();
+          return JSON.stringify({ ...s, result: { ...s.result, reasons: Array(1000).fill('r') } });
+        },
+        400,
+        'invalid-submission',
+      ],
     ])('bounded: %s is refused with its status and code', async (_n, body, status, code) => {
       const res = await signedPost(base, device, body(), { 'Idempotency-Key': crypto.randomUUID() });
       expect(res.status).toBe(status);
@@ -197,20 +259,35 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       expect(jwk).not.toHaveProperty('d');
       const sub = makeSubmission({ childRef: 'SEALED-1' });
       const { payload } = await sealTo(jwk!)(sub);
-      const res = await signedPost(base, device, payload, { 'Content-Type': 'application/jose', 'Idempotency-Key': sub.id });
+      const res = await signedPost(base, device, payload, {
+        'Content-Type': 'application/jose',
+        'Idempotency-Key': sub.id,
+      });
       expect(res.status).toBe(201);
       expect((await server.store.get(sub.id))!.body).toMatchObject({ childRef: 'SEALED-1' });
     });
 
     it('answers a CORS preflight naming the DPoP header', async () => {
-      const res = await fetch(`${base}/api/submissions`, { method: 'OPTIONS', headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'POST' } });
+      const res = await fetch(`${base}/api/submissions`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'POST' },
+      });
       expect(res.status).toBe(204);
       expect(res.headers.get('access-control-allow-headers')).toContain('DPoP');
     });
   });
 
   describe('submitting in batches', () => {
-    type ItemResult = { id: string; status: number; receipt?: string; level?: string; deviceLevel?: string; duplicate?: boolean; error?: { code: string; message: string }; retryAfter?: number };
+    type ItemResult = {
+      id: string;
+      status: number;
+      receipt?: string;
+      level?: string;
+      deviceLevel?: string;
+      duplicate?: boolean;
+      error?: { code: string; message: string };
+      retryAfter?: number;
+    };
     const results = async (res: Response) => ((await res.json()) as { results: ItemResult[] }).results;
     const newDevice = async (name: string) => (await enrolDevice(base, (await server.addDevice(name)).code)).device;
 
@@ -218,7 +295,9 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       const { fetchEndpointKey, sealTo } = await import('../../src/sync/seal.ts');
       const seal = sealTo((await fetchEndpointKey(`${base}/api/submissions`))!);
       const subs = Array.from({ length: 30 }, (_, i) => makeSubmission({ childRef: `${CANARY} ${i}` }));
-      const items = await Promise.all(subs.map(async (s) => ({ id: s.id, type: 'application/jose', body: (await seal(s)).payload })));
+      const items = await Promise.all(
+        subs.map(async (s) => ({ id: s.id, type: 'application/jose', body: (await seal(s)).payload })),
+      );
       const before = await server.store.count();
       // A device of its own in each test: the shared one may have spent this server's daily quota (60).
       const d = await newDevice('Sealed batch');
@@ -234,15 +313,21 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       expect(await server.store.count()).toBe(before + 30);
     });
 
-    it('one bad item does not sink the rest: refused by name (never quoting it), a conflict, and the server\'s level over a lying device\'s', async () => {
+    it("one bad item does not sink the rest: refused by name (never quoting it), a conflict, and the server's level over a lying device's", async () => {
       const good = makeSubmission();
       const lying = makeSubmission();
       const unknownField = { ...makeSubmission(), kind: CANARY };
       const stored = makeSubmission();
       // A NUL in any text (PostgreSQL cannot keep one); a child's name where a value, an item, a tool or a level should be.
       const nul = makeSubmission({ childRef: 'A\u0000B' });
-      const namedChoice = makeSubmission({}, { ...scores('gm-cse-measurement-tool', [3, 3, 3, 3, 3, 3, 3, 3, 3, 3], 5), 'c1-missing': CANARY });
-      const namedItem = makeSubmission({}, { ...scores('gm-cse-measurement-tool', [3, 3, 3, 3, 3, 3, 3, 3, 3, 3], 5), [CANARY]: 'yes' });
+      const namedChoice = makeSubmission(
+        {},
+        { ...scores('gm-cse-measurement-tool', [3, 3, 3, 3, 3, 3, 3, 3, 3, 3], 5), 'c1-missing': CANARY },
+      );
+      const namedItem = makeSubmission(
+        {},
+        { ...scores('gm-cse-measurement-tool', [3, 3, 3, 3, 3, 3, 3, 3, 3, 3], 5), [CANARY]: 'yes' },
+      );
       const namedTool = { ...makeSubmission(), instrument: { id: CANARY, version: '1.0.0' } };
       const named = makeSubmission();
       const namedLevel = { ...named, result: { ...named.result, level: CANARY } };
@@ -276,10 +361,15 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
         [400, 'unknown-instrument'],
         [201, undefined],
       ]);
-      expect(r[7]!.error!.message).toBe("answers.c1-missing: not an answer this item takes (see the tool's definition).");
+      expect(r[7]!.error!.message).toBe(
+        "answers.c1-missing: not an answer this item takes (see the tool's definition).",
+      );
       // A level that is not the tool's words is not kept in the clear columns; it stays in the sealed body.
       expect(r[10]).toMatchObject({ deviceLevel: '(not a level of this tool: see the submission)' });
-      expect(await server.store.get(namedLevel.id)).toMatchObject({ deviceLevel: '(not a level of this tool: see the submission)', body: { result: { level: CANARY } } });
+      expect(await server.store.get(namedLevel.id)).toMatchObject({
+        deviceLevel: '(not a level of this tool: see the submission)',
+        body: { result: { level: CANARY } },
+      });
       expect((await server.store.listIndex(0, 500)).some((row) => JSON.stringify(row).includes(CANARY))).toBe(false);
       expect(r[1]).toMatchObject({ level: 'Medium (21 – 40)', deviceLevel: 'No concerns' });
       expect(await server.store.get(lying.id)).toMatchObject({ level: 'Medium (21 – 40)', deviceLevel: 'No concerns' });
@@ -297,7 +387,12 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       const replayedSub = makeSubmission();
       const replay = await signedBatch(base, device, [asItem(replayedSub)], proof);
       expect([replay.status, (await replay.json()).error.code]).toEqual([401, 'proof-replayed']);
-      const wrongAddress = await signedBatch(base, device, [asItem(replayedSub)], await makeProof(device.key, 'POST', `${base}/api/submissions`));
+      const wrongAddress = await signedBatch(
+        base,
+        device,
+        [asItem(replayedSub)],
+        await makeProof(device.key, 'POST', `${base}/api/submissions`),
+      );
       expect([wrongAddress.status, (await wrongAddress.json()).error.code]).toEqual([401, 'proof-invalid']);
       const stranger = await signedBatch(base, { key: await newDeviceKey() }, [asItem(replayedSub)]);
       expect([stranger.status, (await stranger.json()).error.code]).toEqual([401, 'not-enrolled']);
@@ -310,13 +405,38 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
     });
 
     it.each([
-      ['a field beside the list', () => JSON.stringify({ submissions: [asItem(makeSubmission())], extra: 1 }), 400, 'invalid-batch'],
-      ['a field in an item', () => JSON.stringify({ submissions: [{ ...asItem(makeSubmission()), note: 'x' }] }), 400, 'invalid-batch'],
+      [
+        'a field beside the list',
+        () => JSON.stringify({ submissions: [asItem(makeSubmission())], extra: 1 }),
+        400,
+        'invalid-batch',
+      ],
+      [
+        'a field in an item',
+        () => JSON.stringify({ submissions: [{ ...asItem(makeSubmission()), note: 'x' }] }),
+        400,
+        'invalid-batch',
+      ],
       ['an empty list', () => '{"submissions":[]}', 400, 'invalid-batch'],
-      ['51 items', () => JSON.stringify({ submissions: Array.from({ length: 51 }, () => asItem(makeSubmission())) }), 413, 'batch-too-large'],
-      ['objects nested 20,000 deep', () => `{"submissions":${'['.repeat(20_000)}${']'.repeat(20_000)}}`, 400, 'too-deep'],
+      [
+        '51 items',
+        () => JSON.stringify({ submissions: Array.from({ length: 51 }, () => asItem(makeSubmission())) }),
+        413,
+        'batch-too-large',
+      ],
+      [
+        'objects nested 20,000 deep',
+        () => `{"submissions":${'['.repeat(20_000)}${']'.repeat(20_000)}}`,
+        400,
+        'too-deep',
+      ],
       ['not JSON', () => '{"submissions":[', 400, 'invalid-json'],
-      ['a body over 2 MB', () => JSON.stringify({ submissions: [{ id: 'x', type: 'application/json', body: 'x'.repeat(2_200_000) }] }), 413, 'too-large'],
+      [
+        'a body over 2 MB',
+        () => JSON.stringify({ submissions: [{ id: 'x', type: 'application/json', body: 'x'.repeat(2_200_000) }] }),
+        413,
+        'too-large',
+      ],
     ])('bounded: %s is refused whole with its status and code', async (_n, body, status, code) => {
       const d = await newDevice(`Bounded ${_n}`);
       const res = await signedBatch(base, d, body());
@@ -327,7 +447,11 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
     it('a batch is application/json (415 otherwise)', async () => {
       const url = `${base}/api/submissions/batch`;
       const d = await newDevice('Wrong type');
-      const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/jose', DPoP: await makeProof(d.key, 'POST', url) }, body: 'x' });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/jose', DPoP: await makeProof(d.key, 'POST', url) },
+        body: 'x',
+      });
       expect(res.status).toBe(415);
     });
 
@@ -336,13 +460,28 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       const firstSubs = Array.from({ length: 50 }, () => makeSubmission());
       const first = await results(await signedBatch(base, d, firstSubs.map(asItem)));
       expect(first.every((r) => r.status === 201)).toBe(true);
-      const second = await results(await signedBatch(base, d, Array.from({ length: 20 }, () => asItem(makeSubmission()))));
+      const second = await results(
+        await signedBatch(
+          base,
+          d,
+          Array.from({ length: 20 }, () => asItem(makeSubmission())),
+        ),
+      );
       // dailyQuota 60 in this server: 10 more fit.
       expect(second.map((r) => r.status)).toEqual([...Array(10).fill(201), ...Array(10).fill(429)]);
       expect(second[15]).toMatchObject({ error: { code: 'daily-quota' } });
       expect(second[15]!.retryAfter).toBeGreaterThan(0);
       // Spent: a new one waits; the ones already stored, sent again (their answer lost), are answered as stored.
-      const again = await results(await signedBatch(base, d, [asItem(makeSubmission()), ...first.slice(0, 2).map((r) => ({ id: r.id, type: 'application/json', body: JSON.stringify(firstSubs.find((s) => s.id === r.id)) }))]));
+      const again = await results(
+        await signedBatch(base, d, [
+          asItem(makeSubmission()),
+          ...first.slice(0, 2).map((r) => ({
+            id: r.id,
+            type: 'application/json',
+            body: JSON.stringify(firstSubs.find((s) => s.id === r.id)),
+          })),
+        ]),
+      );
       expect(again.map((r) => [r.status, r.error?.code, r.duplicate])).toEqual([
         [429, 'daily-quota', undefined],
         [200, undefined, true],
@@ -360,9 +499,19 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       const subs = Array.from({ length: 50 }, () => makeSubmission());
       const forwards = subs.map(asItem);
       const backwards = [...forwards].reverse();
-      const answers = await Promise.all([forwards, backwards, forwards, backwards].map(async (items) => (await signedBatch(base, d, items)).status));
+      const answers = await Promise.all(
+        [forwards, backwards, forwards, backwards].map(async (items) => (await signedBatch(base, d, items)).status),
+      );
       expect(answers).toEqual([200, 200, 200, 200]);
-      const fresh = await Promise.all(Array.from({ length: 4 }, () => signedBatch(base, d, Array.from({ length: 50 }, () => asItem(makeSubmission())))));
+      const fresh = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          signedBatch(
+            base,
+            d,
+            Array.from({ length: 50 }, () => asItem(makeSubmission())),
+          ),
+        ),
+      );
       const statuses = (await Promise.all(fresh.map(results))).flat().map((r) => r.status);
       // dailyQuota 60: 50 stored above, so 10 of these 200 new ones, whatever the interleaving.
       expect(statuses.filter((s) => s === 201).length).toBe(10);
@@ -376,9 +525,11 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
     it('the per-minute limit counts submissions, not requests: a device sending batches is held to the same 400 a minute as one sending singly', async () => {
       const d = await newDevice('Batch burst');
       // Refused items (not stored, so the daily quota is untouched) still spend the budget: the work is in opening them.
-      const junk = () => Array.from({ length: 50 }, () => ({ id: crypto.randomUUID(), type: 'application/json', body: '{}' }));
+      const junk = () =>
+        Array.from({ length: 50 }, () => ({ id: crypto.randomUUID(), type: 'application/json', body: '{}' }));
       const statuses: number[] = [];
-      for (let i = 0; i < 8; i++) statuses.push(...(await results(await signedBatch(base, d, junk()))).map((r) => r.status));
+      for (let i = 0; i < 8; i++)
+        statuses.push(...(await results(await signedBatch(base, d, junk()))).map((r) => r.status));
       expect(statuses.filter((s) => s === 400).length).toBe(400);
       const over = await signedBatch(base, d, junk());
       expect(over.status).toBe(429);
@@ -388,10 +539,12 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       const single = await signedPost(base, d, makeSubmission());
       expect(single.status).toBe(429);
       // Another device is unaffected.
-      expect((await signedBatch(base, await newDevice('Batch neighbour'), [asItem(makeSubmission())])).status).toBe(200);
+      expect((await signedBatch(base, await newDevice('Batch neighbour'), [asItem(makeSubmission())])).status).toBe(
+        200,
+      );
     }, 60_000);
 
-    it('the app\'s sender drains 40 sealed submissions in batches of 10 over HTTP, exactly once though a response is lost after the commit', async () => {
+    it("the app's sender drains 40 sealed submissions in batches of 10 over HTTP, exactly once though a response is lost after the commit", async () => {
       // @ts-expect-error: the package's types are not reachable through its exports map
       await import('fake-indexeddb/auto');
       const { CseDb } = await import('../../src/store/db.ts');
@@ -404,14 +557,31 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       const db = new CseDb(`drain-${kind}-${crypto.randomUUID()}`, undefined, () => undefined);
       const seal = sealTo(jwk);
       const subs = Array.from({ length: 40 }, (_, i) => makeSubmission({ childRef: `S${i}` }));
-      await db.outbox.bulkAdd(await Promise.all(subs.map(async (s, i) => ({ id: s.id, recordId: crypto.randomUUID(), state: 'queued' as const, ...(await seal(s)), attempts: 0, createdAt: i, nextAttemptAt: 0 }))));
+      await db.outbox.bulkAdd(
+        await Promise.all(
+          subs.map(async (s, i) => ({
+            id: s.id,
+            recordId: crypto.randomUUID(),
+            state: 'queued' as const,
+            ...(await seal(s)),
+            attempts: 0,
+            createdAt: i,
+            nextAttemptAt: 0,
+          })),
+        ),
+      );
       // The second batch is stored, then the connection drops before its answer.
       dropOnce.add(subs[10]!.id);
-      const endpoint = { url, publicKey: jwk, device: { id: String(e.body.deviceId), name: 'Sender', key, enrolledAt: new Date().toISOString() } };
+      const endpoint = {
+        url,
+        publicKey: jwk,
+        device: { id: String(e.body.deviceId), name: 'Sender', key, enrolledAt: new Date().toISOString() },
+      };
       const before = await server.store.count();
       let requests = 0;
       const counting: typeof fetch = (input, init) => (requests++, fetch(input, init));
-      const run = () => sendDue({ db, fetch: counting, endpoint: async () => endpoint, batchSize: 10 }, { force: true });
+      const run = () =>
+        sendDue({ db, fetch: counting, endpoint: async () => endpoint, batchSize: 10 }, { force: true });
       const r1 = await run();
       expect(r1).toMatchObject({ attempted: 40, delivered: 30, retrying: 10 });
       expect(requests).toBe(4);
@@ -422,7 +592,8 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       const rows = await db.outbox.bulkGet(subs.map((s) => s.id));
       expect(rows.every((row) => row!.state === 'delivered')).toBe(true);
       // The retried rows carry the receipts the server gave when it first stored them.
-      for (const s of subs.slice(10, 20)) expect(rows.find((row) => row!.id === s.id)!.receipt).toBe((await server.store.get(s.id))!.receipt);
+      for (const s of subs.slice(10, 20))
+        expect(rows.find((row) => row!.id === s.id)!.receipt).toBe((await server.store.get(s.id))!.receipt);
       db.close();
     });
   });
@@ -448,7 +619,10 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       while (next !== null) {
         const res: Response = await fetch(`${base}/api/submissions?after=${next}&limit=5`, { headers: auth });
         expect(res.status).toBe(200);
-        const page = (await res.json()) as { submissions: { id: string; body: { author: { name: string } } }[]; next: string | null };
+        const page = (await res.json()) as {
+          submissions: { id: string; body: { author: { name: string } } }[];
+          next: string | null;
+        };
         expect(page.submissions.length).toBeLessThanOrEqual(5);
         seen.push(...page.submissions.map((s) => s.id));
         next = page.next;
@@ -463,7 +637,9 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       const newDevice = async (name: string) => (await enrolDevice(base, (await server.addDevice(name)).code)).device;
       let cursor = 0;
       const readPage = async () => {
-        const page = (await (await fetch(`${base}/api/submissions?after=${cursor}&limit=500`, { headers: auth })).json()) as { submissions: { seq: number; id: string }[] };
+        const page = (await (
+          await fetch(`${base}/api/submissions?after=${cursor}&limit=500`, { headers: auth })
+        ).json()) as { submissions: { seq: number; id: string }[] };
         for (const row of page.submissions) seen.add(row.id);
         if (page.submissions.length) cursor = page.submissions.at(-1)!.seq;
       };
@@ -497,11 +673,13 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
     }, 60_000);
 
     it('a cursor beyond any seq the database can hold is a 400, not a store error', async () => {
-      const res = await fetch(`${base}/api/submissions?after=1e20&limit=5`, { headers: { Authorization: `Bearer ${server.adminToken}` } });
+      const res = await fetch(`${base}/api/submissions?after=1e20&limit=5`, {
+        headers: { Authorization: `Bearer ${server.adminToken}` },
+      });
       expect([res.status, (await res.json()).error.code]).toEqual([400, 'bad-cursor']);
     });
 
-    it('a page is streamed as it is read: chunked, no Content-Length, whole and in order across the store\'s read chunks', async () => {
+    it("a page is streamed as it is read: chunked, no Content-Length, whole and in order across the store's read chunks", async () => {
       const { accept } = await import('../../src/receiver/domain/accept.ts');
       const { STREAM_CHUNK } = await import('../../src/receiver/http/plugins/submissions.ts');
       for (let i = 0; i < 2 * STREAM_CHUNK + 20; i++) {
@@ -509,7 +687,9 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
         await server.store.insertOnce({ ...accept(JSON.stringify(sub), sub.id).row, deviceId: null });
       }
       const limit = 2 * STREAM_CHUNK + 10; // more than two of the store's reads, ending mid-chunk
-      const res = await fetch(`${base}/api/submissions?after=0&limit=${limit}`, { headers: { Authorization: `Bearer ${server.adminToken}` } });
+      const res = await fetch(`${base}/api/submissions?after=0&limit=${limit}`, {
+        headers: { Authorization: `Bearer ${server.adminToken}` },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('transfer-encoding')).toBe('chunked');
       expect(res.headers.get('content-length')).toBeNull();
@@ -519,7 +699,11 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       expect(page.next).toBe(String(expected.at(-1)!.seq));
       // The last page ends with no cursor.
       const total = await server.store.count();
-      const tail = (await (await fetch(`${base}/api/submissions?after=${expected.at(-1)!.seq}&limit=500`, { headers: { Authorization: `Bearer ${server.adminToken}` } })).json()) as { submissions: unknown[]; next: string | null };
+      const tail = (await (
+        await fetch(`${base}/api/submissions?after=${expected.at(-1)!.seq}&limit=500`, {
+          headers: { Authorization: `Bearer ${server.adminToken}` },
+        })
+      ).json()) as { submissions: unknown[]; next: string | null };
       expect([tail.submissions.length, tail.next]).toEqual([total - limit, null]);
     });
   });
@@ -541,7 +725,6 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       expect(Number(limited[0]![1])).toBeGreaterThan(0);
     }, 60_000);
 
-
     it('a device over its daily quota gets 429 with Retry-After; another device is unaffected', async () => {
       const { code } = await server.addDevice('Flooder');
       const flood = (await enrolDevice(base, code)).device;
@@ -561,7 +744,7 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
   });
 
   describe('at rest and in logs', () => {
-    it('no file under the data folder (nor a pg_dump) holds a child\'s name; files 0600 in 0700 folders', async () => {
+    it("no file under the data folder (nor a pg_dump) holds a child's name; files 0600 in 0700 folders", async () => {
       const sub = makeSubmission({ childRef: CANARY });
       const sealed = await signedPost(base, device, sub);
       expect(sealed.status).toBe(201);
@@ -583,13 +766,17 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       if (kind === 'sqlite') expect(files.some((f) => f.endsWith('receiver.sqlite'))).toBe(true);
       else expect(testPostgres()!.dump()).not.toContain(CANARY);
       // The secrets are not in the data folder.
-      expect(files.filter((f) => f.startsWith(`${server.paths.dataDir}/`)).map((f) => f.split('/').pop())).not.toContain('endpoint-key.json');
+      expect(
+        files.filter((f) => f.startsWith(`${server.paths.dataDir}/`)).map((f) => f.split('/').pop()),
+      ).not.toContain('endpoint-key.json');
       expect(dataDir).toBeTruthy();
     });
 
     it('log lines carry no token, proof, body or child data', async () => {
       await signedPost(base, device, makeSubmission({ childRef: CANARY }));
-      await fetch(`${base}/api/submissions?after=0&limit=1`, { headers: { Authorization: `Bearer ${server.adminToken}` } });
+      await fetch(`${base}/api/submissions?after=0&limit=1`, {
+        headers: { Authorization: `Bearer ${server.adminToken}` },
+      });
       await signedPost(base, device, `{"childRef":"${CANARY}"`, { 'Idempotency-Key': 'x' });
       const all = logLines.join('');
       expect(logLines.length).toBeGreaterThan(3);
@@ -629,11 +816,13 @@ describe('the built app, served beside the API', () => {
       const http = await import('node:http');
       const raw = (enc: string) =>
         new Promise<{ headers: import('node:http').IncomingHttpHeaders; body: Buffer }>((ok, no) =>
-          http.get(`${base}/assets/big-1.js`, { headers: { 'Accept-Encoding': enc } }, (res) => {
-            const parts: Buffer[] = [];
-            res.on('data', (c: Buffer) => parts.push(c));
-            res.on('end', () => ok({ headers: res.headers, body: Buffer.concat(parts) }));
-          }).on('error', no),
+          http
+            .get(`${base}/assets/big-1.js`, { headers: { 'Accept-Encoding': enc } }, (res) => {
+              const parts: Buffer[] = [];
+              res.on('data', (c: Buffer) => parts.push(c));
+              res.on('end', () => ok({ headers: res.headers, body: Buffer.concat(parts) }));
+            })
+            .on('error', no),
         );
       const br = await raw('br, gzip');
       expect(br.headers['content-encoding']).toBe('br');

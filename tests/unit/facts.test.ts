@@ -34,9 +34,21 @@ describe('age from the date of birth', () => {
 
 describe('the facts section', () => {
   it('is asked with every tool that screens or measures risk, and not with information reports', () => {
-    const withFacts = INSTRUMENTS.filter((i) => i.sections.some((s) => s.id === FACT_SECTION_ID)).map((i) => i.id).sort();
+    const withFacts = INSTRUMENTS.filter((i) => i.sections.some((s) => s.id === FACT_SECTION_ID))
+      .map((i) => i.id)
+      .sort();
     expect(withFacts).toEqual(
-      ['bristol-cse-risk-factors', 'bury-cse-initial-screening-tool', 'bury-phoenix-risk-assessment-tool', 'gm-cse-measurement-tool', 'gm-front-door-cse-question', 'nscb-ae-cse-indicator-checklist', 'nscb-cse-assessment', 'sandwell-cse-screening-tool', 'wm-cse-risk-assessment-tool'].sort(),
+      [
+        'bristol-cse-risk-factors',
+        'bury-cse-initial-screening-tool',
+        'bury-phoenix-risk-assessment-tool',
+        'gm-cse-measurement-tool',
+        'gm-front-door-cse-question',
+        'nscb-ae-cse-indicator-checklist',
+        'nscb-cse-assessment',
+        'sandwell-cse-screening-tool',
+        'wm-cse-risk-assessment-tool',
+      ].sort(),
     );
   });
   it('does not ask a date the form already asks (NSCB "DOB", "Date of assessment")', () => {
@@ -47,22 +59,41 @@ describe('the facts section', () => {
     expect(itemsOf(getInstrument('nscb-ae-cse-indicator-checklist')!).map((i) => i.id)).toContain('fact-dob');
   });
   it('every fact item says why the app asks it', () => {
-    for (const inst of INSTRUMENTS) for (const i of itemsOf(inst)) if (isFactId(i.id)) expect(i.appAdded, i.id).toBeTruthy();
+    for (const inst of INSTRUMENTS)
+      for (const i of itemsOf(inst)) if (isFactId(i.id)) expect(i.appAdded, i.id).toBeTruthy();
   });
 });
 
 describe('carrying facts to a re-assessment of the same child', () => {
-  const previous = { 'yp-dob': '2014-06-01', 'fact-sexual-assault': 'past', 'fact-suspected-abuse': ['intra-familial'], 'fact-missing-now': 'yes', 'fact-missing-3-months': 2, 'v1-missing': '3' };
-  it('copies the stable facts by fact id or by the form\'s own item, and dates the new assessment today', () => {
+  const previous = {
+    'yp-dob': '2014-06-01',
+    'fact-sexual-assault': 'past',
+    'fact-suspected-abuse': ['intra-familial'],
+    'fact-missing-now': 'yes',
+    'fact-missing-3-months': 2,
+    'v1-missing': '3',
+  };
+  it("copies the stable facts by fact id or by the form's own item, and dates the new assessment today", () => {
     const a = carryFacts(getInstrument('nscb-ae-cse-indicator-checklist')!, previous, '2026-11-23');
-    expect(a).toEqual({ 'fact-dob': '2014-06-01', 'fact-assessment-date': '2026-11-23', 'fact-sexual-assault': 'past', 'fact-suspected-abuse': ['intra-familial'] });
+    expect(a).toEqual({
+      'fact-dob': '2014-06-01',
+      'fact-assessment-date': '2026-11-23',
+      'fact-sexual-assault': 'past',
+      'fact-suspected-abuse': ['intra-familial'],
+    });
   });
-  it('copies into the form\'s own DOB where the tool has one, and never a tool answer or a fact of the day', () => {
-    const a = carryFacts(getInstrument('nscb-cse-assessment')!, { 'fact-dob': '2014-06-01', 'fact-missing-now': 'yes' }, '2026-11-23');
+  it("copies into the form's own DOB where the tool has one, and never a tool answer or a fact of the day", () => {
+    const a = carryFacts(
+      getInstrument('nscb-cse-assessment')!,
+      { 'fact-dob': '2014-06-01', 'fact-missing-now': 'yes' },
+      '2026-11-23',
+    );
     expect(a).toEqual({ 'yp-dob': '2014-06-01', 'assessment-date': '2026-11-23' });
   });
   it('gives only the date for a first record, and nothing for a tool without facts', () => {
-    expect(carryFacts(getInstrument('bristol-cse-risk-factors')!, undefined, '2026-11-23')).toEqual({ 'fact-assessment-date': '2026-11-23' });
+    expect(carryFacts(getInstrument('bristol-cse-risk-factors')!, undefined, '2026-11-23')).toEqual({
+      'fact-assessment-date': '2026-11-23',
+    });
     expect(carryFacts(getInstrument('gm-information-report')!, previous, '2026-11-23')).toEqual({});
   });
   it('localToday is a local calendar date', () => {

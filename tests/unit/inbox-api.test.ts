@@ -25,7 +25,12 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
 
   beforeAll(async () => {
     const db = await freshDatabaseUrl(kind);
-    server = await startServer({ port: 0, dataDir: join(db.dataDir, 'data'), database: kind === 'postgres' ? db.database : join(db.dataDir, 'data', 'receiver.sqlite'), distDir: join(db.dataDir, 'no-dist') });
+    server = await startServer({
+      port: 0,
+      dataDir: join(db.dataDir, 'data'),
+      database: kind === 'postgres' ? db.database : join(db.dataDir, 'data', 'receiver.sqlite'),
+      distDir: join(db.dataDir, 'no-dist'),
+    });
     base = `http://localhost:${server.address().port}`;
     device = await enrolledDevice(server, base);
     await account(server.inbox, 'admin@example.org', 'admin');
@@ -36,9 +41,14 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
   }, 60_000);
   afterAll(() => server?.close());
 
-  const get = (path: string, cookie?: string, headers: Record<string, string> = {}) => fetch(`${base}/inbox/api${path}`, { headers: { ...(cookie ? { Cookie: cookie } : {}), ...headers } });
+  const get = (path: string, cookie?: string, headers: Record<string, string> = {}) =>
+    fetch(`${base}/inbox/api${path}`, { headers: { ...(cookie ? { Cookie: cookie } : {}), ...headers } });
   const send2 = (method: string, path: string, body: unknown, cookie?: string, headers: Record<string, string> = {}) =>
-    fetch(`${base}/inbox/api${path}`, { method, headers: { 'Content-Type': 'application/json', Origin: base, ...(cookie ? { Cookie: cookie } : {}), ...headers }, body: JSON.stringify(body) });
+    fetch(`${base}/inbox/api${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', Origin: base, ...(cookie ? { Cookie: cookie } : {}), ...headers },
+      body: JSON.stringify(body),
+    });
 
   const ROUTES: [string, string][] = [
     ['GET', '/session'],
@@ -70,20 +80,30 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
     it.each(ROUTES)('a device credential: %s %s → 403, even with a session', async (method, path) => {
       // A fresh, valid proof from the enrolled device, made for this very request.
       const headers = { DPoP: await makeProof(device.key, method, `${base}/inbox/api${path.split('?')[0]}`) };
-      const res = method === 'GET' ? await get(path, adminCookie, headers) : await send2(method, path, {}, adminCookie, headers);
+      const res =
+        method === 'GET' ? await get(path, adminCookie, headers) : await send2(method, path, {}, adminCookie, headers);
       expect(res.status).toBe(403);
       expect((await res.json()).error.code).toBe('device-credential');
     });
 
     it('refuses cross-site requests: another Origin, no Origin, Sec-Fetch-Site cross-site', async () => {
-      const other = await send2('POST', `/referrals/${lower.id}/print`, {}, adminCookie, { Origin: 'https://evil.example' });
+      const other = await send2('POST', `/referrals/${lower.id}/print`, {}, adminCookie, {
+        Origin: 'https://evil.example',
+      });
       expect(other.status).toBe(403);
       expect((await other.json()).error.code).toBe('cross-site');
-      const none = await fetch(`${base}/inbox/api/referrals/${lower.id}/print`, { method: 'POST', headers: { Cookie: adminCookie } });
+      const none = await fetch(`${base}/inbox/api/referrals/${lower.id}/print`, {
+        method: 'POST',
+        headers: { Cookie: adminCookie },
+      });
       expect(none.status).toBe(403);
       const site = await get('/referrals', adminCookie, { 'Sec-Fetch-Site': 'cross-site' });
       expect(site.status).toBe(403);
-      const login = await fetch(`${base}/inbox/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: 'https://evil.example' }, body: JSON.stringify({ email: 'admin@example.org', password: PASSWORD }) });
+      const login = await fetch(`${base}/inbox/api/session`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: 'https://evil.example' },
+        body: JSON.stringify({ email: 'admin@example.org', password: PASSWORD }),
+      });
       expect(login.status).toBe(403);
       expect(login.headers.get('set-cookie')).toBeNull();
     });
@@ -95,10 +115,21 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
       // (fetch may not set Host, so node:http.)
       const { status, setCookie } = await new Promise<{ status: number; setCookie: string }>((ok, fail) => {
         const body = JSON.stringify({ email: 'admin@example.org', password: PASSWORD });
-        const req = request(`${base}/inbox/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', Host: 'inbox.example.org', Origin: 'https://inbox.example.org' } }, (res) => {
-          res.resume();
-          ok({ status: res.statusCode!, setCookie: String(res.headers['set-cookie']) });
-        });
+        const req = request(
+          `${base}/inbox/api/session`,
+          {
+            method: 'POST',
+            headers: {
+              'Content-Type': 'application/json',
+              Host: 'inbox.example.org',
+              Origin: 'https://inbox.example.org',
+            },
+          },
+          (res) => {
+            res.resume();
+            ok({ status: res.statusCode!, setCookie: String(res.headers['set-cookie']) });
+          },
+        );
         req.on('error', fail);
         req.end(body);
       });
@@ -131,8 +162,13 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
 
     it('the login throttle holds: after 5 failures even the right password is refused, and it is audited', async () => {
       await account(server.inbox, 'guessed@example.org', 'reviewer');
-      for (let i = 0; i < MAX_PER_ACCOUNT; i++) expect((await signIn(base, 'guessed@example.org', `wrong password ${i}`)).status).toBe(401);
-      const res = await fetch(`${base}/inbox/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: base }, body: JSON.stringify({ email: 'guessed@example.org', password: PASSWORD }) });
+      for (let i = 0; i < MAX_PER_ACCOUNT; i++)
+        expect((await signIn(base, 'guessed@example.org', `wrong password ${i}`)).status).toBe(401);
+      const res = await fetch(`${base}/inbox/api/session`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: base },
+        body: JSON.stringify({ email: 'guessed@example.org', password: PASSWORD }),
+      });
       expect(res.status).toBe(429);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       const actions = (await server.inbox.audit.list({ limit: 20 })).map((e) => e.action);
@@ -147,12 +183,16 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
   });
 
   describe('the list and one referral', () => {
-    it('lists the most serious first, with the server\'s level, and counts the new ones', async () => {
+    it("lists the most serious first, with the server's level, and counts the new ones", async () => {
       const res = await get('/referrals', adminCookie);
       expect(res.status).toBe(200);
       const body = await res.json();
       expect(body.items.map((i: { childRef: string }) => i.childRef)).toEqual(['CH-HIGH', 'CH-MED', 'CH-LOW']);
-      expect(body.items.map((i: { level: string }) => i.level)).toEqual(['High (41 – 60)', 'Medium (21 – 40)', 'Lower (10 – 20)']);
+      expect(body.items.map((i: { level: string }) => i.level)).toEqual([
+        'High (41 – 60)',
+        'Medium (21 – 40)',
+        'Lower (10 – 20)',
+      ]);
       expect(body.newCount).toBe(3);
       expect(body.items[0].waitedMs).toBeGreaterThanOrEqual(0);
     });
@@ -164,7 +204,7 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
       expect(byTeam.items.map((i: { id: string }) => i.id)).toEqual([high.id]);
     });
 
-    it('a reviewer limited to Bolton sees only Bolton, gets 403 on Wigan\'s referral, and the attempt is audited', async () => {
+    it("a reviewer limited to Bolton sees only Bolton, gets 403 on Wigan's referral, and the attempt is audited", async () => {
       const list = await (await get('/referrals', reviewerCookie)).json();
       expect(list.items.map((i: { id: string }) => i.id).sort()).toEqual([lower.id, medium.id].sort());
       const res = await get(`/referrals/${high.id}`, reviewerCookie);
@@ -174,31 +214,57 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
       expect((await get(`/export.csv?ids=${high.id}`, reviewerCookie)).status).toBe(403);
     });
 
-    it('opening a referral writes an audit row and shows the answers, the server\'s result and the device\'s', async () => {
+    it("opening a referral writes an audit row and shows the answers, the server's result and the device's", async () => {
       const res = await get(`/referrals/${medium.id}`, reviewerCookie);
       expect(res.status).toBe(200);
       const body = await res.json();
       expect(body.submission.childRef).toBe('CH-MED');
       expect(body.server.level).toBe('Medium (21 – 40)');
       expect(body.server.nextSteps[0].id).toBe('emergency-999');
-      expect((await server.inbox.audit.list({ submissionId: medium.id, action: 'view' }))[0]).toMatchObject({ actor: 'bolton@example.org' });
+      expect((await server.inbox.audit.list({ submissionId: medium.id, action: 'view' }))[0]).toMatchObject({
+        actor: 'bolton@example.org',
+      });
     });
 
     it('review states: new → in review → actioned, a note on each, no skipping, no empty note', async () => {
-      const noNote = await send2('POST', `/referrals/${medium.id}/state`, { to: 'in-review', note: ' ' }, reviewerCookie);
+      const noNote = await send2(
+        'POST',
+        `/referrals/${medium.id}/state`,
+        { to: 'in-review', note: ' ' },
+        reviewerCookie,
+      );
       expect(noNote.status).toBe(400);
-      const skip = await send2('POST', `/referrals/${medium.id}/state`, { to: 'actioned', note: 'done' }, reviewerCookie);
+      const skip = await send2(
+        'POST',
+        `/referrals/${medium.id}/state`,
+        { to: 'actioned', note: 'done' },
+        reviewerCookie,
+      );
       expect(skip.status).toBe(400);
-      expect((await send2('POST', `/referrals/${medium.id}/state`, { to: 'in-review', note: 'Picked up' }, reviewerCookie)).status).toBe(200);
-      const done = await send2('POST', `/referrals/${medium.id}/state`, { to: 'actioned', note: 'Strategy meeting booked' }, reviewerCookie);
+      expect(
+        (await send2('POST', `/referrals/${medium.id}/state`, { to: 'in-review', note: 'Picked up' }, reviewerCookie))
+          .status,
+      ).toBe(200);
+      const done = await send2(
+        'POST',
+        `/referrals/${medium.id}/state`,
+        { to: 'actioned', note: 'Strategy meeting booked' },
+        reviewerCookie,
+      );
       const body = await done.json();
       expect(body.referral).toMatchObject({ reviewState: 'actioned', reviewBy: 'bolton@example.org' });
-      expect(body.events.map((e: { to: string; note: string }) => `${e.to}: ${e.note}`)).toEqual(['in-review: Picked up', 'actioned: Strategy meeting booked']);
+      expect(body.events.map((e: { to: string; note: string }) => `${e.to}: ${e.note}`)).toEqual([
+        'in-review: Picked up',
+        'actioned: Strategy meeting booked',
+      ]);
       expect((await server.inbox.audit.list({ submissionId: medium.id, action: 'review-state' })).length).toBe(2);
       const list = await (await get('/referrals?state=actioned', adminCookie)).json();
       expect(list.items.map((i: { id: string }) => i.id)).toEqual([medium.id]);
       // At rest, neither the child reference nor the note is in clear in the inbox's tables.
-      const raw = JSON.stringify([await server.inbox.sql.all('select * from inbox_referrals'), await server.inbox.sql.all('select * from inbox_review_events')]);
+      const raw = JSON.stringify([
+        await server.inbox.sql.all('select * from inbox_referrals'),
+        await server.inbox.sql.all('select * from inbox_review_events'),
+      ]);
       expect(raw).toContain(medium.id);
       expect(raw).not.toContain('CH-MED');
       expect(raw).not.toContain('Strategy meeting');
@@ -211,11 +277,14 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
       const before = (await server.inbox.audit.list({ limit: 1000 })).length;
       await expect(sql.run("update inbox_audit set actor = 'someone else'")).rejects.toThrow(/append-only/);
       await expect(sql.run('delete from inbox_audit')).rejects.toThrow(/append-only/);
-      await expect(sql.run('update inbox_review_events set note_sealed = ?', ['rewritten'])).rejects.toThrow(/append-only/);
+      await expect(sql.run('update inbox_review_events set note_sealed = ?', ['rewritten'])).rejects.toThrow(
+        /append-only/,
+      );
       await expect(sql.run('delete from inbox_review_events')).rejects.toThrow(/append-only/);
       if (sql.dialect === 'postgres') await expect(sql.run('truncate inbox_audit')).rejects.toThrow(/append-only/);
       expect((await server.inbox.audit.list({ limit: 1000 })).length).toBe(before);
-      for (const method of ['PATCH', 'PUT', 'DELETE', 'POST']) expect((await send2(method, '/audit', {}, adminCookie)).status).toBe(404);
+      for (const method of ['PATCH', 'PUT', 'DELETE', 'POST'])
+        expect((await send2(method, '/audit', {}, adminCookie)).status).toBe(404);
     });
 
     it('admins read it newest first, and reading it is itself audited', async () => {

@@ -45,8 +45,8 @@ const nscbAssessment = (age: number, cats: number, pj: number) => {
   return makeSubmission({ instrument: { id, version: inst.version }, result: score(inst, answers) }, answers);
 };
 
-describe('ranking by the server\'s re-score', () => {
-  it('a lying device does not lower a referral: the server\'s level is used', () => {
+describe("ranking by the server's re-score", () => {
+  it("a lying device does not lower a referral: the server's level is used", () => {
     const sub = gmReferral(45, 8); // 53: High (41 – 60), 000 L1661
     const lying = { ...sub, result: { ...sub.result, level: 'Lower (10 – 20)', severity: 1, total: 12 } };
     expect(assess(lying)).toMatchObject({ level: 'High (41 – 60)', severity: 3, priority: 3 });
@@ -64,7 +64,8 @@ describe('ranking by the server\'s re-score', () => {
     const id = 'nscb-cse-assessment';
     const inst = getInstrument(id)!;
     const answers = { ...scores(id, spread(10), 1), 'yp-dob': '2013-06-15' };
-    const at = (time: string, timezone = 'Europe/London') => makeSubmission({ instrument: { id, version: inst.version }, device: { time, timezone } }, answers);
+    const at = (time: string, timezone = 'Europe/London') =>
+      makeSubmission({ instrument: { id, version: inst.version }, device: { time, timezone } }, answers);
     expect(childAge(at('2026-06-14T10:00:00Z'))).toBe(12); // the day before the 13th birthday (003 L2170: under 13)
     expect(childAge(at('2026-06-15T10:00:00Z'))).toBe(13);
     // 23:30 UTC on the 14th is already the 15th in London (BST): 13 there, as the device read it.
@@ -108,7 +109,13 @@ describe('ranking by the server\'s re-score', () => {
 describe('sessions and throttle', () => {
   it('a session ends after the idle time, and is kept alive by use', async () => {
     let t = 1_000_000;
-    const svc = new InboxService({ sql: await memorySql(), source: new ListSource(), childSecret: Buffer.alloc(32), now: () => t, idleMs: 60_000 });
+    const svc = new InboxService({
+      sql: await memorySql(),
+      source: new ListSource(),
+      childSecret: Buffer.alloc(32),
+      now: () => t,
+      idleMs: 60_000,
+    });
     const { user } = await svc.accounts.add({ email: 'a@example.org', role: 'reviewer' });
     const sid = await svc.sessions.create(user.id, '127.0.0.1');
     t += 59_000;
@@ -122,7 +129,13 @@ describe('sessions and throttle', () => {
 
   it('per address: many accounts guessed from one address are all refused after the limit', async () => {
     let t = 0;
-    const svc = new InboxService({ sql: await memorySql(), source: new ListSource(), childSecret: Buffer.alloc(32), now: () => t, throttle: { account: 5, address: 20, windowMs: 900_000 } });
+    const svc = new InboxService({
+      sql: await memorySql(),
+      source: new ListSource(),
+      childSecret: Buffer.alloc(32),
+      now: () => t,
+      throttle: { account: 5, address: 20, windowMs: 900_000 },
+    });
     for (let i = 0; i < 20; i++) await svc.throttle.failed(`user${i}@example.org`, '10.0.0.9');
     expect(await svc.throttle.retryAfter('someone-else@example.org', '10.0.0.9')).toBeGreaterThan(0);
     expect(await svc.throttle.retryAfter('someone-else@example.org', '10.0.0.10')).toBe(0);

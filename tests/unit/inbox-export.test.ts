@@ -14,15 +14,23 @@ import { account, enrolledDevice, gmReferral, send, signIn } from '../helpers/in
 import { makeSubmission } from '../helpers/submission.ts';
 
 const require = createRequire(import.meta.url);
-const JSONSchemaValidator = require('@asymmetrik/fhir-json-schema-validator') as new () => { validate(r: unknown, verbose: true): unknown[] };
+const JSONSchemaValidator = require('@asymmetrik/fhir-json-schema-validator') as new () => {
+  validate(r: unknown, verbose: true): unknown[];
+};
 const validator = new JSONSchemaValidator();
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let base: string;
 let cookie: string;
-const gm = gmReferral(45, 8, { childRef: 'EX-1, "quoted"', author: { name: '=HYPERLINK("x")', role: 'School nurse', organisation: 'Trust', contact: '01234' } });
+const gm = gmReferral(45, 8, {
+  childRef: 'EX-1, "quoted"',
+  author: { name: '=HYPERLINK("x")', role: 'School nurse', organisation: 'Trust', contact: '01234' },
+});
 const nscbId = 'nscb-ae-cse-indicator-checklist';
-const nscb = makeSubmission({ childRef: 'EX-2', instrument: { id: nscbId, version: getInstrument(nscbId)!.version } }, { ...ticks(nscbId, ['med-cars']), age: 14 });
+const nscb = makeSubmission(
+  { childRef: 'EX-2', instrument: { id: nscbId, version: getInstrument(nscbId)!.version } },
+  { ...ticks(nscbId, ['med-cars']), age: 14 },
+);
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cse-inbox-export-'));
@@ -47,12 +55,12 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
       else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    else if (c === ',') (row.push(cell), (cell = ''));
+    else if (c === '\r' && text[i + 1] === '\n') (row.push(cell), rows.push(row), (row = []), (cell = ''), i++);
     else cell += c;
   }
   return rows;
@@ -86,32 +94,61 @@ describe('CSV', () => {
     expect(col(gmRow, 'author_name')).toBe('\'=HYPERLINK("x")');
     const nscbRow = data.find((r) => col(r, 'submission_id') === nscb.id)!;
     expect(col(nscbRow, `${nscbId}.med-cars`)).toBe('yes');
-    expect((await server.inbox.audit.list({ action: 'export-csv' })).map((e) => e.submissionId).sort()).toEqual([gm.id, nscb.id].sort());
+    expect((await server.inbox.audit.list({ action: 'export-csv' })).map((e) => e.submissionId).sort()).toEqual(
+      [gm.id, nscb.id].sort(),
+    );
   });
 });
 
 describe('FHIR R4', () => {
   it('a Bundle with the instruments as Questionnaires, a QuestionnaireResponse and a RiskAssessment per referral, valid against the R4 schema', async () => {
-    const res = await fetch(`${base}/inbox/api/export.fhir.json?ids=${gm.id},${nscb.id}`, { headers: { Cookie: cookie } });
+    const res = await fetch(`${base}/inbox/api/export.fhir.json?ids=${gm.id},${nscb.id}`, {
+      headers: { Cookie: cookie },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
     const bundle = await res.json();
     expect(validator.validate(bundle, true)).toEqual([]);
     for (const e of bundle.entry) expect(validator.validate(e.resource, true)).toEqual([]);
     const types = bundle.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType).sort();
-    expect(types).toEqual(['Questionnaire', 'Questionnaire', 'QuestionnaireResponse', 'QuestionnaireResponse', 'RiskAssessment', 'RiskAssessment']);
+    expect(types).toEqual([
+      'Questionnaire',
+      'Questionnaire',
+      'QuestionnaireResponse',
+      'QuestionnaireResponse',
+      'RiskAssessment',
+      'RiskAssessment',
+    ]);
     const qr = bundle.entry.find((e: { resource: { id: string } }) => e.resource.id === gm.id).resource;
-    const q = bundle.entry.find((e: { resource: { resourceType: string; url: string } }) => e.resource.resourceType === 'Questionnaire' && qr.questionnaire.startsWith(e.resource.url)).resource;
+    const q = bundle.entry.find(
+      (e: { resource: { resourceType: string; url: string } }) =>
+        e.resource.resourceType === 'Questionnaire' && qr.questionnaire.startsWith(e.resource.url),
+    ).resource;
     expect(qr.questionnaire).toBe(`${q.url}|${q.version}`);
     expect(qr.subject.identifier.value).toBe('EX-1, "quoted"');
-    const ra = bundle.entry.find((e: { resource: { resourceType: string; basis?: { reference: string }[] } }) => e.resource.resourceType === 'RiskAssessment' && e.resource.basis?.[0]?.reference === `urn:uuid:${gm.id}`).resource;
+    const ra = bundle.entry.find(
+      (e: { resource: { resourceType: string; basis?: { reference: string }[] } }) =>
+        e.resource.resourceType === 'RiskAssessment' && e.resource.basis?.[0]?.reference === `urn:uuid:${gm.id}`,
+    ).resource;
     expect(ra.prediction[0].outcome.text).toBe('High (41 – 60)');
     expect(ra.status).toBe('final');
     expect(ra.prediction[0].rationale).toMatch(/53/);
   });
 
   it('the schema check is real: a broken resource fails it', () => {
-    expect(validator.validate({ resourceType: 'RiskAssessment', status: 'final', subject: { display: 'x' }, prediction: [{ probabilityDecimal: 'high' }] }, true).length).toBeGreaterThan(0);
-    expect(validator.validate({ resourceType: 'QuestionnaireResponse', status: 'done' }, true).length).toBeGreaterThan(0);
+    expect(
+      validator.validate(
+        {
+          resourceType: 'RiskAssessment',
+          status: 'final',
+          subject: { display: 'x' },
+          prediction: [{ probabilityDecimal: 'high' }],
+        },
+        true,
+      ).length,
+    ).toBeGreaterThan(0);
+    expect(validator.validate({ resourceType: 'QuestionnaireResponse', status: 'done' }, true).length).toBeGreaterThan(
+      0,
+    );
   });
 });

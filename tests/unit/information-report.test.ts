@@ -40,7 +40,10 @@ describe('shape checks help and never block', () => {
       contacts: [{ value: '07700 90', type: 'phone' }],
     };
     expect(validateAnswers(GM, answers)).toEqual([]);
-    expect(answerWarnings(GM, answers).map((w) => `${w.itemId}.${w.field}`)).toEqual(['vehicles.registration', 'contacts.value']);
+    expect(answerWarnings(GM, answers).map((w) => `${w.itemId}.${w.field}`)).toEqual([
+      'vehicles.registration',
+      'contacts.value',
+    ]);
     const r = score(GM, answers);
     expect(r.complete).toBe(true);
     expect(r.routing).toEqual({ area: 'Oldham', email: 'Operation.Messenger@gmp.police.uk' });
@@ -67,7 +70,18 @@ describe('the GM report asks about immediate danger before anything else, and th
     const r = score(GM, {});
     expect(r.missing).toEqual(expect.arrayContaining(['immediate-danger', 'area']));
   });
-  it('offers the ten GM areas with the directory\'s teams (000 L635–L645)', () => {
-    expect(GM.routing?.teams.map((t) => t.area)).toEqual(['Bolton', 'Bury', 'Manchester', 'Oldham', 'Rochdale', 'Salford', 'Stockport', 'Tameside', 'Trafford', 'Wigan']);
+  it("offers the ten GM areas with the directory's teams (000 L635–L645)", () => {
+    expect(GM.routing?.teams.map((t) => t.area)).toEqual([
+      'Bolton',
+      'Bury',
+      'Manchester',
+      'Oldham',
+      'Rochdale',
+      'Salford',
+      'Stockport',
+      'Tameside',
+      'Trafford',
+      'Wigan',
+    ]);
   });
 });

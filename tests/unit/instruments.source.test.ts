@@ -23,7 +23,11 @@ interface Traced {
 function stepTexts(where: string, steps: NextStep[]): Traced[] {
   return steps
     .filter((s) => s.src && !s.appAdded)
-    .map((s) => (s.sourceText ? { where: `${where} step ${s.id}`, text: s.sourceText, src: s.src!, mode: 'in-order' as const } : { where: `${where} step ${s.id}`, text: s.text, src: s.src!, mode: 'all-words' as const }));
+    .map((s) =>
+      s.sourceText
+        ? { where: `${where} step ${s.id}`, text: s.sourceText, src: s.src!, mode: 'in-order' as const }
+        : { where: `${where} step ${s.id}`, text: s.text, src: s.src!, mode: 'all-words' as const },
+    );
 }
 
 function tracedTexts(inst: Instrument): Traced[] {
@@ -37,21 +41,37 @@ function tracedTexts(inst: Instrument): Traced[] {
     if (s.id === FACT_SECTION_ID) continue; // the facts are traced with their own definitions below
     if (s.note) prose(`section ${s.id} note`, s.note);
     for (const item of s.items) {
-      if (!item.appAdded) out.push({ where: `item ${item.id}`, text: item.sourceText ?? item.text, src: item.src, mode: 'in-order' });
+      if (!item.appAdded)
+        out.push({ where: `item ${item.id}`, text: item.sourceText ?? item.text, src: item.src, mode: 'in-order' });
       if (item.kind === 'choice' || item.kind === 'multi')
         for (const o of item.options)
           if (!o.appAdded && !/^\d+( = .*)?$/.test(o.label) && o.label !== 'Ticked')
-            out.push({ where: `option ${item.id}=${o.value}`, text: o.sourceText ?? o.label, src: o.src, mode: 'in-order' });
+            out.push({
+              where: `option ${item.id}=${o.value}`,
+              text: o.sourceText ?? o.label,
+              src: o.src,
+              mode: 'in-order',
+            });
     }
   }
   const rule = inst.scoring;
-  if (rule.rule === 'sum-and-band') for (const b of rule.bands) out.push({ where: `band ${b.label}`, text: b.label, src: b.src, mode: 'in-order' });
-  if (rule.rule === 'sum-and-band') for (const b of rule.bands) for (const n of b.notes ?? []) prose(`band ${b.label} note`, n);
+  if (rule.rule === 'sum-and-band')
+    for (const b of rule.bands) out.push({ where: `band ${b.label}`, text: b.label, src: b.src, mode: 'in-order' });
+  if (rule.rule === 'sum-and-band')
+    for (const b of rule.bands) for (const n of b.notes ?? []) prose(`band ${b.label} note`, n);
   if (rule.rule === 'highest-category')
-    for (const c of rule.categories) out.push({ where: `category ${c.id}`, text: `${c.label} ${c.description}`, src: c.src, mode: 'in-order' });
-  if (rule.rule === 'indicator-threshold' || rule.rule === 'highest-category') out.push({ where: 'rule', ...rule.ruleText, mode: 'in-order' });
-  if (rule.rule === 'indicator-threshold') out.push({ where: 'rule met', text: rule.met.label, src: rule.met.src, mode: 'all-words' });
-  out.push(...stepTexts('action', inst.actions.map((a) => a.step)));
+    for (const c of rule.categories)
+      out.push({ where: `category ${c.id}`, text: `${c.label} ${c.description}`, src: c.src, mode: 'in-order' });
+  if (rule.rule === 'indicator-threshold' || rule.rule === 'highest-category')
+    out.push({ where: 'rule', ...rule.ruleText, mode: 'in-order' });
+  if (rule.rule === 'indicator-threshold')
+    out.push({ where: 'rule met', text: rule.met.label, src: rule.met.src, mode: 'all-words' });
+  out.push(
+    ...stepTexts(
+      'action',
+      inst.actions.map((a) => a.step),
+    ),
+  );
   return out;
 }
 
@@ -59,7 +79,10 @@ function failures(traced: Traced[]): string[] {
   return traced
     .map((t) => ({ ...t, problem: citationProblem(t.text, t.src, t.mode) }))
     .filter((t) => t.problem)
-    .map((t) => `${t.where} (${t.src.file.slice(0, 3)} L${t.src.line}${t.src.endLine ? `–${t.src.endLine}` : ''}): ${t.problem}`);
+    .map(
+      (t) =>
+        `${t.where} (${t.src.file.slice(0, 3)} L${t.src.line}${t.src.endLine ? `–${t.src.endLine}` : ''}): ${t.problem}`,
+    );
 }
 
 describe.each(INSTRUMENTS.map((i) => [i.id, i] as const))('%s traces to its seed', (_id, inst) => {
@@ -73,7 +96,7 @@ describe.each(INSTRUMENTS.map((i) => [i.id, i] as const))('%s traces to its seed
     expect(failures(tracedTexts(inst))).toEqual([]);
   });
 
-  it('every step without a citation says it is the app\'s own', () => {
+  it("every step without a citation says it is the app's own", () => {
     for (const a of inst.actions) if (!a.step.src) expect(a.step.appAdded, a.step.id).toBeTruthy();
   });
 });
@@ -91,7 +114,9 @@ describe('region routes trace to their seeds', () => {
   it.each(Object.values(REGIONS).map((r) => [r.id, r] as const))('%s', (_id, r) => {
     const steps = [r.emergency, ...r.routes];
     expect(failures(stepTexts(`region ${r.id}`, steps))).toEqual([]);
-    for (const s of steps) if (!s.src || !REGION_FILES[r.id].includes(s.src.file)) expect(s.appAdded, `${s.id} cites another region's seed`).toBeTruthy();
+    for (const s of steps)
+      if (!s.src || !REGION_FILES[r.id].includes(s.src.file))
+        expect(s.appAdded, `${s.id} cites another region's seed`).toBeTruthy();
   });
 });
 
@@ -99,7 +124,11 @@ describe('region routes trace to their seeds', () => {
 function ruleRegions(c: Condition): RegionId[] | undefined {
   if ('region' in c) return c.region;
   if ('instrument' in c) return [...new Set(c.instrument.map((id) => getInstrument(id)!.region))];
-  if ('all' in c) for (const x of c.all) { const r = ruleRegions(x); if (r) return r; }
+  if ('all' in c)
+    for (const x of c.all) {
+      const r = ruleRegions(x);
+      if (r) return r;
+    }
   return undefined;
 }
 
@@ -111,7 +140,8 @@ describe('pathway rules trace to their seeds', () => {
     expect(regions, 'every rule names its region or instrument').toBeDefined();
     for (const s of rule.steps) {
       const own = regions!.every((r) => REGION_FILES[r].includes(s.src?.file ?? ''));
-      if (!own) expect(s.appAdded, `${s.id} applies a seed outside its region: it must say it is the app's`).toBeTruthy();
+      if (!own)
+        expect(s.appAdded, `${s.id} applies a seed outside its region: it must say it is the app's`).toBeTruthy();
     }
   });
 });
@@ -121,7 +151,14 @@ describe('case facts trace to their seeds', () => {
     expect(fact.item.appAdded, 'every fact says why the app asks it').toBeTruthy();
     for (const ref of [fact.item.src, ...fact.matters]) expect(refProblem(ref)).toBeUndefined();
     const opts = fact.item.kind === 'choice' || fact.item.kind === 'multi' ? fact.item.options : [];
-    const traced = opts.filter((o) => !o.appAdded).map((o) => ({ where: `option ${o.value}`, text: o.sourceText ?? o.label, src: o.src, mode: 'in-order' as const }));
+    const traced = opts
+      .filter((o) => !o.appAdded)
+      .map((o) => ({
+        where: `option ${o.value}`,
+        text: o.sourceText ?? o.label,
+        src: o.src,
+        mode: 'in-order' as const,
+      }));
     expect(failures(traced)).toEqual([]);
   });
 });
@@ -131,33 +168,103 @@ const COUNTS: Record<string, { items: number; scored: Record<string, number[]>; 
   'gm-cse-measurement-tool': {
     items: 65, // 9 front sheet (incl. Contact Number, Address L1638–L1639) + 10 categories + 10 reflections + 1 wishes + 14×2 consultation + 4 judgement + 3 history
     scored: Object.fromEntries(
-      ['c1-missing', 'c2-school', 'c3-substances', 'c4-parent-carer', 'c5-accommodation', 'c6-identify-abuse', 'c7-engagement', 'c8-sexual-health', 'c9-risky-associates', 'c10-social-media'].map((k) => [k, [1, 2, 3, 4, 5]]),
+      [
+        'c1-missing',
+        'c2-school',
+        'c3-substances',
+        'c4-parent-carer',
+        'c5-accommodation',
+        'c6-identify-abuse',
+        'c7-engagement',
+        'c8-sexual-health',
+        'c9-risky-associates',
+        'c10-social-media',
+      ].map((k) => [k, [1, 2, 3, 4, 5]]),
     ),
     lines: '000 L1672–L1771 categories; L1779–L1796 14 consultees; L1798 PJ 1–10',
   },
   'bury-phoenix-risk-assessment-tool': {
     items: 20,
     scored: Object.fromEntries(
-      ['b1-missing', 'b2-school', 'b3-substances', 'b4-parent-carer', 'b5-accommodation', 'b6-identify-abuse', 'b7-engagement', 'b8-sexual-health', 'b9-risky-associates', 'b10-social-media'].map((k) => [k, [1, 2, 3, 4, 5]]),
+      [
+        'b1-missing',
+        'b2-school',
+        'b3-substances',
+        'b4-parent-carer',
+        'b5-accommodation',
+        'b6-identify-abuse',
+        'b7-engagement',
+        'b8-sexual-health',
+        'b9-risky-associates',
+        'b10-social-media',
+      ].map((k) => [k, [1, 2, 3, 4, 5]]),
     ),
     lines: '001 L1492–L1806 ten core indicators; L1907 PJ 1–10',
   },
   'nscb-cse-assessment': {
     items: 41, // 19 + 18 young person's information (L519–L529) + 4 referrer's details (L531–L534)
     scored: Object.fromEntries(
-      ['v1-missing', 'v2-school', 'v3-substances', 'v4-parent-child', 'v5-accommodation', 'v6-identify-abuse', 'v7-engagement', 'v8-sexual-health', 'v9-risky-peers', 'v10-abuse-level'].map((k) => [k, [1, 2, 3, 4, 5]]),
+      [
+        'v1-missing',
+        'v2-school',
+        'v3-substances',
+        'v4-parent-child',
+        'v5-accommodation',
+        'v6-identify-abuse',
+        'v7-engagement',
+        'v8-sexual-health',
+        'v9-risky-peers',
+        'v10-abuse-level',
+      ].map((k) => [k, [1, 2, 3, 4, 5]]),
     ),
     lines: '003 L559–L622 ten vulnerabilities × 5 options; L543 PJ 1–10',
   },
-  'nscb-ae-cse-indicator-checklist': { items: 16, scored: {}, lines: '003 L498–L501 (4 low), L503–L507 (5 medium), L509–L512 (4 higher) + 2 header fields + age' },
-  'sandwell-cse-screening-tool': { items: 45, scored: {}, lines: '002 L1673–L1729 (8 significant), L1751–L1865 (20 risk), L1882–L1936 (10 vulnerability) + 5 details + the practitioner\'s category and reason (L1946)' },
-  'wm-cse-risk-assessment-tool': { items: 91, scored: {}, lines: '002 Section 1 26 + Sexuality (L2439–L2575), Section 2 36 (L2584–L2806), Incidences 12 (L2817–L2862) + 11 general details (L2411–L2430) + 5 summary incl. 5x5x5 (L2909–L2922)' },
-  'bury-cse-initial-screening-tool': { items: 34, scored: {}, lines: '001 L1245–L1255 (6 vulnerabilities), L1258–L1290 (9 risk), L1293–L1307 (5 significant) + 13 referral details + immediate concerns (L1087–L1090)' },
+  'nscb-ae-cse-indicator-checklist': {
+    items: 16,
+    scored: {},
+    lines: '003 L498–L501 (4 low), L503–L507 (5 medium), L509–L512 (4 higher) + 2 header fields + age',
+  },
+  'sandwell-cse-screening-tool': {
+    items: 45,
+    scored: {},
+    lines:
+      "002 L1673–L1729 (8 significant), L1751–L1865 (20 risk), L1882–L1936 (10 vulnerability) + 5 details + the practitioner's category and reason (L1946)",
+  },
+  'wm-cse-risk-assessment-tool': {
+    items: 91,
+    scored: {},
+    lines:
+      '002 Section 1 26 + Sexuality (L2439–L2575), Section 2 36 (L2584–L2806), Incidences 12 (L2817–L2862) + 11 general details (L2411–L2430) + 5 summary incl. 5x5x5 (L2909–L2922)',
+  },
+  'bury-cse-initial-screening-tool': {
+    items: 34,
+    scored: {},
+    lines:
+      '001 L1245–L1255 (6 vulnerabilities), L1258–L1290 (9 risk), L1293–L1307 (5 significant) + 13 referral details + immediate concerns (L1087–L1090)',
+  },
   'gm-front-door-cse-question': { items: 3, scored: {}, lines: '000 L157–L159' },
-  'gm-information-report': { items: 21, scored: {}, lines: '000 L676–L707 (15 form fields) + 999 question (L617) + area (L620, L635–L645) + 4 repeatable entries (L621–L631, L707)' },
-  'gm-information-sharing-checklist': { items: 18, scored: {}, lines: '000 L1332–L1347 (16 questions) + L1307–L1308 record' },
-  'wm-information-report': { items: 14, scored: {}, lines: '002 L1239–L1303: 5 professional details, information, received, reliability (1–3 + not known), accuracy (1–4 + not known), 3rd party + contact, licensed premise + name; plus the 999 question' },
-  'bristol-cse-risk-factors': { items: 27, scored: {}, lines: '004 L131–L142 (12 risk), L148–L153 (6 push), L159–L166 (8 pull) + evidence of exploitation (L404)' },
+  'gm-information-report': {
+    items: 21,
+    scored: {},
+    lines:
+      '000 L676–L707 (15 form fields) + 999 question (L617) + area (L620, L635–L645) + 4 repeatable entries (L621–L631, L707)',
+  },
+  'gm-information-sharing-checklist': {
+    items: 18,
+    scored: {},
+    lines: '000 L1332–L1347 (16 questions) + L1307–L1308 record',
+  },
+  'wm-information-report': {
+    items: 14,
+    scored: {},
+    lines:
+      '002 L1239–L1303: 5 professional details, information, received, reliability (1–3 + not known), accuracy (1–4 + not known), 3rd party + contact, licensed premise + name; plus the 999 question',
+  },
+  'bristol-cse-risk-factors': {
+    items: 27,
+    scored: {},
+    lines: '004 L131–L142 (12 risk), L148–L153 (6 push), L159–L166 (8 pull) + evidence of exploitation (L404)',
+  },
 };
 
 describe('counts and scores match the seeds', () => {
@@ -230,7 +337,9 @@ describe('every contact traces to the line that prints it', () => {
     ...INSTRUMENTS.flatMap((i) => i.actions.flatMap((a) => a.step.contacts)),
   ];
   it.each(contacts.map((c, i) => [`${c.name} #${i}`, c] as const))('%s', (_n, c) => {
-    const text = seedLines(c.src.file).slice(c.src.line - 1, c.src.endLine ?? c.src.line).join(' ');
+    const text = seedLines(c.src.file)
+      .slice(c.src.line - 1, c.src.endLine ?? c.src.line)
+      .join(' ');
     const digits = text.replace(/\D/g, '');
     if (c.phone) expect(digits).toContain(c.phone.replace(/\D/g, ''));
     if (c.email) expect(text.toLowerCase()).toContain(c.email.toLowerCase());

@@ -26,7 +26,13 @@ describe('lock timer', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
   const make = (onLock: () => void) =>
-    new LockTimer({ now: () => Date.now(), setTimer: (f, ms) => setTimeout(f, ms), clearTimer: (t) => clearTimeout(t as number), idleMs: 5 * 60_000, onLock });
+    new LockTimer({
+      now: () => Date.now(),
+      setTimer: (f, ms) => setTimeout(f, ms),
+      clearTimer: (t) => clearTimeout(t as number),
+      idleMs: 5 * 60_000,
+      onLock,
+    });
 
   it('locks after 5 minutes idle, not before', () => {
     const onLock = vi.fn();
@@ -59,7 +65,14 @@ describe('lock timer', () => {
 
   it('locks after the hidden grace period (30 s) while in the background, without waiting for the return', () => {
     const onLock = vi.fn();
-    new LockTimer({ now: () => Date.now(), setTimer: (f, ms) => setTimeout(f, ms), clearTimer: (t) => clearTimeout(t as number), idleMs: 5 * 60_000, hiddenGraceMs: 30_000, onLock }).hidden();
+    new LockTimer({
+      now: () => Date.now(),
+      setTimer: (f, ms) => setTimeout(f, ms),
+      clearTimer: (t) => clearTimeout(t as number),
+      idleMs: 5 * 60_000,
+      hiddenGraceMs: 30_000,
+      onLock,
+    }).hidden();
     vi.advanceTimersByTime(29_999);
     expect(onLock).not.toHaveBeenCalled();
     vi.advanceTimersByTime(1);
@@ -68,7 +81,14 @@ describe('lock timer', () => {
 
   it('activity while hidden does not postpone the background lock', () => {
     const onLock = vi.fn();
-    const t = new LockTimer({ now: () => Date.now(), setTimer: (f, ms) => setTimeout(f, ms), clearTimer: (x) => clearTimeout(x as number), idleMs: 5 * 60_000, hiddenGraceMs: 30_000, onLock });
+    const t = new LockTimer({
+      now: () => Date.now(),
+      setTimer: (f, ms) => setTimeout(f, ms),
+      clearTimer: (x) => clearTimeout(x as number),
+      idleMs: 5 * 60_000,
+      hiddenGraceMs: 30_000,
+      onLock,
+    });
     t.hidden();
     vi.advanceTimersByTime(20_000);
     t.activity();
@@ -106,7 +126,8 @@ describe('passcode attempts, kept with the vault in IndexedDB', () => {
     expect((await vaultState()).kind).toBe('ok');
     keyring.clear();
     let t = 1_000_000;
-    for (let i = 1; i <= 3; i++) expect(await unlock('wrong-passcode', t++)).toMatchObject({ ok: false, reason: 'wrong', failures: i });
+    for (let i = 1; i <= 3; i++)
+      expect(await unlock('wrong-passcode', t++)).toMatchObject({ ok: false, reason: 'wrong', failures: i });
     expect(await unlock('right-passcode', t)).toMatchObject({ ok: false, reason: 'wait', waitSeconds: 30 });
     expect(keyring.get()).toBeUndefined();
     t += 30_000;
@@ -192,10 +213,27 @@ describe('erase after ten wrong passcodes', () => {
     await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'DRAFT-2' });
     const base = { attempts: 0, createdAt: 1, nextAttemptAt: 0 };
     await db.outbox.bulkAdd([
-      { ...base, id: 'sealed', recordId: 'r1', state: 'queued', payload: 'aaa.bbb.ccc.ddd.eee', contentType: 'application/jose' },
-      { ...base, id: 'plain', recordId: 'r2', state: 'queued', payload: '{"childRef":"PLAIN"}', contentType: 'application/json' },
+      {
+        ...base,
+        id: 'sealed',
+        recordId: 'r1',
+        state: 'queued',
+        payload: 'aaa.bbb.ccc.ddd.eee',
+        contentType: 'application/jose',
+      },
+      {
+        ...base,
+        id: 'plain',
+        recordId: 'r2',
+        state: 'queued',
+        payload: '{"childRef":"PLAIN"}',
+        contentType: 'application/json',
+      },
     ]);
-    await db.meta.bulkPut([{ key: 'endpoint', value: { url: 'https://e.example/api' } }, { key: 'settings', value: { author: 'Sam' } }]);
+    await db.meta.bulkPut([
+      { key: 'endpoint', value: { url: 'https://e.example/api' } },
+      { key: 'settings', value: { author: 'Sam' } },
+    ]);
     db.close();
     keyring.clear();
   }
@@ -227,7 +265,8 @@ describe('erase after ten wrong passcodes', () => {
     await setEraseAfterFailures(false);
     keyring.clear();
     let t = 1;
-    for (let i = 1; i <= ERASE_AFTER + 1; i++, t += 3_600_000) expect(await unlock('wrong-passcode', t)).toMatchObject({ reason: 'wrong', failures: i, remaining: undefined });
+    for (let i = 1; i <= ERASE_AFTER + 1; i++, t += 3_600_000)
+      expect(await unlock('wrong-passcode', t)).toMatchObject({ reason: 'wrong', failures: i, remaining: undefined });
     expect(await unlock('right-passcode', t)).toMatchObject({ ok: true });
     const db = new CseDb();
     await db.open();
@@ -238,9 +277,22 @@ describe('erase after ten wrong passcodes', () => {
 
 describe('passcode rules', () => {
   it('refuses short, common, repeated and sequential passcodes; accepts a passphrase', () => {
-    for (const bad of ['12345', '123456', '654321', '111111', 'aaaaaaa', '234567', '987654', 'password', 'Qwerty123', 'iloveyou']) expect(passcodeWeakness(bad), bad).toBeDefined();
+    for (const bad of [
+      '12345',
+      '123456',
+      '654321',
+      '111111',
+      'aaaaaaa',
+      '234567',
+      '987654',
+      'password',
+      'Qwerty123',
+      'iloveyou',
+    ])
+      expect(passcodeWeakness(bad), bad).toBeDefined();
     expect(passcodeWeakness('123456')).toMatch(/in order/);
-    for (const good of ['blue kettle river', 'tiger-lamp-77', '482916']) expect(passcodeWeakness(good), good).toBeUndefined();
+    for (const good of ['blue kettle river', 'tiger-lamp-77', '482916'])
+      expect(passcodeWeakness(good), good).toBeUndefined();
   });
 
   it('set-up refuses 123456', async () => {

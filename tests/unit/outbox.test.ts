@@ -17,7 +17,12 @@ const settings: Settings = {
   endpoint: { url: 'http://localhost:9/api/submissions' },
 };
 beforeAll(async () => {
-  settings.endpoint.device = { id: 'dev-1', name: 'Test device', key: await newDeviceKey(), enrolledAt: new Date().toISOString() };
+  settings.endpoint.device = {
+    id: 'dev-1',
+    name: 'Test device',
+    key: await newDeviceKey(),
+    enrolledAt: new Date().toISOString(),
+  };
 });
 
 let db: CseDb;
@@ -36,7 +41,11 @@ afterEach(async () => {
 async function queued(n = 1) {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const d = await createDraft(db, { instrumentId: 'gm-cse-measurement-tool', childRef: `C${i}`, answers: scores('gm-cse-measurement-tool', [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 3) });
+    const d = await createDraft(db, {
+      instrumentId: 'gm-cse-measurement-tool',
+      childRef: `C${i}`,
+      answers: scores('gm-cse-measurement-tool', [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 3),
+    });
     ids.push((await finaliseAndQueue(db, d.id, settings, undefined, clock)).outbox.id);
     clock += 1;
   }
@@ -51,14 +60,28 @@ function network(script: (Response | 'drop' | 'hang')[]) {
     calls.push({ key: headers['Idempotency-Key'] ?? null, body: String(init.body), proof: headers.DPoP ?? null });
     const next = script.shift() ?? 'drop';
     if (next === 'drop') throw new TypeError('Failed to fetch');
-    if (next === 'hang') return new Promise<Response>((_r, reject) => init.signal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))));
+    if (next === 'hang')
+      return new Promise<Response>((_r, reject) =>
+        init.signal?.addEventListener('abort', () =>
+          reject(Object.assign(new Error('aborted'), { name: 'AbortError' })),
+        ),
+      );
     return next;
   }) as typeof globalThis.fetch;
   return { fetch, calls };
 }
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
 // One by one (the single POST): these tests script one response per submission. Batches are tested below.
-const deps = (fetch: typeof globalThis.fetch) => ({ db, fetch, now: () => clock, random: () => 0.5, endpoint: async () => settings.endpoint, timeoutMs: 50, batchSize: 1 });
+const deps = (fetch: typeof globalThis.fetch) => ({
+  db,
+  fetch,
+  now: () => clock,
+  random: () => 0.5,
+  endpoint: async () => settings.endpoint,
+  timeoutMs: 50,
+  batchSize: 1,
+});
 
 describe('finishing queues atomically', () => {
   it('the record becomes final and the outbox entry exists, together', async () => {
@@ -67,7 +90,12 @@ describe('finishing queues atomically', () => {
     expect(row).toMatchObject({ state: 'queued', attempts: 0, contentType: 'application/json' });
     expect((await getRecord(db, row!.recordId))?.state).toBe('final');
     const sub = JSON.parse(row!.payload);
-    expect(sub).toMatchObject({ id, schema: 'cse-screen.submission/1', author: { name: 'Sam Nurse' }, result: { level: 'Medium (21 – 40)', total: 23 } }); // 2×10 + 3 = 23 → Medium (21 – 40)
+    expect(sub).toMatchObject({
+      id,
+      schema: 'cse-screen.submission/1',
+      author: { name: 'Sam Nurse' },
+      result: { level: 'Medium (21 – 40)', total: 23 },
+    }); // 2×10 + 3 = 23 → Medium (21 – 40)
   });
 
   it('finishing needs no settings: without a name the record is final and queued, held until a name is set', async () => {
@@ -97,7 +125,16 @@ describe('finishing queues atomically', () => {
   it('if writing the outbox entry fails, the record is not finalised either', async () => {
     const d = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'Y' });
     const fixedId = crypto.randomUUID();
-    await db.outbox.add({ id: fixedId, recordId: 'other', state: 'queued', payload: '{}', contentType: 'application/json', attempts: 0, createdAt: 0, nextAttemptAt: 0 });
+    await db.outbox.add({
+      id: fixedId,
+      recordId: 'other',
+      state: 'queued',
+      payload: '{}',
+      contentType: 'application/json',
+      attempts: 0,
+      createdAt: 0,
+      nextAttemptAt: 0,
+    });
     const realUUID = crypto.randomUUID.bind(crypto);
     crypto.randomUUID = () => fixedId as ReturnType<typeof crypto.randomUUID>; // force a key collision inside the transaction
     try {
@@ -138,7 +175,10 @@ describe('sending', () => {
     ['503', json(503, {})],
     ['408', json(408, {})],
     ['429', json(429, {})],
-    ['401 not enrolled (the device\'s problem, not the submission\'s)', json(401, { error: { code: 'not-enrolled', message: 'not enrolled' } })],
+    [
+      "401 not enrolled (the device's problem, not the submission's)",
+      json(401, { error: { code: 'not-enrolled', message: 'not enrolled' } }),
+    ],
   ])('%s → back to queued with backoff, not sent again before it falls due', async (_n, response) => {
     const [id] = await queued();
     const net = network([response]);
@@ -162,7 +202,7 @@ describe('sending', () => {
     expect((await db.outbox.get(id!))!.nextAttemptAt).toBe(clock + 60_000);
   });
 
-  it('another 4xx → rejected, kept with the endpoint\'s message, never retried', async () => {
+  it("another 4xx → rejected, kept with the endpoint's message, never retried", async () => {
     const [id] = await queued();
     await sendDue(deps(network([json(400, { error: { message: 'answers.c1-missing: not an option' } })]).fetch));
     const row = await db.outbox.get(id!);
@@ -182,7 +222,16 @@ describe('sending', () => {
 
   it('"Send now" counts a damaged queued row (payload not text) instead of reporting nothing waiting, and sends the rest', async () => {
     const [good] = await queued();
-    await db.outbox.put({ id: 'damaged-1', recordId: 'gone', state: 'queued', payload: 12345 as unknown as string, contentType: 'application/jose', attempts: 0, nextAttemptAt: 0, createdAt: clock });
+    await db.outbox.put({
+      id: 'damaged-1',
+      recordId: 'gone',
+      state: 'queued',
+      payload: 12345 as unknown as string,
+      contentType: 'application/jose',
+      attempts: 0,
+      nextAttemptAt: 0,
+      createdAt: clock,
+    });
     const net = network([json(201, { receipt: 'R-9' })]);
     const r = await sendDue(deps(net.fetch), { force: true });
     expect(r).toMatchObject({ delivered: 1, retrying: 0, damaged: 1 });
@@ -246,7 +295,11 @@ describe('sending', () => {
   it('401 device-revoked → withdrawn: kept on the device, the rest held too, nothing more sent until re-enrolment', async () => {
     const ids = await queued(3);
     await db.meta.put({ key: 'endpoint', value: settings.endpoint });
-    const net = network([json(401, { error: { code: 'device-revoked', message: "This device's access was withdrawn; ask your administrator." } })]);
+    const net = network([
+      json(401, {
+        error: { code: 'device-revoked', message: "This device's access was withdrawn; ask your administrator." },
+      }),
+    ]);
     const r = await sendDue({ ...deps(net.fetch), concurrency: 1 });
     expect(r.withdrawn).toBe(1);
     const rows = await db.outbox.bulkGet(ids);
@@ -257,7 +310,13 @@ describe('sending', () => {
     // The stored endpoint now says withdrawn: nothing is attempted.
     expect((await sendDue({ db, fetch: network([]).fetch, now: () => clock }, { force: true })).attempted).toBe(0);
     expect(await requeueWithdrawn(db, clock)).toBe(3);
-    expect((await sendDue(deps(network([json(201, { receipt: '1' }), json(201, { receipt: '2' }), json(201, { receipt: '3' })]).fetch))).delivered).toBe(3);
+    expect(
+      (
+        await sendDue(
+          deps(network([json(201, { receipt: '1' }), json(201, { receipt: '2' }), json(201, { receipt: '3' })]).fetch),
+        )
+      ).delivered,
+    ).toBe(3);
   });
 
   it('sends several at once, never more than the bound', async () => {
@@ -284,7 +343,9 @@ describe('sending in batches', () => {
     const calls: { url: string; ids: string[]; key: string | null; proof: string | null }[] = [];
     const fetch = (async (url: string, init: RequestInit) => {
       const headers = init.headers as Record<string, string>;
-      const ids = url.endsWith('/batch') ? (JSON.parse(String(init.body)) as { submissions: { id: string }[] }).submissions.map((s) => s.id) : [headers['Idempotency-Key']!];
+      const ids = url.endsWith('/batch')
+        ? (JSON.parse(String(init.body)) as { submissions: { id: string }[] }).submissions.map((s) => s.id)
+        : [headers['Idempotency-Key']!];
       calls.push({ url, ids, key: headers['Idempotency-Key'] ?? null, proof: headers.DPoP ?? null });
       const res = answer(url, ids);
       if (res === 'drop') throw new TypeError('Failed to fetch');
@@ -293,7 +354,8 @@ describe('sending in batches', () => {
     return { fetch, calls };
   }
   const batchDeps = (fetch: typeof globalThis.fetch) => ({ ...deps(fetch), batchSize: 50 });
-  const allDelivered = (ids: string[]) => json(200, { results: ids.map((id) => ({ id, status: 201, receipt: `R-${id}` })) });
+  const allDelivered = (ids: string[]) =>
+    json(200, { results: ids.map((id) => ({ id, status: 201, receipt: `R-${id}` })) });
 
   it('120 queued go in three requests to …/batch (50, 50, 20) in the order finished, one fresh proof each; every receipt kept', async () => {
     const ids = await queued(120);
@@ -308,7 +370,9 @@ describe('sending in batches', () => {
     expect(net.calls.flatMap((c) => c.ids)).toEqual(ids);
     expect(new Set(net.calls.map((c) => c.proof)).size).toBe(3);
     const rows = await db.outbox.bulkGet(ids);
-    expect(rows.every((row, i) => row!.state === 'delivered' && row!.receipt === `R-${ids[i]}` && row!.attempts === 1)).toBe(true);
+    expect(
+      rows.every((row, i) => row!.state === 'delivered' && row!.receipt === `R-${ids[i]}` && row!.attempts === 1),
+    ).toBe(true);
   });
 
   it('each item is settled by its own answer: delivered, a repeat, refused, over the quota (Retry-After), left out', async () => {
@@ -327,8 +391,15 @@ describe('sending in batches', () => {
     expect(r).toMatchObject({ attempted: 5, delivered: 2, rejected: 1, retrying: 2 });
     expect(await db.outbox.get(ok!)).toMatchObject({ state: 'delivered', receipt: 'R-ok' });
     expect(await db.outbox.get(repeat!)).toMatchObject({ state: 'delivered', receipt: 'R-before' });
-    expect(await db.outbox.get(refused!)).toMatchObject({ state: 'rejected', lastError: 'The endpoint refused this submission (400): answers: not valid' });
-    expect(await db.outbox.get(quota!)).toMatchObject({ state: 'queued', attempts: 1, nextAttemptAt: clock + 3_600_000 });
+    expect(await db.outbox.get(refused!)).toMatchObject({
+      state: 'rejected',
+      lastError: 'The endpoint refused this submission (400): answers: not valid',
+    });
+    expect(await db.outbox.get(quota!)).toMatchObject({
+      state: 'queued',
+      attempts: 1,
+      nextAttemptAt: clock + 3_600_000,
+    });
     // Left out of the answer: tried again after the backoff (attempt 1, random 0.5 → 1,500 ms), never taken as delivered.
     expect(await db.outbox.get(missing!)).toMatchObject({ state: 'queued', attempts: 1, nextAttemptAt: clock + 1500 });
   });
@@ -336,7 +407,9 @@ describe('sending in batches', () => {
   it('a dropped connection puts the whole batch back in the queue with backoff; the next run delivers each once', async () => {
     const ids = await queued(3);
     await sendDue(batchDeps(batchNetwork(() => 'drop').fetch));
-    expect((await db.outbox.bulkGet(ids)).map((row) => [row!.state, row!.nextAttemptAt])).toEqual(ids.map(() => ['queued', clock + 1500]));
+    expect((await db.outbox.bulkGet(ids)).map((row) => [row!.state, row!.nextAttemptAt])).toEqual(
+      ids.map(() => ['queued', clock + 1500]),
+    );
     clock += 1500;
     const net = batchNetwork((_u, batch) => allDelivered(batch));
     expect((await sendDue(batchDeps(net.fetch))).delivered).toBe(3);
@@ -345,7 +418,11 @@ describe('sending in batches', () => {
 
   it('an endpoint with no batch route (404): sent one by one, with the Idempotency-Key, for the rest of the run', async () => {
     const ids = await queued(60);
-    const net = batchNetwork((url, [id]) => (url.endsWith('/batch') ? json(404, { error: { code: 'not-found', message: 'Not found' } }) : json(201, { receipt: `R-${id}` })));
+    const net = batchNetwork((url, [id]) =>
+      url.endsWith('/batch')
+        ? json(404, { error: { code: 'not-found', message: 'Not found' } })
+        : json(201, { receipt: `R-${id}` }),
+    );
     const r = await sendDue({ ...batchDeps(net.fetch), concurrency: 1 });
     expect(r.delivered).toBe(60);
     // One batch tried; every row then alone, in order.
@@ -356,7 +433,11 @@ describe('sending in batches', () => {
   it('a batch refused as a whole (413) is sent one by one, so each row gets its own answer', async () => {
     const [good, bad] = await queued(2);
     const net = batchNetwork((url, [id]) =>
-      url.endsWith('/batch') ? json(413, { error: { code: 'too-large', message: 'too large' } }) : id === bad ? json(400, { error: { message: 'answers: not valid' } }) : json(201, { receipt: 'R-good' }),
+      url.endsWith('/batch')
+        ? json(413, { error: { code: 'too-large', message: 'too large' } })
+        : id === bad
+          ? json(400, { error: { message: 'answers: not valid' } })
+          : json(201, { receipt: 'R-good' }),
     );
     const r = await sendDue(batchDeps(net.fetch));
     expect(r).toMatchObject({ delivered: 1, rejected: 1 });
@@ -375,9 +456,11 @@ describe('sending in batches', () => {
     expect((await loadEndpoint(db))?.withdrawn).toBe(true);
   });
 
-  it('a success that is not a batch\'s answer (201 with one receipt) never marks the rows delivered with it: they go one by one', async () => {
+  it("a success that is not a batch's answer (201 with one receipt) never marks the rows delivered with it: they go one by one", async () => {
     const ids = await queued(3);
-    const net = batchNetwork((url, [id]) => (url.endsWith('/batch') ? json(201, { receipt: 'R-one' }) : json(201, { receipt: `R-${id}` })));
+    const net = batchNetwork((url, [id]) =>
+      url.endsWith('/batch') ? json(201, { receipt: 'R-one' }) : json(201, { receipt: `R-${id}` }),
+    );
     expect((await sendDue(batchDeps(net.fetch))).delivered).toBe(3);
     expect((await db.outbox.bulkGet(ids)).map((row) => row!.receipt)).toEqual(ids.map((id) => `R-${id}`));
   });
@@ -387,26 +470,46 @@ describe('sending in batches', () => {
     ['an HTML page', '<html>Sign in to the Wi-Fi</html>'],
     ['results that are not a list', '{"results":{"a":1}}'],
     ['a receipt that is not text', null],
-  ])('a 200 with %s: every row back in the queue with backoff, none delivered, the run ends normally', async (_n, text) => {
-    const ids = await queued(2);
-    const net = batchNetwork((_u, batch) =>
-      text === null ? json(200, { results: batch.map((id) => ({ id, status: 201, receipt: true })) }) : new Response(text, { status: 200, headers: { 'Content-Type': 'application/json' } }),
-    );
-    const r = await sendDue(batchDeps(net.fetch));
-    expect(r).toMatchObject({ delivered: 0, retrying: 2 });
-    expect((await db.outbox.bulkGet(ids)).map((row) => [row!.state, row!.nextAttemptAt])).toEqual(ids.map(() => ['queued', clock + 1500]));
-  });
+  ])(
+    'a 200 with %s: every row back in the queue with backoff, none delivered, the run ends normally',
+    async (_n, text) => {
+      const ids = await queued(2);
+      const net = batchNetwork((_u, batch) =>
+        text === null
+          ? json(200, { results: batch.map((id) => ({ id, status: 201, receipt: true })) })
+          : new Response(text, { status: 200, headers: { 'Content-Type': 'application/json' } }),
+      );
+      const r = await sendDue(batchDeps(net.fetch));
+      expect(r).toMatchObject({ delivered: 0, retrying: 2 });
+      expect((await db.outbox.bulkGet(ids)).map((row) => [row!.state, row!.nextAttemptAt])).toEqual(
+        ids.map(() => ['queued', clock + 1500]),
+      );
+    },
+  );
 
   it('the first answer for an id counts when the endpoint repeats one', async () => {
     const [id] = await queued(1);
-    const net = batchNetwork(() => json(200, { results: [{ id, status: 400, error: { message: 'refused' } }, { id, status: 201, receipt: 'R-late' }] }));
+    const net = batchNetwork(() =>
+      json(200, {
+        results: [
+          { id, status: 400, error: { message: 'refused' } },
+          { id, status: 201, receipt: 'R-late' },
+        ],
+      }),
+    );
     await sendDue(batchDeps(net.fetch));
     expect(await db.outbox.get(id!)).toMatchObject({ state: 'rejected' });
   });
 
   it('a 429 for the whole batch honours its Retry-After on every row', async () => {
     const ids = await queued(2);
-    await sendDue(batchDeps(batchNetwork(() => json(429, { error: { code: 'rate-limited', message: 'slow down' } }, { 'Retry-After': '45' })).fetch));
+    await sendDue(
+      batchDeps(
+        batchNetwork(() =>
+          json(429, { error: { code: 'rate-limited', message: 'slow down' } }, { 'Retry-After': '45' }),
+        ).fetch,
+      ),
+    );
     expect((await db.outbox.bulkGet(ids)).map((row) => row!.nextAttemptAt)).toEqual([clock + 45_000, clock + 45_000]);
   });
 });

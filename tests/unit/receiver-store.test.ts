@@ -1,7 +1,14 @@
 // One suite, both stores: the same behaviour on SQLite and on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReceiverStore } from '../../src/receiver/store/receiver-store.ts';
-import { STORE_KINDS, ensurePostgres, freshDatabaseUrl, stopPostgres, testEnvelope, testPostgres } from '../helpers/stores.ts';
+import {
+  STORE_KINDS,
+  ensurePostgres,
+  freshDatabaseUrl,
+  stopPostgres,
+  testEnvelope,
+  testPostgres,
+} from '../helpers/stores.ts';
 
 beforeAll(() => ensurePostgres(), 60_000);
 afterAll(() => stopPostgres());
@@ -21,7 +28,8 @@ const row = (id: string, body = '{"childRef":"CANARY-Ellie"}') => ({
 });
 
 describe.each(STORE_KINDS)('receiver store on %s', (kind) => {
-  const open = async () => ReceiverStore.open({ database: (await freshDatabaseUrl(kind)).database, envelope: testEnvelope() });
+  const open = async () =>
+    ReceiverStore.open({ database: (await freshDatabaseUrl(kind)).database, envelope: testEnvelope() });
 
   it('stores a submission once: a repeat gets the same receipt, a different body is a conflict', async () => {
     const s = await open();
@@ -33,7 +41,13 @@ describe.each(STORE_KINDS)('receiver store on %s', (kind) => {
     expect((await s.insertOnce(row(id, '{"childRef":"other"}'))).status).toBe('conflict');
     expect(await s.count()).toBe(1);
     const got = await s.get(id);
-    expect(got).toMatchObject({ id, level: 'Medium (21 – 40)', deviceLevel: 'No concerns', area: 'Tameside', body: { childRef: 'CANARY-Ellie' } });
+    expect(got).toMatchObject({
+      id,
+      level: 'Medium (21 – 40)',
+      deviceLevel: 'No concerns',
+      area: 'Tameside',
+      body: { childRef: 'CANARY-Ellie' },
+    });
     await s.close();
   });
 
@@ -54,7 +68,11 @@ describe.each(STORE_KINDS)('receiver store on %s', (kind) => {
       ids.map((id, i) =>
         i === 7
           ? s.sql.transaction(async (tx) => {
-              await tx.run('insert into proof_jti (jti, device_id, seen_at) values (?, ?, ?)', [`half-${id}`, 'dev-1', new Date().toISOString()]);
+              await tx.run('insert into proof_jti (jti, device_id, seen_at) values (?, ?, ?)', [
+                `half-${id}`,
+                'dev-1',
+                new Date().toISOString(),
+              ]);
               throw new Error('failed after its first write');
             })
           : s.insertOnce(row(id)),
@@ -123,7 +141,7 @@ describe.each(STORE_KINDS)('receiver store on %s', (kind) => {
     await s.close();
   });
 
-  it('counts a device\'s submissions since a time, for its quota', async () => {
+  it("counts a device's submissions since a time, for its quota", async () => {
     const s = await open();
     const since = new Date(Date.now() - 1000).toISOString();
     for (let i = 0; i < 3; i++) await s.insertOnce(row(crypto.randomUUID()));

@@ -11,7 +11,10 @@ import { finaliseAndQueue } from '../../src/sync/outbox.ts';
 import { scores } from '../helpers/answers.ts';
 
 const DAY = 86_400_000;
-const settings = { author: { name: 'A', role: '', organisation: '', contact: '' }, endpoint: { url: 'http://localhost/api/submissions', token: 't' } };
+const settings = {
+  author: { name: 'A', role: '', organisation: '', contact: '' },
+  endpoint: { url: 'http://localhost/api/submissions', token: 't' },
+};
 let db: CseDb;
 let name: string;
 beforeEach(() => {
@@ -28,7 +31,11 @@ describe('retention', () => {
     const now = Date.now();
     const ids: string[] = [];
     for (const ref of ['old', 'new', 'queued']) {
-      const d = await createDraft(db, { instrumentId: 'gm-cse-measurement-tool', childRef: ref, answers: scores('gm-cse-measurement-tool', [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 3) });
+      const d = await createDraft(db, {
+        instrumentId: 'gm-cse-measurement-tool',
+        childRef: ref,
+        answers: scores('gm-cse-measurement-tool', [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 3),
+      });
       ids.push((await finaliseAndQueue(db, d.id, settings)).outbox.id);
     }
     await db.outbox.update(ids[0]!, { state: 'delivered', receipt: 'R-old', deliveredAt: now - 8 * DAY });

@@ -37,7 +37,9 @@ describe.each(['gm-cse-measurement-tool', 'bury-phoenix-risk-assessment-tool'])(
     const inst = getInstrument(id)!;
     if (inst.scoring.rule !== 'sum-and-band') throw new Error();
     expect(reachableRange(inst, inst.scoring.items)).toEqual({ min: 11, max: 60 });
-    expect(bandStructureProblems(inst, inst.scoring)).toEqual([expect.stringContaining('"Lower (10 – 20)" starts at 10')]);
+    expect(bandStructureProblems(inst, inst.scoring)).toEqual([
+      expect.stringContaining('"Lower (10 – 20)" starts at 10'),
+    ]);
     expect(overall(id, 45).ambiguities.join(' ')).toContain('floor cannot be reached');
   });
 
@@ -99,7 +101,7 @@ describe('NSCB CSE Assessment bands (overlapping as printed)', () => {
     expect(under13.reasons.join(' ')).toContain('raised from "Green (10-22)" to "Amber (18-42)"');
   });
 
-  it('an under-13 with every item at its lowest is still Amber, as the app\'s cautious reading (003 L2170 names a condition the answers do not show)', () => {
+  it("an under-13 with every item at its lowest is still Amber, as the app's cautious reading (003 L2170 names a condition the answers do not show)", () => {
     const r = score(getInstrument('nscb-cse-assessment')!, scores('nscb-cse-assessment', spread(10), 1, { age: 12 }));
     expect(r.total).toBe(11);
     expect(r.level).toBe(A);

@@ -74,7 +74,9 @@ describe('Sandwell screening: highest category present, with the group→categor
     const r = run({ 's-vehicles': 'current' });
     expect(r.level).toBe(suggested(C3));
     expect(r.bands).toEqual([C3, C2]);
-    expect(r.reasons.join(' ')).toContain('Entering/leaving vehicles driven by unknown adults (not car theft) (Current or during the past 6 months)');
+    expect(r.reasons.join(' ')).toContain(
+      'Entering/leaving vehicles driven by unknown adults (not car theft) (Current or during the past 6 months)',
+    );
   });
   it('one significant indicator, prior to 6 months only → still counts, timing in the reasons', () => {
     const r = run({ 's-money': 'prior' });
@@ -100,6 +102,8 @@ describe('West Midlands risk assessment: any incidence → must refer (002 L2810
   });
   it('one incidence → must refer', () => {
     const r = score(getInstrument(WM)!, ticks(WM, ['i-hotspots']));
-    expect(r.level).toBe('You must refer to the local CSE Team, if there is one, otherwise to Social Care – or direct to the Police in emergencies');
+    expect(r.level).toBe(
+      'You must refer to the local CSE Team, if there is one, otherwise to Social Care – or direct to the Police in emergencies',
+    );
   });
 });

@@ -20,14 +20,23 @@ describe('safety worked cases (derivations in tests/fixtures/safety-cases.ts)', 
     for (const id of e.include ?? []) expect(ids, `expected step ${id}`).toContain(id);
     for (const id of e.exclude ?? []) expect(ids, `unexpected step ${id}`).not.toContain(id);
     if (e.first) expect(ids.slice(0, e.first.length)).toEqual(e.first);
-    if (e.order) expect(e.order.map((id) => ids.indexOf(id))).toEqual([...e.order.map((id) => ids.indexOf(id))].sort((a, b) => a - b));
+    if (e.order)
+      expect(e.order.map((id) => ids.indexOf(id))).toEqual(
+        [...e.order.map((id) => ids.indexOf(id))].sort((a, b) => a - b),
+      );
     if (e.order) for (const id of e.order) expect(ids).toContain(id);
     const step = (id: string) => r.nextSteps.find((s) => s.id === id);
     for (const id of e.appAdded ?? []) expect(step(id)?.appAdded, `${id} should say it is the app's`).toBeTruthy();
     for (const id of e.notAppAdded ?? []) expect(step(id)?.appAdded, `${id} is the seed's`).toBeUndefined();
     for (const [id, within] of Object.entries(e.within ?? {})) expect(step(id)?.within).toBe(within);
     for (const [id, text] of Object.entries(e.stepTextIncludes ?? {})) expect(step(id)?.text).toContain(text);
-    for (const [id, phones] of Object.entries(e.phones ?? {})) expect(step(id)?.contacts.map((c) => c.phone).filter(Boolean), `phones on ${id}`).toEqual(phones);
+    for (const [id, phones] of Object.entries(e.phones ?? {}))
+      expect(
+        step(id)
+          ?.contacts.map((c) => c.phone)
+          .filter(Boolean),
+        `phones on ${id}`,
+      ).toEqual(phones);
     for (const text of e.reasonIncludes ?? []) expect(r.reasons.join('\n')).toContain(text);
     // Emergency steps first, then warnings, then the rest, on every result.
     const ranks = r.nextSteps.map((s) => RANK[s.kind] ?? 2);
@@ -36,9 +45,13 @@ describe('safety worked cases (derivations in tests/fixtures/safety-cases.ts)', 
 
   it('a disclosed assault in Greater Manchester outside Bury: 999 and 101, never "Bury Police Reporting Line" (001 L2103 is Bury\'s)', () => {
     const gm = getInstrument('gm-cse-measurement-tool')!;
-    const contacts = score(gm, { 'fact-sexual-assault': 'recent' }, { on: '2026-11-23' }).nextSteps.flatMap((s) => s.contacts);
+    const contacts = score(gm, { 'fact-sexual-assault': 'recent' }, { on: '2026-11-23' }).nextSteps.flatMap(
+      (s) => s.contacts,
+    );
     expect(contacts.map((c) => c.name).join('\n')).not.toContain('Bury Police Reporting Line');
-    expect(contacts.filter((c) => c.phone === '101').map((c) => c.name)).toEqual([expect.stringContaining('use 999 when a child is in immediate danger')]);
+    expect(contacts.filter((c) => c.phone === '101').map((c) => c.name)).toEqual([
+      expect.stringContaining('use 999 when a child is in immediate danger'),
+    ]);
     expect(contacts.some((c) => c.phone === '999')).toBe(true);
   });
 
@@ -54,6 +67,8 @@ describe('safety worked cases (derivations in tests/fixtures/safety-cases.ts)', 
 
 describe('facts never block finishing', () => {
   it('no fact item is required, on any instrument', () => {
-    for (const inst of INSTRUMENTS) for (const s of inst.sections) for (const i of s.items) if (isFactId(i.id)) expect(i.required, `${inst.id} ${i.id}`).toBe(false);
+    for (const inst of INSTRUMENTS)
+      for (const s of inst.sections)
+        for (const i of s.items) if (isFactId(i.id)) expect(i.required, `${inst.id} ${i.id}`).toBe(false);
   });
 });

@@ -4,7 +4,15 @@ import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CseDb, FinalRecordError } from '../../src/store/db.ts';
-import { childHistory, createDraft, finalise, getRecord, recentRecords, saveDraft, trend } from '../../src/store/records.ts';
+import {
+  childHistory,
+  createDraft,
+  finalise,
+  getRecord,
+  recentRecords,
+  saveDraft,
+  trend,
+} from '../../src/store/records.ts';
 import { keyring } from '../../src/crypto/keyring.ts';
 import { openJson, sealJson } from '../../src/crypto/cipher.ts';
 import { encryptionMiddleware } from '../../src/store/encryption.ts';
@@ -32,7 +40,11 @@ describe('drafts and finished records', () => {
   });
 
   it('finishing scores with the engine and makes the record immutable', async () => {
-    const d = await createDraft(db, { instrumentId: 'gm-cse-measurement-tool', childRef: 'AB-1', answers: scores('gm-cse-measurement-tool', [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 5) });
+    const d = await createDraft(db, {
+      instrumentId: 'gm-cse-measurement-tool',
+      childRef: 'AB-1',
+      answers: scores('gm-cse-measurement-tool', [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 5),
+    });
     const f = await finalise(db, d.id);
     expect(f.result).toMatchObject({ level: 'Medium (21 – 40)', total: 25 });
     await expect(saveDraft(db, d.id, {}, 0)).rejects.toBeInstanceOf(FinalRecordError);
@@ -42,9 +54,18 @@ describe('drafts and finished records', () => {
   });
 
   it('a re-assessment is a new record; history and trend come from the chain', async () => {
-    const first = await createDraft(db, { instrumentId: 'gm-cse-measurement-tool', childRef: 'AB-1', answers: scores('gm-cse-measurement-tool', [3, 3, 3, 3, 3, 3, 3, 3, 3, 3], 5) });
+    const first = await createDraft(db, {
+      instrumentId: 'gm-cse-measurement-tool',
+      childRef: 'AB-1',
+      answers: scores('gm-cse-measurement-tool', [3, 3, 3, 3, 3, 3, 3, 3, 3, 3], 5),
+    });
     const a = await finalise(db, first.id);
-    const second = await createDraft(db, { instrumentId: 'gm-cse-measurement-tool', childRef: 'AB-1', previousId: a.id, answers: scores('gm-cse-measurement-tool', [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 4) });
+    const second = await createDraft(db, {
+      instrumentId: 'gm-cse-measurement-tool',
+      childRef: 'AB-1',
+      previousId: a.id,
+      answers: scores('gm-cse-measurement-tool', [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 4),
+    });
     const b = await finalise(db, second.id);
     const h = await childHistory(db, 'AB-1', 'gm-cse-measurement-tool');
     expect(h.map((r) => r.result?.total)).toEqual([35, 24]);
@@ -76,8 +97,26 @@ describe('schema upgrade v1 → current with records present', () => {
     const v1 = new Dexie(name);
     v1.version(1).stores({ records: 'id, status, updatedAt, childRef' });
     await v1.table('records').bulkAdd([
-      { id: 'a', instrumentId: 'nscb-ae-cse-indicator-checklist', instrumentVersion: '1.0.0', status: 'in-progress', childRef: 'X', answers: { 'low-self-harm': 'yes' }, createdAt: 1, updatedAt: 2 },
-      { id: 'b', instrumentId: 'nscb-ae-cse-indicator-checklist', instrumentVersion: '1.0.0', status: 'complete', childRef: 'X', answers: {}, createdAt: 3, updatedAt: 4 },
+      {
+        id: 'a',
+        instrumentId: 'nscb-ae-cse-indicator-checklist',
+        instrumentVersion: '1.0.0',
+        status: 'in-progress',
+        childRef: 'X',
+        answers: { 'low-self-harm': 'yes' },
+        createdAt: 1,
+        updatedAt: 2,
+      },
+      {
+        id: 'b',
+        instrumentId: 'nscb-ae-cse-indicator-checklist',
+        instrumentVersion: '1.0.0',
+        status: 'complete',
+        childRef: 'X',
+        answers: {},
+        createdAt: 3,
+        updatedAt: 4,
+      },
     ]);
     v1.close();
 
@@ -102,9 +141,21 @@ describe('schema upgrade v1 → current with records present', () => {
     await Dexie.delete(name);
     const v3 = new Dexie(name);
     v3.version(1).stores({ records: 'id, status, updatedAt, childRef' });
-    v3.version(2).stores({ records: 'id, state, updatedAt, childRef, instrumentId, [childRef+instrumentId]', meta: 'key' });
+    v3.version(2).stores({
+      records: 'id, state, updatedAt, childRef, instrumentId, [childRef+instrumentId]',
+      meta: 'key',
+    });
     v3.version(3).stores({ outbox: 'id, state, nextAttemptAt, recordId' });
-    const queued = Array.from({ length: 5 }, (_, i) => ({ id: crypto.randomUUID(), recordId: `r${i}`, state: 'queued', payload: `{"n":${i}}`, contentType: 'application/json', attempts: 0, createdAt: i, nextAttemptAt: 0 }));
+    const queued = Array.from({ length: 5 }, (_, i) => ({
+      id: crypto.randomUUID(),
+      recordId: `r${i}`,
+      state: 'queued',
+      payload: `{"n":${i}}`,
+      contentType: 'application/json',
+      attempts: 0,
+      createdAt: i,
+      nextAttemptAt: 0,
+    }));
     await v3.table('outbox').bulkAdd(queued);
     v3.close();
     db = new CseDb(name);
@@ -133,22 +184,54 @@ describe('schema upgrade v4 → v5 (outbox indexes) with submissions queued', ()
     const v4 = new Dexie(name);
     v4.use(encryptionMiddleware(keyring.get));
     v4.version(1).stores({ records: 'id, status, updatedAt, childRef' });
-    v4.version(2).stores({ records: 'id, state, updatedAt, childRef, instrumentId, [childRef+instrumentId]', meta: 'key' });
+    v4.version(2).stores({
+      records: 'id, state, updatedAt, childRef, instrumentId, [childRef+instrumentId]',
+      meta: 'key',
+    });
     v4.version(3).stores({ outbox: 'id, state, nextAttemptAt, recordId' });
     v4.version(4).stores({ records: 'id, state, updatedAt, instrumentId' });
-    const rows = Array.from({ length: 50 }, (_, i) => ({ id: `s${i}`, recordId: `r${i}`, state: i < 30 ? 'queued' : 'delivered', payload: `{"n":${i}}`, contentType: 'application/json', attempts: 0, createdAt: 1000 + i, nextAttemptAt: 0 }));
+    const rows = Array.from({ length: 50 }, (_, i) => ({
+      id: `s${i}`,
+      recordId: `r${i}`,
+      state: i < 30 ? 'queued' : 'delivered',
+      payload: `{"n":${i}}`,
+      contentType: 'application/json',
+      attempts: 0,
+      createdAt: 1000 + i,
+      nextAttemptAt: 0,
+    }));
     await v4.table('outbox').bulkAdd(rows);
-    await v4.table('records').add({ id: 'r0', instrumentId: 'gm-cse-measurement-tool', instrumentVersion: '1.0.0', state: 'draft', childRef: 'KEEP', answers: {}, section: 0, createdAt: 1, updatedAt: 1 });
+    await v4.table('records').add({
+      id: 'r0',
+      instrumentId: 'gm-cse-measurement-tool',
+      instrumentVersion: '1.0.0',
+      state: 'draft',
+      childRef: 'KEEP',
+      answers: {},
+      section: 0,
+      createdAt: 1,
+      updatedAt: 1,
+    });
     v4.close();
 
     db = new CseDb(name);
     expect(db.verno).toBe(5);
     expect(await db.outbox.count()).toBe(50);
-    expect((await db.outbox.where('[state+createdAt]').between(['queued', Dexie.minKey], ['queued', Dexie.maxKey]).toArray()).map((r) => r.payload)).toEqual(rows.slice(0, 30).map((r) => r.payload));
+    expect(
+      (
+        await db.outbox.where('[state+createdAt]').between(['queued', Dexie.minKey], ['queued', Dexie.maxKey]).toArray()
+      ).map((r) => r.payload),
+    ).toEqual(rows.slice(0, 30).map((r) => r.payload));
     expect(await db.outbox.where('createdAt').above(1039).count()).toBe(10);
     expect((await getRecord(db, 'r0'))?.childRef).toBe('KEEP');
     const listing = await outboxListing(db, 5);
-    expect(listing.rows.map((r) => r.row.id)).toEqual([...['s49', 's48', 's47', 's46', 's45'], ...rows.slice(0, 30).map((r) => r.id).reverse()]);
+    expect(listing.rows.map((r) => r.row.id)).toEqual([
+      ...['s49', 's48', 's47', 's46', 's45'],
+      ...rows
+        .slice(0, 30)
+        .map((r) => r.id)
+        .reverse(),
+    ]);
     expect(listing.hiddenDelivered).toBe(15);
   });
 });
@@ -160,7 +243,15 @@ describe('the Outbox listing', () => {
     // Counts the key look-ups, one per row decrypted by the middleware.
     db = new CseDb(name, undefined, () => (opened++, keyring.get()));
     const base = { payload: '{}', contentType: 'application/json', attempts: 0, nextAttemptAt: 0 };
-    await db.outbox.bulkAdd(Array.from({ length: 1000 }, (_, i) => ({ ...base, id: `d${i}`, recordId: `r${i}`, state: 'delivered' as const, createdAt: i })));
+    await db.outbox.bulkAdd(
+      Array.from({ length: 1000 }, (_, i) => ({
+        ...base,
+        id: `d${i}`,
+        recordId: `r${i}`,
+        state: 'delivered' as const,
+        createdAt: i,
+      })),
+    );
     await db.outbox.bulkAdd([
       { ...base, id: 'q', recordId: 'x', state: 'queued', createdAt: 5 },
       { ...base, id: 'rej', recordId: 'x', state: 'rejected', createdAt: 6 },
@@ -170,7 +261,12 @@ describe('the Outbox listing', () => {
     const listing = await outboxListing(db, 100);
     expect(listing.rows).toHaveLength(103);
     expect(listing.rows.slice(0, 3).map((r) => r.row.id)).toEqual(['d999', 'd998', 'd997']);
-    expect(listing.rows.filter((r) => r.row.state !== 'delivered').map((r) => r.row.id).sort()).toEqual(['odd', 'q', 'rej']);
+    expect(
+      listing.rows
+        .filter((r) => r.row.state !== 'delivered')
+        .map((r) => r.row.id)
+        .sort(),
+    ).toEqual(['odd', 'q', 'rej']);
     expect(listing.hiddenDelivered).toBe(900);
     expect(opened).toBeLessThan(250); // 103 outbox rows and their records, not 1,003
   });
@@ -199,19 +295,53 @@ describe('damaged rows are survived and named', () => {
     const broken = await createDraft(db, { instrumentId: 'gm-cse-measurement-tool', childRef: 'BAD-2' });
     await finalise(db, broken.id);
     await db.outbox.bulkAdd([
-      { id: 'ok', recordId: good.id, state: 'queued', payload: 'a.b.c.d.e', contentType: 'application/jose', attempts: 0, createdAt: 1, nextAttemptAt: 0 },
-      { id: 'odd', recordId: good.id, state: 'frozen' as never, payload: 'a.b.c.d.e', contentType: 'application/jose', attempts: 0, createdAt: 2, nextAttemptAt: 0 },
+      {
+        id: 'ok',
+        recordId: good.id,
+        state: 'queued',
+        payload: 'a.b.c.d.e',
+        contentType: 'application/jose',
+        attempts: 0,
+        createdAt: 1,
+        nextAttemptAt: 0,
+      },
+      {
+        id: 'odd',
+        recordId: good.id,
+        state: 'frozen' as never,
+        payload: 'a.b.c.d.e',
+        contentType: 'application/jose',
+        attempts: 0,
+        createdAt: 2,
+        nextAttemptAt: 0,
+      },
     ]);
     db.close();
     const [rawTampered] = (await rawRows(name, 'records')).filter((r) => r.id === tampered.id);
     const enc = rawTampered!._enc as { ct: string };
-    await rawPut(name, 'records', { ...rawTampered, _enc: { ...enc, ct: `A${enc.ct.slice(1)}` === enc.ct ? `B${enc.ct.slice(1)}` : `A${enc.ct.slice(1)}` } });
+    await rawPut(name, 'records', {
+      ...rawTampered,
+      _enc: { ...enc, ct: `A${enc.ct.slice(1)}` === enc.ct ? `B${enc.ct.slice(1)}` : `A${enc.ct.slice(1)}` },
+    });
     // A finished record whose result is gone, re-sealed with the right key: it decrypts but does not fit its schema.
     const [rawBroken] = (await rawRows(name, 'records')).filter((r) => r.id === broken.id);
-    const inner = openJson<Record<string, unknown>>(keyring.require(), `records:${broken.id}`, rawBroken!._enc as never);
+    const inner = openJson<Record<string, unknown>>(
+      keyring.require(),
+      `records:${broken.id}`,
+      rawBroken!._enc as never,
+    );
     delete inner.result;
     await rawPut(name, 'records', { ...rawBroken, _enc: sealJson(keyring.require(), `records:${broken.id}`, inner) });
-    await rawPut(name, 'outbox', { id: 'notext', recordId: good.id, state: 'queued', payload: 12345, contentType: 'application/jose', attempts: 0, createdAt: 3, nextAttemptAt: 0 });
+    await rawPut(name, 'outbox', {
+      id: 'notext',
+      recordId: good.id,
+      state: 'queued',
+      payload: 12345,
+      contentType: 'application/jose',
+      attempts: 0,
+      createdAt: 3,
+      nextAttemptAt: 0,
+    });
     db = new CseDb(name);
 
     const recent = await recentRecords(db);
@@ -230,7 +360,15 @@ describe('damaged rows are survived and named', () => {
     expect(rows.odd!._damage).toBeUndefined();
     expect(rows.ok!._damage).toBeUndefined();
     // A row with no state at all is in no index: not in the fast listing, found by the stray scan that follows it.
-    await rawPut(name, 'outbox', { id: 'nostate', recordId: good.id, payload: 'a.b.c.d.e', contentType: 'application/jose', attempts: 0, createdAt: 4, nextAttemptAt: 0 });
+    await rawPut(name, 'outbox', {
+      id: 'nostate',
+      recordId: good.id,
+      payload: 'a.b.c.d.e',
+      contentType: 'application/jose',
+      attempts: 0,
+      createdAt: 4,
+      nextAttemptAt: 0,
+    });
     expect((await outboxListing(db)).rows.map((r) => r.row.id)).not.toContain('nostate');
     const stray = await strayOutboxRows(db);
     expect(stray.map((r) => r.row.id)).toEqual(['nostate']);

@@ -18,7 +18,13 @@ describe('worked cases (derivations in tests/fixtures/worked-cases.ts)', () => {
   it('covers the four A&E case studies and at least three vignettes per scored tool', () => {
     const per = (id: string) => WORKED_CASES.filter((c) => c.instrument === id).length;
     expect(WORKED_CASES.filter((c) => c.origin.startsWith('003 L13')).length).toBeGreaterThanOrEqual(4);
-    for (const id of ['gm-cse-measurement-tool', 'bury-phoenix-risk-assessment-tool', 'nscb-cse-assessment', 'sandwell-cse-screening-tool', 'wm-cse-risk-assessment-tool'])
+    for (const id of [
+      'gm-cse-measurement-tool',
+      'bury-phoenix-risk-assessment-tool',
+      'nscb-cse-assessment',
+      'sandwell-cse-screening-tool',
+      'wm-cse-risk-assessment-tool',
+    ])
       expect(per(id)).toBeGreaterThanOrEqual(3);
   });
 });

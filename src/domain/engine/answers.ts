@@ -28,14 +28,18 @@ export function findItem(inst: Instrument, itemId: string): Item | undefined {
 export function isAnswered(value: AnswerValue | undefined): boolean {
   if (value === undefined || value === null) return false;
   if (typeof value === 'string') return value.trim() !== '';
-  if (Array.isArray(value)) return value.length > 0 && value.some((v) => typeof v === 'string' || Object.values(v).some((x) => x.trim() !== ''));
+  if (Array.isArray(value))
+    return (
+      value.length > 0 && value.some((v) => typeof v === 'string' || Object.values(v).some((x) => x.trim() !== ''))
+    );
   return Number.isFinite(value);
 }
 
 export function checkAnswer(item: Item, value: AnswerValue): string | undefined {
   switch (item.kind) {
     case 'choice': {
-      if (typeof value !== 'string') return `"${item.id}" takes one of ${optionList(item)}; got ${JSON.stringify(value)}`;
+      if (typeof value !== 'string')
+        return `"${item.id}" takes one of ${optionList(item)}; got ${JSON.stringify(value)}`;
       if (!item.options.some((o) => o.value === value))
         return `"${item.id}": ${JSON.stringify(value)} is not one of the options ${optionList(item)}`;
       return undefined;
@@ -45,14 +49,17 @@ export function checkAnswer(item: Item, value: AnswerValue): string | undefined 
         return `"${item.id}" takes a list of values from ${optionList(item)}`;
       const list = value as string[];
       const bad = list.filter((x) => !item.options.some((o) => o.value === x));
-      if (bad.length) return `"${item.id}": ${bad.map((b) => JSON.stringify(b)).join(', ')} not among the options ${optionList(item)}`;
+      if (bad.length)
+        return `"${item.id}": ${bad.map((b) => JSON.stringify(b)).join(', ')} not among the options ${optionList(item)}`;
       if (new Set(list).size !== list.length) return `"${item.id}": a value is given twice`;
       return undefined;
     }
     case 'number': {
       const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof n !== 'number' || !Number.isFinite(n)) return `"${item.id}" takes a number from ${item.min} to ${item.max}`;
-      if (item.integer && !Number.isInteger(n)) return `"${item.id}" takes a whole number from ${item.min} to ${item.max}; got ${n}`;
+      if (typeof n !== 'number' || !Number.isFinite(n))
+        return `"${item.id}" takes a number from ${item.min} to ${item.max}`;
+      if (item.integer && !Number.isInteger(n))
+        return `"${item.id}" takes a whole number from ${item.min} to ${item.max}; got ${n}`;
       if (n < item.min || n > item.max) return `"${item.id}": ${n} is out of range (${item.min} to ${item.max})`;
       return undefined;
     }
@@ -62,12 +69,14 @@ export function checkAnswer(item: Item, value: AnswerValue): string | undefined 
       if (!Array.isArray(value)) return `"${item.id}" takes a list of ${item.entry} entries`;
       if (value.length > item.max) return `"${item.id}": at most ${item.max} ${item.entry} entries`;
       for (const [i, entry] of value.entries()) {
-        if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return `"${item.id}" entry ${i + 1} is not a set of fields`;
+        if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+          return `"${item.id}" entry ${i + 1} is not a set of fields`;
         for (const [k, v] of Object.entries(entry)) {
           const field = item.fields.find((f) => f.id === k);
           if (!field) return `"${item.id}" entry ${i + 1}: unknown field "${k}"`;
           if (typeof v !== 'string' || v.length > 2000) return `"${item.id}" entry ${i + 1}: "${k}" takes text`;
-          if (field.options && v !== '' && !field.options.some((o) => o.value === v)) return `"${item.id}" entry ${i + 1}: "${k}" is not one of the options`;
+          if (field.options && v !== '' && !field.options.some((o) => o.value === v))
+            return `"${item.id}" entry ${i + 1}: "${k}" is not one of the options`;
         }
       }
       return undefined;
@@ -121,7 +130,8 @@ export function scoreOf(item: Item, value: AnswerValue | undefined): number | un
 /** The values of an answer as a list (a choice gives one, a multi many). */
 export function valuesOf(value: AnswerValue | undefined): string[] {
   if (value === undefined) return [];
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : Object.values(v).filter(Boolean).join(', ')));
+  if (Array.isArray(value))
+    return value.map((v) => (typeof v === 'string' ? v : Object.values(v).filter(Boolean).join(', ')));
   return [String(value)];
 }
 
@@ -134,16 +144,23 @@ const UK_REG = [
   /^[A-Z]{1,3}\s?[0-9]{1,4}$/, // dateless: AB 1234
 ];
 
-export function shapeWarning(shape: 'uk-registration' | 'phone' | 'datetime' | undefined, value: string): string | undefined {
+export function shapeWarning(
+  shape: 'uk-registration' | 'phone' | 'datetime' | undefined,
+  value: string,
+): string | undefined {
   const v = value.trim();
   if (!v || !shape) return undefined;
   if (shape === 'uk-registration') {
     const up = v.toUpperCase().replace(/\s+/g, ' ');
-    return UK_REG.some((r) => r.test(up)) ? undefined : 'This does not look like a UK registration (e.g. AB12 CDE). Saved as typed: partial plates help too.';
+    return UK_REG.some((r) => r.test(up))
+      ? undefined
+      : 'This does not look like a UK registration (e.g. AB12 CDE). Saved as typed: partial plates help too.';
   }
   if (shape === 'phone') {
     const digits = v.replace(/[\s()-]/g, '');
-    return /^(\+44|0)\d{9,10}$/.test(digits) || /^\+\d{8,15}$/.test(digits) ? undefined : 'This does not look like a full phone number. Saved as typed: part of a number can still help.';
+    return /^(\+44|0)\d{9,10}$/.test(digits) || /^\+\d{8,15}$/.test(digits)
+      ? undefined
+      : 'This does not look like a full phone number. Saved as typed: part of a number can still help.';
   }
   return undefined;
 }
@@ -154,7 +171,10 @@ export function entryShape(f: EntryField, entry: Entry): EntryField['shape'] {
 }
 
 /** Non-blocking warnings for an instrument's answers (shape checks on repeatable entries). */
-export function answerWarnings(inst: Instrument, answers: Answers): { itemId: string; entry: number; field: string; message: string }[] {
+export function answerWarnings(
+  inst: Instrument,
+  answers: Answers,
+): { itemId: string; entry: number; field: string; message: string }[] {
   const out: { itemId: string; entry: number; field: string; message: string }[] = [];
   for (const item of itemsOf(inst)) {
     if (item.kind !== 'repeat') continue;
@@ -172,6 +192,7 @@ export function answerWarnings(inst: Instrument, answers: Answers): { itemId: st
 }
 
 export function labelOf(item: Item, value: string): string {
-  if (item.kind === 'choice' || item.kind === 'multi') return item.options.find((o) => o.value === value)?.label ?? value;
+  if (item.kind === 'choice' || item.kind === 'multi')
+    return item.options.find((o) => o.value === value)?.label ?? value;
   return value;
 }

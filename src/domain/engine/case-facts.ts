@@ -5,7 +5,12 @@ import type { AnswerValue, Answers, Instrument } from './types.ts';
 
 // The facts change what to do in the tools that screen for or measure a child's
 // risk; information reports and the sharing checklist are about intelligence.
-const ASKED_WITH: Instrument['kind'][] = ['screening', 'indicator-checklist', 'risk-measurement', 'front-door-question'];
+const ASKED_WITH: Instrument['kind'][] = [
+  'screening',
+  'indicator-checklist',
+  'risk-measurement',
+  'front-door-question',
+];
 
 export function factsApplyTo(inst: Instrument): boolean {
   return ASKED_WITH.includes(inst.kind);
@@ -36,7 +41,11 @@ export function parseDate(value: string): { y: number; m: number; d: number } | 
   const v = value.trim();
   const iso = ISO_DATE.exec(v.slice(0, 10));
   const uk = UK_DATE.exec(v);
-  const [y, m, d] = iso ? [Number(iso[1]), Number(iso[2]), Number(iso[3])] : uk ? [Number(uk[3]), Number(uk[2]), Number(uk[1])] : [NaN, NaN, NaN];
+  const [y, m, d] = iso
+    ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
+    : uk
+      ? [Number(uk[3]), Number(uk[2]), Number(uk[1])]
+      : [NaN, NaN, NaN];
   if (!Number.isInteger(y) || m < 1 || m > 12 || d < 1 || d > 31) return undefined;
   const check = new Date(Date.UTC(y, m - 1, d));
   if (check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return undefined;
@@ -50,7 +59,13 @@ function dayFormat(timeZone: string | undefined): Intl.DateTimeFormat {
   const key = timeZone ?? '';
   let f = DAY_FORMATS.get(key);
   if (!f) {
-    const make = (zone?: string) => new Intl.DateTimeFormat('en-CA', { ...(zone ? { timeZone: zone } : {}), year: 'numeric', month: '2-digit', day: '2-digit' });
+    const make = (zone?: string) =>
+      new Intl.DateTimeFormat('en-CA', {
+        ...(zone ? { timeZone: zone } : {}),
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      });
     try {
       f = make(timeZone); // no zone given: this machine's own (the device finishing a screening)
     } catch {
@@ -84,7 +99,8 @@ export function ageOn(dob: string, on: string): number | undefined {
   return years >= 0 ? years : undefined;
 }
 
-const str = (v: AnswerValue | undefined): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+const str = (v: AnswerValue | undefined): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 
 function num(v: AnswerValue | undefined): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
@@ -105,15 +121,23 @@ export function readFacts(answers: Answers, today?: string): CaseFacts {
   const on = str(answers['fact-assessment-date']) ?? str(answers['assessment-date']) ?? today;
   const typedAge = num(answers['age']) ?? (dobAge && !parseDate(dobAge) ? num(dobAge) : undefined);
   const fromDob = dob && on ? ageOn(dob, on) : undefined;
-  if (dob && !on) notes.push('The date of birth is recorded but the date of assessment is not, so the age could not be worked out from it.');
-  if (dob && on && fromDob === undefined) notes.push('The date of birth is after the date of assessment, so the age could not be worked out from it.');
+  if (dob && !on)
+    notes.push(
+      'The date of birth is recorded but the date of assessment is not, so the age could not be worked out from it.',
+    );
+  if (dob && on && fromDob === undefined)
+    notes.push('The date of birth is after the date of assessment, so the age could not be worked out from it.');
   if (fromDob !== undefined && typedAge !== undefined && fromDob !== typedAge)
-    notes.push(`The typed age (${typedAge}) differs from the age worked out from the date of birth (${fromDob}); the date of birth is used.`);
+    notes.push(
+      `The typed age (${typedAge}) differs from the age worked out from the date of birth (${fromDob}); the date of birth is used.`,
+    );
   const age = fromDob ?? typedAge;
   const missing = num(answers['fact-missing-3-months']);
   const abuse = answers['fact-suspected-abuse'];
   return {
-    ...(age !== undefined ? { age, ageFrom: fromDob !== undefined ? ('date-of-birth' as const) : ('typed' as const) } : {}),
+    ...(age !== undefined
+      ? { age, ageFrom: fromDob !== undefined ? ('date-of-birth' as const) : ('typed' as const) }
+      : {}),
     ...(typedAge !== undefined ? { typedAge } : {}),
     immediateDanger: answers['fact-immediate-danger'] === 'yes',
     ...(str(answers['fact-sexual-assault']) ? { sexualAssault: str(answers['fact-sexual-assault']) } : {}),

@@ -28,10 +28,21 @@ export function catalogueEntry(inst: Instrument) {
     rule: inst.scoring.rule,
     items: inst.sections.flatMap((section) =>
       section.items.map((item): CatalogueItem => {
-        const entry: CatalogueItem = { id: item.id, section: section.id, text: item.text, kind: item.kind, required: item.required, source: item.src };
+        const entry: CatalogueItem = {
+          id: item.id,
+          section: section.id,
+          text: item.text,
+          kind: item.kind,
+          required: item.required,
+          source: item.src,
+        };
         if (item.appAdded) entry.appAdded = item.appAdded;
         if (item.kind === 'choice' || item.kind === 'multi')
-          entry.options = item.options.map((o) => (o.score !== undefined ? { value: o.value, label: o.label, score: o.score } : { value: o.value, label: o.label }));
+          entry.options = item.options.map((o) =>
+            o.score !== undefined
+              ? { value: o.value, label: o.label, score: o.score }
+              : { value: o.value, label: o.label },
+          );
         if (item.kind === 'number') {
           entry.min = item.min;
           entry.max = item.max;

@@ -20,14 +20,22 @@ const RANK: Record<NextStep['kind'], number> = {
   note: 2,
 };
 
-export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>, answers: Answers = {}, on?: string): NextStep[] {
+export function nextSteps(
+  inst: Instrument,
+  result: Omit<Result, 'nextSteps'>,
+  answers: Answers = {},
+  on?: string,
+): NextStep[] {
   const data = registry();
   const region = data.regions[inst.region];
   const facts = readFacts(answers, on);
   // The rules turn on the facts, which only the tools that screen or measure risk ask.
   const rules = factsApplyTo(inst) ? data.pathwaySteps({ inst, answers, facts, result }) : { safety: [], other: [] };
   const emergency: NextStep = facts.immediateDanger
-    ? { ...region.emergency, text: `You recorded that the child is in immediate danger: call 999 now. ${region.emergency.text}` }
+    ? {
+        ...region.emergency,
+        text: `You recorded that the child is in immediate danger: call 999 now. ${region.emergency.text}`,
+      }
     : region.emergency;
   const steps: NextStep[] = [emergency, ...rules.safety];
   if (result.routing) {
@@ -36,7 +44,14 @@ export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>, a
       id: 'route-to-team',
       kind: 'information-report',
       text: `This report goes to the ${result.routing.team ?? `${result.routing.area} CSE team`} (${result.routing.area}).`,
-      contacts: [{ name: result.routing.team ?? `${result.routing.area} CSE team`, email: team.email, ...(team.phone ? { phone: team.phone } : {}), src: team.src }],
+      contacts: [
+        {
+          name: result.routing.team ?? `${result.routing.area} CSE team`,
+          email: team.email,
+          ...(team.phone ? { phone: team.phone } : {}),
+          src: team.src,
+        },
+      ],
       src: team.src,
     });
   }
@@ -64,12 +79,19 @@ export function nextSteps(inst: Instrument, result: Omit<Result, 'nextSteps'>, a
       inst.scoring.rule === 'highest-category' && inst.scoring.decision
         ? "Shown because of the app's suggested outcome, not confirmed by the practitioner: confirm or change it and the steps follow your decision."
         : "Shown because of the app's reading of the outcome, not the tool's own verdict.";
-    steps.push(result.levelBy === 'app' ? { ...action.step, appAdded: `${action.step.appAdded ? `${action.step.appAdded} ` : ''}${why}` } : action.step);
+    steps.push(
+      result.levelBy === 'app'
+        ? { ...action.step, appAdded: `${action.step.appAdded ? `${action.step.appAdded} ` : ''}${why}` }
+        : action.step,
+    );
   }
   steps.push(...rules.other);
   steps.push(...region.routes);
   const seen = new Set<string>();
   const once = steps.filter((s) => (seen.has(s.id) ? false : (seen.add(s.id), true)));
   // Stable: within a kind rank the order above holds.
-  return once.map((s, i) => [s, i] as const).sort((a, b) => RANK[a[0].kind] - RANK[b[0].kind] || a[1] - b[1]).map(([s]) => s);
+  return once
+    .map((s, i) => [s, i] as const)
+    .sort((a, b) => RANK[a[0].kind] - RANK[b[0].kind] || a[1] - b[1])
+    .map(([s]) => s);
 }

@@ -125,7 +125,16 @@ const ScoringSchema = v.variant('rule', [
     bands: v.pipe(v.array(BandSchema), v.minLength(1)),
     alsoBandSubtotal: v.optional(id),
     floors: v.optional(
-      v.array(v.object({ itemId: id, below: v.number(), minSeverity: v.number(), text, src: SourceRefSchema, ifAnyAboveLowest: v.optional(v.array(id)) })),
+      v.array(
+        v.object({
+          itemId: id,
+          below: v.number(),
+          minSeverity: v.number(),
+          text,
+          src: SourceRefSchema,
+          ifAnyAboveLowest: v.optional(v.array(id)),
+        }),
+      ),
     ),
   }),
   v.object({
@@ -182,7 +191,16 @@ export const InstrumentSchema = v.object({
   routing: v.optional(
     v.object({
       itemId: id,
-      teams: v.array(v.object({ value: v.string(), area: text, team: v.optional(text), email: v.pipe(v.string(), v.email()), phone: v.optional(v.string()), src: SourceRefSchema })),
+      teams: v.array(
+        v.object({
+          value: v.string(),
+          area: text,
+          team: v.optional(text),
+          email: v.pipe(v.string(), v.email()),
+          phone: v.optional(v.string()),
+          src: SourceRefSchema,
+        }),
+      ),
     }),
   ),
   actions: v.array(

@@ -95,7 +95,9 @@ export function score(inst: Instrument, rawAnswers: unknown, context: ScoreConte
     reasons: [
       ...(complete
         ? []
-        : [`Not complete: ${missing.length} required item(s) unanswered (${missing.join(', ')}).${decided ? ' The answers given already decide the outcome.' : ''}`]),
+        : [
+            `Not complete: ${missing.length} required item(s) unanswered (${missing.join(', ')}).${decided ? ' The answers given already decide the outcome.' : ''}`,
+          ]),
       ...outcome.reasons,
       ...readFacts(answers, context.on).notes,
     ],

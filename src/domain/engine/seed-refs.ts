@@ -9,4 +9,5 @@ export const NN = '003_7eb0d314b11c5981.txt';
 export const BRS = '004_b216337c376b5ea8.txt';
 
 /** Lines `line`..`endLine` of a seed file. */
-export const at = (file: string, line: number, endLine?: number): SourceRef => (endLine ? { file, line, endLine } : { file, line });
+export const at = (file: string, line: number, endLine?: number): SourceRef =>
+  endLine ? { file, line, endLine } : { file, line };

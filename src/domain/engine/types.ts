@@ -213,7 +213,13 @@ export interface Instrument {
   /** Seed file name the instrument comes from. */
   source: string;
   region: RegionId;
-  kind: 'screening' | 'indicator-checklist' | 'risk-measurement' | 'information-report' | 'information-sharing' | 'front-door-question';
+  kind:
+    | 'screening'
+    | 'indicator-checklist'
+    | 'risk-measurement'
+    | 'information-report'
+    | 'information-sharing'
+    | 'front-door-question';
   /** Who the source says should complete it, and when. */
   audience: { who: SourcedText; when: SourcedText };
   /** Practitioner settings the app offers it in. */
@@ -228,7 +234,10 @@ export interface Instrument {
   /** Tools the document names but does not reproduce: recorded, never invented. */
   referencedNotReproduced: SourcedText[];
   /** For information reports: the item whose answer picks the destination team, and the teams. */
-  routing?: { itemId: string; teams: { value: string; area: string; team?: string; email: string; phone?: string; src: SourceRef }[] };
+  routing?: {
+    itemId: string;
+    teams: { value: string; area: string; team?: string; email: string; phone?: string; src: SourceRef }[];
+  };
   /** What the source says to do for an outcome (by severity); region-wide routes come from the directory. */
   actions: OutcomeAction[];
 }

@@ -7,7 +7,13 @@ import type { Answers, Instrument } from '../engine/types.ts';
 import { FACTS, isFactId } from './definitions.ts';
 
 /** Facts that describe the child, not the day: copied across a child's chain of records. */
-const STABLE = new Set(['fact-dob', 'fact-sexual-assault', 'fact-disclosure-withdrawn', 'fact-suspected-abuse', 'fact-trafficking']);
+const STABLE = new Set([
+  'fact-dob',
+  'fact-sexual-assault',
+  'fact-disclosure-withdrawn',
+  'fact-suspected-abuse',
+  'fact-trafficking',
+]);
 
 /**
  * Answers to start a new record of `inst` with: the stable facts of the

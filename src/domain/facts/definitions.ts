@@ -39,7 +39,8 @@ export const FACTS: FactDefinition[] = [
       text: 'Is the child in immediate danger, or at immediate risk of significant harm, now?',
       required: false,
       src: at(GM, 617),
-      appAdded: 'No tool asks this. The app asks it so that the 999 route is put to you in words (000 L617; 002 L2810–2812; 003 L2174–2175); the 999 step is first on every result whatever the answer.',
+      appAdded:
+        'No tool asks this. The app asks it so that the 999 route is put to you in words (000 L617; 002 L2810–2812; 003 L2174–2175); the 999 step is first on every result whatever the answer.',
       help: 'If yes, call 999 now. You can finish the form afterwards.',
       options: yesNo(at(GM, 617), 'The app records the answer as yes or no.'),
     },
@@ -56,7 +57,7 @@ export const FACTS: FactDefinition[] = [
       precision: 'date',
       sensitive: true,
       appAdded:
-        'Asked so that the child\'s age is worked out rather than typed: no child under 13 can be assessed as low risk (003 L2170), concerns about an under-13 must result in an immediate referral (003 L2189), and an under-13 cannot consent (001 L484–486). Where a date of birth is given it is used instead of a typed age.',
+        "Asked so that the child's age is worked out rather than typed: no child under 13 can be assessed as low risk (003 L2170), concerns about an under-13 must result in an immediate referral (003 L2189), and an under-13 cannot consent (001 L484–486). Where a date of birth is given it is used instead of a typed age.",
     },
     aliases: ['yp-dob'],
     matters: [at(NN, 2170), at(NN, 2189), at(NN, 1280), at(BURY, 480, 487)],
@@ -69,7 +70,7 @@ export const FACTS: FactDefinition[] = [
       required: false,
       src: at(NN, 522),
       precision: 'date',
-      appAdded: 'Asked so that the child\'s age on the day of the assessment can be worked out from the date of birth.',
+      appAdded: "Asked so that the child's age on the day of the assessment can be worked out from the date of birth.",
     },
     aliases: ['assessment-date'],
     matters: [at(NN, 522)],
@@ -85,9 +86,24 @@ export const FACTS: FactDefinition[] = [
       appAdded:
         'No tool has an item for a disclosure that stands (the nearest need a withdrawal: 003 L505, L510). The app asks it because a disclosure or suspicion opens the Sexual Assault Referral Centre route (003 L1268–1272) and a referral for under-16s (003 L1280), whatever the score.',
       options: [
-        { value: 'recent', label: 'Yes – the child has disclosed a recent sexual assault', src: at(NN, 1268), appAdded: 'The app separates a recent assault so that the route is offered at once.' },
-        { value: 'past', label: 'Yes – the child has disclosed a sexual assault or abuse that is not recent', src: at(NN, 1268), appAdded: 'The app asks when it happened.' },
-        { value: 'suspected', label: 'Sexual abuse is suspected, with no disclosure', src: at(NN, 1268), sourceText: 'where sexual abuse is suspected' },
+        {
+          value: 'recent',
+          label: 'Yes – the child has disclosed a recent sexual assault',
+          src: at(NN, 1268),
+          appAdded: 'The app separates a recent assault so that the route is offered at once.',
+        },
+        {
+          value: 'past',
+          label: 'Yes – the child has disclosed a sexual assault or abuse that is not recent',
+          src: at(NN, 1268),
+          appAdded: 'The app asks when it happened.',
+        },
+        {
+          value: 'suspected',
+          label: 'Sexual abuse is suspected, with no disclosure',
+          src: at(NN, 1268),
+          sourceText: 'where sexual abuse is suspected',
+        },
         { value: 'no', label: 'No', src: at(NN, 1268), appAdded: 'The app records an explicit no.' },
       ],
     },
@@ -102,7 +118,8 @@ export const FACTS: FactDefinition[] = [
       required: false,
       src: at(NN, 510),
       sensitive: true,
-      appAdded: 'A withdrawn disclosure is itself an indicator (003 L505, L510; 001 L1286–1288): the app asks it so that a withdrawal never hides the route the disclosure opened.',
+      appAdded:
+        'A withdrawn disclosure is itself an indicator (003 L505, L510; 001 L1286–1288): the app asks it so that a withdrawal never hides the route the disclosure opened.',
       options: yesNo(at(NN, 510), 'The app records the answer as yes or no.'),
     },
     aliases: [],
@@ -132,7 +149,8 @@ export const FACTS: FactDefinition[] = [
       min: 0,
       max: 99,
       integer: true,
-      appAdded: 'Children who have gone missing 3 times within a 3 month period are automatically discussed at a MASE meeting (002 L522); every missing episode calls for a return interview within 72 hours (002 L520; 000 L889).',
+      appAdded:
+        'Children who have gone missing 3 times within a 3 month period are automatically discussed at a MASE meeting (002 L522); every missing episode calls for a return interview within 72 hours (002 L520; 000 L889).',
     },
     aliases: [],
     matters: [at(WM, 520), at(WM, 522), at(GM, 889)],
@@ -145,11 +163,22 @@ export const FACTS: FactDefinition[] = [
       required: false,
       src: at(BURY, 489, 491),
       sensitive: true,
-      appAdded: 'If the professional suspects any of these, the parents should not be consulted prior to referral (001 L489–493). The app asks so that the warning is shown before anyone contacts the family.',
+      appAdded:
+        'If the professional suspects any of these, the parents should not be consulted prior to referral (001 L489–493). The app asks so that the warning is shown before anyone contacts the family.',
       options: [
-        { value: 'intra-familial', label: 'Sexual abuse within the family (intra-familial)', src: at(BURY, 489, 490), sourceText: 'victim of sexual abuse (intra-familial)' },
+        {
+          value: 'intra-familial',
+          label: 'Sexual abuse within the family (intra-familial)',
+          src: at(BURY, 489, 490),
+          sourceText: 'victim of sexual abuse (intra-familial)',
+        },
         { value: 'organised', label: 'Organised or multiple abuse', src: at(BURY, 490) },
-        { value: 'forced-marriage', label: 'A potential victim of forced marriage (whatever the child\'s age)', src: at(BURY, 490, 491), sourceText: 'a potential victim of forced marriage (irrespective of the age)' },
+        {
+          value: 'forced-marriage',
+          label: "A potential victim of forced marriage (whatever the child's age)",
+          src: at(BURY, 490, 491),
+          sourceText: 'a potential victim of forced marriage (irrespective of the age)',
+        },
       ],
     },
     aliases: [],
@@ -163,7 +192,8 @@ export const FACTS: FactDefinition[] = [
       required: false,
       src: at(WM, 569, 574),
       sensitive: true,
-      appAdded: 'Concerns that a child may be trafficked should always be reported to the police, and a referral made to the National Referral Mechanism (002 L574, L576). No tool asks it; the app does so that the route is shown.',
+      appAdded:
+        'Concerns that a child may be trafficked should always be reported to the police, and a referral made to the National Referral Mechanism (002 L574, L576). No tool asks it; the app does so that the route is shown.',
       options: yesNo(at(WM, 574), 'The app records the answer as yes or no.'),
     },
     aliases: [],

@@ -16,7 +16,7 @@ export function factSection(inst: Instrument): Section {
     title: FACT_SECTION_TITLE,
     src: FACTS[0]!.item.src,
     note: {
-      text: 'These questions are the app\'s, not the tool\'s: they change what to do next whatever the score. Answer what you know; every question can be left blank.',
+      text: "These questions are the app's, not the tool's: they change what to do next whatever the score. Answer what you know; every question can be left blank.",
       src: FACTS[0]!.item.src,
     },
     items,

@@ -22,7 +22,10 @@ export const bristolRiskFactors: Instrument = {
   kind: 'screening',
   audience: {
     who: { text: 'All professionals working with young people', src: L(321) },
-    when: { text: 'As a working guide in the identification of risk; where a tool informs professional thought it should then trigger a referral to First Response', src: L(168, 280) },
+    when: {
+      text: 'As a working guide in the identification of risk; where a tool informs professional thought it should then trigger a referral to First Response',
+      src: L(168, 280),
+    },
   },
   settings: ['medical', 'school', 'youth-work', 'social-care'],
   sections: [
@@ -34,11 +37,27 @@ export const bristolRiskFactors: Instrument = {
         ['rf-missing', 'Going missing – the most immediate indicator of vulnerability to sexual exploitation', 131],
         ['rf-education', 'Disengagement from education', 132],
         ['rf-dependency', 'Drug and/or alcohol dependency', 133],
-        ['rf-physical', 'Physical symptoms e.g. sexually transmitted infections, miscarriage, abortion, bruising or marks indicating physical or sexual assault', 134],
-        ['rf-attention', 'Young people who have not received appropriate levels of attention from concerned adults', 135],
+        [
+          'rf-physical',
+          'Physical symptoms e.g. sexually transmitted infections, miscarriage, abortion, bruising or marks indicating physical or sexual assault',
+          134,
+        ],
+        [
+          'rf-attention',
+          'Young people who have not received appropriate levels of attention from concerned adults',
+          135,
+        ],
         ['rf-older-men', "Associating with older men or other 'risky' adults", 136],
-        ['rf-unfunded-activities', 'Accounts of social activities with no plausible explanation of the source of the money to fund these activities', 137],
-        ['rf-possessions', 'New possessions, acquisition of money, expensive clothes, drugs or other possessions without plausible explanation about their source', 138],
+        [
+          'rf-unfunded-activities',
+          'Accounts of social activities with no plausible explanation of the source of the money to fund these activities',
+          137,
+        ],
+        [
+          'rf-possessions',
+          'New possessions, acquisition of money, expensive clothes, drugs or other possessions without plausible explanation about their source',
+          138,
+        ],
         ['rf-alienated', 'Being alienated from family or community', 139],
         ['rf-care-breakdown', 'Being in care and having placement breakdown', 140],
         ['rf-exploited-peers', 'Associating with other young people who are known to be victims of exploitation', 141],
@@ -50,9 +69,21 @@ export const bristolRiskFactors: Instrument = {
       title: 'Push Factors',
       src: L(146),
       items: rows(146, [
-        ['push-abuse', 'Children who have been the victim of physical abuse, sexual abuse, neglect and emotional abuse', 148],
-        ['push-domestic-violence', 'Children from households where domestic violence and abuse has been a feature', 149],
-        ['push-parents', 'Children of parents with a high level of vulnerabilities (e.g. drug and/or alcohol abuse, mental illness, learning disability, their own history of an abusive childhood)', 150],
+        [
+          'push-abuse',
+          'Children who have been the victim of physical abuse, sexual abuse, neglect and emotional abuse',
+          148,
+        ],
+        [
+          'push-domestic-violence',
+          'Children from households where domestic violence and abuse has been a feature',
+          149,
+        ],
+        [
+          'push-parents',
+          'Children of parents with a high level of vulnerabilities (e.g. drug and/or alcohol abuse, mental illness, learning disability, their own history of an abusive childhood)',
+          150,
+        ],
         ['push-family-breakdown', 'Family breakdown / disrupted family life / problematic parenting', 151],
         ['push-immigration', 'Insecure immigration status', 152],
         ['push-impairments', 'Children who have physical or learning impairments', 153],
@@ -69,7 +100,11 @@ export const bristolRiskFactors: Instrument = {
         ['pull-gifts', 'Receiving alcohol, drugs, money or gifts', 162],
         ['pull-buzz', 'Getting a buzz and the excitement of risk taking/forbidden behaviour', 163],
         ['pull-no-rules', 'Being offered somewhere to stay where there are no rules/boundaries', 164],
-        ['pull-adult-venues', 'Being taken along to adult entertainment venues, red light or gay cruising areas (public sex environments)', 165],
+        [
+          'pull-adult-venues',
+          'Being taken along to adult entertainment venues, red light or gay cruising areas (public sex environments)',
+          165,
+        ],
         ['pull-lifts', 'Being given lifts, taken to new places, and having adventures with a casual acquaintance', 166],
       ]),
     },
@@ -88,7 +123,12 @@ export const bristolRiskFactors: Instrument = {
             'The checklist has no such question; the procedure turns on it: a referral to First Response where there is evidence (L404), a request for help where there is risk but no clear evidence or disclosure (L398). The app asks so that the right route is shown.',
           options: [
             { value: 'yes', label: 'Yes – there is evidence', src: L(404), appAdded: 'The app records the answer.' },
-            { value: 'no', label: 'No clear evidence or disclosure of exploitation', src: L(398), sourceText: 'no clear evidence or disclosure of exploitation' },
+            {
+              value: 'no',
+              label: 'No clear evidence or disclosure of exploitation',
+              src: L(398),
+              sourceText: 'no clear evidence or disclosure of exploitation',
+            },
           ],
         },
       ],
@@ -98,25 +138,34 @@ export const bristolRiskFactors: Instrument = {
     rule: 'checklist',
     tickedValues: ['yes'],
     outcome: {
-      label: 'Factors recorded: a working guide, never an assessment of threshold; use professional judgement and consider a request for help to First Response',
+      label:
+        'Factors recorded: a working guide, never an assessment of threshold; use professional judgement and consider a request for help to First Response',
       appWording: true,
     },
   },
   notes: [
-    { text: "Professionals should bear in mind, however, that they are neither definitive nor prescriptive, given that each child's exploitation may be unique and change over time.", src: L(168) },
-    { text: 'Tools should never be used as an assessment. Assessments should be undertaken using the existing holistic statutory assessment frameworks.', src: L(280) },
+    {
+      text: "Professionals should bear in mind, however, that they are neither definitive nor prescriptive, given that each child's exploitation may be unique and change over time.",
+      src: L(168),
+    },
+    {
+      text: 'Tools should never be used as an assessment. Assessments should be undertaken using the existing holistic statutory assessment frameworks.',
+      src: L(280),
+    },
   ],
   ambiguities: [
     {
       id: 'physical-signs-are-evidence',
       text: 'The procedure separates risk without clear evidence (request for help, L398) from evidence of exploitation and risk of significant harm (referral, L404), and says a referral may be necessary where the risks are particularly high (L400), but does not say which ticks are evidence.',
-      reading: 'Physical symptoms "indicating physical or sexual assault" (L134), a disclosed assault, or your answer that there is evidence, lead to the referral to First Response; otherwise the request for help is shown.',
+      reading:
+        'Physical symptoms "indicating physical or sexual assault" (L134), a disclosed assault, or your answer that there is evidence, lead to the referral to First Response; otherwise the request for help is shown.',
       src: [L(134), L(398), L(400), L(404)],
     },
     {
       id: 'flowchart-missing',
       text: 'The "CSE Decision making" flowchart (section 14) is an image that is missing from the text.',
-      reading: 'The app does not reconstruct it; the pathway is built from the procedure text (sections 10 and 11): a request for help to First Response where there is risk without clear evidence, a referral to First Response where there is evidence of exploitation and risk of significant harm, intelligence to the police on 101.',
+      reading:
+        'The app does not reconstruct it; the pathway is built from the procedure text (sections 10 and 11): a request for help to First Response where there is risk without clear evidence, a referral to First Response where there is evidence of exploitation and risk of significant harm, intelligence to the police on 101.',
       src: [L(39), L(524), L(398), L(404), L(491)],
     },
   ],

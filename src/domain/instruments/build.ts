@@ -1,10 +1,20 @@
 // Small builders so each instrument module reads like the form it encodes.
 // Every builder takes the seed line(s) the text comes from.
-import type { ChoiceItem, DateItem, EntryField, NumberItem, Option, RepeatItem, SourceRef, TextItem } from '../engine/types.ts';
+import type {
+  ChoiceItem,
+  DateItem,
+  EntryField,
+  NumberItem,
+  Option,
+  RepeatItem,
+  SourceRef,
+  TextItem,
+} from '../engine/types.ts';
 
 /** A line locator bound to one seed file: `L(559)` or `L(1500, 1508)`. */
 export function lines(file: string) {
-  return (line: number, endLine?: number): SourceRef => (endLine && endLine !== line ? { file, line, endLine } : { file, line });
+  return (line: number, endLine?: number): SourceRef =>
+    endLine && endLine !== line ? { file, line, endLine } : { file, line };
 }
 
 /** A 1–5 (or any) scored single-choice item: options are [score, label, src]. */
@@ -30,7 +40,14 @@ const NOT_TICKED_WHY =
   'The paper form has a tick box only. The app asks for an explicit "not ticked" so that a box left blank is never read as considered and absent.';
 
 /** A tick-box indicator as a yes/no choice. `header` is the tick column's heading line. */
-export function tick(id: string, text: string, src: SourceRef, header: SourceRef, required: boolean, extra: Partial<ChoiceItem> = {}): ChoiceItem {
+export function tick(
+  id: string,
+  text: string,
+  src: SourceRef,
+  header: SourceRef,
+  required: boolean,
+  extra: Partial<ChoiceItem> = {},
+): ChoiceItem {
   const options: Option[] = [
     { value: 'yes', label: 'Ticked', src: header },
     { value: 'no', label: 'Not ticked', src: header, appAdded: NOT_TICKED_WHY },
@@ -38,7 +55,14 @@ export function tick(id: string, text: string, src: SourceRef, header: SourceRef
   return { id, kind: 'choice', text, required, src, options, ...extra };
 }
 
-export function choice(id: string, text: string, src: SourceRef, options: Option[], required = false, extra: Partial<ChoiceItem> = {}): ChoiceItem {
+export function choice(
+  id: string,
+  text: string,
+  src: SourceRef,
+  options: Option[],
+  required = false,
+  extra: Partial<ChoiceItem> = {},
+): ChoiceItem {
   return { id, kind: 'choice', text, required, src, options, ...extra };
 }
 
@@ -73,15 +97,36 @@ export function text(id: string, label: string, src: SourceRef, extra: Partial<T
   return { id, kind: 'text', text: label, required: false, src, sensitive: true, ...extra };
 }
 
-export function date(id: string, label: string, src: SourceRef, precision: 'date' | 'datetime' = 'date', extra: Partial<DateItem> = {}): DateItem {
+export function date(
+  id: string,
+  label: string,
+  src: SourceRef,
+  precision: 'date' | 'datetime' = 'date',
+  extra: Partial<DateItem> = {},
+): DateItem {
   return { id, kind: 'date', text: label, required: false, src, precision, ...extra };
 }
 
-export function number(id: string, label: string, src: SourceRef, min: number, max: number, extra: Partial<NumberItem> = {}): NumberItem {
+export function number(
+  id: string,
+  label: string,
+  src: SourceRef,
+  min: number,
+  max: number,
+  extra: Partial<NumberItem> = {},
+): NumberItem {
   return { id, kind: 'number', text: label, required: false, src, min, max, integer: true, ...extra };
 }
 
 /** Repeatable entries; `why` says why the app structures what the paper form leaves to free text. */
-export function repeat(id: string, label: string, src: SourceRef, entry: string, fields: EntryField[], why: string, max = 20): RepeatItem {
+export function repeat(
+  id: string,
+  label: string,
+  src: SourceRef,
+  entry: string,
+  fields: EntryField[],
+  why: string,
+  max = 20,
+): RepeatItem {
   return { id, kind: 'repeat', text: label, required: false, src, entry, fields, max, sensitive: true, appAdded: why };
 }

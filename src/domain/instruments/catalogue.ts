@@ -36,7 +36,16 @@ export function getInstrument(id: string): Instrument | undefined {
 
 /** Instruments offered for a setting and region, screening tools first. */
 export function instrumentsFor(setting: Setting, region: RegionId): Instrument[] {
-  const order = ['indicator-checklist', 'screening', 'front-door-question', 'risk-measurement', 'information-report', 'information-sharing'];
-  return INSTRUMENTS.filter((i) => i.settings.includes(setting) && (i.region === region || (region === 'bury' && i.region === 'greater-manchester')))
-    .sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+  const order = [
+    'indicator-checklist',
+    'screening',
+    'front-door-question',
+    'risk-measurement',
+    'information-report',
+    'information-sharing',
+  ];
+  return INSTRUMENTS.filter(
+    (i) =>
+      i.settings.includes(setting) && (i.region === region || (region === 'bury' && i.region === 'greater-manchester')),
+  ).sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
 }

@@ -13,12 +13,15 @@ const L = lines(GM_FILE);
 export const gmFrontDoorQuestion: Instrument = {
   id: 'gm-front-door-cse-question',
   version: '1.1.0',
-  title: 'Front-door CSE screening question (Children\'s Services)',
+  title: "Front-door CSE screening question (Children's Services)",
   source: GM_FILE,
   region: 'greater-manchester',
   kind: 'front-door-question',
   audience: {
-    who: { text: 'all staff working at the front door screening referrals should have received comprehensive training in CSE', src: L(152) },
+    who: {
+      text: 'all staff working at the front door screening referrals should have received comprehensive training in CSE',
+      src: L(152),
+    },
     when: { text: 'At the point of screening every referral about a child', src: L(152) },
   },
   settings: ['social-care'],
@@ -47,20 +50,26 @@ export const gmFrontDoorQuestion: Instrument = {
       ],
     },
   ],
-  scoring: { rule: 'checklist', tickedValues: ['yes'], outcome: { label: 'Screening question answered', appWording: true } },
-  notes: [
-    { text: 'If you can\'t rule it out, rule it in.', src: L(430) },
-  ],
+  scoring: {
+    rule: 'checklist',
+    tickedValues: ['yes'],
+    outcome: { label: 'Screening question answered', appWording: true },
+  },
+  notes: [{ text: "If you can't rule it out, rule it in.", src: L(430) }],
   ambiguities: [
     {
       id: 'referral-flowcharts-missing',
       text: 'The referral process after a "Yes" is given only as two flowcharts (open / not open to Children\'s Services) that are missing from the text.',
-      reading: 'The app offers the standing routes (999, children\'s social care referral, information report) and does not reconstruct the flowcharts.',
+      reading:
+        "The app offers the standing routes (999, children's social care referral, information report) and does not reconstruct the flowcharts.",
       src: [L(163), L(164, 169)],
     },
   ],
   referencedNotReproduced: [
-    { text: "Cases currently open to Children's Services; Cases NOT currently open to Children's Services", src: L(15, 17) },
+    {
+      text: "Cases currently open to Children's Services; Cases NOT currently open to Children's Services",
+      src: L(15, 17),
+    },
   ],
   actions: [],
 };
@@ -81,94 +90,245 @@ export const GM_BANDS: Band[] = [
   { label: 'Lower (10 – 20)', min: 10, max: 20, severity: 1, src: L(1661), notes: [lowerNote] },
 ];
 
-const reflections = (id: string, line: number) => text(`${id}-reflections`, 'Assessor reflections', L(line), { multiline: true });
+const reflections = (id: string, line: number) =>
+  text(`${id}-reflections`, 'Assessor reflections', L(line), { multiline: true });
 
 const gmCategories: Section = {
   id: 'categories',
   title: 'The ten categories: circle the score which best describes the current situation for the young person',
   src: GUIDANCE_BEST_DESCRIBES,
   items: [
-    scored('c1-missing', 'Episodes of missing from home/care', L(1672), [
-      [1, 'No missing episodes.', L(1673)],
-      [2, 'Stays out late, no missing.', L(1674)],
-      [3, 'Occasionally goes missing, whether for short or prolonged episodes', L(1675)],
-      [4, 'Frequent and short missing episodes', L(1676)],
-      [5, 'Frequent and prolonged missing episodes', L(1677)],
-    ], { help: 'Times missing? Where do they go? Why do they go? Is carer aware of missing episode?' }),
+    scored(
+      'c1-missing',
+      'Episodes of missing from home/care',
+      L(1672),
+      [
+        [1, 'No missing episodes.', L(1673)],
+        [2, 'Stays out late, no missing.', L(1674)],
+        [3, 'Occasionally goes missing, whether for short or prolonged episodes', L(1675)],
+        [4, 'Frequent and short missing episodes', L(1676)],
+        [5, 'Frequent and prolonged missing episodes', L(1677)],
+      ],
+      { help: 'Times missing? Where do they go? Why do they go? Is carer aware of missing episode?' },
+    ),
     reflections('c1', 1672),
     scored('c2-school', 'School/College attendance', L(1679), [
       [1, 'Engaged / re-engaged in education or training, or In work or actively seeking employment', L(1680, 1681)],
-      [2, 'Is participating in education or employment but attendance is a concern. Education could include: Is on a roll at a school or PRU; Is on a roll at a school or PRU with alternative provision in place; Is on roll at a college; Is employed with training', L(1682, 1686)],
-      [3, 'Is on a reduced timetable, or Is persistently absent from school, or Sudden noticeable change in attendance, performance or behaviour at school', L(1687, 1689)],
-      [4, 'Young person is excluded from school with no planned provision, or A NEET (not in education, employment or training) But where the young person is showing an interest in accessing opportunities.', L(1690, 1692)],
-      [5, 'Young person is not attending school or is a NEET and shows no interest in accessing educational or training opportunities.', L(1693)],
+      [
+        2,
+        'Is participating in education or employment but attendance is a concern. Education could include: Is on a roll at a school or PRU; Is on a roll at a school or PRU with alternative provision in place; Is on roll at a college; Is employed with training',
+        L(1682, 1686),
+      ],
+      [
+        3,
+        'Is on a reduced timetable, or Is persistently absent from school, or Sudden noticeable change in attendance, performance or behaviour at school',
+        L(1687, 1689),
+      ],
+      [
+        4,
+        'Young person is excluded from school with no planned provision, or A NEET (not in education, employment or training) But where the young person is showing an interest in accessing opportunities.',
+        L(1690, 1692),
+      ],
+      [
+        5,
+        'Young person is not attending school or is a NEET and shows no interest in accessing educational or training opportunities.',
+        L(1693),
+      ],
     ]),
     reflections('c2', 1679),
-    scored('c3-substances', 'Misuse of Drugs or Alcohol', L(1697), [
-      [1, 'No concerns', L(1698)],
-      [2, 'Some concerns about drugs or alcohol (or cigarettes in younger children)', L(1699)],
-      [3, 'Uses drugs or alcohol—increasing concerns', L(1700)],
-      [4, 'Alcohol/drug dependency suspected', L(1701)],
-      [5, 'Young person is dependent on alcohol / drugs. Known / disclosure or appears dependent on alcohol/ drugs.', L(1702)],
-    ], { sourceText: 'Visuse of Drugs or Alcohol', help: 'Where do they take them? How do they fund it? Who with? Type / class of substance?' }),
+    scored(
+      'c3-substances',
+      'Misuse of Drugs or Alcohol',
+      L(1697),
+      [
+        [1, 'No concerns', L(1698)],
+        [2, 'Some concerns about drugs or alcohol (or cigarettes in younger children)', L(1699)],
+        [3, 'Uses drugs or alcohol—increasing concerns', L(1700)],
+        [4, 'Alcohol/drug dependency suspected', L(1701)],
+        [
+          5,
+          'Young person is dependent on alcohol / drugs. Known / disclosure or appears dependent on alcohol/ drugs.',
+          L(1702),
+        ],
+      ],
+      {
+        sourceText: 'Visuse of Drugs or Alcohol',
+        help: 'Where do they take them? How do they fund it? Who with? Type / class of substance?',
+      },
+    ),
     reflections('c3', 1697),
     scored('c4-parent-carer', 'Parent/Carer – Young Person Relationships', L(1704), [
-      [1, 'Parent/Carer and young person have a positive relationship and communicate effectively. Carer demonstrates emotional warmth and provides stability for young person. Young person responds to boundaries.', L(1705)],
-      [2, 'Parent/Carer and young person generally have a positive relationship. Appropriate boundaries are in place. The young person does not always adhere to them.', L(1706)],
-      [3, 'Sudden negative change in quality of relationship, or Relationship between parent/carer and young person is strained', L(1707)],
-      [4, 'Historic abuse in family (emotional, neglect, physical or sexual) or Poor or negative communication with young person not responding to boundaries', L(1708)],
-      [5, 'Current / suspected abuse in family (emotional, neglect, physical or sexual) or Poor communication, low warmth, attachment or trust. Parent/Carer does not implement age appropriate boundaries.', L(1709)],
+      [
+        1,
+        'Parent/Carer and young person have a positive relationship and communicate effectively. Carer demonstrates emotional warmth and provides stability for young person. Young person responds to boundaries.',
+        L(1705),
+      ],
+      [
+        2,
+        'Parent/Carer and young person generally have a positive relationship. Appropriate boundaries are in place. The young person does not always adhere to them.',
+        L(1706),
+      ],
+      [
+        3,
+        'Sudden negative change in quality of relationship, or Relationship between parent/carer and young person is strained',
+        L(1707),
+      ],
+      [
+        4,
+        'Historic abuse in family (emotional, neglect, physical or sexual) or Poor or negative communication with young person not responding to boundaries',
+        L(1708),
+      ],
+      [
+        5,
+        'Current / suspected abuse in family (emotional, neglect, physical or sexual) or Poor communication, low warmth, attachment or trust. Parent/Carer does not implement age appropriate boundaries.',
+        L(1709),
+      ],
     ]),
     reflections('c4', 1704),
     scored('c5-accommodation', 'Accommodation', L(1713), [
-      [1, "Young person and Assessor are satisfied accommodation meets the young person's needs ie: the environment is a stable place where the young person feels safe.", L(1714)],
-      [2, 'Young person and Assessor are generally satisfied with accommodation and accommodation meets most of the needs of young person, or some concerns about longer term stability.', L(1715)],
-      [3, 'Unstable or unsuitable accommodation. Young person and assessor are not satisfied where the young person is living, Or Recent placement change', L(1716)],
+      [
+        1,
+        "Young person and Assessor are satisfied accommodation meets the young person's needs ie: the environment is a stable place where the young person feels safe.",
+        L(1714),
+      ],
+      [
+        2,
+        'Young person and Assessor are generally satisfied with accommodation and accommodation meets most of the needs of young person, or some concerns about longer term stability.',
+        L(1715),
+      ],
+      [
+        3,
+        'Unstable or unsuitable accommodation. Young person and assessor are not satisfied where the young person is living, Or Recent placement change',
+        L(1716),
+      ],
       [4, 'Frequent placement changes', L(1717)],
       [5, 'Temporary Accommodation / sofa surfing / Homeless', L(1718)],
     ]),
     reflections('c5', 1713),
-    scored('c6-identify-abuse', 'Ability to identify abusive/exploitive behaviour both young person and parent/carer', L(1720), [
-      [1, 'Young person has a good understanding of exploitative / abusive behaviour and can use it to keep themselves safe', L(1721)],
-      [2, 'Reasonable understanding of abusive / exploitative behaviour', L(1722)],
-      [3, 'Some understanding of abusive / exploitative behaviour. May recognise risks in theory or risks to their peers but cannot apply it to keep themselves safe.', L(1723)],
-      [4, 'Very limited recognition of abusive / exploitative behaviour', L(1724)],
-      [5, "No recognition of abusive / exploitative behaviour, or The young person's parent/carer cannot identify or recognise the risk of abuse or exploitation", L(1725)],
-    ]),
+    scored(
+      'c6-identify-abuse',
+      'Ability to identify abusive/exploitive behaviour both young person and parent/carer',
+      L(1720),
+      [
+        [
+          1,
+          'Young person has a good understanding of exploitative / abusive behaviour and can use it to keep themselves safe',
+          L(1721),
+        ],
+        [2, 'Reasonable understanding of abusive / exploitative behaviour', L(1722)],
+        [
+          3,
+          'Some understanding of abusive / exploitative behaviour. May recognise risks in theory or risks to their peers but cannot apply it to keep themselves safe.',
+          L(1723),
+        ],
+        [4, 'Very limited recognition of abusive / exploitative behaviour', L(1724)],
+        [
+          5,
+          "No recognition of abusive / exploitative behaviour, or The young person's parent/carer cannot identify or recognise the risk of abuse or exploitation",
+          L(1725),
+        ],
+      ],
+    ),
     reflections('c6', 1720),
     scored('c7-engagement', 'Engagement with appropriate services', L(1729), [
       [1, 'Good engagement with all appropriate services', L(1730)],
-      [2, 'Reasonable engagement with all relevant services, or Good engagement with a single service provider but less so with others', L(1731, 1732)],
+      [
+        2,
+        'Reasonable engagement with all relevant services, or Good engagement with a single service provider but less so with others',
+        L(1731, 1732),
+      ],
       [3, 'Some engagement with services, occasional contact.', L(1733)],
       [4, 'Brief engagement with service: early stages or sporadic contact', L(1734)],
       [5, 'Not engaging with service / no contact', L(1735)],
     ]),
     reflections('c7', 1729),
-    scored('c8-sexual-health', 'Sexual Health Activities and Awareness', L(1737), [
-      [1, 'Is not sexually active but is aware of where to get support and advice when needed. No concerns re: sexual health', L(1738)],
-      [2, "Young person is sexually active and in an equal consensual relationship with a peer. Young person does not feel pressured, they feel they can say 'no' and is following 'safe sex' advice.", L(1739)],
-      [3, 'Is not sexually active but is feeling pressured to become sexually active, or There are some sexual health concerns', L(1740, 1741)],
-      [4, 'Young person is sexually active but is not receiving support from any sexual health services.', L(1742)],
-      [5, 'Young person feels pressured to have sex or to perform sexual acts in exchange for status/protection, possessions, substances or affection, or Young person is in a sexual relationship with an adult / there is a wide age gap, or Young person is under 13 and sexually active, or Young person has many sexual partners / many tests for STIs or pregnancy, or Sex is non-consensual – young person is experiencing violence or coercion with sex, or are unable to consent due to intoxication, or Young person is made to watch sexual acts being performed on others.', L(1743, 1747)],
-    ], { help: 'Consider referring young person for a full Sexual Health Assessment if they have not been referred in via this route.' }),
+    scored(
+      'c8-sexual-health',
+      'Sexual Health Activities and Awareness',
+      L(1737),
+      [
+        [
+          1,
+          'Is not sexually active but is aware of where to get support and advice when needed. No concerns re: sexual health',
+          L(1738),
+        ],
+        [
+          2,
+          "Young person is sexually active and in an equal consensual relationship with a peer. Young person does not feel pressured, they feel they can say 'no' and is following 'safe sex' advice.",
+          L(1739),
+        ],
+        [
+          3,
+          'Is not sexually active but is feeling pressured to become sexually active, or There are some sexual health concerns',
+          L(1740, 1741),
+        ],
+        [4, 'Young person is sexually active but is not receiving support from any sexual health services.', L(1742)],
+        [
+          5,
+          'Young person feels pressured to have sex or to perform sexual acts in exchange for status/protection, possessions, substances or affection, or Young person is in a sexual relationship with an adult / there is a wide age gap, or Young person is under 13 and sexually active, or Young person has many sexual partners / many tests for STIs or pregnancy, or Sex is non-consensual – young person is experiencing violence or coercion with sex, or are unable to consent due to intoxication, or Young person is made to watch sexual acts being performed on others.',
+          L(1743, 1747),
+        ],
+      ],
+      {
+        help: 'Consider referring young person for a full Sexual Health Assessment if they have not been referred in via this route.',
+      },
+    ),
     reflections('c8', 1737),
-    scored('c9-risky-associates', 'Association with gangs/criminals or adults and peers who pose a risk', L(1753), [
-      [1, 'Young person not at risk. May have some contact with vulnerable peers but has other positive networks.', L(1754)],
-      [2, 'Young person is aware of gang activity in their area but is not actively involved.', L(1755)],
-      [3, 'Young person socialises with vulnerable peers or is in contact with peers who pose a risk', L(1756)],
-      [4, 'Young person is in contact with risky adults. They are developing an awareness of risks/exploitation but contact has not significantly reduced', L(1757)],
-      [5, 'Young person is known to be habitually associating with risky adults and/or peers and does not act on this, or Young person is actively involved with a gang or criminal group or associated to gang members through peers or family.', L(1758, 1759)],
-    ], {
-      sourceText: 'Association with gangs/criminals or ults and peers who pose a risk',
-      help: "In this context 'risky' means that they either present a direct risk to the young person or they are likely to draw the young person towards other adults / peers who present this risk.",
-    }),
+    scored(
+      'c9-risky-associates',
+      'Association with gangs/criminals or adults and peers who pose a risk',
+      L(1753),
+      [
+        [
+          1,
+          'Young person not at risk. May have some contact with vulnerable peers but has other positive networks.',
+          L(1754),
+        ],
+        [2, 'Young person is aware of gang activity in their area but is not actively involved.', L(1755)],
+        [3, 'Young person socialises with vulnerable peers or is in contact with peers who pose a risk', L(1756)],
+        [
+          4,
+          'Young person is in contact with risky adults. They are developing an awareness of risks/exploitation but contact has not significantly reduced',
+          L(1757),
+        ],
+        [
+          5,
+          'Young person is known to be habitually associating with risky adults and/or peers and does not act on this, or Young person is actively involved with a gang or criminal group or associated to gang members through peers or family.',
+          L(1758, 1759),
+        ],
+      ],
+      {
+        sourceText: 'Association with gangs/criminals or ults and peers who pose a risk',
+        help: "In this context 'risky' means that they either present a direct risk to the young person or they are likely to draw the young person towards other adults / peers who present this risk.",
+      },
+    ),
     reflections('c9', 1753),
     scored('c10-social-media', 'Social Media (Internet and mobile usage)', L(1765), [
-      [1, 'Young person uses the internet and or has an instant messaging account e.g. whatsapp, BBM, Snapchat etc. They have good awareness of potential risks / danger of internet use and there are suitable parental controls in place', L(1766)],
-      [2, "Young person has accessed one or more social networking sites and may have links to, or is 'friends' to numbers of unknown people (ie: doesn't know them in real world)", L(1767)],
-      [3, 'Unmonitored / secretive use of internet Young person receives texts / calls from unknown people In possession of a mobile phone which parent / carer has no or only limited knowledge of.', L(1768)],
-      [4, 'Young person proactively exposes themselves to online dangers – for example facebook, dating sites, tinder, broadcasts pin on BBM etc. Or regularly posts inappropriate images of themselves online unprompted.', L(1769)],
-      [5, 'Young person has posted inappropriate language / information / sexual pictures when contacted by an adult / older peer / unknown person. Does not acknowledge the risks of this, or Young person plans to meet face to face person they only know online', L(1770, 1771)],
+      [
+        1,
+        'Young person uses the internet and or has an instant messaging account e.g. whatsapp, BBM, Snapchat etc. They have good awareness of potential risks / danger of internet use and there are suitable parental controls in place',
+        L(1766),
+      ],
+      [
+        2,
+        "Young person has accessed one or more social networking sites and may have links to, or is 'friends' to numbers of unknown people (ie: doesn't know them in real world)",
+        L(1767),
+      ],
+      [
+        3,
+        'Unmonitored / secretive use of internet Young person receives texts / calls from unknown people In possession of a mobile phone which parent / carer has no or only limited knowledge of.',
+        L(1768),
+      ],
+      [
+        4,
+        'Young person proactively exposes themselves to online dangers – for example facebook, dating sites, tinder, broadcasts pin on BBM etc. Or regularly posts inappropriate images of themselves online unprompted.',
+        L(1769),
+      ],
+      [
+        5,
+        'Young person has posted inappropriate language / information / sexual pictures when contacted by an adult / older peer / unknown person. Does not acknowledge the risks of this, or Young person plans to meet face to face person they only know online',
+        L(1770, 1771),
+      ],
     ]),
     reflections('c10', 1765),
   ],
@@ -192,7 +352,11 @@ const CONSULTEES: [string, string, number][] = [
 ];
 
 const VULNERABILITY_PROMPTS: [string, string, number][] = [
-  ['chaotic-household', 'Living in a chaotic or dysfunctional household (ie: parental substance misuse, mental health issues, domestic violence etc)', 1604],
+  [
+    'chaotic-household',
+    'Living in a chaotic or dysfunctional household (ie: parental substance misuse, mental health issues, domestic violence etc)',
+    1604,
+  ],
   ['residential-care', 'Living in residential care', 1605],
   ['homeless', 'Homeless or living in hostel or temporary bed and breakfast accommodation', 1606],
   ['abuse-history', 'Have a history of abuse or neglect', 1607],
@@ -202,7 +366,11 @@ const VULNERABILITY_PROMPTS: [string, string, number][] = [
   ['gang', 'Gang associations or living in a gang neighbourhood', 1611],
   ['exploited-friends', 'Friends with other sexually exploited young people or going to school with them', 1612],
   ['lacking-friends', 'Lacking friends from the same age group', 1613],
-  ['sexual-orientation', 'Unsure about their sexual orientation or unable to disclose sexual orientation to their families', 1614],
+  [
+    'sexual-orientation',
+    'Unsure about their sexual orientation or unable to disclose sexual orientation to their families',
+    1614,
+  ],
   ['young-carer', 'Young Carer', 1615],
 ];
 
@@ -214,7 +382,10 @@ export const gmMeasurementTool: Instrument = {
   region: 'greater-manchester',
   kind: 'risk-measurement',
   audience: {
-    who: { text: 'A member of the specialist CSE team – preferably a social worker – in consultation with young person and partners', src: L(1633) },
+    who: {
+      text: 'A member of the specialist CSE team – preferably a social worker – in consultation with young person and partners',
+      src: L(1633),
+    },
     when: {
       text: 'On ALL children referred to social services showing indicators of CSE; repeated whenever incidents occur which could change the level of risk, and every 3 months',
       src: L(1596, 1598),
@@ -228,7 +399,7 @@ export const gmMeasurementTool: Instrument = {
   sections: [
     {
       id: 'front-sheet',
-      title: 'Front Summary Sheet – Young Person\'s Information',
+      title: "Front Summary Sheet – Young Person's Information",
       src: L(1635, 1637),
       items: [
         text('yp-name', 'Name', L(1638)),
@@ -236,7 +407,12 @@ export const gmMeasurementTool: Instrument = {
         date('assessment-date', 'Date of Assessment', L(1639)),
         date('date-referred', 'Date Referred', L(1640)),
         text('completed-by', 'Completed by', L(1640), { sensitive: false }),
-        text('reason', 'Reason for assessment (ie: 3 month review or name what incident occurred to cause re-review)', L(1642), { multiline: true }),
+        text(
+          'reason',
+          'Reason for assessment (ie: 3 month review or name what incident occurred to cause re-review)',
+          L(1642),
+          { multiline: true },
+        ),
         text('visit-with', 'Visit undertaken with', L(1639)),
         text('contact-number', 'Contact Number', L(1638)),
         text('address', 'Address', L(1639)),
@@ -245,15 +421,22 @@ export const gmMeasurementTool: Instrument = {
     gmCategories,
     {
       id: 'consultation',
-      title: 'Consultation – this risk assessment must be carried out in consultation with the young person involved and multi-agency partners',
+      title:
+        'Consultation – this risk assessment must be carried out in consultation with the young person involved and multi-agency partners',
       src: L(1775),
       items: [
         text('wishes-feelings', 'Wishes and feelings of young person', L(1777), { multiline: true }),
         ...CONSULTEES.flatMap(([id, label, line]) => [
           yesNo(`consulted-${id}`, `${label}: contributed?`, L(line), L(line), false, { sourceText: label }),
-          text(`consulted-${id}-comments`, `${label}: contact details and comments (if not consulted, record why)`, L(1779), {
-            sourceText: 'Contact details and comments: If you have chosen not to consult with them please record why.',
-          }),
+          text(
+            `consulted-${id}-comments`,
+            `${label}: contact details and comments (if not consulted, record why)`,
+            L(1779),
+            {
+              sourceText:
+                'Contact details and comments: If you have chosen not to consult with them please record why.',
+            },
+          ),
         ]),
       ],
     },
@@ -275,11 +458,20 @@ export const gmMeasurementTool: Instrument = {
           options: VULNERABILITY_PROMPTS.map(([value, label, line]) => ({ value, label, src: L(line) })),
           sensitive: true,
         },
-        text('judgement-analysis', 'Analysis of what the information from all agencies is telling you about the young person and their life, including previous referrals (even if NFA) and any gifts received', L(1800), {
-          multiline: true,
-          sourceText: 'Use this section to provide an analysis of what the information you have from all agencies is telling you about the young person and their life',
+        text(
+          'judgement-analysis',
+          'Analysis of what the information from all agencies is telling you about the young person and their life, including previous referrals (even if NFA) and any gifts received',
+          L(1800),
+          {
+            multiline: true,
+            sourceText:
+              'Use this section to provide an analysis of what the information you have from all agencies is telling you about the young person and their life',
+          },
+        ),
+        number('professional-judgement', 'Professional Judgement score 1-10 (10 being a higher risk)', L(1798), 1, 10, {
+          required: true,
+          sourceText: 'Please score this section 1-10 (10 being a higher risk)',
         }),
-        number('professional-judgement', 'Professional Judgement score 1-10 (10 being a higher risk)', L(1798), 1, 10, { required: true, sourceText: 'Please score this section 1-10 (10 being a higher risk)' }),
         text('sw-manager', "SW Manager's signature", L(1805), { sensitive: false }),
       ],
     },
@@ -288,26 +480,62 @@ export const gmMeasurementTool: Instrument = {
       title: 'CSE History',
       src: L(1663),
       items: [
-        yesNo('previously-known', 'CSE History (is this person previously known to your service or any other CSE team?)', L(1663), L(1663), false, {}, 'The form prints the question with a blank box; the app records yes or no.'),
+        yesNo(
+          'previously-known',
+          'CSE History (is this person previously known to your service or any other CSE team?)',
+          L(1663),
+          L(1663),
+          false,
+          {},
+          'The form prints the question with a blank box; the app records yes or no.',
+        ),
         number('previous-score', 'When previously reviewed on this young person had a risk score of', L(1664), 11, 60, {
-          help: 'The app fills this from the child\'s previous assessment when there is one.',
+          help: "The app fills this from the child's previous assessment when there is one.",
         }),
-        choice('change-since-last', 'Since the last review, this assessment shows the risk to this young person has', L(1665), [
-          { value: 'increased', label: 'Increased', src: L(1666) },
-          { value: 'decreased', label: 'Decreased', src: L(1666) },
-          { value: 'same', label: 'Stayed the same', src: L(1666) },
-        ]),
+        choice(
+          'change-since-last',
+          'Since the last review, this assessment shows the risk to this young person has',
+          L(1665),
+          [
+            { value: 'increased', label: 'Increased', src: L(1666) },
+            { value: 'decreased', label: 'Decreased', src: L(1666) },
+            { value: 'same', label: 'Stayed the same', src: L(1666) },
+          ],
+        ),
       ],
     },
   ],
   scoring: {
     rule: 'sum-and-band',
-    items: ['c1-missing', 'c2-school', 'c3-substances', 'c4-parent-carer', 'c5-accommodation', 'c6-identify-abuse', 'c7-engagement', 'c8-sexual-health', 'c9-risky-associates', 'c10-social-media', 'professional-judgement'],
+    items: [
+      'c1-missing',
+      'c2-school',
+      'c3-substances',
+      'c4-parent-carer',
+      'c5-accommodation',
+      'c6-identify-abuse',
+      'c7-engagement',
+      'c8-sexual-health',
+      'c9-risky-associates',
+      'c10-social-media',
+      'professional-judgement',
+    ],
     subtotals: [
       {
         id: 'assessment',
         label: 'Total Assessment Score',
-        items: ['c1-missing', 'c2-school', 'c3-substances', 'c4-parent-carer', 'c5-accommodation', 'c6-identify-abuse', 'c7-engagement', 'c8-sexual-health', 'c9-risky-associates', 'c10-social-media'],
+        items: [
+          'c1-missing',
+          'c2-school',
+          'c3-substances',
+          'c4-parent-carer',
+          'c5-accommodation',
+          'c6-identify-abuse',
+          'c7-engagement',
+          'c8-sexual-health',
+          'c9-risky-associates',
+          'c10-social-media',
+        ],
         src: L(1655),
       },
     ],
@@ -318,20 +546,27 @@ export const gmMeasurementTool: Instrument = {
   },
   notes: [
     lowerNote,
-    { text: "The outcome of this measurement will be shared with GMP's CSE Specialist Safeguarding Officers who will be responsible for creating (or updating) the CSE flag on OPUS.", src: L(1592) },
-    { text: 'All completed versions need to be kept and NOT overwritten so that the risk to the young person can be monitored over time.', src: L(1598) },
+    {
+      text: "The outcome of this measurement will be shared with GMP's CSE Specialist Safeguarding Officers who will be responsible for creating (or updating) the CSE flag on OPUS.",
+      src: L(1592),
+    },
+    {
+      text: 'All completed versions need to be kept and NOT overwritten so that the risk to the young person can be monitored over time.',
+      src: L(1598),
+    },
   ],
   ambiguities: [
     {
       id: 'best-describes-tie',
       text: 'Several descriptors join alternatives with "or" and the guidance says to circle the one score that best describes the situation, with no tie-break.',
-      reading: 'The assessor chooses; where two descriptors fit, record both in the assessor reflections and choose the higher.',
+      reading:
+        'The assessor chooses; where two descriptors fit, record both in the assessor reflections and choose the higher.',
       src: [L(1670)],
     },
     {
       id: 'change-basis',
       text: '"Increased / Decreased / Stayed the same" has no stated basis (Overall Score or band).',
-      reading: 'The app compares Overall Scores and shows both scores and bands beside the assessor\'s own choice.',
+      reading: "The app compares Overall Scores and shows both scores and bands beside the assessor's own choice.",
       src: [L(1665, 1666)],
     },
   ],
@@ -375,7 +610,7 @@ const reliability = (id: string, label: string, line: number, scaleLine: number,
       src: L(scaleLine),
     })),
     false,
-    { help: 'Points 2 and 3 have no label on the form. Please do not guess if you don\'t know the answer.' },
+    { help: "Points 2 and 3 have no label on the form. Please do not guess if you don't know the answer." },
   );
 
 const WHY_ENTRIES =
@@ -408,8 +643,18 @@ export const gmInformationReport: Instrument = {
           'Is a child at immediate risk of significant harm?',
           L(617),
           [
-            { value: 'yes', label: 'Yes – call 999 now', src: L(617), sourceText: 'immediate risk of significant harm contact the police on 999' },
-            { value: 'no', label: 'No – this is information or intelligence', src: L(620), sourceText: 'If the information is not about a child in immediate or near danger' },
+            {
+              value: 'yes',
+              label: 'Yes – call 999 now',
+              src: L(617),
+              sourceText: 'immediate risk of significant harm contact the police on 999',
+            },
+            {
+              value: 'no',
+              label: 'No – this is information or intelligence',
+              src: L(620),
+              sourceText: 'If the information is not about a child in immediate or near danger',
+            },
           ],
           true,
           { sourceText: 'If a child is deemed at immediate risk of significant harm', sensitive: false },
@@ -420,7 +665,11 @@ export const gmInformationReport: Instrument = {
           L(620),
           GM_AREA_TEAMS.map((t) => ({ value: t.area.toLowerCase(), label: t.area, src: t.src })),
           true,
-          { sourceText: 'the information should be forwarded to the local team appropriate to the intelligence', sensitive: false, help: 'It goes to that area\'s specialist CSE team (e.g. a Manchester City Centre takeaway goes to Phoenix – Protect).' },
+          {
+            sourceText: 'the information should be forwarded to the local team appropriate to the intelligence',
+            sensitive: false,
+            help: "It goes to that area's specialist CSE team (e.g. a Manchester City Centre takeaway goes to Phoenix – Protect).",
+          },
         ),
       ],
     },
@@ -429,38 +678,72 @@ export const gmInformationReport: Instrument = {
       title: 'Who and what was seen',
       src: L(707),
       items: [
-        repeat('persons', 'Persons', L(622, 631), 'person', [
-          { id: 'name', label: 'Name', src: L(622) },
-          { id: 'nicknames', label: 'Nicknames', src: L(622) },
-          { id: 'description', label: 'Description', src: L(707) },
-          { id: 'dob-or-age', label: 'Date of birth or age', src: L(623) },
-          { id: 'seen', label: 'When seen', shape: 'datetime', src: L(631) },
-        ], WHY_ENTRIES),
-        repeat('vehicles', 'Vehicles', L(627), 'vehicle', [
-          { id: 'registration', label: 'Registration', shape: 'uk-registration', src: L(707) },
-          { id: 'make', label: 'Make', src: L(707) },
-          { id: 'model', label: 'Model', src: L(707) },
-          { id: 'colour', label: 'Colour', src: L(707) },
-          { id: 'seen', label: 'When seen', shape: 'datetime', src: L(631) },
-        ], WHY_ENTRIES),
-        repeat('locations', 'Locations', L(625), 'location', [
-          { id: 'place', label: 'Address or description of the place', src: L(625) },
-          { id: 'coordinates', label: 'Coordinates (only if you choose to add them)', src: L(625) },
-          { id: 'seen', label: 'When seen there', shape: 'datetime', src: L(631) },
-        ], WHY_ENTRIES),
-        repeat('contacts', 'Phone numbers and online handles', L(626), 'number or handle', [
-          { id: 'value', label: 'Number or handle', shape: 'phone', shapeWhen: { field: 'type', equals: 'phone' }, src: L(626) },
-          {
-            id: 'type',
-            label: 'What it is',
-            options: [
-              { value: 'phone', label: 'Phone number' },
-              { value: 'handle', label: 'Online handle or account' },
-            ],
-            src: L(626),
-          },
-          { id: 'seen', label: 'When seen or used', shape: 'datetime', src: L(631) },
-        ], WHY_ENTRIES),
+        repeat(
+          'persons',
+          'Persons',
+          L(622, 631),
+          'person',
+          [
+            { id: 'name', label: 'Name', src: L(622) },
+            { id: 'nicknames', label: 'Nicknames', src: L(622) },
+            { id: 'description', label: 'Description', src: L(707) },
+            { id: 'dob-or-age', label: 'Date of birth or age', src: L(623) },
+            { id: 'seen', label: 'When seen', shape: 'datetime', src: L(631) },
+          ],
+          WHY_ENTRIES,
+        ),
+        repeat(
+          'vehicles',
+          'Vehicles',
+          L(627),
+          'vehicle',
+          [
+            { id: 'registration', label: 'Registration', shape: 'uk-registration', src: L(707) },
+            { id: 'make', label: 'Make', src: L(707) },
+            { id: 'model', label: 'Model', src: L(707) },
+            { id: 'colour', label: 'Colour', src: L(707) },
+            { id: 'seen', label: 'When seen', shape: 'datetime', src: L(631) },
+          ],
+          WHY_ENTRIES,
+        ),
+        repeat(
+          'locations',
+          'Locations',
+          L(625),
+          'location',
+          [
+            { id: 'place', label: 'Address or description of the place', src: L(625) },
+            { id: 'coordinates', label: 'Coordinates (only if you choose to add them)', src: L(625) },
+            { id: 'seen', label: 'When seen there', shape: 'datetime', src: L(631) },
+          ],
+          WHY_ENTRIES,
+        ),
+        repeat(
+          'contacts',
+          'Phone numbers and online handles',
+          L(626),
+          'number or handle',
+          [
+            {
+              id: 'value',
+              label: 'Number or handle',
+              shape: 'phone',
+              shapeWhen: { field: 'type', equals: 'phone' },
+              src: L(626),
+            },
+            {
+              id: 'type',
+              label: 'What it is',
+              options: [
+                { value: 'phone', label: 'Phone number' },
+                { value: 'handle', label: 'Online handle or account' },
+              ],
+              src: L(626),
+            },
+            { id: 'seen', label: 'When seen or used', shape: 'datetime', src: L(631) },
+          ],
+          WHY_ENTRIES,
+        ),
       ],
     },
     {
@@ -470,42 +753,87 @@ export const gmInformationReport: Instrument = {
       items: [
         date('report-datetime', 'Date/Time of report', L(685), 'datetime', { required: true }),
         date('aware-datetime', 'The time and date that you became aware of this information', L(676), 'datetime'),
-        date('incident-datetime', 'The time and date of when the incident occurred (if different to above)', L(677), 'datetime'),
+        date(
+          'incident-datetime',
+          'The time and date of when the incident occurred (if different to above)',
+          L(677),
+          'datetime',
+        ),
         text('reporter-name', 'Your Name', L(686), { required: true }),
         text('reporter-job', 'Your Job Title', L(687)),
         text('reporter-org', 'Your Organisation', L(688)),
         text('reporter-contact', 'Contact details', L(689)),
-        choice('source-type', 'How the information was obtained', L(690), [
-          { value: 'witnessed', label: 'Witnessed Incident', src: L(690) },
-          { value: 'member-of-public', label: 'Member of Public', src: L(690) },
-          { value: 'other-professional', label: 'Other Professional', src: L(690) },
-        ], false, { sourceText: 'Witnessed Incident Member of Public Other Professional' }),
-        text('information-from', 'Who the information is from, including their full name, date of birth, addresses and contact details (if you have them)', L(679)),
+        choice(
+          'source-type',
+          'How the information was obtained',
+          L(690),
+          [
+            { value: 'witnessed', label: 'Witnessed Incident', src: L(690) },
+            { value: 'member-of-public', label: 'Member of Public', src: L(690) },
+            { value: 'other-professional', label: 'Other Professional', src: L(690) },
+          ],
+          false,
+          { sourceText: 'Witnessed Incident Member of Public Other Professional' },
+        ),
+        text(
+          'information-from',
+          'Who the information is from, including their full name, date of birth, addresses and contact details (if you have them)',
+          L(679),
+        ),
         text('how-came-to-light', 'How did this information come to light?', L(680)),
         text('who-else-aware', 'Who else is aware of this information and has it been recorded elsewhere?', L(681)),
-        reliability('source-reliability', 'If the information was supplied by someone other than yourself, on a scale of 1-5 how reliable do you think they are?', 692, 696, {
-          1: 'Always Reliable',
-          4: 'Unreliable',
-          5: 'cannot be judged/Untested',
-        }),
+        reliability(
+          'source-reliability',
+          'If the information was supplied by someone other than yourself, on a scale of 1-5 how reliable do you think they are?',
+          692,
+          696,
+          {
+            1: 'Always Reliable',
+            4: 'Unreliable',
+            5: 'cannot be judged/Untested',
+          },
+        ),
         reliability('information-accuracy', 'How accurate is the information on a scale of 1-5?', 699, 701, {
           1: 'Known to be true beyond doubt',
           4: 'suspected to be false',
           5: 'cannot be judged',
         }),
-        choice('third-party-willing', 'If the information is from a 3rd party would they be willing to engage with the Police?', L(703), [
-          { value: 'yes', label: 'YES', src: L(705) },
-          { value: 'no', label: 'NO', src: L(705) },
-          { value: 'dont-know', label: "DON'T KNOW", src: L(705) },
-        ]),
-        text('details', 'Please include as much detail as possible regarding names/descriptions/nicknames/ vehicle details/addresses etc.', L(707), { multiline: true, required: true }),
+        choice(
+          'third-party-willing',
+          'If the information is from a 3rd party would they be willing to engage with the Police?',
+          L(703),
+          [
+            { value: 'yes', label: 'YES', src: L(705) },
+            { value: 'no', label: 'NO', src: L(705) },
+            { value: 'dont-know', label: "DON'T KNOW", src: L(705) },
+          ],
+        ),
+        text(
+          'details',
+          'Please include as much detail as possible regarding names/descriptions/nicknames/ vehicle details/addresses etc.',
+          L(707),
+          { multiline: true, required: true },
+        ),
       ],
     },
   ],
-  routing: { itemId: 'area', teams: GM_AREA_TEAMS.map((t) => ({ value: t.area.toLowerCase(), area: t.area, ...(t.team ? { team: t.team } : {}), email: t.email, phone: t.phone, src: t.src })) },
+  routing: {
+    itemId: 'area',
+    teams: GM_AREA_TEAMS.map((t) => ({
+      value: t.area.toLowerCase(),
+      area: t.area,
+      ...(t.team ? { team: t.team } : {}),
+      email: t.email,
+      phone: t.phone,
+      src: t.src,
+    })),
+  },
   scoring: { rule: 'checklist', tickedValues: [], outcome: { label: 'Information report recorded', appWording: true } },
   notes: [
-    { text: 'The reliability assessment is to allow the police to assess the value of the intelligence and will be treated as confidential.', src: L(694) },
+    {
+      text: 'The reliability assessment is to allow the police to assess the value of the intelligence and will be treated as confidential.',
+      src: L(694),
+    },
   ],
   ambiguities: [
     {
@@ -517,7 +845,8 @@ export const gmInformationReport: Instrument = {
     {
       id: 'scales-differ-from-west-midlands',
       text: 'The West Midlands report grades the other way round (reliability 1 = Unreliable … 3 = Always reliable; accuracy 1 = Suspected to be false … 4 = Known to be true), while here 1 = Always Reliable and 1 = Known to be true beyond doubt.',
-      reading: 'Each form keeps its own scale with its words beside every number; the numbers are never compared across forms.',
+      reading:
+        'Each form keeps its own scale with its words beside every number; the numbers are never compared across forms.',
       src: [L(696), L(701)],
     },
   ],
@@ -535,16 +864,32 @@ const SHARING_QUESTIONS: [string, string, number][] = [
   ['legal-duty', 'Have I a legal duty or power to share the information?', 1335],
   ['whose-consent', 'Whose consent is needed?', 1336],
   ['whose-information', 'Whose information is this?', 1337],
-  ['consent-risk', 'Would seeking consent place someone at risk, prejudice a Police investigation, or lead to unjustifiable delay?', 1338],
-  ['harm-balance', 'Would sharing the information without consent cause more harm than not sharing the information?', 1339],
+  [
+    'consent-risk',
+    'Would seeking consent place someone at risk, prejudice a Police investigation, or lead to unjustifiable delay?',
+    1338,
+  ],
+  [
+    'harm-balance',
+    'Would sharing the information without consent cause more harm than not sharing the information?',
+    1339,
+  ],
   ['how-much', 'How much information is it necessary to share in this situation?', 1340],
   ['right-person', 'Am I giving this information to the right person?', 1341],
   ['secure-way', 'Am I sharing this information in a secure way?', 1342],
   ['knows-confidential', 'Does the person I am giving it to know that it is confidential?', 1343],
   ['what-will-they-do', 'What will they do with it?', 1344],
-  ['service-user-aware', 'Is the service user aware that the information is being shared (where this would not place someone at risk or prejudice a Police investigation)?', 1345],
+  [
+    'service-user-aware',
+    'Is the service user aware that the information is being shared (where this would not place someone at risk or prejudice a Police investigation)?',
+    1345,
+  ],
   ['fact-opinion', 'Have I distinguished between fact and opinion?', 1346],
-  ['consequences-understood', 'Does the person who is giving consent understand the possible consequences of sharing the information?', 1347],
+  [
+    'consequences-understood',
+    'Does the person who is giving consent understand the possible consequences of sharing the information?',
+    1347,
+  ],
 ];
 
 /** Questions answered yes / no; open questions ("Whose consent…") take text. */
@@ -558,8 +903,14 @@ export const gmInformationSharingChecklist: Instrument = {
   region: 'greater-manchester',
   kind: 'information-sharing',
   audience: {
-    who: { text: 'Practitioners should: Only share the information which is necessary for the purpose', src: L(1301, 1303) },
-    when: { text: 'Before sharing information; record decisions on sharing and the reasons for doing so or not', src: L(1305, 1308) },
+    who: {
+      text: 'Practitioners should: Only share the information which is necessary for the purpose',
+      src: L(1301, 1303),
+    },
+    when: {
+      text: 'Before sharing information; record decisions on sharing and the reasons for doing so or not',
+      src: L(1305, 1308),
+    },
   },
   settings: ['medical', 'school', 'youth-work', 'social-care'],
   sections: [
@@ -570,7 +921,15 @@ export const gmInformationSharingChecklist: Instrument = {
       items: SHARING_QUESTIONS.map(([id, q, line]) =>
         OPEN_QUESTIONS.has(id)
           ? text(id, q, L(line), { sensitive: true })
-          : yesNo(id, q, L(line), L(line), false, { sensitive: false }, 'The checklist prints questions only; the app records a yes or no answer to each.'),
+          : yesNo(
+              id,
+              q,
+              L(line),
+              L(line),
+              false,
+              { sensitive: false },
+              'The checklist prints questions only; the app records a yes or no answer to each.',
+            ),
       ),
     },
     {
@@ -578,14 +937,31 @@ export const gmInformationSharingChecklist: Instrument = {
       title: 'Record of the decision',
       src: L(1307, 1308),
       items: [
-        text('decision-reasons', 'Record decisions on sharing information and the reasons for doing so or not', L(1307), { multiline: true }),
-        text('shared-what-with-whom', 'If deciding to share the information, record what was shared and with whom', L(1308), { multiline: true }),
+        text(
+          'decision-reasons',
+          'Record decisions on sharing information and the reasons for doing so or not',
+          L(1307),
+          { multiline: true },
+        ),
+        text(
+          'shared-what-with-whom',
+          'If deciding to share the information, record what was shared and with whom',
+          L(1308),
+          { multiline: true },
+        ),
       ],
     },
   ],
-  scoring: { rule: 'checklist', tickedValues: [], outcome: { label: 'Information sharing decision recorded', appWording: true } },
+  scoring: {
+    rule: 'checklist',
+    tickedValues: [],
+    outcome: { label: 'Information sharing decision recorded', appWording: true },
+  },
   notes: [
-    { text: 'Where there is a clear risk of significant harm to a child the public interest test will almost certainly be satisfied.', src: L(1278) },
+    {
+      text: 'Where there is a clear risk of significant harm to a child the public interest test will almost certainly be satisfied.',
+      src: L(1278),
+    },
   ],
   ambiguities: [],
   referencedNotReproduced: [],

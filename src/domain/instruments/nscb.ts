@@ -21,8 +21,14 @@ export const nscbAeChecklist: Instrument = {
   region: 'northamptonshire',
   kind: 'indicator-checklist',
   audience: {
-    who: { text: 'NHS Staff in settings like Accident and Emergency – where they will have limited knowledge of the young person and spend limited time with them', src: L(489) },
-    when: { text: 'To decide if the full CSE Assessment needs to be completed by one of their colleagues', src: L(489) },
+    who: {
+      text: 'NHS Staff in settings like Accident and Emergency – where they will have limited knowledge of the young person and spend limited time with them',
+      src: L(489),
+    },
+    when: {
+      text: 'To decide if the full CSE Assessment needs to be completed by one of their colleagues',
+      src: L(489),
+    },
   },
   settings: ['medical'],
   sections: [
@@ -34,7 +40,8 @@ export const nscbAeChecklist: Instrument = {
         text('child-name', 'Name of child', L(493)),
         text('accompanying-person', 'Person accompanying the child/YP', L(495)),
         number('age', 'Age in years (the app asks, so the under-13 rule can be shown)', L(509), 0, 17, {
-          appAdded: 'The checklist has no age field; the app asks it because the toolkit says no child under 13 can be assessed as low risk (L2170).',
+          appAdded:
+            'The checklist has no age field; the app asks it because the toolkit says no child under 13 can be assessed as low risk (L2170).',
           sensitive: true,
         }),
       ],
@@ -68,18 +75,41 @@ export const nscbAeChecklist: Instrument = {
       src: L(508),
       items: [
         indicator('high-under-13', 'Child under 13 engaging in sexual activity', 509),
-        indicator('high-serious-assault-withdrawn', 'Disclosure of serious sexual assault followed by withdrawing statement', 510),
+        indicator(
+          'high-serious-assault-withdrawn',
+          'Disclosure of serious sexual assault followed by withdrawing statement',
+          510,
+        ),
         indicator('high-terminations', 'Multiple terminations/miscarriages', 511),
-        indicator('high-substance-self-harm', 'Indicators of CSE alongside chronic substance use or serious self harming', 512),
+        indicator(
+          'high-substance-self-harm',
+          'Indicators of CSE alongside chronic substance use or serious self harming',
+          512,
+        ),
       ],
     },
   ],
   scoring: {
     rule: 'indicator-threshold',
     tiers: [
-      { id: 'low', label: 'Low level indicators', items: ['low-self-esteem', 'low-unknown-adults', 'low-self-harm', 'low-drugs-alcohol'], src: L(497) },
-      { id: 'medium', label: 'Medium level indicators', items: ['med-cars', 'med-peers-at-risk', 'med-assault-withdrawn', 'med-older-partner', 'med-multiple-stis'], src: L(502) },
-      { id: 'higher', label: 'Higher level indicators', items: ['high-under-13', 'high-serious-assault-withdrawn', 'high-terminations', 'high-substance-self-harm'], src: L(508) },
+      {
+        id: 'low',
+        label: 'Low level indicators',
+        items: ['low-self-esteem', 'low-unknown-adults', 'low-self-harm', 'low-drugs-alcohol'],
+        src: L(497),
+      },
+      {
+        id: 'medium',
+        label: 'Medium level indicators',
+        items: ['med-cars', 'med-peers-at-risk', 'med-assault-withdrawn', 'med-older-partner', 'med-multiple-stis'],
+        src: L(502),
+      },
+      {
+        id: 'higher',
+        label: 'Higher level indicators',
+        items: ['high-under-13', 'high-serious-assault-withdrawn', 'high-terminations', 'high-substance-self-harm'],
+        src: L(508),
+      },
     ],
     tickedValues: ['yes'],
     triggers: [
@@ -87,29 +117,44 @@ export const nscbAeChecklist: Instrument = {
       { tier: 'medium', atLeast: 1 },
       { tier: 'higher', atLeast: 1 },
     ],
-    ruleText: { text: 'If two or more low risk or any medium/higher risks are ticked, please complete full CSE Toolkit.', src: L(514) },
+    ruleText: {
+      text: 'If two or more low risk or any medium/higher risks are ticked, please complete full CSE Toolkit.',
+      src: L(514),
+    },
     met: { label: 'Please complete full CSE Toolkit', src: L(514) },
     notMet: {
-      label: 'Checklist threshold not met (this checklist does not grade the child; it decides only whether the full assessment is needed)',
+      label:
+        'Checklist threshold not met (this checklist does not grade the child; it decides only whether the full assessment is needed)',
       appWording: true,
     },
   },
   notes: [
-    { text: 'Some of the indicators mirror normal teenage behaviour but professionals should consider each statement in the context of other concerns.', src: L(487) },
-    { text: 'In keeping with statutory guidance, no child under 13 years can be assessed as low risk if behaviours indicate involvement in CSE.', src: L(2170) },
-    { text: 'Young people under 16 presenting with a history of sexual assault will be referred to Multiagency Safeguarding Hub (MASH).', src: L(1280) },
+    {
+      text: 'Some of the indicators mirror normal teenage behaviour but professionals should consider each statement in the context of other concerns.',
+      src: L(487),
+    },
+    {
+      text: 'In keeping with statutory guidance, no child under 13 years can be assessed as low risk if behaviours indicate involvement in CSE.',
+      src: L(2170),
+    },
+    {
+      text: 'Young people under 16 presenting with a history of sexual assault will be referred to Multiagency Safeguarding Hub (MASH).',
+      src: L(1280),
+    },
   ],
   ambiguities: [
     {
       id: 'indicator-headings-not-child-risk',
       text: 'The rule speaks of "low risk … medium/higher risks" while the headings label INDICATORS; the checklist says nothing for fewer ticks.',
-      reading: 'The levels describe indicators, never the child; below the threshold the app says only that the threshold is not met, and the referral routes stay open.',
+      reading:
+        'The levels describe indicators, never the child; below the threshold the app says only that the threshold is not met, and the referral routes stay open.',
       src: [L(497), L(514)],
     },
     {
       id: 'no-item-for-undrawn-disclosure',
       text: 'No item covers a disclosure of sexual assault that has not been withdrawn (the nearest items need a withdrawal).',
-      reading: 'A referral to MASH is offered whatever the checklist shows; under-16s with a history of sexual assault are referred (L1280).',
+      reading:
+        'A referral to MASH is offered whatever the checklist shows; under-16s with a history of sexual assault are referred (L1280).',
       src: [L(505), L(510), L(1280), L(1349)],
     },
     {
@@ -162,8 +207,14 @@ export const nscbAssessment: Instrument = {
   region: 'northamptonshire',
   kind: 'risk-measurement',
   audience: {
-    who: { text: 'Professionals working with children and young people for whom there are concerns that they may be vulnerable to, being targeted for or involved in child sexual exploitation', src: L(479) },
-    when: { text: 'After discussing concerns with their designated child protection / safeguarding officers; to be sent with the referral to the MASH', src: L(481) },
+    who: {
+      text: 'Professionals working with children and young people for whom there are concerns that they may be vulnerable to, being targeted for or involved in child sexual exploitation',
+      src: L(479),
+    },
+    when: {
+      text: 'After discussing concerns with their designated child protection / safeguarding officers; to be sent with the referral to the MASH',
+      src: L(481),
+    },
   },
   settings: ['medical', 'school', 'youth-work', 'social-care'],
   sections: [
@@ -175,7 +226,8 @@ export const nscbAssessment: Instrument = {
         text('yp-name', 'Name', L(519)),
         date('yp-dob', 'DOB', L(519), 'date', { sensitive: true }),
         number('age', 'Age in years', L(519), 0, 17, {
-          appAdded: 'The form asks for DOB; the app also asks age so the under-13 rule (L2170) can be applied without storing a full date of birth.',
+          appAdded:
+            'The form asks for DOB; the app also asks age so the under-13 rule (L2170) can be applied without storing a full date of birth.',
           sensitive: true,
         }),
         date('assessment-date', 'Date of assessment', L(522)),
@@ -229,17 +281,37 @@ export const nscbAssessment: Instrument = {
         ]),
         scored('v2-school', 'School/College attendance', L(565), [
           [1, 'Engaged/re-engaged in full time education or training or in work', L(566)],
-          [2, 'Registered in fulltime education/irregular attendance or attending PRU /receiving private tuition (FTE), linked with ESW/Connexions, attending college (PT or irregular attendance), is employed on a PT basis', L(567)],
-          [3, 'Young person excluded from school, no provision being made or undertaking some education/training (P/T). Poor attendance. Or Young person is attending PRU/receiving private tuition (not full time)', L(568)],
-          [4, 'Not engaged in full time education, training or employment BUT shows an interest in accessing opportunities', L(569)],
-          [5, 'Not engaged in any time education, training or employment. Shows no interest in accessing educational or training opportunities', L(570)],
+          [
+            2,
+            'Registered in fulltime education/irregular attendance or attending PRU /receiving private tuition (FTE), linked with ESW/Connexions, attending college (PT or irregular attendance), is employed on a PT basis',
+            L(567),
+          ],
+          [
+            3,
+            'Young person excluded from school, no provision being made or undertaking some education/training (P/T). Poor attendance. Or Young person is attending PRU/receiving private tuition (not full time)',
+            L(568),
+          ],
+          [
+            4,
+            'Not engaged in full time education, training or employment BUT shows an interest in accessing opportunities',
+            L(569),
+          ],
+          [
+            5,
+            'Not engaged in any time education, training or employment. Shows no interest in accessing educational or training opportunities',
+            L(570),
+          ],
         ]),
         scored('v3-substances', 'Substance use', L(572), [
           [1, 'No substance use/concerns', L(573)],
           [2, 'Some concerns about drug/alcohol use', L(574)],
           [3, 'Moderate drug or alcohol use - increasing concerns', L(575)],
           [4, 'Problematic drug/alcohol use known or suspected', L(576)],
-          [5, 'Young person is dependent on alcohol/ drugs. Known /disclosure. Appears dependant on alcohol/drugs', L(577)],
+          [
+            5,
+            'Young person is dependent on alcohol/ drugs. Known /disclosure. Appears dependant on alcohol/drugs',
+            L(577),
+          ],
         ]),
         scored('v4-parent-child', 'Parent/Carer - Child Relationships', L(578), [
           [1, 'Significant understanding and good communication between parent/YP', L(579)],
@@ -250,7 +322,11 @@ export const nscbAssessment: Instrument = {
         ]),
         scored('v5-accommodation', 'Accommodation', L(585), [
           [1, "Young person is satisfied with accommodation. Meets the young person's needs", L(586)],
-          [2, 'Young person is generally satisfied with accommodation, or accommodation meets most of the needs of young person, or some concerns about longer term stability', L(587)],
+          [
+            2,
+            'Young person is generally satisfied with accommodation, or accommodation meets most of the needs of young person, or some concerns about longer term stability',
+            L(587),
+          ],
           [3, 'Unstable or unsuitable accommodation. Young person is not satisfied where they are living', L(588)],
           [4, 'In temporary accommodation', L(589)],
           [5, 'Homeless', L(590)],
@@ -278,10 +354,26 @@ export const nscbAssessment: Instrument = {
         ]),
         scored('v9-risky-peers', 'Association with risky peers/adults', L(611), [
           [1, 'Young person is no longer at risk through contact with risky adults and peers', L(612)],
-          [2, "Young person's contact with risky adults /peers is reducing and s(he) is developing new and more positive networks", L(613)],
-          [3, 'Young person recognised adults/peers that pose a risk and is beginning to withdraw from these relationships', L(614)],
-          [4, 'Young person is developing an awareness or risks/exploitation but contact has not significantly reduced', L(615)],
-          [5, 'Young person is known to be habitually associating with risky adults and/or peers and does not acknowledge risks', L(616)],
+          [
+            2,
+            "Young person's contact with risky adults /peers is reducing and s(he) is developing new and more positive networks",
+            L(613),
+          ],
+          [
+            3,
+            'Young person recognised adults/peers that pose a risk and is beginning to withdraw from these relationships',
+            L(614),
+          ],
+          [
+            4,
+            'Young person is developing an awareness or risks/exploitation but contact has not significantly reduced',
+            L(615),
+          ],
+          [
+            5,
+            'Young person is known to be habitually associating with risky adults and/or peers and does not acknowledge risks',
+            L(616),
+          ],
         ]),
         scored('v10-abuse-level', 'Current known level of sexual abuse/exploitation', L(617), [
           [1, 'Exited, no longer at risk OR No/minimal risk', L(618)],
@@ -298,25 +390,65 @@ export const nscbAssessment: Instrument = {
       title: 'Professional Judgement',
       src: L(626),
       items: [
-        number('professional-judgement', 'Professional judgement score 1-10 (with 10 being HIGH RISK and 1 being LOW RISK)', L(543), 1, 10, {
-          required: true,
-          sensitive: false,
-          help: 'Please score this section 1-10 and carry the score forward to your overall score; remember Scoring should inform not determine decision making.',
-        }),
+        number(
+          'professional-judgement',
+          'Professional judgement score 1-10 (with 10 being HIGH RISK and 1 being LOW RISK)',
+          L(543),
+          1,
+          10,
+          {
+            required: true,
+            sensitive: false,
+            help: 'Please score this section 1-10 and carry the score forward to your overall score; remember Scoring should inform not determine decision making.',
+          },
+        ),
         text('judgement-comments', 'Professional Judgement Other Comments', L(628), { multiline: true }),
       ],
     },
   ],
   scoring: {
     rule: 'sum-and-band',
-    items: ['v1-missing', 'v2-school', 'v3-substances', 'v4-parent-child', 'v5-accommodation', 'v6-identify-abuse', 'v7-engagement', 'v8-sexual-health', 'v9-risky-peers', 'v10-abuse-level', 'professional-judgement'],
+    items: [
+      'v1-missing',
+      'v2-school',
+      'v3-substances',
+      'v4-parent-child',
+      'v5-accommodation',
+      'v6-identify-abuse',
+      'v7-engagement',
+      'v8-sexual-health',
+      'v9-risky-peers',
+      'v10-abuse-level',
+      'professional-judgement',
+    ],
     subtotals: [
-      { id: 'left', label: 'Total (items 1–5)', items: ['v1-missing', 'v2-school', 'v3-substances', 'v4-parent-child', 'v5-accommodation'], src: L(551) },
-      { id: 'right', label: 'Total (items 6–10)', items: ['v6-identify-abuse', 'v7-engagement', 'v8-sexual-health', 'v9-risky-peers', 'v10-abuse-level'], src: L(551) },
+      {
+        id: 'left',
+        label: 'Total (items 1–5)',
+        items: ['v1-missing', 'v2-school', 'v3-substances', 'v4-parent-child', 'v5-accommodation'],
+        src: L(551),
+      },
+      {
+        id: 'right',
+        label: 'Total (items 6–10)',
+        items: ['v6-identify-abuse', 'v7-engagement', 'v8-sexual-health', 'v9-risky-peers', 'v10-abuse-level'],
+        src: L(551),
+      },
       {
         id: 'assessment',
         label: 'Total Assessment Score',
-        items: ['v1-missing', 'v2-school', 'v3-substances', 'v4-parent-child', 'v5-accommodation', 'v6-identify-abuse', 'v7-engagement', 'v8-sexual-health', 'v9-risky-peers', 'v10-abuse-level'],
+        items: [
+          'v1-missing',
+          'v2-school',
+          'v3-substances',
+          'v4-parent-child',
+          'v5-accommodation',
+          'v6-identify-abuse',
+          'v7-engagement',
+          'v8-sexual-health',
+          'v9-risky-peers',
+          'v10-abuse-level',
+        ],
         src: L(552),
       },
     ],
@@ -335,13 +467,28 @@ export const nscbAssessment: Instrument = {
         minSeverity: 2,
         text: 'In keeping with statutory guidance, no child under 13 years can be assessed as low risk if behaviours indicate involvement in CSE (L2170).',
         src: L(2170),
-        ifAnyAboveLowest: ['v1-missing', 'v2-school', 'v3-substances', 'v4-parent-child', 'v5-accommodation', 'v6-identify-abuse', 'v7-engagement', 'v8-sexual-health', 'v9-risky-peers', 'v10-abuse-level', 'professional-judgement'],
+        ifAnyAboveLowest: [
+          'v1-missing',
+          'v2-school',
+          'v3-substances',
+          'v4-parent-child',
+          'v5-accommodation',
+          'v6-identify-abuse',
+          'v7-engagement',
+          'v8-sexual-health',
+          'v9-risky-peers',
+          'v10-abuse-level',
+          'professional-judgement',
+        ],
       },
     ],
   },
   notes: [
     { text: 'Scoring should inform not determine decision making.', src: L(628) },
-    { text: 'Once completed and you have identified there is risk, then complete a referral to the multi-agency safeguarding hub and send in your CSE assessment along with your referral.', src: L(633) },
+    {
+      text: 'Once completed and you have identified there is risk, then complete a referral to the multi-agency safeguarding hub and send in your CSE assessment along with your referral.',
+      src: L(633),
+    },
   ],
   ambiguities: [
     {
@@ -354,7 +501,8 @@ export const nscbAssessment: Instrument = {
     {
       id: 'which-total',
       text: 'The RAG line does not say whether it bands the Total Assessment Score (10 items, 10–50) or the Overall Score with professional judgement (11–60). The professional judgement is to "determine the final … score" (L543) and be carried "forward to your overall score" (L628), but the Green floor of 10 fits only the 10-item total.',
-      reading: 'The Overall Score is banded; the Total Assessment Score is read against the same bands too, and the more serious of the two is taken.',
+      reading:
+        'The Overall Score is banded; the Total Assessment Score is read against the same bands too, and the more serious of the two is taken.',
       src: [L(543), L(552), L(555), L(557), L(628)],
     },
     {

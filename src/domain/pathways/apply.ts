@@ -9,10 +9,17 @@ export function firedRules(ctx: PathwayContext, rules: PathwayRule[] = PATHWAY_R
 }
 
 /** Steps of the rules that hold, split into safety steps and the rest. */
-export function pathwaySteps(ctx: PathwayContext, rules: PathwayRule[] = PATHWAY_RULES): { safety: NextStep[]; other: NextStep[] } {
+export function pathwaySteps(
+  ctx: PathwayContext,
+  rules: PathwayRule[] = PATHWAY_RULES,
+): { safety: NextStep[]; other: NextStep[] } {
   const fired = firedRules(ctx, rules);
-  const stepsOf = (r: PathwayRule): NextStep[] => r.steps.filter((s) => !s.onlyIf || holds(s.onlyIf, ctx)).map(withoutCondition);
-  return { safety: fired.filter((r) => r.safety).flatMap(stepsOf), other: fired.filter((r) => !r.safety).flatMap(stepsOf) };
+  const stepsOf = (r: PathwayRule): NextStep[] =>
+    r.steps.filter((s) => !s.onlyIf || holds(s.onlyIf, ctx)).map(withoutCondition);
+  return {
+    safety: fired.filter((r) => r.safety).flatMap(stepsOf),
+    other: fired.filter((r) => !r.safety).flatMap(stepsOf),
+  };
 }
 
 function withoutCondition({ onlyIf: _, ...step }: RuleStep): NextStep {

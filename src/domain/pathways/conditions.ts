@@ -45,7 +45,12 @@ function tickedIds(inst: Instrument): string[] {
       return r.groups.flatMap((g) => g.items);
     case 'checklist':
       return itemsOf(inst)
-        .filter((i) => !isFactId(i.id) && (i.kind === 'choice' || i.kind === 'multi') && i.options.some((o) => o.label === 'Ticked'))
+        .filter(
+          (i) =>
+            !isFactId(i.id) &&
+            (i.kind === 'choice' || i.kind === 'multi') &&
+            i.options.some((o) => o.label === 'Ticked'),
+        )
         .map((i) => i.id);
     case 'sum-and-band':
       return [];
@@ -71,12 +76,18 @@ export function holds(c: Condition, ctx: PathwayContext): boolean {
     const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
     return Number.isFinite(n) && n >= c.atLeast;
   }
-  if ('severityAtLeast' in c) return ctx.result.decided && ctx.result.severity !== undefined && ctx.result.severity >= c.severityAtLeast;
+  if ('severityAtLeast' in c)
+    return ctx.result.decided && ctx.result.severity !== undefined && ctx.result.severity >= c.severityAtLeast;
   if ('indicatorTicked' in c) return tickedIds(ctx.inst).some((id) => isTicked(ctx, id));
   if ('ticked' in c) return c.ticked.some((id) => isTicked(ctx, id));
   if ('tierTicked' in c) {
     const r = ctx.inst.scoring;
-    const items = r.rule === 'indicator-threshold' ? r.tiers.find((t) => t.id === c.tierTicked)?.items : r.rule === 'highest-category' ? r.groups.find((g) => g.id === c.tierTicked)?.items : undefined;
+    const items =
+      r.rule === 'indicator-threshold'
+        ? r.tiers.find((t) => t.id === c.tierTicked)?.items
+        : r.rule === 'highest-category'
+          ? r.groups.find((g) => g.id === c.tierTicked)?.items
+          : undefined;
     return (items ?? []).some((id) => isTicked(ctx, id));
   }
   return false;

@@ -28,17 +28,31 @@ const GM_AND_BURY: RegionId[] = ['greater-manchester', 'bury'];
 // Contacts the rules point to (each cites the line that prints it).
 const NN_MASH: Contact = { name: 'Northamptonshire MASH', phone: '0300 126 1000', src: at(NN, 2174, 2175) };
 /** The app's reading where a seed prints 101 and 999 without saying which applies when. */
-const WHEN_101 = "101 when the police must act but no one is in immediate danger; 999 whenever a child is in immediate danger (the app's reading: the seed gives no rule for choosing).";
+const WHEN_101 =
+  "101 when the police must act but no one is in immediate danger; 999 whenever a child is in immediate danger (the app's reading: the seed gives no rule for choosing).";
 const NN_POLICE: Contact = { name: 'Northamptonshire Police', phone: '101', note: WHEN_101, src: at(NN, 2175) };
-const BURY_MASH: Contact = { name: 'Bury MASH', phone: '0161 253 5678', email: 'childwellbeing@bury.gov.uk', src: at(BURY, 390, 392) };
+const BURY_MASH: Contact = {
+  name: 'Bury MASH',
+  phone: '0161 253 5678',
+  email: 'childwellbeing@bury.gov.uk',
+  src: at(BURY, 390, 392),
+};
 const BURY_101: Contact = { name: 'Bury Police Reporting Line', phone: '101', src: at(BURY, 2103, 2105) };
 /** The national non-emergency number for the other Greater Manchester areas: the handbook (000) prints none; Bury's (001) is 101. */
-const GM_101: Contact = { name: 'Police, non-emergency (101: the number the Bury procedure prints; use 999 when a child is in immediate danger)', phone: '101', src: at(BURY, 2103, 2105) };
+const GM_101: Contact = {
+  name: 'Police, non-emergency (101: the number the Bury procedure prints; use 999 when a child is in immediate danger)',
+  phone: '101',
+  src: at(BURY, 2103, 2105),
+};
 const POLICE_999: Contact = { name: 'Police (emergency)', phone: '999', src: at(GM, 617) };
 const BRISTOL_POLICE: Contact = { name: 'Police', phone: '101', src: at(BRS, 544) };
 /** Bristol's 101 beside the app's 999: when each applies. */
 const BRISTOL_POLICE_101: Contact = { ...BRISTOL_POLICE, note: WHEN_101 };
-const WM_CAIU: Contact = { name: 'Police – Child Abuse Investigation Unit', phone: '0121 626 9153', src: at(WM, 2260, 2282) };
+const WM_CAIU: Contact = {
+  name: 'Police – Child Abuse Investigation Unit',
+  phone: '0121 626 9153',
+  src: at(WM, 2260, 2282),
+};
 
 /** Concerns the facts record, whatever a tool's ticks say. */
 const FACT_CONCERN: Condition = {
@@ -51,7 +65,9 @@ const FACT_CONCERN: Condition = {
   ],
 };
 /** A disclosed assault: the fact, or the Sandwell screening tool's own "Has been sexually assaulted" tick (002 L1811). */
-const DISCLOSED: Condition = { any: [{ answer: 'fact-sexual-assault', in: ['recent', 'past'] }, { ticked: ['r-sexually-assaulted'] }] };
+const DISCLOSED: Condition = {
+  any: [{ answer: 'fact-sexual-assault', in: ['recent', 'past'] }, { ticked: ['r-sexually-assaulted'] }],
+};
 /**
  * The tool's own tick says the child is under 13: the A&E checklist's "Child under 13 engaging in
  * sexual activity" (003 L509), a form with no age field. The tick counts as an age below 13 for the
@@ -84,9 +100,11 @@ const MISSING_EPISODES: Condition = {
 };
 const MISSING: Condition = { any: [MISSING_NOW, MISSING_EPISODES] };
 /** A 999 contact on a step whose seed prints no number. */
-const NO_NUMBER_IN_SEED = "This seed prints no number here; 999 is the Greater Manchester handbook's (000 L617), the app's choice for a child in immediate danger.";
+const NO_NUMBER_IN_SEED =
+  "This seed prints no number here; 999 is the Greater Manchester handbook's (000 L617), the app's choice for a child in immediate danger.";
 /** Reporting a past episode is the app's wording of the seeds' "report as missing", which is about a child who is missing. */
-const EPISODES_APP = "The seeds' instruction is for a child who is missing. The child is not recorded as missing now, so the app words it for the episodes recorded: the police should know of each one.";
+const EPISODES_APP =
+  "The seeds' instruction is for a child who is missing. The child is not recorded as missing now, so the app words it for the episodes recorded: the police should know of each one.";
 const TRAFFICKING: Condition = { answer: 'fact-trafficking', in: ['yes'] };
 /**
  * Abuse in the family, organised abuse or forced marriage (001 L489–493): the fact, or a tool's own tick
@@ -94,7 +112,10 @@ const TRAFFICKING: Condition = { answer: 'fact-trafficking', in: ['yes'] };
  * abuse (including risk of forced marriage/risk of honour based violence/familial child sexual abuse)" (002 L2491–2496).
  */
 const ABUSE_IN_FAMILY_OR_ORGANISED: Condition = {
-  any: [{ answer: 'fact-suspected-abuse', in: ['intra-familial', 'organised', 'forced-marriage'] }, { ticked: ['v-forced-marriage', 'v-domestic-abuse'] }],
+  any: [
+    { answer: 'fact-suspected-abuse', in: ['intra-familial', 'organised', 'forced-marriage'] },
+    { ticked: ['v-forced-marriage', 'v-domestic-abuse'] },
+  ],
 };
 
 const DO_NOT_CONSULT_PARENTS =
@@ -108,10 +129,11 @@ const PARENTS_WARNING_FIRST: NextStep = {
   contacts: [],
   src: at(BURY, 489, 493),
   appAdded:
-    "Other steps in the seeds involve the family (002 L2407 \"speak to other agencies or family\"; 003 L1358 \"seek to involve his parents\", L1366 \"involve her parents\"; 001 L316–317). The seeds do not reconcile them with this warning; the app's reading is that the warning comes first.",
+    'Other steps in the seeds involve the family (002 L2407 "speak to other agencies or family"; 003 L1358 "seek to involve his parents", L1366 "involve her parents"; 001 L316–317). The seeds do not reconcile them with this warning; the app\'s reading is that the warning comes first.',
 };
 
-const TRAFFICKING_POLICE = 'Trafficking children, including for the purpose of sexual exploitation, is a criminal offence and concerns that a child may be being trafficked should always be reported to the police.';
+const TRAFFICKING_POLICE =
+  'Trafficking children, including for the purpose of sexual exploitation, is a criminal offence and concerns that a child may be being trafficked should always be reported to the police.';
 const TRAFFICKING_NRM =
   'Where exploitation is present, statutory Child Protection and Safeguarding responses should be applied and a referral should be made to the National Referral Mechanism (NRM) for a decision on the status of the potential victim of trafficking.';
 
@@ -138,9 +160,19 @@ function buryAndGm(rule: PathwayRule): PathwayRule[] {
     id: `${rule.id}-gm`,
     when: { all: [{ region: ['greater-manchester'] }, rule.when] },
     steps: rule.steps
-      .map((s) => (s.src?.file !== BURY ? s : { ...s, appAdded: `This is the Bury procedure's rule (001), which follows Greater Manchester procedures; the Greater Manchester handbook (000) does not print it. The app shows it for every Greater Manchester area as the cautious reading.${s.appAdded ? ` ${s.appAdded}` : ''}` }))
+      .map((s) =>
+        s.src?.file !== BURY
+          ? s
+          : {
+              ...s,
+              appAdded: `This is the Bury procedure's rule (001), which follows Greater Manchester procedures; the Greater Manchester handbook (000) does not print it. The app shows it for every Greater Manchester area as the cautious reading.${s.appAdded ? ` ${s.appAdded}` : ''}`,
+            },
+      )
       // Bury's own police line and MASH are not offered to a Wigan or Oldham practitioner under Bury's name.
-      .map((s) => ({ ...s, contacts: s.contacts.filter((c) => c !== BURY_MASH).map((c) => (c === BURY_101 ? GM_101 : c)) })),
+      .map((s) => ({
+        ...s,
+        contacts: s.contacts.filter((c) => c !== BURY_MASH).map((c) => (c === BURY_101 ? GM_101 : c)),
+      })),
   };
   return [{ ...rule, when: { all: [{ region: ['bury'] }, rule.when] } }, gm];
 }
@@ -159,7 +191,8 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: 'Two police numbers appear in Bury\'s documents. The Greater Manchester handbook: "If a child is deemed at immediate risk of significant harm ... contact the police on 999" (000 L617). Bury\'s Data Collection Form: "Always contact the police at time on 101 if immediate action required" (001 L2068–2069). Call 999 whenever a child is at immediate risk of significant harm; use 101 when the police need to act but no one is in immediate danger. Never let 101 delay a 999 call.',
         contacts: [POLICE_999, BURY_101],
         src: at(BURY, 2068, 2069),
-        appAdded: 'The seeds give both numbers without saying which applies when; this is the app\'s reading, the cautious one.',
+        appAdded:
+          "The seeds give both numbers without saying which applies when; this is the app's reading, the cautious one.",
       },
     ],
   },
@@ -170,7 +203,16 @@ export const PATHWAY_RULES: PathwayRule[] = [
     safety: true,
     when: ABUSE_IN_FAMILY_OR_ORGANISED,
     src: [at(BURY, 489, 493)],
-    steps: [{ id: 'do-not-consult-parents', kind: 'warning', text: DO_NOT_CONSULT_PARENTS, contacts: [], src: at(BURY, 489, 492) }, PARENTS_WARNING_FIRST],
+    steps: [
+      {
+        id: 'do-not-consult-parents',
+        kind: 'warning',
+        text: DO_NOT_CONSULT_PARENTS,
+        contacts: [],
+        src: at(BURY, 489, 492),
+      },
+      PARENTS_WARNING_FIRST,
+    ],
   }),
   {
     id: 'do-not-consult-parents-elsewhere',
@@ -223,10 +265,11 @@ export const PATHWAY_RULES: PathwayRule[] = [
       {
         id: 'nn-age-unknown',
         kind: 'note',
-        text: 'The child\'s age is not recorded. If the child is under 13: concerns with evidence which indicate possible CSE in children under 13 years old, must result in an immediate referral into the MASH.',
+        text: "The child's age is not recorded. If the child is under 13: concerns with evidence which indicate possible CSE in children under 13 years old, must result in an immediate referral into the MASH.",
         contacts: [NN_MASH],
         src: at(NN, 2189),
-        appAdded: 'The app cannot tell the child\'s age, so it shows the under-13 rule as a condition rather than leave it out.',
+        appAdded:
+          "The app cannot tell the child's age, so it shows the under-13 rule as a condition rather than leave it out.",
       },
     ],
   },
@@ -256,10 +299,11 @@ export const PATHWAY_RULES: PathwayRule[] = [
       {
         id: 'gm-age-unknown',
         kind: 'note',
-        text: 'The child\'s age is not recorded. If the child is under 13: a child under the age of 13 years is judged to be incapable of consenting to sexual activity and there is an automatic presumption of referral to children’s social care.',
+        text: "The child's age is not recorded. If the child is under 13: a child under the age of 13 years is judged to be incapable of consenting to sexual activity and there is an automatic presumption of referral to children’s social care.",
         contacts: [],
         src: at(BURY, 484, 486),
-        appAdded: 'The app cannot tell the child\'s age, so it shows the under-13 rule as a condition rather than leave it out.',
+        appAdded:
+          "The app cannot tell the child's age, so it shows the under-13 rule as a condition rather than leave it out.",
       },
     ],
   },
@@ -268,14 +312,22 @@ export const PATHWAY_RULES: PathwayRule[] = [
   {
     id: 'nn-serenity',
     safety: true,
-    when: { all: [{ region: ['northamptonshire'] }, { answer: 'fact-sexual-assault', in: ['recent', 'past', 'suspected'] }] },
+    when: {
+      all: [{ region: ['northamptonshire'] }, { answer: 'fact-sexual-assault', in: ['recent', 'past', 'suspected'] }],
+    },
     src: [at(NN, 1264), at(NN, 1268, 1272)],
     steps: [
       {
         id: 'nn-serenity',
         kind: 'referral',
-        text: 'Serenity, Northamptonshire\'s Sexual Assault Referral Centre (SARC), provides the venue for the assessment of children and young people where sexual abuse is suspected, or where a child or young person has made a disclosure of abuse, usually as part of a Section 47 Child Protection Enquiry. Children will be offered a holistic Child Protection Assessment including forensic medical assessment, sexual health screening, and access to ongoing support services.',
-        contacts: [{ name: 'Serenity Sexual Assault Referral Centre (SARC)', note: 'The toolkit prints no telephone number for Serenity: ask the MASH or the police.', src: at(NN, 1264) }],
+        text: "Serenity, Northamptonshire's Sexual Assault Referral Centre (SARC), provides the venue for the assessment of children and young people where sexual abuse is suspected, or where a child or young person has made a disclosure of abuse, usually as part of a Section 47 Child Protection Enquiry. Children will be offered a holistic Child Protection Assessment including forensic medical assessment, sexual health screening, and access to ongoing support services.",
+        contacts: [
+          {
+            name: 'Serenity Sexual Assault Referral Centre (SARC)',
+            note: 'The toolkit prints no telephone number for Serenity: ask the MASH or the police.',
+            src: at(NN, 1264),
+          },
+        ],
         src: at(NN, 1264, 1268),
       },
     ],
@@ -298,7 +350,13 @@ export const PATHWAY_RULES: PathwayRule[] = [
   {
     id: 'nn-under-16-assault-mash',
     safety: true,
-    when: { all: [{ region: ['northamptonshire'] }, DISCLOSED, { any: [{ ageBelow: 16 }, UNDER_13_TICKED, { ageUnknown: true }] }] },
+    when: {
+      all: [
+        { region: ['northamptonshire'] },
+        DISCLOSED,
+        { any: [{ ageBelow: 16 }, UNDER_13_TICKED, { ageUnknown: true }] },
+      ],
+    },
     src: [at(NN, 1280)],
     steps: [
       {
@@ -329,7 +387,8 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: "St. Mary's Sexual Assault Referral Centre (SARC) is a Greater Manchester partner. Ask the police or children's social care about an assessment there.",
         contacts: [],
         src: at(GM, 988),
-        appAdded: 'The handbook names St Mary\'s SARC only as a partner and prints no route to it; the app suggests asking about it because a disclosed assault may need forensic and sexual health care.',
+        appAdded:
+          "The handbook names St Mary's SARC only as a partner and prints no route to it; the app suggests asking about it because a disclosed assault may need forensic and sexual health care.",
       },
     ],
   }),
@@ -360,7 +419,8 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: "A disclosed sexual assault is an allegation of a crime: contact Children's Social Care or the Police.",
         contacts: [WM_CAIU, { name: 'Children’s Social Care – MASH', phone: '0845 351 0131', src: at(WM, 2292, 2304) }],
         src: at(WM, 2132),
-        appAdded: 'The framework prints no route for a disclosed assault; the app points to the contacts it gives for significant or serious risk (002 L2132).',
+        appAdded:
+          'The framework prints no route for a disclosed assault; the app points to the contacts it gives for significant or serious risk (002 L2132).',
       },
     ],
   },
@@ -378,7 +438,13 @@ export const PATHWAY_RULES: PathwayRule[] = [
         id: 'missing-report-now',
         kind: 'referral',
         text: 'Missing children and young people may be at increased risk of CSE and should be reported as missing to the Police at the earliest opportunity.',
-        contacts: [{ ...POLICE_999, note: NO_NUMBER_IN_SEED }, { ...WM_CAIU, note: "When no one is in immediate danger. The framework names no police contact here: the app's pick from the Sandwell table." }],
+        contacts: [
+          { ...POLICE_999, note: NO_NUMBER_IN_SEED },
+          {
+            ...WM_CAIU,
+            note: "When no one is in immediate danger. The framework names no police contact here: the app's pick from the Sandwell table.",
+          },
+        ],
         src: at(WM, 520),
         onlyIf: MISSING_NOW,
       },
@@ -395,7 +461,12 @@ export const PATHWAY_RULES: PathwayRule[] = [
         id: 'wm-return-interview',
         kind: 'assessment',
         text: 'Once a missing child is located, there are two stages to the process - the Police Safe and Well Check and the Return Interview. Where possible, the Return Interview must be completed within 72 hours by an independent person.',
-        contacts: [{ ...SANDWELL_BARNARDOS, note: "The framework names no service here; Barnardo's conduct return interviews in Sandwell (002 L2040): the app's pick." }],
+        contacts: [
+          {
+            ...SANDWELL_BARNARDOS,
+            note: "The framework names no service here; Barnardo's conduct return interviews in Sandwell (002 L2040): the app's pick.",
+          },
+        ],
         src: at(WM, 520),
         within: '72 hours',
       },
@@ -460,7 +531,8 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: 'Tell the police that the child is missing: the police need to be consistently informed about running away and child sexual exploitation.',
         contacts: [POLICE_999, { ...GM_101, note: WHEN_101 }],
         src: at(GM, 891),
-        appAdded: 'The handbook says the police need to be consistently informed (000 L891) but words no step for it; the app words it as one.',
+        appAdded:
+          'The handbook says the police need to be consistently informed (000 L891) but words no step for it; the app words it as one.',
         onlyIf: MISSING_NOW,
       },
       {
@@ -517,7 +589,16 @@ export const PATHWAY_RULES: PathwayRule[] = [
     when: { all: [{ region: ['sandwell'] }, TRAFFICKING] },
     src: [at(WM, 574), at(WM, 576)],
     steps: [
-      { id: 'trafficking-police', kind: 'referral', text: TRAFFICKING_POLICE, contacts: [{ ...POLICE_999, note: NO_NUMBER_IN_SEED }, { ...WM_CAIU, note: "The framework names no police contact here: the app's pick from the Sandwell table." }], src: at(WM, 574) },
+      {
+        id: 'trafficking-police',
+        kind: 'referral',
+        text: TRAFFICKING_POLICE,
+        contacts: [
+          { ...POLICE_999, note: NO_NUMBER_IN_SEED },
+          { ...WM_CAIU, note: "The framework names no police contact here: the app's pick from the Sandwell table." },
+        ],
+        src: at(WM, 574),
+      },
       { id: 'trafficking-nrm', kind: 'referral', text: TRAFFICKING_NRM, contacts: [], src: at(WM, 576) },
     ],
   },
@@ -527,8 +608,22 @@ export const PATHWAY_RULES: PathwayRule[] = [
     when: { all: [{ region: ['greater-manchester', 'bury', 'northamptonshire', 'bristol'] }, TRAFFICKING] },
     src: [at(WM, 574), at(WM, 576), at(BURY, 109, 110), at(BRS, 584, 586)],
     steps: [
-      { id: 'trafficking-police', kind: 'referral', text: TRAFFICKING_POLICE, contacts: [POLICE_999], src: at(WM, 574), appAdded: borrowed('West Midlands framework') },
-      { id: 'trafficking-nrm', kind: 'referral', text: TRAFFICKING_NRM, contacts: [], src: at(WM, 576), appAdded: borrowed('West Midlands framework') },
+      {
+        id: 'trafficking-police',
+        kind: 'referral',
+        text: TRAFFICKING_POLICE,
+        contacts: [POLICE_999],
+        src: at(WM, 574),
+        appAdded: borrowed('West Midlands framework'),
+      },
+      {
+        id: 'trafficking-nrm',
+        kind: 'referral',
+        text: TRAFFICKING_NRM,
+        contacts: [],
+        src: at(WM, 576),
+        appAdded: borrowed('West Midlands framework'),
+      },
     ],
   },
   ...buryAndGm({
@@ -536,7 +631,15 @@ export const PATHWAY_RULES: PathwayRule[] = [
     safety: true,
     when: TRAFFICKING,
     src: [at(BURY, 109, 110)],
-    steps: [{ id: 'bury-trafficking-procedures', kind: 'advice', text: 'Please see the safeguarding children who may have been trafficked procedures.', contacts: [], src: at(BURY, 109, 110) }],
+    steps: [
+      {
+        id: 'bury-trafficking-procedures',
+        kind: 'advice',
+        text: 'Please see the safeguarding children who may have been trafficked procedures.',
+        contacts: [],
+        src: at(BURY, 109, 110),
+      },
+    ],
   }),
   {
     id: 'bristol-trafficking-procedures',
@@ -583,7 +686,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
         contacts: [],
         src: at(BURY, 1058, 1060),
         appAdded:
-          "The Greater Manchester handbook prints no action per band; the Bury procedure, which uses the same Phoenix measurement tool, does, in like words for school staff (001 L1058–1060), leisure and community staff (L1012–1014, \"Risk Assessment Tool\") and voluntary groups (L1168–1171, \"Risk Assessment Framework\"), each with their own designated person or adviser. The app shows it for every Greater Manchester area and setting as the cautious reading.",
+          'The Greater Manchester handbook prints no action per band; the Bury procedure, which uses the same Phoenix measurement tool, does, in like words for school staff (001 L1058–1060), leisure and community staff (L1012–1014, "Risk Assessment Tool") and voluntary groups (L1168–1171, "Risk Assessment Framework"), each with their own designated person or adviser. The app shows it for every Greater Manchester area and setting as the cautious reading.',
       },
     ],
   },
@@ -623,14 +726,20 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: "Significant risk indicators are ticked, and whether the concerns are immediate is not yet answered. The tool prints no rule for them; the app's suggestion is to treat them as immediate concerns and make a referral to children's social care, as the procedure says for medium or high risk on the screening tool, unless your judgement is otherwise.",
         contacts: [BURY_MASH],
         src: at(BURY, 1087, 1089),
-        appAdded: 'The screening tool prints no level, so "medium or high risk, using the CSE screening tool" (001 L1087–1088) cannot be read off it; the app suggests the referral when any significant risk indicator is ticked.',
+        appAdded:
+          'The screening tool prints no level, so "medium or high risk, using the CSE screening tool" (001 L1087–1088) cannot be read off it; the app suggests the referral when any significant risk indicator is ticked.',
       },
     ],
   },
   {
     id: 'bury-screening-not-immediate',
     safety: false,
-    when: { all: [{ instrument: ['bury-cse-initial-screening-tool'] }, { answer: 'immediate-concerns', in: ['no', 'unclear'] }] },
+    when: {
+      all: [
+        { instrument: ['bury-cse-initial-screening-tool'] },
+        { answer: 'immediate-concerns', in: ['no', 'unclear'] },
+      ],
+    },
     src: [at(BURY, 1089, 1092)],
     steps: [
       {
@@ -720,7 +829,8 @@ export const PATHWAY_RULES: PathwayRule[] = [
         contacts: [],
         src: at(NN, 2207),
         within: 'within the hour',
-        appAdded: "These timescales are from the toolkit's policy template for schools (003 Appendix 1). The app cannot tell whether this assessment is made in a school, so it shows them whenever the tool can be, marked \"In a school\".",
+        appAdded:
+          'These timescales are from the toolkit\'s policy template for schools (003 Appendix 1). The app cannot tell whether this assessment is made in a school, so it shows them whenever the tool can be, marked "In a school".',
       },
       {
         id: 'nn-school-dsl-2-hours',
@@ -729,7 +839,8 @@ export const PATHWAY_RULES: PathwayRule[] = [
         contacts: [NN_MASH],
         src: at(NN, 2228, 2233),
         within: '2 hours',
-        appAdded: "From the toolkit's policy template for schools (003 Appendix 1); shown whenever the tool can be used in a school.",
+        appAdded:
+          "From the toolkit's policy template for schools (003 Appendix 1); shown whenever the tool can be used in a school.",
       },
     ],
   },

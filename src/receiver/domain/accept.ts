@@ -8,7 +8,14 @@ import { InvalidAnswersError, score } from '../../domain/index.ts';
 import type { Instrument } from '../../domain/index.ts';
 import { getInstrument } from '../../domain/index.ts';
 import { type BatchItem, BatchSchema, MAX_BATCH_ITEMS } from '../../contract/batch.ts';
-import { MAX_SUBMISSION_BYTES, SUBMISSION_FIELDS, type Submission, SubmissionSchema, fieldNames, issueText } from '../../contract/submission.ts';
+import {
+  MAX_SUBMISSION_BYTES,
+  SUBMISSION_FIELDS,
+  type Submission,
+  SubmissionSchema,
+  fieldNames,
+  issueText,
+} from '../../contract/submission.ts';
 import { screenedOn } from '../../domain/index.ts';
 import type { NewSubmission } from '../store/receiver-store.ts';
 
@@ -26,10 +33,13 @@ export class Refusal extends Error {
 export function disagreement(sub: Submission, ours: ReturnType<typeof score>, endpointVersion: string): string | null {
   const theirs = sub.result;
   const diffs: string[] = [];
-  if (sub.instrument.version !== endpointVersion) diffs.push(`device used version ${sub.instrument.version}, endpoint has ${endpointVersion}`);
+  if (sub.instrument.version !== endpointVersion)
+    diffs.push(`device used version ${sub.instrument.version}, endpoint has ${endpointVersion}`);
   if (ours.complete !== theirs.complete) diffs.push(`complete: device ${theirs.complete}, endpoint ${ours.complete}`);
-  if ((ours.level ?? null) !== (theirs.level ?? null)) diffs.push(`level: device "${theirs.level ?? '—'}", endpoint "${ours.level ?? '—'}"`);
-  if ((ours.total ?? null) !== (theirs.total ?? null)) diffs.push(`total: device ${theirs.total ?? '—'}, endpoint ${ours.total ?? '—'}`);
+  if ((ours.level ?? null) !== (theirs.level ?? null))
+    diffs.push(`level: device "${theirs.level ?? '—'}", endpoint "${ours.level ?? '—'}"`);
+  if ((ours.total ?? null) !== (theirs.total ?? null))
+    diffs.push(`total: device ${theirs.total ?? '—'}, endpoint ${ours.total ?? '—'}`);
   return diffs.length ? diffs.join('; ') : null;
 }
 
@@ -40,7 +50,8 @@ function parseBounded(raw: string): unknown {
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {
@@ -72,7 +83,8 @@ export async function openSealed(raw: string, privateKey: CryptoKey): Promise<st
 function holdsNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('\u0000');
   if (Array.isArray(value)) return value.some(holdsNul);
-  if (value && typeof value === 'object') return Object.entries(value).some(([k, x]) => k.includes('\u0000') || holdsNul(x));
+  if (value && typeof value === 'object')
+    return Object.entries(value).some(([k, x]) => k.includes('\u0000') || holdsNul(x));
   return false;
 }
 
@@ -108,7 +120,9 @@ function claimedLevel(inst: Instrument, claim: string | undefined): string | nul
 function answersProblem(inst: Instrument, e: unknown): string {
   const first = e instanceof InvalidAnswersError ? e.problems[0] : undefined;
   const known = first?.itemId !== undefined && inst.sections.some((s) => s.items.some((i) => i.id === first.itemId));
-  return known ? `answers.${first!.itemId}: not an answer this item takes (see the tool's definition).` : 'answers: holds an item this tool does not have, or is not a set of answers.';
+  return known
+    ? `answers.${first!.itemId}: not an answer this item takes (see the tool's definition).`
+    : 'answers: holds an item this tool does not have, or is not a set of answers.';
 }
 
 /** Validates and re-scores; throws a Refusal naming the problem (never quoting a value). */
@@ -117,9 +131,20 @@ export function accept(json: string, idempotencyKey: unknown): Accepted {
   const parsed = v.safeParse(SubmissionSchema, raw);
   if (!parsed.success) throw new Refusal(400, 'invalid-submission', issueText(parsed.issues, SUBMISSION_FIELDS));
   const sub = parsed.output;
-  if (typeof idempotencyKey !== 'string' || idempotencyKey !== sub.id) throw new Refusal(400, 'idempotency-key', 'The Idempotency-Key header must be present and equal the submission id.');
-  if (holdsNul(sub)) throw new Refusal(400, 'invalid-submission', 'A text holds a NUL character, which no form produces and the store cannot keep.');
-  if (!/^\d{1,4}(\.\d{1,4}){1,3}$/.test(sub.instrument.version)) throw new Refusal(400, 'invalid-submission', 'instrument.version: not a version number.');
+  if (typeof idempotencyKey !== 'string' || idempotencyKey !== sub.id)
+    throw new Refusal(
+      400,
+      'idempotency-key',
+      'The Idempotency-Key header must be present and equal the submission id.',
+    );
+  if (holdsNul(sub))
+    throw new Refusal(
+      400,
+      'invalid-submission',
+      'A text holds a NUL character, which no form produces and the store cannot keep.',
+    );
+  if (!/^\d{1,4}(\.\d{1,4}){1,3}$/.test(sub.instrument.version))
+    throw new Refusal(400, 'invalid-submission', 'instrument.version: not a version number.');
   const inst = getInstrument(sub.instrument.id);
   if (!inst) throw new Refusal(400, 'unknown-instrument', 'instrument.id: not a tool this endpoint knows.');
   let ours: ReturnType<typeof score>;
@@ -139,7 +164,11 @@ export function accept(json: string, idempotencyKey: unknown): Accepted {
       kind: sub.kind,
       level: ours.level ?? null,
       deviceLevel,
-      disagreement: disagreement({ ...sub, result: { ...sub.result, ...(deviceLevel !== null ? { level: deviceLevel } : {}) } }, ours, inst.version),
+      disagreement: disagreement(
+        { ...sub, result: { ...sub.result, ...(deviceLevel !== null ? { level: deviceLevel } : {}) } },
+        ours,
+        inst.version,
+      ),
       // Where it goes, by the server's own reading of the answers (an information report's area), not the device's word.
       area: ours.routing?.area ?? null,
       team: ours.routing?.team ?? null,
@@ -161,7 +190,8 @@ export function parseBatch(raw: string): BatchItem[] {
 /** One batch item, opened and accepted as the single POST would (its id is its Idempotency-Key). */
 export async function acceptItem(item: BatchItem, privateKey: CryptoKey): Promise<Accepted> {
   // The single POST's limit is in bytes; the batch schema could only count characters.
-  if (Buffer.byteLength(item.body) > MAX_SUBMISSION_BYTES) throw new Refusal(413, 'too-large', 'This submission is larger than this endpoint accepts.');
+  if (Buffer.byteLength(item.body) > MAX_SUBMISSION_BYTES)
+    throw new Refusal(413, 'too-large', 'This submission is larger than this endpoint accepts.');
   const json = item.type === 'application/jose' ? await openSealed(item.body, privateKey) : item.body;
   return accept(json, item.id);
 }

@@ -73,7 +73,12 @@ export function requestHosts(req: FastifyRequest): (string | undefined)[] {
  * and recorded by the caller in its own transaction (the submit does, with
  * the row: one disk flush per submission instead of two).
  */
-export async function authenticateDevice(ctx: ReceiverContext, req: FastifyRequest, reply: FastifyReply, deferJti = false): Promise<Device | undefined> {
+export async function authenticateDevice(
+  ctx: ReceiverContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  deferJti = false,
+): Promise<Device | undefined> {
   const path = req.url.split('?')[0]!;
   let jkt: string;
   let jti: string;
@@ -90,7 +95,12 @@ export async function authenticateDevice(ctx: ReceiverContext, req: FastifyReque
   }
   const device = await ctx.store.deviceByKey(jkt);
   if (!device) {
-    fail(reply, 401, 'not-enrolled', 'This device is not enrolled with this endpoint. Ask your administrator for an enrolment link.');
+    fail(
+      reply,
+      401,
+      'not-enrolled',
+      'This device is not enrolled with this endpoint. Ask your administrator for an enrolment link.',
+    );
     return undefined;
   }
   if (device.state !== 'active') {
@@ -118,7 +128,10 @@ function touchThrottled(ctx: ReceiverContext, deviceId: string, now = Date.now()
 
 /** Forgets proof ids older than the window (they would be refused as stale anyway). */
 export function startProofSweeper(ctx: ReceiverContext): () => void {
-  const t = setInterval(() => void ctx.store.forgetProofsBefore(Date.now() - 2 * PROOF_WINDOW_S * 1000).catch(() => {}), 60_000);
+  const t = setInterval(
+    () => void ctx.store.forgetProofsBefore(Date.now() - 2 * PROOF_WINDOW_S * 1000).catch(() => {}),
+    60_000,
+  );
   t.unref();
   return () => clearInterval(t);
 }

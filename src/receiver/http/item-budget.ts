@@ -24,7 +24,8 @@ export class ItemBudget {
     let w = this.windows.get(deviceId);
     if (!w || now - w.start >= this.windowMs) {
       // Forget finished windows now and then, so the map stays as small as the devices active this minute.
-      if (this.windows.size > 10_000) for (const [id, old] of this.windows) if (now - old.start >= this.windowMs) this.windows.delete(id);
+      if (this.windows.size > 10_000)
+        for (const [id, old] of this.windows) if (now - old.start >= this.windowMs) this.windows.delete(id);
       w = { start: now, used: 0 };
       this.windows.set(deviceId, w);
     }

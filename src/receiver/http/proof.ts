@@ -30,7 +30,9 @@ export function claimedKey(proof: string | undefined): string | undefined {
   if (!proof || proof.length > 4096) return undefined;
   try {
     const jwk = decodeProtectedHeader(proof).jwk as { x?: unknown; y?: unknown } | undefined;
-    return typeof jwk?.x === 'string' && typeof jwk.y === 'string' ? `${jwk.x.slice(0, 43)}.${jwk.y.slice(0, 43)}` : undefined;
+    return typeof jwk?.x === 'string' && typeof jwk.y === 'string'
+      ? `${jwk.x.slice(0, 43)}.${jwk.y.slice(0, 43)}`
+      : undefined;
   } catch {
     return undefined;
   }
@@ -54,8 +56,19 @@ async function publicKeyFor(jwk: JWK) {
  * its origin must be the public origin when one is configured (CSE_PUBLIC_URL),
  * else the request's own host or the host a proxy in front says it forwarded.
  */
-export async function verifyProof(proof: unknown, method: string, path: string, hosts: (string | undefined)[], publicOrigin: string | undefined, now = Date.now()): Promise<VerifiedProof> {
-  if (typeof proof !== 'string' || !proof || proof.length > 4096) throw new ProofError('proof-missing', 'This request must carry a device proof (DPoP header). Enrol the device first.');
+export async function verifyProof(
+  proof: unknown,
+  method: string,
+  path: string,
+  hosts: (string | undefined)[],
+  publicOrigin: string | undefined,
+  now = Date.now(),
+): Promise<VerifiedProof> {
+  if (typeof proof !== 'string' || !proof || proof.length > 4096)
+    throw new ProofError(
+      'proof-missing',
+      'This request must carry a device proof (DPoP header). Enrol the device first.',
+    );
   let jwk: JWK;
   try {
     const h = decodeProtectedHeader(proof);
@@ -67,7 +80,11 @@ export async function verifyProof(proof: unknown, method: string, path: string, 
   let payload: Record<string, unknown>;
   try {
     const key = await publicKeyFor(jwk);
-    ({ payload } = await jwtVerify(proof, key, { typ: 'dpop+jwt', algorithms: ['ES256'], clockTolerance: PROOF_WINDOW_S }));
+    ({ payload } = await jwtVerify(proof, key, {
+      typ: 'dpop+jwt',
+      algorithms: ['ES256'],
+      clockTolerance: PROOF_WINDOW_S,
+    }));
   } catch {
     throw new ProofError('proof-invalid', 'The device proof does not verify.');
   }
@@ -79,10 +96,13 @@ export async function verifyProof(proof: unknown, method: string, path: string, 
     throw new ProofError('proof-invalid', 'The device proof names no address.');
   }
   const originOk = publicOrigin ? htu.origin === publicOrigin : hosts.includes(htu.host);
-  if (htu.pathname !== path || !originOk) throw new ProofError('proof-invalid', 'The device proof was made for another address.');
+  if (htu.pathname !== path || !originOk)
+    throw new ProofError('proof-invalid', 'The device proof was made for another address.');
   const iat = payload.iat;
-  if (typeof iat !== 'number' || Math.abs(now / 1000 - iat) > PROOF_WINDOW_S) throw new ProofError('proof-stale', "The device proof is too old or from the future: check the device's clock.");
+  if (typeof iat !== 'number' || Math.abs(now / 1000 - iat) > PROOF_WINDOW_S)
+    throw new ProofError('proof-stale', "The device proof is too old or from the future: check the device's clock.");
   const jti = payload.jti;
-  if (typeof jti !== 'string' || jti.length < 16 || jti.length > 100) throw new ProofError('proof-invalid', 'The device proof has no usable id (jti).');
+  if (typeof jti !== 'string' || jti.length < 16 || jti.length > 100)
+    throw new ProofError('proof-invalid', 'The device proof has no usable id (jti).');
   return { jkt: await calculateJwkThumbprint(jwk, 'sha256'), jwk, jti, iat };
 }

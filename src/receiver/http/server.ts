@@ -62,12 +62,23 @@ function loggerOptions(log: BuildOptions['log']): FastifyServerOptions['logger']
     level: log?.level ?? process.env.CSE_LOG_LEVEL ?? 'info',
     ...(log?.stream ? { stream: log.stream } : {}),
     // Belt and braces: the serializers below already leave these out.
-    redact: { paths: ['req.headers', 'req.body', 'res.headers', 'body', 'headers', '*.authorization', '*.dpop'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers', 'req.body', 'res.headers', 'body', 'headers', '*.authorization', '*.dpop'],
+      censor: '[redacted]',
+    },
     serializers: {
       // Method and path only: no query, headers, address or body.
-      req: (r: { method?: string; url?: string; id?: string }) => ({ id: r.id, method: r.method, path: (r.url ?? '').split('?')[0]!.slice(0, 200) }),
+      req: (r: { method?: string; url?: string; id?: string }) => ({
+        id: r.id,
+        method: r.method,
+        path: (r.url ?? '').split('?')[0]!.slice(0, 200),
+      }),
       res: (r: { statusCode?: number }) => ({ statusCode: r.statusCode }),
-      err: (e: { name?: string; code?: string; statusCode?: number }) => ({ type: e.name, code: e.code, statusCode: e.statusCode }),
+      err: (e: { name?: string; code?: string; statusCode?: number }) => ({
+        type: e.name,
+        code: e.code,
+        statusCode: e.statusCode,
+      }),
     },
   } as unknown as FastifyServerOptions['logger'];
 }
@@ -80,7 +91,13 @@ export async function buildServer(opts: BuildOptions): Promise<FastifyInstance> 
     // Our own server, for the timeouts Fastify does not expose.
     serverFactory: (handler) => {
       const server = createServer(
-        { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, keepAliveTimeout: 5_000, connectionsCheckingInterval: 1_000, maxHeaderSize: 16 * 1024 },
+        {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          keepAliveTimeout: 5_000,
+          connectionsCheckingInterval: 1_000,
+          maxHeaderSize: 16 * 1024,
+        },
         handler,
       );
       server.setTimeout(limits.idleTimeoutMs); // no traffic for this long: the socket is closed
@@ -95,10 +112,22 @@ export async function buildServer(opts: BuildOptions): Promise<FastifyInstance> 
     // Ids in logs are counters, not anything from the request.
     requestIdHeader: false,
   });
-  const connections = capConnections(app.server, limits.maxConnections, Math.min(5_000, limits.idleTimeoutMs), limits.idleTimeoutMs);
+  const connections = capConnections(
+    app.server,
+    limits.maxConnections,
+    Math.min(5_000, limits.idleTimeoutMs),
+    limits.idleTimeoutMs,
+  );
   app.decorate('connections', connections);
 
-  const ctx: ReceiverContext = { store: opts.store, keys: opts.keys, adminToken: opts.adminToken, publicOrigin: opts.publicOrigin, limits, dropAfterStore: opts.dropAfterStore };
+  const ctx: ReceiverContext = {
+    store: opts.store,
+    keys: opts.keys,
+    adminToken: opts.adminToken,
+    publicOrigin: opts.publicOrigin,
+    limits,
+    dropAfterStore: opts.dropAfterStore,
+  };
   app.decorate('receiver', ctx);
   const stopSweeper = startProofSweeper(ctx);
   app.addHook('onClose', async () => stopSweeper());
@@ -106,7 +135,9 @@ export async function buildServer(opts: BuildOptions): Promise<FastifyInstance> 
   // Bodies arrive as strings (bounded by bodyLimit); handlers parse them, so no parser error text is ever echoed.
   app.removeAllContentTypeParsers();
   for (const type of ['application/json', 'application/jose'])
-    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: limits.bodyLimit }, (_req, body, done) => done(null, body));
+    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: limits.bodyLimit }, (_req, body, done) =>
+      done(null, body),
+    );
 
   app.setErrorHandler(errorHandler);
 
@@ -121,7 +152,13 @@ export async function buildServer(opts: BuildOptions): Promise<FastifyInstance> 
 
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_req, c) => ({ statusCode: 429, error: { code: 'rate-limited', message: `Too many requests from this device: try again in ${Math.ceil(c.ttl / 1000)} s.` } }),
+    errorResponseBuilder: (_req, c) => ({
+      statusCode: 429,
+      error: {
+        code: 'rate-limited',
+        message: `Too many requests from this device: try again in ${Math.ceil(c.ttl / 1000)} s.`,
+      },
+    }),
   });
   await app.register(publicRoutes);
   await app.register(enrolRoutes);

@@ -43,7 +43,11 @@ export class Envelope {
   seal(rowId: string, plaintext: string): SealedBody {
     const dek = randomBytes(32);
     try {
-      return { bodyEnc: gcmSeal(dek, Buffer.from(plaintext, 'utf8'), rowId), dekWrapped: gcmSeal(this.kek, dek, `dek:${rowId}`), kekId: this.kekId };
+      return {
+        bodyEnc: gcmSeal(dek, Buffer.from(plaintext, 'utf8'), rowId),
+        dekWrapped: gcmSeal(this.kek, dek, `dek:${rowId}`),
+        kekId: this.kekId,
+      };
     } finally {
       dek.fill(0);
     }

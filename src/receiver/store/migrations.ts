@@ -36,8 +36,15 @@ export async function migrate(sql: Sql, exec: (ddl: string) => Promise<void> | v
       await sql.transaction(async (tx) => {
         // A second process migrating at the same time: the primary key stops the double apply.
         if (await tx.get('select name from schema_migrations where name = ?', [name])) return;
-        for (const stmt of (sql.dialect === 'sqlite' ? m.sqlite : m.postgres).split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) await tx.run(stmt);
-        await tx.run('insert into schema_migrations (name, applied_at) values (?, ?)', [name, new Date().toISOString()]);
+        for (const stmt of (sql.dialect === 'sqlite' ? m.sqlite : m.postgres)
+          .split(/;\s*\n/)
+          .map((s) => s.trim())
+          .filter(Boolean))
+          await tx.run(stmt);
+        await tx.run('insert into schema_migrations (name, applied_at) values (?, ?)', [
+          name,
+          new Date().toISOString(),
+        ]);
       });
       applied.push(name);
     }

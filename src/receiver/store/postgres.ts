@@ -8,12 +8,20 @@ pg.types.setTypeParser(20, (v) => Number(v)); // int8 (count(*), bigint ids) as 
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-function wrap(q: Queryable, close: () => Promise<void>, tx: (fn: (tx: Sql) => Promise<unknown>) => Promise<unknown>): Sql {
+function wrap(
+  q: Queryable,
+  close: () => Promise<void>,
+  tx: (fn: (tx: Sql) => Promise<unknown>) => Promise<unknown>,
+): Sql {
   const sql: Sql = {
     dialect: 'postgres',
-    all: async <T>(text: string, params: SqlValue[] = []) => (await q.query(numberPlaceholders(text), params)).rows as T[],
-    get: async <T>(text: string, params: SqlValue[] = []) => (await q.query(numberPlaceholders(text), params)).rows[0] as T | undefined,
-    run: async (text: string, params: SqlValue[] = []) => ({ changes: (await q.query(numberPlaceholders(text), params)).rowCount ?? 0 }),
+    all: async <T>(text: string, params: SqlValue[] = []) =>
+      (await q.query(numberPlaceholders(text), params)).rows as T[],
+    get: async <T>(text: string, params: SqlValue[] = []) =>
+      (await q.query(numberPlaceholders(text), params)).rows[0] as T | undefined,
+    run: async (text: string, params: SqlValue[] = []) => ({
+      changes: (await q.query(numberPlaceholders(text), params)).rowCount ?? 0,
+    }),
     transaction: tx as Sql['transaction'],
     close,
   };
@@ -28,7 +36,11 @@ export function postgresSql(url: string, max = 10): Sql & { exec(sql: string): P
     const client = await pool.connect();
     try {
       await client.query('begin');
-      const inner: Sql = wrap(client, async () => {}, (f) => f(inner));
+      const inner: Sql = wrap(
+        client,
+        async () => {},
+        (f) => f(inner),
+      );
       const out = await fn(inner);
       await client.query('commit');
       return out;

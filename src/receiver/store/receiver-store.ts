@@ -79,7 +79,8 @@ export interface Device {
   publicJwk: string | null;
 }
 
-export type RedeemOutcome = { status: 'enrolled'; device: Device } | { status: 'unknown' | 'used' | 'expired' | 'revoked' | 'key-in-use' };
+export type RedeemOutcome =
+  { status: 'enrolled'; device: Device } | { status: 'unknown' | 'used' | 'expired' | 'revoked' | 'key-in-use' };
 
 const RECEIPT_COLS = 'id, receipt, received_at as "receivedAt", level, device_level as "deviceLevel", disagreement';
 const INDEX_COLS = `seq, ${RECEIPT_COLS}, instrument_id as "instrumentId", instrument_version as "instrumentVersion", kind, area, team, device_id as "deviceId"`;
@@ -127,8 +128,16 @@ export class ReceiverStore {
    * submission): a jti already seen makes it a 'replay' and nothing is written.
    */
   async insertOnce(input: NewSubmission): Promise<InsertOutcome>;
-  async insertOnce(input: NewSubmission, proof: { jti: string; deviceId: string }, quota?: Quota): Promise<InsertOutcome | OverQuota | { status: 'replay' }>;
-  async insertOnce(input: NewSubmission, proof?: { jti: string; deviceId: string }, quota?: Quota): Promise<InsertOutcome | OverQuota | { status: 'replay' }> {
+  async insertOnce(
+    input: NewSubmission,
+    proof: { jti: string; deviceId: string },
+    quota?: Quota,
+  ): Promise<InsertOutcome | OverQuota | { status: 'replay' }>;
+  async insertOnce(
+    input: NewSubmission,
+    proof?: { jti: string; deviceId: string },
+    quota?: Quota,
+  ): Promise<InsertOutcome | OverQuota | { status: 'replay' }> {
     const out = await this.insertMany([input], proof, quota);
     return 'status' in out ? out : out[0]!;
   }
@@ -147,23 +156,43 @@ export class ReceiverStore {
    * means two batches sharing ids cannot deadlock, and the quota count inside
    * the transaction is exact.
    */
-  async insertMany(inputs: NewSubmission[], proof?: { jti: string; deviceId: string }, quota?: Quota): Promise<(InsertOutcome | OverQuota)[] | { status: 'replay' }> {
+  async insertMany(
+    inputs: NewSubmission[],
+    proof?: { jti: string; deviceId: string },
+    quota?: Quota,
+  ): Promise<(InsertOutcome | OverQuota)[] | { status: 'replay' }> {
     // Sealed before the transaction opens: the transaction holds the write lock, and sealing needs none.
-    const prepared = inputs.map((input) => ({ input, mac: this.envelope.mac(input.body), sealed: this.envelope.seal(input.id, input.body) }));
+    const prepared = inputs.map((input) => ({
+      input,
+      mac: this.envelope.mac(input.body),
+      sealed: this.envelope.seal(input.id, input.body),
+    }));
     const at = new Date().toISOString();
     return this.sql.transaction(async (tx): Promise<(InsertOutcome | OverQuota)[] | { status: 'replay' }> => {
       if (tx.dialect === 'postgres') await tx.get('select pg_advisory_xact_lock(?)', [SUBMISSION_WRITERS_LOCK]);
       if (proof) {
-        const { changes } = await tx.run('insert into proof_jti (jti, device_id, seen_at) values (?, ?, ?) on conflict (jti) do nothing', [proof.jti, proof.deviceId, at]);
+        const { changes } = await tx.run(
+          'insert into proof_jti (jti, device_id, seen_at) values (?, ?, ?) on conflict (jti) do nothing',
+          [proof.jti, proof.deviceId, at],
+        );
         if (changes !== 1) return { status: 'replay' };
       }
       let allowance = quota
-        ? quota.limit - Number((await tx.get<{ n: number }>('select count(*) as n from submissions where device_id = ? and received_at >= ?', [quota.deviceId, quota.since]))!.n)
+        ? quota.limit -
+          Number(
+            (await tx.get<{ n: number }>(
+              'select count(*) as n from submissions where device_id = ? and received_at >= ?',
+              [quota.deviceId, quota.since],
+            ))!.n,
+          )
         : Number.POSITIVE_INFINITY;
       const outcomes: (InsertOutcome | OverQuota)[] = [];
       for (const { input, mac, sealed } of prepared) {
         // Already there (a retry, or an earlier item of this batch): same body → same receipt.
-        const existing = await tx.get<StoredReceipt & { mac: string }>(`select ${RECEIPT_COLS}, body_mac as mac from submissions where id = ?`, [input.id]);
+        const existing = await tx.get<StoredReceipt & { mac: string }>(
+          `select ${RECEIPT_COLS}, body_mac as mac from submissions where id = ?`,
+          [input.id],
+        );
         if (existing) {
           const { mac: had, ...prior } = existing;
           outcomes.push({ status: had === mac ? 'duplicate' : 'conflict', stored: prior });
@@ -173,11 +202,35 @@ export class ReceiverStore {
           outcomes.push({ status: 'over-quota' });
           continue;
         }
-        const stored: StoredReceipt = { id: input.id, receipt: `R-${randomUUID()}`, receivedAt: at, level: input.level, deviceLevel: input.deviceLevel, disagreement: input.disagreement };
+        const stored: StoredReceipt = {
+          id: input.id,
+          receipt: `R-${randomUUID()}`,
+          receivedAt: at,
+          level: input.level,
+          deviceLevel: input.deviceLevel,
+          disagreement: input.disagreement,
+        };
         await tx.run(
           `insert into submissions (id, receipt, received_at, instrument_id, instrument_version, kind, level, device_level, disagreement, area, team, device_id, body_mac, body_enc, dek_wrapped, kek_id)
            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [stored.id, stored.receipt, stored.receivedAt, input.instrumentId, input.instrumentVersion, input.kind, input.level, input.deviceLevel, input.disagreement, input.area, input.team, input.deviceId, mac, sealed.bodyEnc, sealed.dekWrapped, sealed.kekId],
+          [
+            stored.id,
+            stored.receipt,
+            stored.receivedAt,
+            input.instrumentId,
+            input.instrumentVersion,
+            input.kind,
+            input.level,
+            input.deviceLevel,
+            input.disagreement,
+            input.area,
+            input.team,
+            input.deviceId,
+            mac,
+            sealed.bodyEnc,
+            sealed.dekWrapped,
+            sealed.kekId,
+          ],
         );
         allowance--;
         outcomes.push({ status: 'created', stored });
@@ -189,7 +242,10 @@ export class ReceiverStore {
   /** The ids of these that are already stored (a device's retries, which its quota does not count). */
   async storedIds(ids: string[]): Promise<Set<string>> {
     if (!ids.length) return new Set();
-    const rows = await this.sql.all<{ id: string }>(`select id from submissions where id in (${ids.map(() => '?').join(', ')})`, ids);
+    const rows = await this.sql.all<{ id: string }>(
+      `select id from submissions where id in (${ids.map(() => '?').join(', ')})`,
+      ids,
+    );
     return new Set(rows.map((r) => r.id));
   }
 
@@ -200,7 +256,10 @@ export class ReceiverStore {
 
   /** One page of the index, oldest first, after the cursor (the last seq seen). */
   async listIndex(after = 0, limit = 100): Promise<SubmissionIndex[]> {
-    return this.sql.all<SubmissionIndex>(`select ${INDEX_COLS} from submissions where seq > ? order by seq limit ?`, [after, Math.max(1, Math.min(limit, 500))]);
+    return this.sql.all<SubmissionIndex>(`select ${INDEX_COLS} from submissions where seq > ? order by seq limit ?`, [
+      after,
+      Math.max(1, Math.min(limit, 500)),
+    ]);
   }
 
   /** One page with bodies opened. */
@@ -209,7 +268,11 @@ export class ReceiverStore {
       `select ${INDEX_COLS}, body_enc as "bodyEnc", dek_wrapped as "dekWrapped" from submissions where seq > ? order by seq limit ?`,
       [after, Math.max(1, Math.min(limit, 500))],
     );
-    return rows.map(({ bodyEnc, dekWrapped, ...r }) => ({ ...r, seq: Number(r.seq), body: JSON.parse(this.envelope.open(r.id, { bodyEnc, dekWrapped })) }));
+    return rows.map(({ bodyEnc, dekWrapped, ...r }) => ({
+      ...r,
+      seq: Number(r.seq),
+      body: JSON.parse(this.envelope.open(r.id, { bodyEnc, dekWrapped })),
+    }));
   }
 
   async get(id: string): Promise<StoredSubmission | undefined> {
@@ -225,7 +288,7 @@ export class ReceiverStore {
   /** Every stored submission (tests and drills; readers page with list()). */
   async all(): Promise<StoredSubmission[]> {
     const out: StoredSubmission[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await this.list(after, 500);
       out.push(...page);
       if (page.length < 500) return out;
@@ -239,18 +302,30 @@ export class ReceiverStore {
 
   /** Submissions a device has sent since `since` (ISO), for its daily quota. */
   async countForDevice(deviceId: string, since: string): Promise<number> {
-    return Number((await this.sql.get<{ n: number }>('select count(*) as n from submissions where device_id = ? and received_at >= ?', [deviceId, since]))!.n);
+    return Number(
+      (await this.sql.get<{ n: number }>(
+        'select count(*) as n from submissions where device_id = ? and received_at >= ?',
+        [deviceId, since],
+      ))!.n,
+    );
   }
 
   // ── devices ──────────────────────────────────────────────────────────────
 
   /** A new device enrolment: returns the device and its one-time code (only its hash is stored). */
-  async addDevice(name: string, validForMs = 24 * 3600_000, now = Date.now()): Promise<{ device: Device; code: string }> {
+  async addDevice(
+    name: string,
+    validForMs = 24 * 3600_000,
+    now = Date.now(),
+  ): Promise<{ device: Device; code: string }> {
     const id = `dev-${randomBytes(6).toString('hex')}`;
     const code = randomBytes(24).toString('base64url');
     const createdAt = new Date(now).toISOString();
     const expires = new Date(now + validForMs).toISOString();
-    await this.sql.run('insert into devices (id, name, state, code_hash, code_expires_at, created_at) values (?, ?, ?, ?, ?, ?)', [id, name, 'pending', hashCode(code), expires, createdAt]);
+    await this.sql.run(
+      'insert into devices (id, name, state, code_hash, code_expires_at, created_at) values (?, ?, ?, ?, ?, ?)',
+      [id, name, 'pending', hashCode(code), expires, createdAt],
+    );
     return { device: (await this.device(id))!, code };
   }
 
@@ -270,21 +345,32 @@ export class ReceiverStore {
   async redeem(code: string, jkt: string, publicJwk: string, now = Date.now()): Promise<RedeemOutcome> {
     const at = new Date(now).toISOString();
     return this.sql.transaction(async (tx) => {
-      const d = await tx.get<Device & { codeHash: string }>(`select ${DEVICE_COLS} from devices where code_hash = ?`, [hashCode(code)]);
+      const d = await tx.get<Device & { codeHash: string }>(`select ${DEVICE_COLS} from devices where code_hash = ?`, [
+        hashCode(code),
+      ]);
       if (!d) return { status: 'unknown' };
       if (d.state === 'revoked') return { status: 'revoked' };
       if (d.state !== 'pending') return { status: 'used' };
       if (!d.codeExpiresAt || d.codeExpiresAt <= at) return { status: 'expired' };
       if (await tx.get('select id from devices where jkt = ?', [jkt])) return { status: 'key-in-use' };
       // The state guard makes the redemption single-use even if two requests race.
-      const { changes } = await tx.run("update devices set state = 'active', enrolled_at = ?, jkt = ?, public_jwk = ?, last_seen_at = ? where id = ? and state = 'pending'", [at, jkt, publicJwk, at, d.id]);
+      const { changes } = await tx.run(
+        "update devices set state = 'active', enrolled_at = ?, jkt = ?, public_jwk = ?, last_seen_at = ? where id = ? and state = 'pending'",
+        [at, jkt, publicJwk, at, d.id],
+      );
       if (changes !== 1) return { status: 'used' };
-      return { status: 'enrolled', device: (await tx.get<Device>(`select ${DEVICE_COLS} from devices where id = ?`, [d.id]))! };
+      return {
+        status: 'enrolled',
+        device: (await tx.get<Device>(`select ${DEVICE_COLS} from devices where id = ?`, [d.id]))!,
+      };
     });
   }
 
   async revoke(id: string, now = Date.now()): Promise<boolean> {
-    const { changes } = await this.sql.run("update devices set state = 'revoked', revoked_at = ?, code_hash = null where id = ? and state <> 'revoked'", [new Date(now).toISOString(), id]);
+    const { changes } = await this.sql.run(
+      "update devices set state = 'revoked', revoked_at = ?, code_hash = null where id = ? and state <> 'revoked'",
+      [new Date(now).toISOString(), id],
+    );
     return changes === 1;
   }
 
@@ -294,7 +380,10 @@ export class ReceiverStore {
 
   /** Records a proof id; false when it was seen before (a replay). */
   async rememberProof(jti: string, deviceId: string, now = Date.now()): Promise<boolean> {
-    const { changes } = await this.sql.run('insert into proof_jti (jti, device_id, seen_at) values (?, ?, ?) on conflict (jti) do nothing', [jti, deviceId, new Date(now).toISOString()]);
+    const { changes } = await this.sql.run(
+      'insert into proof_jti (jti, device_id, seen_at) values (?, ?, ?) on conflict (jti) do nothing',
+      [jti, deviceId, new Date(now).toISOString()],
+    );
     return changes === 1;
   }
 

@@ -87,21 +87,23 @@ export class SqliteSql implements Sql {
       transaction: (inner) => inner(tx),
       close: async () => {},
     };
-    const run = this.queue.catch(() => {}).then(async () => {
-      await this.idle();
-      this.inTx = true;
-      this.db.exec('begin immediate');
-      try {
-        const out = await fn(tx);
-        this.db.exec('commit');
-        return out;
-      } catch (e) {
-        if (this.db.inTransaction) this.db.exec('rollback');
-        throw e;
-      } finally {
-        this.inTx = false;
-      }
-    });
+    const run = this.queue
+      .catch(() => {})
+      .then(async () => {
+        await this.idle();
+        this.inTx = true;
+        this.db.exec('begin immediate');
+        try {
+          const out = await fn(tx);
+          this.db.exec('commit');
+          return out;
+        } catch (e) {
+          if (this.db.inTransaction) this.db.exec('rollback');
+          throw e;
+        } finally {
+          this.inTx = false;
+        }
+      });
     this.queue = run;
     return run;
   }

@@ -8,7 +8,12 @@ import { describeTicks, tickedItems } from './ticks.ts';
 export function checklist(inst: Instrument, rule: ChecklistRule, answers: Answers, complete: boolean): RuleOutcome {
   const reasons: string[] = [];
   for (const section of inst.sections) {
-    const ticks = tickedItems(inst, section.items.map((i) => i.id), rule.tickedValues, answers);
+    const ticks = tickedItems(
+      inst,
+      section.items.map((i) => i.id),
+      rule.tickedValues,
+      answers,
+    );
     if (ticks.length) reasons.push(`${section.title}: ${describeTicks(ticks)}`);
   }
   if (reasons.length === 0 && itemsOf(inst).some((i) => i.kind === 'choice' || i.kind === 'multi'))

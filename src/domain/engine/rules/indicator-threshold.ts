@@ -7,7 +7,12 @@ import type { Answers, IndicatorThresholdRule, Instrument } from '../types.ts';
 import type { RuleOutcome } from './outcome.ts';
 import { describeTicks, tickedItems } from './ticks.ts';
 
-export function indicatorThreshold(inst: Instrument, rule: IndicatorThresholdRule, answers: Answers, complete: boolean): RuleOutcome {
+export function indicatorThreshold(
+  inst: Instrument,
+  rule: IndicatorThresholdRule,
+  answers: Answers,
+  complete: boolean,
+): RuleOutcome {
   const reasons: string[] = [];
   const counts: Record<string, number> = {};
   for (const tier of rule.tiers) {
@@ -19,7 +24,9 @@ export function indicatorThreshold(inst: Instrument, rule: IndicatorThresholdRul
   const fired = rule.triggers.filter((t) => (counts[t.tier] ?? 0) >= t.atLeast);
   for (const t of fired) {
     const tier = rule.tiers.find((x) => x.id === t.tier);
-    reasons.push(`Met: ${t.atLeast === 1 ? 'any' : `${t.atLeast} or more`} ${tier?.label ?? t.tier} (${counts[t.tier]} ticked)`);
+    reasons.push(
+      `Met: ${t.atLeast === 1 ? 'any' : `${t.atLeast} or more`} ${tier?.label ?? t.tier} (${counts[t.tier]} ticked)`,
+    );
   }
   const met = fired.length > 0;
   if (!complete) {

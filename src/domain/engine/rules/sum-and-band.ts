@@ -117,7 +117,9 @@ function chooseBand(
   for (const floor of rule.floors ?? []) {
     const value = numberOf(answers[floor.itemId]);
     if (value !== undefined && value < floor.below && chosen.severity < floor.minSeverity) {
-      const raised = [...rule.bands].filter((b) => b.severity >= floor.minSeverity).sort((a, b) => a.severity - b.severity)[0];
+      const raised = [...rule.bands]
+        .filter((b) => b.severity >= floor.minSeverity)
+        .sort((a, b) => a.severity - b.severity)[0];
       if (raised) {
         if (conditionShown(inst, floor, answers)) {
           reasons.push(`${floor.text} The band is raised from "${chosen.label}" to "${raised.label}".`);
@@ -150,7 +152,8 @@ function conditionShown(inst: Instrument, floor: Floor, answers: Answers): boole
 
 /** The scores an unanswered item could still take (every option score, or every whole number in range). */
 function possibleScores(item: Item): number[] {
-  if (item.kind === 'choice') return [...new Set(item.options.map((o) => o.score).filter((s): s is number => s !== undefined))];
+  if (item.kind === 'choice')
+    return [...new Set(item.options.map((o) => o.score).filter((s): s is number => s !== undefined))];
   if (item.kind === 'number') {
     const out: number[] = [];
     for (let n = Math.ceil(item.min); n <= Math.floor(item.max); n++) out.push(n);
@@ -166,7 +169,11 @@ function possibleScores(item: Item): number[] {
  * and the subtotal reading are all honoured; the band is decided only when
  * every completion gives the same one.
  */
-function decidedBand(inst: Instrument, rule: SumAndBandRule, answers: Answers): { band: Band; lo: number; hi: number; open: number } | undefined {
+function decidedBand(
+  inst: Instrument,
+  rule: SumAndBandRule,
+  answers: Answers,
+): { band: Band; lo: number; hi: number; open: number } | undefined {
   const sub = rule.alsoBandSubtotal ? rule.subtotals.find((s) => s.id === rule.alsoBandSubtotal) : undefined;
   // Reachable pairs "total|subtotal", built item by item.
   let pairs = new Set<string>(['0|0']);
@@ -189,7 +196,9 @@ function decidedBand(inst: Instrument, rule: SumAndBandRule, answers: Answers): 
   for (const floor of rule.floors ?? []) {
     if (isAnswered(answers[floor.itemId])) continue;
     const item = findItem(inst, floor.itemId);
-    const values = [floor.below - 1, floor.below].filter((v) => item?.kind !== 'number' || (v >= item.min && v <= item.max));
+    const values = [floor.below - 1, floor.below].filter(
+      (v) => item?.kind !== 'number' || (v >= item.min && v <= item.max),
+    );
     const grown: Answers[] = [];
     for (const sc of floorScenarios) {
       grown.push(sc);
@@ -233,8 +242,22 @@ export function sumAndBand(inst: Instrument, rule: SumAndBandRule, answers: Answ
     );
     for (const n of early.band.notes ?? []) notes.push(n.text);
     // The floor's level, with nothing answered so far showing its condition, is the app's reading.
-    const byApp = (rule.floors ?? []).some((f) => early.band.severity === f.minSeverity && (numberOf(answers[f.itemId]) ?? Infinity) < f.below && !conditionShown(inst, f, answers));
-    return { decided: true, level: early.band.label, ...(byApp ? { levelBy: 'app' as const } : {}), severity: early.band.severity, bands: [], ambiguities, reasons, notes };
+    const byApp = (rule.floors ?? []).some(
+      (f) =>
+        early.band.severity === f.minSeverity &&
+        (numberOf(answers[f.itemId]) ?? Infinity) < f.below &&
+        !conditionShown(inst, f, answers),
+    );
+    return {
+      decided: true,
+      level: early.band.label,
+      ...(byApp ? { levelBy: 'app' as const } : {}),
+      severity: early.band.severity,
+      bands: [],
+      ambiguities,
+      reasons,
+      notes,
+    };
   }
 
   const total = rule.items.reduce((sum, id) => sum + (scoreOf(findItem(inst, id) as Item, answers[id]) ?? 0), 0);

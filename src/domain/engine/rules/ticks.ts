@@ -2,7 +2,12 @@
 import { findItem, labelOf, valuesOf } from '../answers.ts';
 import type { Answers, Instrument, Item } from '../types.ts';
 
-export function tickedItems(inst: Instrument, itemIds: string[], tickedValues: string[], answers: Answers): { item: Item; how: string }[] {
+export function tickedItems(
+  inst: Instrument,
+  itemIds: string[],
+  tickedValues: string[],
+  answers: Answers,
+): { item: Item; how: string }[] {
   const out: { item: Item; how: string }[] = [];
   for (const id of itemIds) {
     const item = findItem(inst, id) as Item;

@@ -40,20 +40,31 @@ export const enrolRoutes: FastifyPluginAsync = async (app) => {
         return fail(reply, 400, 'invalid-json', 'The body is not valid JSON.');
       }
       const parsed = v.safeParse(EnrolBody, body);
-      if (!parsed.success) return fail(reply, 400, 'invalid-enrolment', 'The body must be {"code": "<the code from the enrolment link>"}.');
+      if (!parsed.success)
+        return fail(
+          reply,
+          400,
+          'invalid-enrolment',
+          'The body must be {"code": "<the code from the enrolment link>"}.',
+        );
       const out = await ctx.store.redeem(parsed.output.code, proof.jkt, JSON.stringify(proof.jwk));
       if (out.status !== 'enrolled') {
         const [status, message] = REFUSED[out.status]!;
         return fail(reply, status, `code-${out.status}`, message);
       }
       await ctx.store.rememberProof(proof.jti, out.device.id);
-      return reply.code(201).header('Cache-Control', 'no-store').send({ deviceId: out.device.id, name: out.device.name, enrolledAt: out.device.enrolledAt });
+      return reply
+        .code(201)
+        .header('Cache-Control', 'no-store')
+        .send({ deviceId: out.device.id, name: out.device.name, enrolledAt: out.device.enrolledAt });
     },
   );
 
   app.get('/api/device', async (req, reply) => {
     const device = await authenticateDevice(ctx, req, reply);
     if (!device) return reply;
-    return reply.header('Cache-Control', 'no-store').send({ deviceId: device.id, name: device.name, state: device.state });
+    return reply
+      .header('Cache-Control', 'no-store')
+      .send({ deviceId: device.id, name: device.name, state: device.state });
   });
 };

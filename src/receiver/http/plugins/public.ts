@@ -3,5 +3,9 @@ import type { FastifyPluginAsync } from 'fastify';
 
 export const publicRoutes: FastifyPluginAsync = async (app) => {
   app.get('/api/health', async (_req, reply) => reply.header('Cache-Control', 'no-store').send({ ok: true }));
-  app.get('/api/key', async (_req, reply) => reply.header('Cache-Control', 'no-store').send({ jwk: app.receiver.keys.publicJwk, alg: 'ECDH-ES', enc: 'A256GCM' }));
+  app.get('/api/key', async (_req, reply) =>
+    reply
+      .header('Cache-Control', 'no-store')
+      .send({ jwk: app.receiver.keys.publicJwk, alg: 'ECDH-ES', enc: 'A256GCM' }),
+  );
 };

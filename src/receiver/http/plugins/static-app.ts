@@ -26,7 +26,10 @@ export const staticApp: FastifyPluginAsync<{ distDir: string }> = async (app, op
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '/';
     if (path.startsWith('/api/') || extname(path) || (req.method !== 'GET' && req.method !== 'HEAD'))
-      return reply.code(404).header('Cache-Control', 'no-store').send({ error: { code: 'not-found', message: 'Not found' } });
+      return reply
+        .code(404)
+        .header('Cache-Control', 'no-store')
+        .send({ error: { code: 'not-found', message: 'Not found' } });
     return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
   });
 };

@@ -30,7 +30,10 @@ function startOfUtcDay(now: number): number {
 /** The device's allowance for today (checked exactly inside the insert), and the seconds until it resets. */
 function todaysQuota(ctx: ReceiverContext, deviceId: string, now = Date.now()): { quota: Quota; retryAfter: number } {
   const dayStart = startOfUtcDay(now);
-  return { quota: { deviceId, since: new Date(dayStart).toISOString(), limit: ctx.limits.dailyQuota }, retryAfter: Math.ceil((dayStart + 86_400_000 - now) / 1000) };
+  return {
+    quota: { deviceId, since: new Date(dayStart).toISOString(), limit: ctx.limits.dailyQuota },
+    retryAfter: Math.ceil((dayStart + 86_400_000 - now) / 1000),
+  };
 }
 
 /** How many more the device may store today: an early estimate, to refuse a spent device before any work. */
@@ -39,7 +42,8 @@ async function quotaLeft(ctx: ReceiverContext, deviceId: string): Promise<{ left
   return { left: Math.max(0, quota.limit - (await ctx.store.countForDevice(deviceId, quota.since))), retryAfter };
 }
 
-const quotaMessage = (ctx: ReceiverContext) => `This device has sent its ${ctx.limits.dailyQuota} submissions for today; the rest wait on the device until tomorrow (UTC).`;
+const quotaMessage = (ctx: ReceiverContext) =>
+  `This device has sent its ${ctx.limits.dailyQuota} submissions for today; the rest wait on the device until tomorrow (UTC).`;
 
 /** Rows read and opened this many at a time while a page is streamed. */
 export const STREAM_CHUNK = 50;
@@ -52,7 +56,12 @@ export const STREAM_CHUNK = 50;
  * is read by the caller before anything is sent, so a store that cannot be
  * read is a 500 with its message, not a 200 cut short.
  */
-async function* pageAsJson(ctx: ReceiverContext, first: StoredSubmission[], after: number, limit: number): AsyncGenerator<string> {
+async function* pageAsJson(
+  ctx: ReceiverContext,
+  first: StoredSubmission[],
+  after: number,
+  limit: number,
+): AsyncGenerator<string> {
   yield '{"submissions":[';
   let chunk = first;
   let want = Math.min(STREAM_CHUNK, limit);
@@ -69,10 +78,21 @@ async function* pageAsJson(ctx: ReceiverContext, first: StoredSubmission[], afte
 }
 
 /** The status and body the single POST answers with, for a store outcome. */
-function answerFor(ctx: ReceiverContext, outcome: InsertOutcome | OverQuota): { status: number; body: Record<string, unknown> } {
-  if (outcome.status === 'over-quota') return { status: 429, body: { error: { code: 'daily-quota', message: quotaMessage(ctx) } } };
-  if (outcome.status === 'conflict') return { status: 409, body: { error: { code: 'conflict', message: 'A different submission is already stored under this id.' } } };
-  return { status: outcome.status === 'created' ? 201 : 200, body: { ...outcome.stored, duplicate: outcome.status === 'duplicate' } };
+function answerFor(
+  ctx: ReceiverContext,
+  outcome: InsertOutcome | OverQuota,
+): { status: number; body: Record<string, unknown> } {
+  if (outcome.status === 'over-quota')
+    return { status: 429, body: { error: { code: 'daily-quota', message: quotaMessage(ctx) } } };
+  if (outcome.status === 'conflict')
+    return {
+      status: 409,
+      body: { error: { code: 'conflict', message: 'A different submission is already stored under this id.' } },
+    };
+  return {
+    status: outcome.status === 'created' ? 201 : 200,
+    body: { ...outcome.stored, duplicate: outcome.status === 'duplicate' },
+  };
 }
 
 const mediaType = (req: FastifyRequest) => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -83,7 +103,8 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
   const rateLimitBy = (req: FastifyRequest) => claimedKey(req.headers.dpop as string | undefined) ?? `ip:${req.ip}`;
   const perMinute = new ItemBudget(ctx.limits.perDevicePerMinute);
   const tooMany = (retryAfter: number) => `Too many submissions from this device: try again in ${retryAfter} s.`;
-  const rateLimited = (reply: FastifyReply, retryAfter: number) => fail(reply.header('Retry-After', String(retryAfter)), 429, 'rate-limited', tooMany(retryAfter));
+  const rateLimited = (reply: FastifyReply, retryAfter: number) =>
+    fail(reply.header('Retry-After', String(retryAfter)), 429, 'rate-limited', tooMany(retryAfter));
 
   // Before the body is read: an unknown, revoked, replaying or spent sender costs no more than its headers.
   // A spent device may still repeat one already stored (its answer was lost): that is not counted.
@@ -142,17 +163,23 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
       onRequest: deviceOnly,
     },
     async (req, reply) => {
-      if (mediaType(req) !== 'application/json') return fail(reply, 415, 'unsupported-media-type', 'A batch is application/json.');
+      if (mediaType(req) !== 'application/json')
+        return fail(reply, 415, 'unsupported-media-type', 'A batch is application/json.');
       const items = parseBatch(String(req.body ?? ''));
       const deviceId = req.device!.id;
       const results: BatchItemResult[] = items.map((item) => ({ id: item.id, status: 0 }));
-      const waits = (index: number, code: string, message: string, retryAfter: number) => (results[index] = { id: items[index]!.id, status: 429, error: { code, message }, retryAfter });
+      const waits = (index: number, code: string, message: string, retryAfter: number) =>
+        (results[index] = { id: items[index]!.id, status: 429, error: { code, message }, retryAfter });
       // Before anything is opened (where the work is): the daily quota, not counting repeats of stored
       // ones, then the per-minute budget. Those past either wait on the device, told when to try again.
       const { left, retryAfter: tomorrow } = await quotaLeft(ctx, deviceId);
       const already = await ctx.store.storedIds(items.map((i) => i.id));
       let fresh = 0;
-      const toOpen = items.flatMap((item, index) => (already.has(item.id) || fresh++ < left ? [index] : (waits(index, 'daily-quota', quotaMessage(ctx), tomorrow), [])));
+      const toOpen = items.flatMap((item, index) =>
+        already.has(item.id) || fresh++ < left
+          ? [index]
+          : (waits(index, 'daily-quota', quotaMessage(ctx), tomorrow), []),
+      );
       const { granted, retryAfter: nextMinute } = perMinute.take(deviceId, toOpen.length);
       if (!granted && toOpen.length) return rateLimited(reply, nextMinute);
       for (const index of toOpen.slice(granted)) waits(index, 'rate-limited', tooMany(nextMinute), nextMinute);
@@ -180,16 +207,34 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
       outcomes.forEach((outcome, k) => {
         const { status, body } = answerFor(ctx, outcome);
         // In a batch the Retry-After of an item past the quota travels with the item.
-        results[storing[k]!.index] = { ...body, id: storing[k]!.row.id, status, ...(status === 429 ? { retryAfter: tomorrow } : {}) } as BatchItemResult;
+        results[storing[k]!.index] = {
+          ...body,
+          id: storing[k]!.row.id,
+          status,
+          ...(status === 429 ? { retryAfter: tomorrow } : {}),
+        } as BatchItemResult;
       });
-      if (hangUpIfAsked(req, reply, storing.map(({ row }) => row.id))) return;
+      if (
+        hangUpIfAsked(
+          req,
+          reply,
+          storing.map(({ row }) => row.id),
+        )
+      )
+        return;
       return reply.code(200).header('Cache-Control', 'no-store').send({ results });
     },
   );
 
   /** Readers only; a device proof on a read is refused outright. */
   const reader = async (req: FastifyRequest, reply: FastifyReply) => {
-    if (req.headers.dpop || /^DPoP /i.test(req.headers.authorization ?? '')) return fail(reply, 403, 'devices-cannot-read', 'A device credential can only submit; it cannot read submissions.');
+    if (req.headers.dpop || /^DPoP /i.test(req.headers.authorization ?? ''))
+      return fail(
+        reply,
+        403,
+        'devices-cannot-read',
+        'A device credential can only submit; it cannot read submissions.',
+      );
     if (!isAdmin(ctx, req)) return fail(reply, 401, 'unauthorised', 'Reading submissions needs a reader credential.');
   };
 
@@ -198,7 +243,12 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
     const after = Number(q.after ?? 0);
     const limit = Number(q.limit ?? 100);
     if (!Number.isSafeInteger(after) || after < 0 || !Number.isInteger(limit) || limit < 1 || limit > 500)
-      return fail(reply, 400, 'bad-cursor', 'after must be a cursor from a previous page; limit a whole number from 1 to 500.');
+      return fail(
+        reply,
+        400,
+        'bad-cursor',
+        'after must be a cursor from a previous page; limit a whole number from 1 to 500.',
+      );
     const first = await ctx.store.list(after, Math.min(STREAM_CHUNK, limit));
     return reply
       .header('Content-Type', 'application/json; charset=utf-8')
