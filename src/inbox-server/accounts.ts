@@ -6,20 +6,11 @@ import type { Sql } from '../receiver/store/sql.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 
-export type Role = 'reviewer' | 'admin';
-export const ROLES: Role[] = ['reviewer', 'admin'];
+import { type Account, type Role, ROLES } from '../contract/inbox-api.ts';
+export { type Role, ROLES };
 
-export interface User {
-  id: string;
-  email: string;
-  role: Role;
-  /** Area teams this account may read; with regions, empty both = every referral. */
-  teams: string[];
-  regions: string[];
-  createdAt: string;
-  disabled: boolean;
-  hasPassword: boolean;
-}
+/** An account as the server holds it in memory (the shape the inbox page is sent). */
+export type User = Account;
 
 interface UserRow {
   id: string;

@@ -1,54 +1,20 @@
 // The inbox's index of referrals, its list (most serious first, newest first
 // within), and review states with their history.
 import type { User } from './accounts.ts';
+import {
+  type Facets,
+  type ReferralRow,
+  REVIEW_STATES,
+  type ReviewEvent,
+  type ReviewState,
+  TRANSITIONS,
+} from '../contract/inbox-api.ts';
+export { type Facets, type ReferralRow, REVIEW_STATES, type ReviewEvent, type ReviewState, TRANSITIONS };
 import { type Assessment, assess } from './priority.ts';
 import type { InboxKeys } from './sealing.ts';
 import type { StoredSubmission, SubmissionSource } from './source.ts';
 import { getInstrument } from '../domain/index.ts';
 import type { Sql } from '../receiver/store/sql.ts';
-
-export type ReviewState = 'new' | 'in-review' | 'actioned' | 'needs-information';
-export const REVIEW_STATES: { id: ReviewState; label: string }[] = [
-  { id: 'new', label: 'New' },
-  { id: 'in-review', label: 'In review' },
-  { id: 'actioned', label: 'Actioned' },
-  { id: 'needs-information', label: 'Needs more information' },
-];
-
-/** Allowed moves. A finished review can be reopened (with a note saying why). */
-export const TRANSITIONS: Record<ReviewState, ReviewState[]> = {
-  new: ['in-review'],
-  'in-review': ['actioned', 'needs-information'],
-  'needs-information': ['in-review'],
-  actioned: ['in-review'],
-};
-
-export interface ReferralRow {
-  id: string;
-  childRef: string;
-  receivedAt: string;
-  priority: number;
-  severity: number | null;
-  level: string | null;
-  safety: string[];
-  instrumentId: string;
-  kind: string;
-  region: string;
-  areaTeam: string | null;
-  disagreement: boolean;
-  reviewState: ReviewState;
-  reviewBy: string | null;
-  reviewAt: string | null;
-}
-
-export interface ReviewEvent {
-  id: number;
-  from: ReviewState;
-  to: ReviewState;
-  userEmail: string;
-  note: string;
-  at: string;
-}
 
 export interface ListFilter {
   state?: string;
@@ -62,13 +28,6 @@ export interface ListFilter {
   to?: string;
   /** A child reference, matched exactly (case and spaces aside). */
   child?: string;
-}
-
-export interface Facets {
-  regions: string[];
-  teams: string[];
-  instruments: string[];
-  levels: string[];
 }
 
 export class ReviewError extends Error {

@@ -61,13 +61,5 @@ export async function download(path: string): Promise<string> {
   return name;
 }
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  role: 'reviewer' | 'admin';
-  teams: string[];
-  regions: string[];
-  disabled: boolean;
-  hasPassword: boolean;
-  createdAt: string;
-}
+/** The signed-in account. */
+export type { Account as SessionUser } from '../contract/inbox-api.ts';

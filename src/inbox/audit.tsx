@@ -1,19 +1,12 @@
 // The audit, for admins: every look, print, export, change and sign-in,
 // newest first. Reading it and downloading it are recorded too.
 import { useEffect, useState } from 'preact/hooks';
+import type { AuditLine } from '../contract/inbox-api.ts';
 import { ApiError, api, download } from './api.ts';
 import { when } from './format.ts';
 import { href } from './router.ts';
 
-interface Entry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  submissionId: string | null;
-  detail: string | null;
-  address: string;
-}
+type Entry = AuditLine;
 
 export function AuditScreen() {
   const [entries, setEntries] = useState<Entry[]>([]);

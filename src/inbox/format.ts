@@ -1,4 +1,6 @@
 // Dates and waits as a reviewer reads them.
+import { REVIEW_STATES } from '../contract/inbox-api.ts';
+
 export function when(iso: string | null | undefined): string {
   if (!iso) return '';
   return new Date(iso).toLocaleString('en-GB', {
@@ -18,9 +20,4 @@ export function waited(ms: number): string {
   return `${Math.floor(h / 24)} days`;
 }
 
-export const STATE_LABELS: Record<string, string> = {
-  new: 'New',
-  'in-review': 'In review',
-  actioned: 'Actioned',
-  'needs-information': 'Needs more information',
-};
+export const STATE_LABELS: Record<string, string> = Object.fromEntries(REVIEW_STATES.map((s) => [s.id, s.label]));

@@ -6,35 +6,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { REGIONS } from '../domain/index.ts';
 import { getInstrument } from '../domain/index.ts';
 import type { RegionId } from '../domain/index.ts';
+import type { ListItem, ListPage as Page } from '../contract/inbox-api.ts';
 import { ApiError, api, download } from './api.ts';
 import { STATE_LABELS, waited, when } from './format.ts';
 import { href } from './router.ts';
 
-export interface ListItem {
-  id: string;
-  receivedAt: string;
-  priority: number;
-  severity: number | null;
-  level: string | null;
-  safety: string[];
-  instrumentId: string;
-  instrumentTitle: string;
-  region: string;
-  areaTeam: string | null;
-  disagreement: boolean;
-  reviewState: string;
-  reviewBy: string | null;
-  reviewAt: string | null;
-  childRef: string | null;
-  waitedMs: number;
-}
-
-interface Page {
-  items: ListItem[];
-  next: string | null;
-  newCount: number;
-  facets: { regions: string[]; teams: string[]; instruments: string[]; levels: string[] };
-}
+export type { ListItem };
 
 const FILTERS = ['state', 'region', 'team', 'instrument', 'level', 'from', 'to', 'child'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;

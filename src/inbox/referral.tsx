@@ -17,17 +17,8 @@ import { AnswerList, RecordDocument } from '../ui/record-view.tsx';
 import { withoutRefs } from '../ui/sources.ts';
 import { ApiError, api, download } from './api.ts';
 import { STATE_LABELS, waited, when } from './format.ts';
-import type { ListItem } from './list.tsx';
+import { type ListItem, type ReviewEvent, TRANSITIONS } from '../contract/inbox-api.ts';
 import { href } from './router.ts';
-
-interface ReviewEvent {
-  id: number;
-  from: string;
-  to: string;
-  userEmail: string;
-  note: string;
-  at: string;
-}
 
 interface Detail {
   referral: ListItem;
@@ -40,12 +31,7 @@ interface Detail {
   chainHidden: number;
 }
 
-const NEXT: Record<string, string[]> = {
-  new: ['in-review'],
-  'in-review': ['actioned', 'needs-information'],
-  'needs-information': ['in-review'],
-  actioned: ['in-review'],
-};
+const NEXT: Record<string, readonly string[]> = TRANSITIONS;
 
 function Review({ d, onChanged }: { d: Detail; onChanged: (d: Detail) => void }) {
   const state = d.referral.reviewState;
