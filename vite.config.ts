@@ -48,11 +48,36 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * Which source modules each chunk holds, written beside the build (not into dist/, which is served) for
+ * the budget tests: the inbox must carry no device storage, the passcode screen no form widgets.
+ */
+function chunkMap(): Plugin {
+  return {
+    name: 'chunk-map',
+    apply: 'build',
+    async generateBundle(_options, bundle) {
+      const { mkdirSync, writeFileSync } = await import('node:fs');
+      const root = import.meta.dirname.replaceAll('\\', '/') + '/';
+      const chunks: Record<string, { modules: string[]; imports: string[] }> = {};
+      for (const [file, out] of Object.entries(bundle))
+        if (out.type === 'chunk')
+          chunks[file] = {
+            modules: Object.keys(out.modules).map((m) => m.replaceAll('\\', '/').replace(root, '').replace(/^\0/, '')),
+            imports: out.imports,
+          };
+      mkdirSync(resolve(import.meta.dirname, 'build-meta'), { recursive: true });
+      writeFileSync(resolve(import.meta.dirname, 'build-meta/chunks.json'), JSON.stringify(chunks, null, 1));
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
     preact(),
     inboxIsNotAnApp(),
     precompress(),
+    chunkMap(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',
@@ -89,8 +114,21 @@ export default defineConfig({
     // Two pages from one build: the practitioners' app and the reviewers' inbox.
     rollupOptions: {
       input: {
-        app: resolve(import.meta.dirname, 'index.html'),
+        boot: resolve(import.meta.dirname, 'index.html'),
         inbox: resolve(import.meta.dirname, 'inbox/index.html'),
+      },
+      output: {
+        // Chunks named for what they hold: the domain (instruments, rules, engine) and Preact apart,
+        // so the app and the inbox share them and the passcode screen carries neither the domain nor more.
+        advancedChunks: {
+          groups: [
+            { name: 'preact', test: /[\\/]node_modules[\\/]preact[\\/]/, priority: 3 },
+            // The passcode screen validates its vault with valibot too: apart, so it does not pull in the domain.
+            { name: 'valibot', test: /[\\/]node_modules[\\/]valibot[\\/]/, priority: 2 },
+            { name: 'domain', test: /[\\/]src[\\/]domain[\\/]/, priority: 1 },
+          ],
+        },
+        chunkFileNames: (chunk) => `assets/${chunk.name === 'main' ? 'passcode-screen' : chunk.name}-[hash].js`,
       },
     },
   },

@@ -1,51 +1,9 @@
 // Sign in, and set a password from a one-time link.
 import { useEffect, useState } from 'preact/hooks';
-import { ErrorSummary } from '../ui/fields.tsx';
+import { ErrorSummary } from '../shared-ui/error-summary.tsx';
+import { TextField } from '../shared-ui/text-field.tsx';
 import { ApiError, api, type SessionUser } from './api.ts';
 import { href } from './router.ts';
-
-function TextField(props: {
-  id: string;
-  label: string;
-  type: string;
-  value: string;
-  onInput: (v: string) => void;
-  autocomplete: string;
-  error?: string | undefined;
-  hint?: string;
-}) {
-  return (
-    <div class={`field${props.error ? ' has-error' : ''}`} id={`field-${props.id}`}>
-      <label class="label" for={props.id}>
-        {props.label}
-      </label>
-      {props.hint && (
-        <div class="hint" id={`${props.id}-hint`}>
-          {props.hint}
-        </div>
-      )}
-      {props.error && (
-        <p class="field-error" id={`${props.id}-error`}>
-          <span class="visually-hidden">Error:</span> {props.error}
-        </p>
-      )}
-      <input
-        id={props.id}
-        name={props.id}
-        class="input input-medium"
-        type={props.type}
-        autocomplete={props.autocomplete}
-        spellcheck={false}
-        aria-describedby={
-          [props.hint ? `${props.id}-hint` : '', props.error ? `${props.id}-error` : ''].filter(Boolean).join(' ') ||
-          undefined
-        }
-        value={props.value}
-        onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
-      />
-    </div>
-  );
-}
 
 export function SignIn({ onSignedIn }: { onSignedIn: (u: SessionUser) => void }) {
   const [email, setEmail] = useState('');

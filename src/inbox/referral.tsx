@@ -5,16 +5,15 @@
 // disagreement between the device's result and the server's is shown in red.
 // Printing gives the app's own printed record (RecordDocument), headed with
 // the review; each print is recorded.
-import { whoseOutcome } from '../ui/labels.ts';
+import { whoseOutcome } from '../shared-ui/labels.ts';
 import { useEffect, useState } from 'preact/hooks';
 import type { Result } from '../domain/index.ts';
 import { getInstrument } from '../domain/index.ts';
-import type { OutboxRow, RecordRow } from '../store/db.ts';
 import type { Submission } from '../contract/submission.ts';
-import { ErrorSummary } from '../ui/fields.tsx';
-import { NextSteps } from '../ui/next-steps.tsx';
-import { AnswerList, RecordDocument } from '../ui/record-view.tsx';
-import { withoutRefs } from '../ui/sources.ts';
+import { ErrorSummary } from '../shared-ui/error-summary.tsx';
+import { NextSteps } from '../shared-ui/next-steps.tsx';
+import { AnswerList, type DocumentRecord, RecordDocument } from '../shared-ui/record-document.tsx';
+import { withoutRefs } from '../shared-ui/sources.ts';
 import { ApiError, api, download } from './api.ts';
 import { STATE_LABELS, waited, when } from './format.ts';
 import { type ListItem, type ReviewEvent, TRANSITIONS } from '../contract/inbox-api.ts';
@@ -164,19 +163,14 @@ export function ReferralScreen({ id }: { id: string }) {
     }
   };
   // The app's printed record, fed from the submission: the server's result, the author as sent.
-  const asRecord = {
-    id: s.id,
+  const asRecord: DocumentRecord = {
     instrumentId: s.instrument.id,
-    instrumentVersion: s.instrument.version,
-    state: 'final',
     childRef: s.childRef,
     answers: s.answers,
-    section: 0,
     createdAt: Date.parse(s.device.time),
-    updatedAt: Date.parse(s.device.time),
     finalisedAt: Date.parse(s.device.time),
-  } as RecordRow;
-  const asSent = { state: 'delivered', receipt: d.receipt } as OutboxRow;
+  };
+  const asSent = `Delivered, receipt ${d.receipt}`;
   return (
     <>
       <div class="screen-only">
@@ -327,7 +321,7 @@ export function ReferralScreen({ id }: { id: string }) {
         {inst && (
           <section aria-labelledby="answers-title">
             <h2 id="answers-title">Every answer</h2>
-            <AnswerList inst={inst} answers={s.answers as RecordRow['answers']} headingLevel={3} />
+            <AnswerList inst={inst} answers={s.answers} headingLevel={3} />
           </section>
         )}
         {inst && (

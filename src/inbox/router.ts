@@ -1,7 +1,7 @@
 // Hash routes for the inbox. Only opaque ids appear in the URL (never a
 // child's reference); the set-password token is in the fragment, which the
 // browser never sends to a server or puts in a Referer.
-import { useEffect, useState } from 'preact/hooks';
+import { useHashRoute } from '../shared-ui/hash-router.ts';
 
 export type Route =
   | { name: 'list' }
@@ -35,14 +35,5 @@ export function href(r: Route): string {
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parse(location.hash));
-  useEffect(() => {
-    const on = () => {
-      setRoute(parse(location.hash));
-      requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
-    };
-    addEventListener('hashchange', on);
-    return () => removeEventListener('hashchange', on);
-  }, []);
-  return route;
+  return useHashRoute(parse);
 }

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { RegionId } from '../domain/index.ts';
 import { REGIONS } from '../domain/index.ts';
-import { ErrorSummary } from '../ui/fields.tsx';
+import { ErrorSummary } from '../shared-ui/error-summary.tsx';
 import { ApiError, api, type SessionUser } from './api.ts';
 import { when } from './format.ts';
 

@@ -11,7 +11,7 @@ import { withReopen } from '../store/records.ts';
 import { type Settings, authorProblem } from './settings.ts';
 import { type Author, SUBMISSION_SCHEMA, type Submission } from '../contract/submission.ts';
 
-export const APP_VERSION = '0.1.0';
+import { APP_VERSION } from '../version.ts';
 
 const NO_AUTHOR: Author = { name: '', role: '', organisation: '', contact: '' };
 

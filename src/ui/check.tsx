@@ -2,7 +2,7 @@
 // back here), the required items still unanswered as links to their page,
 // and the finish button. A form the answers already decide can be finished
 // incomplete: it keeps its outcome.
-import { whoseOutcome } from './labels.ts';
+import { whoseOutcome } from '../shared-ui/labels.ts';
 import { useMemo, useState } from 'preact/hooks';
 import { isAnswered, labelOf, missingRequired, valuesOf } from '../domain/index.ts';
 import { getInstrument } from '../domain/index.ts';
@@ -12,7 +12,7 @@ import { finaliseAndQueue, plainJson } from '../sync/outbox.ts';
 import { sealTo } from '../sync/seal.ts';
 import { loadSettings } from '../sync/settings.ts';
 import { useApp } from './context.ts';
-import { ErrorSummary } from './fields.tsx';
+import { ErrorSummary } from '../shared-ui/error-summary.tsx';
 import { draftResult, showsLiveOutcome } from './live-outcome.tsx';
 import { go, href } from './router.ts';
 import { asksChildRef } from './runner.tsx';

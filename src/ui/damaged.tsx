@@ -7,7 +7,7 @@ import { type DamageTable, deleteDamaged, storedRow } from '../store/damage.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
 import { useApp } from './context.ts';
-import { when } from './labels.ts';
+import { when } from '../shared-ui/labels.ts';
 
 /** Downloads the row as stored (ciphertext and clear fields only) as a JSON file for support. */
 async function exportRaw(db: ReturnType<typeof useApp>['db'], table: DamageTable, id: string) {

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { enrolThisDevice } from '../sync/enrolment.ts';
 import { type Endpoint, authorProblem, loadAuthor } from '../sync/settings.ts';
 import { useApp } from './context.ts';
-import { ErrorSummary } from './fields.tsx';
+import { ErrorSummary } from '../shared-ui/error-summary.tsx';
 import { href } from './router.ts';
 
 export function EnrolmentState({ endpoint }: { endpoint: Endpoint }) {

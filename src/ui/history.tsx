@@ -7,7 +7,7 @@ import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
 import { childHistory, trend } from '../store/records.ts';
 import { useApp } from './context.ts';
-import { when } from './labels.ts';
+import { when } from '../shared-ui/labels.ts';
 import { href } from './router.ts';
 
 export function History({ record }: { record: RecordRow }) {

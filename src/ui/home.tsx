@@ -12,7 +12,7 @@ import { loadPolicy } from '../security/passcode.ts';
 import { staleDrafts } from '../security/retention.ts';
 import { useApp } from './context.ts';
 import { damagedRecordTitle } from './damaged.tsx';
-import { REGION_OPTIONS, SETTINGS, when } from './labels.ts';
+import { REGION_OPTIONS, SETTINGS, when } from '../shared-ui/labels.ts';
 import { href } from './router.ts';
 
 const PREFS = 'cse-screen.prefs';

@@ -1,7 +1,7 @@
 // The outcome shown in the runner as soon as the answers decide it, and the
 // offer to start the tool an outcome names ("Please complete full CSE
 // Toolkit") for the same child, linked in the child's chain.
-import { whoseOutcome } from './labels.ts';
+import { whoseOutcome } from '../shared-ui/labels.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { score } from '../domain/index.ts';
 import { localDate } from '../domain/index.ts';

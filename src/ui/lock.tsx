@@ -17,8 +17,10 @@ import {
   unlock,
   wipeDevice,
 } from '../security/passcode.ts';
-import { ErrorSummary } from './fields.tsx';
+import { ErrorSummary } from '../shared-ui/error-summary.tsx';
+import { TextField } from '../shared-ui/text-field.tsx';
 
+/** The passcode field: never offered to a password manager or autofill (the passcode is this device's only). */
 function PasscodeInput(props: {
   id: string;
   label: string;
@@ -27,32 +29,7 @@ function PasscodeInput(props: {
   error?: string | undefined;
   hint?: string;
 }) {
-  return (
-    <div class={`field${props.error ? ' has-error' : ''}`} id={`field-${props.id}`}>
-      <label class="label" for={props.id}>
-        {props.label}
-      </label>
-      {props.hint && (
-        <div class="hint" id={`${props.id}-hint`}>
-          {props.hint}
-        </div>
-      )}
-      {props.error && (
-        <p class="field-error">
-          <span class="visually-hidden">Error:</span> {props.error}
-        </p>
-      )}
-      <input
-        id={props.id}
-        class="input input-medium"
-        type="password"
-        autocomplete="off"
-        aria-describedby={props.hint ? `${props.id}-hint` : undefined}
-        value={props.value}
-        onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
-      />
-    </div>
-  );
+  return <TextField {...props} type="password" autocomplete="off" />;
 }
 
 function Shell(props: { children: preact.ComponentChildren }) {

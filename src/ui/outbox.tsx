@@ -7,7 +7,7 @@ import { BLOCKER_WORDS, type SendBlocker, loadAuthor, loadEndpoint, sendBlocker 
 import { outboxListing, strayOutboxRows } from '../store/outbox-list.ts';
 import { useApp } from './context.ts';
 import { DamageActions } from './damaged.tsx';
-import { when } from './labels.ts';
+import { when } from '../shared-ui/labels.ts';
 import { href } from './router.ts';
 
 export const STATE_WORDS: Record<OutboxState, string> = {

@@ -6,12 +6,10 @@ import type { OutboxRow, RecordRow } from '../store/db.ts';
 import { outboxForRecord } from '../sync/outbox.ts';
 import { loadSettings } from '../sync/settings.ts';
 import type { Author } from '../contract/submission.ts';
+import type { Assessor } from '../shared-ui/record-document.tsx';
 import { useApp } from './context.ts';
 
-export interface Assessor extends Author {
-  /** 'submission': as sent with the record; 'settings': as Settings holds now (the submission is sealed or not made). */
-  from: 'submission' | 'settings' | 'none';
-}
+export type { Assessor };
 
 /** The author inside a plain JSON submission; undefined when sealed (JWE) or unreadable. */
 export function authorOf(row: OutboxRow | undefined): Author | undefined {

@@ -3,19 +3,20 @@
 // parents before referral"). Then the next steps. Then, folded, how it was
 // reached, where the source is unclear, and the source references in plain
 // words. Printing gives the whole record (record-view.tsx), not this screen.
-import { whoseOutcome } from './labels.ts';
+import { whoseOutcome } from '../shared-ui/labels.ts';
 import { itemsOf } from '../domain/index.ts';
 import type { Instrument, Result } from '../domain/index.ts';
 import { getInstrument } from '../domain/index.ts';
 import type { OutboxRow, RecordRow } from '../store/db.ts';
 import { FollowOnLinks } from './live-outcome.tsx';
-import { ContactsAsOf, StepList, isNow, ordered } from './next-steps.tsx';
+import { ContactsAsOf, StepList, isNow, ordered } from '../shared-ui/next-steps.tsx';
 import { DeliveryStatus } from './outbox.tsx';
-import { RecordDocument } from './record-view.tsx';
+import { RecordDocument } from '../shared-ui/record-document.tsx';
+import { sentWords } from './record-view.tsx';
 import { useRecordExtras } from './record-data.ts';
 import { type RoutedTeam, deliveryOf, routedTeam, stepsToShow } from './report-routing.ts';
 import { href } from './router.ts';
-import { documentName, plainRef, splitRefs, withoutRefs } from './sources.ts';
+import { documentName, plainRef, splitRefs, withoutRefs } from '../shared-ui/sources.ts';
 
 /** Every source the result rests on, in plain words, without repeats. */
 function sourcesOf(inst: Instrument, result: Result): string[] {
@@ -237,7 +238,7 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
         </details>
       </div>
       <div class="print-only">
-        <RecordDocument record={record} result={result} assessor={assessor} sent={sent} />
+        <RecordDocument record={record} result={result} assessor={assessor} sent={sentWords(sent)} />
       </div>
     </>
   );

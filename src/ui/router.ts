@@ -1,6 +1,6 @@
 // Hash routes. Only opaque record ids and instrument ids ever appear in the
 // URL: no child data in URLs (they end up in history and logs).
-import { useEffect, useState } from 'preact/hooks';
+import { useHashRoute } from '../shared-ui/hash-router.ts';
 
 export type Route =
   | { name: 'home' }
@@ -80,23 +80,8 @@ export function go(route: Route): void {
   location.hash = href(route);
 }
 
+const holdForGuard = (to: string): boolean => leaveGuard?.(to) ?? false;
+
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parse(location.hash));
-  useEffect(() => {
-    const on = (e: HashChangeEvent) => {
-      const to = location.hash;
-      // The address the screen was showing (a screen may have replaced it without a hash change).
-      if (e.oldURL !== e.newURL && leaveGuard?.(to)) {
-        // Held: put the address back without a navigation (the screen never changed).
-        history.replaceState(history.state, '', e.oldURL);
-        return;
-      }
-      setRoute(parse(to));
-      // Move focus to the new screen's heading, as a page load would.
-      requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
-    };
-    addEventListener('hashchange', on);
-    return () => removeEventListener('hashchange', on);
-  }, []);
-  return route;
+  return useHashRoute(parse, holdForGuard);
 }

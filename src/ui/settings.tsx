@@ -19,7 +19,7 @@ import {
   setEraseAfterFailures,
 } from '../security/passcode.ts';
 import { useApp } from './context.ts';
-import { ErrorSummary } from './fields.tsx';
+import { ErrorSummary } from '../shared-ui/error-summary.tsx';
 import { EnrolmentState } from './enrol.tsx';
 
 const EMPTY: Settings = { author: { name: '', role: '', organisation: '', contact: '' }, endpoint: { url: '' } };

@@ -6,7 +6,7 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { useState } from 'preact/hooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorSummary } from '../../src/ui/fields.tsx';
+import { ErrorSummary } from '../../src/shared-ui/error-summary.tsx';
 
 afterEach(cleanup);
 

@@ -1,7 +1,7 @@
-// Source citations in plain words (src/ui/sources.ts): the engine's "(L1280)"
+// Source citations in plain words (src/shared-ui/sources.ts): the engine's "(L1280)"
 // and "(000 L424)" become "Northamptonshire toolkit, line 1280" and leave the sentence.
 import { describe, expect, it } from 'vitest';
-import { plainRef, splitRefs } from '../../src/ui/sources.ts';
+import { plainRef, splitRefs } from '../../src/shared-ui/sources.ts';
 
 const NN = '003_7eb0d314b11c5981.txt';
 

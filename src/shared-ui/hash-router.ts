@@ -1,0 +1,48 @@
+// Hash routing for both pages (the practitioners' app and the reviewers' inbox).
+// Each page declares its routes and how to read them from the address; this
+// module follows the address and moves focus to the new screen's heading, as a
+// page load would. Only opaque ids ever go in an address: no child data in URLs
+// (they end up in history and logs).
+import { useEffect, useState } from 'preact/hooks';
+
+const isField = (el: Element | null): boolean =>
+  !!el && ((el as HTMLElement).isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+
+/**
+ * Moves focus to the new screen's heading once it is drawn, as a page load would,
+ * unless the person has already gone into one of the new screen's fields: then
+ * focus stays where they are typing (in Safari's engine the frame can land
+ * mid-word). A field that merely kept focus across the change (the old screen's,
+ * or one the renderer reused) does not count.
+ */
+export function focusHeading(): void {
+  const before = document.activeElement;
+  requestAnimationFrame(() => {
+    const now = document.activeElement;
+    if (isField(now) && now !== before) return;
+    document.querySelector<HTMLElement>('main h1')?.focus();
+  });
+}
+
+/**
+ * The route the address names, followed as it changes. `hold(to)` may keep the
+ * screen where it is (the app has a change it could not write yet): the address
+ * is put back without a navigation.
+ */
+export function useHashRoute<R>(parse: (hash: string) => R, hold?: (to: string) => boolean): R {
+  const [route, setRoute] = useState(() => parse(location.hash));
+  useEffect(() => {
+    const on = (e: HashChangeEvent) => {
+      const to = location.hash;
+      if (hold && e.oldURL !== e.newURL && hold(to)) {
+        history.replaceState(history.state, '', e.oldURL);
+        return;
+      }
+      setRoute(parse(to));
+      focusHeading();
+    };
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, [parse, hold]);
+  return route;
+}

@@ -1,0 +1,272 @@
+// A finished record, read-only: every question with its answer, and the
+// document a MASH can act on when printed or saved as PDF (title, the child's
+// details as entered, date and time, the assessor, every answer and every
+// entry of a report, the outcome, the next steps, provenance as a footnote).
+// The same document is what the result page prints and what the inbox prints
+// for a referral: it reads no storage, so both pages can carry it.
+import { isAnswered, labelOf, valuesOf } from '../domain/index.ts';
+import type { AnswerValue, Entry, Instrument, Item, Result } from '../domain/index.ts';
+import { getInstrument } from '../domain/index.ts';
+import type { Author } from '../contract/submission.ts';
+import { APP_VERSION } from '../version.ts';
+import { when } from './labels.ts';
+import { StepList, ordered } from './next-steps.tsx';
+import { documentName, withoutRefs } from './sources.ts';
+import { routedTeam, stepsToShow } from './report-routing.ts';
+
+/** What the document shows of a record: the app's stored record and the inbox's submission both fit. */
+export interface DocumentRecord {
+  instrumentId: string;
+  childRef: string;
+  answers: Record<string, AnswerValue>;
+  createdAt: number;
+  finalisedAt?: number | undefined;
+}
+
+/** Who assessed: the submission's author, or Settings on this device (said so), or no one recorded. */
+export interface Assessor extends Author {
+  /** 'submission': as sent with the record; 'settings': as Settings holds now (the submission is sealed or not made). */
+  from: 'submission' | 'settings' | 'none';
+}
+
+/** Where the record's submission stands, in words ("Delivered, receipt R-…"); undefined: not sent from here. */
+export type SentWords = string | undefined;
+
+/** "2026-11-23T10:02" → "23 Nov 2026, 10:02"; anything else as typed. */
+export function dateText(v: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/.exec(v.trim());
+  if (!m) return v;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0));
+  if (Number.isNaN(d.getTime())) return v;
+  const day = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+  return m[4] ? `${day}, ${m[4]}:${m[5]}` : day;
+}
+
+/** One answer in words; undefined when not answered. */
+export function answerText(item: Item, value: AnswerValue | undefined): string | undefined {
+  if (!isAnswered(value)) return undefined;
+  if (item.kind === 'date') return dateText(String(value));
+  if (item.kind === 'repeat') return undefined; // entries are listed one by one
+  return valuesOf(value)
+    .map((x) => labelOf(item, x))
+    .join('; ');
+}
+
+function Entries({ item, value }: { item: Extract<Item, { kind: 'repeat' }>; value: AnswerValue | undefined }) {
+  const entries = (Array.isArray(value) ? value : []).filter(
+    (e): e is Entry => typeof e === 'object' && Object.values(e).some((x) => String(x).trim() !== ''),
+  );
+  if (!entries.length) return <dd class="answer-none">None added</dd>;
+  const cap = item.entry.charAt(0).toUpperCase() + item.entry.slice(1);
+  return (
+    <dd>
+      <ol class="entries">
+        {entries.map((e, i) => (
+          <li key={i} class="entry-item" data-testid="entry">
+            <strong>
+              {cap} {i + 1}
+            </strong>
+            <dl class="entry-fields">
+              {item.fields
+                .filter((f) => (e[f.id] ?? '').trim() !== '')
+                .map((f) => {
+                  const raw = e[f.id]!;
+                  const shown = f.options
+                    ? (f.options.find((o) => o.value === raw)?.label ?? raw)
+                    : f.shape === 'datetime'
+                      ? dateText(raw)
+                      : raw;
+                  return (
+                    <div key={f.id} class="entry-field">
+                      <dt>{f.label}</dt>
+                      <dd>{shown}</dd>
+                    </div>
+                  );
+                })}
+            </dl>
+          </li>
+        ))}
+      </ol>
+    </dd>
+  );
+}
+
+/** Every section and every question with its answer (or "Not answered"). */
+export function AnswerList({
+  inst,
+  answers,
+  headingLevel = 2,
+}: {
+  inst: Instrument;
+  answers: DocumentRecord['answers'];
+  headingLevel?: 2 | 3;
+}) {
+  const H = headingLevel === 2 ? 'h2' : 'h3';
+  return (
+    <div class="answers" data-testid="answers">
+      {inst.sections.map((s) => (
+        <section key={s.id} class="answer-section">
+          <H>{s.title}</H>
+          <dl class="qa-list">
+            {s.items.map((item) => {
+              const v = answers[item.id];
+              const shown = answerText(item, v);
+              return (
+                <div class="qa" key={item.id} data-item={item.id}>
+                  <dt>{item.text}</dt>
+                  {item.kind === 'repeat' ? (
+                    <Entries item={item} value={v} />
+                  ) : (
+                    <dd class={shown ? '' : 'answer-none'}>{shown ?? 'Not answered'}</dd>
+                  )}
+                </div>
+              );
+            })}
+          </dl>
+        </section>
+      ))}
+    </div>
+  );
+}
+
+export function AssessorText({ a }: { a: Assessor | undefined }) {
+  if (!a || a.from === 'none' || !a.name) return <>Not recorded on this device (add your details in Settings)</>;
+  return (
+    <>
+      {[a.name, a.role, a.organisation].filter(Boolean).join(', ')}
+      {a.contact && (
+        <>
+          <br />
+          {a.contact}
+        </>
+      )}
+      {/* A sealed submission cannot be read back here: say where these details come from. */}
+      {a.from === 'settings' && <span class="hint-inline"> (as held in Settings on this device)</span>}
+    </>
+  );
+}
+
+export function OutcomeWords({ inst, result }: { inst: Instrument; result: Result }) {
+  if (inst.kind === 'information-report') return <>{result.level ?? 'Information report recorded'}</>;
+  if (result.level)
+    return (
+      <>
+        {result.level}
+        {!result.complete && ' (decided before every answer was given)'}
+      </>
+    );
+  return <>Not complete: no outcome</>;
+}
+
+/** The printable record. Phones print as numbers, not buttons; nothing interactive. */
+export function RecordDocument({
+  record,
+  result,
+  assessor,
+  sent,
+  provenance,
+}: {
+  record: DocumentRecord;
+  result: Result;
+  assessor: Assessor | undefined;
+  sent: SentWords;
+  /** Where the outcome was computed, when not on this device (the reviewers' inbox prints the server's re-score). */
+  provenance?: string;
+}) {
+  const inst = getInstrument(record.instrumentId)!;
+  const team = routedTeam(inst, result);
+  const steps = ordered(stepsToShow(inst, result));
+  const report = inst.kind === 'information-report';
+  return (
+    <article class="record-document" data-testid="record-document">
+      <div class="doc-head">
+        <p class="doc-kicker">CSE Screen · {report ? 'Information report' : 'Screening record'}</p>
+        <p class="doc-title">{inst.title}</p>
+      </div>
+      <dl class="doc-facts">
+        <div>
+          <dt>{report ? 'Reference' : 'Child reference'}</dt>
+          <dd data-testid="doc-child-ref">{record.childRef}</dd>
+        </div>
+        <div>
+          <dt>Finished</dt>
+          <dd>{when(record.finalisedAt)}</dd>
+        </div>
+        <div>
+          <dt>Started</dt>
+          <dd>{when(record.createdAt)}</dd>
+        </div>
+        <div>
+          <dt>{report ? 'Reported by' : 'Assessor'}</dt>
+          <dd data-testid="doc-assessor">
+            <AssessorText a={assessor} />
+          </dd>
+        </div>
+        {team && (
+          <div>
+            <dt>For</dt>
+            <dd>
+              {team.name} ({team.area}) · {team.email}
+              {team.phone && <> · {team.phone}</>}
+            </dd>
+          </div>
+        )}
+        <div>
+          <dt>Sent</dt>
+          <dd>{sent ?? 'Not sent from this device'}</dd>
+        </div>
+      </dl>
+      <section class="doc-outcome">
+        <h2 class="doc-h">Outcome</h2>
+        <p class="outcome-level">
+          <OutcomeWords inst={inst} result={result} />
+        </p>
+        {result.total !== undefined && (
+          <p>
+            Total: <strong>{result.total}</strong>
+            {result.bands.length > 0 && <> · falls in {result.bands.join(' and ')}</>}
+          </p>
+        )}
+      </section>
+      <section>
+        <h2 class="doc-h">{report ? 'The report' : 'Answers'}</h2>
+        <AnswerList inst={inst} answers={record.answers} headingLevel={3} />
+      </section>
+      <section class="doc-steps">
+        <h2 class="doc-h">What to do next</h2>
+        <StepList steps={steps} file={inst.source} print />
+      </section>
+      {result.notes.length > 0 && (
+        <section>
+          <h2 class="doc-h">The source document also says</h2>
+          <ul>
+            {result.notes.map((n, i) => (
+              <li key={i}>{withoutRefs(n, inst.source)}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <footer class="doc-footnote">
+        {result.ambiguities.length > 0 && (
+          <>
+            <p>
+              <strong>Where the source is unclear, and the reading taken:</strong>
+            </p>
+            <ul>
+              {result.ambiguities.map((a, i) => (
+                <li key={i}>{withoutRefs(a, inst.source)}</li>
+              ))}
+            </ul>
+          </>
+        )}
+        <p>
+          Provenance: {inst.title} as published in the {documentName(inst.source)}, encoded as definition{' '}
+          {result.version};{' '}
+          {provenance ?? `outcome computed on this device by CSE Screen ${APP_VERSION} when the record was finished.`}{' '}
+          Contact details as printed in the source; confirm them locally. Scoring informs professional judgement; it
+          never replaces it. Prepared {when(Date.now())}.
+        </p>
+      </footer>
+    </article>
+  );
+}
