@@ -5,7 +5,7 @@
 // about a second on a mid-range phone (Lighthouse's simulated 4× CPU); after
 // it, the shell is on screen while the passcode screen loads (as Squoosh
 // paints its intro before its lazy parts).
-import './ui/styles.css';
+import './shared-ui/styles.css';
 
 // A page opened in the background gets no animation frames until it is shown: the timer makes
 // sure the first screen still loads (and is ready when the page is shown).

@@ -11,7 +11,7 @@ import { keyring } from './crypto/keyring.ts';
 import { LockTimer } from './security/lock-timer.ts';
 import { loadPolicy, vaultState } from './security/passcode.ts';
 import { SetUpPasscode, Unlock, VaultDamaged } from './ui/lock.tsx';
-import './ui/styles.css';
+import './shared-ui/styles.css';
 
 const root = document.getElementById('app')!;
 // The app proper is fetched when the user first touches the passcode screen

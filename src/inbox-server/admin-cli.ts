@@ -3,14 +3,15 @@
 // `user link <email>` (a new link), `user disable <email>`, `user enable <email>`.
 // Works on the receiver's database (SQLite under data/, or CSE_DATABASE_URL),
 // also while the server runs; every change is written to the audit as "cli".
-// `npm run admin -- device …` goes to the receiver's commands.
-import { loadEnvelope, receiverPaths } from '../receiver/config.ts';
+// Called by `npm run admin` (src/admin/main.ts) with the service's one configuration.
+import type { ServiceConfig } from '../config/config.ts';
+import { loadEnvelope } from '../receiver/secrets.ts';
 import { ReceiverStore } from '../receiver/store/receiver-store.ts';
 import { AccountError, type Role } from './accounts.ts';
 import { InboxService, loadChildSecret } from './service.ts';
 import type { SubmissionSource } from './source.ts';
 
-const USAGE = `Usage:
+export const USER_USAGE = `Usage:
   npm run admin -- user add <email> --role reviewer|admin [--team <area team>]... [--region <region id>]...
   npm run admin -- user list
   npm run admin -- user link <email>        a new one-time set-password link
@@ -24,10 +25,6 @@ const noSource: SubmissionSource = {
   getMany: async () => new Map(),
 };
 
-function linkBase(env: NodeJS.ProcessEnv): string {
-  return (env.CSE_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 4173}`).replace(/\/+$/, '');
-}
-
 function options(args: string[], name: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) if (args[i] === `--${name}` && args[i + 1]) out.push(args[++i]!);
@@ -36,16 +33,15 @@ function options(args: string[], name: string): string[] {
 
 export async function runUserCommand(
   args: string[],
+  config: ServiceConfig,
   print: (s: string) => void = console.log,
-  env = process.env,
 ): Promise<number> {
   const [verb, email] = args;
-  const paths = receiverPaths({}, env);
-  const store = await ReceiverStore.open({ database: paths.database, envelope: loadEnvelope(paths, env) });
+  const store = await ReceiverStore.open({ database: config.database, envelope: loadEnvelope(config) });
   const svc = new InboxService({
     sql: store.sql,
     source: noSource,
-    childSecret: loadChildSecret(paths.secretsDir, env),
+    childSecret: loadChildSecret(config),
   });
   const audit = (action: 'user-add' | 'user-change' | 'user-link', detail: string) =>
     svc.audit.write({ actor: 'cli', action, detail, address: 'local' });
@@ -68,7 +64,7 @@ export async function runUserCommand(
         `Added ${user.email} (${user.role}${user.teams.length || user.regions.length ? `, limited to ${[...user.teams, ...user.regions].join(', ')}` : ''}).`,
       );
       print('One-time link to set the password (valid 72 hours, shown once):');
-      print(`${linkBase(env)}/inbox/#/set-password/${token}`);
+      print(`${config.publicUrl}/inbox/#/set-password/${token}`);
       return 0;
     }
     if (verb === 'list') {
@@ -84,7 +80,7 @@ export async function runUserCommand(
     if (verb === 'link' && user) {
       const token = await svc.accounts.issueSetPasswordToken(user.id);
       await audit('user-link', `new set-password link for ${user.email}`);
-      print(`${linkBase(env)}/inbox/#/set-password/${token}`);
+      print(`${config.publicUrl}/inbox/#/set-password/${token}`);
       return 0;
     }
     if ((verb === 'disable' || verb === 'enable') && user) {
@@ -94,7 +90,7 @@ export async function runUserCommand(
       print(`${user.email} ${verb}d.`);
       return 0;
     }
-    print(USAGE);
+    print(USER_USAGE);
     return 2;
   } catch (e) {
     if (e instanceof AccountError) {

@@ -14,6 +14,7 @@
 // - Every look at a referral, every print, export and change is audited;
 //   a referral outside the reviewer's area teams or regions is 403, audited.
 // - Error messages never carry a child's data.
+import { PROBLEMS, type ProblemCode, problemBody } from '../errors/catalogue.ts';
 import { itemsOf } from '../domain/index.ts';
 import { score } from '../domain/index.ts';
 import { getInstrument } from '../domain/index.ts';
@@ -91,8 +92,9 @@ const json = (status: number, body: unknown, headers?: Record<string, string>): 
   json: body,
   ...(headers ? { headers } : {}),
 });
-const fail = (status: number, code: string, message: string, headers?: Record<string, string>): ApiResponse =>
-  json(status, { error: { code, message } }, headers);
+/** A refusal: its status and words from the one catalogue (src/errors/catalogue.ts). */
+const fail = (code: ProblemCode, message?: string, headers?: Record<string, string>): ApiResponse =>
+  json(PROBLEMS[code].status, problemBody(code, message), headers);
 
 /** Refuses anything but a same-origin request for a method that changes state. */
 export function crossSite(req: ApiRequest): string | undefined {
@@ -174,16 +176,15 @@ export function inboxApi(svc: InboxService) {
   /** Rows for an export: the ids asked for, each checked against the user's scope. */
   async function exportItems(req: ApiRequest, user: User): Promise<ExportItem[] | ApiResponse> {
     const ids = (req.query.get('ids') ?? '').split(',').filter(Boolean);
-    if (ids.length === 0 || ids.length > 500)
-      return fail(400, 'ids', 'Name between 1 and 500 referrals to export (ids=…).');
+    if (ids.length === 0 || ids.length > 500) return fail('ids', 'Name between 1 and 500 referrals to export (ids=…).');
     await svc.referrals.catchUp();
     const rows: ReferralRow[] = [];
     for (const id of ids) {
       const row = await svc.referrals.get(id);
-      if (!row) return fail(404, 'not-found', 'No such referral.');
+      if (!row) return fail('not-found', 'No such referral.');
       if (!inScope(user, row)) {
         await audit(req, user, 'forbidden', id, "export outside the account's area");
-        return fail(403, 'out-of-scope', 'This referral is outside the area teams your account covers.');
+        return fail('out-of-scope');
       }
       rows.push(row);
     }
@@ -215,7 +216,7 @@ export function inboxApi(svc: InboxService) {
     const why = crossSite(req);
     if (why) {
       await audit(req, undefined, 'forbidden', null, `cross-site request refused: ${why}`);
-      return fail(403, 'cross-site', 'Cross-site requests are refused.');
+      return fail('cross-site');
     }
     if (await svc.opts.isDeviceCredential?.(req.headers)) {
       await audit(
@@ -225,7 +226,7 @@ export function inboxApi(svc: InboxService) {
         null,
         `${req.method} ${req.path.split('/').slice(0, 2).join('/')}`,
       );
-      return fail(403, 'device-credential', 'A device credential can send submissions; it cannot read them.');
+      return fail('device-credential');
     }
     const { method, path } = req;
 
@@ -234,13 +235,13 @@ export function inboxApi(svc: InboxService) {
       const b = (req.body ?? {}) as Record<string, unknown>;
       const email = str(b.email, 320)?.trim() ?? '';
       const password = str(b.password, 200) ?? '';
-      if (!email || !password) return fail(400, 'invalid', 'Enter your e-mail address and password.');
+      if (!email || !password) return fail('invalid', 'Enter your e-mail address and password.');
       // Whatever happens next, a session id the browser brought is dropped.
       await svc.sessions.destroy(cookieValue(req));
       const wait = await svc.throttle.retryAfter(email, req.address);
       if (wait > 0) {
         await audit(req, await svc.accounts.byEmail(email), 'login-throttled', null, `retry after ${wait}s`);
-        return fail(429, 'throttled', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, {
+        return fail('throttled', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, {
           'Retry-After': String(wait),
         });
       }
@@ -254,7 +255,7 @@ export function inboxApi(svc: InboxService) {
           action: 'login-failed',
           address: req.address,
         });
-        return fail(401, 'bad-credentials', 'The e-mail address or password is not right.');
+        return fail('bad-credentials');
       }
       await svc.throttle.succeeded(email);
       const sid = await svc.sessions.create(user.id, req.address);
@@ -263,9 +264,7 @@ export function inboxApi(svc: InboxService) {
     }
     if (path === '/set-password/check' && method === 'POST') {
       const u = await svc.accounts.tokenUser(str((req.body as Record<string, unknown>)?.token, 200) ?? '');
-      return u
-        ? json(200, { email: u.email })
-        : fail(400, 'token', 'This link has been used or has expired. Ask your administrator for a new one.');
+      return u ? json(200, { email: u.email }) : fail('token');
     }
     if (path === '/set-password' && method === 'POST') {
       const b = (req.body ?? {}) as Record<string, unknown>;
@@ -275,7 +274,7 @@ export function inboxApi(svc: InboxService) {
         await audit(req, u, 'password-set', null);
         return json(200, { email: u.email });
       } catch (e) {
-        if (e instanceof AccountError) return fail(400, e.code, e.message);
+        if (e instanceof AccountError) return fail(e.code, e.message);
         throw e;
       }
     }
@@ -284,7 +283,7 @@ export function inboxApi(svc: InboxService) {
     const sid = cookieValue(req);
     const session = await svc.sessions.touch(sid);
     const user = session && (await svc.accounts.byId(session.userId));
-    if (!session || !user || user.disabled) return fail(401, 'no-session', 'Sign in to use the inbox.');
+    if (!session || !user || user.disabled) return fail('no-session');
     const admin = user.role === 'admin';
 
     if (path === '/session' && method === 'GET') return json(200, { user: publicUser(user), states: REVIEW_STATES });
@@ -325,14 +324,14 @@ export function inboxApi(svc: InboxService) {
       const id = one[1]!;
       await svc.referrals.catchUp();
       const row = await svc.referrals.get(id);
-      if (!row) return fail(404, 'not-found', 'No such referral.');
+      if (!row) return fail('not-found', 'No such referral.');
       if (!inScope(user, row)) {
         await audit(req, user, 'forbidden', id, `${method} ${one[3] ?? 'view'} outside the account's area`);
-        return fail(403, 'out-of-scope', 'This referral is outside the area teams your account covers.');
+        return fail('out-of-scope');
       }
       if (!one[3] && method === 'GET') {
         const stored = await svc.opts.source.get(id);
-        if (!stored) return fail(404, 'not-found', 'No such referral.');
+        if (!stored) return fail('not-found', 'No such referral.');
         const inst = getInstrument(row.instrumentId);
         const server = rescore(row.instrumentId, stored.body);
         const chainRows = await svc.referrals.chain(id);
@@ -364,17 +363,17 @@ export function inboxApi(svc: InboxService) {
       if (one[3] === 'state' && method === 'POST') {
         const b = (req.body ?? {}) as Record<string, unknown>;
         const to = str(b.to, 40) as ReviewState | undefined;
-        if (!to || !REVIEW_STATES.some((s) => s.id === to)) return fail(400, 'invalid', 'Choose a review state.');
+        if (!to || !REVIEW_STATES.some((s) => s.id === to)) return fail('invalid', 'Choose a review state.');
         try {
           const updated = await svc.referrals.setState(id, to, user, str(b.note, 5000) ?? '');
           await audit(req, user, 'review-state', id, `${row.reviewState} → ${to}`);
           return json(200, { referral: updated, events: await svc.referrals.events(id) });
         } catch (e) {
-          if (e instanceof ReviewError) return fail(e.code === 'not-found' ? 404 : 400, e.code, e.message);
+          if (e instanceof ReviewError) return fail(e.code, e.message);
           throw e;
         }
       }
-      return fail(405, 'method', 'Not allowed here.');
+      return fail('method');
     }
 
     if ((path === '/export.csv' || path === '/export.fhir.json') && method === 'GET') {
@@ -402,7 +401,7 @@ export function inboxApi(svc: InboxService) {
     // --- Admins only ------------------------------------------------------
     if (/^\/(audit|users|devices)/.test(path) && !admin) {
       await audit(req, user, 'forbidden', null, `${method} ${path.split('/')[1]} needs an admin`);
-      return fail(403, 'admin-only', 'Only an administrator can do this.');
+      return fail('admin-only');
     }
     if ((path === '/audit' || path === '/audit.csv') && method === 'GET') {
       const entries = await svc.audit.list({
@@ -449,14 +448,14 @@ export function inboxApi(svc: InboxService) {
         );
         return json(201, { user: publicUser(added), link: linkFor(req, token) });
       } catch (e) {
-        if (e instanceof AccountError) return fail(e.code === 'exists' ? 409 : 400, e.code, e.message);
+        if (e instanceof AccountError) return fail(e.code, e.message);
         throw e;
       }
     }
     const u = /^\/users\/([0-9a-f-]{36})(\/link)?$/.exec(path);
     if (u) {
       const target = await svc.accounts.byId(u[1]!);
-      if (!target) return fail(404, 'not-found', 'No such account.');
+      if (!target) return fail('not-found', 'No such account.');
       if (u[2] && method === 'POST') {
         const token = await svc.accounts.issueSetPasswordToken(target.id);
         await audit(req, user, 'user-link', null, `new set-password link for ${target.email}`);
@@ -465,7 +464,7 @@ export function inboxApi(svc: InboxService) {
       if (!u[2] && method === 'PATCH') {
         const b = (req.body ?? {}) as Record<string, unknown>;
         if (target.id === user.id && (b.disabled === true || (b.role !== undefined && b.role !== 'admin')))
-          return fail(400, 'self', 'You cannot disable your own account or remove your own admin role.');
+          return fail('self');
         try {
           const changed = await svc.accounts.update(target.id, {
             ...(b.role !== undefined ? { role: b.role as Role } : {}),
@@ -483,19 +482,19 @@ export function inboxApi(svc: InboxService) {
           );
           return json(200, { user: publicUser(changed) });
         } catch (e) {
-          if (e instanceof AccountError) return fail(400, e.code, e.message);
+          if (e instanceof AccountError) return fail(e.code, e.message);
           throw e;
         }
       }
-      return fail(405, 'method', 'Not allowed here.');
+      return fail('method');
     }
     if (path.startsWith('/devices')) {
       const devices = svc.opts.devices;
-      if (!devices) return fail(501, 'no-enrolment', 'Device enrolment is not available on this server yet.');
+      if (!devices) return fail('no-enrolment');
       if (path === '/devices' && method === 'GET') return json(200, { devices: await devices.list() });
       if (path === '/devices' && method === 'POST') {
         const name = str((req.body as Record<string, unknown>)?.name, 200)?.trim();
-        if (!name) return fail(400, 'invalid', 'Name the device (the practitioner or team it is for).');
+        if (!name) return fail('invalid', 'Name the device (the practitioner or team it is for).');
         const added = await devices.add(name, originOf(req));
         await audit(req, user, 'device-add', null, `${added.id}: ${name}`);
         return json(201, added);
@@ -503,12 +502,12 @@ export function inboxApi(svc: InboxService) {
       const d = /^\/devices\/([^/]{1,100})\/revoke$/.exec(path);
       if (d && method === 'POST') {
         const ok = await devices.revoke(d[1]!);
-        if (!ok) return fail(404, 'not-found', 'No such device.');
+        if (!ok) return fail('not-found', 'No such device.');
         await audit(req, user, 'device-revoke', null, d[1]!);
         return json(200, { ok: true });
       }
     }
-    return fail(404, 'not-found', 'No such inbox API.');
+    return fail('not-found', 'No such inbox API.');
   }
 
   return handle;

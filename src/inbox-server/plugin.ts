@@ -3,6 +3,7 @@
 // scripts and styles are the shared /assets/ of the same Vite build, which
 // the receiver's static plugin serves). Security headers and the CSP come
 // from the receiver's onRequest hook, as for the app.
+import type { ServiceConfig } from '../config/config.ts';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -39,11 +40,11 @@ export function storeDevices(store: ReceiverStore): DeviceDirectory {
 }
 
 /** The inbox over the receiver's store: its database, its submissions, its devices. */
-export function inboxOnStore(store: ReceiverStore, secretsDir: string): InboxService {
+export function inboxOnStore(store: ReceiverStore, config: Pick<ServiceConfig, 'inboxKey'>): InboxService {
   return new InboxService({
     sql: store.sql,
     source: new ReceiverStoreSource(store),
-    childSecret: loadChildSecret(secretsDir),
+    childSecret: loadChildSecret(config),
     devices: storeDevices(store),
     isDeviceCredential: carriesDeviceCredential,
   });

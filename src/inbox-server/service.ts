@@ -4,7 +4,8 @@
 // here knows about HTTP.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { secretFile } from '../receiver/config.ts';
+import type { ServiceConfig } from '../config/config.ts';
+import { secretFile } from '../receiver/secrets.ts';
 import type { Sql } from '../receiver/store/sql.ts';
 import { Accounts } from './accounts.ts';
 import { Audit } from './audit.ts';
@@ -70,9 +71,11 @@ export class InboxService {
  * folder, beside the receiver's KEK and never in the data folder: with the
  * database alone, nothing in the inbox's tables names a child.
  */
-export function loadChildSecret(secretsDir: string, env = process.env): Buffer {
+export function loadChildSecret(config: Pick<ServiceConfig, 'inboxKey'>): Buffer {
   const b64 =
-    env.CSE_INBOX_KEY ?? secretFile(join(secretsDir, 'inbox-key'), () => `${randomBytes(32).toString('base64')}\n`);
+    'base64' in config.inboxKey
+      ? config.inboxKey.base64
+      : secretFile(config.inboxKey.file, () => `${randomBytes(32).toString('base64')}\n`);
   const key = Buffer.from(b64.trim(), 'base64');
   if (key.length < 32) throw new Error('The inbox key must be at least 32 bytes, base64-encoded (CSE_INBOX_KEY).');
   return key;

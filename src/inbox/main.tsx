@@ -2,7 +2,7 @@
 // Not a PWA: no service worker, no storage; it needs the network, and keeps
 // nothing on the reviewer's machine beyond the session cookie.
 import { render } from 'preact';
-import '../ui/styles.css';
+import '../shared-ui/styles.css';
 import './inbox.css';
 import { Inbox } from './app.tsx';
 

@@ -1,35 +1,35 @@
-// `npm run admin -- …`: the administrator's commands, against the same
-// database the server uses (SQLite under data/, or CSE_DATABASE_URL).
+// The device commands of `npm run admin` (src/admin/main.ts), against the same
+// database the server uses:
 //   device add "<name>"   a one-time enrolment link (valid 24 h), printed and as a QR code
 //   device list           every device: id, name, state, dates
 //   device revoke <id>    withdraws the device's access at once (its next send gets 401)
-//   user add <email> --role reviewer|admin [--team X]…   an inbox account: prints a one-time set-password link
-//   user list | user link <email> | user disable <email> | user enable <email>   (src/inbox-server/admin-cli.ts)
-// The link's address is CSE_PUBLIC_URL (default http://localhost:4173); the
-// code is in the fragment (#/enrol?code=…), which browsers never send to a server.
+// The link's address is the configuration's public address; the code is in the
+// fragment (#/enrol?code=…), which browsers never send to a server.
 import QRCode from 'qrcode';
-import { loadEnvelope, receiverPaths } from './config.ts';
+import type { ServiceConfig } from '../config/config.ts';
+import { loadEnvelope } from './secrets.ts';
 import { ReceiverStore } from './store/receiver-store.ts';
 
 export function enrolmentLink(origin: string, code: string): string {
   return `${origin.replace(/\/$/, '')}/#/enrol?code=${encodeURIComponent(code)}`;
 }
 
-export async function runAdmin(
-  argv: string[],
+export const DEVICE_USAGE = `Usage:
+  npm run admin -- device add "<name>"      a one-time enrolment link (valid 24 hours)
+  npm run admin -- device list
+  npm run admin -- device revoke <id>`;
+
+export async function runDeviceCommand(
+  args: string[],
+  config: ServiceConfig,
   out: (s: string) => void = console.log,
-  env = process.env,
 ): Promise<number> {
-  const [noun, verb, arg] = argv;
-  if (noun === 'user') return (await import('../inbox-server/admin-cli.ts')).runUserCommand(argv.slice(1), out, env);
-  if (noun !== 'device' || !['add', 'list', 'revoke'].includes(verb ?? '')) {
-    out(
-      'usage: npm run admin -- device add "<name>" | device list | device revoke <id> | user add <email> --role reviewer|admin [--team X] | user list',
-    );
+  const [verb, arg] = args;
+  if (!['add', 'list', 'revoke'].includes(verb ?? '')) {
+    out(DEVICE_USAGE);
     return 2;
   }
-  const paths = receiverPaths({}, env);
-  const store = await ReceiverStore.open({ database: paths.database, envelope: loadEnvelope(paths, env) });
+  const store = await ReceiverStore.open({ database: config.database, envelope: loadEnvelope(config) });
   try {
     if (verb === 'add') {
       const name = (arg ?? '').trim();
@@ -38,7 +38,7 @@ export async function runAdmin(
         return 2;
       }
       const { device, code } = await store.addDevice(name);
-      const link = enrolmentLink(env.CSE_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 4173}`, code);
+      const link = enrolmentLink(config.publicUrl, code);
       out(`Device ${device.id} (${device.name}): open this link on the device within 24 hours, once:`);
       out(link);
       out(await QRCode.toString(link, { type: 'terminal', small: true }));
@@ -76,9 +76,4 @@ export async function runAdmin(
   } finally {
     await store.close();
   }
-}
-
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  process.umask(0o077);
-  runAdmin(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -3,7 +3,7 @@
 import { type JWK, exportJWK, generateKeyPair, importJWK } from 'jose';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { privateDir } from './config.ts';
+import { privateDir } from './secrets.ts';
 
 export interface EndpointKeys {
   publicJwk: JWK;

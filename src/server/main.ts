@@ -1,19 +1,14 @@
 // `npm start`: one local server on http://localhost:4173 (PORT overrides)
-// serving the built app and the reference referral endpoint, on embedded
-// SQLite under ./data (CSE_DATABASE_URL=postgres://… for PostgreSQL), with
-// its secrets under ./data-secrets (see src/receiver/config.ts). Devices
-// enrol with `npm run admin -- device add "<name>"`; nothing secret is printed.
+// serving the built app, the reference referral endpoint and the reviewers'
+// inbox, on embedded SQLite under ./data (CSE_DATABASE_URL=postgres://… for
+// PostgreSQL), with its secrets under ./data-secrets. Every setting comes from
+// the one configuration (src/config/config.ts). Devices enrol with
+// `npm run admin -- device add "<name>"`; nothing secret is printed.
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import {
-  jweKeyFile,
-  loadAdminToken,
-  loadEnvelope,
-  privateDir,
-  type ReceiverPaths,
-  receiverPaths,
-} from '../receiver/config.ts';
+import { ConfigError, type ServiceConfig, readConfig, recordAddress } from '../config/config.ts';
+import { jweKeyFile, loadAdminToken, loadEnvelope, privateDir } from '../receiver/secrets.ts';
 import type { Limits } from '../receiver/http/context.ts';
 import { buildServer } from '../receiver/http/server.ts';
 import { loadOrCreateKeys } from '../receiver/keys.ts';
@@ -40,7 +35,8 @@ export interface ServerOptions {
 export interface RunningServer {
   app: FastifyInstance;
   store: ReceiverStore;
-  paths: ReceiverPaths;
+  /** The configuration the server runs with (paths, the public address). */
+  paths: ServiceConfig;
   origin: string;
   adminToken: string;
   /** The reviewers' inbox: accounts, sessions, audit, the referral index. */
@@ -51,8 +47,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(opts: ServerOptions): Promise<RunningServer> {
-  const paths = receiverPaths({
+export async function startServer(opts: ServerOptions, env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  const paths = readConfig(env, {
+    port: opts.port,
+    ...(opts.host ? { host: opts.host } : {}),
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
     ...(opts.secretsDir ? { secretsDir: opts.secretsDir } : {}),
     ...(opts.database ? { database: opts.database } : {}),
@@ -62,24 +60,25 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const store = await ReceiverStore.open({ database: paths.database, envelope: loadEnvelope(paths) });
   const keys = await loadOrCreateKeys(jweKeyFile(paths));
   const adminToken = loadAdminToken(paths);
-  const extra = (process.env.CSE_CONNECT_SRC ?? '').split(/\s+/).filter(Boolean);
-  const inbox = inboxOnStore(store, paths.secretsDir);
+  const inbox = inboxOnStore(store, paths);
   const app = await buildServer({
     store,
     keys,
     adminToken,
     distDir: opts.distDir ?? resolve('dist'),
-    publicOrigin: process.env.CSE_PUBLIC_URL ? new URL(process.env.CSE_PUBLIC_URL).origin : undefined,
-    connectSrc: extra,
-    log: opts.log ?? false,
+    publicOrigin: paths.publicUrlSet ? new URL(paths.publicUrl).origin : undefined,
+    connectSrc: paths.connectSrc,
+    log: opts.log === undefined ? false : opts.log && { level: paths.logLevel, ...opts.log },
     ...(opts.limits ? { limits: opts.limits } : {}),
     plugins: [inboxPlugin(inbox, { distDir: opts.distDir ?? resolve('dist') }), ...(opts.plugins ?? [])],
     ...(opts.dropAfterStore ? { dropAfterStore: opts.dropAfterStore } : {}),
   });
   app.addHook('onClose', async () => store.close());
-  await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });
+  await app.listen({ port: paths.port, host: paths.host });
   const address = () => app.server.address() as AddressInfo;
   const origin = `http://localhost:${address().port}`;
+  // So `npm run admin` prints links to this server (unless CSE_PUBLIC_URL names the address).
+  recordAddress(paths, origin);
   return {
     app,
     store,
@@ -98,17 +97,25 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
   process.umask(0o077); // every file this process writes is its owner's alone
-  const port = Number(process.env.PORT ?? 4173);
-  startServer({ port, host: process.env.HOST ?? '127.0.0.1', log: {} }).then((s) => {
-    console.log(`CSE Screen app:      http://localhost:${port}`);
-    console.log(`Referral endpoint:   http://localhost:${port}/api/submissions`);
+  let config: ServiceConfig;
+  try {
+    config = readConfig();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(e.message);
+    process.exit(2);
+  }
+  startServer({ port: config.port, host: config.host, log: {} }).then((s) => {
+    const at = s.paths.publicUrlSet ? s.paths.publicUrl : s.origin;
+    console.log(`CSE Screen app:      ${at}/`);
+    console.log(`Referral endpoint:   ${at}/api/submissions`);
     console.log(
       `Database:            ${s.store.dialect === 'postgres' ? 'PostgreSQL (CSE_DATABASE_URL)' : s.paths.database}`,
     );
     console.log(`Secrets:             ${s.paths.secretsDir} (keep out of backups of the data)`);
     console.log('Enrol a device:      npm run admin -- device add "<name>"');
     console.log(
-      `Reviewers' inbox:    http://localhost:${port}/inbox/  (accounts: npm run admin -- user add <email> --role reviewer|admin)`,
+      `Reviewers' inbox:    ${at}/inbox/  (accounts: npm run admin -- user add <email> --role reviewer|admin)`,
     );
   });
 }

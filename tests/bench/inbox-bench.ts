@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
-import { loadEnvelope } from '../../src/receiver/config.ts';
+import { loadEnvelope } from '../../src/receiver/secrets.ts';
 import { startServer } from '../../src/server/main.ts';
 import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
 import { score } from '../../src/domain/index.ts';

@@ -9,7 +9,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReceiverStore } from '../../src/receiver/store/receiver-store.ts';
-import { loadEnvelope, receiverPaths } from '../../src/receiver/config.ts';
+import { readConfig } from '../../src/config/config.ts';
+import { loadEnvelope } from '../../src/receiver/secrets.ts';
 import { startServer } from '../../src/server/main.ts';
 import { asItem, enrolDevice, signedBatch, signedPost } from '../helpers/device.ts';
 import { type TestPostgres, freshDatabase, startPostgres } from '../helpers/postgres.ts';
@@ -274,7 +275,7 @@ async function killDuringSubmits(
   // Reopen the same database the way the server does, and look for every acknowledged id.
   const store = await ReceiverStore.open({
     database: db,
-    envelope: loadEnvelope(receiverPaths({ dataDir, secretsDir, database: db })),
+    envelope: loadEnvelope(readConfig({}, { dataDir, secretsDir, database: db })),
   });
   let missing = 0;
   for (const id of acked) if (!(await store.get(id))) missing++;

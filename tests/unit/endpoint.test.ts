@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAdmin } from '../../src/receiver/admin.ts';
+import { runAdmin } from '../../src/admin/main.ts';
 import { startServer } from '../../src/server/main.ts';
 import { makeProof, newDeviceKey } from '../../src/sync/device-proof.ts';
 import { asItem, enrolDevice, signedBatch, signedPost, type TestDevice } from '../helpers/device.ts';

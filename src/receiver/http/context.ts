@@ -88,7 +88,7 @@ export async function authenticateDevice(
     if (e instanceof ProofError) {
       // The server's clock, so a device with a wrong clock can correct its proofs.
       reply.header('Date', new Date().toUTCString());
-      fail(reply, 401, e.code, e.message);
+      fail(reply, e.code, e.message);
       return undefined;
     }
     throw e;
@@ -97,18 +97,17 @@ export async function authenticateDevice(
   if (!device) {
     fail(
       reply,
-      401,
       'not-enrolled',
       'This device is not enrolled with this endpoint. Ask your administrator for an enrolment link.',
     );
     return undefined;
   }
   if (device.state !== 'active') {
-    fail(reply, 401, 'device-revoked', "This device's access was withdrawn; ask your administrator.");
+    fail(reply, 'device-revoked');
     return undefined;
   }
   if (deferJti ? await ctx.store.proofSeen(jti) : !(await ctx.store.rememberProof(jti, device.id))) {
-    fail(reply, 401, 'proof-replayed', 'This device proof was already used.');
+    fail(reply, 'proof-replayed');
     return undefined;
   }
   req.device = device;

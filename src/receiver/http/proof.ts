@@ -5,16 +5,15 @@
 // identifies the enrolled device; a jti is accepted once; a stale iat is
 // refused. A copy of a request cannot be replayed, and a copy of the profile
 // without the key cannot make a new proof.
+import { Problem } from '../../errors/catalogue.ts';
 import { calculateJwkThumbprint, decodeProtectedHeader, importJWK, type JWK, jwtVerify } from 'jose';
 
 export const PROOF_WINDOW_S = 120;
 
-export class ProofError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+/** A device proof refused: always 401, with the catalogue's code. */
+export class ProofError extends Problem {
+  constructor(code: 'proof-missing' | 'proof-invalid' | 'proof-stale', message?: string) {
+    super(code, message);
   }
 }
 

@@ -59,7 +59,7 @@ const CORS = {
 function loggerOptions(log: BuildOptions['log']): FastifyServerOptions['logger'] {
   if (log === false) return false;
   return {
-    level: log?.level ?? process.env.CSE_LOG_LEVEL ?? 'info',
+    level: log?.level ?? 'info',
     ...(log?.stream ? { stream: log.stream } : {}),
     // Belt and braces: the serializers below already leave these out.
     redact: {
@@ -165,6 +165,6 @@ export async function buildServer(opts: BuildOptions): Promise<FastifyInstance> 
   await app.register(submissionRoutes);
   for (const p of opts.plugins ?? []) await app.register(p);
   if (opts.distDir) await app.register(staticApp, { distDir: opts.distDir });
-  else app.setNotFoundHandler((_req, reply) => fail(reply, 404, 'not-found', 'Not found'));
+  else app.setNotFoundHandler((_req, reply) => fail(reply, 'not-found', 'Not found'));
   return app;
 }

@@ -7,17 +7,19 @@
 import type { FastifyPluginAsync } from 'fastify';
 import * as v from 'valibot';
 import { authenticateDevice, requestHosts } from '../context.ts';
+import type { ProblemCode } from '../../../errors/catalogue.ts';
 import { fail } from '../errors.ts';
 import { ProofError, verifyProof } from '../proof.ts';
 
 const EnrolBody = v.strictObject({ code: v.pipe(v.string(), v.minLength(8), v.maxLength(200)) });
 
-const REFUSED: Record<string, [number, string]> = {
-  unknown: [400, 'This enrolment link is not valid. Ask your administrator for a new one.'],
-  used: [409, 'This enrolment link has already been used. Ask your administrator for a new one.'],
-  expired: [410, 'This enrolment link has expired. Ask your administrator for a new one.'],
-  revoked: [410, 'This enrolment was withdrawn. Ask your administrator for a new one.'],
-  'key-in-use': [409, 'This device key is already enrolled.'],
+/** How a redeemed code can fail, in the catalogue's codes. */
+const REFUSED: Record<string, ProblemCode> = {
+  unknown: 'code-unknown',
+  used: 'code-used',
+  expired: 'code-expired',
+  revoked: 'code-revoked',
+  'key-in-use': 'code-key-in-use',
 };
 
 export const enrolRoutes: FastifyPluginAsync = async (app) => {
@@ -30,27 +32,20 @@ export const enrolRoutes: FastifyPluginAsync = async (app) => {
       try {
         proof = await verifyProof(req.headers.dpop, 'POST', '/api/enrol', requestHosts(req), ctx.publicOrigin);
       } catch (e) {
-        if (e instanceof ProofError) return fail(reply, 401, e.code, e.message);
+        if (e instanceof ProofError) return fail(reply, e.code, e.message);
         throw e;
       }
       let body: unknown;
       try {
         body = JSON.parse(String(req.body ?? ''));
       } catch {
-        return fail(reply, 400, 'invalid-json', 'The body is not valid JSON.');
+        return fail(reply, 'invalid-json');
       }
       const parsed = v.safeParse(EnrolBody, body);
-      if (!parsed.success)
-        return fail(
-          reply,
-          400,
-          'invalid-enrolment',
-          'The body must be {"code": "<the code from the enrolment link>"}.',
-        );
+      if (!parsed.success) return fail(reply, 'invalid-enrolment');
       const out = await ctx.store.redeem(parsed.output.code, proof.jkt, JSON.stringify(proof.jwk));
       if (out.status !== 'enrolled') {
-        const [status, message] = REFUSED[out.status]!;
-        return fail(reply, status, `code-${out.status}`, message);
+        return fail(reply, REFUSED[out.status]!);
       }
       await ctx.store.rememberProof(proof.jti, out.device.id);
       return reply

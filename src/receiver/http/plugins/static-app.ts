@@ -1,6 +1,7 @@
 // The built app: exact files from dist/, the app shell for any other page
 // path, a plain 404 for a missing asset. @fastify/static streams files and
 // handles their errors (a failed open answers 500; the process goes on).
+import { problemBody } from '../../../errors/catalogue.ts';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import { existsSync } from 'node:fs';
@@ -26,10 +27,7 @@ export const staticApp: FastifyPluginAsync<{ distDir: string }> = async (app, op
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '/';
     if (path.startsWith('/api/') || extname(path) || (req.method !== 'GET' && req.method !== 'HEAD'))
-      return reply
-        .code(404)
-        .header('Cache-Control', 'no-store')
-        .send({ error: { code: 'not-found', message: 'Not found' } });
+      return reply.code(404).header('Cache-Control', 'no-store').send(problemBody('not-found'));
     return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
   });
 };

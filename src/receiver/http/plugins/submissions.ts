@@ -18,6 +18,7 @@ import type { BatchItemResult } from '../../../contract/batch.ts';
 import { type Accepted, Refusal, accept, acceptItem, openSealed, parseBatch } from '../../domain/accept.ts';
 import type { InsertOutcome, OverQuota, Quota, StoredSubmission } from '../../store/receiver-store.ts';
 import { type ReceiverContext, authenticateDevice, isAdmin } from '../context.ts';
+import { PROBLEMS, problemBody } from '../../../errors/catalogue.ts';
 import { fail } from '../errors.ts';
 import { ItemBudget } from '../item-budget.ts';
 import { claimedKey } from '../proof.ts';
@@ -83,12 +84,8 @@ function answerFor(
   outcome: InsertOutcome | OverQuota,
 ): { status: number; body: Record<string, unknown> } {
   if (outcome.status === 'over-quota')
-    return { status: 429, body: { error: { code: 'daily-quota', message: quotaMessage(ctx) } } };
-  if (outcome.status === 'conflict')
-    return {
-      status: 409,
-      body: { error: { code: 'conflict', message: 'A different submission is already stored under this id.' } },
-    };
+    return { status: PROBLEMS['daily-quota'].status, body: problemBody('daily-quota', quotaMessage(ctx)) };
+  if (outcome.status === 'conflict') return { status: PROBLEMS.conflict.status, body: problemBody('conflict') };
   return {
     status: outcome.status === 'created' ? 201 : 200,
     body: { ...outcome.stored, duplicate: outcome.status === 'duplicate' },
@@ -104,7 +101,7 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
   const perMinute = new ItemBudget(ctx.limits.perDevicePerMinute);
   const tooMany = (retryAfter: number) => `Too many submissions from this device: try again in ${retryAfter} s.`;
   const rateLimited = (reply: FastifyReply, retryAfter: number) =>
-    fail(reply.header('Retry-After', String(retryAfter)), 429, 'rate-limited', tooMany(retryAfter));
+    fail(reply.header('Retry-After', String(retryAfter)), 'rate-limited', tooMany(retryAfter));
 
   // Before the body is read: an unknown, revoked, replaying or spent sender costs no more than its headers.
   // A spent device may still repeat one already stored (its answer was lost): that is not counted.
@@ -115,7 +112,7 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
     const key = req.headers['idempotency-key'];
     if (left === 0 && !(typeof key === 'string' && key.length <= 100 && (await ctx.store.storedIds([key])).size)) {
       reply.header('Retry-After', String(retryAfter));
-      return fail(reply, 429, 'daily-quota', quotaMessage(ctx));
+      return fail(reply, 'daily-quota', quotaMessage(ctx));
     }
     const budget = perMinute.take(device.id, 1);
     if (!budget.granted) return rateLimited(reply, budget.retryAfter);
@@ -146,7 +143,7 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
       const deviceId = req.device!.id;
       const { quota, retryAfter } = todaysQuota(ctx, deviceId);
       const outcome = await ctx.store.insertOnce({ ...row, deviceId }, { jti: req.proofJti!, deviceId }, quota);
-      if (outcome.status === 'replay') return fail(reply, 401, 'proof-replayed', 'This device proof was already used.');
+      if (outcome.status === 'replay') return fail(reply, 'proof-replayed');
       if (hangUpIfAsked(req, reply, [row.id])) return;
       const { status, body } = answerFor(ctx, outcome);
       if (status === 429) reply.header('Retry-After', String(retryAfter));
@@ -164,7 +161,7 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       if (mediaType(req) !== 'application/json')
-        return fail(reply, 415, 'unsupported-media-type', 'A batch is application/json.');
+        return fail(reply, 'unsupported-media-type', 'A batch is application/json.');
       const items = parseBatch(String(req.body ?? ''));
       const deviceId = req.device!.id;
       const results: BatchItemResult[] = items.map((item) => ({ id: item.id, status: 0 }));
@@ -203,7 +200,7 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
         { jti: req.proofJti!, deviceId },
         quota,
       );
-      if ('status' in outcomes) return fail(reply, 401, 'proof-replayed', 'This device proof was already used.');
+      if ('status' in outcomes) return fail(reply, 'proof-replayed');
       outcomes.forEach((outcome, k) => {
         const { status, body } = answerFor(ctx, outcome);
         // In a batch the Retry-After of an item past the quota travels with the item.
@@ -229,13 +226,8 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
   /** Readers only; a device proof on a read is refused outright. */
   const reader = async (req: FastifyRequest, reply: FastifyReply) => {
     if (req.headers.dpop || /^DPoP /i.test(req.headers.authorization ?? ''))
-      return fail(
-        reply,
-        403,
-        'devices-cannot-read',
-        'A device credential can only submit; it cannot read submissions.',
-      );
-    if (!isAdmin(ctx, req)) return fail(reply, 401, 'unauthorised', 'Reading submissions needs a reader credential.');
+      return fail(reply, 'devices-cannot-read', 'A device credential can only submit; it cannot read submissions.');
+    if (!isAdmin(ctx, req)) return fail(reply, 'unauthorised');
   };
 
   app.get('/api/submissions', { onRequest: reader }, async (req, reply) => {
@@ -243,12 +235,7 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
     const after = Number(q.after ?? 0);
     const limit = Number(q.limit ?? 100);
     if (!Number.isSafeInteger(after) || after < 0 || !Number.isInteger(limit) || limit < 1 || limit > 500)
-      return fail(
-        reply,
-        400,
-        'bad-cursor',
-        'after must be a cursor from a previous page; limit a whole number from 1 to 500.',
-      );
+      return fail(reply, 'bad-cursor');
     const first = await ctx.store.list(after, Math.min(STREAM_CHUNK, limit));
     return reply
       .header('Content-Type', 'application/json; charset=utf-8')
@@ -259,7 +246,7 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
   app.get('/api/submissions/:id', { onRequest: reader }, async (req, reply) => {
     const { id } = req.params as { id: string };
     const row = id.length <= 100 ? await ctx.store.get(id) : undefined;
-    if (!row) return fail(reply, 404, 'not-found', 'No submission with that id.');
+    if (!row) return fail(reply, 'not-found', 'No submission with that id.');
     return reply.header('Cache-Control', 'no-store').send(row);
   });
 };
