@@ -111,6 +111,99 @@ describe('case facts and pathways on the command line', () => {
     expect(bad.stderr).toContain('--on needs a date as YYYY-MM-DD');
   });
 
+  describe("a 12-year-old by date of birth who discloses a recent sexual assault, on every region's tools (issue 22)", () => {
+    // Born 1 June 2014 (12 on 23 November 2026) or 1 June 2011 (15). Where the tool asks the date of birth or the
+    // date of assessment itself (002 L2425–L2428, 003 L519–L522, 000 L1639) its own item is used.
+    const TOOLS: { id: string; dob: string; on: string; under13: string; sarc: string; borrowed: string[] }[] = [
+      {
+        id: 'sandwell-cse-screening-tool',
+        dob: 'fact-dob',
+        on: 'fact-assessment-date',
+        under13: 'wm-under-13-immediate-referral',
+        sarc: 'wm-sarc',
+        borrowed: ['wm-under-13-immediate-referral'],
+      },
+      {
+        id: 'wm-cse-risk-assessment-tool',
+        dob: 'yp-dob',
+        on: 'assessment-date',
+        under13: 'wm-under-13-immediate-referral',
+        sarc: 'wm-sarc',
+        borrowed: ['wm-under-13-immediate-referral'],
+      },
+      {
+        id: 'bristol-cse-risk-factors',
+        dob: 'fact-dob',
+        on: 'fact-assessment-date',
+        under13: 'bristol-under-13-immediate-referral',
+        sarc: 'bristol-sarc',
+        borrowed: ['bristol-under-13-immediate-referral'],
+      },
+      {
+        id: 'bury-cse-initial-screening-tool',
+        dob: 'fact-dob',
+        on: 'fact-assessment-date',
+        under13: 'gm-under-13-presumption',
+        sarc: 'gm-sarc',
+        borrowed: ['gm-sarc'],
+      },
+      {
+        id: 'gm-cse-measurement-tool',
+        dob: 'fact-dob',
+        on: 'assessment-date',
+        under13: 'gm-under-13-presumption',
+        sarc: 'gm-sarc',
+        borrowed: ['gm-under-13-presumption', 'gm-sarc'],
+      },
+      {
+        id: 'nscb-cse-assessment',
+        dob: 'yp-dob',
+        on: 'assessment-date',
+        under13: 'nn-under-13-immediate-mash',
+        sarc: 'nn-serenity',
+        borrowed: [],
+      },
+    ];
+    const UNDER_13_STEPS = [
+      'wm-under-13-immediate-referral',
+      'wm-under-13-cannot-consent',
+      'bristol-under-13-immediate-referral',
+      'gm-under-13-presumption',
+      'nn-under-13-immediate-mash',
+    ];
+    type Step = { id: string; kind: string; appAdded?: string };
+    const run = (t: (typeof TOOLS)[number], dob: string) => {
+      const answers = { [t.dob]: dob, [t.on]: '2026-11-23', 'fact-sexual-assault': 'recent' };
+      const r = cse('score', file(`${t.id}-${dob}.json`, { instrument: t.id, answers }));
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { notes: string[]; nextSteps: Step[] };
+    };
+
+    it.each(TOOLS.map((t) => [t.id, t] as const))(
+      '%s at 12: 999 first, then the under-13 step and the SARC step',
+      (_id, t) => {
+        const out = run(t, '2014-06-01');
+        const ids = out.nextSteps.map((s) => s.id);
+        expect(out.nextSteps[0]).toMatchObject({ id: 'emergency-999', kind: 'emergency' });
+        expect(ids).toContain(t.under13);
+        expect(ids).toContain(t.sarc);
+        expect(ids.indexOf(t.under13)).toBeLessThan(ids.indexOf(t.sarc));
+        for (const id of t.borrowed)
+          expect(out.nextSteps.find((s) => s.id === id)?.appAdded).toMatch(/^Borrowed from the [A-Z][a-z]+/);
+        expect(out.notes).toContain('Age worked out from the date of birth: 12');
+      },
+    );
+
+    it.each(TOOLS.map((t) => [t.id, t] as const))('%s at 15: the SARC step and no under-13 step', (_id, t) => {
+      const out = run(t, '2011-06-01');
+      const ids = out.nextSteps.map((s) => s.id);
+      expect(ids[0]).toBe('emergency-999');
+      expect(ids).toContain(t.sarc);
+      for (const id of UNDER_13_STEPS) expect(ids).not.toContain(id);
+      expect(out.notes).toContain('Age worked out from the date of birth: 15');
+    });
+  });
+
   it('pathways prints every rule with its seed lines', () => {
     const rules = JSON.parse(execFileSync(tsx, [cli, 'pathways'], { encoding: 'utf8' }));
     expect(rules.length).toBeGreaterThan(20);

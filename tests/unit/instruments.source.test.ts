@@ -7,7 +7,7 @@ import { itemsOf } from '../../src/domain/engine/answers.ts';
 import type { Instrument, NextStep, RegionId, SourceRef, SourcedText } from '../../src/domain/engine/types.ts';
 import { FACTS, FACT_SECTION_ID, isFactId } from '../../src/domain/facts/definitions.ts';
 import type { Condition } from '../../src/domain/pathways/conditions.ts';
-import { PATHWAY_RULES } from '../../src/domain/pathways/rules.ts';
+import { BORROWED, GUIDANCE, PATHWAY_RULES } from '../../src/domain/pathways/rules.ts';
 import { INSTRUMENTS, getInstrument } from '../../src/domain/instruments/catalogue.ts';
 import { REGIONS } from '../../src/domain/instruments/directory.ts';
 import { citationProblem, nonBlankLines, refProblem, seedLines } from '../helpers/seeds.ts';
@@ -142,6 +142,14 @@ describe('pathway rules trace to their seeds', () => {
       const own = regions!.every((r) => REGION_FILES[r].includes(s.src?.file ?? ''));
       if (!own)
         expect(s.appAdded, `${s.id} applies a seed outside its region: it must say it is the app's`).toBeTruthy();
+      // A step that says it is borrowed names the guidance it cites, and that guidance is not the region's own.
+      if (s.appAdded?.startsWith(BORROWED)) {
+        expect(
+          s.appAdded.startsWith(`${BORROWED}${GUIDANCE[s.src!.file]} (`),
+          `${s.id} names the guidance it cites`,
+        ).toBe(true);
+        expect(own, `${s.id} is borrowed, so it cites another region's guidance`).toBe(false);
+      }
     }
   });
 });

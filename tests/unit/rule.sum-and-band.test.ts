@@ -96,7 +96,8 @@ describe('NSCB CSE Assessment bands (overlapping as printed)', () => {
     const under13 = score(inst, scores('nscb-cse-assessment', [2, 1, 1, 1, 1, 1, 1, 1, 1, 1], 1, { age: 12 }));
     expect(under13.total).toBe(12);
     expect(under13.level).toBe(A);
-    expect(under13.levelBy).toBeUndefined(); // the tool's own rule
+    // The raise comes from the toolkit's policy template (L2170), not the form's bands (L555): the app's level.
+    expect(under13.levelBy).toBe('app');
     expect(under13.bands).toEqual([G]); // the printed band is still shown
     expect(under13.reasons.join(' ')).toContain('raised from "Green (10-22)" to "Amber (18-42)"');
   });

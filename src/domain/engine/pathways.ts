@@ -86,7 +86,8 @@ export function nextSteps(
     );
   }
   steps.push(...rules.other);
-  steps.push(...region.routes);
+  const replaced = new Set(rules.replaces ?? []);
+  steps.push(...region.routes.filter((r) => !replaced.has(r.id)));
   const seen = new Set<string>();
   const once = steps.filter((s) => (seen.has(s.id) ? false : (seen.add(s.id), true)));
   // Stable: within a kind rank the order above holds.

@@ -18,8 +18,11 @@ export interface PathwayContext {
 export interface DomainRegistry {
   /** Each region's emergency route and standing routes. */
   regions: Readonly<Record<RegionId, Region>>;
-  /** The steps of the pathway rules whose condition holds: safety rules apart from the rest. */
-  pathwaySteps(ctx: PathwayContext): { safety: NextStep[]; other: NextStep[] };
+  /**
+   * The steps of the pathway rules whose condition holds: safety rules apart from the rest, and the ids of
+   * standing routes a fired step says the same as (shown once, in the rule's narrower words).
+   */
+  pathwaySteps(ctx: PathwayContext): { safety: NextStep[]; other: NextStep[]; replaces?: string[] };
 }
 
 let current: DomainRegistry | undefined;

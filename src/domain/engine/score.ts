@@ -77,6 +77,12 @@ export function score(inst: Instrument, rawAnswers: unknown, context: ScoreConte
   // A level only when complete or decided: each rule says when the answers
   // so far fix the outcome whatever the missing items hold.
   const decided = complete || outcome.decided;
+  const facts = readFacts(answers, context.on);
+  // The age the pathways used, where it came from the date of birth, so the practitioner can check it.
+  const ageNote =
+    facts.ageFrom === 'date-of-birth' && facts.age !== undefined
+      ? [`Age worked out from the date of birth: ${facts.age}`]
+      : [];
   const level = decided ? outcome.level : undefined;
   const partial: Omit<Result, 'nextSteps'> = {
     instrument: inst.id,
@@ -99,9 +105,9 @@ export function score(inst: Instrument, rawAnswers: unknown, context: ScoreConte
             `Not complete: ${missing.length} required item(s) unanswered (${missing.join(', ')}).${decided ? ' The answers given already decide the outcome.' : ''}`,
           ]),
       ...outcome.reasons,
-      ...readFacts(answers, context.on).notes,
+      ...facts.notes,
     ],
-    notes: [...new Set([...outcome.notes, ...inst.notes.map((n) => n.text)])],
+    notes: [...new Set([...ageNote, ...outcome.notes, ...inst.notes.map((n) => n.text)])],
   };
   return { ...partial, nextSteps: nextSteps(inst, partial, answers, context.on) };
 }

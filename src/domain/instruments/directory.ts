@@ -79,7 +79,7 @@ export const SANDWELL_CONTACTS: Contact[] = [
   {
     name: 'Education – Duty Officer (Safeguarding)',
     phone: '0121 569 4970',
-    note: 'The seed prints "0121  0121 569 4970".',
+    // The framework prints "0121  0121 569 4970": the area code twice.
     src: at(WM, 2334, 2346),
   },
   {
@@ -308,7 +308,7 @@ export const REGIONS: Record<RegionId, Region> = {
         ],
         src: at(NN, 1330),
         appAdded:
-          "Written for the Trust's health staff (the CAMHS section, 003 L1285–1330); the app shows it to every Northamptonshire user, as health staff use the A&E checklist.",
+          "Written for the Trust's health staff (its section on child and adolescent mental health services) (003 L1285–L1330); the app shows it to every Northamptonshire user, as health staff use the A&E checklist.",
       },
       {
         id: 'nn-police-101',

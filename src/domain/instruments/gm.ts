@@ -428,13 +428,14 @@ export const gmMeasurementTool: Instrument = {
         text('wishes-feelings', 'Wishes and feelings of young person', L(1777), { multiline: true }),
         ...CONSULTEES.flatMap(([id, label, line]) => [
           yesNo(`consulted-${id}`, `${label}: contributed?`, L(line), L(line), false, { sourceText: label }),
+          // The comments cell of this consultee's row (the row's line); the column heading, "Contact details
+          // and comments: If you have chosen not to consult with them please record why.", is at L1779.
           text(
             `consulted-${id}-comments`,
             `${label}: contact details and comments (if not consulted, record why)`,
-            L(1779),
+            L(line),
             {
-              sourceText:
-                'Contact details and comments: If you have chosen not to consult with them please record why.',
+              sourceText: label,
             },
           ),
         ]),

@@ -176,15 +176,6 @@ export const nscbAeChecklist: Instrument = {
         src: L(1358),
       },
     },
-    {
-      step: {
-        id: 'nscb-refer-regardless',
-        kind: 'referral',
-        text: 'If they refuse to engage, the CSE risk has not gone away and a referral should be made to MASH regardless.',
-        contacts: [],
-        src: L(1349),
-      },
-    },
   ],
 };
 
@@ -495,7 +486,7 @@ export const nscbAssessment: Instrument = {
       id: 'under-13-floor-condition',
       text: 'No child under 13 "can be assessed as low risk if behaviours indicate involvement in CSE" (L2170). The policy does not say which answers show such behaviour.',
       reading:
-        "The app reads any item scored above its lowest score (or a professional judgement above 1) as showing it, and applies the floor. With every item at its lowest the app still raises the band, the cautious reading, and the outcome then says it is the app's. The sentence is in the toolkit's school policy templates (Appendix 1, L2143), not on the assessment form.",
+        "The app reads any item scored above its lowest score (or a professional judgement above 1) as showing it, and applies the floor; with every item at its lowest it still raises the band, the cautious reading. The sentence is in the toolkit's school policy templates (L2143), not on the assessment form, whose bands (L555) give the lower band: a raised band is always marked as the app's.",
       src: [L(2170), L(555)],
     },
     {
@@ -508,7 +499,8 @@ export const nscbAssessment: Instrument = {
     {
       id: 'mandatory-vs-partial',
       text: 'Every section is marked "Mandatory Field", yet general practice is told it may not be possible to complete all fields.',
-      reading: 'An incomplete assessment can be saved and sent, clearly marked incomplete, and shows no RAG rating.',
+      reading:
+        'An incomplete assessment can be saved and sent, clearly marked incomplete. It shows a RAG rating only where the answers given already fix it, whatever the unanswered items score (the result then says so); otherwise it shows none.',
       src: [L(559), L(1439)],
     },
   ],

@@ -3,7 +3,7 @@
 // (L2399–L2936).
 import type { ChoiceItem, Instrument, SourceRef } from '../engine/types.ts';
 import { date, lines, number, text, tick, yesNo } from './build.ts';
-import { RAISING_ASPIRATIONS, SANDWELL_BARNARDOS, SANDWELL_WOMENS_AID } from './directory.ts';
+import { RAISING_ASPIRATIONS, SANDWELL_BARNARDOS, SANDWELL_CONTACTS, SANDWELL_WOMENS_AID } from './directory.ts';
 
 export const WM_FILE = '002_4bf56e93123a467b.txt';
 const L = lines(WM_FILE);
@@ -789,6 +789,21 @@ export const wmRiskAssessmentTool: Instrument = {
   ],
   referencedNotReproduced: [{ text: '5x5x5', src: L(2915) }],
   actions: [
+    {
+      // Any incidence: the tool's own instruction, as a step (its outcome repeats it).
+      minSeverity: 1,
+      step: {
+        id: 'wm-rat-must-refer',
+        kind: 'referral',
+        text: 'If any of these are known to have happened and the Police or Social Care are not yet aware you must refer to the local CSE Team, if there is one, otherwise to Social Care- or direct to the Police in emergencies.',
+        // The framework prints contacts for Sandwell only; each carries the authority's name.
+        contacts: [SANDWELL_CONTACTS[0]!, SANDWELL_CONTACTS[6]!, SANDWELL_CONTACTS[5]!].map((c) => ({
+          ...c,
+          name: `Sandwell: ${c.name}`,
+        })),
+        src: L(2810, 2812),
+      },
+    },
     {
       step: {
         id: 'wm-rat-actions',

@@ -12,16 +12,16 @@ export function firedRules(ctx: PathwayContext, rules: PathwayRule[] = PATHWAY_R
 export function pathwaySteps(
   ctx: PathwayContext,
   rules: PathwayRule[] = PATHWAY_RULES,
-): { safety: NextStep[]; other: NextStep[] } {
+): { safety: NextStep[]; other: NextStep[]; replaces: string[] } {
   const fired = firedRules(ctx, rules);
-  const stepsOf = (r: PathwayRule): NextStep[] =>
-    r.steps.filter((s) => !s.onlyIf || holds(s.onlyIf, ctx)).map(withoutCondition);
+  const shown = (r: PathwayRule): RuleStep[] => r.steps.filter((s) => !s.onlyIf || holds(s.onlyIf, ctx));
   return {
-    safety: fired.filter((r) => r.safety).flatMap(stepsOf),
-    other: fired.filter((r) => !r.safety).flatMap(stepsOf),
+    safety: fired.filter((r) => r.safety).flatMap((r) => shown(r).map(withoutCondition)),
+    other: fired.filter((r) => !r.safety).flatMap((r) => shown(r).map(withoutCondition)),
+    replaces: fired.flatMap((r) => shown(r).flatMap((s) => s.replaces ?? [])),
   };
 }
 
-function withoutCondition({ onlyIf: _, ...step }: RuleStep): NextStep {
+function withoutCondition({ onlyIf: _, replaces: __, ...step }: RuleStep): NextStep {
   return step;
 }

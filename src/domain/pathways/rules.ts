@@ -9,8 +9,11 @@ import { FIRST_RESPONSE, SANDWELL_BARNARDOS } from '../instruments/directory.ts'
 import type { Condition } from './conditions.ts';
 import { GM, BURY, WM, NN, BRS, at } from '../engine/seed-refs.ts';
 
-/** A rule's step; `onlyIf` narrows it within its rule (a child missing now, or episodes recorded). */
-export type RuleStep = NextStep & { onlyIf?: Condition };
+/**
+ * A rule's step; `onlyIf` narrows it within its rule (a child missing now, or episodes recorded);
+ * `replaces` names standing routes of the region that say the same thing, shown once, in the step's words.
+ */
+export type RuleStep = NextStep & { onlyIf?: Condition; replaces?: string[] };
 
 export interface PathwayRule {
   id: string;
@@ -25,11 +28,31 @@ export interface PathwayRule {
 const ALL: RegionId[] = ['greater-manchester', 'bury', 'sandwell', 'northamptonshire', 'bristol'];
 const GM_AND_BURY: RegionId[] = ['greater-manchester', 'bury'];
 
+/** The seed documents as a practitioner names them. */
+export const GUIDANCE: Record<string, string> = {
+  [GM]: 'Greater Manchester handbook',
+  [BURY]: 'Bury procedure',
+  [WM]: 'West Midlands framework',
+  [NN]: 'Northamptonshire toolkit',
+  [BRS]: 'Bristol guidance',
+};
+/** "003 L2189" or "003 L2189–L2190": the form the UI takes out of a sentence and lists as a source. */
+const cite = (r: SourceRef) => `${r.file.slice(0, 3)} L${r.line}${r.endLine ? `–L${r.endLine}` : ''}`;
+/** How every borrowed step's note begins (the source check reads it). */
+export const BORROWED = 'Borrowed from the ';
+/**
+ * The note of a step this region's guidance is silent on, carried from the guidance nearest to it that
+ * speaks: which guidance, what rule, and its lines, in words a nurse reads.
+ */
+function borrowed(from: SourceRef, what: string, more = ''): string {
+  return `${BORROWED}${GUIDANCE[from.file]} (${what}) (${cite(from)}); this region's guidance is silent, so the app shows it as the cautious reading: the risk is the same wherever the child lives.${more ? ` ${more}` : ''}`;
+}
+
 // Contacts the rules point to (each cites the line that prints it).
 const NN_MASH: Contact = { name: 'Northamptonshire MASH', phone: '0300 126 1000', src: at(NN, 2174, 2175) };
 /** The app's reading where a seed prints 101 and 999 without saying which applies when. */
 const WHEN_101 =
-  "101 when the police must act but no one is in immediate danger; 999 whenever a child is in immediate danger (the app's reading: the seed gives no rule for choosing).";
+  "101 when the police must act but no one is in immediate danger; 999 whenever a child is in immediate danger. This is the app's reading: the guidance does not say which number to use when.";
 const NN_POLICE: Contact = { name: 'Northamptonshire Police', phone: '101', note: WHEN_101, src: at(NN, 2175) };
 const BURY_MASH: Contact = {
   name: 'Bury MASH',
@@ -53,6 +76,12 @@ const WM_CAIU: Contact = {
   phone: '0121 626 9153',
   src: at(WM, 2260, 2282),
 };
+const SANDWELL_MASH: Contact = {
+  name: 'Children’s Social Care – MASH (Sandwell)',
+  phone: '0845 351 0131',
+  note: 'Sandwell’s number, the only one the framework prints: in another West Midlands authority, use your own MASH or children’s social care.',
+  src: at(WM, 2292, 2304),
+};
 
 /** Concerns the facts record, whatever a tool's ticks say. */
 const FACT_CONCERN: Condition = {
@@ -70,10 +99,11 @@ const DISCLOSED: Condition = {
 };
 /**
  * The tool's own tick says the child is under 13: the A&E checklist's "Child under 13 engaging in
- * sexual activity" (003 L509), a form with no age field. The tick counts as an age below 13 for the
+ * sexual activity" (003 L509), a form with no age field, or the West Midlands risk assessment's incidence
+ * "Child under 13 engaging in penetrative sex with someone over 15 years" (002 L2817–L2825). The tick counts as an age below 13 for the
  * under-13 routes, whatever age was typed (the cautious reading when they disagree).
  */
-const UNDER_13_TICKED: Condition = { ticked: ['high-under-13'] };
+const UNDER_13_TICKED: Condition = { ticked: ['high-under-13', 'i-under-13-penetrative'] };
 const UNDER_13: Condition = { any: [{ ageBelow: 13 }, UNDER_13_TICKED] };
 /** The child is missing now: only the fact says so. */
 const MISSING_NOW: Condition = { answer: 'fact-missing-now', in: ['yes'] };
@@ -99,13 +129,22 @@ const MISSING_EPISODES: Condition = {
   ],
 };
 const MISSING: Condition = { any: [MISSING_NOW, MISSING_EPISODES] };
+/** Sexual abuse disclosed or suspected: what a Sexual Assault Referral Centre assesses (003 L1268). */
+const SEXUAL_ABUSE: Condition = {
+  any: [{ answer: 'fact-sexual-assault', in: ['recent', 'past', 'suspected'] }, { ticked: ['r-sexually-assaulted'] }],
+};
+/** A concern recorded on the tool: any of its indicators ticked, or a fact of concern. */
+const CONCERN: Condition = { any: [{ indicatorTicked: true }, FACT_CONCERN] };
 /** A 999 contact on a step whose seed prints no number. */
 const NO_NUMBER_IN_SEED =
-  "This seed prints no number here; 999 is the Greater Manchester handbook's (000 L617), the app's choice for a child in immediate danger.";
+  "The guidance prints no number here; 999 is the app's choice for a child in immediate danger, as in the Greater Manchester handbook (000 L617).";
 /** Reporting a past episode is the app's wording of the seeds' "report as missing", which is about a child who is missing. */
 const EPISODES_APP =
-  "The seeds' instruction is for a child who is missing. The child is not recorded as missing now, so the app words it for the episodes recorded: the police should know of each one.";
+  "The guidance's instruction is for a child who is missing. The child is not recorded as missing now, so the app words it for the episodes recorded: the police should know of each one.";
 const TRAFFICKING: Condition = { answer: 'fact-trafficking', in: ['yes'] };
+/** Why the Greater Manchester missing steps are borrowed: the handbook only recommends (000 L883, L891). */
+const GM_MISSING =
+  'The Greater Manchester handbook recommends that the police are consistently informed about running away (000 L891) and that parents report a child missing (000 L883), but gives practitioners no step of its own.';
 /**
  * Abuse in the family, organised abuse or forced marriage (001 L489–493): the fact, or a tool's own tick
  * that says so: Sandwell's "Risk of forced marriage" (002 L1930), the WM risk assessment's "family domestic
@@ -129,16 +168,13 @@ const PARENTS_WARNING_FIRST: NextStep = {
   contacts: [],
   src: at(BURY, 489, 493),
   appAdded:
-    'Other steps in the seeds involve the family (002 L2407 "speak to other agencies or family"; 003 L1358 "seek to involve his parents", L1366 "involve her parents"; 001 L316–317). The seeds do not reconcile them with this warning; the app\'s reading is that the warning comes first.',
+    'Other steps in the guidance involve the family: "speak to other agencies or family" (002 L2407), "seek to involve his parents" (003 L1358), "involve her parents" (003 L1366), parents encouraged to make the referral (001 L316–L317). The guidance does not reconcile them with this warning; the app\'s reading is that the warning comes first.',
 };
 
 const TRAFFICKING_POLICE =
   'Trafficking children, including for the purpose of sexual exploitation, is a criminal offence and concerns that a child may be being trafficked should always be reported to the police.';
 const TRAFFICKING_NRM =
   'Where exploitation is present, statutory Child Protection and Safeguarding responses should be applied and a referral should be made to the National Referral Mechanism (NRM) for a decision on the status of the potential victim of trafficking.';
-
-const borrowed = (from: string) =>
-  `This is the ${from}'s rule; this region's seed gives none. The app shows it here as the cautious reading, because the risk is the same wherever the child lives.`;
 
 /** The West Midlands return interview (002 L520), carried to the regions whose seeds print none. */
 const BORROWED_RETURN_INTERVIEW: NextStep = {
@@ -148,13 +184,13 @@ const BORROWED_RETURN_INTERVIEW: NextStep = {
   contacts: [],
   src: at(WM, 520),
   within: '72 hours',
-  appAdded: borrowed('West Midlands framework'),
+  appAdded: borrowed(at(WM, 520), 'its return interview for a missing child'),
 };
 /**
  * A Bury rule (seed 001) for Bury, and the same rule, marked as the app's,
  * for the other Greater Manchester areas, whose handbook (000) does not print it.
  */
-function buryAndGm(rule: PathwayRule): PathwayRule[] {
+function buryAndGm(rule: PathwayRule, what: string): PathwayRule[] {
   const gm: PathwayRule = {
     ...rule,
     id: `${rule.id}-gm`,
@@ -165,7 +201,7 @@ function buryAndGm(rule: PathwayRule): PathwayRule[] {
           ? s
           : {
               ...s,
-              appAdded: `This is the Bury procedure's rule (001), which follows Greater Manchester procedures; the Greater Manchester handbook (000) does not print it. The app shows it for every Greater Manchester area as the cautious reading.${s.appAdded ? ` ${s.appAdded}` : ''}`,
+              appAdded: `${borrowed(s.src!, what, 'Bury is a Greater Manchester borough and its procedure follows the Greater Manchester procedures.')}${s.appAdded ? ` ${s.appAdded}` : ''}`,
             },
       )
       // Bury's own police line and MASH are not offered to a Wigan or Oldham practitioner under Bury's name.
@@ -188,32 +224,35 @@ export const PATHWAY_RULES: PathwayRule[] = [
       {
         id: 'bury-999-or-101',
         kind: 'emergency',
-        text: 'Two police numbers appear in Bury\'s documents. The Greater Manchester handbook: "If a child is deemed at immediate risk of significant harm ... contact the police on 999" (000 L617). Bury\'s Data Collection Form: "Always contact the police at time on 101 if immediate action required" (001 L2068–2069). Call 999 whenever a child is at immediate risk of significant harm; use 101 when the police need to act but no one is in immediate danger. Never let 101 delay a 999 call.',
+        text: 'Two police numbers appear in Bury\'s documents. The Greater Manchester handbook: "If a child is deemed at immediate risk of significant harm ... contact the police on 999". Bury\'s Data Collection Form: "Always contact the police at time on 101 if immediate action required". Call 999 whenever a child is at immediate risk of significant harm; use 101 when the police need to act but no one is in immediate danger. Never let 101 delay a 999 call.',
         contacts: [POLICE_999, BURY_101],
         src: at(BURY, 2068, 2069),
         appAdded:
-          "The seeds give both numbers without saying which applies when; this is the app's reading, the cautious one.",
+          "The handbook gives 999 (000 L617) and Bury's form 101 (001 L2068–L2069), without saying which applies when; this is the app's reading, the cautious one.",
       },
     ],
   },
 
   // --- Do not consult the parents (001 L489–493) ---------------------------
-  ...buryAndGm({
-    id: 'do-not-consult-parents',
-    safety: true,
-    when: ABUSE_IN_FAMILY_OR_ORGANISED,
-    src: [at(BURY, 489, 493)],
-    steps: [
-      {
-        id: 'do-not-consult-parents',
-        kind: 'warning',
-        text: DO_NOT_CONSULT_PARENTS,
-        contacts: [],
-        src: at(BURY, 489, 492),
-      },
-      PARENTS_WARNING_FIRST,
-    ],
-  }),
+  ...buryAndGm(
+    {
+      id: 'do-not-consult-parents',
+      safety: true,
+      when: ABUSE_IN_FAMILY_OR_ORGANISED,
+      src: [at(BURY, 489, 493)],
+      steps: [
+        {
+          id: 'do-not-consult-parents',
+          kind: 'warning',
+          text: DO_NOT_CONSULT_PARENTS,
+          contacts: [],
+          src: at(BURY, 489, 492),
+        },
+        PARENTS_WARNING_FIRST,
+      ],
+    },
+    'its rule on not consulting the parents',
+  ),
   {
     id: 'do-not-consult-parents-elsewhere',
     safety: true,
@@ -226,7 +265,11 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: DO_NOT_CONSULT_PARENTS,
         contacts: [],
         src: at(BURY, 489, 492),
-        appAdded: `${borrowed('Bury procedure')} Telling the family first could put the child at risk.`,
+        appAdded: borrowed(
+          at(BURY, 489, 492),
+          'its rule on not consulting the parents',
+          'Telling the family first could put the child at risk.',
+        ),
       },
       PARENTS_WARNING_FIRST,
     ],
@@ -251,8 +294,9 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: 'Concerns with evidence which indicate possible CSE in children under 13 years old, must result in an immediate referral into the MASH.',
         contacts: [NN_MASH],
         src: at(NN, 2189),
+        within: 'immediately',
         appAdded:
-          "This sentence is in the toolkit's policy template for primary schools (003 Appendix 1, L2143); the secondary template does not print it. The app applies it to every Northamptonshire tool and setting, and to any concern recorded, even one lower-level indicator (which on its own would not call for the full assessment, L514): the cautious reading.",
+          "This sentence is in the toolkit's policy template for primary schools, its Appendix 1 (003 L2143); the template for secondary schools does not print it. The app applies it to every Northamptonshire tool and setting, and to any concern recorded, even one lower-level indicator, which on its own would not call for the full assessment (003 L514): the cautious reading.",
       },
     ],
   },
@@ -273,37 +317,132 @@ export const PATHWAY_RULES: PathwayRule[] = [
       },
     ],
   },
-  ...buryAndGm({
-    id: 'gm-under-13-presumption',
+  ...buryAndGm(
+    {
+      id: 'gm-under-13-presumption',
+      safety: true,
+      when: { ageBelow: 13 },
+      src: [at(BURY, 480, 488)],
+      steps: [
+        {
+          id: 'gm-under-13-presumption',
+          kind: 'referral',
+          text: 'A child under the age of 13 years is judged to be incapable of consenting to sexual activity and there is an automatic presumption of referral to children’s social care because the child is at risk of significant harm.',
+          contacts: [BURY_MASH, POLICE_999, BURY_101],
+          src: at(BURY, 484, 487),
+          appAdded:
+            "The procedure gives the presumption (001 L484–L487) as the reason for an exception on informing parents: a child under 13 who discloses sexual activity, in the context of a referral to children's social care and the police (001 L480–L483). The app shows the presumption for every child under 13 screened for CSE, with the police numbers: the cautious reading.",
+        },
+      ],
+    },
+    'its rule for under-13s',
+  ),
+  ...buryAndGm(
+    {
+      id: 'gm-age-unknown',
+      safety: false,
+      when: { ageUnknown: true },
+      src: [at(BURY, 480, 488)],
+      steps: [
+        {
+          id: 'gm-age-unknown',
+          kind: 'note',
+          text: "The child's age is not recorded. If the child is under 13: a child under the age of 13 years is judged to be incapable of consenting to sexual activity and there is an automatic presumption of referral to children’s social care.",
+          contacts: [],
+          src: at(BURY, 484, 486),
+          appAdded:
+            "The app cannot tell the child's age, so it shows the under-13 rule as a condition rather than leave it out.",
+        },
+      ],
+    },
+    'its rule for under-13s',
+  ),
+  // The West Midlands framework says what under 13 means in law (002 L32) but gives no route for it; the
+  // nearest guidance that does is Northamptonshire's (003 L2189), sent here to Sandwell's MASH.
+  {
+    id: 'wm-under-13',
     safety: true,
-    when: { ageBelow: 13 },
-    src: [at(BURY, 480, 488)],
+    when: { all: [{ region: ['sandwell'] }, UNDER_13, CONCERN] },
+    src: [at(WM, 32), at(NN, 2189), at(WM, 2292, 2304)],
     steps: [
       {
-        id: 'gm-under-13-presumption',
+        id: 'wm-under-13-cannot-consent',
+        kind: 'note',
+        text: 'Young people under the age of 16 cannot legally consent to sexual activity. Sexual intercourse with children under the age of 13 is statutory rape.',
+        contacts: [],
+        src: at(WM, 32),
+      },
+      {
+        id: 'wm-under-13-immediate-referral',
         kind: 'referral',
-        text: 'A child under the age of 13 years is judged to be incapable of consenting to sexual activity and there is an automatic presumption of referral to children’s social care because the child is at risk of significant harm.',
-        contacts: [BURY_MASH, POLICE_999, BURY_101],
-        src: at(BURY, 484, 487),
-        appAdded:
-          "The procedure gives the presumption (001 L484–487) as the reason for an exception on informing parents: a child under 13 who discloses sexual activity, in the context of a referral to children's social care and the police (L480–483). The app shows the presumption for every child under 13 screened for CSE, with the police numbers: the cautious reading.",
+        text: 'Concerns with evidence which indicate possible CSE in children under 13 years old, must result in an immediate referral into the MASH.',
+        contacts: [SANDWELL_MASH, { ...POLICE_999, note: NO_NUMBER_IN_SEED }, WM_CAIU],
+        src: at(NN, 2189),
+        within: 'immediately',
+        appAdded: borrowed(at(NN, 2189), 'its rule for under-13s'),
       },
     ],
-  }),
+  },
   {
-    id: 'gm-age-unknown',
+    id: 'wm-age-unknown',
     safety: false,
-    when: { all: [{ region: GM_AND_BURY }, { ageUnknown: true }] },
-    src: [at(BURY, 480, 488)],
+    when: { all: [{ region: ['sandwell'] }, { ageUnknown: true }, { not: UNDER_13_TICKED }] },
+    src: [at(NN, 2189)],
     steps: [
       {
-        id: 'gm-age-unknown',
+        id: 'wm-age-unknown',
         kind: 'note',
-        text: "The child's age is not recorded. If the child is under 13: a child under the age of 13 years is judged to be incapable of consenting to sexual activity and there is an automatic presumption of referral to children’s social care.",
-        contacts: [],
-        src: at(BURY, 484, 486),
-        appAdded:
-          "The app cannot tell the child's age, so it shows the under-13 rule as a condition rather than leave it out.",
+        text: "The child's age is not recorded. If the child is under 13: concerns with evidence which indicate possible CSE in children under 13 years old, must result in an immediate referral into the MASH.",
+        contacts: [SANDWELL_MASH],
+        src: at(NN, 2189),
+        appAdded: borrowed(
+          at(NN, 2189),
+          'its rule for under-13s',
+          "The app cannot tell the child's age, so it shows the rule as a condition rather than leave it out.",
+        ),
+      },
+    ],
+  },
+  // Bristol's guidance is silent on under-13s: the West Midlands framework's words on consent (002 L32) and
+  // Northamptonshire's route (003 L2189), sent to Bristol's referral point, First Response (004 L404).
+  {
+    id: 'bristol-under-13',
+    safety: true,
+    when: { all: [{ region: ['bristol'] }, UNDER_13, CONCERN] },
+    src: [at(WM, 32), at(NN, 2189), at(BRS, 404)],
+    steps: [
+      {
+        id: 'bristol-under-13-immediate-referral',
+        kind: 'referral',
+        text: 'A child under 13 cannot consent to sexual activity: sexual intercourse with children under the age of 13 is statutory rape. Concerns with evidence which indicate possible CSE in children under 13 years old must result in an immediate referral: in Bristol, to First Response.',
+        contacts: [FIRST_RESPONSE, POLICE_999, BRISTOL_POLICE_101],
+        src: at(NN, 2189),
+        within: 'immediately',
+        appAdded: borrowed(
+          at(NN, 2189),
+          'its rule for under-13s',
+          "What under 13 means in law is the West Midlands framework's (002 L32). The toolkit sends the referral to its MASH; in Bristol the referral point is First Response (004 L404).",
+        ),
+      },
+    ],
+  },
+  {
+    id: 'bristol-age-unknown',
+    safety: false,
+    when: { all: [{ region: ['bristol'] }, { ageUnknown: true }] },
+    src: [at(NN, 2189)],
+    steps: [
+      {
+        id: 'bristol-age-unknown',
+        kind: 'note',
+        text: "The child's age is not recorded. If the child is under 13: concerns with evidence which indicate possible CSE in children under 13 years old must result in an immediate referral to First Response.",
+        contacts: [FIRST_RESPONSE],
+        src: at(NN, 2189),
+        appAdded: borrowed(
+          at(NN, 2189),
+          'its rule for under-13s',
+          "The app cannot tell the child's age, so it shows the rule as a condition rather than leave it out.",
+        ),
       },
     ],
   },
@@ -368,30 +507,89 @@ export const PATHWAY_RULES: PathwayRule[] = [
       },
     ],
   },
-  ...buryAndGm({
-    id: 'gm-alleging-crime-police',
+  ...buryAndGm(
+    {
+      id: 'gm-alleging-crime-police',
+      safety: true,
+      when: DISCLOSED,
+      src: [at(BURY, 314, 316), at(GM, 988)],
+      steps: [
+        {
+          id: 'gm-alleging-crime-police',
+          kind: 'referral',
+          text: "Immediate concerns for a child's welfare or safety should be referred to the police, particularly if the child is alleging a crime has taken place.",
+          contacts: [POLICE_999, BURY_101],
+          src: at(BURY, 314, 316),
+        },
+      ],
+    },
+    'its rule for a child alleging a crime',
+  ),
+  // A Sexual Assault Referral Centre where sexual abuse is disclosed or suspected: only the Northamptonshire
+  // toolkit gives the route (003 L1268); the Greater Manchester handbook names its SARC (000 L988); the
+  // West Midlands and Bristol guidance name none.
+  {
+    id: 'gm-sarc',
     safety: true,
-    when: DISCLOSED,
-    src: [at(BURY, 314, 316), at(GM, 988)],
+    when: { all: [{ region: GM_AND_BURY }, SEXUAL_ABUSE] },
+    src: [at(NN, 1268), at(GM, 988)],
     steps: [
       {
-        id: 'gm-alleging-crime-police',
-        kind: 'referral',
-        text: "Immediate concerns for a child's welfare or safety should be referred to the police, particularly if the child is alleging a crime has taken place.",
-        contacts: [POLICE_999, BURY_101],
-        src: at(BURY, 314, 316),
-      },
-      {
         id: 'gm-sarc',
-        kind: 'advice',
-        text: "St. Mary's Sexual Assault Referral Centre (SARC) is a Greater Manchester partner. Ask the police or children's social care about an assessment there.",
-        contacts: [],
-        src: at(GM, 988),
-        appAdded:
-          "The handbook names St Mary's SARC only as a partner and prints no route to it; the app suggests asking about it because a disclosed assault may need forensic and sexual health care.",
+        kind: 'referral',
+        text: "Sexual abuse is disclosed or suspected: the child should be assessed at the Sexual Assault Referral Centre (SARC), in Greater Manchester St Mary's SARC. A SARC offers children a child protection assessment including forensic medical assessment, sexual health screening and access to ongoing support. Ask the police or children's social care to arrange it, urgently.",
+        contacts: [
+          {
+            name: "St. Mary's Sexual Assault Referral Centre (SARC)",
+            note: "The handbook names it among its partners and prints no number: reach it through the police or children's social care.",
+            src: at(GM, 988),
+          },
+          POLICE_999,
+          { ...GM_101, note: WHEN_101 },
+        ],
+        src: at(NN, 1268),
+        appAdded: borrowed(
+          at(NN, 1268),
+          'where its SARC assesses children',
+          "The Greater Manchester handbook names St Mary's SARC only in its list of partners (000 L988) and gives no route to it. Forensic evidence can be lost with time, so the app says urgently.",
+        ),
       },
     ],
-  }),
+  },
+  {
+    id: 'wm-sarc',
+    safety: true,
+    when: { all: [{ region: ['sandwell'] }, SEXUAL_ABUSE] },
+    src: [at(NN, 1268)],
+    steps: [
+      {
+        id: 'wm-sarc',
+        kind: 'referral',
+        text: "Sexual abuse is disclosed or suspected: reach the local Sexual Assault Referral Centre (SARC) urgently, through the police or children's social care. A SARC offers children a child protection assessment including forensic medical assessment, sexual health screening and access to ongoing support.",
+        contacts: [WM_CAIU, SANDWELL_MASH],
+        src: at(NN, 1268),
+        appAdded:
+          "The app's step: the West Midlands framework names no Sexual Assault Referral Centre. What a SARC offers children is borrowed from the Northamptonshire toolkit (003 L1268). Forensic evidence can be lost with time, so the app says urgently.",
+      },
+    ],
+  },
+  {
+    id: 'bristol-sarc',
+    safety: true,
+    when: { all: [{ region: ['bristol'] }, SEXUAL_ABUSE] },
+    src: [at(NN, 1268), at(BRS, 495)],
+    steps: [
+      {
+        id: 'bristol-sarc',
+        kind: 'referral',
+        text: 'Sexual abuse is disclosed or suspected: reach the local Sexual Assault Referral Centre (SARC) urgently, through the police or First Response. A SARC offers children a child protection assessment including forensic medical assessment, sexual health screening and access to ongoing support.',
+        contacts: [POLICE_999, BRISTOL_POLICE_101, FIRST_RESPONSE],
+        src: at(NN, 1268),
+        appAdded:
+          "The app's step: the Bristol guidance names no Sexual Assault Referral Centre. What a SARC offers children is borrowed from the Northamptonshire toolkit (003 L1268). The Bristol guidance says forensic evidence may be secured with sexual offences (004 L495); it can be lost with time, so the app says urgently.",
+      },
+    ],
+  },
   {
     id: 'bristol-disclosure-evidence',
     safety: true,
@@ -499,6 +697,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: 'If a child or young person goes missing at any point during this process, the MASH and the Police must be contacted immediately and the Missing protocols must be followed which can be found at: http://northamptonshirescb.proceduresonline.com/pdfs/missing_fr_home_or_care_pr.pdf',
         contacts: [NN_MASH, POLICE_999, NN_POLICE],
         src: at(NN, 2235, 2237),
+        within: 'immediately',
       },
     ],
   },
@@ -514,7 +713,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: 'Missing episodes are recorded. If any was not reported, tell the police now, and follow the Missing protocols: http://northamptonshirescb.proceduresonline.com/pdfs/missing_fr_home_or_care_pr.pdf',
         contacts: [NN_POLICE],
         src: at(NN, 2235, 2237),
-        appAdded: `${EPISODES_APP} The toolkit's own rule (L2235) is for a child who goes missing during the process.`,
+        appAdded: `${EPISODES_APP} The toolkit's own rule is for a child who goes missing during the process (003 L2235).`,
       },
       BORROWED_RETURN_INTERVIEW,
     ],
@@ -523,25 +722,24 @@ export const PATHWAY_RULES: PathwayRule[] = [
     id: 'gm-missing',
     safety: true,
     when: { all: [{ region: GM_AND_BURY }, MISSING] },
-    src: [at(GM, 889), at(GM, 891)],
+    src: [at(WM, 520), at(GM, 889)],
     steps: [
       {
         id: 'missing-report-now',
         kind: 'referral',
-        text: 'Tell the police that the child is missing: the police need to be consistently informed about running away and child sexual exploitation.',
+        text: 'Missing children and young people may be at increased risk of CSE and should be reported as missing to the Police at the earliest opportunity.',
         contacts: [POLICE_999, { ...GM_101, note: WHEN_101 }],
-        src: at(GM, 891),
-        appAdded:
-          'The handbook says the police need to be consistently informed (000 L891) but words no step for it; the app words it as one.',
+        src: at(WM, 520),
+        appAdded: borrowed(at(WM, 520), 'its rule for a missing child', GM_MISSING),
         onlyIf: MISSING_NOW,
       },
       {
         id: 'missing-episodes-police',
         kind: 'referral',
-        text: 'The police need to be consistently informed about running away and child sexual exploitation: if any missing episode recorded here was not reported, tell the police now.',
+        text: 'Missing children and young people may be at increased risk of CSE and should be reported as missing to the Police at the earliest opportunity. If any missing episode recorded here was not reported, tell the police now.',
         contacts: [GM_101],
-        src: at(GM, 891),
-        appAdded: EPISODES_APP,
+        src: at(WM, 520),
+        appAdded: `${borrowed(at(WM, 520), 'its rule for a missing child', GM_MISSING)} ${EPISODES_APP}`,
         onlyIf: MISSING_EPISODES,
       },
       {
@@ -566,7 +764,11 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: 'Missing children and young people may be at increased risk of CSE and should be reported as missing to the Police at the earliest opportunity.',
         contacts: [POLICE_999, BRISTOL_POLICE_101],
         src: at(WM, 520),
-        appAdded: `${borrowed('West Midlands framework')} The Bristol guidance calls going missing "the most immediate indicator of vulnerability to sexual exploitation" (004 L131) but prints no route for it.`,
+        appAdded: borrowed(
+          at(WM, 520),
+          'its rule for a missing child',
+          'The Bristol guidance calls going missing "the most immediate indicator of vulnerability to sexual exploitation" (004 L131) but gives no route for it.',
+        ),
         onlyIf: MISSING_NOW,
       },
       {
@@ -575,7 +777,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: 'Missing children and young people may be at increased risk of CSE and should be reported as missing to the Police at the earliest opportunity. If any missing episode recorded here was not reported, tell the police now.',
         contacts: [BRISTOL_POLICE],
         src: at(WM, 520),
-        appAdded: `${borrowed('West Midlands framework')} ${EPISODES_APP}`,
+        appAdded: `${borrowed(at(WM, 520), 'its rule for a missing child')} ${EPISODES_APP}`,
         onlyIf: MISSING_EPISODES,
       },
       BORROWED_RETURN_INTERVIEW,
@@ -606,7 +808,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
     id: 'trafficking-elsewhere',
     safety: true,
     when: { all: [{ region: ['greater-manchester', 'bury', 'northamptonshire', 'bristol'] }, TRAFFICKING] },
-    src: [at(WM, 574), at(WM, 576), at(BURY, 109, 110), at(BRS, 584, 586)],
+    src: [at(WM, 574), at(WM, 576)],
     steps: [
       {
         id: 'trafficking-police',
@@ -614,7 +816,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: TRAFFICKING_POLICE,
         contacts: [POLICE_999],
         src: at(WM, 574),
-        appAdded: borrowed('West Midlands framework'),
+        appAdded: borrowed(at(WM, 574), 'its rule for a child who may be trafficked'),
       },
       {
         id: 'trafficking-nrm',
@@ -622,37 +824,46 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: TRAFFICKING_NRM,
         contacts: [],
         src: at(WM, 576),
-        appAdded: borrowed('West Midlands framework'),
+        appAdded: borrowed(at(WM, 576), 'its referral to the National Referral Mechanism'),
       },
     ],
   },
-  ...buryAndGm({
-    id: 'bury-trafficking-procedures',
-    safety: true,
-    when: TRAFFICKING,
-    src: [at(BURY, 109, 110)],
-    steps: [
-      {
-        id: 'bury-trafficking-procedures',
-        kind: 'advice',
-        text: 'Please see the safeguarding children who may have been trafficked procedures.',
-        contacts: [],
-        src: at(BURY, 109, 110),
-      },
-    ],
-  }),
+  ...buryAndGm(
+    {
+      id: 'bury-trafficking-procedures',
+      safety: true,
+      when: TRAFFICKING,
+      src: [at(BURY, 109, 110)],
+      steps: [
+        {
+          id: 'bury-trafficking-procedures',
+          kind: 'advice',
+          text: 'Please see the safeguarding children who may have been trafficked procedures.',
+          contacts: [],
+          src: at(BURY, 109, 110),
+        },
+      ],
+    },
+    'its pointer to the trafficking procedures',
+  ),
   {
     id: 'bristol-trafficking-procedures',
     safety: true,
     when: { all: [{ region: ['bristol'] }, TRAFFICKING] },
-    src: [at(BRS, 584, 586)],
+    src: [at(BRS, 463), at(BRS, 584, 586)],
     steps: [
       {
         id: 'bristol-trafficking-procedures',
         kind: 'advice',
-        text: 'SWCPP – Trafficked Children: https://www.proceduresonline.com/swcpp/bristol/p_trafficked_ch.html',
-        contacts: [],
-        src: at(BRS, 584, 586),
+        text: 'Should concerns regarding possible trafficking be raised the Social Worker should refer to SWCPP (Guidance and Procedure for Preventing and Safeguarding Children Who Are at Risk or Have Been Trafficked).',
+        contacts: [
+          {
+            name: 'SWCPP – Trafficked Children',
+            note: 'https://www.proceduresonline.com/swcpp/bristol/p_trafficked_ch.html',
+            src: at(BRS, 584, 586),
+          },
+        ],
+        src: at(BRS, 463),
       },
     ],
   },
@@ -752,6 +963,26 @@ export const PATHWAY_RULES: PathwayRule[] = [
     ],
   },
 
+  // --- A&E checklist: "a referral should be made to MASH regardless" (003 L1349) ---
+  // A case study's words, not a rule the toolkit states: shown where a concern is recorded, never for a blank checklist.
+  {
+    id: 'nn-ae-refer-regardless',
+    safety: false,
+    when: { all: [{ instrument: ['nscb-ae-cse-indicator-checklist'] }, CONCERN] },
+    src: [at(NN, 1349)],
+    steps: [
+      {
+        id: 'nscb-refer-regardless',
+        kind: 'referral',
+        text: 'If the young person refuses to engage with the assessment, the CSE risk has not gone away and a referral should be made to MASH regardless.',
+        contacts: [NN_MASH],
+        src: at(NN, 1349),
+        appAdded:
+          "The app's reading of a case study in the toolkit, two 15-year-olds at A&E after a party (003 L1349), not a rule the toolkit states: the app shows it wherever a concern is recorded on the checklist, whether or not its threshold is met.",
+      },
+    ],
+  },
+
   // --- Bristol: referral over request for help (004 L398–L404) ------------
   {
     id: 'bristol-referral',
@@ -762,7 +993,7 @@ export const PATHWAY_RULES: PathwayRule[] = [
         { any: [{ answer: 'evidence-of-exploitation', in: ['yes'] }, { ticked: ['rf-physical'] }, DISCLOSED] },
       ],
     },
-    src: [at(BRS, 404), at(BRS, 400), at(BRS, 134)],
+    src: [at(BRS, 404)],
     steps: [
       {
         id: 'bristol-referral-first-response',
@@ -770,6 +1001,8 @@ export const PATHWAY_RULES: PathwayRule[] = [
         text: 'All agencies should make a referral to First Response whenever there is evidence to suggest that a young person is being sexually exploited and is at risk of significant harm.',
         contacts: [FIRST_RESPONSE],
         src: at(BRS, 404),
+        // The standing route holds this sentence too: shown once.
+        replaces: ['bristol-first-response'],
       },
     ],
   },

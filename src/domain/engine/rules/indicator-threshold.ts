@@ -44,11 +44,22 @@ export function indicatorThreshold(
     });
     if (canStillFire) return { decided: false, bands: [], ambiguities: [], reasons, notes: [] };
     reasons.push(`Decided before the form is complete: no unanswered item can meet the rule, so: ${rule.notMet.label}`);
-    return { decided: true, level: rule.notMet.label, severity: 0, bands: [], ambiguities: [], reasons, notes: [] };
+    return {
+      decided: true,
+      level: rule.notMet.label,
+      levelBy: 'app',
+      severity: 0,
+      bands: [],
+      ambiguities: [],
+      reasons,
+      notes: [],
+    };
   }
   return {
     decided: true,
     level: met ? rule.met.label : rule.notMet.label,
+    // The tool prints no outcome below its threshold (003 L497–L514): "not met" is the app's wording.
+    ...(met ? {} : { levelBy: 'app' as const }),
     severity: met ? 1 : 0,
     bands: [],
     ambiguities: [],

@@ -79,10 +79,12 @@ function chooseBand(
   total: number,
   subtotals: Record<string, number>,
   answers: Answers,
-): { chosen: Band; matched: Band[]; ambiguities: string[]; reasons: string[]; raisedByApp: boolean } {
+): { chosen: Band; matched: Band[]; ambiguities: string[]; reasons: string[]; raised: boolean } {
   const ambiguities: string[] = [];
   const reasons: string[] = [];
-  let raisedByApp = false;
+  // A band raised by a floor is not the tool's printed outcome: the floor comes from outside the form
+  // (the NSCB under-13 rule is in the toolkit's school policy templates, 003 L2170), so the level is the app's.
+  let raised = false;
   let matched = bandsContaining(rule.bands, total);
   if (matched.length === 0) {
     // A gap: take the nearest band above (never round a child down).
@@ -117,23 +119,25 @@ function chooseBand(
   for (const floor of rule.floors ?? []) {
     const value = numberOf(answers[floor.itemId]);
     if (value !== undefined && value < floor.below && chosen.severity < floor.minSeverity) {
-      const raised = [...rule.bands]
+      const up = [...rule.bands]
         .filter((b) => b.severity >= floor.minSeverity)
         .sort((a, b) => a.severity - b.severity)[0];
-      if (raised) {
+      if (up) {
+        raised = true;
         if (conditionShown(inst, floor, answers)) {
-          reasons.push(`${floor.text} The band is raised from "${chosen.label}" to "${raised.label}".`);
-        } else {
-          raisedByApp = true;
           reasons.push(
-            `${floor.text} No answer scores above its lowest, so the answers do not show that condition. The band is raised from "${chosen.label}" to "${raised.label}" all the same: the app's cautious reading, marked as its own.`,
+            `${floor.text} The band is raised from "${chosen.label}" to "${up.label}": the tool's own bands give "${chosen.label}"; the raise is the app applying that rule, so the level is marked as the app's.`,
+          );
+        } else {
+          reasons.push(
+            `${floor.text} No answer scores above its lowest, so the answers do not show that condition. The band is raised from "${chosen.label}" to "${up.label}" all the same: the app's cautious reading, marked as its own.`,
           );
         }
-        chosen = raised;
+        chosen = up;
       }
     }
   }
-  return { chosen, matched, ambiguities, reasons, raisedByApp };
+  return { chosen, matched, ambiguities, reasons, raised };
 }
 
 function numberOf(raw: Answers[string] | undefined): number | undefined {
@@ -173,7 +177,7 @@ function decidedBand(
   inst: Instrument,
   rule: SumAndBandRule,
   answers: Answers,
-): { band: Band; lo: number; hi: number; open: number } | undefined {
+): { band: Band; lo: number; hi: number; open: number; raised: boolean } | undefined {
   const sub = rule.alsoBandSubtotal ? rule.subtotals.find((s) => s.id === rule.alsoBandSubtotal) : undefined;
   // Reachable pairs "total|subtotal", built item by item.
   let pairs = new Set<string>(['0|0']);
@@ -207,6 +211,7 @@ function decidedBand(
     floorScenarios.splice(0, floorScenarios.length, ...grown);
   }
   let band: Band | undefined;
+  let raised = false;
   let lo = Infinity;
   let hi = -Infinity;
   for (const p of pairs) {
@@ -214,12 +219,14 @@ function decidedBand(
     lo = Math.min(lo, t);
     hi = Math.max(hi, t);
     for (const sc of floorScenarios) {
-      const { chosen } = chooseBand(inst, rule, t, sub ? { [sub.id]: s } : {}, { ...answers, ...sc });
+      const picked = chooseBand(inst, rule, t, sub ? { [sub.id]: s } : {}, { ...answers, ...sc });
+      const chosen = picked.chosen;
+      raised ||= picked.raised;
       if (band === undefined) band = chosen;
       else if (chosen.label !== band.label) return undefined;
     }
   }
-  return band && { band, lo, hi, open };
+  return band && { band, lo, hi, open, raised };
 }
 
 export function sumAndBand(inst: Instrument, rule: SumAndBandRule, answers: Answers, complete: boolean): RuleOutcome {
@@ -241,17 +248,11 @@ export function sumAndBand(inst: Instrument, rule: SumAndBandRule, answers: Answ
       `Decided before the form is complete: whatever the ${early.open} unanswered scored item(s) score, the ${rule.totalLabel} lies between ${early.lo} and ${early.hi}, and every such total gives "${early.band.label}".`,
     );
     for (const n of early.band.notes ?? []) notes.push(n.text);
-    // The floor's level, with nothing answered so far showing its condition, is the app's reading.
-    const byApp = (rule.floors ?? []).some(
-      (f) =>
-        early.band.severity === f.minSeverity &&
-        (numberOf(answers[f.itemId]) ?? Infinity) < f.below &&
-        !conditionShown(inst, f, answers),
-    );
+    // A level some completion reaches only through a floor (the NSCB under-13 rule) is the app's reading.
     return {
       decided: true,
       level: early.band.label,
-      ...(byApp ? { levelBy: 'app' as const } : {}),
+      ...(early.raised ? { levelBy: 'app' as const } : {}),
       severity: early.band.severity,
       bands: [],
       ambiguities,
@@ -279,7 +280,7 @@ export function sumAndBand(inst: Instrument, rule: SumAndBandRule, answers: Answ
   return {
     decided: true,
     level: chosen.label,
-    ...(picked.raisedByApp ? { levelBy: 'app' as const } : {}),
+    ...(picked.raised ? { levelBy: 'app' as const } : {}),
     severity: chosen.severity,
     total,
     subtotals,
