@@ -260,8 +260,8 @@ export function RecordDocument({
           </>
         )}
         <p>
-          Provenance: {inst.title} as published in the {documentName(inst.source)}, encoded as definition{' '}
-          {result.version};{' '}
+          Provenance: {inst.title} as published in the {documentName(inst.source)} (the app's copy of the tool, version{' '}
+          {result.version});{' '}
           {provenance ?? `outcome computed on this device by CSE Screen ${APP_VERSION} when the record was finished.`}{' '}
           Contact details as printed in the source; confirm them locally. Scoring informs professional judgement; it
           never replaces it. Prepared {when(Date.now())}.
