@@ -36,7 +36,7 @@ const SAFETY_STEP = /sarc|serenity|sexual-assault|under-?13|immediate|mash-now/i
 
 export function assess(sub: Submission): Assessment {
   const inst = getInstrument(sub.instrument.id);
-  let result: Result | null = null;
+  let result: Result | null;
   try {
     result = inst ? score(inst, sub.answers, { on: screenedOn(sub) }) : null;
   } catch {

@@ -3,7 +3,6 @@
 // its Sql surface), reading submissions through a SubmissionSource. Nothing
 // here knows about HTTP.
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import type { ServiceConfig } from '../config/config.ts';
 import { secretFile } from '../receiver/secrets.ts';
 import type { Sql } from '../receiver/store/sql.ts';

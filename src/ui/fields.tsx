@@ -1,7 +1,6 @@
 // One component per item kind, GOV.UK-style: a fieldset and legend for
 // choices, a label for inputs, a hint, an inline error. Every target is at
 // least 48 CSS pixels tall so it can be hit with gloves on.
-import { useEffect, useRef } from 'preact/hooks';
 import { entryShape, shapeWarning } from '../domain/index.ts';
 import type { AnswerValue, Entry, Item, RepeatItem } from '../domain/index.ts';
 

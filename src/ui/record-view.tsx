@@ -1,6 +1,5 @@
 // The finished record's screen on the device: the printable document, with
 // print and the way back.
-import type { Result } from '../domain/index.ts';
 import { getInstrument } from '../domain/index.ts';
 import type { OutboxRow, RecordRow } from '../store/db.ts';
 import { RecordDocument } from '../shared-ui/record-document.tsx';

@@ -248,7 +248,9 @@ if (ONLY.includes('3')) {
 if (ONLY.includes('4')) {
   progress('drill 4 start');
   const { server, origin } = await startApp();
-  let { b, page, profile } = await installedProfile(origin, server);
+  const installed = await installedProfile(origin, server);
+  let { b, page } = installed;
+  const { profile } = installed;
   const id = 'nscb-ae-cse-indicator-checklist';
   const text = 'Older male in a grey car, says he is her cousin, left at ten past two, would not give a name.';
   let finished = 0;

@@ -482,7 +482,10 @@ describe('storage full never loses a change', () => {
               tx.onabort = () => {
                 sizes.shift();
                 if (sizes.length) more();
-                else (o.result.close(), ok(n));
+                else {
+                  o.result.close();
+                  ok(n);
+                }
               };
             };
             more();

@@ -181,8 +181,6 @@ export const nscbAeChecklist: Instrument = {
 
 // ---------------------------------------------------------------------------
 
-const S = L(559);
-
 /** A Y/N question of the young person's information (L524–L529). */
 const yn = (id: string, label: string, line: number) =>
   choice(id, label, L(line), [

@@ -2,7 +2,7 @@
 // answers, and the result. Kept small so each rule reads like the seed's
 // sentence it encodes.
 import { itemsOf, valuesOf } from '../engine/answers.ts';
-import type { Answers, Instrument, RegionId, Result, Setting } from '../engine/types.ts';
+import type { Instrument, RegionId, Setting } from '../engine/types.ts';
 import { isFactId } from '../facts/definitions.ts';
 import type { PathwayContext } from '../engine/registry.ts';
 
