@@ -395,6 +395,8 @@ export function inboxApi(svc: InboxService) {
           receipt: stored.receipt,
           device: stored.device ?? null,
           server,
+          // Where the device's claims differ from the server's reading, in the server's words (stored at acceptance).
+          disagreement: stored.reading.disagreement,
           items: inst ? itemsOf(inst).length : 0,
           events: await svc.referrals.events(id),
           chain: visible.map((r) => ({
