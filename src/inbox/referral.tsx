@@ -157,7 +157,7 @@ function Area({ d, onChanged }: { d: Detail; onChanged: (d: Detail) => void }) {
         )}
       </p>
       {info && info.changes.length > 0 && (
-        <ol class="review-history">
+        <ol class="area-history">
           {info.changes.map((c) => (
             <li key={c.id}>
               <strong>
@@ -378,8 +378,8 @@ export function ReferralScreen({ id }: { id: string }) {
             {note}
           </p>
         )}
-        <Area d={d} onChanged={setD} />
         <Review d={d} onChanged={setD} />
+        <Area d={d} onChanged={setD} />
         {result && inst && <NextSteps steps={result.nextSteps} region={inst.region} file={inst.source} />}
         {result && result.ambiguities.length > 0 && (
           <section class="ambiguities" aria-labelledby="amb-title">
