@@ -1,7 +1,7 @@
 // The inbox's domain without HTTP: ranking by the server's own re-score,
 // sessions' idle timeout, the throttle per address, and passwords.
 import { describe, expect, it } from 'vitest';
-import { readFacts, readSubmission, score, screenedOn } from '../../src/domain/index.ts';
+import { readFacts, score, screenedOn } from '../../src/domain/index.ts';
 import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
 import { readingOf } from '../../src/receiver/domain/accept.ts';
 import { hashPassword, verifyPassword } from '../../src/inbox-server/passwords.ts';
