@@ -32,6 +32,10 @@ export interface ReferralRow {
   kind: string;
   region: string;
   areaTeam: string | null;
+  /** Where the area came from: the answers, the sending device's enrolled area, the region (it has one), a reviewer, or none. */
+  areaFrom: 'answers' | 'device' | 'region' | 'reviewer' | 'none';
+  /** The region routes by area and this one has none yet: it waits in the region's 'no area' queue. */
+  needsArea: boolean;
   disagreement: boolean;
   reviewState: ReviewState;
   reviewBy: string | null;
@@ -42,6 +46,16 @@ export interface ReferralRow {
 export interface ListItem extends ReferralRow {
   instrumentTitle: string;
   waitedMs: number;
+}
+
+/** A change of a referral's area by a reviewer or an admin, with the note saying why. */
+export interface AreaChange {
+  id: number;
+  from: string | null;
+  to: string;
+  userEmail: string;
+  note: string;
+  at: string;
 }
 
 export interface Facets {

@@ -40,5 +40,33 @@ export { carryFacts, localToday } from './facts/carry.ts';
 export { FACTS, FACT_IDS, isFactId } from './facts/definitions.ts';
 export { withFacts } from './facts/section.ts';
 export { INSTRUMENTS, getInstrument, instrumentsFor } from './instruments/catalogue.ts';
-export { type AreaTeam, FIRST_RESPONSE, GM_AREA_TEAMS, REGIONS, SANDWELL_BARNARDOS } from './instruments/directory.ts';
+export {
+  type AreaTeam,
+  FIRST_RESPONSE,
+  GM_AREA_TEAMS,
+  REGION_AREAS,
+  REGIONS,
+  SANDWELL_BARNARDOS,
+  WM_AUTHORITIES,
+} from './instruments/directory.ts';
 export { PATHWAY_RULES } from './pathways/rules.ts';
+export {
+  type AreaFrom,
+  NOT_A_LEVEL,
+  READING_VERSION,
+  type ReadOutcome,
+  type Reading,
+  type ReadingInput,
+  SAFETY,
+  readSubmission,
+} from './reading/reading.ts';
+export {
+  ALL_AREAS,
+  type Checked,
+  REGION_IDS,
+  areasOf,
+  checkArea,
+  checkRegion,
+  findArea,
+  routesByArea,
+} from './reading/areas.ts';

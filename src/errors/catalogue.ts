@@ -79,16 +79,13 @@ const catalogue = {
   ids: { status: 400, message: 'Name the referrals to export.' },
   transition: { status: 400, message: 'A referral cannot move to that review state from where it is.' },
   note: { status: 400, message: 'Write a note saying what was done or why.' },
+  area: { status: 400, message: 'Choose one of the areas of this referral’s region.' },
   'no-enrolment': { status: 501, message: 'Device enrolment is not available on this server yet.' },
 } satisfies Record<string, Entry>;
 
 export type ProblemCode = keyof typeof catalogue;
 
 export const PROBLEMS: Readonly<Record<ProblemCode, Entry>> = catalogue;
-
-export function isProblemCode(code: string): code is ProblemCode {
-  return Object.hasOwn(catalogue, code);
-}
 
 /** A refusal the service gives: its status comes from the catalogue; `message` may say more precisely what is wrong. */
 export class Problem extends Error {

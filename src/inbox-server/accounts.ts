@@ -5,6 +5,7 @@
 import type { Sql } from '../receiver/store/sql.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { type Checked, checkArea, checkRegion } from '../domain/index.ts';
 
 import { type Account, type Role, ROLES } from '../contract/inbox-api.ts';
 export { type Role, ROLES };
@@ -62,6 +63,24 @@ function cleanList(xs: unknown): string[] {
   ];
 }
 
+/**
+ * Area teams and regions as typed (the command line, the Users screen), checked against the directory
+ * and kept in its spelling; the first name it does not have is refused with the list of valid ones.
+ */
+function checkedList(xs: unknown, check: (name: string) => Checked): string[] {
+  return [
+    ...new Set(
+      cleanList(xs).map((x) => {
+        const c = check(x);
+        if (!c.ok) throw new AccountError('invalid', c.message);
+        return c.value;
+      }),
+    ),
+  ];
+}
+const teamsOf = (xs: unknown) => checkedList(xs, (x) => checkArea(x));
+const regionsOf = (xs: unknown) => checkedList(xs, checkRegion);
+
 export class Accounts {
   constructor(
     private sql: Sql,
@@ -85,8 +104,8 @@ export class Accounts {
         id,
         email,
         input.role,
-        JSON.stringify(cleanList(input.teams)),
-        JSON.stringify(cleanList(input.regions)),
+        JSON.stringify(teamsOf(input.teams)),
+        JSON.stringify(regionsOf(input.regions)),
         new Date(this.now()).toISOString(),
       ],
     );
@@ -178,8 +197,8 @@ export class Accounts {
       `update inbox_users set role = ?, teams = ?, regions = ?${disabledAt === undefined ? '' : ', disabled_at = ?'} where id = ?`,
       [
         change.role ?? user.role,
-        JSON.stringify(change.teams !== undefined ? cleanList(change.teams) : user.teams),
-        JSON.stringify(change.regions !== undefined ? cleanList(change.regions) : user.regions),
+        JSON.stringify(change.teams !== undefined ? teamsOf(change.teams) : user.teams),
+        JSON.stringify(change.regions !== undefined ? regionsOf(change.regions) : user.regions),
         ...(disabledAt === undefined ? [] : [disabledAt]),
         id,
       ],

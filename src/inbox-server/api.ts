@@ -15,8 +15,7 @@
 //   a referral outside the reviewer's area teams or regions is 403, audited.
 // - Error messages never carry a child's data.
 import { PROBLEMS, type ProblemCode, problemBody } from '../errors/catalogue.ts';
-import { itemsOf } from '../domain/index.ts';
-import { score } from '../domain/index.ts';
+import { areasOf, checkArea, itemsOf, readSubmission, type Result } from '../domain/index.ts';
 import { getInstrument } from '../domain/index.ts';
 import type { Submission } from '../contract/submission.ts';
 import { screenedOn } from '../domain/index.ts';
@@ -139,6 +138,7 @@ function filterFrom(q: URLSearchParams): ListFilter {
     const v = q.get(k);
     if (v && v.length <= 200) f[k] = v;
   }
+  if (q.get('noArea') === '1') f.noArea = true;
   return f;
 }
 
@@ -202,14 +202,20 @@ export function inboxApi(svc: InboxService) {
     );
   }
 
-  /** The server's own reading of the answers (null when the tool is unknown or the answers no longer score). */
-  function rescore(instrumentId: string, body: Submission): ReturnType<typeof score> | null {
-    const inst = getInstrument(instrumentId);
-    try {
-      return inst ? score(inst, body.answers, { on: screenedOn(body) }) : null;
-    } catch {
-      return null;
-    }
+  /**
+   * The server's full result to show (next steps included), by the same function that took the stored
+   * reading (null when the tool is unknown or the answers no longer score). Ranks, scopes and flags come
+   * from the stored reading, never from here.
+   */
+  function rescore(instrumentId: string, body: Submission): Result | null {
+    return readSubmission({
+      instrument: getInstrument(instrumentId),
+      instrumentVersion: body.instrument.version,
+      answers: body.answers,
+      claimed: body.result,
+      screenedOn: screenedOn(body),
+      deviceArea: null,
+    }).result;
   }
 
   async function handle(req: ApiRequest): Promise<ApiResponse> {
@@ -319,6 +325,47 @@ export function inboxApi(svc: InboxService) {
       return json(200, { items, next: page.next, newCount, facets });
     }
 
+    // --- A referral's area (routing) -------------------------------------
+    // GET  /referrals/<id>/area  the region's areas, the changes so far, and whether this user may set it
+    // POST /referrals/<id>/area  {area, note}: admins, and reviewers covering the referral's region
+    //                            (or every region); the area must be one of the region's; audited.
+    const areaRoute = /^\/referrals\/([0-9a-f-]{36})\/area$/.exec(path);
+    if (areaRoute) {
+      const id = areaRoute[1]!;
+      await svc.referrals.catchUp();
+      const row = await svc.referrals.get(id);
+      if (!row) return fail('not-found', 'No such referral.');
+      const coversRegion =
+        admin || (user.teams.length === 0 && user.regions.length === 0) || user.regions.includes(row.region);
+      if (method === 'GET') {
+        if (!inScope(user, row)) {
+          await audit(req, user, 'forbidden', id, "GET area outside the account's area");
+          return fail('out-of-scope');
+        }
+        return json(200, {
+          areas: areasOf(row.region),
+          canSet: coversRegion && areasOf(row.region).length > 1,
+          changes: await svc.referrals.areaChanges(id),
+        });
+      }
+      if (method !== 'POST') return fail('method');
+      if (!coversRegion) {
+        await audit(req, user, 'forbidden', id, "set area: the account does not cover the referral's region");
+        return fail('out-of-scope', "Only an admin or a reviewer covering this referral's region can set its area.");
+      }
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const checked = checkArea(str(b.area, 100) ?? '', row.region);
+      if (!checked.ok) return fail('area', checked.message);
+      try {
+        const updated = await svc.referrals.setArea(id, checked.value, user, str(b.note, 5000) ?? '');
+        await audit(req, user, 'area-set', id, `${row.areaTeam ?? 'no area'} → ${checked.value}`);
+        return json(200, { referral: updated, changes: await svc.referrals.areaChanges(id) });
+      } catch (e) {
+        if (e instanceof ReviewError) return fail(e.code, e.message);
+        throw e;
+      }
+    }
+
     const one = /^\/referrals\/([0-9a-f-]{36})(\/(state|print))?$/.exec(path);
     if (one) {
       const id = one[1]!;
@@ -343,6 +390,8 @@ export function inboxApi(svc: InboxService) {
           receipt: stored.receipt,
           device: stored.device ?? null,
           server,
+          // Where the device's claims differ from the server's reading, in the server's words (stored at acceptance).
+          disagreement: stored.reading.disagreement,
           items: inst ? itemsOf(inst).length : 0,
           events: await svc.referrals.events(id),
           chain: visible.map((r) => ({
@@ -495,8 +544,11 @@ export function inboxApi(svc: InboxService) {
       if (path === '/devices' && method === 'POST') {
         const name = str((req.body as Record<string, unknown>)?.name, 200)?.trim();
         if (!name) return fail('invalid', 'Name the device (the practitioner or team it is for).');
-        const added = await devices.add(name, originOf(req));
-        await audit(req, user, 'device-add', null, `${added.id}: ${name}`);
+        const typedArea = str((req.body as Record<string, unknown>)?.area, 100)?.trim();
+        const area = typedArea ? checkArea(typedArea) : undefined;
+        if (area && !area.ok) return fail('area', area.message);
+        const added = await devices.add(name, originOf(req), area?.value ?? null);
+        await audit(req, user, 'device-add', null, `${added.id}: ${name}${area ? `; area ${area.value}` : ''}`);
         return json(201, added);
       }
       const d = /^\/devices\/([^/]{1,100})\/revoke$/.exec(path);

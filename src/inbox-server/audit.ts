@@ -17,6 +17,7 @@ export type AuditAction =
   | 'export-csv'
   | 'export-fhir'
   | 'review-state'
+  | 'area-set'
   | 'forbidden'
   | 'device-credential-refused'
   | 'user-add'

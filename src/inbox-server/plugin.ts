@@ -30,9 +30,10 @@ export function storeDevices(store: ReceiverStore): DeviceDirectory {
         enrolledAt: d.enrolledAt,
         revokedAt: d.revokedAt,
         lastSeenAt: d.lastSeenAt,
+        area: d.area,
       })),
-    add: async (name, origin) => {
-      const { device, code } = await store.addDevice(name);
+    add: async (name, origin, area = null) => {
+      const { device, code } = await store.addDevice(name, undefined, undefined, area);
       return { id: device.id, link: enrolmentLink(origin, code) };
     },
     revoke: (id) => store.revoke(id),

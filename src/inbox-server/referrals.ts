@@ -1,7 +1,13 @@
 // The inbox's index of referrals, its list (most serious first, newest first
-// within), and review states with their history.
+// within), and review states with their history. Every column that ranks,
+// scopes or flags a referral is the server's reading, stored by the receiver
+// when it accepted the submission (src/domain/reading); nothing here reads the
+// device's claims. A reviewer covering the region (or an admin) can set the
+// area of a referral, with a note: kept apart from the reading (area_set), so
+// a re-read never undoes it.
 import type { User } from './accounts.ts';
 import {
+  type AreaChange,
   type Facets,
   type ReferralRow,
   REVIEW_STATES,
@@ -10,10 +16,9 @@ import {
   TRANSITIONS,
 } from '../contract/inbox-api.ts';
 export { type Facets, type ReferralRow, REVIEW_STATES, type ReviewEvent, type ReviewState, TRANSITIONS };
-import { type Assessment, assess } from './priority.ts';
 import type { InboxKeys } from './sealing.ts';
 import type { StoredSubmission, SubmissionSource } from './source.ts';
-import { getInstrument } from '../domain/index.ts';
+import { READING_VERSION, checkArea } from '../domain/index.ts';
 import type { Sql } from '../receiver/store/sql.ts';
 
 export interface ListFilter {
@@ -28,11 +33,13 @@ export interface ListFilter {
   to?: string;
   /** A child reference, matched exactly (case and spaces aside). */
   child?: string;
+  /** Only referrals waiting for an area (the regions' 'no area' queues). */
+  noArea?: boolean;
 }
 
 export class ReviewError extends Error {
   constructor(
-    readonly code: 'not-found' | 'transition' | 'note',
+    readonly code: 'not-found' | 'transition' | 'note' | 'area',
     message: string,
   ) {
     super(message);
@@ -40,20 +47,21 @@ export class ReviewError extends Error {
 }
 
 const COLUMNS = `submission_id as id, child_ref_sealed as "childRef", received_at as "receivedAt", priority, severity, level, safety, instrument_id as "instrumentId", kind, region,
-  area_team as "areaTeam", disagreement, review_state as "reviewState", review_by as "reviewBy", review_at as "reviewAt"`;
+  area_team as "areaTeam", area_from as "areaFrom", needs_area as "needsArea", disagreement, review_state as "reviewState", review_by as "reviewBy", review_at as "reviewAt"`;
 
-type Raw = Omit<ReferralRow, 'safety' | 'disagreement'> & { safety: string; disagreement: number };
+type Raw = Omit<ReferralRow, 'safety' | 'disagreement' | 'needsArea'> & {
+  safety: string;
+  disagreement: number;
+  needsArea: number;
+};
 const toRow = (r: Raw): ReferralRow => ({
   ...r,
   priority: Number(r.priority),
   severity: r.severity === null ? null : Number(r.severity),
   safety: JSON.parse(r.safety) as string[],
+  needsArea: Number(r.needsArea) === 1,
   disagreement: Number(r.disagreement) === 1,
 });
-
-export function areaTeamOf(s: StoredSubmission['body']): string | null {
-  return s.routing?.area ?? null;
-}
 
 /** Whether a user's scope (area teams, regions; none = all) includes a referral. */
 export function inScope(
@@ -101,40 +109,86 @@ export class Referrals {
     return { ...row, childRef: this.keys.open(row.childRef, row.id) };
   }
 
-  /** The index row for one stored submission, from the server's own re-score. */
-  indexRow(s: StoredSubmission, a: Assessment = assess(s.body)): (string | number | null)[] {
-    const inst = getInstrument(s.body.instrument.id);
-    const device = s.body.result;
-    const disagrees =
-      a.result === null ||
-      (a.result.level ?? null) !== (device.level ?? null) ||
-      (a.result.total ?? null) !== (device.total ?? null) ||
-      a.result.complete !== device.complete;
+  /** The index row for one stored submission: the server's reading, as the receiver stored it. */
+  indexRow(s: StoredSubmission): (string | number | null)[] {
+    const r = s.reading;
     return [
       s.id,
       s.seq,
       s.receivedAt,
-      a.priority,
-      a.severity,
-      a.level,
-      JSON.stringify(a.safety),
+      r.priority,
+      r.severity,
+      r.level,
+      JSON.stringify(r.safety),
       s.body.instrument.id,
       s.body.kind,
-      inst?.region ?? 'unknown',
-      areaTeamOf(s.body),
+      r.region,
+      r.area,
+      r.areaFrom,
+      r.needsArea ? 1 : 0,
+      r.readingVersion,
       this.childKey(s.body.childRef),
       this.keys.seal(s.body.childRef, s.id),
-      disagrees ? 1 : 0,
+      r.disagreement !== null ? 1 : 0,
     ];
   }
 
-  static readonly INSERT = `insert into inbox_referrals (submission_id, source_seq, received_at, priority, severity, level, safety, instrument_id, kind, region, area_team, child_key, child_ref_sealed, disagreement)
-    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (submission_id) do nothing`;
+  static readonly INSERT = `insert into inbox_referrals (submission_id, source_seq, received_at, priority, severity, level, safety, instrument_id, kind, region, area_team, area_from, needs_area, reading_version, child_key, child_ref_sealed, disagreement)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (submission_id) do nothing`;
+
+  private refreshed = false;
+
+  /**
+   * Once per process: index rows read under another reading than this code's (the receiver re-reads
+   * its stored readings at start, after an instrument changes) take the reading now stored with the
+   * submission. An area a reviewer set stays.
+   */
+  private async refreshReadings(): Promise<void> {
+    for (let after = ''; ;) {
+      const stale = await this.sql.all<{ id: string }>(
+        'select submission_id as id from inbox_referrals where submission_id > ? and (reading_version is null or reading_version <> ?) order by submission_id limit 500',
+        [after, READING_VERSION],
+      );
+      if (!stale.length) return;
+      after = stale.at(-1)!.id;
+      const stored = await this.source.getMany(stale.map((r) => r.id));
+      const changed = [...stored.values()];
+      if (!changed.length) continue;
+      await this.sql.transaction(async (tx) => {
+        for (const s of changed) {
+          const r = s.reading;
+          await tx.run(
+            `update inbox_referrals set priority = ?, severity = ?, level = ?, safety = ?, region = ?, disagreement = ?, reading_version = ?,
+               area_team = coalesce(area_set, ?), area_from = case when area_set is null then ? else 'reviewer' end,
+               needs_area = case when area_set is null then ? else 0 end
+             where submission_id = ?`,
+            [
+              r.priority,
+              r.severity,
+              r.level,
+              JSON.stringify(r.safety),
+              r.region,
+              r.disagreement !== null ? 1 : 0,
+              r.readingVersion,
+              r.area,
+              r.areaFrom,
+              r.needsArea ? 1 : 0,
+              s.id,
+            ],
+          );
+        }
+      });
+    }
+  }
 
   /** Brings the index up to date with the store (one catch-up at a time in this process; the primary key guards against others). */
   catchUp(): Promise<void> {
     this.catching ??= (async () => {
       try {
+        if (!this.refreshed) {
+          await this.refreshReadings();
+          this.refreshed = true;
+        }
         for (;;) {
           const seq = Number(
             (await this.sql.get<{ s: number }>('select coalesce(max(source_seq), 0) as s from inbox_referrals'))!.s,
@@ -170,6 +224,7 @@ export class Referrals {
     if (filter.to && /^\d{4}-\d{2}-\d{2}$/.test(filter.to) && !Number.isNaN(Date.parse(filter.to)))
       sql.push('received_at < ?') && args.push(new Date(Date.parse(filter.to) + 86_400_000).toISOString().slice(0, 10));
     if (filter.child?.trim()) sql.push('child_key = ?') && args.push(this.childKey(filter.child));
+    if (filter.noArea) sql.push('needs_area = 1');
     if (scope.teams.length || scope.regions.length) {
       const parts: string[] = [];
       if (scope.teams.length)
@@ -294,6 +349,50 @@ export class Referrals {
       );
       return { ...row, reviewState: to, reviewBy: user.email, reviewAt: at };
     });
+  }
+
+  /**
+   * Sets a referral's area (a reviewer covering its region, or an admin: the caller checks who), with a
+   * note saying why; the area must be one of the region's. Kept apart from the server's reading, in its
+   * own append-only history.
+   */
+  async setArea(id: string, area: string, user: Pick<User, 'id' | 'email'>, note: string): Promise<ReferralRow> {
+    const text = note.trim();
+    if (!text) throw new ReviewError('note', 'Write a note saying how the area was found.');
+    if (text.length > 5000) throw new ReviewError('note', 'Keep the note under 5,000 characters.');
+    return this.sql.transaction(async (tx) => {
+      const raw = await tx.get<Raw>(`select ${COLUMNS} from inbox_referrals where submission_id = ?`, [id]);
+      if (!raw) throw new ReviewError('not-found', 'No such referral.');
+      const row = this.row(raw);
+      const checked = checkArea(area, row.region);
+      if (!checked.ok) throw new ReviewError('area', checked.message);
+      const at = new Date(this.now()).toISOString();
+      // The guard: two people setting it at once, the second is refused.
+      const { changes } = await tx.run(
+        "update inbox_referrals set area_set = ?, area_team = ?, area_from = 'reviewer', needs_area = 0 where submission_id = ? and coalesce(area_team, '') = ?",
+        [checked.value, checked.value, id, row.areaTeam ?? ''],
+      );
+      if (changes !== 1)
+        throw new ReviewError(
+          'transition',
+          'Someone changed this referral at the same moment. Reload it and try again.',
+        );
+      await tx.run(
+        'insert into inbox_area_changes (submission_id, from_area, to_area, user_id, user_email, note_sealed, at) values (?, ?, ?, ?, ?, ?, ?)',
+        [id, row.areaTeam, checked.value, user.id, user.email, this.keys.seal(text, `area:${id}`), at],
+      );
+      return { ...row, areaTeam: checked.value, areaFrom: 'reviewer' as const, needsArea: false };
+    });
+  }
+
+  /** The area changes of one referral, oldest first. */
+  async areaChanges(id: string): Promise<AreaChange[]> {
+    return (
+      await this.sql.all<Omit<AreaChange, 'note'> & { note: string }>(
+        'select id, from_area as "from", to_area as "to", user_email as "userEmail", note_sealed as note, at from inbox_area_changes where submission_id = ? order by id',
+        [id],
+      )
+    ).map((e) => ({ ...e, id: Number(e.id), note: this.keys.open(e.note, `area:${id}`) }));
   }
 }
 

@@ -31,6 +31,15 @@ create table inbox_audit (id ${serial}, at text not null, actor_id text, actor t
 create index inbox_audit_submission on inbox_audit (submission_id, id);
 create index inbox_audit_action on inbox_audit (action, id)`;
 
+const areaColumns = (serial: string) => `
+alter table inbox_referrals add column area_from text not null default 'none';
+alter table inbox_referrals add column needs_area integer not null default 0;
+alter table inbox_referrals add column area_set text;
+alter table inbox_referrals add column reading_version text;
+create index inbox_referrals_no_area on inbox_referrals (needs_area, priority desc, received_at desc, submission_id desc);
+create table inbox_area_changes (id ${serial}, submission_id text not null references inbox_referrals(submission_id), from_area text, to_area text not null, user_id text, user_email text not null, note_sealed text not null, at text not null);
+create index inbox_area_changes_submission on inbox_area_changes (submission_id, id)`;
+
 export const INBOX_MIGRATIONS: Migration[] = [
   {
     id: '001-accounts-referrals-audit',
@@ -45,6 +54,17 @@ create trigger inbox_audit_append_only before update or delete on inbox_audit fo
 create trigger inbox_audit_no_truncate before truncate on inbox_audit for each statement execute function inbox_append_only();
 create trigger inbox_review_events_append_only before update or delete on inbox_review_events for each row execute function inbox_append_only();
 create trigger inbox_review_events_no_truncate before truncate on inbox_review_events for each statement execute function inbox_append_only()`,
+  },
+  {
+    // The index takes the server's stored reading (where the area came from, whether the referral waits for one);
+    // an area set by a reviewer is kept apart (area_set) so a re-read never undoes it; its history is append-only.
+    id: '002-reading-and-area',
+    sqlite: `${areaColumns('integer primary key autoincrement')};
+create trigger inbox_area_changes_no_update before update on inbox_area_changes begin select raise(abort, 'area history is append-only'); end;
+create trigger inbox_area_changes_no_delete before delete on inbox_area_changes begin select raise(abort, 'area history is append-only'); end`,
+    postgres: `${areaColumns('bigserial primary key')};
+create trigger inbox_area_changes_append_only before update or delete on inbox_area_changes for each row execute function inbox_append_only();
+create trigger inbox_area_changes_no_truncate before truncate on inbox_area_changes for each statement execute function inbox_append_only()`,
   },
 ];
 

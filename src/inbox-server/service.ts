@@ -26,9 +26,11 @@ export interface DeviceDirectory {
       enrolledAt: string | null;
       revokedAt: string | null;
       lastSeenAt: string | null;
+      area: string | null;
     }[]
   >;
-  add(name: string, origin: string): Promise<{ id: string; link: string }>;
+  /** `area`: the area it is enrolled for, as the directory spells it (checked by the caller). */
+  add(name: string, origin: string, area?: string | null): Promise<{ id: string; link: string }>;
   revoke(id: string): Promise<boolean>;
 }
 

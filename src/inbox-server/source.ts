@@ -2,9 +2,25 @@
 // keeps only its own index (inbox_referrals) and reads bodies through this
 // interface, so it does not depend on how the receiver stores or encrypts
 // them. `seq` is the store's insertion order, so the index can catch up with
-// whatever arrived since it last looked, and nothing is ever missed.
+// whatever arrived since it last looked, and nothing is ever missed. Each
+// comes with the server's reading, taken once when it was accepted
+// (src/domain/reading): the inbox lists, scopes and alerts from that alone.
 import type { ReceiverStore } from '../receiver/store/receiver-store.ts';
 import type { Submission } from '../contract/submission.ts';
+
+/** The server's reading of a submission, as the receiver stored it. */
+export interface ServerReading {
+  level: string | null;
+  severity: number | null;
+  priority: number;
+  safety: string[];
+  region: string;
+  area: string | null;
+  areaFrom: string;
+  needsArea: boolean;
+  disagreement: string | null;
+  readingVersion: string;
+}
 
 export interface StoredSubmission {
   id: string;
@@ -12,6 +28,7 @@ export interface StoredSubmission {
   receivedAt: string;
   receipt: string;
   body: Submission;
+  reading: ServerReading;
   /** The enrolled device that sent it (its name and id), when the store knows. */
   device?: string | null;
 }
@@ -44,6 +61,18 @@ export class ReceiverStoreSource implements SubmissionSource {
       receivedAt: s.receivedAt,
       receipt: s.receipt,
       body: s.body as Submission,
+      reading: {
+        level: s.level,
+        severity: s.severity,
+        priority: s.priority,
+        safety: s.safety,
+        region: s.region,
+        area: s.area,
+        areaFrom: s.areaFrom,
+        needsArea: s.needsArea,
+        disagreement: s.disagreement,
+        readingVersion: s.readingVersion,
+      },
       device: await this.deviceName(s.deviceId),
     };
   }

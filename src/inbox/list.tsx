@@ -13,7 +13,7 @@ import { href } from './router.ts';
 
 export type { ListItem };
 
-const FILTERS = ['state', 'region', 'team', 'instrument', 'level', 'from', 'to', 'child'] as const;
+const FILTERS = ['state', 'region', 'team', 'noArea', 'instrument', 'level', 'from', 'to', 'child'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
 
 function query(f: Filters, cursor?: string): string {
@@ -144,6 +144,17 @@ export function ReferralList() {
             options={(facets?.teams ?? []).map((t) => ({ value: t, label: t }))}
             onChange={set('team')}
           />
+          <div class="filter">
+            <input
+              id="f-no-area"
+              type="checkbox"
+              checked={draft.noArea === '1'}
+              onChange={(e) => set('noArea')((e.target as HTMLInputElement).checked ? '1' : '')}
+            />{' '}
+            <label for="f-no-area">
+              Only those with no area (waiting for a reviewer covering the region to set it)
+            </label>
+          </div>
           <Select
             id="f-instrument"
             label="Tool"
@@ -227,6 +238,11 @@ export function ReferralList() {
                   </li>
                 ))}
               </ul>
+            )}
+            {r.needsArea && (
+              <span class="tag" data-testid="no-area">
+                No area: set it from the referral
+              </span>
             )}
             <span class="tool-meta">
               {r.instrumentTitle}

@@ -16,7 +16,7 @@ import { AnswerList, type DocumentRecord, RecordDocument } from '../shared-ui/re
 import { withoutRefs } from '../shared-ui/sources.ts';
 import { ApiError, api, download } from './api.ts';
 import { STATE_LABELS, waited, when } from './format.ts';
-import { type ListItem, type ReviewEvent, TRANSITIONS } from '../contract/inbox-api.ts';
+import { type AreaChange, type ListItem, type ReviewEvent, TRANSITIONS } from '../contract/inbox-api.ts';
 import { href } from './router.ts';
 
 interface Detail {
@@ -25,6 +25,8 @@ interface Detail {
   receipt: string;
   device: string | null;
   server: Result | null;
+  /** Where the device's claims differ from the server's reading, in the server's words. */
+  disagreement: string | null;
   events: ReviewEvent[];
   chain: { id: string; receivedAt: string; level: string | null; instrumentTitle: string; reviewState: string }[];
   chainHidden: number;
@@ -117,6 +119,124 @@ function Review({ d, onChanged }: { d: Detail; onChanged: (d: Detail) => void })
   );
 }
 
+const AREA_FROM: Record<ListItem['areaFrom'], string> = {
+  answers: 'named in the answers',
+  device: "the sending device's area",
+  region: "the region's only area",
+  reviewer: 'set by a reviewer',
+  none: 'none',
+};
+
+/** Where the referral goes, and (for an admin or a reviewer covering its region) setting it, with a note. */
+function Area({ d, onChanged }: { d: Detail; onChanged: (d: Detail) => void }) {
+  const [info, setInfo] = useState<{ areas: string[]; canSet: boolean; changes: AreaChange[] }>();
+  const [area, setArea] = useState('');
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string>();
+  const [tries, setTries] = useState(0);
+  const r = d.referral;
+  useEffect(() => {
+    api<{ areas: string[]; canSet: boolean; changes: AreaChange[] }>('GET', `/referrals/${r.id}/area`).then(
+      setInfo,
+      () => setInfo(undefined),
+    );
+  }, [r.id]);
+  return (
+    <section class="review" aria-labelledby="area-title">
+      <h2 id="area-title">Area</h2>
+      <p data-testid="area">
+        {r.areaTeam ? (
+          <>
+            <strong>{r.areaTeam}</strong> ({AREA_FROM[r.areaFrom] ?? r.areaFrom})
+          </>
+        ) : r.needsArea ? (
+          <strong class="disagree-flag">No area: it waits in the region's queue until one is set.</strong>
+        ) : (
+          "The region's queue (the region has one)."
+        )}
+      </p>
+      {info && info.changes.length > 0 && (
+        <ol class="area-history">
+          {info.changes.map((c) => (
+            <li key={c.id}>
+              <strong>
+                {c.from ?? 'No area'} → {c.to}
+              </strong>{' '}
+              – {c.userEmail}, {when(c.at)}
+              <p class="review-note">{c.note}</p>
+            </li>
+          ))}
+        </ol>
+      )}
+      {info?.canSet && (
+        <>
+          <ErrorSummary errors={error ? [{ itemId: 'area-note', message: error }] : []} focusKey={tries} />
+          <form
+            class="no-print"
+            noValidate
+            onSubmit={async (e) => {
+              e.preventDefault();
+              setTries((t) => t + 1);
+              if (!area) return setError('Choose the area.');
+              if (!note.trim()) return setError('Write a note saying how the area was found.');
+              try {
+                const res = await api<{ referral: ListItem; changes: AreaChange[] }>(
+                  'POST',
+                  `/referrals/${r.id}/area`,
+                  { area, note },
+                );
+                setNote('');
+                setError(undefined);
+                setInfo({ ...info, changes: res.changes });
+                onChanged({ ...d, referral: { ...d.referral, ...res.referral } });
+              } catch (err) {
+                setError((err as ApiError).message);
+              }
+            }}
+          >
+            <div class="field">
+              <label class="label" for="area-select">
+                {r.areaTeam ? 'Change the area to' : 'Set the area'}
+              </label>
+              <select
+                id="area-select"
+                class="input select"
+                value={area}
+                onChange={(e) => setArea((e.target as HTMLSelectElement).value)}
+              >
+                <option value="">Choose…</option>
+                {info.areas.map((a) => (
+                  <option key={a} value={a}>
+                    {a}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class={`field${error ? ' has-error' : ''}`} id="field-area-note">
+              <label class="label" for="area-note">
+                Note
+              </label>
+              <div class="hint" id="area-note-hint">
+                Required. How the child's area was found. It stays with the referral and is recorded in the audit.
+              </div>
+              <textarea
+                id="area-note"
+                class="input textarea"
+                aria-describedby="area-note-hint"
+                value={note}
+                onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)}
+              />
+            </div>
+            <button type="submit" class="button">
+              Save area
+            </button>
+          </form>
+        </>
+      )}
+    </section>
+  );
+}
+
 export function ReferralScreen({ id }: { id: string }) {
   const [d, setD] = useState<Detail>();
   const [error, setError] = useState<{ status: number; message: string }>();
@@ -139,7 +259,8 @@ export function ReferralScreen({ id }: { id: string }) {
         <p>{error.message}</p>
         {error.status === 403 && (
           <p>
-            The attempt has been recorded. If you need it, ask an administrator to add its area team to your account.
+            The attempt has been recorded. If you need it, ask an administrator to add its area team or region to your
+            account.
           </p>
         )}
         <p>
@@ -185,6 +306,7 @@ export function ReferralScreen({ id }: { id: string }) {
             {device.total !== undefined ? ` (total ${device.total})` : ''}; the server's own scoring of the same answers
             says "{result?.level ?? 'no level'}"{result?.total !== undefined ? ` (total ${result.total})` : ''}. The
             list and this page use the server's.
+            {d.disagreement && <span data-testid="disagreement-detail"> ({d.disagreement}.)</span>}
             {s.instrument.version !== inst?.version &&
               ` The device used version ${s.instrument.version} of the tool; the server has ${inst?.version}.`}
           </div>
@@ -251,6 +373,7 @@ export function ReferralScreen({ id }: { id: string }) {
           </p>
         )}
         <Review d={d} onChanged={setD} />
+        <Area d={d} onChanged={setD} />
         {result && inst && <NextSteps steps={result.nextSteps} region={inst.region} file={inst.source} />}
         {result && result.ambiguities.length > 0 && (
           <section class="ambiguities" aria-labelledby="amb-title">

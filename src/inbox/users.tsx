@@ -3,7 +3,7 @@
 // disable it, issue a new link; enrol and revoke devices.
 import { useEffect, useState } from 'preact/hooks';
 import type { RegionId } from '../domain/index.ts';
-import { REGIONS } from '../domain/index.ts';
+import { REGION_AREAS, REGIONS } from '../domain/index.ts';
 import { ErrorSummary } from '../shared-ui/error-summary.tsx';
 import { ApiError, api, type SessionUser } from './api.ts';
 import { when } from './format.ts';
@@ -16,6 +16,8 @@ interface Device {
   enrolledAt: string | null;
   revokedAt: string | null;
   lastSeenAt: string | null;
+  /** The area its screenings go to when they name none. */
+  area?: string | null;
 }
 
 const DEVICE_STATE: Record<Device['state'], string> = {
@@ -201,6 +203,7 @@ function Devices() {
   const [devices, setDevices] = useState<Device[]>();
   const [unavailable, setUnavailable] = useState<string>();
   const [name, setName] = useState('');
+  const [area, setArea] = useState('');
   const [link, setLink] = useState<string>();
   const [error, setError] = useState<string>();
   const load = () =>
@@ -226,7 +229,8 @@ function Devices() {
           <ul class="record-list plain" data-testid="devices">
             {(devices ?? []).map((d) => (
               <li key={d.id} class="device">
-                <strong>{d.name}</strong> · {DEVICE_STATE[d.state]} · added {when(d.createdAt)}
+                <strong>{d.name}</strong>
+                {d.area ? ` · ${d.area}` : ''} · {DEVICE_STATE[d.state]} · added {when(d.createdAt)}
                 {d.lastSeenAt && d.state === 'active' ? ` · last seen ${when(d.lastSeenAt)}` : ''}
                 {d.revokedAt ? ` · revoked ${when(d.revokedAt)}` : ''}
                 {d.state !== 'revoked' && (
@@ -248,9 +252,13 @@ function Devices() {
             onSubmit={async (e) => {
               e.preventDefault();
               try {
-                const r = await api<{ id: string; link: string }>('POST', '/devices', { name });
+                const r = await api<{ id: string; link: string }>('POST', '/devices', {
+                  name,
+                  ...(area ? { area } : {}),
+                });
                 setLink(r.link);
                 setName('');
+                setArea('');
                 void load();
               } catch (err) {
                 setError((err as ApiError).message);
@@ -273,6 +281,35 @@ function Devices() {
                 value={name}
                 onInput={(e) => setName((e.target as HTMLInputElement).value)}
               />
+            </div>
+            <div class="field">
+              <label class="label" for="device-area">
+                Area (optional)
+              </label>
+              <div class="hint" id="device-area-hint">
+                Where its screenings go when they name no area. Without one, in a region with several areas they wait in
+                the region's queue for a reviewer to set it.
+              </div>
+              <select
+                id="device-area"
+                class="input select"
+                aria-describedby="device-area-hint"
+                value={area}
+                onChange={(e) => setArea((e.target as HTMLSelectElement).value)}
+              >
+                <option value="">None</option>
+                {(Object.keys(REGION_AREAS) as RegionId[])
+                  .filter((r) => REGION_AREAS[r].length > 1)
+                  .map((r) => (
+                    <optgroup key={r} label={REGIONS[r].label}>
+                      {REGION_AREAS[r].map((a) => (
+                        <option key={a} value={a}>
+                          {a}
+                        </option>
+                      ))}
+                    </optgroup>
+                  ))}
+              </select>
             </div>
             <button type="submit" class="button">
               Create enrolment link

@@ -13,6 +13,7 @@ import type { Limits } from '../receiver/http/context.ts';
 import { buildServer } from '../receiver/http/server.ts';
 import { loadOrCreateKeys } from '../receiver/keys.ts';
 import { enrolmentLink } from '../receiver/admin.ts';
+import { rereadStale } from '../receiver/domain/reread.ts';
 import { type Device, ReceiverStore } from '../receiver/store/receiver-store.ts';
 // The reviewers' inbox (/inbox/): its tables are registered before the store opens.
 import { inboxOnStore, inboxPlugin } from '../inbox-server/plugin.ts';
@@ -43,7 +44,11 @@ export interface RunningServer {
   inbox: InboxService;
   address(): AddressInfo;
   /** A device enrolment, as `npm run admin -- device add` makes it. */
-  addDevice(name: string, validForMs?: number): Promise<{ device: Device; code: string; link: string }>;
+  addDevice(
+    name: string,
+    validForMs?: number,
+    area?: string | null,
+  ): Promise<{ device: Device; code: string; link: string }>;
   close(): Promise<void>;
 }
 
@@ -58,6 +63,8 @@ export async function startServer(opts: ServerOptions, env: NodeJS.ProcessEnv = 
   privateDir(paths.dataDir);
   privateDir(paths.secretsDir);
   const store = await ReceiverStore.open({ database: paths.database, envelope: loadEnvelope(paths) });
+  // Submissions read under an older instrument or reading (or before readings were kept) are re-read first.
+  await rereadStale(store);
   const keys = await loadOrCreateKeys(jweKeyFile(paths));
   const adminToken = loadAdminToken(paths);
   const inbox = inboxOnStore(store, paths);
@@ -87,8 +94,8 @@ export async function startServer(opts: ServerOptions, env: NodeJS.ProcessEnv = 
     adminToken,
     inbox,
     address,
-    async addDevice(name, validForMs) {
-      const { device, code } = await store.addDevice(name, validForMs);
+    async addDevice(name, validForMs, area = null) {
+      const { device, code } = await store.addDevice(name, validForMs, undefined, area);
       return { device, code, link: enrolmentLink(origin, code) };
     },
     close: () => app.close(),

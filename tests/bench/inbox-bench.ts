@@ -4,8 +4,8 @@
 // The submissions are real sealed rows in the receiver's table (bodies from a
 // few templates; ids, child references, areas and times varied). The first
 // CATCH_UP of them are indexed by the inbox's own catch-up (timed: it opens
-// and re-scores each); the rest get the same index rows built by the same
-// code, with the re-score done once per template, to keep the bench short.
+// each and takes its stored reading); the rest get the same index rows built
+// by the same code, with the reading taken once per template and device area.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
@@ -17,7 +17,7 @@ import type { Submission } from '../../src/contract/submission.ts';
 import { ticks } from '../helpers/answers.ts';
 import { gmReferral } from '../helpers/inbox.ts';
 import { makeSubmission } from '../helpers/submission.ts';
-import { assess } from '../../src/inbox-server/priority.ts';
+import { readingOf, storedReading } from '../../src/receiver/domain/accept.ts';
 import { Referrals } from '../../src/inbox-server/referrals.ts';
 import { STORE_KINDS, freshDatabaseUrl, stopPostgres } from '../helpers/stores.ts';
 import { median, p95, table } from './harness.ts';
@@ -60,8 +60,9 @@ async function benchKind(kind: 'sqlite' | 'postgres') {
   const envelope = loadEnvelope(server.paths);
   const tpl = templates();
   const year = 365 * 86_400_000;
-  const assessed = tpl.map((t) => assess(t));
-  const one = `(${Array(16).fill('?').join(', ')})`;
+  // The server's reading, once per template and sending device's area (as the receiver stores it).
+  const readings = tpl.map((t) => AREAS.map((area) => storedReading(readingOf(t, area), area)));
+  const one = `(${Array(24).fill('?').join(', ')})`;
   let insertMs = 0;
   let catchUpMs = 0;
   let indexMs = 0;
@@ -69,19 +70,19 @@ async function benchKind(kind: 'sqlite' | 'postgres') {
   for (let i = 0; i < N;) {
     const t0 = Date.now();
     const rows: (string | number | null)[] = [];
-    const made: { body: Submission; t: number; receivedAt: string }[] = [];
+    const made: { body: Submission; t: number; a: number; receivedAt: string }[] = [];
     const n = Math.min(500, N - i, i < CATCH_UP ? CATCH_UP - i : N);
     for (let k = 0; k < n; k++, i++) {
       const body: Submission = {
         ...tpl[i % tpl.length]!,
         id: randomUUID(),
         childRef: `C-${i % 40_000}`,
-        routing: { area: AREAS[i % AREAS.length]! },
       };
+      const r = readings[i % tpl.length]![i % AREAS.length]!;
       const text = JSON.stringify(body);
       const sealed = envelope.seal(body.id, text);
       const receivedAt = new Date(start + Math.floor((i / N) * year)).toISOString();
-      made.push({ body, t: i % tpl.length, receivedAt });
+      made.push({ body, t: i % tpl.length, a: i % AREAS.length, receivedAt });
       rows.push(
         body.id,
         `R-${body.id}`,
@@ -89,19 +90,27 @@ async function benchKind(kind: 'sqlite' | 'postgres') {
         body.instrument.id,
         body.instrument.version,
         body.kind,
-        body.result.level ?? null,
-        body.result.level ?? null,
-        null,
-        AREAS[i % AREAS.length]!,
-        null,
+        r.level,
+        r.deviceLevel,
+        r.disagreement,
+        r.area,
+        r.team,
         null,
         envelope.mac(text),
         sealed.bodyEnc,
         sealed.dekWrapped,
         sealed.kekId,
+        r.severity,
+        r.priority,
+        JSON.stringify(r.safety),
+        r.region,
+        r.areaFrom,
+        r.needsArea ? 1 : 0,
+        r.deviceArea,
+        r.readingVersion,
       );
     }
-    const ins = `insert into submissions (id, receipt, received_at, instrument_id, instrument_version, kind, level, device_level, disagreement, area, team, device_id, body_mac, body_enc, dek_wrapped, kek_id) values ${Array(n).fill(one).join(', ')}`;
+    const ins = `insert into submissions (id, receipt, received_at, instrument_id, instrument_version, kind, level, device_level, disagreement, area, team, device_id, body_mac, body_enc, dek_wrapped, kek_id, severity, priority, safety, region, area_from, needs_area, device_area, reading_version) values ${Array(n).fill(one).join(', ')}`;
     await server.store.sql.run(ins, rows);
     insertMs += Date.now() - t0;
     const t1 = Date.now();
@@ -121,16 +130,14 @@ async function benchKind(kind: 'sqlite' | 'postgres') {
         for (const m of made)
           await tx.run(
             Referrals.INSERT,
-            server.inbox.referrals.indexRow(
-              {
-                id: m.body.id,
-                seq: seqs.get(m.body.id)!,
-                receivedAt: m.receivedAt,
-                receipt: `R-${m.body.id}`,
-                body: m.body,
-              },
-              assessed[m.t],
-            ),
+            server.inbox.referrals.indexRow({
+              id: m.body.id,
+              seq: seqs.get(m.body.id)!,
+              receivedAt: m.receivedAt,
+              receipt: `R-${m.body.id}`,
+              body: m.body,
+              reading: readings[m.t]![m.a]!,
+            }),
           );
       });
       indexMs += Date.now() - t1;

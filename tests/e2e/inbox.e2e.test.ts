@@ -24,15 +24,16 @@ let b: RunningBrowser;
 let page: Page;
 const pageErrors: string[] = [];
 const shots = process.env.CSE_SHOTS ?? join(tmpdir(), 'cse-inbox-shots');
-// Totals by 000 L1661: 53 High (41 – 60), 35 Medium (21 – 40), 14 Lower (10 – 20).
-const high = gmReferral(45, 8, { childRef: 'BOL-HIGH', routing: { area: 'Bolton' } });
-const mediumHonest = gmReferral(30, 5, { childRef: 'BOL-MED', routing: { area: 'Bolton' } });
+// Totals by 000 L1661: 53 High (41 – 60), 35 Medium (21 – 40), 14 Lower (10 – 20). Sent by a device enrolled
+// for Bolton: a screening goes to its device's area.
+const high = gmReferral(45, 8, { childRef: 'BOL-HIGH' });
+const mediumHonest = gmReferral(30, 5, { childRef: 'BOL-MED' });
 // This device claims Lower (10 – 20) for answers that total 35: the server's Medium stands, the disagreement in red.
 const medium = {
   ...mediumHonest,
   result: { ...mediumHonest.result, level: 'Lower (10 – 20)', severity: 1, total: 14, bands: ['Lower (10 – 20)'] },
 };
-const lower = gmReferral(12, 2, { childRef: 'BOL-LOW', routing: { area: 'Bolton' } });
+const lower = gmReferral(12, 2, { childRef: 'BOL-LOW' });
 const PASSWORDS = {
   admin: 'admin pass phrase one',
   reviewer: 'reviewer pass phrase two',
@@ -162,7 +163,7 @@ describe('the MASH inbox', () => {
     await signOut();
 
     // Three referrals arrive from an enrolled device (signed, as the app sends), least serious first.
-    const device = await enrolledDevice(server, origin);
+    const device = await enrolledDevice(server, origin, 'Sam Nurse, Bolton', 'Bolton');
     for (const s of [lower, high, medium]) expect(await send(origin, device, s)).toBe(201);
 
     // The reviewer sets a password and signs in: the most serious is first.

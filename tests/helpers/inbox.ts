@@ -40,13 +40,14 @@ export function gmReferral(cats: number, pj: number, over: Partial<Submission> =
   return makeSubmission(over, scores('gm-cse-measurement-tool', spread(cats), pj));
 }
 
-/** Enrols a device with the server, as the app does from an enrolment link. */
+/** Enrols a device with the server (for `area`, as `device add --area` does), as the app does from an enrolment link. */
 export async function enrolledDevice(
-  server: { addDevice(name: string): Promise<{ code: string }> },
+  server: { addDevice(name: string, validForMs?: number, area?: string | null): Promise<{ code: string }> },
   base: string,
   name = 'Sam Nurse, school nurse',
+  area: string | null = null,
 ): Promise<TestDevice> {
-  const { code } = await server.addDevice(name);
+  const { code } = await server.addDevice(name, undefined, area);
   const e = await enrolDevice(base, code);
   if (e.res.status !== 201) throw new Error(`enrolment failed: ${e.res.status}`);
   return e.device;

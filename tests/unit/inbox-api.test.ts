@@ -18,10 +18,11 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
   let device: TestDevice;
   let adminCookie: string;
   let reviewerCookie: string;
-  // Totals by 000 L1661: 12+2 = 14 Lower, 30+5 = 35 Medium, 45+8 = 53 High.
-  const lower = gmReferral(12, 2, { childRef: 'CH-LOW', routing: { area: 'Bolton' } });
-  const medium = gmReferral(30, 5, { childRef: 'CH-MED', routing: { area: 'Bolton' } });
-  const high = gmReferral(45, 8, { childRef: 'CH-HIGH', routing: { area: 'Wigan' } });
+  // Totals by 000 L1661: 12+2 = 14 Lower, 30+5 = 35 Medium, 45+8 = 53 High. Sent from devices enrolled
+  // for Bolton (lower, medium) and Wigan (high): a screening goes to its device's area.
+  const lower = gmReferral(12, 2, { childRef: 'CH-LOW' });
+  const medium = gmReferral(30, 5, { childRef: 'CH-MED' });
+  const high = gmReferral(45, 8, { childRef: 'CH-HIGH' });
 
   beforeAll(async () => {
     const db = await freshDatabaseUrl(kind);
@@ -32,10 +33,13 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
       distDir: join(db.dataDir, 'no-dist'),
     });
     base = `http://localhost:${server.address().port}`;
-    device = await enrolledDevice(server, base);
+    device = await enrolledDevice(server, base, 'Bolton school nurse', 'Bolton');
+    const wigan = await enrolledDevice(server, base, 'Wigan school nurse', 'Wigan');
     await account(server.inbox, 'admin@example.org', 'admin');
     await account(server.inbox, 'bolton@example.org', 'reviewer', ['Bolton']);
-    for (const s of [lower, high, medium]) expect(await send(base, device, s)).toBe(201);
+    expect(await send(base, device, lower)).toBe(201);
+    expect(await send(base, wigan, high)).toBe(201);
+    expect(await send(base, device, medium)).toBe(201);
     adminCookie = (await signIn(base, 'admin@example.org')).cookie!;
     reviewerCookie = (await signIn(base, 'bolton@example.org')).cookie!;
   }, 60_000);

@@ -1,9 +1,9 @@
 // The inbox's domain without HTTP: ranking by the server's own re-score,
 // sessions' idle timeout, the throttle per address, and passwords.
 import { describe, expect, it } from 'vitest';
-import { score } from '../../src/domain/index.ts';
+import { readFacts, score, screenedOn } from '../../src/domain/index.ts';
 import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
-import { assess, childAge } from '../../src/inbox-server/priority.ts';
+import { readingOf } from '../../src/receiver/domain/accept.ts';
 import { hashPassword, verifyPassword } from '../../src/inbox-server/passwords.ts';
 import { InboxService } from '../../src/inbox-server/service.ts';
 import { migrate } from '../../src/receiver/store/migrations.ts';
@@ -21,10 +21,22 @@ async function memorySql(): Promise<SqliteSql> {
   return sql;
 }
 
+/** The server's reading, as the receiver takes it when it accepts a submission (no device area). */
+const assess = (sub: Submission) => readingOf(sub, null).reading;
+const childAge = (sub: Submission) => readFacts(sub.answers, screenedOn(sub)).age;
+
 class ListSource implements SubmissionSource {
   rows: StoredSubmission[] = [];
   add(body: Submission, receivedAt: string) {
-    this.rows.push({ id: body.id, seq: this.rows.length + 1, receivedAt, receipt: `R-${this.rows.length}`, body });
+    const r = assess(body);
+    this.rows.push({
+      id: body.id,
+      seq: this.rows.length + 1,
+      receivedAt,
+      receipt: `R-${this.rows.length}`,
+      body,
+      reading: { ...r, readingVersion: 'test' },
+    });
   }
   async after(seq: number, limit: number) {
     return this.rows.filter((r) => r.seq > seq).slice(0, limit);

@@ -24,6 +24,14 @@ const row = (id: string, body = '{"childRef":"CANARY-Ellie"}') => ({
   area: 'Tameside',
   team: null,
   deviceId: 'dev-1',
+  severity: 2,
+  priority: 2,
+  safety: [],
+  region: 'greater-manchester',
+  areaFrom: 'device',
+  needsArea: false,
+  deviceArea: 'Tameside',
+  readingVersion: 'test',
   body,
 });
 

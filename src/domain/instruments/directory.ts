@@ -42,6 +42,31 @@ export const GM_AREA_TEAMS: AreaTeam[] = [
 
 export type { Region } from '../engine/types.ts';
 
+/** The seven West Midlands metropolitan authorities the regional framework covers (002 L4). */
+export const WM_AUTHORITIES: { area: string; src: SourceRef }[] = [
+  'Sandwell',
+  'Birmingham',
+  'Dudley',
+  'Walsall',
+  'Coventry',
+  'Solihull',
+  'Wolverhampton',
+].map((area) => ({ area, src: at(WM, 4) }));
+
+/**
+ * The areas a region's referrals are routed by. Greater Manchester routes by its ten area
+ * teams and the West Midlands (the Sandwell tools) by its seven authorities; Bury is one of
+ * Greater Manchester's areas, so everything from its own tools goes to Bury; Northamptonshire
+ * and Bristol have one queue each, the region's.
+ */
+export const REGION_AREAS: Record<RegionId, readonly string[]> = {
+  'greater-manchester': GM_AREA_TEAMS.map((t) => t.area),
+  bury: ['Bury'],
+  sandwell: WM_AUTHORITIES.map((t) => t.area),
+  northamptonshire: [],
+  bristol: [],
+};
+
 /** Sandwell's out-of-hours service shares a row with the MASH number; the seed leaves open whether that number reaches it. */
 export const EDT_NOTE =
   'The table prints the Emergency Duty Team (Out of Hours) in the same row as this number (002 L2292–2306) and gives it no number of its own; it does not say whether this number reaches it out of hours.';

@@ -1,10 +1,12 @@
 // What the receiver makes of a submission, apart from HTTP: open the JWE,
 // parse, validate against the app's own schema (unknown fields refused), and
-// re-score with the app's own engine. The server's level is the one stored
-// and listed; the device's claim is kept beside it, a disagreement flagged.
+// take the server's reading of it (src/domain/reading: level, priority, safety
+// flags, region and area, disagreement), which is stored with it and is all the
+// inbox lists, scopes and alerts from. The device's claims stay in the sealed body.
+import { Problem } from '../../errors/catalogue.ts';
 import { compactDecrypt } from 'jose';
 import * as v from 'valibot';
-import { InvalidAnswersError, score } from '../../domain/index.ts';
+import { InvalidAnswersError, READING_VERSION, type ReadOutcome, readSubmission } from '../../domain/index.ts';
 import type { Instrument } from '../../domain/index.ts';
 import { getInstrument } from '../../domain/index.ts';
 import { type BatchItem, BatchSchema, MAX_BATCH_ITEMS } from '../../contract/batch.ts';
@@ -17,31 +19,10 @@ import {
   issueText,
 } from '../../contract/submission.ts';
 import { screenedOn } from '../../domain/index.ts';
-import type { NewSubmission } from '../store/receiver-store.ts';
+import type { NewSubmission, StoredReading } from '../store/receiver-store.ts';
 
-export class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Compares the device's result with the endpoint's own scoring; null when they agree. */
-export function disagreement(sub: Submission, ours: ReturnType<typeof score>, endpointVersion: string): string | null {
-  const theirs = sub.result;
-  const diffs: string[] = [];
-  if (sub.instrument.version !== endpointVersion)
-    diffs.push(`device used version ${sub.instrument.version}, endpoint has ${endpointVersion}`);
-  if (ours.complete !== theirs.complete) diffs.push(`complete: device ${theirs.complete}, endpoint ${ours.complete}`);
-  if ((ours.level ?? null) !== (theirs.level ?? null))
-    diffs.push(`level: device "${theirs.level ?? '—'}", endpoint "${ours.level ?? '—'}"`);
-  if ((ours.total ?? null) !== (theirs.total ?? null))
-    diffs.push(`total: device ${theirs.total ?? '—'}, endpoint ${ours.total ?? '—'}`);
-  return diffs.length ? diffs.join('; ') : null;
-}
+/** A submission refused: a catalogue code (its status from there) and what exactly is wrong. */
+export class Refusal extends Problem {}
 
 /** JSON.parse with a depth guard first: nothing nests deeper than 8 in a valid submission. */
 function parseBounded(raw: string): unknown {
@@ -55,14 +36,14 @@ function parseBounded(raw: string): unknown {
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {
-      if (++depth > 16) throw new Refusal(400, 'too-deep', 'The body nests deeper than any submission can.');
+      if (++depth > 16) throw new Refusal('too-deep', 'The body nests deeper than any submission can.');
     } else if (c === 125 || c === 93) depth--;
   }
   try {
     return JSON.parse(raw);
   } catch {
     // Never echo the parser's message: it quotes the body.
-    throw new Refusal(400, 'invalid-json', 'The body is not valid JSON.');
+    throw new Refusal('invalid-json', 'The body is not valid JSON.');
   }
 }
 
@@ -75,7 +56,7 @@ export async function openSealed(raw: string, privateKey: CryptoKey): Promise<st
   try {
     return new TextDecoder().decode((await compactDecrypt(raw.trim(), privateKey)).plaintext);
   } catch {
-    throw new Refusal(400, 'invalid-jwe', "The sealed submission could not be decrypted with this endpoint's key.");
+    throw new Refusal('invalid-jwe', "The sealed submission could not be decrypted with this endpoint's key.");
   }
 }
 
@@ -88,34 +69,6 @@ function holdsNul(value: unknown): boolean {
   return false;
 }
 
-// Every text an instrument's definition holds (its level and band words among them), by instrument.
-const toolWords = new Map<string, Set<string>>();
-function wordsOf(inst: Instrument): Set<string> {
-  let words = toolWords.get(inst.id);
-  if (!words) {
-    words = new Set();
-    const walk = (x: unknown): void => {
-      if (typeof x === 'string') words!.add(x);
-      else if (Array.isArray(x)) x.forEach(walk);
-      else if (x && typeof x === 'object') Object.values(x).forEach(walk);
-    };
-    walk(inst);
-    toolWords.set(inst.id, words);
-  }
-  return words;
-}
-
-/**
- * The device's claimed level, for the columns kept in clear: only when it is
- * the tool's own words (a level the device could have printed). Anything else
- * could be any text at all, a name included; it stays in the sealed body.
- */
-const NOT_A_LEVEL = '(not a level of this tool: see the submission)';
-function claimedLevel(inst: Instrument, claim: string | undefined): string | null {
-  if (claim === undefined) return null;
-  return wordsOf(inst).has(claim) ? claim : NOT_A_LEVEL;
-}
-
 /** An answers problem in words: which of the tool's items, never the value, nor a key the tool does not have. */
 function answersProblem(inst: Instrument, e: unknown): string {
   const first = e instanceof InvalidAnswersError ? e.problems[0] : undefined;
@@ -125,36 +78,65 @@ function answersProblem(inst: Instrument, e: unknown): string {
     : 'answers: holds an item this tool does not have, or is not a set of answers.';
 }
 
-/** Validates and re-scores; throws a Refusal naming the problem (never quoting a value). */
-export function accept(json: string, idempotencyKey: unknown): Accepted {
+/** The server's reading of a valid submission, from the device (enrolled for `deviceArea`) that sent it. */
+export function readingOf(sub: Submission, deviceArea: string | null): ReadOutcome {
+  return readSubmission({
+    instrument: getInstrument(sub.instrument.id),
+    instrumentVersion: sub.instrument.version,
+    answers: sub.answers,
+    claimed: sub.result,
+    claimedArea: sub.routing?.area,
+    screenedOn: screenedOn(sub),
+    deviceArea,
+  });
+}
+
+/** The reading as the store keeps it (the clear columns hold only the server's words, the tool's and the directory's). */
+export function storedReading(
+  out: ReadOutcome,
+  deviceArea: string | null,
+): StoredReading & { level: string | null; deviceLevel: string | null; disagreement: string | null } {
+  const r = out.reading;
+  return {
+    level: r.level,
+    deviceLevel: r.deviceLevel,
+    disagreement: r.disagreement,
+    severity: r.severity,
+    priority: r.priority,
+    safety: r.safety,
+    region: r.region,
+    area: r.area,
+    areaFrom: r.areaFrom,
+    needsArea: r.needsArea,
+    // The specialist team's name where the answers chose it (an information report's area).
+    team: r.areaFrom === 'answers' ? (out.result?.routing?.team ?? null) : null,
+    deviceArea,
+    readingVersion: READING_VERSION,
+  };
+}
+
+/**
+ * Validates and takes the server's reading; throws a Refusal naming the problem (never quoting a value).
+ * `deviceArea`: the area the sending device was enrolled for.
+ */
+export function accept(json: string, idempotencyKey: unknown, deviceArea: string | null = null): Accepted {
   const raw = parseBounded(json);
   const parsed = v.safeParse(SubmissionSchema, raw);
-  if (!parsed.success) throw new Refusal(400, 'invalid-submission', issueText(parsed.issues, SUBMISSION_FIELDS));
+  if (!parsed.success) throw new Refusal('invalid-submission', issueText(parsed.issues, SUBMISSION_FIELDS));
   const sub = parsed.output;
   if (typeof idempotencyKey !== 'string' || idempotencyKey !== sub.id)
-    throw new Refusal(
-      400,
-      'idempotency-key',
-      'The Idempotency-Key header must be present and equal the submission id.',
-    );
+    throw new Refusal('idempotency-key', 'The Idempotency-Key header must be present and equal the submission id.');
   if (holdsNul(sub))
     throw new Refusal(
-      400,
       'invalid-submission',
       'A text holds a NUL character, which no form produces and the store cannot keep.',
     );
   if (!/^\d{1,4}(\.\d{1,4}){1,3}$/.test(sub.instrument.version))
-    throw new Refusal(400, 'invalid-submission', 'instrument.version: not a version number.');
+    throw new Refusal('invalid-submission', 'instrument.version: not a version number.');
   const inst = getInstrument(sub.instrument.id);
-  if (!inst) throw new Refusal(400, 'unknown-instrument', 'instrument.id: not a tool this endpoint knows.');
-  let ours: ReturnType<typeof score>;
-  try {
-    ours = score(inst, sub.answers, { on: screenedOn(sub) });
-  } catch (e) {
-    throw new Refusal(400, 'invalid-answers', answersProblem(inst, e));
-  }
-  // The clear columns hold only the server's own words, the tool's, or a checked version number.
-  const deviceLevel = claimedLevel(inst, sub.result.level);
+  if (!inst) throw new Refusal('unknown-instrument', 'instrument.id: not a tool this endpoint knows.');
+  const read = readingOf(sub, deviceArea);
+  if (!read.result) throw new Refusal('invalid-answers', answersProblem(inst, read.problem));
   return {
     submission: sub,
     row: {
@@ -162,16 +144,7 @@ export function accept(json: string, idempotencyKey: unknown): Accepted {
       instrumentId: inst.id,
       instrumentVersion: sub.instrument.version,
       kind: sub.kind,
-      level: ours.level ?? null,
-      deviceLevel,
-      disagreement: disagreement(
-        { ...sub, result: { ...sub.result, ...(deviceLevel !== null ? { level: deviceLevel } : {}) } },
-        ours,
-        inst.version,
-      ),
-      // Where it goes, by the server's own reading of the answers (an information report's area), not the device's word.
-      area: ours.routing?.area ?? null,
-      team: ours.routing?.team ?? null,
+      ...storedReading(read, deviceArea),
       // The normalised submission (valibot's output: only known fields), not the bytes received.
       body: JSON.stringify(sub),
     },
@@ -183,17 +156,21 @@ export function parseBatch(raw: string): BatchItem[] {
   const parsed = v.safeParse(BatchSchema, parseBounded(raw));
   if (parsed.success) return parsed.output.submissions;
   const tooMany = parsed.issues.some((i) => i.type === 'max_length' && i.path?.length === 1);
-  if (tooMany) throw new Refusal(413, 'batch-too-large', `A batch holds at most ${MAX_BATCH_ITEMS} submissions.`);
-  throw new Refusal(400, 'invalid-batch', `The batch is not valid: ${issueText(parsed.issues, BATCH_FIELDS)}`);
+  if (tooMany) throw new Refusal('batch-too-large', `A batch holds at most ${MAX_BATCH_ITEMS} submissions.`);
+  throw new Refusal('invalid-batch', `The batch is not valid: ${issueText(parsed.issues, BATCH_FIELDS)}`);
 }
 
 /** One batch item, opened and accepted as the single POST would (its id is its Idempotency-Key). */
-export async function acceptItem(item: BatchItem, privateKey: CryptoKey): Promise<Accepted> {
+export async function acceptItem(
+  item: BatchItem,
+  privateKey: CryptoKey,
+  deviceArea: string | null = null,
+): Promise<Accepted> {
   // The single POST's limit is in bytes; the batch schema could only count characters.
   if (Buffer.byteLength(item.body) > MAX_SUBMISSION_BYTES)
-    throw new Refusal(413, 'too-large', 'This submission is larger than this endpoint accepts.');
+    throw new Refusal('too-large', 'This submission is larger than this endpoint accepts.');
   const json = item.type === 'application/jose' ? await openSealed(item.body, privateKey) : item.body;
-  return accept(json, item.id);
+  return accept(json, item.id, deviceArea);
 }
 
 const BATCH_FIELDS = fieldNames(BatchSchema);

@@ -3,8 +3,7 @@
 // never a value from the request (they would carry child data into a client's
 // log), and internal errors say nothing but "internal".
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { PROBLEMS, Problem, type ProblemCode, isProblemCode, problemBody } from '../../errors/catalogue.ts';
-import { Refusal } from '../domain/accept.ts';
+import { PROBLEMS, Problem, type ProblemCode, problemBody } from '../../errors/catalogue.ts';
 
 export function fail(reply: FastifyReply, code: ProblemCode, message: string = PROBLEMS[code].message) {
   return reply.code(PROBLEMS[code].status).header('Cache-Control', 'no-store').send(problemBody(code, message));
@@ -25,12 +24,11 @@ const FASTIFY_MESSAGES: Partial<Record<string, string>> = {
 };
 
 export function errorHandler(
-  err: FastifyError | Problem | Refusal | { statusCode?: number; error?: { code: string; message: string } },
+  err: FastifyError | Problem | { statusCode?: number; error?: { code: string; message: string } },
   req: FastifyRequest,
   reply: FastifyReply,
 ) {
   if (err instanceof Problem) return fail(reply, err.code, err.message);
-  if (err instanceof Refusal && isProblemCode(err.code)) return fail(reply, err.code, err.message);
   const e = err as FastifyError & { error?: { code: string; message: string } };
   // The rate limiter's answer (its Retry-After header is already set).
   if (e.statusCode === 429 && e.error) return fail(reply, 'rate-limited', e.error.message);

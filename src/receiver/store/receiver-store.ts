@@ -20,13 +20,26 @@ export interface StoredReceipt {
   disagreement: string | null;
 }
 
-export interface SubmissionIndex extends StoredReceipt {
+/** The server's reading as stored beside a submission (src/domain/reading), apart from its level and disagreement. */
+export interface StoredReading {
+  severity: number | null;
+  priority: number;
+  safety: string[];
+  region: string;
+  area: string | null;
+  areaFrom: string;
+  needsArea: boolean;
+  team: string | null;
+  /** The area the sending device was enrolled for when it sent this (re-reading uses it, not the device's area now). */
+  deviceArea: string | null;
+  readingVersion: string;
+}
+
+export interface SubmissionIndex extends StoredReceipt, StoredReading {
   seq: number;
   instrumentId: string;
   instrumentVersion: string;
   kind: string;
-  area: string | null;
-  team: string | null;
   deviceId: string | null;
 }
 
@@ -34,7 +47,7 @@ export interface StoredSubmission extends SubmissionIndex {
   body: unknown;
 }
 
-export interface NewSubmission {
+export interface NewSubmission extends StoredReading {
   id: string;
   instrumentId: string;
   instrumentVersion: string;
@@ -42,8 +55,6 @@ export interface NewSubmission {
   level: string | null;
   deviceLevel: string | null;
   disagreement: string | null;
-  area: string | null;
-  team: string | null;
   deviceId: string | null;
   /** The normalised submission as JSON text: sealed before it is written. */
   body: string;
@@ -77,15 +88,34 @@ export interface Device {
   lastSeenAt: string | null;
   jkt: string | null;
   publicJwk: string | null;
+  /** The area the device was enrolled for (a name from the directory), if any. */
+  area: string | null;
 }
 
 export type RedeemOutcome =
   { status: 'enrolled'; device: Device } | { status: 'unknown' | 'used' | 'expired' | 'revoked' | 'key-in-use' };
 
 const RECEIPT_COLS = 'id, receipt, received_at as "receivedAt", level, device_level as "deviceLevel", disagreement';
-const INDEX_COLS = `seq, ${RECEIPT_COLS}, instrument_id as "instrumentId", instrument_version as "instrumentVersion", kind, area, team, device_id as "deviceId"`;
+const READING_COLS =
+  'severity, priority, safety, region, area, area_from as "areaFrom", needs_area as "needsArea", team, device_area as "deviceArea", reading_version as "readingVersion"';
+const INDEX_COLS = `seq, ${RECEIPT_COLS}, instrument_id as "instrumentId", instrument_version as "instrumentVersion", kind, ${READING_COLS}, device_id as "deviceId"`;
 const DEVICE_COLS =
-  'id, name, state, created_at as "createdAt", code_expires_at as "codeExpiresAt", enrolled_at as "enrolledAt", revoked_at as "revokedAt", last_seen_at as "lastSeenAt", jkt, public_jwk as "publicJwk"';
+  'id, name, state, created_at as "createdAt", code_expires_at as "codeExpiresAt", enrolled_at as "enrolledAt", revoked_at as "revokedAt", last_seen_at as "lastSeenAt", jkt, public_jwk as "publicJwk", area';
+
+type RawIndex = Omit<SubmissionIndex, 'safety' | 'needsArea'> & { safety: string; needsArea: number };
+/** A row as the database gives it, with its numbers and lists read. */
+function toIndex<T extends RawIndex>(
+  r: T,
+): Omit<T, 'safety' | 'needsArea'> & Pick<SubmissionIndex, 'safety' | 'needsArea'> {
+  return {
+    ...r,
+    seq: Number(r.seq),
+    severity: r.severity === null ? null : Number(r.severity),
+    priority: Number(r.priority ?? 0),
+    safety: JSON.parse(r.safety ?? '[]') as string[],
+    needsArea: Number(r.needsArea) === 1,
+  };
+}
 
 export function hashCode(code: string): string {
   return createHash('sha256').update(`cse-enrol:${code}`).digest('base64url');
@@ -211,8 +241,9 @@ export class ReceiverStore {
           disagreement: input.disagreement,
         };
         await tx.run(
-          `insert into submissions (id, receipt, received_at, instrument_id, instrument_version, kind, level, device_level, disagreement, area, team, device_id, body_mac, body_enc, dek_wrapped, kek_id)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `insert into submissions (id, receipt, received_at, instrument_id, instrument_version, kind, level, device_level, disagreement, area, team, device_id, body_mac, body_enc, dek_wrapped, kek_id,
+             severity, priority, safety, region, area_from, needs_area, device_area, reading_version)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
             stored.id,
             stored.receipt,
@@ -230,6 +261,14 @@ export class ReceiverStore {
             sealed.bodyEnc,
             sealed.dekWrapped,
             sealed.kekId,
+            input.severity,
+            input.priority,
+            JSON.stringify(input.safety),
+            input.region,
+            input.areaFrom,
+            input.needsArea ? 1 : 0,
+            input.deviceArea,
+            input.readingVersion,
           ],
         );
         allowance--;
@@ -256,33 +295,84 @@ export class ReceiverStore {
 
   /** One page of the index, oldest first, after the cursor (the last seq seen). */
   async listIndex(after = 0, limit = 100): Promise<SubmissionIndex[]> {
-    return this.sql.all<SubmissionIndex>(`select ${INDEX_COLS} from submissions where seq > ? order by seq limit ?`, [
-      after,
-      Math.max(1, Math.min(limit, 500)),
-    ]);
+    return (
+      await this.sql.all<RawIndex>(`select ${INDEX_COLS} from submissions where seq > ? order by seq limit ?`, [
+        after,
+        Math.max(1, Math.min(limit, 500)),
+      ])
+    ).map(toIndex);
   }
 
   /** One page with bodies opened. */
   async list(after = 0, limit = 100): Promise<StoredSubmission[]> {
-    const rows = await this.sql.all<SubmissionIndex & { bodyEnc: string; dekWrapped: string }>(
+    const rows = await this.sql.all<RawIndex & { bodyEnc: string; dekWrapped: string }>(
       `select ${INDEX_COLS}, body_enc as "bodyEnc", dek_wrapped as "dekWrapped" from submissions where seq > ? order by seq limit ?`,
       [after, Math.max(1, Math.min(limit, 500))],
     );
     return rows.map(({ bodyEnc, dekWrapped, ...r }) => ({
-      ...r,
-      seq: Number(r.seq),
+      ...toIndex(r),
       body: JSON.parse(this.envelope.open(r.id, { bodyEnc, dekWrapped })),
     }));
   }
 
   async get(id: string): Promise<StoredSubmission | undefined> {
-    const r = await this.sql.get<SubmissionIndex & { bodyEnc: string; dekWrapped: string }>(
+    const r = await this.sql.get<RawIndex & { bodyEnc: string; dekWrapped: string }>(
       `select ${INDEX_COLS}, body_enc as "bodyEnc", dek_wrapped as "dekWrapped" from submissions where id = ?`,
       [id],
     );
     if (!r) return undefined;
     const { bodyEnc, dekWrapped, ...rest } = r;
-    return { ...rest, seq: Number(rest.seq), body: JSON.parse(this.envelope.open(r.id, { bodyEnc, dekWrapped })) };
+    return { ...toIndex(rest), body: JSON.parse(this.envelope.open(r.id, { bodyEnc, dekWrapped })) };
+  }
+
+  /**
+   * Submissions whose stored reading is not of this version (read before an instrument
+   * or the reading's rules changed, or before readings were stored), bodies opened.
+   */
+  async staleReadings(version: string, afterSeq: number, limit = 200): Promise<StoredSubmission[]> {
+    const rows = await this.sql.all<RawIndex & { bodyEnc: string; dekWrapped: string }>(
+      `select ${INDEX_COLS}, body_enc as "bodyEnc", dek_wrapped as "dekWrapped" from submissions
+        where seq > ? and (reading_version is null or reading_version <> ?) order by seq limit ?`,
+      [afterSeq, version, limit],
+    );
+    return rows.map(({ bodyEnc, dekWrapped, ...r }) => ({
+      ...toIndex(r),
+      body: JSON.parse(this.envelope.open(r.id, { bodyEnc, dekWrapped })),
+    }));
+  }
+
+  /** Replaces a submission's stored reading (a re-read), in one transaction for the lot. */
+  async updateReadings(
+    rows: (StoredReading & {
+      id: string;
+      level: string | null;
+      deviceLevel: string | null;
+      disagreement: string | null;
+    })[],
+  ): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      for (const r of rows)
+        await tx.run(
+          `update submissions set level = ?, device_level = ?, disagreement = ?, severity = ?, priority = ?, safety = ?, region = ?, area = ?,
+             area_from = ?, needs_area = ?, team = ?, device_area = ?, reading_version = ? where id = ?`,
+          [
+            r.level,
+            r.deviceLevel,
+            r.disagreement,
+            r.severity,
+            r.priority,
+            JSON.stringify(r.safety),
+            r.region,
+            r.area,
+            r.areaFrom,
+            r.needsArea ? 1 : 0,
+            r.team,
+            r.deviceArea,
+            r.readingVersion,
+            r.id,
+          ],
+        );
+    });
   }
 
   /** Every stored submission (tests and drills; readers page with list()). */
@@ -317,14 +407,16 @@ export class ReceiverStore {
     name: string,
     validForMs = 24 * 3600_000,
     now = Date.now(),
+    /** The area it is enrolled for, as the directory spells it (checked by the caller). */
+    area: string | null = null,
   ): Promise<{ device: Device; code: string }> {
     const id = `dev-${randomBytes(6).toString('hex')}`;
     const code = randomBytes(24).toString('base64url');
     const createdAt = new Date(now).toISOString();
     const expires = new Date(now + validForMs).toISOString();
     await this.sql.run(
-      'insert into devices (id, name, state, code_hash, code_expires_at, created_at) values (?, ?, ?, ?, ?, ?)',
-      [id, name, 'pending', hashCode(code), expires, createdAt],
+      'insert into devices (id, name, state, code_hash, code_expires_at, created_at, area) values (?, ?, ?, ?, ?, ?, ?)',
+      [id, name, 'pending', hashCode(code), expires, createdAt, area],
     );
     return { device: (await this.device(id))!, code };
   }

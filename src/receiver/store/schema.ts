@@ -43,12 +43,30 @@ create table proof_jti (
 create index proof_jti_seen on proof_jti (seen_at);
 create index submissions_device_day on submissions (device_id, received_at)`;
 
+// The server's reading, stored with each submission (src/domain/reading): severity,
+// priority, safety flags, region, where the area came from and whether the referral
+// waits for one, the area the device was enrolled for when it sent it, and the version
+// of the reading (rows read under an older one are re-read at start, by the same
+// function: receiver/domain/reread.ts). Devices get the area they were enrolled for.
+const reading = [
+  'alter table submissions add column severity integer',
+  'alter table submissions add column priority integer',
+  "alter table submissions add column safety text not null default '[]'",
+  'alter table submissions add column region text',
+  "alter table submissions add column area_from text not null default 'none'",
+  'alter table submissions add column needs_area integer not null default 0',
+  'alter table submissions add column device_area text',
+  'alter table submissions add column reading_version text',
+  'alter table devices add column area text',
+].join(';\n');
+
 export const RECEIVER_MIGRATIONS: Migration[] = [
   {
     id: '001-submissions-devices',
     sqlite: `create table submissions (seq integer primary key autoincrement, ${submissionsCommon});\n${devicesAndProofs}`,
     postgres: `create table submissions (seq bigserial primary key, ${submissionsCommon});\n${devicesAndProofs}`,
   },
+  { id: '002-reading-and-device-area', sqlite: reading, postgres: reading },
 ];
 
 registerMigrations('receiver', RECEIVER_MIGRATIONS);

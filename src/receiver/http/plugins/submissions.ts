@@ -139,7 +139,7 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       let json = String(req.body ?? '');
       if (mediaType(req) === 'application/jose') json = await openSealed(json, ctx.keys.privateKey);
-      const { row } = accept(json, req.headers['idempotency-key']);
+      const { row } = accept(json, req.headers['idempotency-key'], req.device!.area ?? null);
       const deviceId = req.device!.id;
       const { quota, retryAfter } = todaysQuota(ctx, deviceId);
       const outcome = await ctx.store.insertOnce({ ...row, deviceId }, { jti: req.proofJti!, deviceId }, quota);
@@ -183,7 +183,7 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
       // Opened all at once: Node's WebCrypto decrypts on its thread pool, so the batch takes about half as long as one by one.
       const opened = await Promise.all(
         toOpen.slice(0, granted).map((index) =>
-          acceptItem(items[index]!, ctx.keys.privateKey).then(
+          acceptItem(items[index]!, ctx.keys.privateKey, req.device!.area ?? null).then(
             (a) => ({ index, row: a.row }),
             (e: unknown) => {
               if (!(e instanceof Refusal)) throw e;
