@@ -41,7 +41,7 @@ const PASSWORDS = {
 };
 
 function cli(...args: string[]): string {
-  return execFileSync('npx', ['tsx', 'src/receiver/admin.ts', 'user', ...args], {
+  return execFileSync('npx', ['tsx', 'src/admin/main.ts', 'user', ...args], {
     env: { ...process.env, CSE_DATA_DIR: dataDir, CSE_PUBLIC_URL: origin },
     encoding: 'utf8',
   });
