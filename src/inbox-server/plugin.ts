@@ -1,15 +1,31 @@
-// The inbox on the receiver's Fastify server: a route plugin for /inbox/api/*
-// (the framework-neutral API in api.ts) and the inbox page at /inbox/ (its
+// The inbox on the receiver's Fastify server: the API's routes under /inbox/api
+// (one module per resource in routes/, each route with its declared guard) and
+// the inbox page at /inbox/ (its
 // scripts and styles are the shared /assets/ of the same Vite build, which
 // the receiver's static plugin serves). Security headers and the CSP come
 // from the receiver's onRequest hook, as for the app.
 import type { ServiceConfig } from '../config/config.ts';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { enrolmentLink } from '../receiver/admin.ts';
 import type { ReceiverStore } from '../receiver/store/receiver-store.ts';
-import { type ApiRequest, type ApiResponse, inboxApi } from './api.ts';
+import { cookieValue, crossSite } from './request-checks.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { deviceRoutes } from './routes/devices.ts';
+import { exportRoutes } from './routes/exports.ts';
+import { referralRoutes } from './routes/referrals.ts';
+import {
+  type ApiRequest,
+  type ApiResponse,
+  type Caller,
+  type Guard,
+  type InboxRoute,
+  fail,
+  routeContext,
+} from './routes/route.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { userRoutes } from './routes/users.ts';
 import { type DeviceDirectory, InboxService, loadChildSecret } from './service.ts';
 import { ReceiverStoreSource } from './source.ts';
 
@@ -58,42 +74,105 @@ function send(reply: FastifyReply, r: ApiResponse) {
   return reply.type('application/json; charset=utf-8').send(JSON.stringify(r.json ?? {}));
 }
 
+const GUARDS = new Set<Guard>(['anonymous', 'reviewer', 'admin']);
+const API = '/inbox/api';
+
+/** Every route of the inbox API, one module per resource; each declares its guard and what it audits. */
+export function inboxRoutes(svc: InboxService): InboxRoute[] {
+  const ctx = routeContext(svc);
+  return [
+    ...sessionRoutes(ctx),
+    ...referralRoutes(ctx),
+    ...exportRoutes(ctx),
+    ...auditRoutes(ctx),
+    ...userRoutes(ctx),
+    ...deviceRoutes(ctx),
+  ];
+}
+
 export function inboxPlugin(inbox: InboxService, opts: { distDir: string }): FastifyPluginAsync {
-  const api = inboxApi(inbox);
   const page = join(resolve(opts.distDir), 'inbox', 'index.html');
+  const { audit } = routeContext(inbox);
+
+  /** The request as the routes see it; undefined when the body is not JSON. */
+  function apiRequest(req: FastifyRequest): ApiRequest | undefined {
+    let body: unknown;
+    if (typeof req.body === 'string' && req.body.trim()) {
+      try {
+        body = JSON.parse(req.body);
+      } catch {
+        return undefined;
+      }
+    }
+    const url = new URL(req.url, 'http://inbox.invalid');
+    return {
+      method: req.method,
+      path: url.pathname.slice(API.length),
+      params: (req.params ?? {}) as Record<string, string>,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      address: req.ip,
+    };
+  }
+
+  /** The checks every request passes, then the route's guard: who the caller is, or the refusal. */
+  async function admit(req: ApiRequest, guard: Guard): Promise<{ caller?: Caller; refusal?: ApiResponse }> {
+    const why = crossSite(req);
+    if (why) {
+      await audit(req, undefined, 'forbidden', null, `cross-site request refused: ${why}`);
+      return { refusal: fail('cross-site') };
+    }
+    if (await inbox.opts.isDeviceCredential?.(req.headers)) {
+      const where = `${req.method} ${req.path.split('/').slice(0, 2).join('/')}`;
+      await audit(req, undefined, 'device-credential-refused', null, where);
+      return { refusal: fail('device-credential') };
+    }
+    if (guard === 'anonymous') return {};
+    const sid = cookieValue(req);
+    const session = await inbox.sessions.touch(sid);
+    const user = session && (await inbox.accounts.byId(session.userId));
+    if (!session || !user || user.disabled) return { refusal: fail('no-session') };
+    if (guard === 'admin' && user.role !== 'admin') {
+      await audit(req, user, 'forbidden', null, `${req.method} ${req.path.split('/')[1]} needs an admin`);
+      return { refusal: fail('admin-only') };
+    }
+    return { caller: { user, sid } };
+  }
+
+  const serve = (guard: Guard, handler: InboxRoute['handler']) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const request = apiRequest(req);
+    if (!request) return send(reply, fail('invalid-json'));
+    const { caller, refusal } = await admit(request, guard);
+    return send(reply, refusal ?? (await handler(request, caller)));
+  };
+
   return async (app) => {
+    // A route's safety is declared with it: an inbox API route without a guard is never registered.
+    app.addHook('onRoute', (route) => {
+      if (!route.url.startsWith(API)) return;
+      const guard = (route.config as { guard?: Guard } | undefined)?.guard;
+      if (!guard || !GUARDS.has(guard)) throw new Error(`Inbox route ${route.method} ${route.url} declares no guard`);
+    });
     app.get('/inbox', async (_req, reply) => reply.code(308).header('Location', '/inbox/').send());
     app.get('/inbox/', async (_req, reply) => {
       const html = await readFile(page, 'utf8').catch(() => undefined);
       if (html === undefined) return reply.code(404).type('text/plain').send('The inbox is not built (npm run build).');
       return reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(html);
     });
+    for (const r of inboxRoutes(inbox))
+      app.route({
+        method: r.method,
+        url: `${API}${r.url}`,
+        config: { guard: r.guard, audits: r.audits },
+        handler: serve(r.guard, r.handler),
+      });
+    // Anything else under the API: the same checks, then "no such API" to a signed-in caller.
     app.route({
       method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
-      url: '/inbox/api/*',
-      handler: async (req, reply) => {
-        let body: unknown;
-        if (typeof req.body === 'string' && req.body.trim()) {
-          try {
-            body = JSON.parse(req.body);
-          } catch {
-            return send(reply, {
-              status: 400,
-              json: { error: { code: 'invalid-json', message: 'The body is not valid JSON.' } },
-            });
-          }
-        }
-        const url = new URL(req.url, 'http://inbox.invalid');
-        const request: ApiRequest = {
-          method: req.method,
-          path: url.pathname.slice('/inbox/api'.length),
-          query: url.searchParams,
-          headers: req.headers,
-          body,
-          address: req.ip,
-        };
-        return send(reply, await api(request));
-      },
+      url: `${API}/*`,
+      config: { guard: 'reviewer', audits: 'none' },
+      handler: serve('reviewer', async () => fail('not-found', 'No such inbox API.')),
     });
   };
 }

@@ -1,0 +1,238 @@
+// The referrals a reviewer may see: the list, one referral, its print, its
+// review state and its area. Every look and change is audited; a referral
+// outside the reviewer's area teams or regions is 403, audited too.
+import { areasOf, checkArea, getInstrument, itemsOf, readSubmission, type Result } from '../../domain/index.ts';
+import type { Submission } from '../../contract/submission.ts';
+import { screenedOn } from '../../domain/index.ts';
+import type { User } from '../accounts.ts';
+import {
+  decodeCursor,
+  inScope,
+  type ListFilter,
+  REVIEW_STATES,
+  type ReferralRow,
+  ReviewError,
+  type ReviewState,
+} from '../referrals.ts';
+import type { InboxService } from '../service.ts';
+import {
+  type ApiRequest,
+  type ApiResponse,
+  type InboxRoute,
+  type RouteContext,
+  bodyOf,
+  fail,
+  forScreen,
+  isReferralId,
+  json,
+  str,
+} from './route.ts';
+
+function filterFrom(q: URLSearchParams): ListFilter {
+  const f: ListFilter = {};
+  for (const k of ['state', 'region', 'team', 'instrument', 'level', 'from', 'to', 'child'] as const) {
+    const v = q.get(k);
+    if (v && v.length <= 200) f[k] = v;
+  }
+  if (q.get('noArea') === '1') f.noArea = true;
+  return f;
+}
+
+/**
+ * The server's full result to show (next steps included), by the same function that took the stored
+ * reading (null when the tool is unknown or the answers no longer score). Ranks, scopes and flags come
+ * from the stored reading, never from here.
+ */
+export function rescore(instrumentId: string, body: Submission): Result | null {
+  return readSubmission({
+    instrument: getInstrument(instrumentId),
+    instrumentVersion: body.instrument.version,
+    answers: body.answers,
+    claimed: body.result,
+    screenedOn: screenedOn(body),
+    deviceArea: null,
+  }).result;
+}
+
+/** The referral a path names, if it exists and the user may see it; otherwise the refusal (audited). */
+export async function referralFor(
+  { svc, audit }: RouteContext,
+  req: ApiRequest,
+  user: User,
+  doing: string,
+): Promise<ReferralRow | ApiResponse> {
+  const id = req.params.id;
+  if (!isReferralId(id)) return fail('not-found', 'No such referral.');
+  await svc.referrals.catchUp();
+  const row = await svc.referrals.get(id);
+  if (!row) return fail('not-found', 'No such referral.');
+  if (!inScope(user, row)) {
+    await audit(req, user, 'forbidden', id, `${doing} outside the account's area`);
+    return fail('out-of-scope');
+  }
+  return row;
+}
+
+const isRow = (r: ReferralRow | ApiResponse): r is ReferralRow => 'instrumentId' in r;
+
+async function detail(svc: InboxService, user: User, row: ReferralRow): Promise<ApiResponse> {
+  const stored = await svc.opts.source.get(row.id);
+  if (!stored) return fail('not-found', 'No such referral.');
+  const inst = getInstrument(row.instrumentId);
+  const chainRows = await svc.referrals.chain(row.id);
+  const visible = chainRows.filter((r) => inScope(user, r));
+  return json(200, {
+    referral: forScreen(svc, [row])[0],
+    submission: stored.body,
+    receipt: stored.receipt,
+    device: stored.device ?? null,
+    server: rescore(row.instrumentId, stored.body),
+    // Where the device's claims differ from the server's reading, in the server's words (stored at acceptance).
+    disagreement: stored.reading.disagreement,
+    items: inst ? itemsOf(inst).length : 0,
+    events: await svc.referrals.events(row.id),
+    chain: visible.map((r) => ({
+      id: r.id,
+      receivedAt: r.receivedAt,
+      level: r.level,
+      instrumentId: r.instrumentId,
+      instrumentTitle: getInstrument(r.instrumentId)?.title ?? r.instrumentId,
+      reviewState: r.reviewState,
+    })),
+    chainHidden: chainRows.length - visible.length,
+  });
+}
+
+export function referralRoutes(ctx: RouteContext): InboxRoute[] {
+  const { svc, audit } = ctx;
+  return [
+    {
+      method: 'GET',
+      url: '/referrals',
+      guard: 'reviewer',
+      audits: ['list'],
+      handler: async (req, caller) => {
+        const user = caller!.user;
+        await svc.referrals.catchUp();
+        const filter = filterFrom(req.query);
+        const page = await svc.referrals.list(
+          filter,
+          user,
+          decodeCursor(req.query.get('cursor') ?? undefined),
+          Number(req.query.get('limit') ?? 50) || 50,
+        );
+        const items = forScreen(svc, page.items);
+        const filters = Object.keys(filter);
+        await audit(
+          req,
+          user,
+          'list',
+          null,
+          `${items.length} shown${filters.length ? `; filters: ${filters.join(', ')}` : ''}`,
+        );
+        const [newCount, facets] = await Promise.all([svc.referrals.countNew(user), svc.referrals.facets()]);
+        return json(200, { items, next: page.next, newCount, facets });
+      },
+    },
+    {
+      method: 'GET',
+      url: '/referrals/:id',
+      guard: 'reviewer',
+      audits: ['view', 'forbidden'],
+      handler: async (req, caller) => {
+        const row = await referralFor(ctx, req, caller!.user, 'GET view');
+        if (!isRow(row)) return row;
+        const answer = await detail(svc, caller!.user, row);
+        if (answer.status === 200) await audit(req, caller!.user, 'view', row.id);
+        return answer;
+      },
+    },
+    {
+      method: 'POST',
+      url: '/referrals/:id/print',
+      guard: 'reviewer',
+      audits: ['print', 'forbidden'],
+      handler: async (req, caller) => {
+        const row = await referralFor(ctx, req, caller!.user, 'POST print');
+        if (!isRow(row)) return row;
+        await audit(req, caller!.user, 'print', row.id);
+        return json(200, { ok: true });
+      },
+    },
+    {
+      method: 'POST',
+      url: '/referrals/:id/state',
+      guard: 'reviewer',
+      audits: ['review-state', 'forbidden'],
+      handler: async (req, caller) => {
+        const user = caller!.user;
+        const row = await referralFor(ctx, req, user, 'POST state');
+        if (!isRow(row)) return row;
+        const b = bodyOf(req);
+        const to = str(b.to, 40) as ReviewState | undefined;
+        if (!to || !REVIEW_STATES.some((s) => s.id === to)) return fail('invalid', 'Choose a review state.');
+        try {
+          const updated = await svc.referrals.setState(row.id, to, user, str(b.note, 5000) ?? '');
+          await audit(req, user, 'review-state', row.id, `${row.reviewState} → ${to}`);
+          return json(200, { referral: updated, events: await svc.referrals.events(row.id) });
+        } catch (e) {
+          if (e instanceof ReviewError) return fail(e.code, e.message);
+          throw e;
+        }
+      },
+    },
+    // A referral's area (routing): the region's areas, the changes so far, and whether this user may set it.
+    {
+      method: 'GET',
+      url: '/referrals/:id/area',
+      guard: 'reviewer',
+      audits: ['forbidden'],
+      handler: async (req, caller) => {
+        const user = caller!.user;
+        const row = await referralFor(ctx, req, user, 'GET area');
+        if (!isRow(row)) return row;
+        return json(200, {
+          areas: areasOf(row.region),
+          canSet: coversRegion(user, row) && areasOf(row.region).length > 1,
+          changes: await svc.referrals.areaChanges(row.id),
+        });
+      },
+    },
+    // {area, note}: admins, and reviewers covering the referral's region (or every region); audited.
+    {
+      method: 'POST',
+      url: '/referrals/:id/area',
+      guard: 'reviewer',
+      audits: ['area-set', 'forbidden'],
+      handler: async (req, caller) => {
+        const user = caller!.user;
+        const id = req.params.id;
+        if (!isReferralId(id)) return fail('not-found', 'No such referral.');
+        await svc.referrals.catchUp();
+        const row = await svc.referrals.get(id);
+        if (!row) return fail('not-found', 'No such referral.');
+        if (!coversRegion(user, row)) {
+          await audit(req, user, 'forbidden', id, "set area: the account does not cover the referral's region");
+          return fail('out-of-scope', "Only an admin or a reviewer covering this referral's region can set its area.");
+        }
+        const b = bodyOf(req);
+        const checked = checkArea(str(b.area, 100) ?? '', row.region);
+        if (!checked.ok) return fail('area', checked.message);
+        try {
+          const updated = await svc.referrals.setArea(id, checked.value, user, str(b.note, 5000) ?? '');
+          await audit(req, user, 'area-set', id, `${row.areaTeam ?? 'no area'} → ${checked.value}`);
+          return json(200, { referral: updated, changes: await svc.referrals.areaChanges(id) });
+        } catch (e) {
+          if (e instanceof ReviewError) return fail(e.code, e.message);
+          throw e;
+        }
+      },
+    },
+  ];
+}
+
+function coversRegion(user: User, row: ReferralRow): boolean {
+  return (
+    user.role === 'admin' || (user.teams.length === 0 && user.regions.length === 0) || user.regions.includes(row.region)
+  );
+}

@@ -1,0 +1,102 @@
+// Accounts, for admins: list, add (a one-time link to set the password, shown
+// once), a new link, and changes (role, area teams, regions, disabled).
+import { AccountError, type Role } from '../accounts.ts';
+import { originOf } from '../request-checks.ts';
+import {
+  type ApiRequest,
+  type InboxRoute,
+  type RouteContext,
+  bodyOf,
+  fail,
+  json,
+  publicUser,
+  str,
+  strList,
+} from './route.ts';
+
+const linkFor = (req: ApiRequest, token: string): string => `${originOf(req)}/inbox/#/set-password/${token}`;
+
+export function userRoutes({ svc, audit }: RouteContext): InboxRoute[] {
+  return [
+    {
+      method: 'GET',
+      url: '/users',
+      guard: 'admin',
+      audits: 'none',
+      handler: async () => json(200, { users: (await svc.accounts.list()).map(publicUser) }),
+    },
+    {
+      method: 'POST',
+      url: '/users',
+      guard: 'admin',
+      audits: ['user-add'],
+      handler: async (req, caller) => {
+        const b = bodyOf(req);
+        try {
+          const { user: added, token } = await svc.accounts.add({
+            email: str(b.email, 320) ?? '',
+            role: (str(b.role, 20) ?? 'reviewer') as Role,
+            teams: strList(b.teams) ?? [],
+            regions: strList(b.regions) ?? [],
+          });
+          const limits = [
+            added.teams.length ? `; teams ${added.teams.join(', ')}` : '',
+            added.regions.length ? `; regions ${added.regions.join(', ')}` : '',
+          ].join('');
+          await audit(req, caller!.user, 'user-add', null, `${added.email} as ${added.role}${limits}`);
+          return json(201, { user: publicUser(added), link: linkFor(req, token) });
+        } catch (e) {
+          if (e instanceof AccountError) return fail(e.code, e.message);
+          throw e;
+        }
+      },
+    },
+    {
+      method: 'POST',
+      url: '/users/:id/link',
+      guard: 'admin',
+      audits: ['user-link'],
+      handler: async (req, caller) => {
+        const target = await svc.accounts.byId(req.params.id ?? '');
+        if (!target) return fail('not-found', 'No such account.');
+        const token = await svc.accounts.issueSetPasswordToken(target.id);
+        await audit(req, caller!.user, 'user-link', null, `new set-password link for ${target.email}`);
+        return json(200, { link: linkFor(req, token) });
+      },
+    },
+    {
+      method: 'PATCH',
+      url: '/users/:id',
+      guard: 'admin',
+      audits: ['user-change'],
+      handler: async (req, caller) => {
+        const user = caller!.user;
+        const target = await svc.accounts.byId(req.params.id ?? '');
+        if (!target) return fail('not-found', 'No such account.');
+        const b = bodyOf(req);
+        if (target.id === user.id && (b.disabled === true || (b.role !== undefined && b.role !== 'admin')))
+          return fail('self');
+        try {
+          const changed = await svc.accounts.update(target.id, {
+            ...(b.role !== undefined ? { role: b.role as Role } : {}),
+            ...(strList(b.teams) ? { teams: strList(b.teams)! } : {}),
+            ...(strList(b.regions) ? { regions: strList(b.regions)! } : {}),
+            ...(typeof b.disabled === 'boolean' ? { disabled: b.disabled } : {}),
+          });
+          if (changed.disabled) await svc.sessions.destroyAllFor(changed.id);
+          await audit(
+            req,
+            user,
+            'user-change',
+            null,
+            `${changed.email}: ${changed.role}${changed.disabled ? ', disabled' : ''}; teams ${changed.teams.join(', ') || 'all'}; regions ${changed.regions.join(', ') || 'all'}`,
+          );
+          return json(200, { user: publicUser(changed) });
+        } catch (e) {
+          if (e instanceof AccountError) return fail(e.code, e.message);
+          throw e;
+        }
+      },
+    },
+  ];
+}
