@@ -11,6 +11,7 @@ import { keyring } from './crypto/keyring.ts';
 import { LockTimer } from './security/lock-timer.ts';
 import { loadPolicy, vaultState } from './security/passcode.ts';
 import { SetUpPasscode, Unlock, VaultDamaged } from './ui/lock.tsx';
+import { keepInstallOffer } from './ui/install-prompt.ts';
 import './shared-ui/styles.css';
 
 const root = document.getElementById('app')!;
@@ -126,4 +127,5 @@ const afterFirstPaint = () =>
 void afterFirstPaint().then(drawLocked);
 for (const ev of ['focusin', 'pointerdown', 'keydown', 'touchstart'])
   addEventListener(ev, () => void loadMain(), { once: true, passive: true, capture: true });
+keepInstallOffer();
 registerServiceWorker();

@@ -35,6 +35,8 @@ export function plainRef(src: SourceRef): string {
 const PAREN =
   /\s*\((?:(\d{3})\s+)?L(\d+)(?:\s*[–-]\s*L?(\d+))?((?:\s*[;,]\s*(?:\d{3}\s+)?L\d+(?:\s*[–-]\s*L?\d+)?)*)\)/g;
 const BARE = /(?:\b(\d{3})\s+)?\bL(\d+)(?:\s*[–-]\s*L?(\d+))?\b/g;
+// "(001 Appendix 3, L2036–L2086)", "(003 Appendix 1)": the appendix stays in words, the lines go.
+const APPENDIX = /\((\d{3})\s+(Appendix\s+\d+)(?:,\s*L(\d+)(?:\s*[–-]\s*L?(\d+))?)?\)/g;
 
 /**
  * Takes the line citations out of a sentence: the sentence to show, and the
@@ -46,7 +48,12 @@ export function splitRefs(text: string, file: string): { text: string; refs: str
     const f = prefix ? (BY_PREFIX.get(prefix) ?? file) : file;
     refs.push(`${documentName(f)}, ${lines(Number(a), b ? Number(b) : undefined)}`);
   };
-  let out = text.replace(PAREN, (_m, prefix: string | undefined, a: string, b: string | undefined, more: string) => {
+  let out = text.replace(APPENDIX, (_m, prefix: string, appendix: string, a?: string, b?: string) => {
+    const named = `${documentName(BY_PREFIX.get(prefix) ?? file)}, ${appendix}`;
+    refs.push(a ? `${named}, ${lines(Number(a), b ? Number(b) : undefined)}` : named);
+    return `(${named})`;
+  });
+  out = out.replace(PAREN, (_m, prefix: string | undefined, a: string, b: string | undefined, more: string) => {
     add(prefix, a, b);
     for (const m of (more ?? '').matchAll(BARE)) add(m[1], m[2]!, m[3]);
     return '';

@@ -25,6 +25,37 @@ export async function withReopen<T>(db: CseDb, op: () => Promise<T>): Promise<T>
   }
 }
 
+/**
+ * The last few records this page read or wrote, as written: a screen that opens one of them
+ * (the next page of the form after Continue) draws at once instead of waiting a frame and a
+ * decrypting read. Writes go through the functions below, which keep it current; a lock
+ * reloads the page, so nothing decrypted outlives it.
+ */
+const known = new Map<string, RecordRow>();
+function remember(row: RecordRow): RecordRow {
+  known.delete(row.id);
+  known.set(row.id, row);
+  if (known.size > 4) known.delete(known.keys().next().value!);
+  return row;
+}
+
+/** What a form page is about to write (its answers, page and reference), so the next page draws it at once. */
+export function noteDraft(id: string, changes: { answers: Answers; section: number; childRef?: string }): void {
+  const was = known.get(id);
+  if (was && was.state === 'draft')
+    remember({
+      ...was,
+      answers: changes.answers,
+      section: changes.section,
+      ...(changes.childRef !== undefined ? { childRef: changes.childRef.trim() } : {}),
+    });
+}
+
+/** The record as this page last read or wrote it, if it did. */
+export function knownRecord(id: string): RecordRow | undefined {
+  return known.get(id);
+}
+
 export async function createDraft(
   db: CseDb,
   input: { instrumentId: string; childRef: string; previousId?: string; answers?: Answers },
@@ -45,7 +76,7 @@ export async function createDraft(
     ...(input.previousId ? { previousId: input.previousId } : {}),
   };
   await withReopen(db, () => db.records.add(row));
-  return row;
+  return remember(row);
 }
 
 /** `childRef` is given when the first page, where the reference is asked, is saved. */
@@ -56,15 +87,24 @@ export async function saveDraft(
   section: number,
   childRef?: string,
 ): Promise<void> {
-  await withReopen(db, async () => {
-    const n = await db.records.update(id, {
-      answers,
-      section,
-      updatedAt: Date.now(),
-      ...(childRef !== undefined ? { childRef: childRef.trim() } : {}),
+  const changes = {
+    answers,
+    section,
+    updatedAt: Date.now(),
+    ...(childRef !== undefined ? { childRef: childRef.trim() } : {}),
+  };
+  // Remembered as the write starts, so the form's next page draws what is being written.
+  const was = known.get(id);
+  if (was) remember({ ...was, ...changes });
+  try {
+    await withReopen(db, async () => {
+      const n = await db.records.update(id, changes);
+      if (n === 0) throw new Error('This draft no longer exists on the device.');
     });
-    if (n === 0) throw new Error('This draft no longer exists on the device.');
-  });
+  } catch (e) {
+    known.delete(id);
+    throw e;
+  }
 }
 
 export async function finalise(db: CseDb, id: string): Promise<RecordRow> {
@@ -78,13 +118,17 @@ export async function finalise(db: CseDb, id: string): Promise<RecordRow> {
       const now = Date.now();
       const result = score(inst, row.answers, { on: localDate(new Date(now)) });
       await db.records.update(id, { state: 'final', result, finalisedAt: now, updatedAt: now });
+      known.delete(id); // remembered once the transaction has committed (below)
       return { ...row, state: 'final' as const, result, finalisedAt: now, updatedAt: now };
     }),
   );
 }
 
 export async function getRecord(db: CseDb, id: string): Promise<RecordRow | undefined> {
-  return withReopen(db, () => db.records.get(id));
+  const row = await withReopen(db, () => db.records.get(id));
+  if (row && !row._damage) remember(row);
+  else known.delete(id);
+  return row;
 }
 
 export async function deleteDraft(db: CseDb, id: string): Promise<void> {
@@ -92,6 +136,7 @@ export async function deleteDraft(db: CseDb, id: string): Promise<void> {
     const row = await db.records.get(id);
     if (row?.state === 'final') throw new FinalRecordError(id);
     await db.records.delete(id);
+    known.delete(id);
   });
 }
 

@@ -17,6 +17,7 @@ import { LeaveGuard } from './leave-guard.tsx';
 import { Runner } from './runner.tsx';
 import { Start } from './start.tsx';
 import { StatusBar } from './status-bar.tsx';
+import { StorageNotice } from './storage-notice.tsx';
 import { useRecord } from './use-record.ts';
 
 function RecordScreen({ route }: { route: Extract<Route, { recordId: string }> }) {
@@ -99,7 +100,7 @@ export function App(props: {
       </a>
       <header class="header">
         <a class="brand" href="#/">
-          CSE Screen
+          CSE<span class="brand-rest"> Screen</span>
         </a>
         <nav class="nav" aria-label="Main">
           <a href={href({ name: 'outbox' })} data-testid="outbox-link">
@@ -118,7 +119,7 @@ export function App(props: {
             </button>
           )}
         </nav>
-        <StatusBar save={save.status} saveMessage={save.message} persisted={props.persisted} />
+        <StatusBar save={save.status} saveMessage={save.message} />
       </header>
       {props.updateReady && (
         <div class="update-banner" role="status">
@@ -136,9 +137,12 @@ export function App(props: {
             <p>{props.storageError}</p>
           </div>
         ) : route.name === 'home' ? (
-          <Home />
+          <>
+            <Home />
+            <StorageNotice persisted={props.persisted} />
+          </>
         ) : route.name === 'settings' ? (
-          <SettingsScreen />
+          <SettingsScreen persisted={props.persisted} />
         ) : route.name === 'outbox' ? (
           <OutboxScreen />
         ) : route.name === 'enrol' ? (

@@ -87,7 +87,7 @@ export function EnrolScreen({ code }: { code: string | undefined }) {
       ) : (
         <>
           <p>
-            Your administrator's link lets this device send finished records to the referral endpoint at{' '}
+            Your administrator's link lets this device send finished records to the MASH inbox at{' '}
             <strong>{location.host}</strong>. The device can send and nothing else: it cannot read anything stored
             there.
           </p>

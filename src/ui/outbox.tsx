@@ -14,7 +14,7 @@ export const STATE_WORDS: Record<OutboxState, string> = {
   queued: 'Waiting to send',
   sending: 'Sending…',
   delivered: 'Delivered',
-  rejected: 'Refused by the endpoint',
+  rejected: 'Refused by the MASH inbox',
   withdrawn: 'Kept on this device: access withdrawn',
 };
 
@@ -126,7 +126,7 @@ export function OutboxScreen() {
     <>
       <h1 tabIndex={-1}>Outbox</h1>
       <p>
-        Finished records are sent to the referral endpoint as soon as there is a connection. Each is stored there once,
+        Finished records are sent to the MASH inbox as soon as there is a connection. Each is stored there once,
         whatever the network does.
       </p>
       {blocker && <SendBlockerNotice blocker={blocker} />}

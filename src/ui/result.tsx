@@ -21,13 +21,22 @@ import { documentName, plainRef, splitRefs, withoutRefs } from '../shared-ui/sou
 /** Every source the result rests on, in plain words, without repeats. */
 function sourcesOf(inst: Instrument, result: Result): string[] {
   const out = new Set<string>([`${inst.title}: the ${documentName(inst.source)}`]);
-  for (const s of result.nextSteps)
+  for (const s of result.nextSteps) {
     if (s.src)
       out.add(
         `${withoutRefs(s.text, inst.source)
           .slice(0, 60)
           .replace(/\s+\S*$/, '')}…: ${plainRef(s.src)}`,
       );
+    if (s.appAdded) for (const r of splitRefs(s.appAdded, inst.source).refs) out.add(r);
+    // What a contact's number looks like in print, and where the source leaves a number unclear.
+    for (const c of s.contacts) {
+      if (!c.note) continue;
+      const note = splitRefs(c.note, inst.source);
+      for (const r of note.refs) out.add(r);
+      if (/as printed/i.test(note.text)) out.add(`${c.name}: ${note.text}`);
+    }
+  }
   for (const t of [...result.ambiguities, ...result.reasons, ...result.notes])
     for (const r of splitRefs(t, inst.source).refs) out.add(r);
   for (const n of inst.notes) out.add(`“${n.text.slice(0, 50).replace(/\s+\S*$/, '')}…”: ${plainRef(n.src)}`);
@@ -56,16 +65,14 @@ function ReportDestination({ team, sent }: { team: RoutedTeam; sent: OutboxRow |
       <h2 id="dest-title">Where this report goes</h2>
       {d === 'delivered' && (
         <p>
-          Sent to the referral endpoint for the <strong>{team.name}</strong> ({team.area}):{' '}
-          <DeliveryStatus row={sent!} />. Nothing more to send.
+          Sent to the <strong>{team.name}</strong> ({team.area}): <DeliveryStatus row={sent!} />. Nothing more to send.
         </p>
       )}
       {d === 'waiting' && (
         <>
           <p>
-            Going to the referral endpoint for the <strong>{team.name}</strong> ({team.area}):{' '}
-            <DeliveryStatus row={sent!} />. It is sent as soon as there is a connection;{' '}
-            <a href={href({ name: 'outbox' })}>Outbox</a>.
+            Going to the <strong>{team.name}</strong> ({team.area}): <DeliveryStatus row={sent!} />. It is sent as soon
+            as there is a connection; <a href={href({ name: 'outbox' })}>Outbox</a>.
           </p>
           <details class="fallback">
             <summary>If it cannot be sent in time</summary>
@@ -76,7 +83,7 @@ function ReportDestination({ team, sent }: { team: RoutedTeam; sent: OutboxRow |
       {d === 'not-sent' && (
         <>
           <p>
-            <strong>Not sent to the referral endpoint</strong>
+            <strong>Not sent to the {team.name}</strong>
             {sent?.state === 'rejected' ? <> (refused: {sent.lastError})</> : <> from this device</>}.
           </p>
           {fallback}
@@ -100,11 +107,14 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
   return (
     <>
       <div class="screen-only">
-        <p class="caption">
-          {inst.title}
-          {!report && <> · child reference {record.childRef}</>}
-        </p>
-        <h1 tabIndex={-1}>Result</h1>
+        {/* One compact line, so the outcome and Call 999 share a phone's first screen. */}
+        <div class="result-head">
+          <h1 tabIndex={-1}>Result</h1>
+          <p class="caption">
+            {inst.title}
+            {!report && <> · child reference {record.childRef}</>}
+          </p>
+        </div>
         <div class={`outcome severity-${result.severity ?? 'none'}`} data-testid="outcome">
           {!report && <p class="outcome-label">{result.level ? whoseOutcome(result) : 'No outcome yet'}</p>}
           <p class="outcome-level" data-testid="outcome-level">
@@ -135,13 +145,13 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
         {now.length > 0 && (
           <section class="now-steps" aria-labelledby="now-title">
             <h2 id="now-title">What to do now</h2>
-            <StepList steps={now} file={inst.source} />
+            <StepList steps={now} file={inst.source} callFirst />
           </section>
         )}
         {team && <ReportDestination team={team} sent={sent} />}
         {!team && sent && (
           <p class="inset" data-testid="delivery">
-            Sent to the referral endpoint: <DeliveryStatus row={sent} />
+            MASH inbox: <DeliveryStatus row={sent} />
             {sent.state === 'rejected' && (
               <>
                 {' '}
@@ -232,7 +242,8 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
               ))}
             </ul>
             <p class="hint">
-              Tool definition {result.version}. Scoring informs professional judgement; it never replaces it.
+              The app’s copy of this tool: {result.version}. Scoring informs professional judgement; it never replaces
+              it.
             </p>
           </section>
         </details>

@@ -11,7 +11,7 @@ import { getInstrument } from '../domain/index.ts';
 import { createAutosaver } from '../store/autosave.ts';
 import { describeStorageError } from '../store/errors.ts';
 import type { RecordRow } from '../store/db.ts';
-import { createDraft, saveDraft } from '../store/records.ts';
+import { createDraft, noteDraft, saveDraft } from '../store/records.ts';
 import { useApp } from './context.ts';
 import { ErrorSummary } from '../shared-ui/error-summary.tsx';
 import { Field } from './fields.tsx';
@@ -191,6 +191,21 @@ export function Runner({
     }
     saver.change(snapshot({ section: to === 'check' ? index : to }));
     try {
+      // Another page of a stored draft opens at once, from what is being written (the store's copy
+      // of the record is updated as the write starts); the write finishes as this page unmounts,
+      // and a failure shows in the header. The check page waits for it: finishing reads the store.
+      if (to !== 'check' && idRef.current) {
+        const id = idRef.current;
+        const v = snapshot({ section: to });
+        noteDraft(id, {
+          answers: v.answers,
+          section: to,
+          ...(v.childRef !== undefined ? { childRef: v.childRef } : {}),
+        });
+        void saver.flush().catch(() => {});
+        go({ name: 'run', recordId: id, section: to });
+        return;
+      }
       await saver.flush();
       const id = idRef.current ?? (await ensureRecord(snapshot()));
       if (to === 'check') go({ name: 'check', recordId: id });

@@ -18,6 +18,7 @@ import {
   savePolicy,
   setEraseAfterFailures,
 } from '../security/passcode.ts';
+import { InstallAction, StorageWhy } from './storage-notice.tsx';
 import { useApp } from './context.ts';
 import { ErrorSummary } from '../shared-ui/error-summary.tsx';
 import { EnrolmentState } from './enrol.tsx';
@@ -48,7 +49,7 @@ function SavedBanner({ n, sealed }: { n: number; sealed: boolean }) {
   );
 }
 
-export function SettingsScreen() {
+export function SettingsScreen({ persisted }: { persisted?: boolean | undefined } = {}) {
   const { db, sync, setSaveStatus } = useApp();
   const [savedCount, setSavedCount] = useState(0);
   const [dirty, setDirty] = useState(false);
@@ -215,7 +216,7 @@ export function SettingsScreen() {
             </label>
           </div>
           <div class="hint" id="policy-erase-hint">
-            Recommended. Unfinished drafts are lost; finished records sealed for the endpoint are still sent.
+            Recommended. Unfinished drafts are lost; finished records waiting in the Outbox are still sent.
           </div>
         </div>
         {field(
@@ -223,7 +224,7 @@ export function SettingsScreen() {
           'Remove a delivered record’s details from this device after this many days',
           String(policy.deliveredRetentionDays),
           (v) => editPolicy({ ...policy, deliveredRetentionDays: Number(v) }),
-          'The receipt is kept; the record is safe at the endpoint. 1 to 90.',
+          'The receipt is kept; the record is safe in the MASH inbox. 1 to 90.',
           'number',
         )}
         {field(
@@ -238,6 +239,13 @@ export function SettingsScreen() {
           Save settings
         </button>
       </form>
+      {persisted === false && (
+        <section aria-labelledby="storage-title" data-testid="storage-settings">
+          <h2 id="storage-title">Storage on this device</h2>
+          <StorageWhy />
+          <InstallAction />
+        </section>
+      )}
     </>
   );
 }

@@ -17,11 +17,7 @@ export function useOnline(): boolean {
   return online;
 }
 
-export function StatusBar(props: {
-  save: HeaderSaveStatus;
-  saveMessage?: string | undefined;
-  persisted?: boolean | undefined;
-}) {
+export function StatusBar(props: { save: HeaderSaveStatus; saveMessage?: string | undefined }) {
   const online = useOnline();
   // Never "All changes saved" over edits a screen holds unsaved (Settings until Save).
   const saveText =
@@ -49,14 +45,6 @@ export function StatusBar(props: {
       </span>
       {(props.save === 'error' || props.save === 'unsaved') && props.saveMessage && (
         <span class="status-message">{props.saveMessage}</span>
-      )}
-      {props.persisted === false && (
-        // Folded to one line so the header does not push the result off a phone's first screen.
-        <details class="status-details" data-testid="persist-refused">
-          <summary>Storage not guaranteed</summary>
-          Records could be cleared if the device runs short of space. Add the app to the home screen, and send finished
-          records promptly.
-        </details>
       )}
     </div>
   );

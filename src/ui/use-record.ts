@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { describeStorageError } from '../store/errors.ts';
 import type { RecordRow } from '../store/db.ts';
-import { getRecord } from '../store/records.ts';
+import { getRecord, knownRecord } from '../store/records.ts';
 import { useApp } from './context.ts';
 
 export function useRecord(id: string): {
@@ -12,15 +12,24 @@ export function useRecord(id: string): {
   reload: () => void;
 } {
   const { db } = useApp();
-  const [state, setState] = useState<{ record?: RecordRow; loading: boolean; error?: string }>({ loading: true });
+  // A record this page has just written (the form's previous page) draws at once; the store is
+  // still read after the paint, and what it holds replaces the copy if anything else changed it.
+  const [state, setState] = useState<{ record?: RecordRow; loading: boolean; error?: string }>(() => {
+    const record = knownRecord(id);
+    return record ? { record, loading: false } : { loading: true };
+  });
   const [n, setN] = useState(0);
   useEffect(() => {
     let live = true;
-    setState({ loading: true });
+    const shown = knownRecord(id);
+    if (!shown || n > 0) setState({ loading: true });
     getRecord(db, id).then(
-      (record) =>
-        live &&
-        setState(record ? { record, loading: false } : { loading: false, error: 'This record is not on this device.' }),
+      (record) => {
+        if (!live) return;
+        // The store can lag the copy by a write still under way: only a newer or finished row replaces it.
+        if (record && shown && n === 0 && record.updatedAt <= shown.updatedAt && record.state === shown.state) return;
+        setState(record ? { record, loading: false } : { loading: false, error: 'This record is not on this device.' });
+      },
       (e) => live && setState({ loading: false, error: describeStorageError(e).message }),
     );
     return () => {

@@ -12,6 +12,7 @@ import { enter } from '../e2e/app.ts';
 import { launch, setOffline } from '../e2e/browser.ts';
 import { countRaw, installedProfile, median, p95, putRaw, startApp, table } from './harness.ts';
 import { deviceFigures } from './device.ts';
+import { speedFigures } from './speed.ts';
 import { lighthouseTable, measureLighthouse } from './lighthouse.ts';
 import { FIRST_SCREEN_BUDGET, INBOX_BUDGET, firstScreen, inboxPage } from '../build/budgets.ts';
 
@@ -271,3 +272,6 @@ lighthouseTable(lhRuns);
 
 // 8. The device: Argon2id at 1× and 4× CPU throttle, and the Outbox with 1,000 submissions (tests/bench/device.ts).
 await deviceFigures(RUNS);
+
+// 9. Speed beside the peers (issue 22): to the form cold and warm, a page change, the Outbox with 10,000 records (tests/bench/speed.ts).
+await speedFigures(RUNS);

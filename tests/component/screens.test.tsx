@@ -250,7 +250,7 @@ describe('ResultView for the bedside', () => {
       'no-parents',
     ]);
     const app = document.querySelector('.screen-only [data-step=app-strategy]')!;
-    expect(app.textContent).toContain('The app suggests');
+    expect(app.textContent).toContain('The app’s suggestion');
     expect(app.textContent).toContain('the toolkit is silent on timing');
     expect(within(app as HTMLElement).getByTestId('within').textContent).toBe('When: within 72 hours');
     // Citations are named in words in the folded sources, never "(L1280)" in running text.
@@ -293,7 +293,7 @@ describe('ResultView for an information report', () => {
 
   it('delivered: says once that it went to the endpoint for the Rochdale team, with no e-mail instruction anywhere', async () => {
     const dest = await put('delivered');
-    await waitFor(() => expect(dest.textContent).toContain('Sent to the referral endpoint for the Rochdale CSE team'));
+    await waitFor(() => expect(dest.textContent).toContain('Sent to the Rochdale CSE team'));
     expect(fallbackMail(dest)).toBeNull();
     expect(document.querySelector('.screen-only')!.textContent).not.toMatch(/e-mail it to the specialist CSE team/);
     expect(
@@ -305,13 +305,11 @@ describe('ResultView for an information report', () => {
 
   it("waiting: the team's e-mail is only a folded fallback; not sent: the fallback is open, with the team's contact", async () => {
     const waiting = await put('queued');
-    await waitFor(() =>
-      expect(waiting.textContent).toContain('Going to the referral endpoint for the Rochdale CSE team'),
-    );
+    await waitFor(() => expect(waiting.textContent).toContain('Going to the Rochdale CSE team'));
     expect(fallbackMail(waiting)!.closest('details')).toBeTruthy();
     cleanup();
     const unsent = await put();
-    await waitFor(() => expect(unsent.textContent).toContain('Not sent to the referral endpoint'));
+    await waitFor(() => expect(unsent.textContent).toContain('Not sent to the Rochdale CSE team'));
     expect(fallbackMail(unsent)!.closest('details')).toBeNull();
     expect(unsent.textContent).toContain('0161 856 3376');
   });

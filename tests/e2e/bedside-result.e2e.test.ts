@@ -287,7 +287,7 @@ describe('an information report with two persons and a vehicle', () => {
     records.report = page.url().match(/record\/([^/]+)/)![1]!;
     await page.waitForSelector('[data-testid=report-destination] [data-state=delivered]', { timeout: 30_000 });
     const dest = collapse((await page.textContent('[data-testid=report-destination]')) ?? '');
-    expect(dest).toContain('Sent to the referral endpoint for the Rochdale CSE team');
+    expect(dest).toContain('Sent to the Rochdale CSE team');
     expect(dest).not.toMatch(/e-mail/i);
     // Said once: no other step tells the user to e-mail the report to a team.
     expect(
