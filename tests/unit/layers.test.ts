@@ -43,7 +43,7 @@ const PLANTED: [string, string, string][] = [
   ['domain-has-one-door', 'src/ui/home.tsx', '../domain/engine/score.ts'],
   ['engine-is-below-its-data', 'src/domain/engine/score.ts', '../pathways/rules.ts'],
   ['service-has-no-device-code', 'src/receiver/domain/accept.ts', '../../sync/sender.ts'],
-  ['service-has-no-device-code', 'src/inbox-server/api.ts', '../store/db.ts'],
+  ['service-has-no-device-code', 'src/inbox-server/routes/referrals.ts', '../../store/db.ts'],
   ['inbox-page-keeps-nothing', 'src/inbox/list.tsx', '../store/db.ts'],
   ['inbox-page-keeps-nothing', 'src/inbox/audit.tsx', 'dexie'],
   ['shared-ui-has-no-storage', 'src/shared-ui/labels.ts', '../sync/outbox.ts'],
