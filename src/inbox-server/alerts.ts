@@ -258,7 +258,9 @@ export class Alerts {
       "select address from inbox_alert_addresses where (scope_kind = 'area' and scope = ?) or (scope_kind = 'region' and scope = ?) order by scope_kind",
       [area ?? '', region],
     );
-    return [...new Set(rows.map((r) => r.address.toLowerCase()))];
+    // Once each, when the area's and the region's are the same desk (compared without case; sent as set).
+    const seen = new Set<string>();
+    return rows.map((r) => r.address).filter((a) => !seen.has(a.toLowerCase()) && seen.add(a.toLowerCase()));
   }
 
   private async enqueue(sql: Sql, f: AlertFacts): Promise<number> {
