@@ -4,8 +4,10 @@
 //   device add "<name>" | device list | device revoke <id>            (src/receiver/admin.ts)
 //   user add <email> --role reviewer|admin [--team X]… [--region R]…  (src/inbox-server/admin-cli.ts)
 //   user list | user link <email> | user disable <email> | user enable <email>
+//   alert set --area <area> | --region <region> <e-mail> | alert list | alert remove …  (src/inbox-server/alert-cli.ts)
 import { ConfigError, readConfig } from '../config/config.ts';
 import { USER_USAGE, runUserCommand } from '../inbox-server/admin-cli.ts';
+import { ALERT_USAGE, runAlertCommand } from '../inbox-server/alert-cli.ts';
 import { DEVICE_USAGE, runDeviceCommand } from '../receiver/admin.ts';
 
 export async function runAdmin(
@@ -14,8 +16,8 @@ export async function runAdmin(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const [noun, ...rest] = argv;
-  if (noun !== 'device' && noun !== 'user') {
-    out(`${DEVICE_USAGE}\n${USER_USAGE.replace(/^Usage:\n/, '')}`);
+  if (noun !== 'device' && noun !== 'user' && noun !== 'alert') {
+    out(`${DEVICE_USAGE}\n${USER_USAGE.replace(/^Usage:\n/, '')}\n${ALERT_USAGE.replace(/^Usage:\n/, '')}`);
     return 2;
   }
   let config;
@@ -26,6 +28,7 @@ export async function runAdmin(
     out(e.message);
     return 2;
   }
+  if (noun === 'alert') return runAlertCommand(rest, config, out);
   return noun === 'device' ? runDeviceCommand(rest, config, out) : runUserCommand(rest, config, out);
 }
 

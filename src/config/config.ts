@@ -15,6 +15,9 @@
 //   CSE_INBOX_KEY         the inbox key (base64, at least 32 bytes)
 //   CSE_CONNECT_SRC       other endpoint origins the app may send to (space-separated)
 //   CSE_LOG_LEVEL         fatal, error, warn, info, debug, trace or silent (default info)
+//   CSE_SMTP_URL          smtp://[user:pass@]host[:port] or smtps://… : where duty alerts are sent
+//                         from (unset: alerts are off and the inbox says so); a secret, never printed
+//   CSE_ALERT_FROM        the alerts' From address (needed with CSE_SMTP_URL)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as v from 'valibot';
@@ -38,6 +41,8 @@ export interface ServiceConfig {
   inboxKey: { base64: string } | { file: string };
   connectSrc: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Duty alerts by e-mail; null when no SMTP server is set (alerts are off). The URL may hold a password: never print it. */
+  smtp: { url: string; from: string } | null;
 }
 
 /** Settings given in code (tests, the bench): they win over the environment. */
@@ -66,6 +71,15 @@ const httpUrl = v.pipe(
   v.check((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), 'must start with http:// or https://'),
 );
 
+// smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://… (TLS from the start).
+const smtpUrl = v.pipe(
+  nonEmpty,
+  v.check(
+    (s) => URL.canParse(s) && /^smtps?:$/.test(new URL(s).protocol) && new URL(s).hostname !== '' && !/\s/.test(s),
+    'must be smtp://host:port or smtps://host:port (user and password before the host, URL-encoded)',
+  ),
+);
+
 const Env = v.object({
   PORT: v.optional(
     v.pipe(
@@ -87,6 +101,14 @@ const Env = v.object({
   CSE_INBOX_KEY: v.optional(base64Of(32, false)),
   CSE_CONNECT_SRC: v.optional(v.string()),
   CSE_LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  CSE_SMTP_URL: v.optional(smtpUrl),
+  CSE_ALERT_FROM: v.optional(
+    v.pipe(
+      nonEmpty,
+      v.maxLength(320, 'must be an e-mail address'),
+      v.check((s) => /^(?:[^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/.test(s), 'must be an e-mail address'),
+    ),
+  ),
 });
 
 const DEFAULT_PORT = 4173;
@@ -116,6 +138,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, over: ConfigOve
   for (const origin of connectSrc)
     if (!v.is(httpUrl, origin)) problems.push('CSE_CONNECT_SRC: each entry must be an http:// or https:// origin');
   if (e.CSE_KEK && e.CSE_KEK_FILE) problems.push('CSE_KEK and CSE_KEK_FILE: give one, not both');
+  if (e.CSE_SMTP_URL && !e.CSE_ALERT_FROM)
+    problems.push('CSE_ALERT_FROM: needed with CSE_SMTP_URL (the address alerts come from)');
   if (problems.length) throw new ConfigError([...new Set(problems)]);
 
   const port = over.port ?? e.PORT ?? DEFAULT_PORT;
@@ -138,6 +162,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, over: ConfigOve
     inboxKey: e.CSE_INBOX_KEY ? { base64: e.CSE_INBOX_KEY } : { file: join(secretsDir, 'inbox-key') },
     connectSrc,
     logLevel: e.CSE_LOG_LEVEL ?? 'info',
+    smtp: e.CSE_SMTP_URL && e.CSE_ALERT_FROM ? { url: e.CSE_SMTP_URL, from: e.CSE_ALERT_FROM } : null,
   };
 }
 

@@ -26,7 +26,12 @@ export type AuditAction =
   | 'device-add'
   | 'device-revoke'
   | 'audit-view'
-  | 'audit-export';
+  | 'audit-export'
+  | 'alert-sent'
+  | 'alert-retry'
+  | 'alert-failed'
+  | 'alert-address-set'
+  | 'alert-address-remove';
 
 export interface AuditEntry {
   id: number;

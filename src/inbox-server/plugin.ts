@@ -10,7 +10,9 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { enrolmentLink } from '../receiver/admin.ts';
 import type { ReceiverStore } from '../receiver/store/receiver-store.ts';
+import type { AlertSettings } from './alerts.ts';
 import { cookieValue, crossSite } from './request-checks.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { exportRoutes } from './routes/exports.ts';
@@ -56,9 +58,14 @@ export function storeDevices(store: ReceiverStore): DeviceDirectory {
   };
 }
 
-/** The inbox over the receiver's store: its database, its submissions, its devices. */
-export function inboxOnStore(store: ReceiverStore, config: Pick<ServiceConfig, 'inboxKey'>): InboxService {
+/** The inbox over the receiver's store: its database, its submissions, its devices; alerts as configured. */
+export function inboxOnStore(
+  store: ReceiverStore,
+  config: Pick<ServiceConfig, 'inboxKey'> & Partial<Pick<ServiceConfig, 'smtp' | 'publicUrl'>>,
+  alerts: Partial<Pick<AlertSettings, 'now' | 'tickMs' | 'log'>> = {},
+): InboxService {
   return new InboxService({
+    alerts: { smtp: config.smtp ?? null, publicUrl: config.publicUrl ?? '', ...alerts },
     sql: store.sql,
     source: new ReceiverStoreSource(store),
     childSecret: loadChildSecret(config),
@@ -87,6 +94,7 @@ export function inboxRoutes(svc: InboxService): InboxRoute[] {
     ...auditRoutes(ctx),
     ...userRoutes(ctx),
     ...deviceRoutes(ctx),
+    ...alertRoutes(ctx),
   ];
 }
 

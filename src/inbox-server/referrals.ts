@@ -138,6 +138,9 @@ export class Referrals {
 
   private refreshed = false;
 
+  /** Called in the transaction that indexes each batch (the duty alerts: alerts.ts). */
+  onIndexed: ((tx: Sql, batch: StoredSubmission[]) => Promise<void>) | undefined;
+
   /**
    * Once per process: index rows read under another reading than this code's (the receiver re-reads
    * its stored readings at start, after an instrument changes) take the reading now stored with the
@@ -197,6 +200,7 @@ export class Referrals {
           if (!batch.length) return;
           await this.sql.transaction(async (tx) => {
             for (const s of batch) await tx.run(Referrals.INSERT, this.indexRow(s));
+            await this.onIndexed?.(tx, batch);
           });
         }
       } finally {

@@ -69,3 +69,24 @@ create trigger inbox_area_changes_no_truncate before truncate on inbox_area_chan
 ];
 
 registerMigrations('inbox', INBOX_MIGRATIONS);
+
+// Duty alerts (src/inbox-server/alerts.ts), under their own owner so their ids never meet the inbox's:
+// the duty address of each area or region; the referrals watched until they are picked up or overdue;
+// and the outbox of alert e-mails (no child data: the server's reading, the area, a link). The address
+// table and the outbox hold e-mail addresses of duty desks, never of a child.
+const alertTables = (serial: string) => `
+create table inbox_alert_addresses (scope_kind text not null check (scope_kind in ('area', 'region')), scope text not null, address text not null, set_by text not null, set_at text not null, primary key (scope_kind, scope));
+create table inbox_alert_watch (submission_id text primary key, due_at bigint not null, timescale text not null, minutes integer not null, from_seed integer not null, done integer not null default 0);
+create index inbox_alert_watch_due on inbox_alert_watch (done, due_at);
+create table inbox_alert_outbox (id ${serial}, kind text not null check (kind in ('arrival', 'overdue')), submission_id text not null, address text not null, subject text not null, body text not null, state text not null check (state in ('pending', 'sending', 'sent', 'failed')), attempts integer not null default 0, next_try_at bigint not null, claimed_until bigint, created_at text not null, sent_at text, last_error text, unique (submission_id, kind, address));
+create index inbox_alert_outbox_due on inbox_alert_outbox (state, next_try_at)`;
+
+export const ALERT_MIGRATIONS: Migration[] = [
+  {
+    id: '001-duty-addresses-watch-outbox',
+    sqlite: alertTables('integer primary key autoincrement'),
+    postgres: alertTables('bigserial primary key'),
+  },
+];
+
+registerMigrations('inbox-alerts', ALERT_MIGRATIONS);

@@ -7,6 +7,7 @@ import type { ServiceConfig } from '../config/config.ts';
 import { secretFile } from '../receiver/secrets.ts';
 import type { Sql } from '../receiver/store/sql.ts';
 import { Accounts } from './accounts.ts';
+import { type AlertSettings, Alerts } from './alerts.ts';
 import { Audit } from './audit.ts';
 import { Referrals } from './referrals.ts';
 import { InboxKeys } from './sealing.ts';
@@ -44,6 +45,8 @@ export interface InboxOptions {
   /** True when a request carries a device's credential (which may only submit). */
   isDeviceCredential?: (headers: Record<string, string | string[] | undefined>) => boolean | Promise<boolean>;
   throttle?: { account: number; address: number; windowMs: number };
+  /** Duty alerts by e-mail (off without SMTP settings). */
+  alerts?: AlertSettings;
 }
 
 export class InboxService {
@@ -53,6 +56,7 @@ export class InboxService {
   readonly throttle: LoginThrottle;
   readonly audit: Audit;
   readonly referrals: Referrals;
+  readonly alerts: Alerts;
   readonly now: () => number;
 
   constructor(readonly opts: InboxOptions) {
@@ -63,6 +67,13 @@ export class InboxService {
     this.throttle = new LoginThrottle(this.sql, this.now, opts.throttle);
     this.audit = new Audit(this.sql, this.now);
     this.referrals = new Referrals(this.sql, opts.source, new InboxKeys(opts.childSecret), this.now);
+    this.alerts = new Alerts(this.sql, this.audit, opts.alerts ?? { smtp: null, publicUrl: '' });
+    if (this.alerts.enabled) this.referrals.onIndexed = (tx, batch) => this.alerts.arrived(tx, batch);
+  }
+
+  /** Starts the alert worker (when alerts are on): it follows the store, so an urgent referral is told at once. */
+  startAlerts(): void {
+    this.alerts.start(() => this.referrals.catchUp());
   }
 }
 

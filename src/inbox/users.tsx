@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { RegionId } from '../domain/index.ts';
 import { REGION_AREAS, REGIONS } from '../domain/index.ts';
 import { ErrorSummary } from '../shared-ui/error-summary.tsx';
+import { DutyAlerts } from './alerts.tsx';
 import { ApiError, api, type SessionUser } from './api.ts';
 import { when } from './format.ts';
 
@@ -413,6 +414,7 @@ export function UsersScreen({ me }: { me: SessionUser }) {
         }}
       />
       <Devices />
+      <DutyAlerts />
     </>
   );
 }

@@ -31,6 +31,8 @@ export interface ServerOptions {
   log?: Parameters<typeof buildServer>[0]['log'];
   plugins?: FastifyPluginAsync[];
   dropAfterStore?: (id: string) => boolean;
+  /** The duty alerts' clock and pace (tests); SMTP itself comes from the configuration (CSE_SMTP_URL). */
+  alerts?: { now?: () => number; tickMs?: number };
 }
 
 export interface RunningServer {
@@ -67,7 +69,7 @@ export async function startServer(opts: ServerOptions, env: NodeJS.ProcessEnv = 
   await rereadStale(store);
   const keys = await loadOrCreateKeys(jweKeyFile(paths));
   const adminToken = loadAdminToken(paths);
-  const inbox = inboxOnStore(store, paths);
+  const inbox = inboxOnStore(store, paths, opts.alerts);
   const app = await buildServer({
     store,
     keys,
@@ -80,12 +82,19 @@ export async function startServer(opts: ServerOptions, env: NodeJS.ProcessEnv = 
     plugins: [inboxPlugin(inbox, { distDir: opts.distDir ?? resolve('dist') }), ...(opts.plugins ?? [])],
     ...(opts.dropAfterStore ? { dropAfterStore: opts.dropAfterStore } : {}),
   });
-  app.addHook('onClose', async () => store.close());
+  app.addHook('onClose', async () => {
+    await inbox.alerts.stop();
+    await store.close();
+  });
   await app.listen({ port: paths.port, host: paths.host });
   const address = () => app.server.address() as AddressInfo;
   const origin = `http://localhost:${address().port}`;
   // So `npm run admin` prints links to this server (unless CSE_PUBLIC_URL names the address).
   recordAddress(paths, origin);
+  // Duty alerts (when CSE_SMTP_URL is set): urgent arrivals and referrals waiting past their timescale,
+  // their links to the public address (else to this server's).
+  if (!paths.publicUrlSet) inbox.alerts.linkTo(origin);
+  inbox.startAlerts();
   return {
     app,
     store,
@@ -123,6 +132,11 @@ if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).
     console.log('Enrol a device:      npm run admin -- device add "<name>"');
     console.log(
       `Reviewers' inbox:    ${at}/inbox/  (accounts: npm run admin -- user add <email> --role reviewer|admin)`,
+    );
+    console.log(
+      s.inbox.alerts.enabled
+        ? 'Duty alerts:         on, by e-mail (duty addresses: npm run admin -- alert list)'
+        : 'Duty alerts:         off (set CSE_SMTP_URL and CSE_ALERT_FROM to e-mail the duty desk)',
     );
   });
 }
