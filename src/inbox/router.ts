@@ -39,7 +39,15 @@ export function useRoute(): Route {
   useEffect(() => {
     const on = () => {
       setRoute(parse(location.hash));
-      requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
+      // Move focus to the new screen's heading, as a page load would, unless the person has already moved
+      // on: only from the page itself (body) or the link or button that led here, never out of a field.
+      const from = document.activeElement;
+      requestAnimationFrame(() => {
+        const at = document.activeElement;
+        const field = at?.matches('input, textarea, select, [contenteditable]:not([contenteditable="false"])');
+        if (!at || at === document.body || (at === from && !field))
+          document.querySelector<HTMLElement>('main h1')?.focus();
+      });
     };
     addEventListener('hashchange', on);
     return () => removeEventListener('hashchange', on);
