@@ -6,7 +6,7 @@
 //             lasts across a restart (MiniBrowser under automation keeps none)
 // Nothing is downloaded: each engine is the Debian package's binary. Every driver collects the
 // page's console errors and uncaught exceptions, which fail a run.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,14 +16,11 @@ import type { Page as PlaywrightPage } from 'playwright-core';
 import puppeteer, { type Browser as PuppeteerBrowser, type Page as PuppeteerPage } from 'puppeteer-core';
 import { By, Capabilities, WebDriver } from 'selenium-webdriver';
 import { Executor, HttpClient } from 'selenium-webdriver/http/index.js';
-import { CHROMIUM, launch as launchChromium } from '../e2e/browser.ts';
+import { launch as launchChromium } from '../e2e/browser.ts';
+import { type EngineName, FIREFOX, GI_PYTHON, WEBKIT_DRIVER } from './prerequisites.ts';
 
-export type EngineName = 'chromium' | 'firefox' | 'webkit';
+export type { EngineName };
 
-export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
-export const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver';
-/** Debian's Python, which has python3-gi (a pyenv or venv python3 on PATH may not). */
-export const GI_PYTHON = '/usr/bin/python3';
 const WEBKIT_BROWSER = join(dirname(fileURLToPath(import.meta.url)), 'webkit-browser.py');
 
 /** A function evaluated in the page: its source is sent, so it may use only its argument. */
@@ -60,25 +57,6 @@ export function launch(engine: EngineName, opts: LaunchOptions = {}): Promise<Dr
   if (engine === 'chromium') return chromiumDriver(profile);
   if (engine === 'firefox') return firefoxDriver(profile);
   return webkitDriver(profile, opts.userAgent);
-}
-
-/** What each engine needs, as Debian packages; empty when everything is there. */
-export function missingFor(engine: EngineName): string[] {
-  if (engine === 'chromium') return existsSync(CHROMIUM) ? [] : ['chromium'];
-  if (engine === 'firefox') return existsSync(FIREFOX) ? [] : ['firefox-esr'];
-  const missing: string[] = [];
-  if (!existsSync(WEBKIT_DRIVER)) missing.push('webkit2gtk-driver');
-  if (!onPath('xvfb-run')) missing.push('xvfb');
-  if (!onPath('xauth')) missing.push('xauth');
-  const gi = existsSync(GI_PYTHON)
-    ? spawnSync(GI_PYTHON, ['-c', "import gi; gi.require_version('WebKit2', '4.1')"], { stdio: 'ignore' }).status
-    : 1;
-  if (gi !== 0) missing.push('gir1.2-webkit2-4.1', 'python3-gi');
-  return missing;
-}
-
-function onPath(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['tests/engines/**/*.engines.test.ts'],
     environment: 'node',
+    globalSetup: ['tests/engines/global-setup.ts'],
     testTimeout: 180_000,
     hookTimeout: 90_000,
     fileParallelism: false,
