@@ -11,6 +11,7 @@ import { keyring } from './crypto/keyring.ts';
 import { LockTimer } from './security/lock-timer.ts';
 import { loadPolicy, vaultState } from './security/passcode.ts';
 import { SetUpPasscode, Unlock, VaultDamaged } from './ui/lock.tsx';
+import { askToKeepStorage } from './ui/persist.ts';
 import './ui/styles.css';
 
 const root = document.getElementById('app')!;
@@ -93,8 +94,8 @@ async function start() {
     onLock: () => void lock(),
   });
   drawApp();
-  if (navigator.storage?.persist && persisted === undefined) {
-    persisted = (await navigator.storage.persisted()) || (await navigator.storage.persist());
+  if (persisted === undefined) {
+    persisted = await askToKeepStorage();
     drawApp();
   }
 }

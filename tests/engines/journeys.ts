@@ -88,6 +88,10 @@ export function journeys(engine: EngineName, opts: JourneyOptions) {
       await d.goto(origin);
       await heading(d, 'Set a passcode');
       await enter(d);
+      // The Home Screen explanation is for Safari on an iPhone or iPad only (webkit.engines.test.ts).
+      expect(await d.evaluate(() => document.querySelector('[data-testid=home-screen-note]') === null, null)).toBe(
+        true,
+      );
       await chooseSettingAndRegion(d, 'medical', 'northamptonshire');
       await fillInstrument(d, AE, 'JS-15', AE_ANSWERS);
       await clickText(d, 'Finish and see the result');
