@@ -138,7 +138,7 @@ async function startDraft(page: Page, childRef: string): Promise<string> {
 }
 
 async function waitSaved(page: Page) {
-  await page.waitForSelector('[data-testid=save-status]:text-is("All changes saved")', { timeout: 15_000 });
+  await page.waitForSelector('[data-testid=save-status]:text-is("All changes saved")', { timeout: 30_000 });
 }
 
 function vaultHeader(page: Page) {
@@ -499,7 +499,7 @@ describe('storage full never loses a change', () => {
     expect(filled).toBeGreaterThan(0);
     await type(page, '#accompanying-person', ', typed while full');
     await page
-      .waitForSelector('[data-testid=save-status]:text-is("Not saved yet")', { timeout: 15_000 })
+      .waitForSelector('[data-testid=save-status]:text-is("Not saved yet")', { timeout: 30_000 })
       .catch(async (e) => {
         console.log(
           'the full origin took the change: filler pieces',
@@ -518,7 +518,7 @@ describe('storage full never loses a change', () => {
     expect(links).toEqual(expect.arrayContaining(['#/', '#/outbox', '#/settings']));
     for (const href of links) {
       await page.click(`a[href="${href}"] >> nth=0`);
-      await page.waitForSelector('[data-testid=leave-guard]', { timeout: 10_000 }).catch(async (e) => {
+      await page.waitForSelector('[data-testid=leave-guard]', { timeout: 30_000 }).catch(async (e) => {
         console.log(
           'link',
           href,
@@ -532,14 +532,33 @@ describe('storage full never loses a change', () => {
       expect(await page.inputValue('#accompanying-person')).toBe('before full, typed while full');
       await page.click('[data-testid=leave-guard-stay]');
     }
-    // The browser's Back is held too (past the entries the held taps left behind).
+    // The browser's Back is held too (past the entries the held taps left behind). Each Back is waited
+    // for by its popstate; one that lands on another address must bring the prompt (the app then puts
+    // the address back), one that lands on the same address changes nothing.
+    await page.evaluate(() => {
+      const w = window as unknown as { __pops: string[] };
+      w.__pops = [];
+      addEventListener('popstate', () => w.__pops.push(location.hash));
+    });
     let heldBack = false;
     for (let i = 0; i <= links.length + 1 && !heldBack; i++) {
+      const before = await page.evaluate(() => ({
+        pops: (window as unknown as { __pops: string[] }).__pops.length,
+        hash: location.hash,
+      }));
       await page.goBack({ waitUntil: 'commit' }).catch(() => {});
-      heldBack = await page.waitForSelector('[data-testid=leave-guard]', { timeout: 1500 }).then(
-        () => true,
-        () => false,
+      const landed = await page.waitForFunction(
+        (n) => {
+          const pops = (window as unknown as { __pops: string[] }).__pops;
+          return pops.length > n && pops[pops.length - 1];
+        },
+        before.pops,
+        { timeout: 30_000 },
       );
+      if ((await landed.jsonValue()) !== before.hash) {
+        await page.waitForSelector('[data-testid=leave-guard]', { timeout: 30_000 });
+        heldBack = true;
+      }
       expect(await page.inputValue('#accompanying-person')).toBe('before full, typed while full');
     }
     expect(heldBack).toBe(true);
