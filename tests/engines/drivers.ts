@@ -230,12 +230,19 @@ async function webkitDriver(profile: string, userAgent?: string): Promise<Driver
       await el.click();
     },
     type: async (selector, text) => (await find(selector)).sendKeys(text),
-    typeWhenShown: async (selector, text, timeout = 20_000) => {
+    typeWhenShown: async (selector, text, timeout = 45_000) => {
       const until = Date.now() + timeout;
       for (;;) {
         const [el] = await driver.findElements(By.css(selector));
         if (el) return el.sendKeys(text);
-        if (Date.now() > until) throw new Error(`${selector} did not appear in ${timeout} ms`);
+        if (Date.now() > until) {
+          const where = await driver
+            .executeScript(
+              'return location.hash + " | " + (document.querySelector("main") || document.body).textContent.slice(0, 300)',
+            )
+            .catch((e: unknown) => String(e));
+          throw new Error(`${selector} did not appear in ${timeout} ms; the page: ${where}`);
+        }
       }
     },
     evaluate: async <A, T>(fn: PageFn<A, T>, arg: A) => {

@@ -18,6 +18,7 @@ import {
   fillInstrument,
   fillSettings,
   heading,
+  screenSettled,
   text,
   value,
   waitFor,
@@ -95,7 +96,7 @@ export function journeys(engine: EngineName, opts: JourneyOptions) {
       await chooseSettingAndRegion(d, 'medical', 'northamptonshire');
       await fillInstrument(d, AE, 'JS-15', AE_ANSWERS);
       await clickText(d, 'Finish and see the result');
-      await heading(d, 'Result');
+      await screenSettled(d, 'Result');
       await waitFor(d, '[data-testid=outcome-level]', { contains: AE_OUTCOME });
       await waitFor(d, '.now-steps [data-step=emergency-999] a[href="tel:999"]');
       expect(await d.url()).toMatch(/#\/record\/[^/]+\/result$/);
@@ -131,6 +132,7 @@ export function journeys(engine: EngineName, opts: JourneyOptions) {
       await fillSettings(d, origin);
       const { code } = await server.addDevice(`engines ${engine}`);
       await d.goto(`${origin}/#/enrol?code=${encodeURIComponent(code)}`);
+      await screenSettled(d, 'Enrol this device');
       await clickText(d, 'Enrol this device');
       await waitFor(d, '[data-testid=enrolled]');
       // The record finished before enrolment goes now.
@@ -138,7 +140,7 @@ export function journeys(engine: EngineName, opts: JourneyOptions) {
       await waitFor(d, '[data-testid=delivery-state][data-state=delivered]');
       // One finished with no network waits, and goes by itself once the network is back (the sender's retry).
       await d.goto(`${origin}/#/`);
-      await heading(d, 'Screen a child');
+      await screenSettled(d, 'Screen a child');
       const id = await withNetworkCut(async () => {
         await fillInstrument(d, AE, 'JS-16', AE_ANSWERS);
         await clickText(d, 'Finish and see the result');
@@ -168,7 +170,15 @@ export function journeys(engine: EngineName, opts: JourneyOptions) {
       }, null);
       for (let run = 1; run <= opts.typingRuns; run++) {
         const ref = `XENG-${run}`;
+        // Home, settled: reached by the app's link, its heading has focus (the page scrolled to it), so
+        // the tap lands on the card. (Frames come late here, out of order: the focus itself is waited for.)
         await heading(d, 'Screen a child');
+        await waitUntil(
+          d,
+          'the heading focused',
+          () => document.activeElement === document.querySelector('main h1'),
+          null,
+        );
         await d.click(`a[data-instrument="${AE}"]`);
         await d.typeWhenShown('#child-ref', ref);
         // What the field holds once the keys are typed: a key that went elsewhere is not in it.

@@ -71,6 +71,21 @@ export function waitGone(d: Driver, selector: string) {
 
 export const heading = (d: Driver, title: string) => waitFor(d, 'main h1', { exact: title });
 
+/**
+ * A screen reached by a link or button (a hash change), settled: its heading shown, and the frame in
+ * which the router moves focus to it (scrolling the page there) passed. A click before that may land
+ * where an element was, not where it is: a lost tap, seen in WebKit on a busy machine. (The router asks
+ * for its frame at the change, before the heading is drawn, so two frames after the heading is seen it
+ * has had its turn.)
+ */
+export async function screenSettled(d: Driver, title: string) {
+  await heading(d, title);
+  await d.evaluate(
+    () => new Promise<boolean>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))),
+    null,
+  );
+}
+
 export function text(d: Driver, selector: string): Promise<string> {
   return d.evaluate(
     (s: string) => (document.querySelector(s)?.textContent ?? '').replace(/\s+/g, ' ').trim(),
@@ -143,7 +158,7 @@ export async function fillInstrument(d: Driver, instrumentId: string, childRef: 
   await waitFor(d, `a[data-instrument="${instrumentId}"]`);
   await d.click(`a[data-instrument="${instrumentId}"]`);
   for (const [si, section] of inst.sections.entries()) {
-    await heading(d, section.title);
+    await screenSettled(d, section.title);
     if (si === 0 && inst.kind !== 'information-report') await d.type('#child-ref', childRef);
     for (const item of section.items) {
       if (isTickItem(item)) continue;
@@ -159,7 +174,7 @@ export async function fillInstrument(d: Driver, instrumentId: string, childRef: 
     if (isTickList(section)) await tickWhatApplies(d, section, answers);
     await d.click('form button[type=submit]');
   }
-  await heading(d, 'Check your answers');
+  await screenSettled(d, 'Check your answers');
 }
 
 async function tickWhatApplies(d: Driver, section: Section, answers: Answers) {
