@@ -2,7 +2,7 @@
 // settings) when the site has not been opened for some days, unless it was added to the Home
 // Screen. There is no Background Sync there either, so records go only while the app is open.
 // Shown on Home once, in Safari on an iPhone or iPad when the app was not opened from the Home
-// Screen, until the practitioner says they have read it.
+// Screen, until the practitioner says they have read it. Grey, not red: red is for 999.
 import { useState } from 'preact/hooks';
 
 const SEEN_KEY = 'cse-screen.home-screen-note';
@@ -50,7 +50,7 @@ export function HomeScreenNote({ device = safariNotOnHomeScreen() }: { device?: 
   const [hidden, setHidden] = useState(seen);
   if (!device || hidden) return null;
   return (
-    <section class="warning-text" aria-labelledby="home-screen-note-title" data-testid="home-screen-note">
+    <section class="inset" aria-labelledby="home-screen-note-title" data-testid="home-screen-note">
       <h2 id="home-screen-note-title">Keep your records on this {device}</h2>
       <p>
         If this app is not opened for a few days, Safari may delete the records, drafts and settings it keeps on this{' '}
