@@ -2,7 +2,7 @@
 // engine calls journeys()). Console errors fail a run: each test ends by
 // taking the driver's errors, and only network failures while the network
 // is deliberately cut are allowed.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +80,7 @@ export function journeys(engine: EngineName, opts: JourneyOptions) {
   });
   afterAll(async () => {
     await d?.close();
+    if (d) rmSync(d.profile, { recursive: true, force: true });
     await net?.close();
     server?.close();
   });

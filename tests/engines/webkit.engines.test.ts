@@ -1,7 +1,7 @@
 // The key journeys in WebKitGTK, Safari's engine (journeys.ts; drivers.ts says how it is driven). The
 // child reference is typed the moment its screen appears 20 times here: where the bug was seen. And
 // what only Safari on an iPad is told: that records may be cleared unless the app is on the Home Screen.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ describe('webkit: as Safari on an iPad, not added to the Home Screen', () => {
   });
   afterAll(async () => {
     await d?.close();
+    if (d) rmSync(d.profile, { recursive: true, force: true });
     server?.close();
   });
 
