@@ -12,6 +12,7 @@ import { LockTimer } from './security/lock-timer.ts';
 import { loadPolicy, vaultState } from './security/passcode.ts';
 import { SetUpPasscode, Unlock, VaultDamaged } from './ui/lock.tsx';
 import { keepInstallOffer } from './ui/install-prompt.ts';
+import { askToKeepStorage } from './ui/persist.ts';
 import './shared-ui/styles.css';
 
 const root = document.getElementById('app')!;
@@ -94,8 +95,8 @@ async function start() {
     onLock: () => void lock(),
   });
   drawApp();
-  if (navigator.storage?.persist && persisted === undefined) {
-    persisted = (await navigator.storage.persisted()) || (await navigator.storage.persist());
+  if (persisted === undefined) {
+    persisted = await askToKeepStorage();
     drawApp();
   }
 }

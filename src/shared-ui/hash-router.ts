@@ -6,21 +6,21 @@
 import { useEffect, useState } from 'preact/hooks';
 
 const isField = (el: Element | null): boolean =>
-  !!el && ((el as HTMLElement).isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+  !!el?.matches('input, textarea, select, [contenteditable]:not([contenteditable="false"])');
 
 /**
  * Moves focus to the new screen's heading once it is drawn, as a page load would,
- * unless the person has already gone into one of the new screen's fields: then
- * focus stays where they are typing (in Safari's engine the frame can land
- * mid-word). A field that merely kept focus across the change (the old screen's,
- * or one the renderer reused) does not count.
+ * but only when the person has not moved on: focus is still on the page itself,
+ * or still on the link or button that led here (and that is not a field). In
+ * Safari's engine the frame can land mid-word in a field of the new screen, and
+ * the rest of the word went to the heading.
  */
 export function focusHeading(): void {
-  const before = document.activeElement;
+  const from = document.activeElement;
   requestAnimationFrame(() => {
-    const now = document.activeElement;
-    if (isField(now) && now !== before) return;
-    document.querySelector<HTMLElement>('main h1')?.focus();
+    const at = document.activeElement;
+    if (!at || at === document.body || (at === from && !isField(at)))
+      document.querySelector<HTMLElement>('main h1')?.focus();
   });
 }
 

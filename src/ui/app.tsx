@@ -17,6 +17,7 @@ import { LeaveGuard } from './leave-guard.tsx';
 import { Runner } from './runner.tsx';
 import { Start } from './start.tsx';
 import { StatusBar } from './status-bar.tsx';
+import { safariNotOnHomeScreen } from './home-screen-note.tsx';
 import { StorageNotice } from './storage-notice.tsx';
 import { useRecord } from './use-record.ts';
 
@@ -139,7 +140,8 @@ export function App(props: {
         ) : route.name === 'home' ? (
           <>
             <Home />
-            <StorageNotice persisted={props.persisted} />
+            {/* In Safari on an iPhone or iPad, Home's own note says the same, with Safari's steps. */}
+            {!safariNotOnHomeScreen() && <StorageNotice persisted={props.persisted} />}
           </>
         ) : route.name === 'settings' ? (
           <SettingsScreen persisted={props.persisted} />

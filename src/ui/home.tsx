@@ -12,6 +12,7 @@ import { loadPolicy } from '../security/passcode.ts';
 import { staleDrafts } from '../security/retention.ts';
 import { useApp } from './context.ts';
 import { damagedRecordTitle } from './damaged.tsx';
+import { HomeScreenNote } from './home-screen-note.tsx';
 import { REGION_OPTIONS, SETTINGS, when } from '../shared-ui/labels.ts';
 import { href } from './router.ts';
 
@@ -64,6 +65,7 @@ export function Home() {
           Call 999
         </a>
       </div>
+      <HomeScreenNote />
       {report && (
         <p>
           <button type="button" class="button" data-testid="quick-report" onClick={() => void fileReport()}>

@@ -330,6 +330,8 @@ describe('narrow screens', () => {
     await page.click('a[data-instrument="nscb-ae-cse-indicator-checklist"]');
     await page.locator('#child-ref').pressSequentially('NARROW-1');
     await page.click('button[type=submit]');
+    // The draft's second page (the Start form would match a bare 'form' before the move).
+    await page.waitForFunction(() => /^#\/record\/[^/]+\/1$/.test(location.hash));
     await page.waitForSelector('form');
     const draft = page.url().match(/record\/([^/]+)/)![1]!;
     const screens: [string, string][] = [

@@ -46,7 +46,7 @@ describe('offline-first PWA', () => {
     const controlled = await page.waitForFunction(
       () => navigator.serviceWorker.controller?.state === 'activated',
       null,
-      { timeout: 15_000 },
+      { timeout: 30_000 },
     );
     expect(await controlled.jsonValue()).toBe(true);
   });

@@ -64,7 +64,7 @@ describe('child data on the device and on the wire', () => {
     await page.goto(origin);
     await enter(page);
     await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, {
-      timeout: 15_000,
+      timeout: 30_000,
     });
     await configure(page, origin, server);
     await page.goto(`${origin}/#/settings`);

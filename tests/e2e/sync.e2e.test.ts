@@ -28,7 +28,7 @@ beforeAll(async () => {
   await page.goto(proxy.origin);
   await enter(page);
   await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', null, {
-    timeout: 15_000,
+    timeout: 30_000,
   });
   await configure(page, proxy.origin, server);
 });
@@ -86,13 +86,13 @@ describe('outbox and sync', () => {
     // Online, but the endpoint is still down: attempts fail and back off.
     await offline(false);
     await page.waitForFunction(() => navigator.onLine);
-    await expect.poll(() => proxy.counts.down, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => proxy.counts.down, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
     expect(await server.store.count()).toBe(0);
 
     // The endpoint comes back: the backoff timer sends them, once each.
     proxy.mode = 'pass';
     await expect.poll(() => server.store.count(), { timeout: 30_000, interval: 250 }).toBe(3);
-    await expect.poll(outboxStates, { timeout: 10_000 }).toEqual({ delivered: 3 });
+    await expect.poll(outboxStates, { timeout: 30_000 }).toEqual({ delivered: 3 });
     const stored = await server.store.all();
     expect(new Set(stored.map((s) => s.id)).size).toBe(3);
     expect(stored.map((s) => (s.body as { childRef: string }).childRef).sort()).toEqual(['S1', 'S2', 'S3']);
