@@ -4,8 +4,10 @@
 // incomplete: it keeps its outcome.
 import { whoseOutcome } from '../shared-ui/labels.ts';
 import { useMemo, useState } from 'preact/hooks';
-import { isAnswered, labelOf, missingRequired, valuesOf } from '../domain/index.ts';
+import { isAnswered, isAsked, isTickItem, missingRequired } from '../domain/index.ts';
+import { answerText, entryText } from '../shared-ui/record-document.tsx';
 import { getInstrument } from '../domain/index.ts';
+import type { Entry } from '../domain/index.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
 import { finaliseAndQueue, plainJson } from '../sync/outbox.ts';
@@ -98,27 +100,34 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
         <section key={s.id} class="summary-section">
           <h2>{s.title}</h2>
           <dl class="summary-list">
-            {s.items.map((item) => {
-              const v = record.answers[item.id];
-              const shown = isAnswered(v)
-                ? valuesOf(v)
-                    .map((x) => labelOf(item, x))
-                    .join('; ')
-                : item.required
-                  ? 'Not answered (required)'
-                  : 'Not answered';
-              return (
-                <div class={`summary-row${!isAnswered(v) && item.required ? ' missing' : ''}`} key={item.id}>
-                  <dt>{item.text}</dt>
-                  <dd>{shown}</dd>
-                  <dd class="summary-action">
-                    <a href={change(si)}>
-                      Change<span class="visually-hidden"> {item.text}</span>
-                    </a>
-                  </dd>
-                </div>
-              );
-            })}
+            {s.items
+              .filter((item) => isAsked(item, record.answers) || isAnswered(record.answers[item.id]))
+              .map((item) => {
+                const v = record.answers[item.id];
+                const shown = isAnswered(v)
+                  ? item.kind === 'repeat'
+                    ? (v as Entry[])
+                        .filter((e) => typeof e === 'object')
+                        .map((e) => entryText(item, e))
+                        .join('; ')
+                    : answerText(item, v)
+                  : isTickItem(item)
+                    ? 'Not reviewed yet'
+                    : item.required
+                      ? 'Not answered (required)'
+                      : 'Not answered';
+                return (
+                  <div class={`summary-row${!isAnswered(v) && item.required ? ' missing' : ''}`} key={item.id}>
+                    <dt>{item.text}</dt>
+                    <dd>{shown}</dd>
+                    <dd class="summary-action">
+                      <a href={change(si)}>
+                        Change<span class="visually-hidden"> {item.text}</span>
+                      </a>
+                    </dd>
+                  </div>
+                );
+              })}
           </dl>
         </section>
       ))}

@@ -35,6 +35,28 @@ export function isAnswered(value: AnswerValue | undefined): boolean {
   return Number.isFinite(value);
 }
 
+/** Whether an item is asked given the answers so far (a follow-up is asked once what it follows is answered). */
+export function isAsked(item: Item, answers: Answers): boolean {
+  const w = item.askedWhen;
+  if (!w) return true;
+  const v = answers[w.item];
+  if (!isAnswered(v)) return false;
+  return !w.values || valuesOf(v).some((x) => w.values!.includes(x));
+}
+
+/**
+ * A tick box of the paper form: the only negative answer is the app's own
+ * "Not ticked" (a question whose app-added answer is "No concerns" is a
+ * question, not a tick box), and the other answers are the form's tick columns.
+ */
+export function isTickItem(item: Item): boolean {
+  return (
+    item.kind === 'choice' &&
+    item.options.some((o) => o.value === 'no' && o.appAdded !== undefined && o.label === 'Not ticked') &&
+    item.options.some((o) => o.value !== 'no' && o.appAdded === undefined)
+  );
+}
+
 export function checkAnswer(item: Item, value: AnswerValue): string | undefined {
   switch (item.kind) {
     case 'choice': {
