@@ -3,7 +3,7 @@
 // and the finish button. A form the answers already decide can be finished
 // incomplete: it keeps its outcome.
 import { whoseOutcome } from '../shared-ui/labels.ts';
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { isAnswered, isAsked, isTickItem, missingRequired } from '../domain/index.ts';
 import { answerText, entryText } from '../shared-ui/record-document.tsx';
 import { getInstrument } from '../domain/index.ts';
@@ -12,7 +12,8 @@ import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
 import { finaliseAndQueue, plainJson } from '../sync/outbox.ts';
 import { sealTo } from '../sync/seal.ts';
-import { loadSettings } from '../sync/settings.ts';
+import { authorProblem, loadAuthor, loadEndpoint, loadSettings, saveAuthor } from '../sync/settings.ts';
+import { authorFromReport } from './prefill.ts';
 import { useApp } from './context.ts';
 import { ErrorSummary } from '../shared-ui/error-summary.tsx';
 import { draftResult, showsLiveOutcome } from './live-outcome.tsx';
@@ -30,6 +31,17 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
   const result = useMemo(() => draftResult(inst, record.answers), [inst, record.answers]);
   const decided = showsLiveOutcome(inst, result) && !result.complete ? result : undefined;
   const change = (si: number) => href({ name: 'run', recordId: record.id, section: si, change: true });
+  // Settings has no name but the report does ("Your Name"): it is sent under that name, and the app offers to keep it.
+  const typedAuthor = authorFromReport(inst, record.answers);
+  const [noName, setNoName] = useState(false);
+  const [keepName, setKeepName] = useState(false);
+  useEffect(() => {
+    if (typedAuthor)
+      loadAuthor(db).then(
+        (a) => setNoName(!!authorProblem(a)),
+        () => {},
+      );
+  }, [db, typedAuthor?.name]);
 
   const finish = async () => {
     if (noRef) {
@@ -42,7 +54,11 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
     }
     try {
       // The record becomes final and its submission is queued, together or not at all.
-      const settings = await loadSettings(db);
+      let settings = await loadSettings(db);
+      if (typedAuthor && authorProblem(settings?.author)) {
+        settings = { author: typedAuthor, endpoint: settings?.endpoint ?? (await loadEndpoint(db)) ?? { url: '' } };
+        if (keepName) await saveAuthor(db, typedAuthor);
+      }
       const key = settings?.endpoint.publicKey;
       await finaliseAndQueue(db, record.id, settings, key ? sealTo(key) : plainJson);
       sync?.afterQueue();
@@ -131,6 +147,20 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
           </dl>
         </section>
       ))}
+      {noName && typedAuthor && (
+        <div class="field" data-testid="keep-name">
+          <p>
+            Settings on this device has no name, so this report is sent as from <strong>{typedAuthor.name}</strong>, as
+            typed in it.
+          </p>
+          <div class="options">
+            <label class={`option${keepName ? ' checked' : ''}`} for="keep-name">
+              <input id="keep-name" type="checkbox" checked={keepName} onChange={() => setKeepName(!keepName)} />
+              <span class="option-label">Keep these details in Settings for the next records and reports</span>
+            </label>
+          </div>
+        </div>
+      )}
       {confirmIncomplete && (
         <div class="warning-text" role="alert">
           <strong>

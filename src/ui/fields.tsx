@@ -113,6 +113,8 @@ function RepeatField({
   onChange: (v: AnswerValue | undefined) => void;
 }) {
   const entries: Entry[] = Array.isArray(value) ? (value as Entry[]).filter((e) => typeof e === 'object') : [];
+  // Shape warnings show once the field is left (not at every key: a plate half-typed is not yet a problem).
+  const [left, setLeft] = useState<ReadonlySet<string>>(new Set());
   const set = (next: Entry[]) => onChange(next.length ? next : undefined);
   const cap = item.entry.charAt(0).toUpperCase() + item.entry.slice(1);
   return (
@@ -128,7 +130,7 @@ function RepeatField({
             {item.fields.map((f) => {
               const id = `${item.id}-${i}-${f.id}`;
               const v = entry[f.id] ?? '';
-              const warn = shapeWarning(entryShape(f, entry), v);
+              const warn = left.has(id) ? shapeWarning(entryShape(f, entry), v) : undefined;
               const update = (nv: string) => set(entries.map((e, j) => (j === i ? { ...e, [f.id]: nv } : e)));
               if (f.options)
                 return (
@@ -171,6 +173,7 @@ function RepeatField({
                     aria-describedby={warn ? `${id}-warn` : undefined}
                     value={v}
                     onInput={(e) => update((e.target as HTMLInputElement).value)}
+                    onBlur={() => !left.has(id) && setLeft(new Set([...left, id]))}
                   />
                 </div>
               );

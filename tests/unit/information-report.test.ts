@@ -15,11 +15,18 @@ describe('shape checks help and never block', () => {
     ['ABC 123D', true],
     ['1234 AB', true],
     ['AB12 C', false],
+    ['AB12', false], // the first half of a current plate: a partial plate is warned about (issue 22)
+    ['ab12 cd', false],
     ['KX6', true], // a dateless plate can be that short
     ['KX6 A', false],
     ['red ford', false],
   ])('registration %s → looks right %s', (reg, ok) => {
     expect(shapeWarning('uk-registration', reg) === undefined).toBe(ok);
+  });
+  it('says a partial plate is part of a registration, and that it is saved as typed', () => {
+    expect(shapeWarning('uk-registration', 'AB12')).toBe(
+      'This looks like part of a registration (a full one is like AB12 CDE). Saved as typed: partial plates help too.',
+    );
   });
   it.each([
     ['07700 900123', true],

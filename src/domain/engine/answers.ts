@@ -174,6 +174,9 @@ export function shapeWarning(
   if (!v || !shape) return undefined;
   if (shape === 'uk-registration') {
     const up = v.toUpperCase().replace(/\s+/g, ' ');
+    // "AB12" or "AB12 C": the start of a current plate (it also fits an old dateless one, so it is said gently).
+    if (/^[A-Z]{2}[0-9]{2}( ?[A-Z]{1,2})?$/.test(up))
+      return 'This looks like part of a registration (a full one is like AB12 CDE). Saved as typed: partial plates help too.';
     return UK_REG.some((r) => r.test(up))
       ? undefined
       : 'This does not look like a UK registration (e.g. AB12 CDE). Saved as typed: partial plates help too.';
