@@ -416,6 +416,9 @@ describe('Repeatable entries on an information report', () => {
     fireEvent.input(document.getElementById('persons-1-nicknames')!, { target: { value: 'Smiler' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add a vehicle' }));
     fireEvent.input(document.getElementById('vehicles-0-registration')!, { target: { value: 'KX6 A' } });
+    // Not while typing: once the field is left.
+    expect(screen.queryByTestId('shape-warning')).toBeNull();
+    fireEvent.blur(document.getElementById('vehicles-0-registration')!);
     expect(screen.getByTestId('shape-warning').textContent).toMatch(/does not look like a UK registration/);
     fireEvent.click(screen.getByRole('button', { name: 'Remove person 1' }));
     await waitFor(async () => {
