@@ -17,6 +17,8 @@ export {
   checkAnswer,
   entryShape,
   isAnswered,
+  isAsked,
+  isTickItem,
   itemsOf,
   labelOf,
   missingRequired,
@@ -37,8 +39,8 @@ export {
 export { catalogueEntry } from './engine/catalogue-json.ts';
 export { validateInstrument } from './engine/schema.ts';
 export { carryFacts, localToday } from './facts/carry.ts';
-export { FACTS, FACT_IDS, isFactId } from './facts/definitions.ts';
-export { withFacts } from './facts/section.ts';
+export { FACTS, FACT_IDS, FACT_SECTION_ID, NOTHING_TO_REPORT, isFactId } from './facts/definitions.ts';
+export { unansweredFacts, withFacts } from './facts/section.ts';
 export { INSTRUMENTS, getInstrument, instrumentsFor } from './instruments/catalogue.ts';
 export {
   type AreaTeam,

@@ -16,27 +16,32 @@ export function ErrorSummary({
   errors,
   title = 'There is a problem',
   focusKey,
+  takeFocus = true,
 }: {
   errors: SummaryError[];
   title?: string;
   focusKey?: number | string;
+  /** False where the one field is focused instead (a wrong passcode: the next key goes back into the field). */
+  takeFocus?: boolean;
 }) {
   if (!errors.length) return null;
-  return <ShownSummary errors={errors} title={title} focusKey={focusKey} />;
+  return <ShownSummary errors={errors} title={title} focusKey={focusKey} takeFocus={takeFocus} />;
 }
 
 function ShownSummary({
   errors,
   title,
   focusKey,
+  takeFocus,
 }: {
   errors: SummaryError[];
   title: string;
   focusKey: number | string | undefined;
+  takeFocus: boolean;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    ref.current?.focus();
+    if (takeFocus) ref.current?.focus();
   }, [focusKey]);
   return (
     <div class="error-summary" role="alert" tabIndex={-1} ref={ref} aria-labelledby="error-summary-title">

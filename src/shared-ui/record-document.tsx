@@ -4,7 +4,7 @@
 // entry of a report, the outcome, the next steps, provenance as a footnote).
 // The same document is what the result page prints and what the inbox prints
 // for a referral: it reads no storage, so both pages can carry it.
-import { isAnswered, labelOf, valuesOf } from '../domain/index.ts';
+import { isAnswered, isAsked, isTickItem, labelOf, valuesOf } from '../domain/index.ts';
 import type { AnswerValue, Entry, Instrument, Item, Result } from '../domain/index.ts';
 import { getInstrument } from '../domain/index.ts';
 import type { Author } from '../contract/submission.ts';
@@ -52,6 +52,19 @@ export function answerText(item: Item, value: AnswerValue | undefined): string |
     .join('; ');
 }
 
+/** One entry of a report in a line, its dates in UK form ("Car, AB12 CDE, 7 Dec 2026, 02:52"). */
+export function entryText(item: Extract<Item, { kind: 'repeat' }>, e: Entry): string {
+  return item.fields
+    .map((f) => {
+      const raw = (e[f.id] ?? '').trim();
+      if (!raw) return '';
+      if (f.options) return f.options.find((o) => o.value === raw)?.label ?? raw;
+      return f.shape === 'datetime' ? dateText(raw) : raw;
+    })
+    .filter(Boolean)
+    .join(', ');
+}
+
 function Entries({ item, value }: { item: Extract<Item, { kind: 'repeat' }>; value: AnswerValue | undefined }) {
   const entries = (Array.isArray(value) ? value : []).filter(
     (e): e is Entry => typeof e === 'object' && Object.values(e).some((x) => String(x).trim() !== ''),
@@ -91,7 +104,15 @@ function Entries({ item, value }: { item: Extract<Item, { kind: 'repeat' }>; val
   );
 }
 
-/** Every section and every question with its answer (or "Not answered"). */
+/**
+ * A tick box with no answer on a finished record: its section was never
+ * confirmed (the record was finished from an earlier page once the outcome was
+ * decided), so nobody said whether it applies. Printed "Not reviewed", apart
+ * from "Not ticked" (looked at and absent, which Continue or "None of these" records).
+ */
+export const NOT_REVIEWED = 'Not reviewed';
+
+/** Every section and every question with its answer (or "Not answered"; a tick box never looked at, "Not reviewed"). */
 export function AnswerList({
   inst,
   answers,
@@ -104,27 +125,47 @@ export function AnswerList({
   const H = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <div class="answers" data-testid="answers">
-      {inst.sections.map((s) => (
-        <section key={s.id} class="answer-section">
-          <H>{s.title}</H>
-          <dl class="qa-list">
-            {s.items.map((item) => {
-              const v = answers[item.id];
-              const shown = answerText(item, v);
-              return (
-                <div class="qa" key={item.id} data-item={item.id}>
-                  <dt>{item.text}</dt>
-                  {item.kind === 'repeat' ? (
-                    <Entries item={item} value={v} />
-                  ) : (
-                    <dd class={shown ? '' : 'answer-none'}>{shown ?? 'Not answered'}</dd>
-                  )}
-                </div>
-              );
-            })}
-          </dl>
-        </section>
-      ))}
+      {inst.sections.map((s) => {
+        const ticks = s.items.filter(isTickItem);
+        const unreviewed = ticks.filter((i) => !isAnswered(answers[i.id])).length;
+        const none = ticks.length > 0 && ticks.every((i) => answers[i.id] === 'no');
+        return (
+          <section key={s.id} class="answer-section">
+            <H>{s.title}</H>
+            {none && (
+              <p class="answer-reviewed" data-testid="section-none">
+                None of these (each looked at and absent)
+              </p>
+            )}
+            {unreviewed > 0 && (
+              <p class="answer-unreviewed" data-testid="section-unreviewed">
+                {unreviewed === ticks.length
+                  ? 'Not reviewed: the record was finished before this section was looked at.'
+                  : `${unreviewed} of ${ticks.length} not reviewed: the record was finished before this section was confirmed.`}
+              </p>
+            )}
+            <dl class="qa-list">
+              {s.items
+                .filter((item) => isAsked(item, answers) || isAnswered(answers[item.id]))
+                .map((item) => {
+                  const v = answers[item.id];
+                  const shown = answerText(item, v);
+                  const blank = isTickItem(item) ? NOT_REVIEWED : 'Not answered';
+                  return (
+                    <div class="qa" key={item.id} data-item={item.id}>
+                      <dt>{item.text}</dt>
+                      {item.kind === 'repeat' ? (
+                        <Entries item={item} value={v} />
+                      ) : (
+                        <dd class={shown ? '' : 'answer-none'}>{shown ?? blank}</dd>
+                      )}
+                    </div>
+                  );
+                })}
+            </dl>
+          </section>
+        );
+      })}
     </div>
   );
 }

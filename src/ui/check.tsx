@@ -3,14 +3,17 @@
 // and the finish button. A form the answers already decide can be finished
 // incomplete: it keeps its outcome.
 import { whoseOutcome } from '../shared-ui/labels.ts';
-import { useMemo, useState } from 'preact/hooks';
-import { isAnswered, labelOf, missingRequired, valuesOf } from '../domain/index.ts';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { isAnswered, isAsked, isTickItem, missingRequired } from '../domain/index.ts';
+import { answerText, entryText } from '../shared-ui/record-document.tsx';
 import { getInstrument } from '../domain/index.ts';
+import type { Entry } from '../domain/index.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
 import { finaliseAndQueue, plainJson } from '../sync/outbox.ts';
 import { sealTo } from '../sync/seal.ts';
-import { loadSettings } from '../sync/settings.ts';
+import { authorProblem, loadAuthor, loadEndpoint, loadSettings, saveAuthor } from '../sync/settings.ts';
+import { authorFromReport } from './prefill.ts';
 import { useApp } from './context.ts';
 import { ErrorSummary } from '../shared-ui/error-summary.tsx';
 import { draftResult, showsLiveOutcome } from './live-outcome.tsx';
@@ -28,6 +31,17 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
   const result = useMemo(() => draftResult(inst, record.answers), [inst, record.answers]);
   const decided = showsLiveOutcome(inst, result) && !result.complete ? result : undefined;
   const change = (si: number) => href({ name: 'run', recordId: record.id, section: si, change: true });
+  // Settings has no name but the report does ("Your Name"): it is sent under that name, and the app offers to keep it.
+  const typedAuthor = authorFromReport(inst, record.answers);
+  const [noName, setNoName] = useState(false);
+  const [keepName, setKeepName] = useState(false);
+  useEffect(() => {
+    if (typedAuthor)
+      loadAuthor(db).then(
+        (a) => setNoName(!!authorProblem(a)),
+        () => {},
+      );
+  }, [db, typedAuthor?.name]);
 
   const finish = async () => {
     if (noRef) {
@@ -40,7 +54,11 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
     }
     try {
       // The record becomes final and its submission is queued, together or not at all.
-      const settings = await loadSettings(db);
+      let settings = await loadSettings(db);
+      if (typedAuthor && authorProblem(settings?.author)) {
+        settings = { author: typedAuthor, endpoint: settings?.endpoint ?? (await loadEndpoint(db)) ?? { url: '' } };
+        if (keepName) await saveAuthor(db, typedAuthor);
+      }
       const key = settings?.endpoint.publicKey;
       await finaliseAndQueue(db, record.id, settings, key ? sealTo(key) : plainJson);
       sync?.afterQueue();
@@ -98,30 +116,51 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
         <section key={s.id} class="summary-section">
           <h2>{s.title}</h2>
           <dl class="summary-list">
-            {s.items.map((item) => {
-              const v = record.answers[item.id];
-              const shown = isAnswered(v)
-                ? valuesOf(v)
-                    .map((x) => labelOf(item, x))
-                    .join('; ')
-                : item.required
-                  ? 'Not answered (required)'
-                  : 'Not answered';
-              return (
-                <div class={`summary-row${!isAnswered(v) && item.required ? ' missing' : ''}`} key={item.id}>
-                  <dt>{item.text}</dt>
-                  <dd>{shown}</dd>
-                  <dd class="summary-action">
-                    <a href={change(si)}>
-                      Change<span class="visually-hidden"> {item.text}</span>
-                    </a>
-                  </dd>
-                </div>
-              );
-            })}
+            {s.items
+              .filter((item) => isAsked(item, record.answers) || isAnswered(record.answers[item.id]))
+              .map((item) => {
+                const v = record.answers[item.id];
+                const shown = isAnswered(v)
+                  ? item.kind === 'repeat'
+                    ? (v as Entry[])
+                        .filter((e) => typeof e === 'object')
+                        .map((e) => entryText(item, e))
+                        .join('; ')
+                    : answerText(item, v)
+                  : isTickItem(item)
+                    ? 'Not reviewed yet'
+                    : item.required
+                      ? 'Not answered (required)'
+                      : 'Not answered';
+                return (
+                  <div class={`summary-row${!isAnswered(v) && item.required ? ' missing' : ''}`} key={item.id}>
+                    <dt>{item.text}</dt>
+                    <dd>{shown}</dd>
+                    <dd class="summary-action">
+                      <a href={change(si)}>
+                        Change<span class="visually-hidden"> {item.text}</span>
+                      </a>
+                    </dd>
+                  </div>
+                );
+              })}
           </dl>
         </section>
       ))}
+      {noName && typedAuthor && (
+        <div class="field" data-testid="keep-name">
+          <p>
+            Settings on this device has no name, so this report is sent as from <strong>{typedAuthor.name}</strong>, as
+            typed in it.
+          </p>
+          <div class="options">
+            <label class={`option${keepName ? ' checked' : ''}`} for="keep-name">
+              <input id="keep-name" type="checkbox" checked={keepName} onChange={() => setKeepName(!keepName)} />
+              <span class="option-label">Keep these details in Settings for the next records and reports</span>
+            </label>
+          </div>
+        </div>
+      )}
       {confirmIncomplete && (
         <div class="warning-text" role="alert">
           <strong>

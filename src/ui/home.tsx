@@ -6,7 +6,7 @@ import { getInstrument, instrumentsFor } from '../domain/index.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
 import { deleteDraft, recentRecords } from '../store/records.ts';
-import { openReportDraft } from './prefill.ts';
+import { openReportDraft, unfinishedReport } from './prefill.ts';
 import { go } from './router.ts';
 import { loadPolicy } from '../security/passcode.ts';
 import { staleDrafts } from '../security/retention.ts';
@@ -46,11 +46,18 @@ export function Home() {
   const offered = instrumentsFor(prefs.setting, prefs.region);
   // The quick path: one tap from Home to a saved draft report.
   const report = offered.find((i) => i.kind === 'information-report');
-  const fileReport = async () => {
+  // A report half-filled: "File an information report" goes back to it, and "Start a new one" is beside it.
+  const [started, setStarted] = useState<RecordRow>();
+  useEffect(() => {
+    setStarted(undefined);
+    if (report) unfinishedReport(db, report).then(setStarted, () => {});
+  }, [db, report?.id]);
+  const fileReport = async (fresh: boolean) => {
     try {
-      // Reuses an empty report draft rather than adding another; reporter and "now" pre-filled.
-      const row = await openReportDraft(db, report!);
-      go({ name: 'run', recordId: row.id, section: 0 });
+      // Resumes the newest unfinished report; else reuses an empty draft rather than adding another,
+      // with the reporter and "now" pre-filled.
+      const row = await openReportDraft(db, report!, Date.now(), { fresh });
+      go({ name: 'run', recordId: row.id, section: fresh ? 0 : row.section });
     } catch (e) {
       setError(describeStorageError(e).message);
     }
@@ -67,15 +74,39 @@ export function Home() {
       </div>
       <HomeScreenNote />
       {report && (
-        <p>
-          <button type="button" class="button" data-testid="quick-report" onClick={() => void fileReport()}>
-            File an information report
-          </button>{' '}
-          <span class="hint">
-            Intelligence for the police when no child is in immediate danger: a car, a phone number, an adult hanging
-            around.
-          </span>
-        </p>
+        <div class="quick-report">
+          <div class="button-row">
+            <button
+              type="button"
+              class="button"
+              data-testid="quick-report"
+              aria-describedby={started ? 'quick-report-resume' : 'quick-report-hint'}
+              onClick={() => void fileReport(false)}
+            >
+              File an information report
+            </button>
+            {started && (
+              <button
+                type="button"
+                class="button secondary"
+                data-testid="quick-report-new"
+                onClick={() => void fileReport(true)}
+              >
+                Start a new one
+              </button>
+            )}
+          </div>
+          {started ? (
+            <p class="hint" id="quick-report-resume" data-testid="quick-report-resume">
+              Opens the report you started, last changed {when(started.updatedAt)}, where you left it.
+            </p>
+          ) : (
+            <p class="hint" id="quick-report-hint">
+              Intelligence for the police when no child is in immediate danger: a car, a phone number, an adult hanging
+              around.
+            </p>
+          )}
+        </div>
       )}
       <div class="choosers">
         <fieldset class="field">

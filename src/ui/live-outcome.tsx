@@ -53,6 +53,14 @@ export function draftResult(inst: Instrument, answers: Answers): Result | undefi
   }
 }
 
+/** The case facts that change what to do, in a few words. */
+const FACT_WORDS: Record<string, string> = {
+  'fact-immediate-danger': 'immediate danger',
+  'fact-sexual-assault': 'a sexual assault',
+  'fact-missing-now': 'missing now',
+  'fact-trafficking': 'trafficking',
+};
+
 /** A tool without a published rule has nothing to decide early: its "outcome" is the app's record-keeping wording. */
 export function showsLiveOutcome(inst: Instrument, result: Result | undefined): result is Result {
   return !!result && result.decided && result.level !== undefined && inst.scoring.rule !== 'checklist';
@@ -67,10 +75,16 @@ export function LiveOutcome({
   inst,
   result,
   onCheck,
+  factsBlank = [],
+  onFacts,
 }: {
   inst: Instrument;
   result: Result | undefined;
   onCheck: () => void;
+  /** Case facts that change what to do, still blank: while any is, finishing is not offered here. */
+  factsBlank?: string[];
+  /** Opens the questions about the child (absent when they are on this page). */
+  onFacts?: (() => void) | undefined;
 }) {
   const shown = showsLiveOutcome(inst, result);
   const emergency = shown ? result.nextSteps.find((s) => s.kind === 'emergency') : undefined;
@@ -112,7 +126,21 @@ export function LiveOutcome({
             <p class="outcome-level" data-testid="live-level">
               {result.level}
             </p>
-            {!result.complete && (
+            {factsBlank.length > 0 && (
+              <>
+                <p class="hint" data-testid="live-facts">
+                  The outcome is decided. Some questions about the child are not answered yet, and they change what to
+                  do: {factsBlank.map((id) => FACT_WORDS[id] ?? id).join(', ')}.
+                  {onFacts ? '' : ' They are on this page.'}
+                </p>
+                {onFacts && (
+                  <button type="button" class="button secondary" data-testid="live-facts-open" onClick={onFacts}>
+                    Answer the questions about the child
+                  </button>
+                )}
+              </>
+            )}
+            {!result.complete && factsBlank.length === 0 && (
               <>
                 <p class="hint">
                   The {result.missing.length} unanswered {result.missing.length === 1 ? 'item' : 'items'} cannot change

@@ -1,5 +1,6 @@
 // Passcode setup (first run), the unlock screen, and the damaged-header screen.
-import { useEffect, useState } from 'preact/hooks';
+import type { Ref } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { DB_NAME } from '../store/name.ts';
 import {
   ERASE_AFTER,
@@ -28,6 +29,7 @@ function PasscodeInput(props: {
   onInput: (v: string) => void;
   error?: string | undefined;
   hint?: string;
+  inputRef?: Ref<HTMLInputElement>;
 }) {
   return <TextField {...props} type="password" autocomplete="off" />;
 }
@@ -124,6 +126,12 @@ export function Unlock({ onUnlocked, onErased }: { onUnlocked: () => void; onEra
   const [tries, setTries] = useState(0);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
+  const field = useRef<HTMLInputElement>(null);
+  // After a wrong passcode the field is emptied and keeps the focus: the next key typed goes into it
+  // (the error is announced by the summary's alert role and tied to the field).
+  useEffect(() => {
+    if (tries > 0 && !busy) field.current?.focus();
+  }, [tries, busy]);
   // The count kept with the vault, so a reload shows where things stand.
   useEffect(() => {
     void (async () => {
@@ -154,7 +162,7 @@ export function Unlock({ onUnlocked, onErased }: { onUnlocked: () => void; onEra
   return (
     <Shell>
       <h1 tabIndex={-1}>Unlock</h1>
-      {message && <ErrorSummary errors={[{ itemId: 'unlock-passcode', message }]} focusKey={tries} />}
+      {message && <ErrorSummary errors={[{ itemId: 'unlock-passcode', message }]} focusKey={tries} takeFocus={false} />}
       {showRemaining && (
         <div class="warning-text" role="note" data-testid="erase-warning">
           <strong>
@@ -191,7 +199,14 @@ export function Unlock({ onUnlocked, onErased }: { onUnlocked: () => void; onEra
           setP('');
         }}
       >
-        <PasscodeInput id="unlock-passcode" label="Passcode" value={p} onInput={setP} error={message} />
+        <PasscodeInput
+          id="unlock-passcode"
+          label="Passcode"
+          value={p}
+          onInput={setP}
+          error={message}
+          inputRef={field}
+        />
         <button type="submit" class="button" disabled={busy}>
           {busy ? 'Unlocking…' : 'Unlock'}
         </button>

@@ -39,6 +39,24 @@ export function reportPrefill(inst: Instrument, author: Author | undefined, now:
   return out;
 }
 
+/**
+ * The reporter as typed in a report ("Your Name (required)"): who sends it when
+ * Settings holds no name, so a report is never held back for want of one.
+ * Undefined when the report gives no name.
+ */
+export function authorFromReport(inst: Instrument, answers: Answers): Author | undefined {
+  if (inst.kind !== 'information-report') return undefined;
+  const t = (id: string) => (typeof answers[id] === 'string' ? (answers[id] as string).trim() : '');
+  const name = t('reporter-name');
+  if (!name) return undefined;
+  return {
+    name,
+    role: t('reporter-job'),
+    organisation: t('reporter-org') || t('reporter-agency'),
+    contact: t('reporter-contact') || [t('reporter-phone'), t('reporter-email')].filter(Boolean).join(', '),
+  };
+}
+
 /** A report draft nobody has written in yet: nothing answered beyond what the prefill put there. */
 export function isEmptyReport(inst: Instrument, row: RecordRow): boolean {
   if (row.state !== 'draft' || row.instrumentId !== inst.id) return false;
@@ -46,11 +64,29 @@ export function isEmptyReport(inst: Instrument, row: RecordRow): boolean {
   return Object.entries(row.answers).every(([id, v]) => prefilled.has(id) || !isAnswered(v));
 }
 
+/** The newest report of this form started and not finished (something written beyond the prefill). */
+export async function unfinishedReport(db: CseDb, inst: Instrument): Promise<RecordRow | undefined> {
+  const drafts = await withReopen(db, () => db.records.where('instrumentId').equals(inst.id).toArray());
+  return drafts
+    .filter((r) => r.state === 'draft' && !r._damage && !isEmptyReport(inst, r))
+    .sort((a, b) => b.updatedAt - a.updatedAt)[0];
+}
+
 /**
- * The one-tap report: reuses an empty report draft of this form if there is one
- * (refreshing its prefill), else makes one. Never a pile of empty drafts.
+ * The one-tap report: the newest unfinished report of this form, where it was
+ * left; else (or with `fresh`, "Start a new one") an empty report draft reused
+ * (its prefill refreshed) or made. Never a pile of empty drafts.
  */
-export async function openReportDraft(db: CseDb, inst: Instrument, now = Date.now()): Promise<RecordRow> {
+export async function openReportDraft(
+  db: CseDb,
+  inst: Instrument,
+  now = Date.now(),
+  { fresh = false }: { fresh?: boolean } = {},
+): Promise<RecordRow> {
+  if (!fresh) {
+    const started = await unfinishedReport(db, inst);
+    if (started) return started;
+  }
   const settings = await loadSettings(db).catch(() => undefined);
   const answers = reportPrefill(inst, settings?.author, now);
   const drafts = await withReopen(db, () => db.records.where('instrumentId').equals(inst.id).toArray());

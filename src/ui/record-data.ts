@@ -8,6 +8,8 @@ import { loadSettings } from '../sync/settings.ts';
 import type { Author } from '../contract/submission.ts';
 import type { Assessor } from '../shared-ui/record-document.tsx';
 import { useApp } from './context.ts';
+import { getInstrument } from '../domain/index.ts';
+import { authorFromReport } from './prefill.ts';
 
 export type { Assessor };
 
@@ -22,6 +24,11 @@ export function authorOf(row: OutboxRow | undefined): Author | undefined {
   }
 }
 
+function reportAuthor(record: RecordRow) {
+  const inst = getInstrument(record.instrumentId);
+  return inst ? authorFromReport(inst, record.answers) : undefined;
+}
+
 export function useRecordExtras(record: RecordRow): { sent: OutboxRow | undefined; assessor: Assessor | undefined } {
   const { db, sync } = useApp();
   const [sent, setSent] = useState<OutboxRow>();
@@ -32,14 +39,18 @@ export function useRecordExtras(record: RecordRow): { sent: OutboxRow | undefine
       const row = await outboxForRecord(db, record.id).catch(() => undefined);
       const fromSubmission = authorOf(row);
       const settings = fromSubmission ? undefined : await loadSettings(db).catch(() => undefined);
+      // A report finished while Settings had no name was sent under the name typed in it (check.tsx).
+      const typed = fromSubmission || settings?.author.name ? undefined : reportAuthor(record);
       if (!live) return;
       setSent(row);
       setAssessor(
         fromSubmission
           ? { ...fromSubmission, from: 'submission' }
-          : settings?.author
+          : settings?.author.name
             ? { ...settings.author, from: 'settings' }
-            : { name: '', role: '', organisation: '', contact: '', from: 'none' },
+            : typed
+              ? { ...typed, from: 'submission' }
+              : { name: '', role: '', organisation: '', contact: '', from: 'none' },
       );
     };
     void load();

@@ -5,7 +5,17 @@
 // Tick-lists use the checkbox pattern (ticklist.tsx); the outcome shows as
 // soon as the answers decide it (live-outcome.tsx); Continue checks the page.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { checkAnswer, isAnswered } from '../domain/index.ts';
+import {
+  FACT_SECTION_ID,
+  NOTHING_TO_REPORT,
+  ageOn,
+  checkAnswer,
+  isAnswered,
+  isAsked,
+  localDate,
+  parseDate,
+  unansweredFacts,
+} from '../domain/index.ts';
 import type { AnswerValue, Answers, Item } from '../domain/index.ts';
 import { getInstrument } from '../domain/index.ts';
 import { createAutosaver } from '../store/autosave.ts';
@@ -14,13 +24,17 @@ import type { RecordRow } from '../store/db.ts';
 import { createDraft, noteDraft, saveDraft } from '../store/records.ts';
 import { useApp } from './context.ts';
 import { ErrorSummary } from '../shared-ui/error-summary.tsx';
-import { Field } from './fields.tsx';
+import { Field, dateProblem } from './fields.tsx';
 import { LiveOutcome, draftResult } from './live-outcome.tsx';
 import { go, href } from './router.ts';
 import { TickListField, confirmTickList, isTickItem, isTickList, tickListErrors } from './ticklist.tsx';
 
 /** The message a practitioner sees for an invalid answer (the engine's is for machines). */
 export function fieldMessage(item: Item, value: AnswerValue): string | undefined {
+  if (item.kind === 'date' && typeof value === 'string') {
+    const problem = dateProblem(item, value, localDate(new Date()));
+    if (problem) return problem;
+  }
   if (!checkAnswer(item, value)) return undefined;
   if (item.kind === 'number') return `Enter a whole number from ${item.min} to ${item.max} for “${item.text}”`;
   if (item.kind === 'date') return `Enter a real date for “${item.text}”`;
@@ -32,6 +46,30 @@ export function requiredMessage(item: Item): string {
   return item.kind === 'choice' || item.kind === 'multi'
     ? `Select an answer for “${item.text}”`
     : `Enter “${item.text}”`;
+}
+
+/** "7 December 2026": a day the way it is said in the UK. */
+export function longDate(iso: string): string {
+  const d = parseDate(iso);
+  if (!d) return iso;
+  return new Date(d.y, d.m - 1, d.d).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+const DOB_ITEMS = ['fact-dob', 'yp-dob'];
+const ASSESSED_ON = ['fact-assessment-date', 'assessment-date'];
+
+/** The age said back beneath a date of birth: "12 years old on 7 December 2026" (on the date of assessment, else today). */
+export function ageEcho(item: Item, answers: Answers, today = localDate(new Date())): string | undefined {
+  if (!DOB_ITEMS.includes(item.id)) return undefined;
+  const dob = answers[item.id];
+  if (typeof dob !== 'string' || !parseDate(dob) || !/^\d{4}-\d{2}-\d{2}$/.test(dob)) return undefined;
+  const given = ASSESSED_ON.map((id) => answers[id]).find(
+    (v): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !!parseDate(v),
+  );
+  const on = given ?? today;
+  const age = ageOn(dob, on);
+  if (age === undefined) return undefined;
+  return `${age === 0 ? 'Under 1 year' : age === 1 ? '1 year' : `${age} years`} old on ${longDate(on)}`;
 }
 
 /** Information reports are filed without a child reference (Home names them). */
@@ -166,6 +204,7 @@ export function Runner({
       out.push({ itemId: 'child-ref', message: 'Enter a reference for the child' });
     for (const item of section.items) {
       if (tickList && isTickItem(item)) continue; // asked together below
+      if (!isAsked(item, answers)) continue;
       const v = answers[item.id];
       if (!isAnswered(v)) {
         if (item.required) out.push({ itemId: item.id, message: requiredMessage(item) });
@@ -183,11 +222,12 @@ export function Runner({
       setErrors(errs);
       setTries((n) => n + 1);
       if (errs.length) return;
-      if (tickList) {
-        const confirmed = confirmTickList(section, answers);
-        state.current.answers = confirmed;
-        setAnswers(confirmed);
-      }
+      let confirmed = tickList ? confirmTickList(section, state.current.answers) : { ...state.current.answers };
+      // A follow-up whose question no longer applies (a withdrawal, once "No" is the answer) is not kept.
+      for (const item of section.items) if (!isAsked(item, confirmed)) delete confirmed[item.id];
+      confirmed = { ...confirmed };
+      state.current.answers = confirmed;
+      setAnswers(confirmed);
     }
     saver.change(snapshot({ section: to === 'check' ? index : to }));
     try {
@@ -218,6 +258,19 @@ export function Runner({
   const result = useMemo(() => draftResult(inst, answers), [inst, answers]);
   const last = index + 1 >= inst.sections.length;
   const forward = change || last ? 'check' : index + 1;
+  const factsAt = inst.sections.findIndex((s) => s.id === FACT_SECTION_ID);
+  const factsBlank = unansweredFacts(inst, answers);
+  // One tap for a child with nothing to report: No to each question that changes what to do, and on.
+  const nothingToReport =
+    section.id === FACT_SECTION_ID &&
+    section.items.some((i) => i.id in NOTHING_TO_REPORT) &&
+    section.items.every((i) => !(i.id in NOTHING_TO_REPORT) || !isAnswered(answers[i.id]));
+  const reportNothing = () => {
+    const changes: Record<string, AnswerValue> = {};
+    for (const i of section.items) if (i.id in NOTHING_TO_REPORT) changes[i.id] = NOTHING_TO_REPORT[i.id]!;
+    updateMany(changes);
+    void leave(forward, true);
+  };
 
   return (
     <>
@@ -243,6 +296,22 @@ export function Runner({
         </div>
       )}
       {section.note && <p class="inset">{section.note.text}</p>}
+      {nothingToReport && (
+        <div class="nothing-to-report" data-testid="nothing-to-report">
+          <p class="hint" id="nothing-to-report-hint">
+            If none of these has happened and you have no concern about any of them, this records No to immediate
+            danger, a sexual assault, missing now and trafficking, and goes on.
+          </p>
+          <button
+            type="button"
+            class="button secondary"
+            aria-describedby="nothing-to-report-hint"
+            onClick={reportNothing}
+          >
+            Nothing to report on these
+          </button>
+        </div>
+      )}
       {answers['immediate-danger'] === 'yes' && (
         <div class="warning-text emergency" role="alert" data-testid="danger-999">
           <strong>A child is in immediate danger: call 999 now, before anything else.</strong>{' '}
@@ -296,7 +365,7 @@ export function Runner({
           </div>
         )}
         {section.items
-          .filter((item) => !(tickList && isTickItem(item)))
+          .filter((item) => !(tickList && isTickItem(item)) && isAsked(item, answers))
           .map((item) => (
             <Field
               key={item.id}
@@ -304,6 +373,7 @@ export function Runner({
               value={answers[item.id]}
               error={errors.find((e) => e.itemId === item.id)?.message}
               onChange={(v) => update(item.id, v)}
+              echo={ageEcho(item, answers)}
             />
           ))}
         {tickList && (
@@ -316,7 +386,13 @@ export function Runner({
             onPending={setTickPending}
           />
         )}
-        <LiveOutcome inst={inst} result={result} onCheck={() => void leave('check', false)} />
+        <LiveOutcome
+          inst={inst}
+          result={result}
+          onCheck={() => void leave('check', false)}
+          factsBlank={factsBlank}
+          onFacts={factsAt >= 0 && factsAt !== index ? () => void leave(factsAt, false) : undefined}
+        />
         <div class="button-row">
           {index > 0 && !change && (
             <button type="button" class="button secondary" onClick={() => void leave(index - 1, false)}>

@@ -6,23 +6,14 @@
 // ticked value ('yes'), and when the section is confirmed (Continue) every
 // box left unticked becomes 'no'. A section confirmed with nothing selected
 // needs "None of these", so a blank is never read as considered and absent.
-import type { AnswerValue, Answers, ChoiceItem, Item, Section } from '../domain/index.ts';
+import { isTickItem } from '../domain/index.ts';
+import type { AnswerValue, Answers, ChoiceItem, Section } from '../domain/index.ts';
 
 /** The app-added "not ticked" value. */
 const NOT_TICKED = 'no';
 
-/**
- * A tick box of the paper form: the only negative answer is the app's own
- * "Not ticked" (a question whose app-added answer is "No concerns" is a
- * question, not a tick box), and the other answers are the form's tick columns.
- */
-export function isTickItem(item: Item): boolean {
-  return (
-    item.kind === 'choice' &&
-    item.options.some((o) => o.value === NOT_TICKED && o.appAdded !== undefined && o.label === 'Not ticked') &&
-    item.options.some((o) => o.value !== NOT_TICKED && o.appAdded === undefined)
-  );
-}
+/** A tick box of the paper form (the domain's test, kept here for the tests that import it from the tick-list). */
+export { isTickItem };
 
 /** The section's tick boxes, asked together as one "Select all that apply" question. */
 export function tickItemsOf(section: Section): ChoiceItem[] {

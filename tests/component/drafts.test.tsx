@@ -13,7 +13,9 @@ import { saveSettings } from '../../src/sync/settings.ts';
 import { AppContext } from '../../src/ui/context.ts';
 import { Home } from '../../src/ui/home.tsx';
 import { Start } from '../../src/ui/start.tsx';
-import { isEmptyReport, localDateTime, reportPrefill } from '../../src/ui/prefill.ts';
+import { authorFromReport, isEmptyReport, localDateTime, reportPrefill } from '../../src/ui/prefill.ts';
+import { CheckAnswers } from '../../src/ui/check.tsx';
+import { loadAuthor, saveEndpoint } from '../../src/sync/settings.ts';
 
 let db: CseDb;
 let name: string;
@@ -103,12 +105,20 @@ describe('the one-tap information report', () => {
     await waitFor(() => expect(location.hash).toBe(firstHash));
     expect(await reportDrafts()).toHaveLength(1);
 
-    // Once something is written in it, it is a real draft: the next tap makes a new one.
+    // Once something is written in it, it is a report half-filled: the same tap goes back to it, where it was
+    // left (issue 22: it no longer starts a second report), and "Start a new one" beside it makes another.
     await saveDraft(db, first!.id, { ...first!.answers, persons: [{ name: 'Dan' }] }, 1);
+    cleanup();
     location.hash = '';
+    render(wrap(<Home />));
+    expect((await screen.findByTestId('quick-report-resume')).textContent).toContain('Opens the report you started');
     fireEvent.click(screen.getByTestId('quick-report'));
-    await waitFor(() => expect(location.hash).toMatch(/^#\/record\//));
-    expect(location.hash).not.toBe(firstHash);
+    await waitFor(() => expect(location.hash).toBe(`#/record/${first!.id}/1`));
+    expect(await reportDrafts()).toHaveLength(1);
+    location.hash = '';
+    fireEvent.click(screen.getByTestId('quick-report-new'));
+    await waitFor(() => expect(location.hash).toMatch(/^#\/record\/[^/]+\/0$/));
+    expect(location.hash).not.toContain(first!.id);
     expect(await reportDrafts()).toHaveLength(2);
   });
 
@@ -149,5 +159,46 @@ describe('the one-tap information report', () => {
       'reporter-agency': 'Test Youth Service',
       'reporter-email': 'sam@example.org',
     });
+  });
+});
+
+describe('a report sent under the name typed in it', () => {
+  const typed = {
+    'immediate-danger': 'no',
+    'reporter-name': 'Alex Medic',
+    'reporter-job': 'Paramedic',
+    'reporter-org': 'North West Ambulance Service',
+    'reporter-contact': '07700 900123',
+  };
+
+  it('reads the reporter from the report, and nothing without a name', () => {
+    const gm = getInstrument(REPORT)!;
+    expect(authorFromReport(gm, typed)).toEqual({
+      name: 'Alex Medic',
+      role: 'Paramedic',
+      organisation: 'North West Ambulance Service',
+      contact: '07700 900123',
+    });
+    expect(authorFromReport(gm, { 'reporter-job': 'Paramedic' })).toBeUndefined();
+    expect(authorFromReport(getInstrument('nscb-ae-cse-indicator-checklist')!, typed)).toBeUndefined();
+  });
+
+  it('Settings has no name: finishing sends it as from the typed name (not held), and keeps it in Settings when asked', async () => {
+    await saveEndpoint(db, { url: 'https://endpoint.example/api/submissions' });
+    const row = await createDraft(db, { instrumentId: REPORT, childRef: 'Information report', answers: typed });
+    render(wrap(<CheckAnswers record={row} />));
+    const offer = await screen.findByTestId('keep-name');
+    expect(offer.textContent).toContain('sent as from Alex Medic');
+    fireEvent.click(within(offer).getByLabelText('Keep these details in Settings for the next records and reports'));
+    fireEvent.click(screen.getByRole('button', { name: /^Finish/ }));
+    const confirm = await screen.findByRole('button', { name: /^Yes, finish as incomplete|^Finish/ });
+    if (/Yes/.test(confirm.textContent ?? '')) fireEvent.click(confirm);
+    await waitFor(async () => expect(await db.outbox.count()).toBe(1));
+    const out = (await db.outbox.toArray())[0]!;
+    expect(JSON.parse(out.payload).author).toMatchObject({
+      name: 'Alex Medic',
+      organisation: 'North West Ambulance Service',
+    });
+    expect(await loadAuthor(db)).toMatchObject({ name: 'Alex Medic', role: 'Paramedic' });
   });
 });

@@ -34,13 +34,18 @@ const wrap = (ui: preact.ComponentChildren) => (
   <AppContext.Provider value={{ db, setSaveStatus: (s) => statuses.push(s) }}>{ui}</AppContext.Provider>
 );
 
+/** A section's page number (0-based) in a tool as the app runs it. */
+const page = (instrumentId: string, sectionId: string) =>
+  getInstrument(instrumentId)!.sections.findIndex((s) => s.id === sectionId);
+
 describe('Runner', () => {
-  // The A&E checklist's sections: About the child, the low, medium and higher indicators, then the case facts.
+  // The A&E checklist's sections: the case facts first, then About the child, the low, medium and higher indicators.
   it('a tick-list is one "Select all that apply" question; a tick saves "yes" at once', async () => {
     const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T1' });
-    render(wrap(<Runner record={row} section={1} />));
+    expect(page('nscb-ae-cse-indicator-checklist', 'low')).toBe(2);
+    render(wrap(<Runner record={row} section={2} />));
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Low level indicators');
-    expect(screen.getByText('Section 2 of 5', { exact: false })).toBeTruthy();
+    expect(screen.getByText('Section 3 of 5', { exact: false })).toBeTruthy();
     const group = screen.getByRole('group', { name: /^Select all that apply/ });
     expect(
       within(group)
@@ -63,7 +68,7 @@ describe('Runner', () => {
 
   it('two low ticks show the outcome live (polite), 999 first, before anything else is answered (003 L514)', async () => {
     const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T1b' });
-    render(wrap(<Runner record={row} section={1} />));
+    render(wrap(<Runner record={row} section={page('nscb-ae-cse-indicator-checklist', 'low')} />));
     const live = screen.getByTestId('live-outcome');
     expect(live.getAttribute('aria-live')).toBe('polite');
     fireEvent.click(screen.getByLabelText('Self harming behaviours'));
@@ -78,7 +83,8 @@ describe('Runner', () => {
 
   it('"None of these" is exclusive, a blank section cannot be confirmed, and Continue makes unticked boxes "not ticked"', async () => {
     const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'T2' });
-    render(wrap(<Runner record={row} section={2} />));
+    render(wrap(<Runner record={row} section={3} />));
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Medium level indicators');
     fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Select the medium level indicators that apply, or select “None of these”');
@@ -94,7 +100,7 @@ describe('Runner', () => {
       expect([a['med-cars'], a['med-peers-at-risk']]).toEqual(['yes', undefined]);
     });
     fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
-    await waitFor(() => expect(location.hash).toBe(`#/record/${row.id}/3`));
+    await waitFor(() => expect(location.hash).toBe(`#/record/${row.id}/4`));
     const a = (await getRecord(db, row.id))?.answers ?? {};
     expect([
       a['med-cars'],
@@ -107,7 +113,7 @@ describe('Runner', () => {
 
   it('Sandwell significant indicators: a tick asks "When?" (the two tick columns, 002 L1667/L1669), and Continue needs it', async () => {
     const row = await createDraft(db, { instrumentId: 'sandwell-cse-screening-tool', childRef: 'S1' });
-    render(wrap(<Runner record={row} section={1} />));
+    render(wrap(<Runner record={row} section={page('sandwell-cse-screening-tool', 'significant')} />));
     fireEvent.click(screen.getByLabelText(/^Entering\/leaving vehicles/));
     const when = screen.getByRole('group', { name: 'When?' });
     fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
@@ -127,7 +133,7 @@ describe('Runner', () => {
       childRef: 'T4',
       answers: ticks('nscb-ae-cse-indicator-checklist', []),
     });
-    render(wrap(<Runner record={row} section={1} change />));
+    render(wrap(<Runner record={row} section={page('nscb-ae-cse-indicator-checklist', 'low')} change />));
     fireEvent.click(screen.getByLabelText('Low self-esteem/confidence'));
     fireEvent.click(screen.getByRole('button', { name: 'Save and return to check answers' }));
     await waitFor(() => expect(location.hash).toBe(`#/record/${row.id}/check`));
@@ -136,7 +142,8 @@ describe('Runner', () => {
   it('a new record asks the child reference on the first page and is stored only once something is entered', async () => {
     const { Start } = await import('../../src/ui/start.tsx');
     render(wrap(<Start instrumentId="nscb-ae-cse-indicator-checklist" />));
-    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('About the child');
+    // The first page is the case facts, where the reference is asked too.
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('About the child and what has happened');
     expect(await db.records.count()).toBe(0);
     fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
     const alert = await screen.findByRole('alert');
@@ -148,12 +155,55 @@ describe('Runner', () => {
     expect(rows.map((r) => [r.childRef, r.state, r.section])).toEqual([['NEW-1', 'draft', 1]]);
   });
 
+  it('"Nothing to report on these" records No to the four facts that change what to do and goes on, in one tap', async () => {
+    const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'F1' });
+    render(wrap(<Runner record={row} section={0} />));
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('About the child and what has happened');
+    // Follow-ups are asked only once what they follow is answered.
+    expect(screen.queryByText('Has the child withdrawn the disclosure or allegation?')).toBeNull();
+    expect(screen.queryByRole('group', { name: /^Date of assessment/ })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Nothing to report on these' }));
+    await waitFor(() => expect(location.hash).toBe(`#/record/${row.id}/1`));
+    const a = (await getRecord(db, row.id))?.answers ?? {};
+    expect(a).toMatchObject({
+      'fact-immediate-danger': 'no',
+      'fact-sexual-assault': 'no',
+      'fact-missing-now': 'no',
+      'fact-trafficking': 'no',
+    });
+    // Nothing claimed that the nurse may not know: the date of birth, the count, the suspicions stay blank.
+    expect([a['fact-dob'], a['fact-missing-3-months'], a['fact-suspected-abuse']]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('the date of birth is three fields (day, month, year), stored YYYY-MM-DD, with the age said back; a missing part is named', async () => {
+    const row = await createDraft(db, { instrumentId: 'nscb-ae-cse-indicator-checklist', childRef: 'F2' });
+    render(wrap(<Runner record={row} section={0} />));
+    const dob = screen.getByRole('group', { name: /^Date of birth/ });
+    fireEvent.input(within(dob).getByLabelText('Day'), { target: { value: '15' } });
+    fireEvent.input(within(dob).getByLabelText('Year'), { target: { value: '2014' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Date of birth must include a month');
+    fireEvent.input(within(dob).getByLabelText('Month'), { target: { value: '3' } });
+    await waitFor(async () => expect((await getRecord(db, row.id))?.answers['fact-dob']).toBe('2014-03-15'));
+    const echo = screen.getByTestId('fact-dob-echo').textContent ?? '';
+    expect(echo).toMatch(/^\d+ years old on \d{1,2} [A-Z][a-z]+ \d{4}$/);
+    fireEvent.input(within(dob).getByLabelText('Day'), { target: { value: '31' } });
+    fireEvent.input(within(dob).getByLabelText('Month'), { target: { value: '2' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('Date of birth must be a real date'));
+  });
+
   it('an out-of-range score gets an error summary linking to the field, and the page does not move on', async () => {
     const row = await createDraft(db, { instrumentId: 'nscb-cse-assessment', childRef: 'T3' });
-    // Professional judgement: page 4 of 5 (the case facts come last).
-    render(wrap(<Runner record={row} section={3} />));
+    // Professional judgement: page 5 of 5 (the case facts come first).
+    render(wrap(<Runner record={row} section={page('nscb-cse-assessment', 'judgement')} />));
     fireEvent.input(screen.getByLabelText(/Professional judgement score/), { target: { value: '12' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Check answers' })); // the last page
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Enter a whole number from 1 to 10');
     expect(within(alert).getByRole('link').getAttribute('href')).toBe('#field-professional-judgement');
@@ -364,6 +414,9 @@ describe('Repeatable entries on an information report', () => {
     fireEvent.input(document.getElementById('persons-1-nicknames')!, { target: { value: 'Smiler' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add a vehicle' }));
     fireEvent.input(document.getElementById('vehicles-0-registration')!, { target: { value: 'KX6 A' } });
+    // Not while typing: once the field is left.
+    expect(screen.queryByTestId('shape-warning')).toBeNull();
+    fireEvent.blur(document.getElementById('vehicles-0-registration')!);
     expect(screen.getByTestId('shape-warning').textContent).toMatch(/does not look like a UK registration/);
     fireEvent.click(screen.getByRole('button', { name: 'Remove person 1' }));
     await waitFor(async () => {

@@ -57,8 +57,14 @@ export async function fillInstrument(page: Page, instrumentId: string, childRef:
       else if (item.kind === 'multi')
         for (const x of v as string[])
           await page.click(`label[for="${item.id}-${item.options.findIndex((o) => o.value === x)}"]`);
-      else if (item.kind === 'date')
-        await page.fill(`#${item.id}`, String(v)); // a date input takes its value whole
+      else if (item.kind === 'date' && item.precision === 'date') {
+        // GOV.UK date input: day, month and year, typed key by key.
+        const [y, m, d] = String(v).split('-') as [string, string, string];
+        await page.locator(`#${item.id}`).pressSequentially(d);
+        await page.locator(`#${item.id}-month`).pressSequentially(m);
+        await page.locator(`#${item.id}-year`).pressSequentially(y);
+      } else if (item.kind === 'date')
+        await page.fill(`#${item.id}`, String(v)); // a date-time input takes its value whole
       else await page.locator(`#${item.id}`).pressSequentially(String(v));
     }
     if (isTickList(section)) await tickWhatApplies(page, section, answers);

@@ -132,6 +132,9 @@ async function startDraft(page: Page, childRef: string): Promise<string> {
   await chooseSettingAndRegion(page, 'medical', 'northamptonshire');
   await page.click(`a[data-instrument="${AE}"]`);
   await type(page, '#child-ref', childRef);
+  await waitSaved(page);
+  // The case facts come first; the tool's own first page is next.
+  await page.click('form button[type=submit]');
   await page.waitForSelector('#accompanying-person');
   await waitSaved(page);
   return page.url().match(/record\/([^/]+)/)![1]!;
@@ -462,6 +465,8 @@ describe('storage full never loses a change', () => {
     await chooseSettingAndRegion(page, 'medical', 'northamptonshire');
     await page.click(`a[data-instrument="${AE}"]`);
     await type(page, '#child-ref', 'FULL-1');
+    await waitSaved(page);
+    await page.click('form button[type=submit]'); // past the case facts
     await page.waitForSelector('#accompanying-person');
     await waitSaved(page);
     const id = page.url().match(/record\/([^/]+)/)![1]!;

@@ -103,7 +103,7 @@ describe('offline-first PWA', () => {
     await page.goto(`${origin}/#/`);
     await chooseSettingAndRegion(page, 'social-care', 'greater-manchester');
     await page.click(`a[data-instrument="${id}"]`);
-    await page.waitForSelector('h1:text-is("Front Summary Sheet – Young Person\'s Information")');
+    await page.waitForSelector('h1:text-is("About the child and what has happened")'); // the case facts come first
     await page.locator('#child-ref').pressSequentially('GM-7');
     await page.waitForURL(/#\/record\/[^/]+\/0$/); // the draft is stored once something is entered
     await waitSaved(page);
@@ -113,7 +113,8 @@ describe('offline-first PWA', () => {
     await page.click('text=In progress');
     await page.waitForSelector('h1');
     const recordUrl = page.url();
-    await page.goto(`${recordUrl.replace(/\/\d+$/, '')}/3`);
+    const judgementPage = getInstrument(id)!.sections.findIndex((s) => s.id === 'judgement');
+    await page.goto(`${recordUrl.replace(/\/\d+$/, '')}/${judgementPage}`);
     await page.fill('#professional-judgement', '14');
     await page.click('form button[type=submit]');
     await page.waitForSelector('.error-summary');
@@ -131,7 +132,7 @@ describe('offline-first PWA', () => {
     expect(await page.textContent('[data-testid=outcome-total]')).toContain('54');
     // Re-assess: a new record, and the history shows the change.
     await page.click('text=Re-assess this child');
-    await page.waitForSelector('h1:text-is("Front Summary Sheet – Young Person\'s Information")');
+    await page.waitForSelector('h1:text-is("About the child and what has happened")'); // the case facts come first
     expect(await page.textContent('[data-testid=carried-ref]')).toContain('GM-8'); // the chain keeps the child reference
     await page.click('form button[type=submit]'); // Continue stores the re-assessment
     await page.waitForURL(/#\/record\/[^/]+\/1$/);
@@ -165,8 +166,10 @@ describe('the browser killed mid-entry', () => {
     await page.goto(`${origin}/#/`);
     await chooseSettingAndRegion(page, 'medical', 'northamptonshire');
     await page.click('a[data-instrument="nscb-ae-cse-indicator-checklist"]');
-    await page.waitForSelector('#accompanying-person'); // the card opens straight into the first page
+    await page.waitForSelector('#child-ref'); // the card opens straight into the first page, the case facts
     await page.locator('#child-ref').pressSequentially('KILL-1');
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('#accompanying-person');
     await page.fill('#accompanying-person', 'Older male, says he is a cousin');
     await waitSaved(page);
     const saved = 'Older male, says he is a cousin';

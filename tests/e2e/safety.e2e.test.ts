@@ -56,8 +56,22 @@ describe('the facts of the case drive the routes', () => {
     await page.goto(`${origin}/#/`);
     await chooseSettingAndRegion(page, 'medical', 'northamptonshire');
     await page.click('a[data-instrument="nscb-ae-cse-indicator-checklist"]');
-    await page.waitForSelector('h1:text-is("About the child")');
+    // The facts come first, with the child reference.
+    await page.waitForSelector('h1:text-is("About the child and what has happened")');
     await page.locator('#child-ref').pressSequentially('SAFE-1');
+    expect(await axeViolations(page)).toEqual([]);
+    await fitsAndShoot('facts-page');
+    // The date of birth typed key by key in its three fields (day, month, year: no locale can swap them).
+    await page.locator('#fact-dob').pressSequentially('01');
+    await page.locator('#fact-dob-month').pressSequentially('06');
+    await page.locator('#fact-dob-year').pressSequentially('2014');
+    await page.waitForSelector('[data-testid=fact-dob-echo]');
+    expect(await page.textContent('[data-testid=fact-dob-echo]')).toMatch(/^1[0-9] years old on /);
+    expect(await page.inputValue('#fact-assessment-date-year')).toMatch(/^\d{4}$/); // today, filled in
+    await page.click('label[for="fact-sexual-assault-0"]'); // recent
+    await page.click('label[for="fact-suspected-abuse-0"]'); // intra-familial
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('h1:text-is("About the child")');
     await page.click('form button[type=submit]');
     await page.waitForSelector('h1:text-is("Low level indicators")');
     await page.click('label[for="low-self-esteem-tick"]');
@@ -67,17 +81,6 @@ describe('the facts of the case drive the routes', () => {
     await page.click('form button[type=submit]');
     await page.waitForSelector('h1:text-is("Higher level indicators")');
     await page.click('label[for="section-higher-none"]');
-    await page.click('form button[type=submit]');
-
-    await page.waitForSelector('h1:text-is("About the child and what has happened")');
-    expect(await axeViolations(page)).toEqual([]);
-    await fitsAndShoot('facts-page');
-    // Dates typed key by key, as a person would (headless Chromium's en-US date input takes month, day, year).
-    await page.locator('#fact-dob').pressSequentially('06012014');
-    await page.click('label[for="fact-sexual-assault-0"]'); // recent
-    await page.click('label[for="fact-suspected-abuse-0"]'); // intra-familial
-    expect(await page.inputValue('#fact-dob')).toBe('2014-06-01');
-    expect(await page.inputValue('#fact-assessment-date')).toMatch(/^\d{4}-\d{2}-\d{2}$/); // today, filled in
     await page.click('form button[type=submit]');
     await page.waitForSelector('h1:text-is("Check your answers")');
     await page.click('text=Finish and see the result');
@@ -102,8 +105,10 @@ describe('the facts of the case drive the routes', () => {
     await page.goto(`${origin}/#/`);
     await chooseSettingAndRegion(page, 'medical', 'sandwell');
     await page.click('a[data-instrument="sandwell-cse-screening-tool"]');
-    await page.waitForSelector('h1:text-is("About the child and the referrer")');
+    await page.waitForSelector('h1:text-is("About the child and what has happened")');
     await page.locator('#child-ref').pressSequentially('SAFE-2');
+    await page.click('form button[type=submit]'); // the facts left blank
+    await page.waitForSelector('h1:text-is("About the child and the referrer")');
     await page.click('form button[type=submit]');
     for (const [title, section] of [
       ['Significant Risk Indicators', 'significant'],
@@ -124,8 +129,6 @@ describe('the facts of the case drive the routes', () => {
     await fitsAndShoot('sandwell-decision');
     await page.click('label[for="category-decision-0"]'); // Category 1
     await page.locator('#category-reason').pressSequentially('Bereavement, well supported at home.');
-    await page.click('form button[type=submit]');
-    await page.waitForSelector('h1:text-is("About the child and what has happened")');
     await page.click('form button[type=submit]');
     await page.waitForSelector('h1:text-is("Check your answers")');
     await page.click('text=Finish and see the result');

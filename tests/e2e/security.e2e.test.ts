@@ -86,6 +86,7 @@ describe('child data on the device and on the wire', () => {
     await page.goto(`${origin}/#/`);
     await page.click(`a[data-instrument="${id}"]`);
     await page.locator('#child-ref').pressSequentially(`${CANARY_REF}-draft`);
+    await page.click('form button[type=submit]'); // past the case facts
     await page.fill('#child-name', CANARY_NAME);
     await page.fill('#accompanying-person', CANARY_TEXT);
     await page.waitForSelector('[data-testid=save-status]:text-is("All changes saved")');

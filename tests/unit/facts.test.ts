@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { itemsOf } from '../../src/domain/engine/answers.ts';
+import { isAsked, itemsOf } from '../../src/domain/engine/answers.ts';
+import { factsApplyTo } from '../../src/domain/engine/case-facts.ts';
+import { unansweredFacts } from '../../src/domain/facts/section.ts';
 import { carryFacts, localToday } from '../../src/domain/facts/carry.ts';
-import { FACT_SECTION_ID, isFactId } from '../../src/domain/facts/definitions.ts';
+import { FACT_SECTION_ID, NOTHING_TO_REPORT, isFactId } from '../../src/domain/facts/definitions.ts';
 import { ageOn, parseDate, readFacts } from '../../src/domain/engine/case-facts.ts';
 import { INSTRUMENTS, getInstrument } from '../../src/domain/instruments/catalogue.ts';
 
@@ -50,6 +52,48 @@ describe('the facts section', () => {
         'wm-cse-risk-assessment-tool',
       ].sort(),
     );
+  });
+  it("comes first, before any of the tool's own pages, with immediate danger its first question", () => {
+    for (const inst of INSTRUMENTS.filter((i) => factsApplyTo(i))) {
+      expect(inst.sections[0]!.id, inst.id).toBe(FACT_SECTION_ID);
+      expect(inst.sections[0]!.items[0]!.id, inst.id).toBe('fact-immediate-danger');
+      expect(
+        inst.sections.filter((s) => s.id === FACT_SECTION_ID),
+        inst.id,
+      ).toHaveLength(1);
+    }
+    for (const inst of INSTRUMENTS.filter((i) => !factsApplyTo(i)))
+      expect(
+        inst.sections.some((s) => s.id === FACT_SECTION_ID),
+        inst.id,
+      ).toBe(false);
+  });
+  it('asks the follow-ups only after what they follow: a withdrawal after a disclosure, the assessment date after a date of birth', () => {
+    const facts = getInstrument('nscb-ae-cse-indicator-checklist')!.sections[0]!;
+    const item = (id: string) => facts.items.find((i) => i.id === id)!;
+    expect(isAsked(item('fact-disclosure-withdrawn'), {})).toBe(false);
+    expect(isAsked(item('fact-disclosure-withdrawn'), { 'fact-sexual-assault': 'suspected' })).toBe(false);
+    expect(isAsked(item('fact-disclosure-withdrawn'), { 'fact-sexual-assault': 'recent' })).toBe(true);
+    expect(isAsked(item('fact-assessment-date'), {})).toBe(false);
+    expect(isAsked(item('fact-assessment-date'), { 'fact-dob': '2014-03-15' })).toBe(true);
+    expect(isAsked(item('fact-immediate-danger'), {})).toBe(true);
+  });
+  it('names the facts that change what to do while they are blank; "Nothing to report" answers each of them', () => {
+    const ae = getInstrument('nscb-ae-cse-indicator-checklist')!;
+    expect(unansweredFacts(ae, {})).toEqual([
+      'fact-immediate-danger',
+      'fact-sexual-assault',
+      'fact-missing-now',
+      'fact-trafficking',
+    ]);
+    expect(unansweredFacts(ae, { ...NOTHING_TO_REPORT })).toEqual([]);
+    expect(unansweredFacts(ae, { 'fact-immediate-danger': 'yes' })).not.toContain('fact-immediate-danger');
+    expect(unansweredFacts(getInstrument('gm-information-report')!, {})).toEqual([]);
+    // Every "Nothing to report" answer is one of the item's own options.
+    for (const [id, v] of Object.entries(NOTHING_TO_REPORT)) {
+      const item = itemsOf(ae).find((i) => i.id === id)!;
+      expect(item.kind === 'choice' && item.options.some((o) => o.value === v), id).toBe(true);
+    }
   });
   it('does not ask a date the form already asks (NSCB "DOB", "Date of assessment")', () => {
     const ids = itemsOf(getInstrument('nscb-cse-assessment')!).map((i) => i.id);

@@ -2,7 +2,7 @@
 // only warn, and routing to the area team chosen.
 import { describe, expect, it } from 'vitest';
 import { answerWarnings, shapeWarning, validateAnswers } from '../../src/domain/engine/answers.ts';
-import { score } from '../../src/domain/index.ts';
+import { instrumentsFor, score } from '../../src/domain/index.ts';
 import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
 
 const GM = getInstrument('gm-information-report')!;
@@ -15,11 +15,18 @@ describe('shape checks help and never block', () => {
     ['ABC 123D', true],
     ['1234 AB', true],
     ['AB12 C', false],
+    ['AB12', false], // the first half of a current plate: a partial plate is warned about (issue 22)
+    ['ab12 cd', false],
     ['KX6', true], // a dateless plate can be that short
     ['KX6 A', false],
     ['red ford', false],
   ])('registration %s → looks right %s', (reg, ok) => {
     expect(shapeWarning('uk-registration', reg) === undefined).toBe(ok);
+  });
+  it('says a partial plate is part of a registration, and that it is saved as typed', () => {
+    expect(shapeWarning('uk-registration', 'AB12')).toBe(
+      'This looks like part of a registration (a full one is like AB12 CDE). Saved as typed: partial plates help too.',
+    );
   });
   it.each([
     ['07700 900123', true],
@@ -83,5 +90,38 @@ describe('the GM report asks about immediate danger before anything else, and th
       'Trafford',
       'Wigan',
     ]);
+  });
+});
+
+describe("Greater Manchester: children's social care for the report's area", () => {
+  const at = (area: string) => {
+    const value = GM.routing!.teams.find((t) => t.area === area)!.value;
+    const r = score(GM, { 'immediate-danger': 'no', area: value });
+    return r.nextSteps.find((s) => s.id === 'gm-csc-referral')!;
+  };
+  it('gives the Bury MASH for a report about Bury (001 L390–393), said to be the app’s', () => {
+    const step = at('Bury');
+    expect(step.contacts).toMatchObject([{ phone: '0161 253 5678', email: 'childwellbeing@bury.gov.uk' }]);
+    expect(step.appAdded).toContain('Bury MASH');
+  });
+  it("gives the area's specialist CSE team elsewhere (000 L410: its staff include social workers)", () => {
+    const step = at('Wigan');
+    expect(step.contacts).toMatchObject([{ phone: '07818 510492', email: 'WiganPhoenixCSETeam@gmp.police.uk' }]);
+    expect(step.contacts[0]!.name).toContain('Wigan specialist CSE team');
+    expect(step.appAdded).toContain("The handbook gives no number for children's social care");
+  });
+});
+
+describe('Greater Manchester: the tools offered to medical staff', () => {
+  it('the report, the sharing checklist and the measurement tool (led with the social worker, 000 L1598), said to be the app’s reading', () => {
+    expect(instrumentsFor('medical', 'greater-manchester').map((i) => i.id)).toEqual([
+      'gm-cse-measurement-tool',
+      'gm-information-report',
+      'gm-information-sharing-checklist',
+    ]);
+    const who = getInstrument('gm-cse-measurement-tool')!.ambiguities.find((a) => a.id === 'who-completes')!;
+    expect(who.reading).toContain('The app offers the tool to health staff');
+    // The front-door question stays with children's services' front door (000 L152).
+    expect(getInstrument('gm-front-door-cse-question')!.settings).toEqual(['social-care']);
   });
 });

@@ -35,6 +35,28 @@ export function isAnswered(value: AnswerValue | undefined): boolean {
   return Number.isFinite(value);
 }
 
+/** Whether an item is asked given the answers so far (a follow-up is asked once what it follows is answered). */
+export function isAsked(item: Item, answers: Answers): boolean {
+  const w = item.askedWhen;
+  if (!w) return true;
+  const v = answers[w.item];
+  if (!isAnswered(v)) return false;
+  return !w.values || valuesOf(v).some((x) => w.values!.includes(x));
+}
+
+/**
+ * A tick box of the paper form: the only negative answer is the app's own
+ * "Not ticked" (a question whose app-added answer is "No concerns" is a
+ * question, not a tick box), and the other answers are the form's tick columns.
+ */
+export function isTickItem(item: Item): boolean {
+  return (
+    item.kind === 'choice' &&
+    item.options.some((o) => o.value === 'no' && o.appAdded !== undefined && o.label === 'Not ticked') &&
+    item.options.some((o) => o.value !== 'no' && o.appAdded === undefined)
+  );
+}
+
 export function checkAnswer(item: Item, value: AnswerValue): string | undefined {
   switch (item.kind) {
     case 'choice': {
@@ -152,6 +174,9 @@ export function shapeWarning(
   if (!v || !shape) return undefined;
   if (shape === 'uk-registration') {
     const up = v.toUpperCase().replace(/\s+/g, ' ');
+    // "AB12" or "AB12 C": the start of a current plate (it also fits an old dateless one, so it is said gently).
+    if (/^[A-Z]{2}[0-9]{2}( ?[A-Z]{1,2})?$/.test(up))
+      return 'This looks like part of a registration (a full one is like AB12 CDE). Saved as typed: partial plates help too.';
     return UK_REG.some((r) => r.test(up))
       ? undefined
       : 'This does not look like a UK registration (e.g. AB12 CDE). Saved as typed: partial plates help too.';

@@ -87,7 +87,7 @@ export function nextSteps(
   }
   steps.push(...rules.other);
   const replaced = new Set(rules.replaces ?? []);
-  steps.push(...region.routes.filter((r) => !replaced.has(r.id)));
+  steps.push(...region.routes.filter((r) => !replaced.has(r.id)).map((r) => withAreaContact(r, result, data)));
   const seen = new Set<string>();
   const once = steps.filter((s) => (seen.has(s.id) ? false : (seen.add(s.id), true)));
   // Stable: within a kind rank the order above holds.
@@ -95,4 +95,32 @@ export function nextSteps(
     .map((s, i) => [s, i] as const)
     .sort((a, b) => RANK[a[0].kind] - RANK[b[0].kind] || a[1] - b[1])
     .map(([s]) => s);
+}
+
+/**
+ * Greater Manchester's "a referral should be made immediately to local
+ * authority children's social care" (000 L618) prints no number. On a report
+ * routed to an area, the step carries that area's contact: Bury's MASH where
+ * Bury's own procedure prints it (001 L390–393), else the area's specialist CSE
+ * team, whose co-located staff include social workers (000 L410). The app's
+ * proposal, said so.
+ */
+function withAreaContact(step: NextStep, result: Pick<Result, 'routing'>, data: ReturnType<typeof registry>): NextStep {
+  if (step.id !== 'gm-csc-referral' || !result.routing || step.contacts.length) return step;
+  const area = result.routing.area;
+  const mash =
+    area === 'Bury' ? data.regions.bury.routes.flatMap((r) => r.contacts).find((c) => /MASH/.test(c.name)) : undefined;
+  const team = data.regions['greater-manchester'].routes
+    .flatMap((r) => r.contacts)
+    .find((c) => c.email === result.routing!.email);
+  const contact =
+    mash ?? (team ? { ...team, name: `${area} specialist CSE team (includes social workers)` } : undefined);
+  if (!contact) return step;
+  return {
+    ...step,
+    contacts: [contact],
+    appAdded: mash
+      ? `The handbook gives no number for children's social care; for a child in Bury the app gives the Bury MASH, as Bury's own procedure prints it (001 L390–393).`
+      : `The handbook gives no number for children's social care; the app gives the ${area} specialist CSE team, whose co-located staff include social workers (000 L410), to reach the area's children's social care.`,
+  };
 }

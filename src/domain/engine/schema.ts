@@ -37,6 +37,7 @@ const base = {
   help: v.optional(text),
   appAdded: v.optional(text),
   sensitive: v.optional(v.boolean()),
+  askedWhen: v.optional(v.object({ item: id, values: v.optional(v.array(v.string())) })),
 };
 
 const options = v.pipe(

@@ -34,6 +34,12 @@ interface BaseItem {
   appAdded?: string;
   /** Personal or case content: encrypted at rest and never shown in lists. */
   sensitive?: boolean;
+  /**
+   * Asked only when another item of the same section is answered (with one of
+   * `values`, or with anything when `values` is absent): a follow-up question
+   * shown beneath the one it follows, GOV.UK's conditional reveal.
+   */
+  askedWhen?: { item: string; values?: string[] };
 }
 
 export interface ChoiceItem extends BaseItem {

@@ -70,6 +70,8 @@ export const FACTS: FactDefinition[] = [
       required: false,
       src: at(NN, 522),
       precision: 'date',
+      help: 'Filled in with today; change it if the assessment was on another day.',
+      askedWhen: { item: 'fact-dob' },
       appAdded: "Asked so that the child's age on the day of the assessment can be worked out from the date of birth.",
     },
     aliases: ['assessment-date'],
@@ -118,6 +120,7 @@ export const FACTS: FactDefinition[] = [
       required: false,
       src: at(NN, 510),
       sensitive: true,
+      askedWhen: { item: 'fact-sexual-assault', values: ['recent', 'past'] },
       appAdded:
         'A withdrawn disclosure is itself an indicator (003 L505, L510; 001 L1286–1288): the app asks it so that a withdrawal never hides the route the disclosure opened.',
       options: yesNo(at(NN, 510), 'The app records the answer as yes or no.'),
@@ -157,6 +160,21 @@ export const FACTS: FactDefinition[] = [
   },
   {
     item: {
+      id: 'fact-trafficking',
+      kind: 'choice',
+      text: 'Is there a concern that the child may be being trafficked (moved into, within or out of the UK, or from one place to another, for sexual exploitation)?',
+      required: false,
+      src: at(WM, 569, 574),
+      sensitive: true,
+      appAdded:
+        'Concerns that a child may be trafficked should always be reported to the police, and a referral made to the National Referral Mechanism (002 L574, L576). No tool asks it; the app does so that the route is shown.',
+      options: yesNo(at(WM, 574), 'The app records the answer as yes or no.'),
+    },
+    aliases: [],
+    matters: [at(WM, 574), at(WM, 576), at(BURY, 102, 103)],
+  },
+  {
+    item: {
       id: 'fact-suspected-abuse',
       kind: 'multi',
       text: 'Do you suspect that the child is a victim of any of these? (tick any that apply)',
@@ -184,24 +202,22 @@ export const FACTS: FactDefinition[] = [
     aliases: [],
     matters: [at(BURY, 489, 493)],
   },
-  {
-    item: {
-      id: 'fact-trafficking',
-      kind: 'choice',
-      text: 'Is there a concern that the child may be being trafficked (moved into, within or out of the UK, or from one place to another, for sexual exploitation)?',
-      required: false,
-      src: at(WM, 569, 574),
-      sensitive: true,
-      appAdded:
-        'Concerns that a child may be trafficked should always be reported to the police, and a referral made to the National Referral Mechanism (002 L574, L576). No tool asks it; the app does so that the route is shown.',
-      options: yesNo(at(WM, 574), 'The app records the answer as yes or no.'),
-    },
-    aliases: [],
-    matters: [at(WM, 574), at(WM, 576), at(BURY, 102, 103)],
-  },
 ];
 
 export const FACT_IDS = FACTS.map((f) => f.item.id);
+
+/**
+ * "Nothing to report on these": the answers one tap records for a child with
+ * nothing to report (No to immediate danger, a sexual assault, missing now and
+ * trafficking). It fills only what is blank and never the date of birth or the
+ * counts, which the practitioner may simply not know.
+ */
+export const NOTHING_TO_REPORT: Readonly<Record<string, 'no'>> = {
+  'fact-immediate-danger': 'no',
+  'fact-sexual-assault': 'no',
+  'fact-missing-now': 'no',
+  'fact-trafficking': 'no',
+};
 const FACT_ID_SET = new Set(FACT_IDS);
 
 /** A case fact's id (by the list, not the prefix alone: the GM information-sharing checklist has its own "fact-opinion"). */

@@ -2,8 +2,9 @@
 // those that screen for or measure a child's risk. Information reports and the
 // information-sharing checklist are about intelligence, not the child's
 // pathway, and are left as the seeds print them.
-import type { Instrument, Section } from '../engine/types.ts';
-import { FACTS, FACT_SECTION_ID, FACT_SECTION_TITLE } from './definitions.ts';
+import type { Answers, Instrument, Section } from '../engine/types.ts';
+import { isAnswered } from '../engine/answers.ts';
+import { FACTS, FACT_SECTION_ID, FACT_SECTION_TITLE, NOTHING_TO_REPORT } from './definitions.ts';
 
 import { factsApplyTo } from '../engine/case-facts.ts';
 export { factsApplyTo };
@@ -16,7 +17,7 @@ export function factSection(inst: Instrument): Section {
     title: FACT_SECTION_TITLE,
     src: FACTS[0]!.item.src,
     note: {
-      text: "These questions are the app's, not the tool's: they change what to do next whatever the score. Answer what you know; every question can be left blank.",
+      text: "These questions are the app's, not the tool's. They come first because they change what to do, whatever the tool's outcome. Answer what you know; any can be left blank.",
       src: FACTS[0]!.item.src,
     },
     items,
@@ -24,12 +25,25 @@ export function factSection(inst: Instrument): Section {
 }
 
 /**
- * The instrument with the facts section after its own pages. The tool's pages
- * come first, in the paper form's order, so a practitioner reaches the tool's
- * outcome in as few taps as on paper (the A&E outcome in three); the facts are
- * asked before Check answers, and each one can still open a safety route.
+ * The instrument with the facts section first, before the tool's own pages:
+ * immediate danger, the age and what has happened decide what to do (999, an
+ * under-13's referral, the sexual assault centre) whatever the tool's outcome,
+ * so they are asked before the indicators rather than after the outcome is
+ * on screen. A child with nothing to report costs one tap ("Nothing to report
+ * on these" in the app).
  */
 export function withFacts(inst: Instrument): Instrument {
   if (!factsApplyTo(inst) || inst.sections.some((s) => s.id === FACT_SECTION_ID)) return inst;
-  return { ...inst, sections: [...inst.sections, factSection(inst)] };
+  return { ...inst, sections: [factSection(inst), ...inst.sections] };
+}
+
+/**
+ * The case facts of this tool that change what to do and are still blank
+ * (immediate danger, a sexual assault, missing now, trafficking): while any is,
+ * an outcome decided early must not invite finishing.
+ */
+export function unansweredFacts(inst: Instrument, answers: Answers): string[] {
+  const section = inst.sections.find((s) => s.id === FACT_SECTION_ID);
+  if (!section) return [];
+  return section.items.filter((i) => i.id in NOTHING_TO_REPORT && !isAnswered(answers[i.id])).map((i) => i.id);
 }

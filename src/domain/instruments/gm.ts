@@ -391,7 +391,9 @@ export const gmMeasurementTool: Instrument = {
       src: L(1596, 1598),
     },
   },
-  settings: ['social-care'],
+  // Also offered to health staff (the app's reading, in the ambiguity 'who-completes' below): the
+  // handbook has them contribute (L1781) and lets the person closest to the young person lead (L1598).
+  settings: ['social-care', 'medical'],
   restriction: {
     text: 'This is NOT a screening tool. It is designed to measure the level of risk of CSE once some indicators have already been spotted.',
     src: L(1596),
@@ -569,6 +571,13 @@ export const gmMeasurementTool: Instrument = {
       text: '"Increased / Decreased / Stayed the same" has no stated basis (Overall Score or band).',
       reading: "The app compares Overall Scores and shows both scores and bands beside the assessor's own choice.",
       src: [L(1665, 1666)],
+    },
+    {
+      id: 'who-completes',
+      text: 'The tool is carried out by the specialist CSE team, preferably led by a social worker, in consultation with partners; health is one of the partners it consults; when a young person is hard to engage, the person with the best relationship with them should lead the work with oversight from the social worker.',
+      reading:
+        "The app offers the tool to health staff too, for when they are that person or are consulted: it is completed with the social worker's oversight, and it is not a screening tool. The handbook prints no screening tool for health staff; for a concern, they have the information report, the information-sharing checklist and a referral to children's social care.",
+      src: [L(1596), L(1598), L(1781)],
     },
   ],
   referencedNotReproduced: [
