@@ -409,10 +409,12 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
       await get(`/referrals/${missing.id}`, reviewerCookie);
       await get(`/referrals/${missing.id}`, reviewerCookie);
       const detail = await (await get(`/referrals/${missing.id}`, adminCookie)).json();
-      // The admin's own look is written after the answer is made: the two by the reviewer are listed.
-      expect(detail.seenBy).toEqual([expect.objectContaining({ actor: 'bolton@example.org', times: 2 })]);
-      const again = await (await get(`/referrals/${missing.id}`, adminCookie)).json();
-      expect(again.seenBy.map((s: { actor: string }) => s.actor)).toEqual(['admin@example.org', 'bolton@example.org']);
+      // This look is among them: the admin's, most recent first, then the reviewer's two.
+      expect(detail.seenBy).toEqual([
+        expect.objectContaining({ actor: 'admin@example.org', times: 1 }),
+        expect.objectContaining({ actor: 'bolton@example.org', times: 2 }),
+      ]);
+      expect(detail.seenBy[1].first <= detail.seenBy[1].last).toBe(true);
     });
   });
 

@@ -93,7 +93,6 @@ async function detail(svc: InboxService, user: User, row: ReferralRow): Promise<
     disagreement: stored.reading.disagreement,
     items: inst ? itemsOf(inst).length : 0,
     events: await svc.referrals.events(row.id),
-    seenBy: await seenByOf(svc, row.id),
     reviewers: await reviewersFor(svc, row),
     chain: visible.map((r) => ({
       id: r.id,
@@ -188,8 +187,10 @@ export function referralRoutes(ctx: RouteContext): InboxRoute[] {
         const row = await referralFor(ctx, req, caller!.user, 'GET view');
         if (!isRow(row)) return row;
         const answer = await detail(svc, caller!.user, row);
-        if (answer.status === 200) await audit(req, caller!.user, 'view', row.id);
-        return answer;
+        if (answer.status !== 200) return answer;
+        await audit(req, caller!.user, 'view', row.id);
+        // Seen by includes this look: the audit row just written.
+        return json(200, { ...(answer.json as object), seenBy: await seenByOf(svc, row.id) });
       },
     },
     {
