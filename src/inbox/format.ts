@@ -40,3 +40,11 @@ export function timescaleText(t: string): string {
   const s = t.replace(/^within\s+/i, '');
   return /immediate/i.test(s) ? 'immediately' : `within ${s}`;
 }
+
+/** The timescale in a table cell: 'now', 'in 1 h', 'in 72 h'. */
+export function timescaleShort(t: string): string {
+  const m = timescaleMinutes(t);
+  if (m === undefined) return timescaleText(t);
+  if (m === 0) return 'now';
+  return m % 1440 === 0 && m >= 2880 ? `in ${m / 1440} days` : `in ${m / 60} h`;
+}

@@ -11,7 +11,7 @@ import { getInstrument } from '../domain/index.ts';
 import type { RegionId } from '../domain/index.ts';
 import { LIST_VIEWS, type ListItem, type ListView, type ListPage as Page } from '../contract/inbox-api.ts';
 import { ApiError, type SessionUser, api, download } from './api.ts';
-import { STATE_LABELS, timescaleMinutes, timescaleText, waited, when } from './format.ts';
+import { STATE_LABELS, timescaleMinutes, timescaleShort, timescaleText, waited, when } from './format.ts';
 import { href } from './router.ts';
 
 export type { ListItem };
@@ -87,8 +87,8 @@ function Waited({ r }: { r: ListItem }) {
       <span class={over ? 'overdue' : undefined}>{waited(r.waitedMs)}</span>
       {r.timescale && (
         <span class={`due${over ? ' overdue' : ''}`}>
-          {over ? 'overdue: ' : 'due '}
-          {timescaleText(r.timescale)}
+          {over ? ' · overdue: ' : ' · due '}
+          {timescaleShort(r.timescale)}
         </span>
       )}
     </>
@@ -325,13 +325,23 @@ export function ReferralList({ view, me }: { view: ListView; me: SessionUser }) 
                     </a>
                   </td>
                   <td class="col-age" data-testid="age">
-                    {r.age ?? <span class="hint-inline">not given</span>}
+                    {r.age ?? (
+                      <span title="No age or date of birth in the answers">
+                        <span aria-hidden="true">–</span>
+                        <span class="visually-hidden">not given</span>
+                      </span>
+                    )}
                   </td>
                   <td class="col-level" title={`${r.instrumentTitle}: ${r.level ?? 'no level from the tool'}`}>
                     <span class={`referral-level sev-${r.severity ?? 0}`}>{r.level ?? 'No level'}</span>
-                    <span class="tool-name">{r.instrumentTitle}</span>
+                    <span class="tool-name"> · {r.instrumentTitle}</span>
                   </td>
-                  <td class="col-flags">
+                  <td
+                    class="col-flags"
+                    title={flagsOf(r)
+                      .map((f) => f.title)
+                      .join('; ')}
+                  >
                     {flagsOf(r).map((f) => (
                       <span key={f.text} class={`flag${f.danger ? ' flag-danger' : ''}`} title={f.title}>
                         {f.text}
@@ -343,15 +353,22 @@ export function ReferralList({ view, me }: { view: ListView; me: SessionUser }) 
                   </td>
                   <td class="col-referrer" title={[r.referrer, r.referrerOrg].filter(Boolean).join(', ')}>
                     <span>{r.referrer ?? '—'}</span>
-                    {r.referrerOrg && <span class="org">{r.referrerOrg}</span>}
+                    {r.referrerOrg && <span class="org">, {r.referrerOrg}</span>}
                   </td>
-                  <td class="col-waited" title={`Received ${when(r.receivedAt)}`}>
+                  <td
+                    class="col-waited"
+                    title={`Received ${when(r.receivedAt)}${r.timescale ? `; the tool's timescale: ${timescaleText(r.timescale)}` : ''}`}
+                  >
                     <Waited r={r} />
                   </td>
-                  <td class="col-state">
+                  <td
+                    class="col-state"
+                    title={`${STATE_LABELS[r.reviewState] ?? r.reviewState}${r.assignee ? `, with ${r.assignee}` : ''}`}
+                  >
                     <span class={`state state-${r.reviewState}`}>{STATE_LABELS[r.reviewState] ?? r.reviewState}</span>
                     {r.assignee && (
                       <span class="assignee" data-testid="assignee">
+                        {' · '}
                         {r.assignee}
                         {r.assigneeId === me.id ? ' (you)' : ''}
                       </span>

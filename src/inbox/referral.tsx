@@ -450,8 +450,7 @@ export function ReferralScreen({ id, me }: { id: string; me: SessionUser }) {
         <div class="first-screen" data-testid="first-screen">
           <div class="fs-main">
             <p class="caption">
-              Referral · {inst?.title ?? s.instrument.id} · received {when(d.referral.receivedAt)}, waited{' '}
-              {waited(d.referral.waitedMs)}
+              Referral received {when(d.referral.receivedAt)} · waited {waited(d.referral.waitedMs)}
             </p>
             <h1 tabIndex={-1} data-testid="child">
               Child {s.childRef}
@@ -486,16 +485,21 @@ export function ReferralScreen({ id, me }: { id: string; me: SessionUser }) {
                 <div class={`outcome severity-${result.severity ?? 'none'}`} data-testid="outcome">
                   {result.complete ? (
                     <>
-                      <p class="outcome-label">{whoseOutcome(result)}</p>
-                      <p class="outcome-level" data-testid="outcome-level">
-                        {result.level}
+                      <p class="outcome-label">
+                        {whoseOutcome(result)}: {inst?.title ?? s.instrument.id}
                       </p>
-                      {result.total !== undefined && (
-                        <p>
-                          Total: <strong>{result.total}</strong>
-                          {result.bands.length > 0 && <> · falls in {result.bands.join(' and ')}</>}
-                        </p>
-                      )}
+                      <p class="outcome-line">
+                        <span class="outcome-level" data-testid="outcome-level">
+                          {result.level}
+                        </span>
+                        {result.total !== undefined && (
+                          <span>
+                            {' '}
+                            · total <strong>{result.total}</strong>
+                            {result.bands.length > 1 && <> · falls in {result.bands.join(' and ')}</>}
+                          </span>
+                        )}
+                      </p>
                     </>
                   ) : (
                     <>
