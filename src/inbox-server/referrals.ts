@@ -393,6 +393,35 @@ export class Referrals {
     };
   }
 
+  /**
+   * The count in each state for a scope (and a region or area filter), from the counts the triggers keep
+   * (schema 004): a few rows, whatever the number of referrals.
+   */
+  private async stateCounts(
+    scope: Pick<User, 'teams' | 'regions'>,
+    filter: Pick<ListFilter, 'region' | 'team'> = {},
+  ): Promise<Record<ReviewState, number>> {
+    const sql: string[] = [];
+    const args: string[] = [];
+    if (filter.region) sql.push('region = ?') && args.push(filter.region);
+    if (filter.team) sql.push('area_team = ?') && args.push(filter.team);
+    if (scope.teams.length || scope.regions.length) {
+      const parts: string[] = [];
+      if (scope.teams.length)
+        parts.push(`area_team in (${scope.teams.map(() => '?').join(',')})`) && args.push(...scope.teams);
+      if (scope.regions.length)
+        parts.push(`region in (${scope.regions.map(() => '?').join(',')})`) && args.push(...scope.regions);
+      sql.push(`(${parts.join(' or ')})`);
+    }
+    const rows = await this.sql.all<{ s: ReviewState; n: number }>(
+      `select review_state as s, sum(n) as n from inbox_state_counts ${sql.length ? `where ${sql.join(' and ')}` : ''} group by review_state`,
+      args,
+    );
+    const out = Object.fromEntries(REVIEW_STATES.map((x) => [x.id, 0])) as Record<ReviewState, number>;
+    for (const r of rows) out[r.s] = Number(r.n);
+    return out;
+  }
+
   /** How many referrals each view holds (the same filters and scope applied). */
   async viewCounts(
     filter: ListFilter,
@@ -408,22 +437,34 @@ export class Referrals {
           ...args,
         ]))!.n,
       );
-    const [queue, mine, review, actioned, closed] = await Promise.all([
+    // Mine: one small range of the assignee index.
+    const mine = count("queue = 'review' and assignee_id = ?", [user.id]);
+    // Scope, region and area alone: the kept counts; any other filter: counted over the matching rows.
+    const simple = Object.keys(rest).every((k) => k === 'region' || k === 'team');
+    if (simple) {
+      const by = await this.stateCounts(user, rest);
+      const queue = by.new + by['needs-information'];
+      return {
+        queue,
+        mine: await mine,
+        review: by['in-review'],
+        actioned: by.actioned,
+        closed: by.closed,
+        all: queue + by['in-review'] + by.actioned + by.closed,
+      };
+    }
+    const [queue, review, actioned, closed] = await Promise.all([
       count("queue = 'decide'", []),
-      count("queue = 'review' and assignee_id = ?", [user.id]),
       count("queue = 'review'", []),
       count("queue = 'actioned'", []),
       count("queue = 'closed'", []),
     ]);
-    return { queue, mine, review, actioned, closed, all: queue + review + actioned + closed };
+    return { queue, mine: await mine, review, actioned, closed, all: queue + review + actioned + closed };
   }
 
+  /** The new ones in the account's scope (the tab title's count), from the kept counts. */
   async countNew(scope: Pick<User, 'teams' | 'regions'>): Promise<number> {
-    const { sql, args } = this.where({ state: 'new' }, scope);
-    return Number(
-      (await this.sql.get<{ n: number }>(`select count(*) as n from inbox_referrals where ${sql.join(' and ')}`, args))!
-        .n,
-    );
+    return (await this.stateCounts(scope)).new;
   }
 
   private facetCache: { at: number; value: Promise<Facets> } | undefined;

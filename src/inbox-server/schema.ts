@@ -120,6 +120,21 @@ ${triageIndexes
   .filter((l) => /queue|assignee|alter table inbox_review_events|^update/.test(l))
   .join('\n')}`,
   },
+  {
+    // The queue's counts without counting: the number of referrals in each review state, region and area,
+    // kept by triggers on inbox_referrals (so every insert, state change or area change, whatever makes it,
+    // moves them). A view's count for an account is the sum over its areas and regions: a few rows.
+    id: '004-queue-counts',
+    sqlite: `create table inbox_state_counts (review_state text not null, region text not null, area_team text not null, n bigint not null, primary key (review_state, region, area_team));
+insert into inbox_state_counts (review_state, region, area_team, n) select review_state, region, coalesce(area_team, ''), count(*) from inbox_referrals group by review_state, region, coalesce(area_team, '');
+create trigger inbox_referrals_count_insert after insert on inbox_referrals begin insert into inbox_state_counts (review_state, region, area_team, n) values (new.review_state, new.region, coalesce(new.area_team, ''), 1) on conflict (review_state, region, area_team) do update set n = n + 1; end;
+create trigger inbox_referrals_count_delete after delete on inbox_referrals begin update inbox_state_counts set n = n - 1 where review_state = old.review_state and region = old.region and area_team = coalesce(old.area_team, ''); end;
+create trigger inbox_referrals_count_update after update of review_state, region, area_team on inbox_referrals begin update inbox_state_counts set n = n - 1 where review_state = old.review_state and region = old.region and area_team = coalesce(old.area_team, ''); insert into inbox_state_counts (review_state, region, area_team, n) values (new.review_state, new.region, coalesce(new.area_team, ''), 1) on conflict (review_state, region, area_team) do update set n = n + 1; end`,
+    postgres: `create table inbox_state_counts (review_state text not null, region text not null, area_team text not null, n bigint not null, primary key (review_state, region, area_team));
+insert into inbox_state_counts (review_state, region, area_team, n) select review_state, region, coalesce(area_team, ''), count(*) from inbox_referrals group by review_state, region, coalesce(area_team, '');
+create function inbox_state_count() returns trigger language plpgsql as $$ begin if tg_op in ('UPDATE', 'DELETE') then update inbox_state_counts set n = n - 1 where review_state = old.review_state and region = old.region and area_team = coalesce(old.area_team, ''); end if; if tg_op in ('INSERT', 'UPDATE') then insert into inbox_state_counts (review_state, region, area_team, n) values (new.review_state, new.region, coalesce(new.area_team, ''), 1) on conflict (review_state, region, area_team) do update set n = inbox_state_counts.n + 1; end if; return null; end $$;
+create trigger inbox_referrals_state_count after insert or delete or update of review_state, region, area_team on inbox_referrals for each row execute function inbox_state_count()`,
+  },
 ];
 
 registerMigrations('inbox', INBOX_MIGRATIONS);

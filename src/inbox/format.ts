@@ -46,5 +46,5 @@ export function timescaleShort(t: string): string {
   const m = timescaleMinutes(t);
   if (m === undefined) return timescaleText(t);
   if (m === 0) return 'now';
-  return m % 1440 === 0 && m >= 2880 ? `in ${m / 1440} days` : `in ${m / 60} h`;
+  return m > 4320 && m % 1440 === 0 ? `in ${m / 1440} days` : `in ${m / 60} h`;
 }

@@ -418,6 +418,17 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
     });
   });
 
+  it('the counts the triggers keep equal the rows, by state, region and area', async () => {
+    const kept = await server.inbox.sql.all<{ s: string; r: string; a: string; n: number }>(
+      'select review_state as s, region as r, area_team as a, n from inbox_state_counts where n <> 0 order by 1, 2, 3',
+    );
+    const real = await server.inbox.sql.all<{ s: string; r: string; a: string; n: number }>(
+      "select review_state as s, region as r, coalesce(area_team, '') as a, count(*) as n from inbox_referrals group by review_state, region, coalesce(area_team, '') order by 1, 2, 3",
+    );
+    expect(kept.map((k) => ({ ...k, n: Number(k.n) }))).toEqual(real.map((k) => ({ ...k, n: Number(k.n) })));
+    expect(real.length).toBeGreaterThan(2);
+  });
+
   describe('the audit', () => {
     it('refuses updates and deletes: in the database, and there is no route for them', async () => {
       const sql = server.inbox.sql;
