@@ -19,7 +19,7 @@ import { REGIONS, areasOf } from '../domain/index.ts';
 import { AnswerList, type DocumentRecord, RecordDocument } from '../shared-ui/record-document.tsx';
 import { withoutRefs } from '../shared-ui/sources.ts';
 import { ApiError, api, download } from './api.ts';
-import { STATE_LABELS, timescaleText, waited, when } from './format.ts';
+import { STATE_LABELS, waited, when } from './format.ts';
 import { type AreaChange, type ListItem, type ReviewEvent, type SeenBy, TRANSITIONS } from '../contract/inbox-api.ts';
 import type { SessionUser } from './api.ts';
 import { href } from './router.ts';
