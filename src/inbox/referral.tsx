@@ -553,7 +553,17 @@ export function ReferralScreen({ id, me }: { id: string; me: SessionUser }) {
                     <span class="visually-hidden"> – {s.author.name}</span>
                   </a>
                 ) : null}{' '}
-                {s.author.contact !== phone && <span data-testid="referrer-contact">{s.author.contact}</span>}
+                {s.author.contact !== phone && (
+                  <span data-testid="referrer-contact">
+                    {/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s.author.contact.trim()) ? (
+                      <a class="email" href={`mailto:${s.author.contact.trim()}`}>
+                        {s.author.contact}
+                      </a>
+                    ) : (
+                      s.author.contact
+                    )}
+                  </span>
+                )}
               </p>
               <p class="hint">Finished {when(s.device.time)}</p>
             </section>

@@ -274,7 +274,8 @@ describe('the MASH inbox', () => {
     await page.click('.views a[data-view=actioned]');
     await page.waitForSelector(`[data-id="${high.id}"] .state-actioned`);
     await page.waitForFunction(() => document.title === '(2) New referrals – CSE Inbox');
-    // The lying device's referral: the server's level, the disagreement in red.
+    // The lying device's referral (back in the queue): the server's level, the disagreement in red.
+    await page.click('.views a[data-view=queue]');
     await page.click(`[data-id="${medium.id}"] a`);
     await page.waitForSelector('[data-testid=disagreement]');
     expect(await page.textContent('[data-testid=disagreement]')).toContain(
