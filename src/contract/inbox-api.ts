@@ -2,21 +2,49 @@
 // and the inbox page (which reads them), so the two cannot drift apart.
 // Types and constants only.
 
-export type ReviewState = 'new' | 'in-review' | 'actioned' | 'needs-information';
+export type ReviewState = 'new' | 'in-review' | 'actioned' | 'needs-information' | 'closed';
 
 export const REVIEW_STATES: { id: ReviewState; label: string }[] = [
   { id: 'new', label: 'New' },
   { id: 'in-review', label: 'In review' },
   { id: 'actioned', label: 'Actioned' },
   { id: 'needs-information', label: 'Needs more information' },
+  { id: 'closed', label: 'Closed – no further action' },
 ];
 
-/** Allowed moves. A finished review can be reopened (with a note saying why). */
+/**
+ * Allowed moves. A finished review (actioned, or closed with no further action) can be reopened, with a
+ * note saying why; closing always takes a reason (the note).
+ */
 export const TRANSITIONS: Record<ReviewState, ReviewState[]> = {
-  new: ['in-review'],
-  'in-review': ['actioned', 'needs-information'],
-  'needs-information': ['in-review'],
+  new: ['in-review', 'closed'],
+  'in-review': ['actioned', 'needs-information', 'closed'],
+  'needs-information': ['in-review', 'closed'],
   actioned: ['in-review'],
+  closed: ['in-review'],
+};
+
+/**
+ * The queue's views: what needs a decision (new, needs more information), in review (mine, everyone's),
+ * actioned, closed; 'all' is every state (for a search across them).
+ */
+export type ListView = 'queue' | 'mine' | 'review' | 'actioned' | 'closed' | 'all';
+export const LIST_VIEWS: { id: ListView; label: string }[] = [
+  { id: 'queue', label: 'Needs a decision' },
+  { id: 'mine', label: 'In review: mine' },
+  { id: 'review', label: "In review: everyone's" },
+  { id: 'actioned', label: 'Actioned' },
+  { id: 'closed', label: 'Closed' },
+  { id: 'all', label: 'All' },
+];
+
+/** The view group a review state belongs to (stored beside it, so each view is one range of one index). */
+export const QUEUE_OF: Record<ReviewState, 'decide' | 'review' | 'actioned' | 'closed'> = {
+  new: 'decide',
+  'needs-information': 'decide',
+  'in-review': 'review',
+  actioned: 'actioned',
+  closed: 'closed',
 };
 
 /** One referral as the inbox indexes it: the server's reading, never the device's claim. */
@@ -40,6 +68,16 @@ export interface ReferralRow {
   reviewState: ReviewState;
   reviewBy: string | null;
   reviewAt: string | null;
+  /** Who has it (picked up or assigned): the account's e-mail. */
+  assignee: string | null;
+  assigneeId: string | null;
+  /** The child's age by the server's reading of the answers (date of birth on the day of screening, else the typed age). */
+  age: number | null;
+  /** The seed's timescale of the first time-bound next step ('immediately', 'within the hour', '72 hours'). */
+  timescale: string | null;
+  /** The practitioner who referred, and their organisation. */
+  referrer: string | null;
+  referrerOrg: string | null;
 }
 
 /** A row as the list shows it. */
@@ -70,15 +108,31 @@ export interface ListPage {
   next: string | null;
   newCount: number;
   facets: Facets;
+  /** With a view: the view shown, the count in each view (the same filters applied), and the matches in this one. */
+  view?: ListView;
+  counts?: Record<ListView, number>;
+  matches?: number;
 }
 
 export interface ReviewEvent {
   id: number;
+  /** A change of state, a note without one (from = to), or an assignment (pick up or reassign). */
+  kind: 'state' | 'note' | 'assign';
   from: ReviewState;
   to: ReviewState;
   userEmail: string;
+  /** For an assignment: who has it now. */
+  assignee: string | null;
   note: string;
   at: string;
+}
+
+/** Who has opened a referral, from the audit's views: each account once, with its latest and first look. */
+export interface SeenBy {
+  actor: string;
+  first: string;
+  last: string;
+  times: number;
 }
 
 export type Role = 'reviewer' | 'admin';

@@ -17,6 +17,8 @@ export type AuditAction =
   | 'export-csv'
   | 'export-fhir'
   | 'review-state'
+  | 'review-assign'
+  | 'review-note'
   | 'area-set'
   | 'forbidden'
   | 'device-credential-refused'

@@ -9,16 +9,27 @@ import type { User } from './accounts.ts';
 import {
   type AreaChange,
   type Facets,
+  type ListView,
+  QUEUE_OF,
   type ReferralRow,
   REVIEW_STATES,
   type ReviewEvent,
   type ReviewState,
+  type SeenBy,
   TRANSITIONS,
 } from '../contract/inbox-api.ts';
 export { type Facets, type ReferralRow, REVIEW_STATES, type ReviewEvent, type ReviewState, TRANSITIONS };
 import type { InboxKeys } from './sealing.ts';
 import type { StoredSubmission, SubmissionSource } from './source.ts';
-import { READING_VERSION, checkArea } from '../domain/index.ts';
+import {
+  READING_VERSION,
+  SAFETY,
+  checkArea,
+  getInstrument,
+  readFacts,
+  readSubmission,
+  screenedOn,
+} from '../domain/index.ts';
 import type { Sql } from '../receiver/store/sql.ts';
 
 export interface ListFilter {
@@ -47,17 +58,20 @@ export class ReviewError extends Error {
 }
 
 const COLUMNS = `submission_id as id, child_ref_sealed as "childRef", received_at as "receivedAt", priority, severity, level, safety, instrument_id as "instrumentId", kind, region,
-  area_team as "areaTeam", area_from as "areaFrom", needs_area as "needsArea", disagreement, review_state as "reviewState", review_by as "reviewBy", review_at as "reviewAt"`;
+  area_team as "areaTeam", area_from as "areaFrom", needs_area as "needsArea", disagreement, review_state as "reviewState", review_by as "reviewBy", review_at as "reviewAt",
+  assignee, assignee_id as "assigneeId", age, timescale, referrer, referrer_org as "referrerOrg", triage_rank as "triageRank"`;
 
 type Raw = Omit<ReferralRow, 'safety' | 'disagreement' | 'needsArea'> & {
   safety: string;
   disagreement: number;
   needsArea: number;
+  triageRank: number;
 };
-const toRow = (r: Raw): ReferralRow => ({
+const toRow = ({ triageRank: _rank, ...r }: Raw): ReferralRow => ({
   ...r,
   priority: Number(r.priority),
   severity: r.severity === null ? null : Number(r.severity),
+  age: r.age === null || r.age === undefined ? null : Number(r.age),
   safety: JSON.parse(r.safety) as string[],
   needsArea: Number(r.needsArea) === 1,
   disagreement: Number(r.disagreement) === 1,
@@ -70,6 +84,63 @@ export function inScope(
 ): boolean {
   if (user.teams.length === 0 && user.regions.length === 0) return true;
   return (r.areaTeam !== null && user.teams.includes(r.areaTeam)) || user.regions.includes(r.region);
+}
+
+/**
+ * The queue's order, as one number stored with the row (0 comes first): a safety route (a 999 / SARC /
+ * immediate step, trafficking, or a record the server could not score) first, then a child under 13, then a
+ * child missing now, then the tool's level (most serious band first).
+ */
+export function triageRank(reading: { safety: string[]; severity: number | null }): number {
+  const flags = new Set(reading.safety);
+  const route =
+    reading.safety.some((f) => f.startsWith('Safety route:')) ||
+    flags.has(SAFETY.trafficking) ||
+    flags.has(SAFETY.unscored);
+  const bits =
+    (route ? 64 : 0) +
+    (flags.has(SAFETY.under13) ? 32 : 0) +
+    (flags.has(SAFETY.missingNow) ? 16 : 0) +
+    Math.max(0, Math.min(3, reading.severity ?? 0));
+  return 127 - bits;
+}
+
+/** What the queue shows without opening a body, taken from it once at indexing time. */
+export function triageFacts(s: Pick<StoredSubmission, 'body'>): {
+  age: number | null;
+  timescale: string | null;
+  referrer: string | null;
+  referrerOrg: string | null;
+} {
+  const body = s.body;
+  let age: number | null = null;
+  let timescale: string | null = null;
+  try {
+    const on = screenedOn(body);
+    const facts = readFacts(body.answers ?? {}, on);
+    age = facts.age ?? null;
+    const result = readSubmission({
+      instrument: getInstrument(body.instrument.id),
+      instrumentVersion: body.instrument.version,
+      answers: body.answers,
+      claimed: body.result,
+      screenedOn: on,
+      deviceArea: null,
+    }).result;
+    // The first time-bound step in the order the referral shows its steps (999 and warnings first).
+    const rank = (k: string) => (k === 'emergency' ? 0 : k === 'warning' ? 1 : 2);
+    const steps = (result?.nextSteps ?? []).map((x, i) => ({ x, i }));
+    steps.sort((a, b) => rank(a.x.kind) - rank(b.x.kind) || a.i - b.i);
+    timescale = steps.find((x) => x.x.within)?.x.within ?? null;
+  } catch {
+    /* an unreadable body: no age, no timescale */
+  }
+  return {
+    age: age === null || !Number.isFinite(age) ? null : Math.round(age),
+    timescale,
+    referrer: body.author?.name?.slice(0, 200) ?? null,
+    referrerOrg: body.author?.organisation?.slice(0, 200) ?? null,
+  };
 }
 
 export interface Cursor {
@@ -112,6 +183,7 @@ export class Referrals {
   /** The index row for one stored submission: the server's reading, as the receiver stored it. */
   indexRow(s: StoredSubmission): (string | number | null)[] {
     const r = s.reading;
+    const t = triageFacts(s);
     return [
       s.id,
       s.seq,
@@ -130,11 +202,16 @@ export class Referrals {
       this.childKey(s.body.childRef),
       this.keys.seal(s.body.childRef, s.id),
       r.disagreement !== null ? 1 : 0,
+      triageRank(r),
+      t.age,
+      t.timescale,
+      t.referrer,
+      t.referrerOrg,
     ];
   }
 
-  static readonly INSERT = `insert into inbox_referrals (submission_id, source_seq, received_at, priority, severity, level, safety, instrument_id, kind, region, area_team, area_from, needs_area, reading_version, child_key, child_ref_sealed, disagreement)
-    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (submission_id) do nothing`;
+  static readonly INSERT = `insert into inbox_referrals (submission_id, source_seq, received_at, priority, severity, level, safety, instrument_id, kind, region, area_team, area_from, needs_area, reading_version, child_key, child_ref_sealed, disagreement, triage_rank, age, timescale, referrer, referrer_org)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (submission_id) do nothing`;
 
   private refreshed = false;
 
@@ -160,8 +237,10 @@ export class Referrals {
       await this.sql.transaction(async (tx) => {
         for (const s of changed) {
           const r = s.reading;
+          const t = triageFacts(s);
           await tx.run(
             `update inbox_referrals set priority = ?, severity = ?, level = ?, safety = ?, region = ?, disagreement = ?, reading_version = ?,
+               triage_rank = ?, age = ?, timescale = ?, referrer = ?, referrer_org = ?,
                area_team = coalesce(area_set, ?), area_from = case when area_set is null then ? else 'reviewer' end,
                needs_area = case when area_set is null then ? else 0 end
              where submission_id = ?`,
@@ -173,6 +252,11 @@ export class Referrals {
               r.region,
               r.disagreement !== null ? 1 : 0,
               r.readingVersion,
+              triageRank(r),
+              t.age,
+              t.timescale,
+              t.referrer,
+              t.referrerOrg,
               r.area,
               r.areaFrom,
               r.needsArea ? 1 : 0,
@@ -263,12 +347,128 @@ export class Referrals {
     };
   }
 
-  async countNew(scope: Pick<User, 'teams' | 'regions'>): Promise<number> {
-    const { sql, args } = this.where({ state: 'new' }, scope);
-    return Number(
-      (await this.sql.get<{ n: number }>(`select count(*) as n from inbox_referrals where ${sql.join(' and ')}`, args))!
-        .n,
+  /** The SQL that picks a view's rows (besides filters and scope). */
+  private static viewWhere(view: ListView, userId: string): { sql: string[]; args: string[] } {
+    switch (view) {
+      case 'queue':
+        return { sql: ["queue = 'decide'"], args: [] };
+      case 'mine':
+        return { sql: ["queue = 'review'", 'assignee_id = ?'], args: [userId] };
+      case 'review':
+        return { sql: ["queue = 'review'"], args: [] };
+      case 'actioned':
+        return { sql: ["queue = 'actioned'"], args: [] };
+      case 'closed':
+        return { sql: ["queue = 'closed'"], args: [] };
+      case 'all':
+        return { sql: [], args: [] };
+    }
+  }
+
+  /**
+   * One page of a view of the queue: the most urgent first (safety routes, under 13, missing now, then
+   * the level: the stored triage rank), then the longest waiting; one range of one index per view.
+   */
+  async listView(
+    view: ListView,
+    filter: ListFilter,
+    user: Pick<User, 'id' | 'teams' | 'regions'>,
+    cursor?: Cursor,
+    limit = 50,
+  ): Promise<{ items: ReferralRow[]; next: string | null }> {
+    const { state: _ignored, ...rest } = filter;
+    const { sql, args } = this.where(rest, user);
+    const v = Referrals.viewWhere(view, user.id);
+    sql.unshift(...v.sql);
+    args.unshift(...v.args);
+    if (cursor)
+      sql.push('(triage_rank, received_at, submission_id) > (?, ?, ?)') && args.push(cursor.p, cursor.r, cursor.i);
+    const n = Math.min(Math.max(limit, 1), 200);
+    const rows = await this.sql.all<Raw>(
+      `select ${COLUMNS} from inbox_referrals ${sql.length ? `where ${sql.join(' and ')}` : ''} order by triage_rank, received_at, submission_id limit ?`,
+      [...args, n + 1],
     );
+    const items = rows.slice(0, n).map((r) => this.row(r));
+    const last = rows[n - 1];
+    return {
+      items,
+      next:
+        rows.length > n && last ? encodeCursor({ p: Number(last.triageRank), r: last.receivedAt, i: last.id }) : null,
+    };
+  }
+
+  /**
+   * The count in each state for a scope (and a region or area filter), from the counts the triggers keep
+   * (schema 004): a few rows, whatever the number of referrals.
+   */
+  private async stateCounts(
+    scope: Pick<User, 'teams' | 'regions'>,
+    filter: Pick<ListFilter, 'region' | 'team'> = {},
+  ): Promise<Record<ReviewState, number>> {
+    const sql: string[] = [];
+    const args: string[] = [];
+    if (filter.region) sql.push('region = ?') && args.push(filter.region);
+    if (filter.team) sql.push('area_team = ?') && args.push(filter.team);
+    if (scope.teams.length || scope.regions.length) {
+      const parts: string[] = [];
+      if (scope.teams.length)
+        parts.push(`area_team in (${scope.teams.map(() => '?').join(',')})`) && args.push(...scope.teams);
+      if (scope.regions.length)
+        parts.push(`region in (${scope.regions.map(() => '?').join(',')})`) && args.push(...scope.regions);
+      sql.push(`(${parts.join(' or ')})`);
+    }
+    const rows = await this.sql.all<{ s: ReviewState; n: number }>(
+      `select review_state as s, sum(n) as n from inbox_state_counts ${sql.length ? `where ${sql.join(' and ')}` : ''} group by review_state`,
+      args,
+    );
+    const out = Object.fromEntries(REVIEW_STATES.map((x) => [x.id, 0])) as Record<ReviewState, number>;
+    for (const r of rows) out[r.s] = Number(r.n);
+    return out;
+  }
+
+  /** How many referrals each view holds (the same filters and scope applied). */
+  async viewCounts(
+    filter: ListFilter,
+    user: Pick<User, 'id' | 'teams' | 'regions'>,
+  ): Promise<Record<ListView, number>> {
+    const { state: _ignored, ...rest } = filter;
+    const { sql, args } = this.where(rest, user);
+    const where = sql.length ? `and ${sql.join(' and ')}` : '';
+    const count = async (extra: string, extraArgs: string[]) =>
+      Number(
+        (await this.sql.get<{ n: number }>(`select count(*) as n from inbox_referrals where ${extra} ${where}`, [
+          ...extraArgs,
+          ...args,
+        ]))!.n,
+      );
+    // Mine: one small range of the assignee index.
+    const mine = count("queue = 'review' and assignee_id = ?", [user.id]);
+    // Scope, region and area alone: the kept counts; any other filter: counted over the matching rows.
+    const simple = Object.keys(rest).every((k) => k === 'region' || k === 'team');
+    if (simple) {
+      const by = await this.stateCounts(user, rest);
+      const queue = by.new + by['needs-information'];
+      return {
+        queue,
+        mine: await mine,
+        review: by['in-review'],
+        actioned: by.actioned,
+        closed: by.closed,
+        all: queue + by['in-review'] + by.actioned + by.closed,
+      };
+    }
+    const [queue, review, actioned, closed] = await Promise.all([
+      count("queue = 'decide'", []),
+      count("queue = 'review'", []),
+      count("queue = 'actioned'", []),
+      count("queue = 'closed'", []),
+    ]);
+    return { queue, mine: await mine, review, actioned, closed, all: queue + review + actioned + closed };
+  }
+
+  /** The new ones in the account's scope (the tab title's count), from the kept counts. */
+  async countNew(scope: Pick<User, 'teams' | 'regions'>): Promise<number> {
+    return (await this.stateCounts(scope)).new;
   }
 
   private facetCache: { at: number; value: Promise<Facets> } | undefined;
@@ -316,7 +516,7 @@ export class Referrals {
   async events(id: string): Promise<ReviewEvent[]> {
     return (
       await this.sql.all<Omit<ReviewEvent, 'note'> & { note: string }>(
-        'select id, from_state as "from", to_state as "to", user_email as "userEmail", note_sealed as note, at from inbox_review_events where submission_id = ? order by id',
+        'select id, kind, from_state as "from", to_state as "to", user_email as "userEmail", assignee, note_sealed as note, at from inbox_review_events where submission_id = ? order by id',
         [id],
       )
     ).map((e) => ({ ...e, id: Number(e.id), note: this.keys.open(e.note, `note:${id}`) }));
@@ -337,10 +537,12 @@ export class Referrals {
           `A referral that is ${label(row.reviewState)} cannot be marked ${label(to)}.`,
         );
       const at = new Date(this.now()).toISOString();
+      // Taken into review with no one holding it: the reviewer who did it has it.
+      const take = to === 'in-review' && !row.assigneeId;
       // The state guard: two reviewers changing it at once, the second is refused.
       const { changes } = await tx.run(
-        'update inbox_referrals set review_state = ?, review_by = ?, review_at = ? where submission_id = ? and review_state = ?',
-        [to, user.email, at, id, row.reviewState],
+        `update inbox_referrals set review_state = ?, queue = ?, review_by = ?, review_at = ?${take ? ', assignee_id = ?, assignee = ?' : ''} where submission_id = ? and review_state = ?`,
+        [to, QUEUE_OF[to], user.email, at, ...(take ? [user.id, user.email] : []), id, row.reviewState],
       );
       if (changes !== 1)
         throw new ReviewError(
@@ -351,8 +553,79 @@ export class Referrals {
         'insert into inbox_review_events (submission_id, from_state, to_state, user_id, user_email, note_sealed, at) values (?, ?, ?, ?, ?, ?, ?)',
         [id, row.reviewState, to, user.id, user.email, this.keys.seal(text, `note:${id}`), at],
       );
-      return { ...row, reviewState: to, reviewBy: user.email, reviewAt: at };
+      return {
+        ...row,
+        reviewState: to,
+        reviewBy: user.email,
+        reviewAt: at,
+        ...(take ? { assignee: user.email, assigneeId: user.id } : {}),
+      };
     });
+  }
+
+  /**
+   * Gives a referral to a reviewer: to oneself (pick up: one that needs a decision moves into review) or
+   * to another (reassign; the caller checks that they may see it). Recorded in the review history.
+   */
+  async assign(
+    id: string,
+    to: Pick<User, 'id' | 'email'>,
+    user: Pick<User, 'id' | 'email'>,
+    note = '',
+  ): Promise<ReferralRow> {
+    const text = note.trim();
+    if (text.length > 5000) throw new ReviewError('note', 'Keep the note under 5,000 characters.');
+    return this.sql.transaction(async (tx) => {
+      const raw = await tx.get<Raw>(`select ${COLUMNS} from inbox_referrals where submission_id = ?`, [id]);
+      if (!raw) throw new ReviewError('not-found', 'No such referral.');
+      const row = this.row(raw);
+      if (row.reviewState === 'actioned' || row.reviewState === 'closed')
+        throw new ReviewError(
+          'transition',
+          `A referral that is ${label(row.reviewState)} cannot be picked up: reopen it into review first.`,
+        );
+      if (row.assigneeId === to.id && row.reviewState === 'in-review')
+        throw new ReviewError('transition', `${to.email} already has this referral.`);
+      const at = new Date(this.now()).toISOString();
+      const state: ReviewState = 'in-review';
+      // The guard: two reviewers picking it up at once, the second is refused.
+      const { changes } = await tx.run(
+        "update inbox_referrals set review_state = ?, queue = 'review', review_by = ?, review_at = ?, assignee_id = ?, assignee = ? where submission_id = ? and review_state = ? and coalesce(assignee_id, '') = ?",
+        [state, user.email, at, to.id, to.email, id, row.reviewState, row.assigneeId ?? ''],
+      );
+      if (changes !== 1)
+        throw new ReviewError(
+          'transition',
+          'Someone changed this referral at the same moment. Reload it and try again.',
+        );
+      const why = text || (to.id === user.id ? 'Picked up.' : `Given to ${to.email}.`);
+      await tx.run(
+        "insert into inbox_review_events (submission_id, from_state, to_state, user_id, user_email, note_sealed, at, kind, assignee) values (?, ?, ?, ?, ?, ?, ?, 'assign', ?)",
+        [id, row.reviewState, state, user.id, user.email, this.keys.seal(why, `note:${id}`), at, to.email],
+      );
+      return { ...row, reviewState: state, reviewBy: user.email, reviewAt: at, assignee: to.email, assigneeId: to.id };
+    });
+  }
+
+  /** A note in the review history at any time, without a change of state (from = to). */
+  async addNote(id: string, user: Pick<User, 'id' | 'email'>, note: string): Promise<void> {
+    const text = note.trim();
+    if (!text) throw new ReviewError('note', 'Write the note.');
+    if (text.length > 5000) throw new ReviewError('note', 'Keep the note under 5,000 characters.');
+    const row = await this.get(id);
+    if (!row) throw new ReviewError('not-found', 'No such referral.');
+    await this.sql.run(
+      "insert into inbox_review_events (submission_id, from_state, to_state, user_id, user_email, note_sealed, at, kind) values (?, ?, ?, ?, ?, ?, ?, 'note')",
+      [
+        id,
+        row.reviewState,
+        row.reviewState,
+        user.id,
+        user.email,
+        this.keys.seal(text, `note:${id}`),
+        new Date(this.now()).toISOString(),
+      ],
+    );
   }
 
   /**
@@ -398,6 +671,21 @@ export class Referrals {
       )
     ).map((e) => ({ ...e, id: Number(e.id), note: this.keys.open(e.note, `area:${id}`) }));
   }
+}
+
+/** Who has opened a referral, from the audit's 'view' rows: each account once, most recent first. */
+export function seenBy(views: { actor: string; at: string }[]): SeenBy[] {
+  const by = new Map<string, SeenBy>();
+  for (const v of views) {
+    const s = by.get(v.actor);
+    if (!s) by.set(v.actor, { actor: v.actor, first: v.at, last: v.at, times: 1 });
+    else {
+      s.times++;
+      if (v.at < s.first) s.first = v.at;
+      if (v.at > s.last) s.last = v.at;
+    }
+  }
+  return [...by.values()].sort((a, b) => (a.last < b.last ? 1 : a.last > b.last ? -1 : 0));
 }
 
 export function label(s: ReviewState): string {

@@ -40,6 +40,32 @@ create index inbox_referrals_no_area on inbox_referrals (needs_area, priority de
 create table inbox_area_changes (id ${serial}, submission_id text not null references inbox_referrals(submission_id), from_area text, to_area text not null, user_id text, user_email text not null, note_sealed text not null, at text not null);
 create index inbox_area_changes_submission on inbox_area_changes (submission_id, id)`;
 
+// The triage queue (issue 20): 'closed' (no further action, with a reason) among the review states; who has
+// the referral (assignee); what the queue shows and orders by without opening a body, filled at indexing time:
+// the child's age (a number, not the reference: only the reference's keyed hash is searchable), the referrer
+// and their organisation (practitioner data), the seed's timescale of the first time-bound step, the
+// view group and the triage rank (0 most urgent: safety routes, under 13, missing now, then the level).
+// Review events gain a kind (a state change, a note without one, an assignment) and the assignee.
+// The index rows are re-read at the next catch-up (reading_version null) to fill the new columns.
+const referralsV3 = `create table inbox_referrals (submission_id text primary key, source_seq bigint not null unique, received_at text not null, priority integer not null, severity integer, level text, safety text not null default '[]', instrument_id text not null, kind text not null, region text not null, area_team text, child_key text not null, child_ref_sealed text not null, disagreement integer not null default 0, review_state text not null default 'new' check (review_state in ('new', 'in-review', 'actioned', 'needs-information', 'closed')), review_by text, review_at text, area_from text not null default 'none', needs_area integer not null default 0, area_set text, reading_version text, queue text not null default 'decide' check (queue in ('decide', 'review', 'actioned', 'closed')), triage_rank integer not null default 127, age integer, timescale text, referrer text, referrer_org text, assignee_id text, assignee text)`;
+const OLD_COLUMNS =
+  'submission_id, source_seq, received_at, priority, severity, level, safety, instrument_id, kind, region, area_team, child_key, child_ref_sealed, disagreement, review_state, review_by, review_at, area_from, needs_area, area_set';
+const triageIndexes = `create index inbox_referrals_order on inbox_referrals (priority desc, received_at desc, submission_id desc);
+create index inbox_referrals_state on inbox_referrals (review_state, priority desc, received_at desc, submission_id desc);
+create index inbox_referrals_team on inbox_referrals (area_team, priority desc, received_at desc, submission_id desc);
+create index inbox_referrals_region on inbox_referrals (region, priority desc, received_at desc, submission_id desc);
+create index inbox_referrals_instrument on inbox_referrals (instrument_id, priority desc, received_at desc, submission_id desc);
+create index inbox_referrals_level on inbox_referrals (level, priority desc, received_at desc, submission_id desc);
+create index inbox_referrals_child on inbox_referrals (child_key, received_at);
+create index inbox_referrals_received on inbox_referrals (received_at);
+create index inbox_referrals_no_area on inbox_referrals (needs_area, priority desc, received_at desc, submission_id desc);
+create index inbox_referrals_queue on inbox_referrals (queue, triage_rank, received_at, submission_id);
+create index inbox_referrals_queue_team on inbox_referrals (area_team, queue, triage_rank, received_at, submission_id);
+create index inbox_referrals_assignee on inbox_referrals (assignee_id, queue, triage_rank, received_at, submission_id);
+alter table inbox_review_events add column kind text not null default 'state';
+alter table inbox_review_events add column assignee text;
+update inbox_referrals set queue = case review_state when 'in-review' then 'review' when 'actioned' then 'actioned' else 'decide' end`;
+
 export const INBOX_MIGRATIONS: Migration[] = [
   {
     id: '001-accounts-referrals-audit',
@@ -65,6 +91,49 @@ create trigger inbox_area_changes_no_delete before delete on inbox_area_changes 
     postgres: `${areaColumns('bigserial primary key')};
 create trigger inbox_area_changes_append_only before update or delete on inbox_area_changes for each row execute function inbox_append_only();
 create trigger inbox_area_changes_no_truncate before truncate on inbox_area_changes for each statement execute function inbox_append_only()`,
+  },
+  {
+    // SQLite cannot change a CHECK constraint in place: the table is rebuilt in the migration's transaction.
+    // Its children (review events, area changes) keep their rows: foreign keys are deferred to the commit,
+    // by which time every parent row is back under the same name.
+    id: '003-triage-queue',
+    sqlite: `PRAGMA defer_foreign_keys = ON;
+create table inbox_referrals_v2 as select * from inbox_referrals;
+drop table inbox_referrals;
+${referralsV3};
+insert into inbox_referrals (${OLD_COLUMNS}) select ${OLD_COLUMNS} from inbox_referrals_v2;
+drop table inbox_referrals_v2;
+${triageIndexes}`,
+    postgres: `alter table inbox_referrals drop constraint inbox_referrals_review_state_check;
+alter table inbox_referrals add constraint inbox_referrals_review_state_check check (review_state in ('new', 'in-review', 'actioned', 'needs-information', 'closed'));
+alter table inbox_referrals add column queue text not null default 'decide' check (queue in ('decide', 'review', 'actioned', 'closed'));
+alter table inbox_referrals add column triage_rank integer not null default 127;
+alter table inbox_referrals add column age integer;
+alter table inbox_referrals add column timescale text;
+alter table inbox_referrals add column referrer text;
+alter table inbox_referrals add column referrer_org text;
+alter table inbox_referrals add column assignee_id text;
+alter table inbox_referrals add column assignee text;
+update inbox_referrals set reading_version = null;
+${triageIndexes
+  .split('\n')
+  .filter((l) => /queue|assignee|alter table inbox_review_events|^update/.test(l))
+  .join('\n')}`,
+  },
+  {
+    // The queue's counts without counting: the number of referrals in each review state, region and area,
+    // kept by triggers on inbox_referrals (so every insert, state change or area change, whatever makes it,
+    // moves them). A view's count for an account is the sum over its areas and regions: a few rows.
+    id: '004-queue-counts',
+    sqlite: `create table inbox_state_counts (review_state text not null, region text not null, area_team text not null, n bigint not null, primary key (review_state, region, area_team));
+insert into inbox_state_counts (review_state, region, area_team, n) select review_state, region, coalesce(area_team, ''), count(*) from inbox_referrals group by review_state, region, coalesce(area_team, '');
+create trigger inbox_referrals_count_insert after insert on inbox_referrals begin insert into inbox_state_counts (review_state, region, area_team, n) values (new.review_state, new.region, coalesce(new.area_team, ''), 1) on conflict (review_state, region, area_team) do update set n = n + 1; end;
+create trigger inbox_referrals_count_delete after delete on inbox_referrals begin update inbox_state_counts set n = n - 1 where review_state = old.review_state and region = old.region and area_team = coalesce(old.area_team, ''); end;
+create trigger inbox_referrals_count_update after update of review_state, region, area_team on inbox_referrals begin update inbox_state_counts set n = n - 1 where review_state = old.review_state and region = old.region and area_team = coalesce(old.area_team, ''); insert into inbox_state_counts (review_state, region, area_team, n) values (new.review_state, new.region, coalesce(new.area_team, ''), 1) on conflict (review_state, region, area_team) do update set n = n + 1; end`,
+    postgres: `create table inbox_state_counts (review_state text not null, region text not null, area_team text not null, n bigint not null, primary key (review_state, region, area_team));
+insert into inbox_state_counts (review_state, region, area_team, n) select review_state, region, coalesce(area_team, ''), count(*) from inbox_referrals group by review_state, region, coalesce(area_team, '');
+create function inbox_state_count() returns trigger language plpgsql as $$ begin if tg_op in ('UPDATE', 'DELETE') then update inbox_state_counts set n = n - 1 where review_state = old.review_state and region = old.region and area_team = coalesce(old.area_team, ''); end if; if tg_op in ('INSERT', 'UPDATE') then insert into inbox_state_counts (review_state, region, area_team, n) values (new.review_state, new.region, coalesce(new.area_team, ''), 1) on conflict (review_state, region, area_team) do update set n = inbox_state_counts.n + 1; end if; return null; end $$;
+create trigger inbox_referrals_state_count after insert or delete or update of review_state, region, area_team on inbox_referrals for each row execute function inbox_state_count()`,
   },
 ];
 

@@ -85,13 +85,13 @@ export function Inbox() {
         ) : user === null ? (
           <SignIn onSignedIn={setUser} />
         ) : route.name === 'referral' ? (
-          <ReferralScreen id={route.id} />
+          <ReferralScreen id={route.id} me={user} />
         ) : route.name === 'audit' && admin ? (
           <AuditScreen />
         ) : route.name === 'users' && admin ? (
           <UsersScreen me={user} />
         ) : (
-          <ReferralList />
+          <ReferralList view={route.name === 'list' ? (route.view ?? 'queue') : 'queue'} me={user} />
         )}
       </main>
     </>

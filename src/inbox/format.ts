@@ -21,3 +21,30 @@ export function waited(ms: number): string {
 }
 
 export const STATE_LABELS: Record<string, string> = Object.fromEntries(REVIEW_STATES.map((s) => [s.id, s.label]));
+
+/** A seed's timescale as minutes ('immediately' 0, 'within the hour' 60, '72 hours' 4320); undefined when unread. */
+export function timescaleMinutes(t: string | null | undefined): number | undefined {
+  if (!t) return undefined;
+  const s = t.toLowerCase();
+  if (/immediate/.test(s)) return 0;
+  if (/the hour/.test(s)) return 60;
+  const h = /(\d+)\s*hours?/.exec(s);
+  if (h) return Number(h[1]) * 60;
+  const d = /(\d+)\s*days?/.exec(s);
+  if (d) return Number(d[1]) * 1440;
+  return undefined;
+}
+
+/** The timescale as a reviewer reads it: 'immediately', 'within the hour', 'within 72 hours'. */
+export function timescaleText(t: string): string {
+  const s = t.replace(/^within\s+/i, '');
+  return /immediate/i.test(s) ? 'immediately' : `within ${s}`;
+}
+
+/** The timescale in a table cell: 'now', 'in 1 h', 'in 72 h'. */
+export function timescaleShort(t: string): string {
+  const m = timescaleMinutes(t);
+  if (m === undefined) return timescaleText(t);
+  if (m === 0) return 'now';
+  return m > 4320 && m % 1440 === 0 ? `in ${m / 1440} days` : `in ${m / 60} h`;
+}

@@ -1,23 +1,27 @@
-// The list: most serious first (the server's own re-score, and any safety
-// route), newest first within; filters, search by child reference, more
-// pages by cursor, how long each has waited, and the count of new ones in
-// the tab title.
+// The triage queue: by default what needs a decision (new, needs more
+// information), the most urgent first (safety routes, under 13, missing now,
+// then the level), then the longest waiting; views for in review (mine,
+// everyone's), actioned and closed, each with its count; a dense table (child,
+// age, tool and level, flags, area, referrer, time waited against the seed's
+// timescale, state and who has it); filters and search with the number of
+// matches; more pages by cursor; the count of new ones in the tab title.
 import { useEffect, useState } from 'preact/hooks';
 import { REGIONS } from '../domain/index.ts';
 import { getInstrument } from '../domain/index.ts';
 import type { RegionId } from '../domain/index.ts';
-import type { ListItem, ListPage as Page } from '../contract/inbox-api.ts';
-import { ApiError, api, download } from './api.ts';
-import { STATE_LABELS, waited, when } from './format.ts';
+import { LIST_VIEWS, type ListItem, type ListView, type ListPage as Page } from '../contract/inbox-api.ts';
+import { ApiError, type SessionUser, api, download } from './api.ts';
+import { STATE_LABELS, timescaleMinutes, timescaleShort, timescaleText, waited, when } from './format.ts';
 import { href } from './router.ts';
 
 export type { ListItem };
 
-const FILTERS = ['state', 'region', 'team', 'noArea', 'instrument', 'level', 'from', 'to', 'child'] as const;
+const FILTERS = ['region', 'team', 'noArea', 'instrument', 'level', 'from', 'to', 'child'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
 
-function query(f: Filters, cursor?: string): string {
+function query(f: Filters, view: ListView, cursor?: string): string {
   const q = new URLSearchParams();
+  q.set('view', view);
   for (const k of FILTERS) if (f[k]) q.set(k, f[k]!);
   if (cursor) q.set('cursor', cursor);
   const s = q.toString();
@@ -53,7 +57,45 @@ function Select(props: {
   );
 }
 
-export function ReferralList() {
+/** Short flags for the table; the full words are on the referral. */
+function flagsOf(r: ListItem): { text: string; title: string; danger: boolean }[] {
+  const out: { text: string; title: string; danger: boolean }[] = [];
+  const routes = r.safety.filter((f) => f.startsWith('Safety route:'));
+  if (routes.length)
+    out.push({
+      text: routes.length > 1 ? `${routes.length} safety routes` : 'Safety route',
+      title: routes.map((f) => f.replace(/^Safety route:\s*/, '')).join('; '),
+      danger: true,
+    });
+  for (const f of r.safety.filter((x) => !x.startsWith('Safety route:')))
+    out.push({
+      text: f === 'Child under 13' ? 'Under 13' : f.startsWith('The server could not') ? 'Not scored' : f,
+      title: f,
+      danger: true,
+    });
+  if (r.needsArea) out.push({ text: 'No area', title: 'No area: set it from the referral', danger: false });
+  if (r.disagreement) out.push({ text: 'Device differs', title: 'The device and the server disagree', danger: true });
+  return out;
+}
+
+function Waited({ r }: { r: ListItem }) {
+  const limit = timescaleMinutes(r.timescale);
+  const open = r.reviewState !== 'actioned' && r.reviewState !== 'closed';
+  const over = open && limit !== undefined && r.waitedMs / 60_000 > limit;
+  return (
+    <>
+      <span class={over ? 'overdue' : undefined}>{waited(r.waitedMs)}</span>
+      {r.timescale && (
+        <span class={`due${over ? ' overdue' : ''}`}>
+          {over ? ' · overdue: ' : ' · due '}
+          {timescaleShort(r.timescale)}
+        </span>
+      )}
+    </>
+  );
+}
+
+export function ReferralList({ view, me }: { view: ListView; me: SessionUser }) {
   const [filters, setFilters] = useState<Filters>({});
   const [draft, setDraft] = useState<Filters>({});
   const [page, setPage] = useState<Page>();
@@ -63,7 +105,7 @@ export function ReferralList() {
 
   const load = (f: Filters) => {
     setError(undefined);
-    api<Page>('GET', `/referrals${query(f)}`).then(
+    api<Page>('GET', `/referrals${query(f, view)}`).then(
       (p) => {
         setPage(p);
         setMore([]);
@@ -71,7 +113,7 @@ export function ReferralList() {
       (e) => setError((e as ApiError).message),
     );
   };
-  useEffect(() => load(filters), [filters]);
+  useEffect(() => load(filters), [filters, view]);
   useEffect(() => {
     document.title = page ? `(${page.newCount}) New referrals – CSE Inbox` : 'Referrals – CSE Inbox';
   }, [page?.newCount]);
@@ -79,6 +121,8 @@ export function ReferralList() {
   const items = [...(page?.items ?? []), ...more];
   const set = (k: keyof Filters) => (v: string) => setDraft((d) => ({ ...d, [k]: v || undefined }));
   const facets = page?.facets;
+  const filtered = Object.keys(filters).length > 0;
+  const viewLabel = LIST_VIEWS.find((v) => v.id === view)!.label;
   const exportAll = async (kind: 'csv' | 'fhir.json') => {
     setNote(undefined);
     try {
@@ -93,12 +137,28 @@ export function ReferralList() {
 
   return (
     <>
-      <h1 tabIndex={-1}>Referrals</h1>
-      <p data-testid="new-count">
-        <strong>{page?.newCount ?? '…'}</strong> new, not yet picked up. Most serious first (the server's own scoring,
-        and any safety route), newest first within.
-      </p>
-      <details class="filters-box" open={Object.keys(filters).length > 0}>
+      <div class="queue-head">
+        <h1 tabIndex={-1}>Referrals</h1>
+        <p data-testid="new-count" class="queue-new">
+          <strong>{page?.newCount ?? '…'}</strong> new, not yet picked up
+        </p>
+      </div>
+      <nav class="views" aria-label="Views of the referrals">
+        <ul>
+          {LIST_VIEWS.map((v) => (
+            <li key={v.id}>
+              <a
+                href={href({ name: 'list', view: v.id })}
+                aria-current={v.id === view ? 'page' : undefined}
+                data-view={v.id}
+              >
+                {v.label} <span class="view-count">{page?.counts?.[v.id] ?? '…'}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <details class="filters-box" open={filtered}>
         <summary>Filter and search</summary>
         <form
           class="filters"
@@ -123,13 +183,6 @@ export function ReferralList() {
               onInput={(e) => set('child')((e.target as HTMLInputElement).value)}
             />
           </div>
-          <Select
-            id="f-state"
-            label="Review state"
-            value={draft.state}
-            options={Object.entries(STATE_LABELS).map(([value, label]) => ({ value, label }))}
-            onChange={set('state')}
-          />
           <Select
             id="f-region"
             label="Region"
@@ -220,51 +273,120 @@ export function ReferralList() {
           {note}
         </p>
       )}
-      {page && items.length === 0 && (
-        <p>No referrals{Object.keys(filters).length ? ' match these filters' : ' yet'}.</p>
+      <p class="matches" role="status" data-testid="matches">
+        {page
+          ? filtered
+            ? `${page.matches ?? items.length} ${(page.matches ?? items.length) === 1 ? 'referral matches' : 'referrals match'} these filters in ${viewLabel.toLowerCase()}.`
+            : view === 'queue'
+              ? 'Most urgent first: safety routes, under 13, missing now, then the level; then the longest waiting.'
+              : `${viewLabel}: most urgent first, then the longest waiting.`
+          : 'Loading…'}
+      </p>
+      {page && items.length === 0 ? (
+        <p data-testid="empty">
+          {filtered
+            ? 'No referrals match these filters here.'
+            : view === 'queue'
+              ? 'Nothing waits for a decision.'
+              : 'None.'}
+        </p>
+      ) : (
+        <div class="table-scroll queue-scroll">
+          <table class="queue" data-testid="queue">
+            <caption class="visually-hidden">
+              {viewLabel}: {page?.matches ?? items.length} referrals, most urgent first, then the longest waiting
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Child</th>
+                <th scope="col">Age</th>
+                <th scope="col">Tool and level</th>
+                <th scope="col">Flags</th>
+                <th scope="col">Area</th>
+                <th scope="col">Referred by</th>
+                <th scope="col">Waited</th>
+                <th scope="col">State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((r) => (
+                <tr
+                  key={r.id}
+                  class={`referral-row priority-${r.priority}`}
+                  data-testid="referral"
+                  data-id={r.id}
+                  data-state={r.reviewState}
+                  data-received={r.receivedAt}
+                  data-severity={r.severity ?? 0}
+                >
+                  <td class="col-child">
+                    <a href={href({ name: 'referral', id: r.id })} class="referral-link">
+                      {r.childRef ?? '(unreadable)'}
+                    </a>
+                  </td>
+                  <td class="col-age" data-testid="age">
+                    {r.age ?? (
+                      <span title="No age or date of birth in the answers">
+                        <span aria-hidden="true">–</span>
+                        <span class="visually-hidden">not given</span>
+                      </span>
+                    )}
+                  </td>
+                  <td class="col-level" title={`${r.instrumentTitle}: ${r.level ?? 'no level from the tool'}`}>
+                    <span class={`referral-level sev-${r.severity ?? 0}`}>{r.level ?? 'No level'}</span>
+                    <span class="tool-name"> · {r.instrumentTitle}</span>
+                  </td>
+                  <td
+                    class="col-flags"
+                    title={flagsOf(r)
+                      .map((f) => f.title)
+                      .join('; ')}
+                  >
+                    {flagsOf(r).map((f) => (
+                      <span key={f.text} class={`flag${f.danger ? ' flag-danger' : ''}`} title={f.title}>
+                        {f.text}
+                      </span>
+                    ))}
+                  </td>
+                  <td class="col-area" title={REGIONS[r.region as RegionId]?.label ?? r.region}>
+                    {r.areaTeam ?? (r.needsArea ? 'None yet' : (REGIONS[r.region as RegionId]?.label ?? r.region))}
+                  </td>
+                  <td class="col-referrer" title={[r.referrer, r.referrerOrg].filter(Boolean).join(', ')}>
+                    <span>{r.referrer ?? '—'}</span>
+                    {r.referrerOrg && <span class="org">, {r.referrerOrg}</span>}
+                  </td>
+                  <td
+                    class="col-waited"
+                    title={`Received ${when(r.receivedAt)}${r.timescale ? `; the tool's timescale: ${timescaleText(r.timescale)}` : ''}`}
+                  >
+                    <Waited r={r} />
+                  </td>
+                  <td
+                    class="col-state"
+                    title={`${STATE_LABELS[r.reviewState] ?? r.reviewState}${r.assignee ? `, with ${r.assignee}` : ''}`}
+                  >
+                    <span class={`state state-${r.reviewState}`}>{STATE_LABELS[r.reviewState] ?? r.reviewState}</span>
+                    {r.assignee && (
+                      <span class="assignee" data-testid="assignee">
+                        {' · '}
+                        {r.assignee}
+                        {r.assigneeId === me.id ? ' (you)' : ''}
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
-      <ol class="referral-list" aria-label="Referrals, most serious first">
-        {items.map((r) => (
-          <li key={r.id} class={`referral-card priority-${r.priority}`} data-testid="referral" data-id={r.id}>
-            <a href={href({ name: 'referral', id: r.id })} class="referral-link">
-              <span class="referral-level">{r.level ?? 'No level from the tool'}</span>
-              <span class="referral-child">Child reference {r.childRef ?? '(unreadable)'}</span>
-            </a>
-            {r.safety.length > 0 && (
-              <ul class="tags" aria-label="Safety routes">
-                {r.safety.map((s) => (
-                  <li key={s} class="tag tag-danger">
-                    {s}
-                  </li>
-                ))}
-              </ul>
-            )}
-            {r.needsArea && (
-              <span class="tag" data-testid="no-area">
-                No area: set it from the referral
-              </span>
-            )}
-            <span class="tool-meta">
-              {r.instrumentTitle}
-              {r.areaTeam ? ` · ${r.areaTeam}` : ''} · {REGIONS[r.region as RegionId]?.label ?? r.region}
-            </span>
-            <span class="tool-meta">
-              Received {when(r.receivedAt)} · waited <strong>{waited(r.waitedMs)}</strong>
-            </span>
-            <span class="tool-meta">
-              <span class={`state state-${r.reviewState}`}>{STATE_LABELS[r.reviewState] ?? r.reviewState}</span>
-              {r.reviewBy && ` by ${r.reviewBy}`}
-              {r.disagreement && <strong class="disagree-flag"> · device and server disagree</strong>}
-            </span>
-          </li>
-        ))}
-      </ol>
       <div class="button-row">
         {page?.next && (
           <MoreButton
             key={page.next}
             cursor={page.next}
             filters={filters}
+            view={view}
             onMore={(it) => setMore((m) => [...m, ...it])}
           />
         )}
@@ -286,10 +408,12 @@ export function ReferralList() {
 function MoreButton({
   cursor,
   filters,
+  view,
   onMore,
 }: {
   cursor: string;
   filters: Filters;
+  view: ListView;
   onMore: (items: ListItem[]) => void;
 }) {
   const [next, setNext] = useState<string | null>(cursor);
@@ -299,7 +423,7 @@ function MoreButton({
       type="button"
       class="button secondary"
       onClick={async () => {
-        const p = await api<Page>('GET', `/referrals${query(filters, next)}`);
+        const p = await api<Page>('GET', `/referrals${query(filters, view, next)}`);
         onMore(p.items);
         setNext(p.next);
       }}

@@ -1,22 +1,27 @@
-// One referral, rendered as the practitioner's result is: the outcome in the
-// tool's words (from the server's own re-score), what to do next (the app's
-// NextSteps, 999 first), how it was reached, every answer, who sent it from
-// which device, the chain for the same child reference, and the review. A
-// disagreement between the device's result and the server's is shown in red.
-// Printing gives the app's own printed record (RecordDocument), headed with
-// the review; each print is recorded.
+// One referral. Its first screen answers: the child (reference, age, area), how
+// serious (the tool's outcome in its words, the safety routes), what must happen
+// now (999 and the time-bound steps, this area's contacts only), who referred
+// and how to reach them, and the desk's review (pick up, state). Then the
+// review's controls, every next step, every answer, other records for the child,
+// the history (review, Seen by from the audit, area), and, folded, how it was
+// reached and where it came from. A disagreement between the device's result and
+// the server's is shown in red. Printing gives the app's own printed record
+// (RecordDocument), headed with the review; each print is recorded.
 import { whoseOutcome } from '../shared-ui/labels.ts';
 import { useEffect, useState } from 'preact/hooks';
 import type { Result } from '../domain/index.ts';
 import { getInstrument } from '../domain/index.ts';
 import type { Submission } from '../contract/submission.ts';
 import { ErrorSummary } from '../shared-ui/error-summary.tsx';
-import { NextSteps } from '../shared-ui/next-steps.tsx';
+import { ContactsAsOf, StepList, isNow, ordered } from '../shared-ui/next-steps.tsx';
+import type { NextStep, RegionId } from '../domain/index.ts';
+import { REGIONS, areasOf } from '../domain/index.ts';
 import { AnswerList, type DocumentRecord, RecordDocument } from '../shared-ui/record-document.tsx';
 import { withoutRefs } from '../shared-ui/sources.ts';
 import { ApiError, api, download } from './api.ts';
 import { STATE_LABELS, waited, when } from './format.ts';
-import { type AreaChange, type ListItem, type ReviewEvent, TRANSITIONS } from '../contract/inbox-api.ts';
+import { type AreaChange, type ListItem, type ReviewEvent, type SeenBy, TRANSITIONS } from '../contract/inbox-api.ts';
+import type { SessionUser } from './api.ts';
 import { href } from './router.ts';
 
 interface Detail {
@@ -28,58 +33,97 @@ interface Detail {
   /** Where the device's claims differ from the server's reading, in the server's words. */
   disagreement: string | null;
   events: ReviewEvent[];
+  seenBy: SeenBy[];
+  reviewers: { id: string; email: string }[];
   chain: { id: string; receivedAt: string; level: string | null; instrumentTitle: string; reviewState: string }[];
   chainHidden: number;
 }
 
 const NEXT: Record<string, readonly string[]> = TRANSITIONS;
+const DONE = new Set(['actioned', 'closed']);
 
-function Review({ d, onChanged }: { d: Detail; onChanged: (d: Detail) => void }) {
+/** The desk's review: pick up, give to another reviewer, a note at any time, a change of state. */
+function Review({ d, me, onChanged }: { d: Detail; me: SessionUser; onChanged: (d: Detail) => void }) {
   const state = d.referral.reviewState;
   const [to, setTo] = useState<string>(NEXT[state]![0]!);
   const [note, setNote] = useState('');
   const [error, setError] = useState<string>();
   const [tries, setTries] = useState(0);
+  const [jot, setJot] = useState('');
+  const [jotError, setJotError] = useState<string>();
+  const [giveTo, setGiveTo] = useState('');
+  const [giveError, setGiveError] = useState<string>();
   useEffect(() => setTo(NEXT[state]![0]!), [state]);
+  const changed = (r: { referral: ListItem; events: ReviewEvent[] }) =>
+    onChanged({ ...d, referral: { ...d.referral, ...r.referral }, events: r.events });
+  const closing = to === 'closed';
+  const others = d.reviewers.filter((u) => u.id !== d.referral.assigneeId);
   return (
-    <section class="review" aria-labelledby="review-title">
+    <section class="review" aria-labelledby="review-title" id="review">
       <h2 id="review-title">Review</h2>
-      <p data-testid="review-state">
-        <span class={`state state-${state}`}>{STATE_LABELS[state]}</span>
-        {d.referral.reviewBy && (
-          <>
-            {' '}
-            by {d.referral.reviewBy}, {when(d.referral.reviewAt)}
-          </>
-        )}
-      </p>
-      {d.events.length > 0 && (
-        <ol class="review-history">
-          {d.events.map((e) => (
-            <li key={e.id}>
-              <strong>{STATE_LABELS[e.to]}</strong> – {e.userEmail}, {when(e.at)}
-              <p class="review-note">{e.note}</p>
-            </li>
-          ))}
-        </ol>
+      {!DONE.has(state) && others.length > 0 && (
+        <form
+          class="no-print inline-form"
+          noValidate
+          onSubmit={async (e) => {
+            e.preventDefault();
+            if (!giveTo) return setGiveError('Choose who to give it to.');
+            try {
+              changed(await api('POST', `/referrals/${d.referral.id}/assign`, { to: giveTo }));
+              setGiveTo('');
+              setGiveError(undefined);
+            } catch (err) {
+              setGiveError((err as ApiError).message);
+            }
+          }}
+        >
+          <div class={`field${giveError ? ' has-error' : ''}`}>
+            <label class="label" for="give-to">
+              {d.referral.assignee ? 'Reassign to' : 'Give to'}
+            </label>
+            {giveError && (
+              <p class="field-error" id="give-to-error">
+                {giveError}
+              </p>
+            )}
+            <select
+              id="give-to"
+              class="input select"
+              value={giveTo}
+              aria-describedby={giveError ? 'give-to-error' : undefined}
+              onChange={(e) => setGiveTo((e.target as HTMLSelectElement).value)}
+            >
+              <option value="">Choose a reviewer…</option>
+              {others.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.id === me.id ? `${u.email} (you)` : u.email}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" class="button secondary">
+            {d.referral.assignee ? 'Reassign' : 'Give to them'}
+          </button>
+        </form>
       )}
       <ErrorSummary errors={error ? [{ itemId: 'review-note', message: error }] : []} focusKey={tries} />
       <form
         class="no-print"
+        data-testid="state-form"
         noValidate
         onSubmit={async (e) => {
           e.preventDefault();
           setTries((t) => t + 1);
-          if (!note.trim()) return setError('Write a note saying what was done or why.');
-          try {
-            const r = await api<{ referral: ListItem; events: ReviewEvent[] }>(
-              'POST',
-              `/referrals/${d.referral.id}/state`,
-              { to, note },
+          if (!note.trim())
+            return setError(
+              closing
+                ? 'Write the reason for closing with no further action.'
+                : 'Write a note saying what was done or why.',
             );
+          try {
+            changed(await api('POST', `/referrals/${d.referral.id}/state`, { to, note }));
             setNote('');
             setError(undefined);
-            onChanged({ ...d, referral: { ...d.referral, ...r.referral }, events: r.events });
           } catch (err) {
             setError((err as ApiError).message);
           }
@@ -98,10 +142,12 @@ function Review({ d, onChanged }: { d: Detail; onChanged: (d: Detail) => void })
         </fieldset>
         <div class={`field${error ? ' has-error' : ''}`} id="field-review-note">
           <label class="label" for="review-note">
-            Note
+            {closing ? 'Reason for closing' : 'Note'}
           </label>
           <div class="hint" id="review-note-hint">
-            Required. What was done, or what is needed and from whom. It stays with the referral.
+            {closing
+              ? 'Required. Why no further action is needed (for example: already known to the team, no CSE concern). It stays with the referral.'
+              : 'Required. What was done, or what is needed and from whom. It stays with the referral.'}
           </div>
           <textarea
             id="review-note"
@@ -112,11 +158,100 @@ function Review({ d, onChanged }: { d: Detail; onChanged: (d: Detail) => void })
           />
         </div>
         <button type="submit" class="button">
-          Save review
+          {closing ? 'Close: no further action' : 'Save review'}
+        </button>
+      </form>
+      <form
+        class="no-print"
+        data-testid="note-form"
+        noValidate
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (!jot.trim()) return setJotError('Write the note.');
+          try {
+            changed(await api('POST', `/referrals/${d.referral.id}/note`, { note: jot }));
+            setJot('');
+            setJotError(undefined);
+          } catch (err) {
+            setJotError((err as ApiError).message);
+          }
+        }}
+      >
+        <div class={`field${jotError ? ' has-error' : ''}`}>
+          <label class="label" for="add-note">
+            Add a note (the state stays {STATE_LABELS[state]?.toLowerCase()})
+          </label>
+          {jotError && (
+            <p class="field-error" id="add-note-error">
+              {jotError}
+            </p>
+          )}
+          <textarea
+            id="add-note"
+            class="input textarea"
+            aria-describedby={jotError ? 'add-note-error' : undefined}
+            value={jot}
+            onInput={(e) => setJot((e.target as HTMLTextAreaElement).value)}
+          />
+        </div>
+        <button type="submit" class="button secondary">
+          Add note
         </button>
       </form>
     </section>
   );
+}
+
+function History({ d }: { d: Detail }) {
+  return (
+    <section aria-labelledby="history-title">
+      <h2 id="history-title">History</h2>
+      {d.events.length > 0 ? (
+        <ol class="review-history" data-testid="history">
+          {d.events.map((e) => (
+            <li key={e.id} data-kind={e.kind}>
+              <strong>
+                {e.kind === 'note'
+                  ? 'Note'
+                  : e.kind === 'assign'
+                    ? `${e.assignee === e.userEmail ? 'Picked up' : `Given to ${e.assignee}`}${e.from !== e.to ? ` (${STATE_LABELS[e.from]} → ${STATE_LABELS[e.to]})` : ''}`
+                    : `${STATE_LABELS[e.from]} → ${STATE_LABELS[e.to]}`}
+              </strong>{' '}
+              – {e.userEmail}, {when(e.at)}
+              <p class="review-note">{e.note}</p>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p>No review yet.</p>
+      )}
+      <h3 id="seen-title">Seen by</h3>
+      <ul class="seen-by" aria-labelledby="seen-title" data-testid="seen-by">
+        {d.seenBy.map((v) => (
+          <li key={v.actor}>
+            {v.actor}: last {when(v.last)}
+            {v.times > 1 ? ` (${v.times} times since ${when(v.first)})` : ''}
+          </li>
+        ))}
+        {d.seenBy.length === 0 && <li>No one before you.</li>}
+      </ul>
+    </section>
+  );
+}
+
+/** A GM (or Sandwell) step lists every area's team: keep only this referral's area's, when it has one. */
+function forArea(steps: NextStep[], region: string, area: string | null): NextStep[] {
+  if (!area) return steps;
+  const others = areasOf(region).filter((a) => a !== area);
+  const other = (name: string) =>
+    others.some((a) => name === a || name.startsWith(`${a} `) || name.startsWith(`${a},`));
+  return steps.map((s) => ({ ...s, contacts: s.contacts.filter((c) => !other(c.name)) }));
+}
+
+/** A phone number to call from the referrer's contact, when it holds one. */
+function phoneIn(text: string): string | undefined {
+  const m = /\+?\d[\d\s()-]{6,}\d/.exec(text);
+  return m?.[0];
 }
 
 const AREA_FROM: Record<ListItem['areaFrom'], string> = {
@@ -237,7 +372,7 @@ function Area({ d, onChanged }: { d: Detail; onChanged: (d: Detail) => void }) {
   );
 }
 
-export function ReferralScreen({ id }: { id: string }) {
+export function ReferralScreen({ id, me }: { id: string; me: SessionUser }) {
   const [d, setD] = useState<Detail>();
   const [error, setError] = useState<{ status: number; message: string }>();
   const [note, setNote] = useState<string>();
@@ -292,137 +427,219 @@ export function ReferralScreen({ id }: { id: string }) {
     finalisedAt: Date.parse(s.device.time),
   };
   const asSent = `Delivered, receipt ${d.receipt}`;
+  const regionLabel = REGIONS[d.referral.region as RegionId]?.label ?? d.referral.region;
+  // What must happen now: 999 and the warnings, then every step with a timescale; this area's contacts only.
+  const now = result
+    ? forArea(
+        ordered(result.nextSteps).filter((x) => isNow(x) || !!x.within),
+        d.referral.region,
+        d.referral.areaTeam,
+      )
+    : [];
+  const appSteps = result ? result.nextSteps.filter((x) => x.appAdded) : [];
+  const phone = phoneIn(s.author.contact);
+  const jump = (id: string) => (e: Event) => {
+    e.preventDefault();
+    const el = document.getElementById(id);
+    el?.scrollIntoView();
+    (el?.querySelector('select, textarea, input') as HTMLElement | null)?.focus();
+  };
   return (
     <>
       <div class="screen-only">
-        <p class="caption">
-          {inst?.title ?? s.instrument.id} · received {when(d.referral.receivedAt)} (waited{' '}
-          {waited(d.referral.waitedMs)}) · child reference {s.childRef}
-        </p>
-        <h1 tabIndex={-1}>Referral</h1>
-        {differs && (
-          <div class="warning-text disagreement" data-testid="disagreement" role="note">
-            <strong>The device's result and the server's differ.</strong> The device said "{device.level ?? 'no level'}"
-            {device.total !== undefined ? ` (total ${device.total})` : ''}; the server's own scoring of the same answers
-            says "{result?.level ?? 'no level'}"{result?.total !== undefined ? ` (total ${result.total})` : ''}. The
-            list and this page use the server's.
-            {d.disagreement && <span data-testid="disagreement-detail"> ({d.disagreement}.)</span>}
-            {s.instrument.version !== inst?.version &&
-              ` The device used version ${s.instrument.version} of the tool; the server has ${inst?.version}.`}
-          </div>
-        )}
-        {d.referral.safety.length > 0 && (
-          <ul class="tags" aria-label="Safety routes">
-            {d.referral.safety.map((x) => (
-              <li key={x} class="tag tag-danger">
-                {x}
-              </li>
-            ))}
-          </ul>
-        )}
-        {result ? (
-          <div class={`outcome severity-${result.severity ?? 'none'}`} data-testid="outcome">
-            {result.complete ? (
-              <>
-                <p class="outcome-label">{whoseOutcome(result)} (scored again by the server)</p>
-                <p class="outcome-level" data-testid="outcome-level">
-                  {result.level}
+        <div class="first-screen" data-testid="first-screen">
+          <div class="fs-main">
+            <p class="caption">
+              Referral received {when(d.referral.receivedAt)} · waited {waited(d.referral.waitedMs)}
+            </p>
+            <h1 tabIndex={-1} data-testid="child">
+              Child {s.childRef}
+            </h1>
+            <p class="child-facts" data-testid="child-facts">
+              <span>
+                <strong>Age:</strong> {d.referral.age !== null ? d.referral.age : 'not given (read the answers below)'}
+              </span>
+              <span>
+                <strong>Area:</strong>{' '}
+                {d.referral.areaTeam ?? (d.referral.needsArea ? 'none yet: set it below' : regionLabel)}
+                {d.referral.areaTeam ? `, ${regionLabel}` : ''}
+              </span>
+            </p>
+            {differs && (
+              <div class="warning-text disagreement" data-testid="disagreement" role="note">
+                <strong>The device's result and the server's differ.</strong> The device said "
+                {device.level ?? 'no level'}"{device.total !== undefined ? ` (total ${device.total})` : ''}; the
+                server's own scoring of the same answers says "{result?.level ?? 'no level'}"
+                {result?.total !== undefined ? ` (total ${result.total})` : ''}. The list and this page use the
+                server's.
+                {d.disagreement && <span data-testid="disagreement-detail"> ({d.disagreement}.)</span>}
+                {s.instrument.version !== inst?.version &&
+                  ` The device used version ${s.instrument.version} of the tool; the server has ${inst?.version}.`}
+              </div>
+            )}
+            <section aria-labelledby="serious-title" class="serious">
+              <h2 id="serious-title" class="fs-h">
+                How serious
+              </h2>
+              {result ? (
+                <div class={`outcome severity-${result.severity ?? 'none'}`} data-testid="outcome">
+                  {result.complete ? (
+                    <>
+                      <p class="outcome-label">
+                        {whoseOutcome(result)}: {inst?.title ?? s.instrument.id}
+                      </p>
+                      <p class="outcome-line">
+                        <span class="outcome-level" data-testid="outcome-level">
+                          {result.level}
+                        </span>
+                        {result.total !== undefined && (
+                          <span>
+                            {' '}
+                            · total <strong>{result.total}</strong>
+                            {result.bands.length > 1 && <> · falls in {result.bands.join(' and ')}</>}
+                          </span>
+                        )}
+                      </p>
+                    </>
+                  ) : (
+                    <>
+                      <p class="outcome-level" data-testid="outcome-level">
+                        Not complete: no outcome
+                      </p>
+                      <p>{result.missing.length} required answer(s) missing.</p>
+                    </>
+                  )}
+                </div>
+              ) : (
+                <p class="warning-text">
+                  This record could not be scored. Read the answers below and judge it by hand.
                 </p>
-                {result.total !== undefined && (
-                  <p>
-                    Total: <strong>{result.total}</strong>
-                    {result.bands.length > 0 && <> · falls in {result.bands.join(' and ')}</>}
-                  </p>
+              )}
+              {d.referral.safety.length > 0 && (
+                <ul class="tags" aria-label="Safety routes">
+                  {d.referral.safety.map((x) => (
+                    <li key={x} class="tag tag-danger">
+                      {x}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+            {result && inst && (
+              <section aria-labelledby="now-title" class="now" data-testid="now">
+                <h2 id="now-title" class="fs-h">
+                  What must happen now
+                </h2>
+                <StepList steps={now.map(({ appAdded: _app, ...x }) => x)} file={inst.source} />
+                {d.referral.areaTeam && areasOf(d.referral.region).length > 1 && (
+                  <p class="hint">Contacts for {d.referral.areaTeam} only; every step is listed further down.</p>
                 )}
-              </>
-            ) : (
-              <>
-                <p class="outcome-level" data-testid="outcome-level">
-                  Not complete: no outcome
-                </p>
-                <p>{result.missing.length} required answer(s) missing.</p>
-              </>
+              </section>
             )}
           </div>
-        ) : (
-          <p class="warning-text">
-            The server could not score this record again. Read the answers below and judge it by hand.
-          </p>
-        )}
-        <div class="button-row no-print">
-          <button
-            type="button"
-            class="button secondary"
-            onClick={async () => {
-              await api('POST', `/referrals/${d.referral.id}/print`).catch(() => {});
-              print();
-            }}
-          >
-            Print or save as PDF
-          </button>
-          <button type="button" class="button secondary" onClick={() => void exportOne('csv')}>
-            Export CSV
-          </button>
-          <button type="button" class="button secondary" onClick={() => void exportOne('fhir.json')}>
-            Export FHIR
-          </button>
+          <aside class="fs-side" aria-label="Who referred, and the review">
+            <section aria-labelledby="who-title" data-testid="referrer">
+              <h2 id="who-title" class="fs-h">
+                Who referred
+              </h2>
+              <p class="referrer-name">
+                <strong>{s.author.name}</strong>, {s.author.role}
+              </p>
+              <p>{s.author.organisation}</p>
+              <p>
+                {phone ? (
+                  <a class="button secondary call" href={`tel:${phone.replace(/[^\d+]/g, '')}`}>
+                    Call {phone}
+                    <span class="visually-hidden"> – {s.author.name}</span>
+                  </a>
+                ) : null}{' '}
+                {s.author.contact !== phone && (
+                  <span data-testid="referrer-contact">
+                    {/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s.author.contact.trim()) ? (
+                      <a class="email" href={`mailto:${s.author.contact.trim()}`}>
+                        {s.author.contact}
+                      </a>
+                    ) : (
+                      s.author.contact
+                    )}
+                  </span>
+                )}
+              </p>
+              <p class="hint">Finished {when(s.device.time)}</p>
+            </section>
+            <section aria-labelledby="desk-title" class="desk">
+              <h2 id="desk-title" class="fs-h">
+                Review
+              </h2>
+              <p data-testid="review-state">
+                <span class={`state state-${d.referral.reviewState}`}>{STATE_LABELS[d.referral.reviewState]}</span>
+                {d.referral.assignee && (
+                  <span data-testid="assignee">
+                    {' '}
+                    – with {d.referral.assigneeId === me.id ? `you (${d.referral.assignee})` : d.referral.assignee}
+                  </span>
+                )}
+                {d.referral.reviewBy && (
+                  <span class="hint-inline">
+                    {' '}
+                    · last change by {d.referral.reviewBy}, {when(d.referral.reviewAt)}
+                  </span>
+                )}
+              </p>
+              <div class="button-row tight no-print">
+                {!DONE.has(d.referral.reviewState) && d.referral.assigneeId !== me.id && (
+                  <button
+                    type="button"
+                    class="button"
+                    data-testid="pick-up"
+                    onClick={async () => {
+                      try {
+                        const r = await api<{ referral: ListItem; events: ReviewEvent[] }>(
+                          'POST',
+                          `/referrals/${d.referral.id}/assign`,
+                          {},
+                        );
+                        setD({ ...d, referral: { ...d.referral, ...r.referral }, events: r.events });
+                        setNote('Picked up: it is in review with you.');
+                      } catch (e) {
+                        setNote((e as ApiError).message);
+                      }
+                    }}
+                  >
+                    Pick up
+                  </button>
+                )}
+                <a class="button secondary" href="#review" onClick={jump('review')}>
+                  Note, state or reassign
+                </a>
+              </div>
+              {note && (
+                <p class="inset no-print" role="status">
+                  {note}
+                </p>
+              )}
+            </section>
+          </aside>
         </div>
-        {note && (
-          <p class="inset no-print" role="status">
-            {note}
-          </p>
-        )}
-        <Review d={d} onChanged={setD} />
-        <Area d={d} onChanged={setD} />
-        {result && inst && <NextSteps steps={result.nextSteps} region={inst.region} file={inst.source} />}
-        {result && result.ambiguities.length > 0 && (
-          <section class="ambiguities" aria-labelledby="amb-title">
-            <h2 id="amb-title">Where the source document is unclear</h2>
-            <ul>
-              {result.ambiguities.map((a, i) => (
-                <li key={i}>{withoutRefs(a, inst!.source)}</li>
-              ))}
-            </ul>
+        <Review d={d} me={me} onChanged={setD} />
+        {result && inst && (
+          <section class="next-steps" aria-labelledby="next-steps-title">
+            <h2 id="next-steps-title">Every next step</h2>
+            <StepList
+              steps={forArea(ordered(result.nextSteps), d.referral.region, d.referral.areaTeam)}
+              file={inst.source}
+            />
+            <ContactsAsOf region={inst.region} file={inst.source} />
           </section>
         )}
-        {result && (
-          <section aria-labelledby="how-title">
-            <h2 id="how-title">How this was reached</h2>
-            <ul class="reasons">
-              {result.reasons.map((r, i) => (
-                <li key={i}>{withoutRefs(r, inst!.source)}</li>
-              ))}
-            </ul>
+        {inst && (
+          <section aria-labelledby="answers-title">
+            <h2 id="answers-title">Every answer</h2>
+            <AnswerList inst={inst} answers={s.answers} headingLevel={3} />
           </section>
         )}
-        <section aria-labelledby="who-title">
-          <h2 id="who-title">Who sent it</h2>
-          <dl class="summary-list">
-            <div class="summary-row">
-              <dt>Practitioner</dt>
-              <dd>
-                {s.author.name}, {s.author.role}, {s.author.organisation}
-              </dd>
-            </div>
-            <div class="summary-row">
-              <dt>Contact</dt>
-              <dd>{s.author.contact}</dd>
-            </div>
-            <div class="summary-row">
-              <dt>Device</dt>
-              <dd>
-                {d.device ?? 'Not recorded by this server'} · finished {when(s.device.time)} ({s.device.timezone}) · app{' '}
-                {s.app.version}
-              </dd>
-            </div>
-            <div class="summary-row">
-              <dt>Receipt</dt>
-              <dd>{d.receipt}</dd>
-            </div>
-          </dl>
-        </section>
         <section aria-labelledby="chain-title">
-          <h2 id="chain-title">Records for this child reference</h2>
+          <h2 id="chain-title">Other records for this child</h2>
           <ol class="chain">
             {d.chain.map((c) => (
               <li key={c.id}>
@@ -441,18 +658,84 @@ export function ReferralScreen({ id }: { id: string }) {
             </p>
           )}
         </section>
-        {inst && (
-          <section aria-labelledby="answers-title">
-            <h2 id="answers-title">Every answer</h2>
-            <AnswerList inst={inst} answers={s.answers} headingLevel={3} />
-          </section>
-        )}
-        {inst && (
-          <p class="hint">
-            {inst.title}, version {inst.version}, from {inst.source}. Scoring informs professional judgement; it never
-            replaces it.
-          </p>
-        )}
+        <History d={d} />
+        <Area d={d} onChanged={setD} />
+        <div class="button-row no-print">
+          <button
+            type="button"
+            class="button secondary"
+            onClick={async () => {
+              await api('POST', `/referrals/${d.referral.id}/print`).catch(() => {});
+              print();
+            }}
+          >
+            Print or save as PDF
+          </button>
+          <button type="button" class="button secondary" onClick={() => void exportOne('csv')}>
+            Export CSV
+          </button>
+          <button type="button" class="button secondary" onClick={() => void exportOne('fhir.json')}>
+            Export FHIR
+          </button>
+        </div>
+        <details class="provenance" id="provenance">
+          <summary>How this was reached and where it came from</summary>
+          {result && (
+            <>
+              <h3>How the outcome was reached (scored again by the server from the answers as received)</h3>
+              <ul class="reasons">
+                {result.reasons.map((r, i) => (
+                  <li key={i}>{withoutRefs(r, inst!.source)}</li>
+                ))}
+              </ul>
+            </>
+          )}
+          {result && result.ambiguities.length > 0 && (
+            <>
+              <h3>Where the source document is unclear</h3>
+              <ul>
+                {result.ambiguities.map((a, i) => (
+                  <li key={i}>{withoutRefs(a, inst!.source)}</li>
+                ))}
+              </ul>
+            </>
+          )}
+          {appSteps.length > 0 && (
+            <>
+              <h3>Steps the app adds (not the tool's words)</h3>
+              <ul>
+                {appSteps.map((st) => (
+                  <li key={st.id}>
+                    {withoutRefs(st.text, inst!.source).slice(0, 120)}
+                    {st.text.length > 120 ? '…' : ''}: {withoutRefs(st.appAdded!, inst!.source)}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          <dl class="summary-list">
+            <div class="summary-row">
+              <dt>Device</dt>
+              <dd>
+                {d.device ?? 'Not recorded by this server'} · finished {when(s.device.time)} ({s.device.timezone}) · app{' '}
+                {s.app.version}
+              </dd>
+            </div>
+            <div class="summary-row">
+              <dt>Receipt</dt>
+              <dd>{d.receipt}</dd>
+            </div>
+            {inst && (
+              <div class="summary-row">
+                <dt>Tool</dt>
+                <dd>
+                  {inst.title}, version {inst.version}, from {inst.source}. Scoring informs professional judgement; it
+                  never replaces it.
+                </dd>
+              </div>
+            )}
+          </dl>
+        </details>
         <p class="no-print">
           <a href={href({ name: 'list' })}>Back to the referrals</a>
         </p>

@@ -3,8 +3,10 @@
 // browser never sends to a server or puts in a Referer.
 import { useHashRoute } from '../shared-ui/hash-router.ts';
 
+import type { ListView } from '../contract/inbox-api.ts';
+
 export type Route =
-  | { name: 'list' }
+  | { name: 'list'; view?: ListView }
   | { name: 'referral'; id: string }
   | { name: 'audit' }
   | { name: 'users' }
@@ -13,6 +15,8 @@ export type Route =
 export function parse(hash: string): Route {
   const [a, b] = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (a === 'referral' && b) return { name: 'referral', id: b };
+  if (a === 'view' && b && ['queue', 'mine', 'review', 'actioned', 'closed', 'all'].includes(b))
+    return { name: 'list', view: b as ListView };
   if (a === 'audit') return { name: 'audit' };
   if (a === 'users') return { name: 'users' };
   if (a === 'set-password' && b) return { name: 'set-password', token: b };
@@ -22,7 +26,7 @@ export function parse(hash: string): Route {
 export function href(r: Route): string {
   switch (r.name) {
     case 'list':
-      return '#/';
+      return r.view && r.view !== 'queue' ? `#/view/${r.view}` : '#/';
     case 'referral':
       return `#/referral/${r.id}`;
     case 'audit':

@@ -1,6 +1,7 @@
 // `npm run bench` (inbox part): the first page of the reviewers' list with
 // 100,000 referrals stored, over real HTTP with a signed-in session, on
-// SQLite and (when Debian's binaries are installed) PostgreSQL. Budget: 100 ms.
+// SQLite and (when Debian's binaries are installed) PostgreSQL. Budget: 100 ms;
+// the triage queue's views (first page and the count of every view): 20 ms.
 // The submissions are real sealed rows in the receiver's table (bodies from a
 // few templates; ids, child references, areas and times varied). The first
 // CATCH_UP of them are indexed by the inbox's own catch-up (timed: it opens
@@ -145,7 +146,9 @@ async function benchKind(kind: 'sqlite' | 'postgres') {
   }
   await server.inbox.referrals.catchUp(); // nothing left: a no-op, as on every list request
   // Most have been dealt with; some are new.
-  await server.inbox.sql.run("update inbox_referrals set review_state = 'actioned' where submission_id > '3'");
+  await server.inbox.sql.run(
+    "update inbox_referrals set review_state = 'actioned', queue = 'actioned' where submission_id > '3'",
+  );
   // Planner statistics after a bulk load, as autovacuum would gather them in service.
   if (kind === 'postgres') await server.inbox.sql.run('analyze inbox_referrals');
 
@@ -160,6 +163,10 @@ async function benchKind(kind: 'sqlite' | 'postgres') {
   const figures: (string | number)[][] = [];
   for (const [name, query] of [
     ['first page (most serious, newest)', ''],
+    ['triage: needs a decision, first page + counts', '?view=queue'],
+    ['triage: in review (mine) + counts', '?view=mine'],
+    ['triage: actioned, first page + counts', '?view=actioned'],
+    ['triage: needs a decision, team Wigan', '?view=queue&team=Wigan'],
     ['filter: review state new', '?state=new'],
     ['filter: area team Wigan', '?team=Wigan'],
     ['search: one child reference', '?child=C-1234'],
@@ -176,7 +183,9 @@ async function benchKind(kind: 'sqlite' | 'postgres') {
       if (res.status !== 200) throw new Error(`${name}: ${res.status}`);
     }
     const m = median(ms);
-    figures.push([name, items, m.toFixed(1), p95(ms).toFixed(1), m <= 100 ? 'within' : 'OVER']);
+    // The triage queue's goal is 20 ms (issue 20); the older list's budget 100 ms.
+    const goal = query.includes('view=') ? 20 : 100;
+    figures.push([name, items, m.toFixed(1), p95(ms).toFixed(1), m <= goal ? `within ${goal}` : `OVER ${goal}`]);
   }
   // The second page by cursor.
   const first = (await (await fetch(`${base}/inbox/api/referrals`, { headers: { Cookie: cookie } })).json()) as {

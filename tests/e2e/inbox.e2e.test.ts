@@ -3,7 +3,7 @@
 // a password and adds a reviewer in the inbox; the reviewer sets a password,
 // signs in, sees three referrals sent through the device API with the most
 // serious first, opens one (audited), marks it in review then actioned with
-// notes, exports CSV and FHIR; a reviewer limited to another area team gets
+// notes (it leaves the queue for the Actioned view), exports CSV and FHIR; a reviewer limited to another area team gets
 // 403 on it, and the attempt is audited. axe on every inbox screen.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -175,7 +175,10 @@ describe('the MASH inbox', () => {
     expect(await page.textContent('[data-testid=referral]:first-child .referral-level')).toBe('High (41 – 60)');
     expect(await page.title()).toBe('(3) New referrals – CSE Inbox');
     expect(await page.textContent(`[data-id="${medium.id}"] .referral-level`)).toBe('Medium (21 – 40)');
-    expect(await page.textContent(`[data-id="${medium.id}"]`)).toContain('device and server disagree');
+    expect(await page.textContent(`[data-id="${medium.id}"] .col-flags`)).toContain('Device differs');
+    expect(await page.getAttribute(`[data-id="${medium.id}"] .col-flags`, 'title')).toContain(
+      'The device and the server disagree',
+    );
     await axe('list');
     await page.click('summary:text-is("Filter and search")');
     await axe('list with filters open');
@@ -191,7 +194,7 @@ describe('the MASH inbox', () => {
     // Opening one writes an audit row.
     const viewsBefore = (await server.inbox.audit.list({ submissionId: high.id, action: 'view' })).length;
     await page.click(`[data-id="${high.id}"] a`);
-    await page.waitForSelector('h1:text-is("Referral")');
+    await page.waitForSelector('h1:text-is("Child BOL-HIGH")');
     expect(await page.textContent('[data-testid=outcome-level]')).toBe('High (41 – 60)');
     expect(await page.getAttribute('.steps li:first-child', 'data-step')).toBe('emergency-999');
     expect(await page.textContent('main')).toContain('Sam Nurse');
@@ -226,16 +229,21 @@ describe('the MASH inbox', () => {
 
     // In review, then actioned, each with a note.
     await page.click('label[for="to-in-review"]');
-    await page.click('form.no-print button[type=submit]');
+    await page.click('[data-testid=state-form] button[type=submit]');
     await page.waitForSelector('.error-summary');
     await axe('review without a note');
     await type('#review-note', 'Picked up by the MASH duty worker.');
-    await page.click('form.no-print button[type=submit]');
-    await page.waitForSelector('[data-testid=review-state]:has-text("In review by reviewer@mash.example")');
+    await page.click('[data-testid=state-form] button[type=submit]');
+    // Taken into review by the reviewer: they have it.
+    await page.waitForSelector(
+      '[data-testid=review-state]:has-text("In review"):has-text("with you (reviewer@mash.example)")',
+    );
     await page.click('label[for="to-actioned"]');
     await type('#review-note', 'Strategy meeting held; police and health informed.');
-    await page.click('form.no-print button[type=submit]');
-    await page.waitForSelector('[data-testid=review-state]:has-text("Actioned by reviewer@mash.example")');
+    await page.click('[data-testid=state-form] button[type=submit]');
+    await page.waitForSelector(
+      '[data-testid=review-state]:has-text("Actioned"):has-text("last change by reviewer@mash.example")',
+    );
     expect(await page.textContent('.review-history')).toContain('Strategy meeting held; police and health informed.');
     expect(
       (await server.inbox.audit.list({ submissionId: high.id, action: 'review-state' })).map((e) => e.detail),
@@ -259,11 +267,15 @@ describe('the MASH inbox', () => {
     expect((await server.inbox.audit.list({ submissionId: high.id })).map((e) => e.action)).toEqual(
       expect.arrayContaining(['export-csv', 'export-fhir']),
     );
-    // The list shows the new state and one fewer new.
+    // The queue no longer holds it; the Actioned view does, and there is one fewer new.
     await page.click('a:text-is("Back to the referrals")');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=referral]').length === 2);
+    expect(await page.$(`[data-id="${high.id}"]`)).toBeNull();
+    await page.click('.views a[data-view=actioned]');
     await page.waitForSelector(`[data-id="${high.id}"] .state-actioned`);
     await page.waitForFunction(() => document.title === '(2) New referrals – CSE Inbox');
-    // The lying device's referral: the server's level, the disagreement in red.
+    // The lying device's referral (back in the queue): the server's level, the disagreement in red.
+    await page.click('.views a[data-view=queue]');
     await page.click(`[data-id="${medium.id}"] a`);
     await page.waitForSelector('[data-testid=disagreement]');
     expect(await page.textContent('[data-testid=disagreement]')).toContain(

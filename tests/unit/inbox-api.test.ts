@@ -8,6 +8,8 @@ import { startServer } from '../../src/server/main.ts';
 import { makeProof } from '../../src/sync/device-proof.ts';
 import type { TestDevice } from '../helpers/device.ts';
 import { account, enrolledDevice, gmReferral, PASSWORD, send, signIn } from '../helpers/inbox.ts';
+import { scores, spread } from '../helpers/answers.ts';
+import { makeSubmission } from '../helpers/submission.ts';
 import { STORE_KINDS, freshDatabaseUrl, stopPostgres } from '../helpers/stores.ts';
 
 afterAll(() => stopPostgres());
@@ -273,6 +275,158 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
       expect(raw).not.toContain('CH-MED');
       expect(raw).not.toContain('Strategy meeting');
     });
+  });
+
+  describe('the triage queue and the desk review', () => {
+    // Sent from Bolton: a Lower score for a child of 10 (under 13), a Medium score for a child missing now.
+    const gm = (cats: number, pj: number, extra: Record<string, string>, childRef: string) =>
+      makeSubmission(
+        {
+          childRef,
+          author: { name: 'Ann Teacher', role: 'Teacher', organisation: 'Bolton High', contact: '01204 111222' },
+        },
+        scores('gm-cse-measurement-tool', spread(cats), pj, extra),
+      );
+    // Ten years and a month before today (the GM tool has no date of assessment: the age is on the day of screening).
+    const tenYearsAgo = `${new Date().getFullYear() - 10}-01-01`;
+    const under13 = gm(12, 2, { 'fact-dob': tenYearsAgo }, 'CH-U13');
+    const missing = gm(30, 5, { 'fact-missing-now': 'yes' }, 'CH-MISSING');
+    type Item = { id: string; reviewState: string; assignee: string | null; age: number | null; referrer: string };
+
+    it('the default view holds what needs a decision, most urgent first, then the longest waiting; a count for each view', async () => {
+      expect(await send(base, device, under13)).toBe(201);
+      expect(await send(base, device, missing)).toBe(201);
+      const body = await (await get('/referrals?view=queue', adminCookie)).json();
+      const ids = body.items.map((i: Item) => i.id);
+      // medium was actioned above: only new and needs-information show.
+      expect(ids).toEqual([under13.id, missing.id, high.id, lower.id]);
+      expect(body.items[0]).toMatchObject({ age: 10, referrer: 'Ann Teacher', referrerOrg: 'Bolton High' });
+      expect(body.items[1].safety).toContain('Missing now');
+      expect(body.counts).toMatchObject({ queue: 4, mine: 0, review: 0, actioned: 1, closed: 0, all: 5 });
+      expect(body.matches).toBe(4);
+      const filtered = await (await get('/referrals?view=queue&team=Wigan', adminCookie)).json();
+      expect(filtered.items.map((i: Item) => i.id)).toEqual([high.id]);
+      expect(filtered.matches).toBe(1);
+      const actioned = await (await get('/referrals?view=actioned', adminCookie)).json();
+      expect(actioned.items.map((i: Item) => i.id)).toEqual([medium.id]);
+      // The second page by cursor carries on in the same order.
+      const first = await (await get('/referrals?view=queue&limit=2', adminCookie)).json();
+      const second = await (await get(`/referrals?view=queue&limit=2&cursor=${first.next}`, adminCookie)).json();
+      expect([...first.items, ...second.items].map((i: Item) => i.id)).toEqual(ids);
+      expect(second.next).toBeNull();
+      // The child's age is a number in the index; the reference stays sealed.
+      const raw = JSON.stringify(await server.inbox.sql.all('select * from inbox_referrals'));
+      expect(raw).not.toContain('CH-U13');
+    });
+
+    it('pick up sets the assignee and moves it into review (mine); a second pick-up is refused', async () => {
+      const res = await send2('POST', `/referrals/${under13.id}/assign`, {}, reviewerCookie);
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body.referral).toMatchObject({ reviewState: 'in-review', assignee: 'bolton@example.org' });
+      expect(body.events.at(-1)).toMatchObject({ kind: 'assign', assignee: 'bolton@example.org', note: 'Picked up.' });
+      expect((await send2('POST', `/referrals/${under13.id}/assign`, {}, reviewerCookie)).status).toBe(400);
+      const mine = await (await get('/referrals?view=mine', reviewerCookie)).json();
+      expect(mine.items.map((i: Item) => i.id)).toEqual([under13.id]);
+      expect(mine.counts).toMatchObject({ mine: 1, review: 1 });
+      expect((await (await get('/referrals?view=mine', adminCookie)).json()).items).toEqual([]);
+      expect((await server.inbox.audit.list({ submissionId: under13.id, action: 'review-assign' }))[0]).toMatchObject({
+        actor: 'bolton@example.org',
+      });
+    });
+
+    it('reassigns only to an account that may see the referral', async () => {
+      const admin = (await server.inbox.accounts.byEmail('admin@example.org'))!;
+      const bolton = (await server.inbox.accounts.byEmail('bolton@example.org'))!;
+      // The Bolton reviewer cannot be given Wigan's referral.
+      expect((await send2('POST', `/referrals/${high.id}/assign`, { to: bolton.id }, adminCookie)).status).toBe(400);
+      const res = await send2(
+        'POST',
+        `/referrals/${under13.id}/assign`,
+        { to: admin.id, note: 'Cover' },
+        reviewerCookie,
+      );
+      expect(res.status).toBe(200);
+      expect((await res.json()).referral).toMatchObject({ assignee: 'admin@example.org', reviewState: 'in-review' });
+      const detail = await (await get(`/referrals/${under13.id}`, adminCookie)).json();
+      const emails = detail.reviewers.map((r: { email: string }) => r.email);
+      expect(emails).toEqual(expect.arrayContaining(['admin@example.org', 'bolton@example.org']));
+      // Wigan's referral is not offered to the Bolton reviewer.
+      const wigans = await (await get(`/referrals/${high.id}`, adminCookie)).json();
+      expect(wigans.reviewers.map((r: { email: string }) => r.email)).not.toContain('bolton@example.org');
+    });
+
+    it('a note at any time without a state change; sealed at rest', async () => {
+      const res = await send2(
+        'POST',
+        `/referrals/${lower.id}/note`,
+        { note: 'Rang the school: no answer yet' },
+        reviewerCookie,
+      );
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body.events.at(-1)).toMatchObject({
+        kind: 'note',
+        from: 'new',
+        to: 'new',
+        note: 'Rang the school: no answer yet',
+      });
+      expect((await send2('POST', `/referrals/${lower.id}/note`, { note: '  ' }, reviewerCookie)).status).toBe(400);
+      expect((await server.inbox.referrals.get(lower.id))!.reviewState).toBe('new');
+      expect(JSON.stringify(await server.inbox.sql.all('select * from inbox_review_events'))).not.toContain(
+        'Rang the school',
+      );
+      expect((await server.inbox.audit.list({ submissionId: lower.id, action: 'review-note' })).length).toBe(1);
+    });
+
+    it('Closed – no further action needs a reason, shows in Closed, and can be reopened', async () => {
+      expect(
+        (await send2('POST', `/referrals/${lower.id}/state`, { to: 'closed', note: '' }, reviewerCookie)).status,
+      ).toBe(400);
+      const res = await send2(
+        'POST',
+        `/referrals/${lower.id}/state`,
+        { to: 'closed', note: 'Already known to the CSE team; no new concern' },
+        reviewerCookie,
+      );
+      expect(res.status).toBe(200);
+      const closed = await (await get('/referrals?view=closed', adminCookie)).json();
+      expect(closed.items.map((i: Item) => i.id)).toEqual([lower.id]);
+      expect(closed.counts.queue).toBe(2);
+      expect(
+        (
+          await send2(
+            'POST',
+            `/referrals/${lower.id}/state`,
+            { to: 'in-review', note: 'Reopened: new information' },
+            reviewerCookie,
+          )
+        ).status,
+      ).toBe(200);
+    });
+
+    it('Seen by: who opened it and when, from the audit', async () => {
+      await get(`/referrals/${missing.id}`, reviewerCookie);
+      await get(`/referrals/${missing.id}`, reviewerCookie);
+      const detail = await (await get(`/referrals/${missing.id}`, adminCookie)).json();
+      // This look is among them: the admin's, most recent first, then the reviewer's two.
+      expect(detail.seenBy).toEqual([
+        expect.objectContaining({ actor: 'admin@example.org', times: 1 }),
+        expect.objectContaining({ actor: 'bolton@example.org', times: 2 }),
+      ]);
+      expect(detail.seenBy[1].first <= detail.seenBy[1].last).toBe(true);
+    });
+  });
+
+  it('the counts the triggers keep equal the rows, by state, region and area', async () => {
+    const kept = await server.inbox.sql.all<{ s: string; r: string; a: string; n: number }>(
+      'select review_state as s, region as r, area_team as a, n from inbox_state_counts where n <> 0 order by 1, 2, 3',
+    );
+    const real = await server.inbox.sql.all<{ s: string; r: string; a: string; n: number }>(
+      "select review_state as s, region as r, coalesce(area_team, '') as a, count(*) as n from inbox_referrals group by review_state, region, coalesce(area_team, '') order by 1, 2, 3",
+    );
+    expect(kept.map((k) => ({ ...k, n: Number(k.n) }))).toEqual(real.map((k) => ({ ...k, n: Number(k.n) })));
+    expect(real.length).toBeGreaterThan(2);
   });
 
   describe('the audit', () => {

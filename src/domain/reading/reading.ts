@@ -68,7 +68,7 @@ export interface ReadOutcome {
 }
 
 /** Changes whenever the rules below or any instrument's version change: stored readings older than this are re-read. */
-const READING_RULES = 1;
+const READING_RULES = 2;
 function fnv(s: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
@@ -101,6 +101,13 @@ function wordsOf(inst: Instrument): Set<string> {
     words = found;
   }
   return words;
+}
+
+/** A step's first clause, at most 80 characters; where anything is cut, an ellipsis says so (issue 20). */
+function firstClause(text: string): string {
+  const clause = text.split(/[.:;]/)[0]!.trim();
+  const cut = clause.length > 80 ? `${clause.slice(0, 79).trimEnd()}…` : clause;
+  return cut.length < text.replace(/[.\s]+$/, '').length && !cut.endsWith('…') ? `${cut}…` : cut;
 }
 
 export const NOT_A_LEVEL = '(not a level of this tool: see the submission)';
@@ -159,7 +166,7 @@ export function readSubmission(input: ReadingInput): ReadOutcome {
   if (facts.trafficking) safety.push(SAFETY.trafficking);
   for (const step of result?.nextSteps ?? [])
     if (step.id !== 'emergency-999' && (step.kind === 'emergency' || SAFETY_STEP.test(step.id)))
-      safety.push(`Safety route: ${step.text.split(/[.:;]/)[0]!.slice(0, 80)}`);
+      safety.push(`Safety route: ${firstClause(step.text)}`);
   const severity = result?.severity ?? null;
   const priority = safety.length > 0 || (severity ?? 0) >= 3 ? 3 : Math.max(0, Math.min(2, severity ?? 0));
 

@@ -13,7 +13,9 @@ import {
   type ReferralRow,
   ReviewError,
   type ReviewState,
+  seenBy,
 } from '../referrals.ts';
+import { LIST_VIEWS, type ListView } from '../../contract/inbox-api.ts';
 import type { InboxService } from '../service.ts';
 import {
   type ApiRequest,
@@ -91,6 +93,7 @@ async function detail(svc: InboxService, user: User, row: ReferralRow): Promise<
     disagreement: stored.reading.disagreement,
     items: inst ? itemsOf(inst).length : 0,
     events: await svc.referrals.events(row.id),
+    reviewers: await reviewersFor(svc, row),
     chain: visible.map((r) => ({
       id: r.id,
       receivedAt: r.receivedAt,
@@ -102,6 +105,21 @@ async function detail(svc: InboxService, user: User, row: ReferralRow): Promise<
     chainHidden: chainRows.length - visible.length,
   });
 }
+
+/** Who has opened the referral, from the audit (its 'view' rows). */
+async function seenByOf(svc: InboxService, id: string) {
+  return seenBy(await svc.audit.list({ submissionId: id, action: 'view', limit: 1000 }));
+}
+
+/** The accounts a referral can be given to: enabled, able to sign in, and allowed to see it. */
+async function reviewersFor(svc: InboxService, row: ReferralRow): Promise<{ id: string; email: string }[]> {
+  return (await svc.accounts.list())
+    .filter((u) => !u.disabled && u.hasPassword && inScope(u, row))
+    .map((u) => ({ id: u.id, email: u.email }))
+    .sort((a, b) => a.email.localeCompare(b.email));
+}
+
+const isView = (v: string | null): v is ListView => !!v && LIST_VIEWS.some((x) => x.id === v);
 
 export function referralRoutes(ctx: RouteContext): InboxRoute[] {
   const { svc, audit } = ctx;
@@ -115,6 +133,32 @@ export function referralRoutes(ctx: RouteContext): InboxRoute[] {
         const user = caller!.user;
         await svc.referrals.catchUp();
         const filter = filterFrom(req.query);
+        const view = req.query.get('view');
+        if (isView(view)) {
+          // The triage queue: one view, the count in each, the matches in this one.
+          const page = await svc.referrals.listView(
+            view,
+            filter,
+            user,
+            decodeCursor(req.query.get('cursor') ?? undefined),
+            Number(req.query.get('limit') ?? 50) || 50,
+          );
+          const items = forScreen(svc, page.items);
+          const filters = Object.keys(filter);
+          await audit(
+            req,
+            user,
+            'list',
+            null,
+            `${view}: ${items.length} shown${filters.length ? `; filters: ${filters.join(', ')}` : ''}`,
+          );
+          const [counts, newCount, facets] = await Promise.all([
+            svc.referrals.viewCounts(filter, user),
+            svc.referrals.countNew(user),
+            svc.referrals.facets(),
+          ]);
+          return json(200, { items, next: page.next, newCount, facets, view, counts, matches: counts[view] });
+        }
         const page = await svc.referrals.list(
           filter,
           user,
@@ -143,8 +187,10 @@ export function referralRoutes(ctx: RouteContext): InboxRoute[] {
         const row = await referralFor(ctx, req, caller!.user, 'GET view');
         if (!isRow(row)) return row;
         const answer = await detail(svc, caller!.user, row);
-        if (answer.status === 200) await audit(req, caller!.user, 'view', row.id);
-        return answer;
+        if (answer.status !== 200) return answer;
+        await audit(req, caller!.user, 'view', row.id);
+        // Seen by includes this look: the audit row just written.
+        return json(200, { ...(answer.json as object), seenBy: await seenByOf(svc, row.id) });
       },
     },
     {
@@ -175,6 +221,58 @@ export function referralRoutes(ctx: RouteContext): InboxRoute[] {
           const updated = await svc.referrals.setState(row.id, to, user, str(b.note, 5000) ?? '');
           await audit(req, user, 'review-state', row.id, `${row.reviewState} → ${to}`);
           return json(200, { referral: updated, events: await svc.referrals.events(row.id) });
+        } catch (e) {
+          if (e instanceof ReviewError) return fail(e.code, e.message);
+          throw e;
+        }
+      },
+    },
+    // Pick up ({} or {to: 'me'}) or give to another reviewer who may see it ({to: <account id>}); audited.
+    {
+      method: 'POST',
+      url: '/referrals/:id/assign',
+      guard: 'reviewer',
+      audits: ['review-assign', 'forbidden'],
+      handler: async (req, caller) => {
+        const user = caller!.user;
+        const row = await referralFor(ctx, req, user, 'POST assign');
+        if (!isRow(row)) return row;
+        const b = bodyOf(req);
+        const toId = str(b.to, 100);
+        const to = !toId || toId === 'me' || toId === user.id ? user : await svc.accounts.byId(toId);
+        if (!to || to.disabled || !to.hasPassword) return fail('invalid', 'Choose a reviewer who can sign in.');
+        if (!inScope(to, row))
+          return fail('invalid', `${to.email} does not cover this referral's area, so cannot be given it.`);
+        try {
+          const updated = await svc.referrals.assign(row.id, to, user, str(b.note, 5000) ?? '');
+          await audit(
+            req,
+            user,
+            'review-assign',
+            row.id,
+            `${row.reviewState} → in-review; ${row.assignee ?? 'no one'} → ${to.email}`,
+          );
+          return json(200, { referral: updated, events: await svc.referrals.events(row.id) });
+        } catch (e) {
+          if (e instanceof ReviewError) return fail(e.code, e.message);
+          throw e;
+        }
+      },
+    },
+    // A note at any time, without a change of state; audited (the note itself is sealed, never in the audit).
+    {
+      method: 'POST',
+      url: '/referrals/:id/note',
+      guard: 'reviewer',
+      audits: ['review-note', 'forbidden'],
+      handler: async (req, caller) => {
+        const user = caller!.user;
+        const row = await referralFor(ctx, req, user, 'POST note');
+        if (!isRow(row)) return row;
+        try {
+          await svc.referrals.addNote(row.id, user, str(bodyOf(req).note, 5000) ?? '');
+          await audit(req, user, 'review-note', row.id, `note (${row.reviewState})`);
+          return json(200, { referral: row, events: await svc.referrals.events(row.id) });
         } catch (e) {
           if (e instanceof ReviewError) return fail(e.code, e.message);
           throw e;
