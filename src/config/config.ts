@@ -15,6 +15,9 @@
 //   CSE_INBOX_KEY         the inbox key (base64, at least 32 bytes)
 //   CSE_CONNECT_SRC       other endpoint origins the app may send to (space-separated)
 //   CSE_LOG_LEVEL         fatal, error, warn, info, debug, trace or silent (default info)
+//   CSE_TRUST_PROXY       addresses (IPs or CIDRs, space- or comma-separated) of the proxy in front:
+//                         only from these are X-Forwarded-For/-Host/-Proto believed (default none)
+import { isIP } from 'node:net';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as v from 'valibot';
@@ -38,6 +41,8 @@ export interface ServiceConfig {
   inboxKey: { base64: string } | { file: string };
   connectSrc: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Proxies whose X-Forwarded-* headers are believed (IPs or CIDRs); empty: none, the headers are ignored. */
+  trustProxy: string[];
 }
 
 /** Settings given in code (tests, the bench): they win over the environment. */
@@ -87,7 +92,16 @@ const Env = v.object({
   CSE_INBOX_KEY: v.optional(base64Of(32, false)),
   CSE_CONNECT_SRC: v.optional(v.string()),
   CSE_LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  CSE_TRUST_PROXY: v.optional(v.string()),
 });
+
+/** An IP address or a CIDR block of one. */
+const isAddressOrBlock = (s: string): boolean => {
+  const [ip, bits, extra] = s.split('/');
+  if (extra !== undefined || !ip || !isIP(ip)) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(ip) === 4 ? 32 : 128);
+};
 
 const DEFAULT_PORT = 4173;
 /** The running server's own address, recorded in the data folder when CSE_PUBLIC_URL does not name one. */
@@ -115,6 +129,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, over: ConfigOve
   const connectSrc = (e.CSE_CONNECT_SRC ?? '').split(/\s+/).filter(Boolean);
   for (const origin of connectSrc)
     if (!v.is(httpUrl, origin)) problems.push('CSE_CONNECT_SRC: each entry must be an http:// or https:// origin');
+  const trustProxy = (e.CSE_TRUST_PROXY ?? '').split(/[\s,]+/).filter(Boolean);
+  if (trustProxy.some((a) => !isAddressOrBlock(a)))
+    problems.push('CSE_TRUST_PROXY: each entry must be an IP address or a CIDR block such as 10.0.0.0/8');
   if (e.CSE_KEK && e.CSE_KEK_FILE) problems.push('CSE_KEK and CSE_KEK_FILE: give one, not both');
   if (problems.length) throw new ConfigError([...new Set(problems)]);
 
@@ -138,6 +155,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, over: ConfigOve
     inboxKey: e.CSE_INBOX_KEY ? { base64: e.CSE_INBOX_KEY } : { file: join(secretsDir, 'inbox-key') },
     connectSrc,
     logLevel: e.CSE_LOG_LEVEL ?? 'info',
+    trustProxy,
   };
 }
 
