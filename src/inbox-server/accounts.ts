@@ -49,6 +49,7 @@ function toUser(r: UserRow): User {
     createdAt: r.created_at,
     disabled: r.disabled_at !== null,
     hasPassword: r.password_hash !== null,
+    hasSecondFactor: r.totp_sealed !== null,
   };
 }
 

@@ -296,6 +296,8 @@ describe.each(STORE_KINDS)('issue 23 on %s', (kind) => {
     it('an account with a password but no second factor gets no session', async () => {
       const user = await account(server.inbox, 'older@example.org', 'reviewer');
       await server.inbox.sql.run('update inbox_users set totp_sealed = null where id = ?', [user.id]);
+      // Admins see it (the Users screen, `user list`): such an account needs a new link.
+      expect(await server.inbox.accounts.byId(user.id)).toMatchObject({ hasPassword: true, hasSecondFactor: false });
       const res = await signInFrom('127.0.0.9', 'older@example.org', PASSWORD, '123456');
       expect(res.status).toBe(403);
       expect(JSON.parse(res.body).error.code).toBe('no-second-factor');

@@ -123,6 +123,7 @@ export function publicUser(u: User) {
     regions: u.regions,
     disabled: u.disabled,
     hasPassword: u.hasPassword,
+    hasSecondFactor: u.hasSecondFactor,
     createdAt: u.createdAt,
   };
 }
