@@ -18,6 +18,9 @@
 //   CSE_SMTP_URL          smtp://[user:pass@]host[:port] or smtps://… : where duty alerts are sent
 //                         from (unset: alerts are off and the inbox says so); a secret, never printed
 //   CSE_ALERT_FROM        the alerts' From address (needed with CSE_SMTP_URL)
+//   CSE_TRUST_PROXY       addresses (IPs or CIDRs, space- or comma-separated) of the proxy in front:
+//                         only from these are X-Forwarded-For/-Host/-Proto believed (default none)
+import { isIP } from 'node:net';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as v from 'valibot';
@@ -43,6 +46,8 @@ export interface ServiceConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Duty alerts by e-mail; null when no SMTP server is set (alerts are off). The URL may hold a password: never print it. */
   smtp: { url: string; from: string } | null;
+  /** Proxies whose X-Forwarded-* headers are believed (IPs or CIDRs); empty: none, the headers are ignored. */
+  trustProxy: string[];
 }
 
 /** Settings given in code (tests, the bench): they win over the environment. */
@@ -109,7 +114,16 @@ const Env = v.object({
       v.check((s) => /^(?:[^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/.test(s), 'must be an e-mail address'),
     ),
   ),
+  CSE_TRUST_PROXY: v.optional(v.string()),
 });
+
+/** An IP address or a CIDR block of one. */
+const isAddressOrBlock = (s: string): boolean => {
+  const [ip, bits, extra] = s.split('/');
+  if (extra !== undefined || !ip || !isIP(ip)) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(ip) === 4 ? 32 : 128);
+};
 
 const DEFAULT_PORT = 4173;
 /** The running server's own address, recorded in the data folder when CSE_PUBLIC_URL does not name one. */
@@ -137,6 +151,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, over: ConfigOve
   const connectSrc = (e.CSE_CONNECT_SRC ?? '').split(/\s+/).filter(Boolean);
   for (const origin of connectSrc)
     if (!v.is(httpUrl, origin)) problems.push('CSE_CONNECT_SRC: each entry must be an http:// or https:// origin');
+  const trustProxy = (e.CSE_TRUST_PROXY ?? '').split(/[\s,]+/).filter(Boolean);
+  if (trustProxy.some((a) => !isAddressOrBlock(a)))
+    problems.push('CSE_TRUST_PROXY: each entry must be an IP address or a CIDR block such as 10.0.0.0/8');
   if (e.CSE_KEK && e.CSE_KEK_FILE) problems.push('CSE_KEK and CSE_KEK_FILE: give one, not both');
   if (e.CSE_SMTP_URL && !e.CSE_ALERT_FROM)
     problems.push('CSE_ALERT_FROM: needed with CSE_SMTP_URL (the address alerts come from)');
@@ -163,6 +180,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, over: ConfigOve
     connectSrc,
     logLevel: e.CSE_LOG_LEVEL ?? 'info',
     smtp: e.CSE_SMTP_URL && e.CSE_ALERT_FROM ? { url: e.CSE_SMTP_URL, from: e.CSE_ALERT_FROM } : null,
+    trustProxy,
   };
 }
 

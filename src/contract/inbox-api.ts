@@ -149,6 +149,8 @@ export interface Account {
   createdAt: string;
   disabled: boolean;
   hasPassword: boolean;
+  /** An authenticator app enrolled (with a set-password link): without one the account cannot sign in. */
+  hasSecondFactor: boolean;
 }
 
 /** A line of the audit as the audit screen shows it. */

@@ -68,8 +68,17 @@ const catalogue = {
   'cross-site': { status: 403, message: 'Cross-site requests are refused.' },
   'device-credential': { status: 403, message: 'A device credential can send submissions; it cannot read them.' },
   'no-session': { status: 401, message: 'Sign in to use the inbox.' },
-  'bad-credentials': { status: 401, message: 'The e-mail address or password is not right.' },
+  'bad-credentials': { status: 401, message: 'The e-mail address, password or code is not right.' },
   throttled: { status: 429, message: 'Too many failed sign-ins. Try again later.' },
+  busy: { status: 503, message: 'The server is busy checking other sign-ins. Try again in a moment.' },
+  'no-second-factor': {
+    status: 403,
+    message: 'This account has no second factor yet. Ask your administrator for a new set-password link.',
+  },
+  'second-factor-code': {
+    status: 400,
+    message: 'The code from your authenticator app is not right. Enter the six digits it shows now.',
+  },
   token: { status: 400, message: 'This link has been used or has expired. Ask your administrator for a new one.' },
   'admin-only': { status: 403, message: 'Only an administrator can do this.' },
   'out-of-scope': { status: 403, message: 'This referral is outside the area teams your account covers.' },

@@ -1,10 +1,15 @@
 // Reviewer and admin accounts. An account starts without a password: the
 // admin CLI prints a one-time link (valid 72 hours) with which its owner sets
-// one. Only the SHA-256 of a link's token is stored, so the table alone
-// cannot be used to take an account over.
+// one, and enrols a second factor (a TOTP app) at the same time. Only the
+// SHA-256 of a link's token is stored, so the table alone cannot be used to
+// take an account over. A new link voids the older unused ones; setting a
+// password voids them all. Using a link replaces the password AND the second
+// factor: an admin's new link is how a lost phone is recovered.
 import type { Sql } from '../receiver/store/sql.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { DEFAULT_GATE, type HashGate, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import type { InboxKeys } from './sealing.ts';
+import { newTotpSecret, totpStep } from './second-factor.ts';
 import { type Checked, checkArea, checkRegion } from '../domain/index.ts';
 
 import { type Account, type Role, ROLES } from '../contract/inbox-api.ts';
@@ -22,7 +27,12 @@ interface UserRow {
   password_hash: string | null;
   created_at: string;
   disabled_at: string | null;
+  totp_sealed: string | null;
+  totp_last_step: number | string | null;
 }
+
+/** Why a sign-in was refused: wrong password or code (the same to the caller), or no second factor enrolled yet. */
+export type SignInResult = { user: User } | { refused: 'bad-credentials' | 'no-second-factor'; known?: User };
 
 const SET_PASSWORD_TTL_MS = 72 * 3600_000;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,}$/;
@@ -39,12 +49,13 @@ function toUser(r: UserRow): User {
     createdAt: r.created_at,
     disabled: r.disabled_at !== null,
     hasPassword: r.password_hash !== null,
+    hasSecondFactor: r.totp_sealed !== null,
   };
 }
 
 export class AccountError extends Error {
   constructor(
-    readonly code: 'invalid' | 'exists' | 'not-found' | 'token',
+    readonly code: 'invalid' | 'exists' | 'not-found' | 'token' | 'second-factor-code',
     message: string,
   ) {
     super(message);
@@ -85,7 +96,14 @@ export class Accounts {
   constructor(
     private sql: Sql,
     private now: () => number = Date.now,
+    private keys?: InboxKeys,
+    private gate: HashGate = DEFAULT_GATE,
   ) {}
+
+  private sealed(): InboxKeys {
+    if (!this.keys) throw new Error('Accounts need the inbox keys to keep second factors.');
+    return this.keys;
+  }
 
   /** Creates an account and returns it with its one-time set-password token. */
   async add(input: {
@@ -113,16 +131,42 @@ export class Accounts {
     return { user: (await this.byId(id))!, token: await this.issueSetPasswordToken(id) };
   }
 
-  /** A new one-time token (an earlier unused one stays valid until it expires). */
+  /** A new one-time token; every earlier unused one of the account is voided. */
   async issueSetPasswordToken(userId: string): Promise<string> {
     if (!(await this.byId(userId))) throw new AccountError('not-found', 'No such account.');
     const token = randomBytes(32).toString('base64url');
-    await this.sql.run('insert into inbox_set_password_tokens (token_hash, user_id, expires_at) values (?, ?, ?)', [
-      sha256(token),
-      userId,
-      this.now() + SET_PASSWORD_TTL_MS,
-    ]);
+    const t = this.now();
+    await this.sql.transaction(async (tx) => {
+      await tx.run('update inbox_set_password_tokens set used_at = ? where user_id = ? and used_at is null', [
+        t,
+        userId,
+      ]);
+      await tx.run('insert into inbox_set_password_tokens (token_hash, user_id, expires_at) values (?, ?, ?)', [
+        sha256(token),
+        userId,
+        t + SET_PASSWORD_TTL_MS,
+      ]);
+    });
     return token;
+  }
+
+  /**
+   * The second factor a usable link offers: made (and kept sealed with the link) the first
+   * time it is asked for, the same secret after that, so reloading the page shows what was scanned.
+   */
+  async linkSecondFactor(token: string): Promise<{ user: User; secret: string } | undefined> {
+    const user = await this.tokenUser(token);
+    if (!user) return undefined;
+    const keys = this.sealed();
+    await this.sql.run(
+      'update inbox_set_password_tokens set totp_pending = ? where token_hash = ? and totp_pending is null',
+      [keys.seal(newTotpSecret(), `totp:${user.id}`), sha256(token)],
+    );
+    const row = await this.sql.get<{ totp_pending: string }>(
+      'select totp_pending from inbox_set_password_tokens where token_hash = ?',
+      [sha256(token)],
+    );
+    return { user, secret: keys.open(row!.totp_pending, `totp:${user.id}`) };
   }
 
   /** The account a set-password token is for, if the token is still usable. */
@@ -137,31 +181,67 @@ export class Accounts {
     return user && !user.disabled ? user : undefined;
   }
 
-  async setPassword(token: string, password: string): Promise<User> {
-    const user = await this.tokenUser(token);
+  /**
+   * Sets the password and the second factor with a link: `code` is a code from the app the
+   * link's secret (linkSecondFactor) was put in. Voids every link of the account.
+   */
+  async setPassword(token: string, password: string, code: string, signal?: AbortSignal): Promise<User> {
     const spent = 'This link has been used or has expired. Ask your administrator for a new one.';
-    if (!user) throw new AccountError('token', spent);
+    const offered = await this.linkSecondFactor(token);
+    if (!offered) throw new AccountError('token', spent);
+    const { user, secret } = offered;
     const problem = passwordProblem(password);
     if (problem) throw new AccountError('invalid', problem);
-    const hash = await hashPassword(password);
+    const step = await totpStep(secret, code, this.now(), null);
+    if (step === undefined)
+      throw new AccountError(
+        'second-factor-code',
+        'The code from your authenticator app is not right. Enter the six digits it shows now.',
+      );
+    const hash = await hashPassword(password, this.gate, signal);
     const used = await this.sql.transaction(async (tx) => {
+      const t = this.now();
       const r = await tx.run(
         'update inbox_set_password_tokens set used_at = ? where token_hash = ? and used_at is null',
-        [this.now(), sha256(token)],
+        [t, sha256(token)],
       );
-      if (r.changes !== 1) return false; // used meanwhile by a concurrent request
-      await tx.run('update inbox_users set password_hash = ? where id = ?', [hash, user.id]);
+      if (r.changes !== 1) return false; // used (or voided) meanwhile by a concurrent request
+      await tx.run('update inbox_set_password_tokens set used_at = ? where user_id = ? and used_at is null', [
+        t,
+        user.id,
+      ]);
+      await tx.run('update inbox_users set password_hash = ?, totp_sealed = ?, totp_last_step = ? where id = ?', [
+        hash,
+        this.sealed().seal(secret, `totp:${user.id}`),
+        step,
+        user.id,
+      ]);
       return true;
     });
     if (!used) throw new AccountError('token', spent);
     return (await this.byId(user.id))!;
   }
 
-  /** The account if the e-mail and password match an enabled account. */
-  async verify(email: string, password: string): Promise<User | undefined> {
+  /**
+   * Signs in with the e-mail, password and a code from the account's app. Wrong password and
+   * wrong code are one answer; a code is accepted once. The hash passes the gate (HashBusy).
+   */
+  async verify(email: string, password: string, code: string, signal?: AbortSignal): Promise<SignInResult> {
     const row = await this.sql.get<UserRow>('select * from inbox_users where email = ?', [email.trim().toLowerCase()]);
-    const ok = await verifyPassword(password, row?.password_hash);
-    return ok && row && row.disabled_at === null ? toUser(row) : undefined;
+    const ok = await verifyPassword(password, row?.password_hash, this.gate, signal);
+    if (!ok || !row || row.disabled_at !== null)
+      return { refused: 'bad-credentials', ...(row ? { known: toUser(row) } : {}) };
+    if (!row.totp_sealed) return { refused: 'no-second-factor', known: toUser(row) };
+    const secret = this.sealed().open(row.totp_sealed, `totp:${row.id}`);
+    const last = row.totp_last_step === null ? null : Number(row.totp_last_step);
+    const step = await totpStep(secret, code, this.now(), last);
+    if (step === undefined) return { refused: 'bad-credentials', known: toUser(row) };
+    // Once: a concurrent sign-in with the same code loses here.
+    const { changes } = await this.sql.run(
+      'update inbox_users set totp_last_step = ? where id = ? and (totp_last_step is null or totp_last_step < ?)',
+      [step, row.id, step],
+    );
+    return changes === 1 ? { user: toUser(row) } : { refused: 'bad-credentials', known: toUser(row) };
   }
 
   async byId(id: string): Promise<User | undefined> {

@@ -63,14 +63,14 @@ export async function runUserCommand(
       print(
         `Added ${user.email} (${user.role}${user.teams.length || user.regions.length ? `, limited to ${[...user.teams, ...user.regions].join(', ')}` : ''}).`,
       );
-      print('One-time link to set the password (valid 72 hours, shown once):');
+      print('One-time link to set the password and the second factor (valid 72 hours, shown once):');
       print(`${config.publicUrl}/inbox/#/set-password/${token}`);
       return 0;
     }
     if (verb === 'list') {
       for (const u of await svc.accounts.list())
         print(
-          `${u.email}\t${u.role}\t${u.teams.concat(u.regions).join(', ') || 'all'}\t${u.disabled ? 'disabled' : u.hasPassword ? 'active' : 'no password yet'}`,
+          `${u.email}\t${u.role}\t${u.teams.concat(u.regions).join(', ') || 'all'}\t${u.disabled ? 'disabled' : !u.hasPassword ? 'no password yet' : !u.hasSecondFactor ? 'no second factor (needs a new link)' : 'active'}`,
         );
       return 0;
     }

@@ -2,12 +2,23 @@
 // print, export, review change, sign-in (and failed sign-in), and user or
 // device change is written here. Append-only (triggers in sqlite.ts); the
 // detail never holds a child's data, only ids, states and counts.
+//
+// Refusals of requests nobody signed in made (cross-site, a device's
+// credential, a throttled or busy sign-in) are summarised instead of written
+// one by one, so a stranger cannot fill the append-only table (issue 23): the
+// first of a kind from an address in a minute is written at once, the rest
+// are counted and written as one row when the minute ends. Past
+// REFUSAL_KEYS addresses in one minute, the others share one row.
 import type { Sql } from '../receiver/store/sql.ts';
+
+export const REFUSAL_WINDOW_MS = 60_000;
+export const REFUSAL_KEYS = 50;
 
 export type AuditAction =
   | 'login'
   | 'login-failed'
   | 'login-throttled'
+  | 'login-busy'
   | 'logout'
   | 'logout-everywhere'
   | 'password-set'
@@ -47,11 +58,82 @@ export interface AuditEntry {
   address: string;
 }
 
+interface Counted {
+  action: AuditAction;
+  actor: string;
+  address: string;
+  detail: string;
+  first: number;
+  last: number;
+  more: number;
+}
+
 export class Audit {
+  private counted = new Map<string, Counted>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+
   constructor(
     private sql: Sql,
     private now: () => number = Date.now,
   ) {}
+
+  /**
+   * A refusal of an unauthenticated request: written at once the first time in a minute for
+   * this action and address, then counted; `flush` (every minute, and at close) writes the count.
+   */
+  async refused(e: { action: AuditAction; address: string; detail: string; actor?: string }): Promise<void> {
+    let address = e.address.slice(0, 100);
+    let key = `${e.action} ${address}`;
+    if (!this.counted.has(key) && this.counted.size >= REFUSAL_KEYS) {
+      address = 'other addresses';
+      key = `${e.action} *`;
+    }
+    const t = this.now();
+    const seen = this.counted.get(key);
+    if (seen) {
+      seen.more++;
+      seen.last = t;
+      return;
+    }
+    this.counted.set(key, {
+      action: e.action,
+      actor: e.actor ?? 'anonymous',
+      address,
+      detail: e.detail,
+      first: t,
+      last: t,
+      more: 0,
+    });
+    this.timer ??= setInterval(() => void this.flush().catch(() => {}), REFUSAL_WINDOW_MS);
+    this.timer.unref?.();
+    await this.write({
+      actor: e.actor ?? 'anonymous',
+      action: e.action,
+      detail: `${e.detail} (more like it within the minute are counted in one row)`,
+      address,
+    });
+  }
+
+  /** Writes one row per action and address for the refusals counted since the last flush. */
+  async flush(): Promise<void> {
+    const counted = [...this.counted.values()];
+    this.counted.clear();
+    for (const c of counted)
+      if (c.more > 0)
+        await this.write({
+          actor: c.actor,
+          action: c.action,
+          detail: `${c.more} more refused from ${new Date(c.first).toISOString()} to ${new Date(c.last).toISOString()}: ${c.detail}`,
+          address: c.address,
+        });
+  }
+
+  /** Stops the minute's timer and writes what it counted. */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
 
   async write(e: {
     actorId?: string | null;

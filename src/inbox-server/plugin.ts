@@ -9,6 +9,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { enrolmentLink } from '../receiver/admin.ts';
+import { requestOrigin } from '../receiver/http/context.ts';
 import type { ReceiverStore } from '../receiver/store/receiver-store.ts';
 import type { AlertSettings } from './alerts.ts';
 import { cookieValue, crossSite } from './request-checks.ts';
@@ -61,11 +62,13 @@ export function storeDevices(store: ReceiverStore): DeviceDirectory {
 /** The inbox over the receiver's store: its database, its submissions, its devices; alerts as configured. */
 export function inboxOnStore(
   store: ReceiverStore,
-  config: Pick<ServiceConfig, 'inboxKey'> & Partial<Pick<ServiceConfig, 'smtp' | 'publicUrl'>>,
+  config: Pick<ServiceConfig, 'inboxKey' | 'publicUrl' | 'publicUrlSet'> & Partial<Pick<ServiceConfig, 'smtp'>>,
   alerts: Partial<Pick<AlertSettings, 'now' | 'tickMs' | 'log'>> = {},
 ): InboxService {
   return new InboxService({
-    alerts: { smtp: config.smtp ?? null, publicUrl: config.publicUrl ?? '', ...alerts },
+    alerts: { smtp: config.smtp ?? null, publicUrl: config.publicUrl, ...alerts },
+    publicUrl: config.publicUrlSet ? config.publicUrl : undefined,
+    linkBase: config.publicUrl,
     sql: store.sql,
     source: new ReceiverStoreSource(store),
     childSecret: loadChildSecret(config),
@@ -98,12 +101,20 @@ export function inboxRoutes(svc: InboxService): InboxRoute[] {
   ];
 }
 
-export function inboxPlugin(inbox: InboxService, opts: { distDir: string }): FastifyPluginAsync {
+/**
+ * `publicOrigin`: the configured public origin (CSE_PUBLIC_URL), which every request must then
+ * name; by default the service's configured public URL, else each request's own origin.
+ */
+export function inboxPlugin(
+  inbox: InboxService,
+  opts: { distDir: string; publicOrigin?: string | undefined },
+): FastifyPluginAsync {
   const page = join(resolve(opts.distDir), 'inbox', 'index.html');
   const { audit } = routeContext(inbox);
+  const configured = opts.publicOrigin ?? (inbox.opts.publicUrl ? new URL(inbox.opts.publicUrl).origin : undefined);
 
   /** The request as the routes see it; undefined when the body is not JSON. */
-  function apiRequest(req: FastifyRequest): ApiRequest | undefined {
+  function apiRequest(req: FastifyRequest, reply: FastifyReply): ApiRequest | undefined {
     let body: unknown;
     if (typeof req.body === 'string' && req.body.trim()) {
       try {
@@ -113,6 +124,11 @@ export function inboxPlugin(inbox: InboxService, opts: { distDir: string }): Fas
       }
     }
     const url = new URL(req.url, 'http://inbox.invalid');
+    // Aborted when the connection closes before the answer is sent: a queued password hash is then dropped.
+    const gone = new AbortController();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) gone.abort();
+    });
     return {
       method: req.method,
       path: url.pathname.slice(API.length),
@@ -121,19 +137,26 @@ export function inboxPlugin(inbox: InboxService, opts: { distDir: string }): Fas
       headers: req.headers,
       body,
       address: req.ip,
+      origin: configured ?? requestOrigin(req),
+      signal: gone.signal,
     };
   }
 
   /** The checks every request passes, then the route's guard: who the caller is, or the refusal. */
   async function admit(req: ApiRequest, guard: Guard): Promise<{ caller?: Caller; refusal?: ApiResponse }> {
+    // Refused before anyone is known: summarised in the audit (one row a minute per address), not a row each.
     const why = crossSite(req);
     if (why) {
-      await audit(req, undefined, 'forbidden', null, `cross-site request refused: ${why}`);
+      await inbox.audit.refused({
+        action: 'forbidden',
+        address: req.address,
+        detail: `cross-site request refused: ${why}`,
+      });
       return { refusal: fail('cross-site') };
     }
     if (await inbox.opts.isDeviceCredential?.(req.headers)) {
       const where = `${req.method} ${req.path.split('/').slice(0, 2).join('/')}`;
-      await audit(req, undefined, 'device-credential-refused', null, where);
+      await inbox.audit.refused({ action: 'device-credential-refused', address: req.address, detail: where });
       return { refusal: fail('device-credential') };
     }
     if (guard === 'anonymous') return {};
@@ -149,13 +172,16 @@ export function inboxPlugin(inbox: InboxService, opts: { distDir: string }): Fas
   }
 
   const serve = (guard: Guard, handler: InboxRoute['handler']) => async (req: FastifyRequest, reply: FastifyReply) => {
-    const request = apiRequest(req);
+    const request = apiRequest(req, reply);
     if (!request) return send(reply, fail('invalid-json'));
     const { caller, refusal } = await admit(request, guard);
     return send(reply, refusal ?? (await handler(request, caller)));
   };
 
   return async (app) => {
+    // What the audit counted but has not written yet is written when the server stops.
+    // (preClose: before the store's own onClose shuts the database.)
+    app.addHook('preClose', async () => inbox.audit.close());
     // A route's safety is declared with it: an inbox API route without a guard is never registered.
     app.addHook('onRoute', (route) => {
       if (!route.url.startsWith(API)) return;

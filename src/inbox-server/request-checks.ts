@@ -1,8 +1,10 @@
 // What the inbox checks of every request before any route runs, and its cookie.
 // - A device's credential → 403: devices send, they never read.
 // - Cross-site requests are refused: anything but GET/HEAD must carry an
-//   Origin naming this host (and Sec-Fetch-Site, when sent, same-origin).
-//   With the SameSite=Strict cookie, that closes CSRF.
+//   Origin naming this site, scheme, host and port (the configured public
+//   address, or the scheme this server serves and its Host), and
+//   Sec-Fetch-Site, when sent, same-origin. With the SameSite=Strict cookie,
+//   that closes CSRF.
 // - The session cookie is HttpOnly, SameSite=Strict, and Secure (with the
 //   __Host- prefix) except on a server reached as localhost.
 import { type ApiRequest, header } from './routes/route.ts';
@@ -11,7 +13,7 @@ export const COOKIE_SECURE = '__Host-cse-inbox';
 export const COOKIE_LOCAL = 'cse-inbox';
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-type Req = Pick<ApiRequest, 'headers' | 'method'>;
+type Req = Pick<ApiRequest, 'headers' | 'method' | 'origin'>;
 
 function hostOf(req: Pick<ApiRequest, 'headers'>): string {
   return header(req, 'host').toLowerCase();
@@ -36,10 +38,6 @@ export function sessionCookie(req: Pick<ApiRequest, 'headers'>, value: string, m
   return `${name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${isLocal(req) ? '' : '; Secure'}`;
 }
 
-/** The page's own address, for links made in the inbox (set-password, enrolment). */
-export const originOf = (req: Pick<ApiRequest, 'headers'>): string =>
-  header(req, 'origin') || `${isLocal(req) ? 'http' : 'https'}://${hostOf(req)}`;
-
 /** Why a request is refused as cross-site, or undefined when it is this site's own. */
 export function crossSite(req: Req): string | undefined {
   if (req.method === 'GET' || req.method === 'HEAD') {
@@ -48,13 +46,13 @@ export function crossSite(req: Req): string | undefined {
   }
   const origin = header(req, 'origin');
   if (!origin) return 'no Origin header';
-  let host: string;
+  let named: string;
   try {
-    host = new URL(origin).host.toLowerCase();
+    named = new URL(origin).origin;
   } catch {
     return 'an unreadable Origin header';
   }
-  if (host !== hostOf(req)) return `Origin ${origin} is not this site`;
+  if (named !== req.origin) return `Origin ${origin.slice(0, 200)} is not this site`;
   const site = header(req, 'sec-fetch-site');
   if (site && site !== 'same-origin') return `Sec-Fetch-Site is ${site}`;
   return undefined;

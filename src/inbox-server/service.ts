@@ -12,6 +12,8 @@ import { Audit } from './audit.ts';
 import { Referrals } from './referrals.ts';
 import { InboxKeys } from './sealing.ts';
 import './schema.ts';
+import './schema-security.ts';
+import { HashGate } from './passwords.ts';
 import { Sessions } from './sessions.ts';
 import type { SubmissionSource } from './source.ts';
 import { LoginThrottle } from './throttle.ts';
@@ -47,6 +49,15 @@ export interface InboxOptions {
   throttle?: { account: number; address: number; windowMs: number };
   /** Duty alerts by e-mail (off without SMTP settings). */
   alerts?: AlertSettings;
+  /**
+   * The address people open when it is configured (CSE_PUBLIC_URL): requests must then name
+   * its origin, and links are made with it. Undefined: each request's own origin is checked.
+   */
+  publicUrl?: string | undefined;
+  /** The address links are made with when none is configured (the server's own, once listening). */
+  linkBase?: string;
+  /** Password hashes at once, and waiting (default 2 and 8); more are refused at once. */
+  hashing?: { concurrency: number; queue: number };
 }
 
 export class InboxService {
@@ -58,15 +69,21 @@ export class InboxService {
   readonly referrals: Referrals;
   readonly alerts: Alerts;
   readonly now: () => number;
+  readonly hashGate: HashGate;
+  /** Links (set-password, enrolment) start with this: the configured public address, never a request's headers. */
+  linkBase: string;
 
   constructor(readonly opts: InboxOptions) {
     this.now = opts.now ?? Date.now;
     this.sql = opts.sql;
-    this.accounts = new Accounts(this.sql, this.now);
+    this.linkBase = (opts.publicUrl ?? opts.linkBase ?? 'http://localhost').replace(/\/+$/, '');
+    this.hashGate = new HashGate(opts.hashing?.concurrency ?? 2, opts.hashing?.queue ?? 8);
+    const keys = new InboxKeys(opts.childSecret);
+    this.accounts = new Accounts(this.sql, this.now, keys, this.hashGate);
     this.sessions = new Sessions(this.sql, this.now, opts.idleMs);
     this.throttle = new LoginThrottle(this.sql, this.now, opts.throttle);
     this.audit = new Audit(this.sql, this.now);
-    this.referrals = new Referrals(this.sql, opts.source, new InboxKeys(opts.childSecret), this.now);
+    this.referrals = new Referrals(this.sql, opts.source, keys, this.now);
     this.alerts = new Alerts(this.sql, this.audit, opts.alerts ?? { smtp: null, publicUrl: '' });
     if (this.alerts.enabled) this.referrals.onIndexed = (tx, batch) => this.alerts.arrived(tx, batch);
   }

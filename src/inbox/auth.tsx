@@ -1,13 +1,22 @@
-// Sign in, and set a password from a one-time link.
+// Sign in (e-mail, password and the code from an authenticator app), and set
+// a password and the second factor from a one-time link.
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorSummary } from '../shared-ui/error-summary.tsx';
 import { TextField } from '../shared-ui/text-field.tsx';
 import { ApiError, api, type SessionUser } from './api.ts';
 import { href } from './router.ts';
 
+/** The second factor a set-password link offers: the key as text, the otpauth address, its QR code. */
+interface SecondFactor {
+  secret: string;
+  uri: string;
+  qrSvg: string;
+}
+
 export function SignIn({ onSignedIn }: { onSignedIn: (u: SessionUser) => void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
   const [error, setError] = useState<string>();
   const [tries, setTries] = useState(0);
   const [busy, setBusy] = useState(false);
@@ -24,14 +33,17 @@ export function SignIn({ onSignedIn }: { onSignedIn: (u: SessionUser) => void })
         onSubmit={async (e) => {
           e.preventDefault();
           setTries((t) => t + 1);
-          if (!email.trim() || !password) return setError('Enter your e-mail address and password.');
+          if (!email.trim() || !password || !code.trim())
+            return setError('Enter your e-mail address, password and the code from your authenticator app.');
           setBusy(true);
           try {
-            const { user } = await api<{ user: SessionUser }>('POST', '/session', { email, password });
+            const { user } = await api<{ user: SessionUser }>('POST', '/session', { email, password, code });
             setPassword('');
+            setCode('');
             onSignedIn(user);
           } catch (err) {
             setError((err as ApiError).message);
+            setCode('');
           } finally {
             setBusy(false);
           }
@@ -54,26 +66,44 @@ export function SignIn({ onSignedIn }: { onSignedIn: (u: SessionUser) => void })
           value={password}
           onInput={setPassword}
         />
+        <TextField
+          id="code"
+          label="Code from your authenticator app"
+          type="text"
+          autocomplete="one-time-code"
+          inputMode="numeric"
+          value={code}
+          onInput={setCode}
+          hint="The six digits the app shows now for CSE Screen inbox."
+        />
         <button type="submit" class="button" disabled={busy}>
           Sign in
         </button>
       </form>
-      <p class="hint">No password yet, or forgotten it? Ask your administrator for a set-password link.</p>
+      <p class="hint">
+        No password yet, forgotten it, or lost the phone with your authenticator app? Ask your administrator for a
+        set-password link.
+      </p>
     </>
   );
 }
 
 export function SetPassword({ token }: { token: string }) {
   const [email, setEmail] = useState<string>();
+  const [factor, setFactor] = useState<SecondFactor>();
   const [linkError, setLinkError] = useState<string>();
   const [a, setA] = useState('');
   const [b, setB] = useState('');
+  const [code, setCode] = useState('');
   const [error, setError] = useState<string>();
   const [tries, setTries] = useState(0);
   const [done, setDone] = useState(false);
   useEffect(() => {
-    api<{ email: string }>('POST', '/set-password/check', { token }).then(
-      (r) => setEmail(r.email),
+    api<{ email: string; secondFactor: SecondFactor }>('POST', '/set-password/check', { token }).then(
+      (r) => {
+        setEmail(r.email);
+        setFactor(r.secondFactor);
+      },
       (e) => setLinkError((e as ApiError).message),
     );
   }, [token]);
@@ -92,7 +122,7 @@ export function SetPassword({ token }: { token: string }) {
           <a href={href({ name: 'list' })} onClick={() => history.replaceState(null, '', '/inbox/#/')}>
             Sign in
           </a>{' '}
-          with {email} and your new password.
+          with {email}, your new password and a code from your authenticator app.
         </p>
       </>
     );
@@ -108,10 +138,13 @@ export function SetPassword({ token }: { token: string }) {
           setTries((t) => t + 1);
           if (a.length < 12) return setError('Use at least 12 characters.');
           if (a !== b) return setError('The two passwords are not the same.');
+          if (!/^\s*\d{3}\s?\d{3}\s*$/.test(code))
+            return setError('Enter the six digits your authenticator app shows for CSE Screen inbox.');
           try {
-            await api('POST', '/set-password', { token, password: a });
+            await api('POST', '/set-password', { token, password: a, code: code.replace(/\s+/g, '') });
             setA('');
             setB('');
+            setCode('');
             setDone(true);
           } catch (err) {
             setError((err as ApiError).message);
@@ -138,6 +171,36 @@ export function SetPassword({ token }: { token: string }) {
           value={b}
           onInput={setB}
         />
+        <fieldset class="second-factor">
+          <legend>Your second factor</legend>
+          <p>
+            Every sign-in also asks for a code from an authenticator app on your phone (for example Microsoft or Google
+            Authenticator). Scan this QR code with the app, or type the key below into it.
+          </p>
+          {factor && (
+            <>
+              <img
+                src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(factor.qrSvg)}`}
+                width={180}
+                height={180}
+                alt={`QR code for the authenticator app. The key to type instead is ${factor.secret}.`}
+              />
+              <p>
+                Key: <code data-testid="totp-secret">{factor.secret}</code>
+              </p>
+            </>
+          )}
+          <TextField
+            id="totp-code"
+            label="Code from your authenticator app"
+            type="text"
+            autocomplete="one-time-code"
+            inputMode="numeric"
+            value={code}
+            onInput={setCode}
+            hint="The six digits the app shows now, to show it is set up."
+          />
+        </fieldset>
         <button type="submit" class="button">
           Set password
         </button>

@@ -373,6 +373,7 @@ export function UsersScreen({ me }: { me: SessionUser }) {
               : 'every referral'}
             {u.disabled ? ' · disabled' : ''}
             {!u.hasPassword ? ' · no password yet' : ''}
+            {u.hasPassword && !u.hasSecondFactor ? ' · no second factor: cannot sign in until given a new link' : ''}
             {u.id !== me.id && (
               <span class="button-row tight">
                 <button

@@ -70,16 +70,18 @@ export async function startServer(opts: ServerOptions, env: NodeJS.ProcessEnv = 
   const keys = await loadOrCreateKeys(jweKeyFile(paths));
   const adminToken = loadAdminToken(paths);
   const inbox = inboxOnStore(store, paths, opts.alerts);
+  const publicOrigin = paths.publicUrlSet ? new URL(paths.publicUrl).origin : undefined;
   const app = await buildServer({
     store,
     keys,
     adminToken,
     distDir: opts.distDir ?? resolve('dist'),
-    publicOrigin: paths.publicUrlSet ? new URL(paths.publicUrl).origin : undefined,
+    publicOrigin,
+    trustProxy: paths.trustProxy,
     connectSrc: paths.connectSrc,
     log: opts.log === undefined ? false : opts.log && { level: paths.logLevel, ...opts.log },
     ...(opts.limits ? { limits: opts.limits } : {}),
-    plugins: [inboxPlugin(inbox, { distDir: opts.distDir ?? resolve('dist') }), ...(opts.plugins ?? [])],
+    plugins: [inboxPlugin(inbox, { distDir: opts.distDir ?? resolve('dist'), publicOrigin }), ...(opts.plugins ?? [])],
     ...(opts.dropAfterStore ? { dropAfterStore: opts.dropAfterStore } : {}),
   });
   app.addHook('onClose', async () => {
@@ -95,6 +97,8 @@ export async function startServer(opts: ServerOptions, env: NodeJS.ProcessEnv = 
   // their links to the public address (else to this server's).
   if (!paths.publicUrlSet) inbox.alerts.linkTo(origin);
   inbox.startAlerts();
+  // Links made in the inbox: the configured public address, else this server's own (never a request's headers).
+  if (!paths.publicUrlSet) inbox.linkBase = origin;
   return {
     app,
     store,

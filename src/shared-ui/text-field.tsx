@@ -10,6 +10,8 @@ export function TextField(props: {
   value: string;
   onInput: (v: string) => void;
   autocomplete: string;
+  /** 'numeric': a phone shows digits (a one-time code). */
+  inputMode?: 'numeric' | undefined;
   error?: string | undefined;
   hint?: string | undefined;
   inputRef?: Ref<HTMLInputElement> | undefined;
@@ -37,6 +39,7 @@ export function TextField(props: {
         class="input input-medium"
         type={props.type}
         autocomplete={props.autocomplete}
+        inputMode={props.inputMode}
         spellcheck={false}
         aria-describedby={[hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined}
         value={props.value}

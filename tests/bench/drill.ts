@@ -98,7 +98,8 @@ if (ONLY.includes('1')) {
 // 2. 1,000 submissions through a fault-injecting proxy: stored exactly once.
 if (ONLY.includes('2')) {
   progress('drill 2 start');
-  const { server, origin } = await startApp();
+  // The fault proxy in front is a trusted proxy (CSE_TRUST_PROXY): proofs name its address.
+  const { server, origin } = await startApp({}, { ...process.env, CSE_TRUST_PROXY: '127.0.0.1' });
   const proxy: FaultProxy = await startFaultProxy(origin.replace('localhost', '127.0.0.1'), 99);
   const { b, page } = await installedProfile(proxy.origin, server);
   const subs = Array.from({ length: 1000 }, (_, i) => makeSubmission({ childRef: `P${i}` }));

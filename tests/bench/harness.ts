@@ -9,8 +9,8 @@ import { startServer } from '../../src/server/main.ts';
 import { type Enroller, configure, enter } from '../e2e/app.ts';
 import { type RunningBrowser, launch, newProfile } from '../e2e/browser.ts';
 
-export async function startApp(opts: Partial<Parameters<typeof startServer>[0]> = {}) {
-  const server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-bench-')), ...opts });
+export async function startApp(opts: Partial<Parameters<typeof startServer>[0]> = {}, env = process.env) {
+  const server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-bench-')), ...opts }, env);
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   return { server, origin };
 }

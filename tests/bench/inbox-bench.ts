@@ -16,7 +16,7 @@ import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
 import { score } from '../../src/domain/index.ts';
 import type { Submission } from '../../src/contract/submission.ts';
 import { ticks } from '../helpers/answers.ts';
-import { gmReferral } from '../helpers/inbox.ts';
+import { gmReferral, nextCode, useLink } from '../helpers/inbox.ts';
 import { makeSubmission } from '../helpers/submission.ts';
 import { readingOf, storedReading } from '../../src/receiver/domain/accept.ts';
 import { Referrals } from '../../src/inbox-server/referrals.ts';
@@ -153,11 +153,11 @@ async function benchKind(kind: 'sqlite' | 'postgres') {
   if (kind === 'postgres') await server.inbox.sql.run('analyze inbox_referrals');
 
   const { user, token } = await server.inbox.accounts.add({ email: `bench-${kind}@example.org`, role: 'reviewer' });
-  await server.inbox.accounts.setPassword(token, 'bench password long');
+  await useLink(server.inbox, token, 'bench password long');
   const login = await fetch(`${base}/inbox/api/session`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Origin: base },
-    body: JSON.stringify({ email: user.email, password: 'bench password long' }),
+    body: JSON.stringify({ email: user.email, password: 'bench password long', code: await nextCode(user.email) }),
   });
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
   const figures: (string | number)[][] = [];

@@ -1,7 +1,8 @@
 // The MASH inbox end to end, in headless Chromium against the built inbox and
 // the reference endpoint, typing key by key: an admin (made with the CLI) sets
-// a password and adds a reviewer in the inbox; the reviewer sets a password,
-// signs in, sees three referrals sent through the device API with the most
+// a password and enrols a second factor (the key shown on the page, put in an
+// "authenticator app": otplib here, whose codes are typed at every sign-in)
+// and adds a reviewer in the inbox; the reviewer does the same, signs in, sees three referrals sent through the device API with the most
 // serious first, opens one (audited), marks it in review then actioned with
 // notes (it leaves the queue for the Actioned view), exports CSV and FHIR; a reviewer limited to another area team gets
 // 403 on it, and the attempt is audited. axe on every inbox screen.
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server/main.ts';
-import { enrolledDevice, gmReferral, send } from '../helpers/inbox.ts';
+import { enrolledDevice, gmReferral, nextCode, rememberSecret, send } from '../helpers/inbox.ts';
 import { axeViolations } from './app.ts';
 import { type RunningBrowser, launch } from './browser.ts';
 
@@ -89,9 +90,15 @@ async function shoot(name: string) {
 async function setPassword(link: string, password: string) {
   await page.goto(link);
   await page.waitForSelector('h1:text-is("Set your password")');
+  // The second factor: a QR code and the key as text, which the "app" takes.
+  const secret = (await page.waitForSelector('[data-testid=totp-secret]').then((e) => e.textContent()))!;
+  expect(await page.locator('.second-factor img[alt^="QR code"]').count()).toBe(1);
+  const email = /For the account (\S+)\. /.exec((await page.textContent('body')) ?? '')![1]!;
+  rememberSecret(email, secret);
   await axe('set password');
   await type('#new-password', password);
   await type('#confirm-password', password);
+  await type('#totp-code', await nextCode(email));
   await page.click('form button[type=submit]');
   await page.waitForSelector('h1:text-is("Your password is set")');
 }
@@ -101,6 +108,7 @@ async function signIn(email: string, password: string) {
   await page.waitForSelector('h1:text-is("Sign in to the CSE inbox")');
   await type('#email', email);
   await type('#password', password);
+  await type('#code', await nextCode(email));
   await page.click('form button[type=submit]');
   await page.waitForSelector('h1:text-is("Referrals")');
 }
@@ -137,9 +145,18 @@ describe('the MASH inbox', () => {
     // A wrong password is refused with a message, and the screen stays accessible.
     await type('#email', 'admin@la.example');
     await type('#password', 'not the password');
+    await type('#code', '000000');
     await page.click('form button[type=submit]');
     await page.waitForSelector('.error-summary');
-    expect(await page.textContent('.error-summary')).toContain('The e-mail address or password is not right.');
+    expect(await page.textContent('.error-summary')).toContain('The e-mail address, password or code is not right.');
+    // The right password without the right code is refused alike: no session from the password alone.
+    await type('#password', PASSWORDS.admin);
+    await type('#code', '000000');
+    await page.click('form button[type=submit]');
+    await page.waitForFunction(() =>
+      document.querySelector('.error-summary')?.textContent?.includes('password or code is not right'),
+    );
+    expect(await page.locator('h1:text-is("Referrals")').count()).toBe(0);
     await axe('sign in with an error');
     await signIn('admin@la.example', PASSWORDS.admin);
 

@@ -20,7 +20,11 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-sync-')) });
+  // The proxy in front is trusted (CSE_TRUST_PROXY): the device's proofs name the proxy's address.
+  server = await startServer(
+    { port: 0, dataDir: mkdtempSync(join(tmpdir(), 'cse-sync-')) },
+    { ...process.env, CSE_TRUST_PROXY: '127.0.0.1' },
+  );
   proxy = await startFaultProxy(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 20261122);
   b = await launch();
   page = await b.context.newPage();

@@ -79,6 +79,19 @@ describe('readConfig', () => {
   it('an empty variable counts as unset', () => {
     expect(readConfig({ PORT: '', CSE_PUBLIC_URL: '' }).port).toBe(4173);
   });
+
+  it('CSE_TRUST_PROXY: addresses or CIDR blocks of the proxy in front; none by default', () => {
+    expect(readConfig({}).trustProxy).toEqual([]);
+    expect(readConfig({ CSE_TRUST_PROXY: '10.0.0.5, 192.168.0.0/16 ::1' }).trustProxy).toEqual([
+      '10.0.0.5',
+      '192.168.0.0/16',
+      '::1',
+    ]);
+    expect(problemsOf({ CSE_TRUST_PROXY: 'true' })).toEqual([
+      'CSE_TRUST_PROXY: each entry must be an IP address or a CIDR block such as 10.0.0.0/8',
+    ]);
+    expect(problemsOf({ CSE_TRUST_PROXY: '10.0.0.0/33' })).toHaveLength(1);
+  });
 });
 
 describe('the server and the admin command read the same configuration', () => {

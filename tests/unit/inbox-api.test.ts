@@ -7,7 +7,7 @@ import { MAX_PER_ACCOUNT } from '../../src/inbox-server/throttle.ts';
 import { startServer } from '../../src/server/main.ts';
 import { makeProof } from '../../src/sync/device-proof.ts';
 import type { TestDevice } from '../helpers/device.ts';
-import { account, enrolledDevice, gmReferral, PASSWORD, send, signIn } from '../helpers/inbox.ts';
+import { account, enrolledDevice, gmReferral, nextCode, PASSWORD, send, signIn } from '../helpers/inbox.ts';
 import { scores, spread } from '../helpers/answers.ts';
 import { makeSubmission } from '../helpers/submission.ts';
 import { STORE_KINDS, freshDatabaseUrl, stopPostgres } from '../helpers/stores.ts';
@@ -115,12 +115,15 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
     });
 
     it('session cookie: HttpOnly, SameSite=Strict, Secure except on localhost', async () => {
-      const local = await signIn(base, 'admin@example.org');
+      // (An account of its own: each sign-in uses a new code from the app, and a code is accepted once.)
+      await account(server.inbox, 'cookie@example.org', 'reviewer');
+      const local = await signIn(base, 'cookie@example.org');
       expect(local.setCookie).toMatch(/^cse-inbox=[\w-]{40,}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
       // The same server reached by another name (as behind a TLS proxy): Secure, __Host- prefix.
       // (fetch may not set Host, so node:http.)
+      const code = await nextCode('cookie@example.org');
       const { status, setCookie } = await new Promise<{ status: number; setCookie: string }>((ok, fail) => {
-        const body = JSON.stringify({ email: 'admin@example.org', password: PASSWORD });
+        const body = JSON.stringify({ email: 'cookie@example.org', password: PASSWORD, code });
         const req = request(
           `${base}/inbox/api/session`,
           {
@@ -128,7 +131,8 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
             headers: {
               'Content-Type': 'application/json',
               Host: 'inbox.example.org',
-              Origin: 'https://inbox.example.org',
+              // This server serves http: an https:// Origin is another site (issue 23).
+              Origin: 'http://inbox.example.org',
             },
           },
           (res) => {
@@ -144,15 +148,18 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
     }, 30_000);
 
     it('session fixation: signing in issues a new id and kills the one the browser brought', async () => {
-      const first = await signIn(base, 'bolton@example.org');
+      // Accounts of their own: each sign-in uses a new code from the app, and a code is accepted once.
+      await account(server.inbox, 'fixed@example.org', 'reviewer');
+      await account(server.inbox, 'planted@example.org', 'reviewer');
+      const first = await signIn(base, 'fixed@example.org');
       expect((await get('/session', first.cookie)).status).toBe(200);
-      const second = await signIn(base, 'bolton@example.org', PASSWORD, first.cookie);
+      const second = await signIn(base, 'fixed@example.org', PASSWORD, first.cookie);
       expect(second.cookie).not.toBe(first.cookie);
       expect((await get('/session', first.cookie)).status).toBe(401);
       expect((await get('/session', second.cookie)).status).toBe(200);
       // A made-up id planted before sign-in is never adopted either.
       const planted = 'cse-inbox=attacker-chosen-value-000000000000000000000';
-      const third = await signIn(base, 'bolton@example.org', PASSWORD, planted);
+      const third = await signIn(base, 'planted@example.org', PASSWORD, planted);
       expect(third.cookie).not.toBe(planted);
       expect((await get('/session', planted)).status).toBe(401);
     }, 30_000);
@@ -173,7 +180,11 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
       const res = await fetch(`${base}/inbox/api/session`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Origin: base },
-        body: JSON.stringify({ email: 'guessed@example.org', password: PASSWORD }),
+        body: JSON.stringify({
+          email: 'guessed@example.org',
+          password: PASSWORD,
+          code: await nextCode('guessed@example.org'),
+        }),
       });
       expect(res.status).toBe(429);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -70,7 +70,7 @@ describe('the inbox API routes', () => {
     const res = await fetch(`${base}/inbox/api/session`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Origin: base },
-      body: JSON.stringify({ email: 'nobody@la.example', password: 'wrong-password-here' }),
+      body: JSON.stringify({ email: 'nobody@la.example', password: 'wrong-password-here', code: '123456' }),
     });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad-credentials');

@@ -10,7 +10,7 @@ import { score } from '../../src/domain/index.ts';
 import { runAdmin } from '../../src/admin/main.ts';
 import { startServer } from '../../src/server/main.ts';
 import { enrolDevice, signedPost, type TestDevice } from '../helpers/device.ts';
-import { account, enrolledDevice, gmReferral, signIn } from '../helpers/inbox.ts';
+import { account, enrolledDevice, gmReferral, signIn, useLink } from '../helpers/inbox.ts';
 import { STORE_KINDS, freshDatabaseUrl, stopPostgres } from '../helpers/stores.ts';
 import { makeSubmission } from '../helpers/submission.ts';
 
@@ -87,7 +87,7 @@ describe.each(STORE_KINDS)('routing on %s', (kind) => {
       role: 'reviewer',
       regions: ['greater-manchester'],
     });
-    await server.inbox.accounts.setPassword(token, 'correct horse battery');
+    await useLink(server.inbox, token, 'correct horse battery');
     expect(user.regions).toEqual(['greater-manchester']);
     for (const who of ['admin', 'bolton', 'wigan', 'gm'])
       cookies[who] = (await signIn(base, `${who}@example.org`)).cookie!;

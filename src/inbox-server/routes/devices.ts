@@ -1,6 +1,5 @@
 // Devices, for admins: list, enrol (a one-time link, optionally for an area), revoke.
 import { checkArea } from '../../domain/index.ts';
-import { originOf } from '../request-checks.ts';
 import { type InboxRoute, type RouteContext, bodyOf, fail, json, str } from './route.ts';
 
 export function deviceRoutes({ svc, audit }: RouteContext): InboxRoute[] {
@@ -30,7 +29,7 @@ export function deviceRoutes({ svc, audit }: RouteContext): InboxRoute[] {
         const typedArea = str(b.area, 100)?.trim();
         const area = typedArea ? checkArea(typedArea) : undefined;
         if (area && !area.ok) return fail('area', area.message);
-        const added = await d.add(name, originOf(req), area?.value ?? null);
+        const added = await d.add(name, svc.linkBase, area?.value ?? null);
         await audit(req, caller!.user, 'device-add', null, `${added.id}: ${name}${area ? `; area ${area.value}` : ''}`);
         return json(201, added);
       },

@@ -26,6 +26,13 @@ export interface ApiRequest {
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
   address: string;
+  /**
+   * This site's origin as a request must name it: the configured public address (CSE_PUBLIC_URL),
+   * else the scheme the server serves (or a trusted proxy says) and the Host header.
+   */
+  origin: string;
+  /** Aborted when the client goes away before the answer. */
+  signal?: AbortSignal;
 }
 
 export interface ApiResponse {
@@ -116,6 +123,7 @@ export function publicUser(u: User) {
     regions: u.regions,
     disabled: u.disabled,
     hasPassword: u.hasPassword,
+    hasSecondFactor: u.hasSecondFactor,
     createdAt: u.createdAt,
   };
 }

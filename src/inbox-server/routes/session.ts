@@ -1,9 +1,16 @@
-// Signing in and out, and setting a password from a one-time link.
-// Sign-in always issues a new session id, and drops any id the browser
-// brought (session fixation); failures are throttled per account and address.
+// Signing in and out, and setting a password (and the second factor) from a
+// one-time link. Sign-in takes the e-mail, the password and a code from the
+// account's authenticator app, and only then issues a session: always a new
+// id, dropping any id the browser brought (session fixation). An attempt is
+// reserved against the account's and the address's limits before the
+// password is hashed (throttle.ts), the hash waits in a short queue or is
+// refused at once (passwords.ts HashGate), and strangers' refusals are
+// summarised in the audit rather than written one by one (audit.ts).
 import { AccountError } from '../accounts.ts';
+import { HashBusy } from '../passwords.ts';
 import { REVIEW_STATES } from '../referrals.ts';
 import { cookieValue, sessionCookie } from '../request-checks.ts';
+import { grouped, totpQrSvg, totpUri } from '../second-factor.ts';
 import { type InboxRoute, type RouteContext, bodyOf, fail, json, publicUser, str } from './route.ts';
 
 export function sessionRoutes({ svc, audit }: RouteContext): InboxRoute[] {
@@ -12,25 +19,52 @@ export function sessionRoutes({ svc, audit }: RouteContext): InboxRoute[] {
       method: 'POST',
       url: '/session',
       guard: 'anonymous',
-      audits: ['login', 'login-failed', 'login-throttled'],
+      audits: ['login', 'login-failed', 'login-throttled', 'login-busy'],
       handler: async (req) => {
         const b = bodyOf(req);
         const email = str(b.email, 320)?.trim() ?? '';
         const password = str(b.password, 200) ?? '';
-        if (!email || !password) return fail('invalid', 'Enter your e-mail address and password.');
+        const code = str(b.code, 20) ?? '';
+        if (!email || !password || !code)
+          return fail('invalid', 'Enter your e-mail address, password and the code from your authenticator app.');
         // Whatever happens next, a session id the browser brought is dropped.
         await svc.sessions.destroy(cookieValue(req));
-        const wait = await svc.throttle.retryAfter(email, req.address);
+        // The attempt is counted BEFORE the slow hash: concurrent guesses cannot all pass.
+        const wait = await svc.throttle.reserve(email, req.address);
         if (wait > 0) {
-          await audit(req, await svc.accounts.byEmail(email), 'login-throttled', null, `retry after ${wait}s`);
+          await svc.audit.refused({
+            action: 'login-throttled',
+            address: req.address,
+            detail: 'sign-in refused: too many failures',
+          });
           return fail('throttled', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, {
             'Retry-After': String(wait),
           });
         }
-        const user = await svc.accounts.verify(email, password);
-        if (!user) {
-          await svc.throttle.failed(email, req.address);
-          const known = await svc.accounts.byEmail(email);
+        let result;
+        try {
+          result = await svc.accounts.verify(email, password, code, req.signal);
+        } catch (e) {
+          if (!(e instanceof HashBusy)) throw e;
+          // Not a guess: neither checked nor counted.
+          await svc.throttle.release(email, req.address);
+          if (e.reason === 'busy')
+            await svc.audit.refused({
+              action: 'login-busy',
+              address: req.address,
+              detail: 'sign-in refused: the server was busy',
+            });
+          return fail('busy', undefined, { 'Retry-After': '1' });
+        }
+        if ('refused' in result) {
+          const known = result.known;
+          if (result.refused === 'no-second-factor') {
+            // The password was right: not a failure, but no session without the second factor.
+            await svc.throttle.release(email, req.address);
+            await audit(req, known, 'login-failed', null, 'no second factor enrolled');
+            return fail('no-second-factor');
+          }
+          await svc.throttle.failed();
           await svc.audit.write({
             actorId: known?.id ?? null,
             actor: known?.email ?? 'unknown account',
@@ -39,7 +73,8 @@ export function sessionRoutes({ svc, audit }: RouteContext): InboxRoute[] {
           });
           return fail('bad-credentials');
         }
-        await svc.throttle.succeeded(email);
+        const { user } = result;
+        await svc.throttle.succeeded(email, req.address);
         const sid = await svc.sessions.create(user.id, req.address);
         await audit(req, user, 'login');
         return json(200, { user: publicUser(user) }, { 'Set-Cookie': sessionCookie(req, sid, 12 * 3600) });
@@ -50,9 +85,19 @@ export function sessionRoutes({ svc, audit }: RouteContext): InboxRoute[] {
       url: '/set-password/check',
       guard: 'anonymous',
       audits: 'none',
+      // The link's account and the second factor to put in an authenticator app (the same on every visit).
       handler: async (req) => {
-        const u = await svc.accounts.tokenUser(str(bodyOf(req).token, 200) ?? '');
-        return u ? json(200, { email: u.email }) : fail('token');
+        const offered = await svc.accounts.linkSecondFactor(str(bodyOf(req).token, 200) ?? '');
+        if (!offered) return fail('token');
+        const { user, secret } = offered;
+        return json(200, {
+          email: user.email,
+          secondFactor: {
+            secret: grouped(secret),
+            uri: totpUri(secret, user.email),
+            qrSvg: await totpQrSvg(secret, user.email),
+          },
+        });
       },
     },
     {
@@ -63,12 +108,18 @@ export function sessionRoutes({ svc, audit }: RouteContext): InboxRoute[] {
       handler: async (req) => {
         const b = bodyOf(req);
         try {
-          const u = await svc.accounts.setPassword(str(b.token, 200) ?? '', str(b.password, 200) ?? '');
+          const u = await svc.accounts.setPassword(
+            str(b.token, 200) ?? '',
+            str(b.password, 200) ?? '',
+            str(b.code, 20) ?? '',
+            req.signal,
+          );
           await svc.sessions.destroyAllFor(u.id);
-          await audit(req, u, 'password-set', null);
+          await audit(req, u, 'password-set', null, 'password and second factor set; every link voided');
           return json(200, { email: u.email });
         } catch (e) {
           if (e instanceof AccountError) return fail(e.code, e.message);
+          if (e instanceof HashBusy) return fail('busy', undefined, { 'Retry-After': '1' });
           throw e;
         }
       },

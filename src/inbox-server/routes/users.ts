@@ -1,22 +1,11 @@
 // Accounts, for admins: list, add (a one-time link to set the password, shown
 // once), a new link, and changes (role, area teams, regions, disabled).
 import { AccountError, type Role } from '../accounts.ts';
-import { originOf } from '../request-checks.ts';
-import {
-  type ApiRequest,
-  type InboxRoute,
-  type RouteContext,
-  bodyOf,
-  fail,
-  json,
-  publicUser,
-  str,
-  strList,
-} from './route.ts';
-
-const linkFor = (req: ApiRequest, token: string): string => `${originOf(req)}/inbox/#/set-password/${token}`;
+import { type InboxRoute, type RouteContext, bodyOf, fail, json, publicUser, str, strList } from './route.ts';
 
 export function userRoutes({ svc, audit }: RouteContext): InboxRoute[] {
+  // The configured public address, never the request's Host or Origin.
+  const linkFor = (token: string): string => `${svc.linkBase}/inbox/#/set-password/${token}`;
   return [
     {
       method: 'GET',
@@ -44,7 +33,7 @@ export function userRoutes({ svc, audit }: RouteContext): InboxRoute[] {
             added.regions.length ? `; regions ${added.regions.join(', ')}` : '',
           ].join('');
           await audit(req, caller!.user, 'user-add', null, `${added.email} as ${added.role}${limits}`);
-          return json(201, { user: publicUser(added), link: linkFor(req, token) });
+          return json(201, { user: publicUser(added), link: linkFor(token) });
         } catch (e) {
           if (e instanceof AccountError) return fail(e.code, e.message);
           throw e;
@@ -61,7 +50,7 @@ export function userRoutes({ svc, audit }: RouteContext): InboxRoute[] {
         if (!target) return fail('not-found', 'No such account.');
         const token = await svc.accounts.issueSetPasswordToken(target.id);
         await audit(req, caller!.user, 'user-link', null, `new set-password link for ${target.email}`);
-        return json(200, { link: linkFor(req, token) });
+        return json(200, { link: linkFor(token) });
       },
     },
     {

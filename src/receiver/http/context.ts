@@ -61,11 +61,22 @@ declare module 'fastify' {
   }
 }
 
-/** The hosts a proof may name: the Host header, and X-Forwarded-Host from a proxy in front. */
-export function requestHosts(req: FastifyRequest): (string | undefined)[] {
-  const fwd = req.headers['x-forwarded-host'];
-  return [req.headers.host, ...(typeof fwd === 'string' ? fwd.split(',').map((h) => h.trim()) : [])];
+/**
+ * This server's origin as the request reached it: the scheme it serves and the Host header, or,
+ * only from a trusted proxy (CSE_TRUST_PROXY, Fastify's trustProxy), X-Forwarded-Proto and
+ * X-Forwarded-Host. A client's own X-Forwarded-Host changes nothing. '' when unreadable.
+ */
+export function requestOrigin(req: FastifyRequest): string {
+  try {
+    return new URL(`${req.protocol}://${req.host}`).origin;
+  } catch {
+    return '';
+  }
 }
+
+/** The origin a device proof must name: the configured public one, else the request's own. */
+export const proofOrigin = (ctx: ReceiverContext, req: FastifyRequest): string =>
+  ctx.publicOrigin ?? requestOrigin(req);
 
 /**
  * Proves the request comes from an enrolled, active device, with a fresh
@@ -83,7 +94,7 @@ export async function authenticateDevice(
   let jkt: string;
   let jti: string;
   try {
-    ({ jkt, jti } = await verifyProof(req.headers.dpop, req.method, path, requestHosts(req), ctx.publicOrigin));
+    ({ jkt, jti } = await verifyProof(req.headers.dpop, req.method, path, proofOrigin(ctx, req)));
   } catch (e) {
     if (e instanceof ProofError) {
       // The server's clock, so a device with a wrong clock can correct its proofs.

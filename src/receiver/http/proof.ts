@@ -51,16 +51,15 @@ async function publicKeyFor(jwk: JWK) {
 }
 
 /**
- * Checks a proof for this method and address. `htu` must name the same path;
- * its origin must be the public origin when one is configured (CSE_PUBLIC_URL),
- * else the request's own host or the host a proxy in front says it forwarded.
+ * Checks a proof for this method and address. `htu` must name the same path,
+ * and the same origin, scheme, host and port: the public origin when one is
+ * configured (CSE_PUBLIC_URL), else the request's own (context.ts proofOrigin).
  */
 export async function verifyProof(
   proof: unknown,
   method: string,
   path: string,
-  hosts: (string | undefined)[],
-  publicOrigin: string | undefined,
+  origin: string,
   now = Date.now(),
 ): Promise<VerifiedProof> {
   if (typeof proof !== 'string' || !proof || proof.length > 4096)
@@ -94,8 +93,7 @@ export async function verifyProof(
   } catch {
     throw new ProofError('proof-invalid', 'The device proof names no address.');
   }
-  const originOk = publicOrigin ? htu.origin === publicOrigin : hosts.includes(htu.host);
-  if (htu.pathname !== path || !originOk)
+  if (htu.pathname !== path || !origin || htu.origin !== origin)
     throw new ProofError('proof-invalid', 'The device proof was made for another address.');
   const iat = payload.iat;
   if (typeof iat !== 'number' || Math.abs(now / 1000 - iat) > PROOF_WINDOW_S)

@@ -37,7 +37,9 @@ export interface BuildOptions {
   adminToken: string;
   /** The built app to serve; omitted: API only. */
   distDir?: string;
-  publicOrigin?: string;
+  publicOrigin?: string | undefined;
+  /** Proxies whose X-Forwarded-* headers are believed (CSE_TRUST_PROXY); none by default. */
+  trustProxy?: string[];
   limits?: Partial<Limits>;
   /** Extra connect-src origins for the app's CSP. */
   connectSrc?: string[];
@@ -108,6 +110,8 @@ export async function buildServer(opts: BuildOptions): Promise<FastifyInstance> 
       return server;
     },
     return503OnClosing: true,
+    // X-Forwarded-* only from a configured proxy: a client's own headers never change req.ip, host or protocol.
+    trustProxy: opts.trustProxy?.length ? opts.trustProxy : false,
     forceCloseConnections: true,
     // Ids in logs are counters, not anything from the request.
     requestIdHeader: false,

@@ -6,7 +6,7 @@
 //   GET  /api/device  DPoP proof → 200 {deviceId, name, state}: the device's own enrolment
 import type { FastifyPluginAsync } from 'fastify';
 import * as v from 'valibot';
-import { authenticateDevice, requestHosts } from '../context.ts';
+import { authenticateDevice, proofOrigin } from '../context.ts';
 import type { ProblemCode } from '../../../errors/catalogue.ts';
 import { fail } from '../errors.ts';
 import { ProofError, verifyProof } from '../proof.ts';
@@ -30,7 +30,7 @@ export const enrolRoutes: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       let proof;
       try {
-        proof = await verifyProof(req.headers.dpop, 'POST', '/api/enrol', requestHosts(req), ctx.publicOrigin);
+        proof = await verifyProof(req.headers.dpop, 'POST', '/api/enrol', proofOrigin(ctx, req));
       } catch (e) {
         if (e instanceof ProofError) return fail(reply, e.code, e.message);
         throw e;

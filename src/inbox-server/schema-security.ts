@@ -1,0 +1,24 @@
+// The inbox's security tables and columns (issue 23), registered after the
+// inbox's own migrations (./schema.ts) under their own owner, so they never
+// collide with another change's numbering there:
+// - inbox_login_attempts: one counter per account and per address, bumped
+//   atomically BEFORE a password is hashed, so concurrent guesses (and two
+//   servers on one PostgreSQL) share one count;
+// - the second factor (TOTP, RFC 6238): its secret sealed with the inbox key,
+//   the last time step accepted (a code is accepted once), and the secret a
+//   set-password link offers until it is used.
+// (Each statement stays on one line: the migration runner splits at ";\n".)
+import { type Migration, registerMigrations } from '../receiver/store/migrations.ts';
+
+const ddl = `
+create table inbox_login_attempts (key text primary key, count integer not null, window_start bigint not null);
+alter table inbox_users add column totp_sealed text;
+alter table inbox_users add column totp_last_step bigint;
+alter table inbox_set_password_tokens add column totp_pending text;
+create index inbox_set_password_tokens_user on inbox_set_password_tokens (user_id)`;
+
+export const INBOX_SECURITY_MIGRATIONS: Migration[] = [
+  { id: '001-attempts-and-second-factor', sqlite: ddl, postgres: ddl },
+];
+
+registerMigrations('inbox-security', INBOX_SECURITY_MIGRATIONS);

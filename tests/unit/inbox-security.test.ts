@@ -1,0 +1,501 @@
+// Issue 23, attacked as a red team would (loopback only, bounded): the
+// sign-in limit under concurrency (SQLite, and two servers sharing one
+// PostgreSQL), password hashing that cannot starve the server, an audit
+// strangers cannot flood, set-password links that void older ones, a second
+// factor (TOTP) at every sign-in, and addresses from the configuration, not
+// from a request's headers.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { generate } from 'otplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_PER_ACCOUNT, MAX_PER_ADDRESS } from '../../src/inbox-server/throttle.ts';
+import { startServer } from '../../src/server/main.ts';
+import { makeProof, newDeviceKey } from '../../src/sync/device-proof.ts';
+import { PASSWORD, account, nextCode, rememberSecret, signIn } from '../helpers/inbox.ts';
+import { STORE_KINDS, freshDatabaseUrl, stopPostgres } from '../helpers/stores.ts';
+
+afterAll(() => stopPostgres());
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+
+/** A request over node:http, from a chosen loopback address (127.0.0.x), with any Host header. */
+function call(
+  base: string,
+  method: string,
+  path: string,
+  opts: { body?: unknown; headers?: Record<string, string>; from?: string; agent?: Agent } = {},
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((ok, fail) => {
+    const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const req = request(
+      `${base}${path}`,
+      {
+        method,
+        ...(opts.from ? { localAddress: opts.from } : {}),
+        ...(opts.agent ? { agent: opts.agent } : {}),
+        headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...opts.headers },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => ok({ status: res.statusCode!, body: text, headers: res.headers }));
+      },
+    );
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+async function fresh(kind: 'sqlite' | 'postgres', env: NodeJS.ProcessEnv = {}, database?: string): Promise<Server> {
+  const db = await freshDatabaseUrl(kind);
+  const distDir = join(db.dataDir, 'dist');
+  mkdirSync(join(distDir, 'inbox'), { recursive: true });
+  writeFileSync(join(distDir, 'inbox', 'index.html'), '<!doctype html><title>CSE inbox</title>');
+  return startServer(
+    {
+      port: 0,
+      dataDir: join(db.dataDir, 'data'),
+      database: database ?? (kind === 'postgres' ? db.database : join(db.dataDir, 'data', 'receiver.sqlite')),
+      distDir,
+    },
+    { ...process.env, CSE_PUBLIC_URL: '', CSE_TRUST_PROXY: '', ...env },
+  );
+}
+
+const auditRows = async (s: Server, action?: string) =>
+  Number(
+    (await s.inbox.sql.get<{ n: number | string }>(
+      `select count(*) as n from inbox_audit${action ? ' where action = ?' : ''}`,
+      action ? [action] : [],
+    ))!.n,
+  );
+
+/** `n` requests, `width` at a time. */
+async function burst<T>(n: number, width: number, one: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < n) {
+        const i = next++;
+        out[i] = await one(i);
+      }
+    }),
+  );
+  return out;
+}
+
+describe.each(STORE_KINDS)('issue 23 on %s', (kind) => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = await fresh(kind);
+    base = `http://localhost:${server.address().port}`;
+    await account(server.inbox, 'admin@example.org', 'admin');
+  }, 60_000);
+  afterAll(() => server?.close());
+
+  const signInFrom = (from: string, email: string, password: string, code = '123456') =>
+    call(base, 'POST', '/inbox/api/session', {
+      from,
+      headers: { Origin: base },
+      body: { email, password, code },
+    });
+
+  describe('1. the sign-in limit holds under concurrency', () => {
+    it(`60 concurrent wrong passwords for one account: at most ${MAX_PER_ACCOUNT} are checked, the rest 429`, async () => {
+      await account(server.inbox, 'target@example.org', 'reviewer');
+      const statuses = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => signInFrom('127.0.0.2', 'target@example.org', `wrong guess ${i}`)),
+      );
+      const checked = statuses.filter((r) => r.status === 401).length;
+      expect(checked).toBeLessThanOrEqual(MAX_PER_ACCOUNT);
+      expect(statuses.filter((r) => r.status === 429).length).toBe(60 - checked);
+      // Even the right password (and code) is refused now, with when to try again.
+      const right = await signInFrom('127.0.0.3', 'target@example.org', PASSWORD, await nextCode('target@example.org'));
+      expect(right.status).toBe(429);
+      expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
+    }, 60_000);
+
+    it(`per address: 60 concurrent guesses at 60 accounts from one address, at most ${MAX_PER_ADDRESS} checked`, async () => {
+      const statuses = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => signInFrom('127.0.0.4', `nobody${i}@example.org`, 'wrong guess here')),
+      );
+      expect(statuses.filter((r) => r.status === 401).length).toBeLessThanOrEqual(MAX_PER_ADDRESS);
+      // A success gives its reservation back: good sign-ins from a busy office address do not use up its limit.
+      await account(server.inbox, 'office@example.org', 'reviewer');
+      for (let i = 0; i < 2; i++)
+        expect(
+          (await signInFrom('127.0.0.10', 'office@example.org', PASSWORD, await nextCode('office@example.org'))).status,
+        ).toBe(200);
+      for (let i = 0; i < MAX_PER_ADDRESS; i++)
+        expect((await signInFrom('127.0.0.10', `typo${i}@example.org`, 'wrong guess here')).status).toBe(401);
+      expect((await signInFrom('127.0.0.10', 'typo@example.org', 'wrong guess here')).status).toBe(429);
+    }, 60_000);
+
+    it('throttled sign-ins are summarised in the audit, not written one by one', async () => {
+      await server.inbox.audit.flush();
+      const before = await auditRows(server, 'login-throttled');
+      await Promise.all(
+        Array.from({ length: 100 }, () => signInFrom('127.0.0.2', 'target@example.org', 'another wrong guess')),
+      );
+      await server.inbox.audit.flush();
+      expect((await auditRows(server, 'login-throttled')) - before).toBeLessThanOrEqual(2);
+    }, 60_000);
+
+    if (kind === 'postgres')
+      it('two servers sharing one PostgreSQL share the limit: 60 concurrent guesses, at most 5 checked', async () => {
+        const second = await fresh('postgres', {}, server.paths.database);
+        try {
+          const other = `http://localhost:${second.address().port}`;
+          await account(server.inbox, 'shared@example.org', 'reviewer');
+          const statuses = await Promise.all(
+            Array.from({ length: 60 }, (_, i) =>
+              call(i % 2 ? other : base, 'POST', '/inbox/api/session', {
+                from: '127.0.0.5',
+                headers: { Origin: i % 2 ? other : base },
+                body: { email: 'shared@example.org', password: `wrong guess ${i}`, code: '123456' },
+              }),
+            ),
+          );
+          expect(statuses.filter((r) => r.status === 401).length).toBeLessThanOrEqual(MAX_PER_ACCOUNT);
+        } finally {
+          await second.close();
+        }
+      }, 60_000);
+  });
+
+  describe('3. strangers cannot flood the append-only audit', () => {
+    it('2,000 cross-site requests write at most 2 rows', async () => {
+      await server.inbox.audit.flush();
+      const before = await auditRows(server);
+      const agent = new Agent({ keepAlive: true, maxSockets: 20 });
+      const res = await burst(2000, 20, () =>
+        call(base, 'POST', '/inbox/api/users', {
+          agent,
+          headers: { Origin: 'https://evil.example' },
+          body: { email: 'mole@evil.example', role: 'admin' },
+        }),
+      );
+      agent.destroy();
+      expect(res.every((r) => r.status === 403)).toBe(true);
+      await server.inbox.audit.flush();
+      const written = (await auditRows(server)) - before;
+      expect(written).toBeLessThanOrEqual(2);
+      const last = (await server.inbox.audit.list({ action: 'forbidden', limit: 1 }))[0]!;
+      expect(last.detail).toMatch(/^1999 more refused from .*cross-site request refused/);
+    }, 120_000);
+
+    it('a signed-in caller still leaves one row per action', async () => {
+      const cookie = (await signIn(base, 'admin@example.org')).cookie!;
+      const before = await auditRows(server, 'audit-view');
+      for (let i = 0; i < 3; i++)
+        expect((await call(base, 'GET', '/inbox/api/audit', { headers: { Cookie: cookie } })).status).toBe(200);
+      expect((await auditRows(server, 'audit-view')) - before).toBe(3);
+    });
+  });
+
+  describe('4. set-password links', () => {
+    it('a new link voids older unused ones; setting a password voids them all', async () => {
+      const { user, token: first } = await server.inbox.accounts.add({ email: 'links@example.org', role: 'reviewer' });
+      const second = await server.inbox.accounts.issueSetPasswordToken(user.id);
+      expect(await server.inbox.accounts.tokenUser(first)).toBeUndefined();
+      const check = (token: string) =>
+        call(base, 'POST', '/inbox/api/set-password/check', {
+          headers: { Origin: base },
+          body: { token },
+        });
+      expect((await check(first)).status).toBe(400);
+      const offered = JSON.parse((await check(second)).body);
+      const secret = offered.secondFactor.secret.replace(/\s+/g, '');
+      const set = await call(base, 'POST', '/inbox/api/set-password', {
+        headers: { Origin: base },
+        body: { token: second, password: PASSWORD, code: await generate({ secret }) },
+      });
+      expect(set.status).toBe(200);
+      // The older link cannot reset the password the owner has just set.
+      const old = await call(base, 'POST', '/inbox/api/set-password', {
+        headers: { Origin: base },
+        body: { token: first, password: 'an attacker password', code: await generate({ secret }) },
+      });
+      expect(old.status).toBe(400);
+      expect(JSON.parse(old.body).error.code).toBe('token');
+      // Links issued before the password was set, then the password set with a newer one: all void.
+      const a = await server.inbox.accounts.issueSetPasswordToken(user.id);
+      const b = await server.inbox.accounts.issueSetPasswordToken(user.id);
+      expect(await server.inbox.accounts.tokenUser(a)).toBeUndefined();
+      expect(await server.inbox.accounts.tokenUser(b)).toBeDefined();
+    });
+  });
+
+  describe('5. a second factor at every sign-in', () => {
+    it('enrolment with the link: the secret as text and a QR code, confirmed by a code; sealed at rest', async () => {
+      const { token } = await server.inbox.accounts.add({ email: 'enrol@example.org', role: 'reviewer' });
+      const check = async () =>
+        JSON.parse(
+          (await call(base, 'POST', '/inbox/api/set-password/check', { headers: { Origin: base }, body: { token } }))
+            .body,
+        );
+      const offered = await check();
+      expect(offered.email).toBe('enrol@example.org');
+      expect(offered.secondFactor.secret).toMatch(/^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/);
+      expect(offered.secondFactor.uri).toMatch(/^otpauth:\/\/totp\/CSE%20Screen%20inbox:enrol%40example.org\?secret=/);
+      expect(offered.secondFactor.qrSvg).toMatch(/^<svg/);
+      // The same secret on a second visit (the app already holds it).
+      expect((await check()).secondFactor.secret).toBe(offered.secondFactor.secret);
+      const secret = offered.secondFactor.secret.replace(/\s+/g, '');
+      const setWith = (code: string) =>
+        call(base, 'POST', '/inbox/api/set-password', {
+          headers: { Origin: base },
+          body: { token, password: PASSWORD, code },
+        });
+      const wrong = await setWith('000000');
+      expect(wrong.status).toBe(400);
+      expect(JSON.parse(wrong.body).error.code).toBe('second-factor-code');
+      const step = Math.floor(Date.now() / 30_000);
+      expect((await setWith(await generate({ secret, epoch: step * 30 - 29 }))).status).toBe(200);
+      rememberSecret('enrol@example.org', secret, step - 1);
+      // At rest the secret is sealed with the inbox key.
+      const raw = JSON.stringify([
+        await server.inbox.sql.all('select * from inbox_users'),
+        await server.inbox.sql.all('select * from inbox_set_password_tokens'),
+      ]);
+      expect(raw).not.toContain(secret);
+      expect((await server.inbox.audit.list({ action: 'password-set', limit: 1 }))[0]!.actor).toBe('enrol@example.org');
+    });
+
+    it('no session without the code; a wrong code is refused like a wrong password; a code is accepted once', async () => {
+      await account(server.inbox, 'second@example.org', 'reviewer');
+      const post = (body: unknown) =>
+        call(base, 'POST', '/inbox/api/session', { from: '127.0.0.6', headers: { Origin: base }, body });
+      const none = await post({ email: 'second@example.org', password: PASSWORD });
+      expect(none.status).toBe(400);
+      expect(none.headers['set-cookie']).toBeUndefined();
+      const wrong = await post({ email: 'second@example.org', password: PASSWORD, code: '000000' });
+      expect(wrong.status).toBe(401);
+      expect(JSON.parse(wrong.body).error.code).toBe('bad-credentials');
+      expect(wrong.headers['set-cookie']).toBeUndefined();
+      const code = await nextCode('second@example.org');
+      const ok = await post({ email: 'second@example.org', password: PASSWORD, code });
+      expect(ok.status).toBe(200);
+      expect(String(ok.headers['set-cookie'])).toMatch(/^cse-inbox=/);
+      const replay = await post({ email: 'second@example.org', password: PASSWORD, code });
+      expect(replay.status).toBe(401);
+    });
+
+    it(`wrong codes are throttled like passwords: after ${MAX_PER_ACCOUNT}, even the right code is refused`, async () => {
+      await account(server.inbox, 'codes@example.org', 'reviewer');
+      for (let i = 0; i < MAX_PER_ACCOUNT; i++)
+        expect((await signInFrom('127.0.0.7', 'codes@example.org', PASSWORD, `00000${i}`)).status).toBe(401);
+      const right = await signInFrom('127.0.0.8', 'codes@example.org', PASSWORD, await nextCode('codes@example.org'));
+      expect(right.status).toBe(429);
+    });
+
+    it('an account with a password but no second factor gets no session', async () => {
+      const user = await account(server.inbox, 'older@example.org', 'reviewer');
+      await server.inbox.sql.run('update inbox_users set totp_sealed = null where id = ?', [user.id]);
+      // Admins see it (the Users screen, `user list`): such an account needs a new link.
+      expect(await server.inbox.accounts.byId(user.id)).toMatchObject({ hasPassword: true, hasSecondFactor: false });
+      const res = await signInFrom('127.0.0.9', 'older@example.org', PASSWORD, '123456');
+      expect(res.status).toBe(403);
+      expect(JSON.parse(res.body).error.code).toBe('no-second-factor');
+      expect(res.headers['set-cookie']).toBeUndefined();
+    });
+
+    it("recovery: an admin's new link sets a new password and a new second factor; the old app's codes stop working", async () => {
+      const user = await account(server.inbox, 'lostphone@example.org', 'reviewer');
+      const adminCookie = (await signIn(base, 'admin@example.org')).cookie!;
+      const issued = await call(base, 'POST', `/inbox/api/users/${user.id}/link`, {
+        headers: { Origin: base, Cookie: adminCookie },
+        body: {},
+      });
+      expect(issued.status).toBe(200);
+      const token = JSON.parse(issued.body).link.split('/set-password/')[1];
+      const { secret } = (await server.inbox.accounts.linkSecondFactor(token))!;
+      const step = Math.floor(Date.now() / 30_000);
+      await server.inbox.accounts.setPassword(
+        token,
+        'a brand new passphrase',
+        await generate({ secret, epoch: step * 30 - 29 }),
+      );
+      // The old app (the helper still holds the old secret) no longer signs in.
+      expect((await signIn(base, 'lostphone@example.org', 'a brand new passphrase')).status).toBe(401);
+      rememberSecret('lostphone@example.org', secret, step - 1);
+      expect((await signIn(base, 'lostphone@example.org', 'a brand new passphrase')).status).toBe(200);
+    });
+  });
+
+  if (kind === 'sqlite')
+    describe('2. password hashing cannot starve the server', () => {
+      it('while 300 sign-ins are in flight, the inbox page answers within a second; at most 2 hashes at once', async () => {
+        Object.assign(server.inbox.throttle.limits, { account: 100_000, address: 100_000 });
+        try {
+          const gate = server.inbox.hashGate;
+          const ranBefore = gate.stats.ran;
+          const agent = new Agent({ keepAlive: true, maxSockets: 300 });
+          const flood = Promise.all(
+            Array.from({ length: 300 }, (_, i) =>
+              call(base, 'POST', '/inbox/api/session', {
+                agent,
+                headers: { Origin: base },
+                body: { email: `guess${i}@example.org`, password: 'wrong guess here', code: '123456' },
+              }),
+            ),
+          );
+          await new Promise((r) => setTimeout(r, 100));
+          const t0 = performance.now();
+          const page = await call(base, 'GET', '/inbox/');
+          const pageMs = performance.now() - t0;
+          const results = await flood;
+          agent.destroy();
+          expect(page.status).toBe(200);
+          expect(pageMs).toBeLessThan(1000);
+          expect(gate.stats.mostAtOnce).toBeLessThanOrEqual(2);
+          const busy = results.filter((r) => r.status === 503);
+          expect(busy.length).toBeGreaterThan(0);
+          expect(busy[0]!.headers['retry-after']).toBe('1');
+          expect(results.every((r) => r.status === 401 || r.status === 503)).toBe(true);
+          expect(gate.stats.ran - ranBefore).toBeLessThan(300);
+          console.log(
+            `hashing: page in ${pageMs.toFixed(0)} ms during 300 sign-ins; ${gate.stats.ran - ranBefore} hashed, ${busy.length} refused at once`,
+          );
+        } finally {
+          Object.assign(server.inbox.throttle.limits, { account: MAX_PER_ACCOUNT, address: MAX_PER_ADDRESS });
+        }
+      }, 60_000);
+
+      it('a queued guess whose client has gone is dropped, not hashed', async () => {
+        Object.assign(server.inbox.throttle.limits, { account: 100_000, address: 100_000 });
+        try {
+          const gate = server.inbox.hashGate;
+          const { ran, dropped } = gate.stats;
+          const leaving = new AbortController();
+          const sent = Array.from({ length: 10 }, (_, i) =>
+            fetch(`${base}/inbox/api/session`, {
+              method: 'POST',
+              signal: leaving.signal,
+              headers: { 'Content-Type': 'application/json', Origin: base },
+              body: JSON.stringify({ email: `left${i}@example.org`, password: 'wrong guess here', code: '123456' }),
+            }).catch(() => undefined),
+          );
+          await new Promise((r) => setTimeout(r, 60));
+          leaving.abort();
+          await Promise.all(sent);
+          await new Promise((r) => setTimeout(r, 1500));
+          expect(gate.stats.dropped - dropped).toBeGreaterThan(0);
+          expect(gate.stats.ran - ran).toBeLessThan(10);
+        } finally {
+          Object.assign(server.inbox.throttle.limits, { account: MAX_PER_ACCOUNT, address: MAX_PER_ADDRESS });
+        }
+      }, 30_000);
+    });
+});
+
+describe('6. addresses from the configuration, not from headers', () => {
+  let server: Server;
+  let base: string;
+  afterAll(() => server?.close());
+
+  it('without CSE_PUBLIC_URL: links are the server’s own, whatever Host and Origin say; the Origin’s scheme counts', async () => {
+    server = await fresh('sqlite');
+    base = `http://localhost:${server.address().port}`;
+    const port = server.address().port;
+    await account(server.inbox, 'admin6@example.org', 'admin');
+    const cookie = (await signIn(base, 'admin6@example.org')).cookie!;
+    // A request naming another host consistently (Host and Origin agree): served, but the link is not theirs.
+    const forged = await call(base, 'POST', '/inbox/api/users', {
+      headers: { Host: `evil.example:${port}`, Origin: `http://evil.example:${port}`, Cookie: cookie },
+      body: { email: 'new6@example.org', role: 'reviewer' },
+    });
+    expect(forged.status).toBe(201);
+    expect(JSON.parse(forged.body).link).toMatch(new RegExp(`^http://localhost:${port}/inbox/#/set-password/`));
+    // https:// is not this http server.
+    const https = await call(base, 'POST', '/inbox/api/session/everywhere', {
+      headers: { Origin: `https://localhost:${port}`, Cookie: cookie },
+      body: {},
+    });
+    expect(https.status).toBe(403);
+    expect(JSON.parse(https.body).error.code).toBe('cross-site');
+    // Another port is another origin.
+    const otherPort = await call(base, 'POST', '/inbox/api/session/everywhere', {
+      headers: { Origin: `http://localhost:${port + 1}`, Cookie: cookie },
+      body: {},
+    });
+    expect(otherPort.status).toBe(403);
+  });
+
+  it("a device proof must name the scheme and host; a client's X-Forwarded-Host is ignored", async () => {
+    const port = server.address().port;
+    const key = await newDeviceKey();
+    const enrol = async (htu: string, headers: Record<string, string> = {}) => {
+      const r = await call(base, 'POST', '/api/enrol', {
+        headers: { DPoP: await makeProof(key, 'POST', htu), ...headers },
+        body: { code: 'not-a-real-code' },
+      });
+      return JSON.parse(r.body).error.code as string;
+    };
+    // The right address gets past the proof (and is refused for its code).
+    expect(await enrol(`http://localhost:${port}/api/enrol`)).not.toMatch(/^proof-/);
+    expect(await enrol(`https://localhost:${port}/api/enrol`)).toBe('proof-invalid');
+    expect(await enrol('http://evil.example/api/enrol', { 'X-Forwarded-Host': 'evil.example' })).toBe('proof-invalid');
+  });
+
+  it('with CSE_PUBLIC_URL: requests must name it, links carry it; with CSE_TRUST_PROXY the proxy’s headers count', async () => {
+    await server.close();
+    server = await fresh('sqlite', { CSE_PUBLIC_URL: 'https://cse.example.gov.uk', CSE_TRUST_PROXY: '127.0.0.1' });
+    base = `http://localhost:${server.address().port}`;
+    await account(server.inbox, 'admin7@example.org', 'admin');
+    const login = await call(base, 'POST', '/inbox/api/session', {
+      headers: { Origin: 'https://cse.example.gov.uk' },
+      body: { email: 'admin7@example.org', password: PASSWORD, code: await nextCode('admin7@example.org') },
+    });
+    expect(login.status).toBe(200);
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    // The server's own address is not the public one.
+    const local = await call(base, 'POST', '/inbox/api/users', {
+      headers: { Origin: base, Cookie: cookie },
+      body: { email: 'x7@example.org', role: 'reviewer' },
+    });
+    expect(local.status).toBe(403);
+    const added = await call(base, 'POST', '/inbox/api/users', {
+      headers: { Origin: 'https://cse.example.gov.uk', Host: 'evil.example', Cookie: cookie },
+      body: { email: 'y7@example.org', role: 'reviewer' },
+    });
+    expect(added.status).toBe(201);
+    expect(JSON.parse(added.body).link).toMatch(/^https:\/\/cse\.example\.gov\.uk\/inbox\/#\/set-password\//);
+    const key = await newDeviceKey();
+    const proofFor = async (htu: string) =>
+      JSON.parse(
+        (
+          await call(base, 'POST', '/api/enrol', {
+            headers: {
+              DPoP: await makeProof(key, 'POST', htu),
+              'X-Forwarded-Proto': 'https',
+              'X-Forwarded-Host': 'cse.example.gov.uk',
+            },
+            body: { code: 'not-a-real-code' },
+          })
+        ).body,
+      ).error.code as string;
+    expect(await proofFor('https://cse.example.gov.uk/api/enrol')).not.toMatch(/^proof-/);
+    expect(await proofFor('http://cse.example.gov.uk/api/enrol')).toBe('proof-invalid');
+  });
+
+  it('behind a trusted proxy without CSE_PUBLIC_URL: its X-Forwarded-Proto/-Host name the origin', async () => {
+    await server.close();
+    server = await fresh('sqlite', { CSE_TRUST_PROXY: '127.0.0.1' });
+    base = `http://localhost:${server.address().port}`;
+    const key = await newDeviceKey();
+    const r = await call(base, 'POST', '/api/enrol', {
+      headers: {
+        DPoP: await makeProof(key, 'POST', 'https://proxy.example/api/enrol'),
+        'X-Forwarded-Proto': 'https',
+        'X-Forwarded-Host': 'proxy.example',
+      },
+      body: { code: 'not-a-real-code' },
+    });
+    expect(JSON.parse(r.body).error.code).not.toMatch(/^proof-/);
+  });
+});
