@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server/main.ts';
 import type { Submission } from '../../src/contract/submission.ts';
 import { scores, spread } from '../helpers/answers.ts';
-import { PASSWORD, account, enrolledDevice, send } from '../helpers/inbox.ts';
+import { account, enrolledDevice, nextCode, PASSWORD, send } from '../helpers/inbox.ts';
 import { makeSubmission } from '../helpers/submission.ts';
 import { axeViolations } from './app.ts';
 import { type RunningBrowser, launch } from './browser.ts';
@@ -144,6 +144,7 @@ describe('the duty desk triages 200 referrals', () => {
     await page.waitForSelector('h1:text-is("Sign in to the CSE inbox")');
     await type('#email', duty.email);
     await type('#password', PASSWORD);
+    await type('#code', await nextCode(duty.email));
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=referral]');
     await page.waitForSelector('.views a[data-view=queue][aria-current=page]');
