@@ -45,11 +45,18 @@ export function journeys(engine: EngineName, opts: JourneyOptions) {
   let origin: string;
   let d: Driver;
   const errors: string[] = [];
+  /**
+   * An outage has just ended: a request the cut broke can be reported a moment after the network is back
+   * (Chromium logged ERR_SOCKET_NOT_CONNECTED after the restore on a busy machine), so the next collection
+   * still counts network failures as the outage's. A failure after that is an error.
+   */
+  let outageJustEnded = false;
 
   /** The page's console errors so far, less network failures while the network was cut. */
   async function collect() {
-    const cut = net.isCut;
+    const cut = net.isCut || outageJustEnded;
     for (const e of await d.takeErrors()) if (!(cut && NETWORK_FAILURE.test(e))) errors.push(e);
+    if (!net.isCut) outageJustEnded = false;
   }
   async function withNetworkCut<T>(fn: () => Promise<T>): Promise<T> {
     await collect();
@@ -59,6 +66,7 @@ export function journeys(engine: EngineName, opts: JourneyOptions) {
     } finally {
       await collect(); // taken while still cut, so the outage's own failures are the allowed ones
       net.restore();
+      outageJustEnded = true;
     }
   }
   async function submissionsOnServer(): Promise<{ childRef?: string; id: string }[]> {
