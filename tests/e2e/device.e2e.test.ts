@@ -581,6 +581,9 @@ describe('storage full never loses a change', () => {
     await page.waitForSelector('[data-testid=leave-guard]', { state: 'detached' });
     await lock(page);
     await tryPasscode(page, PASS);
+    // Unlocked and drawn (the app's own Lock button is back) before the address changes: under full CPU
+    // load the record's address once arrived while the app was still opening, and its page never came.
+    await page.waitForSelector('button.nav-button:text-is("Lock")');
     await page.goto(`${fullOrigin}/#/record/${id}`);
     await page.waitForSelector('#accompanying-person');
     expect(await page.inputValue('#accompanying-person')).toBe('before full, typed while full');
