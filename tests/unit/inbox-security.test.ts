@@ -334,6 +334,7 @@ describe.each(STORE_KINDS)('issue 23 on %s', (kind) => {
         try {
           const gate = server.inbox.hashGate;
           const ranBefore = gate.stats.ran;
+          const refusedBefore = gate.stats.refused;
           const agent = new Agent({ keepAlive: true, maxSockets: 300 });
           const flood = Promise.all(
             Array.from({ length: 300 }, (_, i) =>
@@ -344,7 +345,10 @@ describe.each(STORE_KINDS)('issue 23 on %s', (kind) => {
               }),
             ),
           );
-          await new Promise((r) => setTimeout(r, 100));
+          // The flood is under way once the gate is hashing or refusing: then the page is fetched.
+          const busyBy = Date.now() + 15_000;
+          while (gate.stats.ran === ranBefore && gate.stats.refused === refusedBefore && Date.now() < busyBy)
+            await new Promise((r) => setTimeout(r, 5));
           const t0 = performance.now();
           const page = await call(base, 'GET', '/inbox/');
           const pageMs = performance.now() - t0;
@@ -383,7 +387,9 @@ describe.each(STORE_KINDS)('issue 23 on %s', (kind) => {
           await new Promise((r) => setTimeout(r, 60));
           leaving.abort();
           await Promise.all(sent);
-          await new Promise((r) => setTimeout(r, 1500));
+          // Wait for the server to notice the clients have gone (a state), within a deadline.
+          const until = Date.now() + 15_000;
+          while (gate.stats.dropped === dropped && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
           expect(gate.stats.dropped - dropped).toBeGreaterThan(0);
           expect(gate.stats.ran - ran).toBeLessThan(10);
         } finally {
