@@ -257,7 +257,11 @@ describe.each(STORE_KINDS)('duty alerts on %s', (kind) => {
     ])
       expect(text).not.toContain(secret);
     for (const item of Object.keys(urgent.answers)) expect(text).not.toContain(item);
-    const audit = await server.inbox.audit.list({ submissionId: urgent.id, action: 'alert-sent' });
+    // The audit row is written once the SMTP server has answered, which may be a moment after the message arrived.
+    const audit = await until(async () => {
+      const rows = await server.inbox.audit.list({ submissionId: urgent.id, action: 'alert-sent' });
+      return rows.length > 0 ? rows : undefined;
+    });
     expect(audit).toMatchObject([{ actor: 'alerts', detail: 'arrival alert to duty-bolton@example.gov.uk (try 1)' }]);
   });
 
@@ -319,7 +323,10 @@ describe.each(STORE_KINDS)('duty alerts on %s', (kind) => {
     expect(smtp.about(sub.id)).toEqual([]); // not before its next try (30 s on the alerts' clock)
     clock += 31_000;
     await until(() => smtp.about(sub.id).length === 1);
-    const sent = await server.inbox.audit.list({ submissionId: sub.id, action: 'alert-sent' });
+    const sent = await until(async () => {
+      const rows = await server.inbox.audit.list({ submissionId: sub.id, action: 'alert-sent' });
+      return rows.length > 0 ? rows : undefined;
+    });
     expect(sent).toMatchObject([{ detail: 'arrival alert to duty-bolton@example.gov.uk (try 2)' }]);
   });
 
