@@ -25,7 +25,7 @@ describe('webkit: as Safari on an iPad, not added to the Home Screen', () => {
   });
   afterAll(async () => {
     await d?.close();
-    if (d) rmSync(d.profile, { recursive: true, force: true });
+    if (d) rmSync(d.profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 }); // see journeys.ts
     server?.close();
   });
 

@@ -89,7 +89,7 @@ export async function startPostgres(): Promise<TestPostgres | undefined> {
       try {
         asServerUser(join(BIN, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
       }
     },
   };
