@@ -41,6 +41,7 @@ export { validateInstrument } from './engine/schema.ts';
 export { carryFacts, localToday } from './facts/carry.ts';
 export { FACTS, FACT_IDS, FACT_SECTION_ID, NOTHING_TO_REPORT, isFactId } from './facts/definitions.ts';
 export { unansweredFacts, withFacts } from './facts/section.ts';
+export { HOME_AREA_ID, HOME_AREA_NOT_KNOWN, answeredHomeArea, homeAreaPrefill } from './facts/home-area.ts';
 export { INSTRUMENTS, getInstrument, instrumentsFor } from './instruments/catalogue.ts';
 export {
   type AreaTeam,
@@ -52,6 +53,7 @@ export {
   WM_AUTHORITIES,
 } from './instruments/directory.ts';
 export { PATHWAY_RULES } from './pathways/rules.ts';
+export { isSafetyRouteStep } from './pathways/safety-routes.ts';
 export {
   type AreaFrom,
   NOT_A_LEVEL,

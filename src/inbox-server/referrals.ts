@@ -87,14 +87,15 @@ export function inScope(
 }
 
 /**
- * The queue's order, as one number stored with the row (0 comes first): a safety route (a 999 / SARC /
- * immediate step, trafficking, or a record the server could not score) first, then a child under 13, then a
+ * The queue's order, as one number stored with the row (0 comes first): a safety route (immediate danger, a
+ * 999 / SARC / immediate step, trafficking, or a record the server could not score) first, then a child under 13, then a
  * child missing now, then the tool's level (most serious band first).
  */
 export function triageRank(reading: { safety: string[]; severity: number | null }): number {
   const flags = new Set(reading.safety);
   const route =
     reading.safety.some((f) => f.startsWith('Safety route:')) ||
+    flags.has(SAFETY.immediateDanger) ||
     flags.has(SAFETY.trafficking) ||
     flags.has(SAFETY.unscored);
   const bits =

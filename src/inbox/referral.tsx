@@ -15,7 +15,7 @@ import type { Submission } from '../contract/submission.ts';
 import { ErrorSummary } from '../shared-ui/error-summary.tsx';
 import { ContactsAsOf, StepList, isNow, ordered } from '../shared-ui/next-steps.tsx';
 import type { NextStep, RegionId } from '../domain/index.ts';
-import { REGIONS, areasOf } from '../domain/index.ts';
+import { REGIONS, areasOf, isSafetyRouteStep } from '../domain/index.ts';
 import { AnswerList, type DocumentRecord, RecordDocument } from '../shared-ui/record-document.tsx';
 import { withoutRefs } from '../shared-ui/sources.ts';
 import { ApiError, api, download } from './api.ts';
@@ -23,6 +23,7 @@ import { STATE_LABELS, waited, when } from './format.ts';
 import { type AreaChange, type ListItem, type ReviewEvent, type SeenBy, TRANSITIONS } from '../contract/inbox-api.ts';
 import type { SessionUser } from './api.ts';
 import { href } from './router.ts';
+import { NowSteps } from './now-steps.tsx';
 
 interface Detail {
   referral: ListItem;
@@ -248,6 +249,21 @@ function forArea(steps: NextStep[], region: string, area: string | null): NextSt
   return steps.map((s) => ({ ...s, contacts: s.contacts.filter((c) => !other(c.name)) }));
 }
 
+/**
+ * The safety flags as short tags: each flag in its words, and the safety routes as one tag, since each
+ * route is a step under "What must happen now" right below, in its own words.
+ */
+function flagTags(safety: string[]): string[] {
+  const routes = safety.filter((f) => f.startsWith('Safety route:')).length;
+  const others = safety.filter((f) => !f.startsWith('Safety route:'));
+  return routes
+    ? [
+        ...others,
+        routes > 1 ? `${routes} safety routes: see what must happen now` : 'Safety route: see what must happen now',
+      ]
+    : others;
+}
+
 /** A phone number to call from the referrer's contact, when it holds one. */
 function phoneIn(text: string): string | undefined {
   const m = /\+?\d[\d\s()-]{6,}\d/.exec(text);
@@ -428,10 +444,12 @@ export function ReferralScreen({ id, me }: { id: string; me: SessionUser }) {
   };
   const asSent = `Delivered, receipt ${d.receipt}`;
   const regionLabel = REGIONS[d.referral.region as RegionId]?.label ?? d.referral.region;
-  // What must happen now: 999 and the warnings, then every step with a timescale; this area's contacts only.
+  // What must happen now: 999 and the warnings, the safety routes (an under-13's referral, the SARC, missing,
+  // trafficking), then every step with a timescale; this area's contacts only. A step that is the app's (a
+  // route borrowed from another region's guidance) keeps its mark, with the reason folded.
   const now = result
     ? forArea(
-        ordered(result.nextSteps).filter((x) => isNow(x) || !!x.within),
+        ordered(result.nextSteps).filter((x) => isNow(x) || isSafetyRouteStep(x) || !!x.within),
         d.referral.region,
         d.referral.areaTeam,
       )
@@ -516,8 +534,8 @@ export function ReferralScreen({ id, me }: { id: string; me: SessionUser }) {
                 </p>
               )}
               {d.referral.safety.length > 0 && (
-                <ul class="tags" aria-label="Safety routes">
-                  {d.referral.safety.map((x) => (
+                <ul class="tags" aria-label="Safety flags">
+                  {flagTags(d.referral.safety).map((x) => (
                     <li key={x} class="tag tag-danger">
                       {x}
                     </li>
@@ -530,7 +548,7 @@ export function ReferralScreen({ id, me }: { id: string; me: SessionUser }) {
                 <h2 id="now-title" class="fs-h">
                   What must happen now
                 </h2>
-                <StepList steps={now.map(({ appAdded: _app, ...x }) => x)} file={inst.source} />
+                <NowSteps steps={now} file={inst.source} />
                 {d.referral.areaTeam && areasOf(d.referral.region).length > 1 && (
                   <p class="hint">Contacts for {d.referral.areaTeam} only; every step is listed further down.</p>
                 )}

@@ -30,7 +30,7 @@ export const isNow = (s: NextStep) => s.kind === 'emergency' || s.kind === 'warn
 /** What the app's own step is marked with: one short badge, its reason folded beneath it. */
 export const APP_BADGE = 'The app’s suggestion';
 
-function AppBadge({ reason, print }: { reason: string; print?: boolean | undefined }) {
+export function AppBadge({ reason, print }: { reason: string; print?: boolean | undefined }) {
   // Printed, nothing unfolds: the badge and its reason in small type.
   if (print)
     return (

@@ -28,7 +28,13 @@ export async function enrolThisDevice(
       referrerPolicy: 'no-referrer',
     });
   let res: Response;
-  let body: { deviceId?: string; name?: string; enrolledAt?: string; error?: { code?: string; message?: string } };
+  let body: {
+    deviceId?: string;
+    name?: string;
+    enrolledAt?: string;
+    area?: string | null;
+    error?: { code?: string; message?: string };
+  };
   try {
     res = await post();
     body = await res.json().catch(() => ({}));
@@ -52,6 +58,8 @@ export async function enrolThisDevice(
       name: body.name ?? body.deviceId,
       key,
       enrolledAt: body.enrolledAt ?? new Date().toISOString(),
+      // Kept as the directory spells it; anything else is not an area and is not kept.
+      ...(typeof body.area === 'string' && body.area.length <= 60 ? { area: body.area } : {}),
     },
   };
   await saveEndpoint(db, endpoint);

@@ -12,6 +12,8 @@ export interface DeviceCredential {
   /** Non-extractable P-256 signing key (a CryptoKey, stored by structured clone) and its public JWK. */
   key: DeviceKey;
   enrolledAt: string;
+  /** The area the administrator enrolled this device for (`device add --area`), if any: a new screening's home area starts with it. */
+  area?: string;
 }
 
 export interface Endpoint {

@@ -6,12 +6,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { itemsOf } from '../domain/index.ts';
 import type { Answers, Instrument } from '../domain/index.ts';
-import { carryFacts, localToday } from '../domain/index.ts';
+import { HOME_AREA_ID, answeredHomeArea, carryFacts, homeAreaPrefill, localToday } from '../domain/index.ts';
 import { getInstrument } from '../domain/index.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
 import { getRecord } from '../store/records.ts';
-import { loadSettings } from '../sync/settings.ts';
+import { loadEndpoint, loadSettings } from '../sync/settings.ts';
 import type { Author } from '../contract/submission.ts';
 import { useApp } from './context.ts';
 import { reportPrefill } from './prefill.ts';
@@ -21,6 +21,9 @@ import { Runner } from './runner.tsx';
 export function initialAnswers(inst: Instrument, previous: RecordRow | undefined): Answers {
   const answers: Answers = carryFacts(inst, previous?.answers, localToday());
   if (!previous) return answers;
+  // The child's home area, where the record this follows answered one of this tool's region's areas.
+  const home = answeredHomeArea(previous.answers, inst.region);
+  if (home) Object.assign(answers, homeAreaPrefill(inst, home));
   const items = itemsOf(inst);
   // A previous total is this tool's score only when it came from this tool.
   if (
@@ -59,8 +62,18 @@ export function Start({ instrumentId, previousId }: { instrumentId: string; prev
       () => setAuthor({ loaded: true }),
     );
   }, [db, report]);
+  // "Which area does the child live in?" starts with the area this device was enrolled for (kept at enrolment).
+  const asksArea = !!inst && itemsOf(inst).some((i) => i.id === HOME_AREA_ID);
+  const [deviceArea, setDeviceArea] = useState<{ value?: string | undefined; loaded: boolean }>({ loaded: !asksArea });
+  useEffect(() => {
+    if (!asksArea) return;
+    loadEndpoint(db).then(
+      (e) => setDeviceArea({ value: e?.device?.area, loaded: true }),
+      () => setDeviceArea({ loaded: true }),
+    );
+  }, [db, asksArea]);
   if (!inst) return <p>Unknown tool.</p>;
-  if (!previous.loaded || !author.loaded) return <p aria-busy="true">Opening…</p>;
+  if (!previous.loaded || !author.loaded || !deviceArea.loaded) return <p aria-busy="true">Opening…</p>;
   if (previous.error) return <p class="field-error">{previous.error}</p>;
 
   const prev = previous.row;
@@ -72,7 +85,11 @@ export function Start({ instrumentId, previousId }: { instrumentId: string; prev
     instrumentVersion: inst.version,
     state: 'draft',
     childRef: prev?.childRef ?? (inst.kind === 'information-report' ? 'Information report' : ''),
-    answers: { ...(report ? reportPrefill(inst, author.value, now) : {}), ...initialAnswers(inst, prev) },
+    answers: {
+      ...(report ? reportPrefill(inst, author.value, now) : {}),
+      ...homeAreaPrefill(inst, deviceArea.value),
+      ...initialAnswers(inst, prev),
+    },
     section: 0,
     createdAt: now,
     updatedAt: now,

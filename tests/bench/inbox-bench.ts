@@ -79,11 +79,14 @@ async function benchKind(kind: 'sqlite' | 'postgres') {
         id: randomUUID(),
         childRef: `C-${i % 40_000}`,
       };
-      const r = readings[i % tpl.length]![i % AREAS.length]!;
+      // The area turns once per round of templates: with 5 templates and 10 areas, i % 10 would give every
+      // Wigan device the Northamptonshire template (no area), leaving the Wigan filters measuring an empty page.
+      const a = Math.floor(i / tpl.length) % AREAS.length;
+      const r = readings[i % tpl.length]![a]!;
       const text = JSON.stringify(body);
       const sealed = envelope.seal(body.id, text);
       const receivedAt = new Date(start + Math.floor((i / N) * year)).toISOString();
-      made.push({ body, t: i % tpl.length, a: i % AREAS.length, receivedAt });
+      made.push({ body, t: i % tpl.length, a, receivedAt });
       rows.push(
         body.id,
         `R-${body.id}`,

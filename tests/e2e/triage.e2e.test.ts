@@ -197,6 +197,18 @@ describe('the duty desk triages 200 referrals', () => {
     }
     expect(await page.textContent('[data-testid=child-facts]')).toMatch(/Age:\s*11/);
     expect(await page.getAttribute('[data-testid=now] .steps li:first-child', 'data-step')).toBe('emergency-999');
+    // A GM child under 13: the safety route is there too, after 999, above 768 px: the presumption of referral,
+    // borrowed from the Bury procedure (001 L484–L487) and marked as the app's, its reason folded.
+    const steps = await page.$$eval('[data-testid=now] .steps > li', (lis) =>
+      lis.map((l) => l.getAttribute('data-step')),
+    );
+    expect(steps.slice(0, 2)).toEqual(['emergency-999', 'gm-under-13-presumption']);
+    const presumption = '[data-testid=now] [data-step=gm-under-13-presumption]';
+    expect(await page.textContent(presumption)).toContain('automatic presumption of referral');
+    expect(await page.isVisible(`${presumption} [data-testid=app-suggests] summary`)).toBe(true);
+    expect(await page.isVisible(`${presumption} [data-testid=app-suggests] .hint`)).toBe(false); // folded
+    const u13 = await top(presumption);
+    expect(u13.y + u13.height, 'the under-13 route ends above 768 px').toBeLessThanOrEqual(768);
     expect(await page.textContent('[data-testid=referrer]')).toMatch(/Ann Teacher|Sam Nurse|Jo Worker/);
     // This area's contacts only; no seed file names, line numbers, or the app's and the engine's words above the fold.
     const area = (await page.textContent('[data-testid=child-facts]'))!.match(/Area:\s*(\w+)/)![1]!;

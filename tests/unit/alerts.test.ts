@@ -273,6 +273,48 @@ describe.each(STORE_KINDS)('duty alerts on %s', (kind) => {
     expect(smtp.about(low.id)).toEqual([]);
   });
 
+  it('a GM information report answering "a child in immediate danger: yes" raises an arrival alert (000 L617)', async () => {
+    // "If a child is deemed at immediate risk of significant harm ... contact the police on 999" (000 L617): the
+    // report's first question. Its area in the answers is Bolton, whatever the device claims.
+    const report = getInstrument('gm-information-report')!;
+    const answers = {
+      'immediate-danger': 'yes',
+      area: 'bolton',
+      'report-datetime': '2026-11-22T19:30',
+      'reporter-name': 'Youth worker',
+      details: CHILD.reason,
+    };
+    const danger = makeSubmission(
+      {
+        kind: 'information-report',
+        instrument: { id: report.id, version: report.version },
+        childRef: 'Information report',
+        routing: { area: 'Wigan', email: 'WiganPhoenixCSETeam@gmp.police.uk' },
+      },
+      answers,
+    );
+    expect(await send(base, bolton, danger)).toBe(201);
+    const mail = await until(() => smtp.about(danger.id)[0], 5000);
+    expect(mail.to).toEqual(['duty-bolton@example.gov.uk']);
+    const text = unfold(mail.raw);
+    expect(text).toMatch(/^Subject: Urgent referral: Immediate danger: 999 — Bolton$/m);
+    expect(text).toMatch(/Flags: +Immediate danger: 999/);
+    for (const secret of [CHILD.reason, 'Youth worker']) expect(text).not.toContain(secret);
+    // The same report answered "no" raises none.
+    const calm = makeSubmission(
+      {
+        kind: 'information-report',
+        instrument: { id: report.id, version: report.version },
+        childRef: 'Information report',
+      },
+      { ...answers, 'immediate-danger': 'no' },
+    );
+    expect(await send(base, bolton, calm)).toBe(201);
+    await until(async () => (await server.inbox.referrals.get(calm.id)) !== undefined);
+    await pause(500);
+    expect(smtp.about(calm.id)).toEqual([]);
+  });
+
   it('a referral not picked up within its timescale is alerted once; one picked up is not', async () => {
     const waiting = under13NN('NN-WAITS');
     const picked = under13NN('NN-PICKED');

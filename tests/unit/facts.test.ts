@@ -6,6 +6,7 @@ import { carryFacts, localToday } from '../../src/domain/facts/carry.ts';
 import { FACT_SECTION_ID, NOTHING_TO_REPORT, isFactId } from '../../src/domain/facts/definitions.ts';
 import { ageOn, parseDate, readFacts } from '../../src/domain/engine/case-facts.ts';
 import { INSTRUMENTS, getInstrument } from '../../src/domain/instruments/catalogue.ts';
+import { homeAreaPrefill } from '../../src/domain/facts/home-area.ts';
 
 describe('age from the date of birth', () => {
   it('counts whole years, the birthday itself included', () => {
@@ -101,6 +102,39 @@ describe('the facts section', () => {
     expect(ids).not.toContain('fact-dob');
     expect(ids).not.toContain('fact-assessment-date');
     expect(itemsOf(getInstrument('nscb-ae-cse-indicator-checklist')!).map((i) => i.id)).toContain('fact-dob');
+  });
+  it("asks where the child lives only in a region with several areas, with the region's areas and Not known (issue 20, item 2)", () => {
+    const asking = INSTRUMENTS.filter((i) => itemsOf(i).some((x) => x.id === 'fact-home-area'))
+      .map((i) => i.id)
+      .sort();
+    // Greater Manchester's ten areas (000 L635–L645), the West Midlands' seven authorities (002 L4); not Bury's
+    // own tools (one area), Northamptonshire's or Bristol's (one queue each), nor any information report.
+    expect(asking).toEqual(
+      [
+        'gm-cse-measurement-tool',
+        'gm-front-door-cse-question',
+        'sandwell-cse-screening-tool',
+        'wm-cse-risk-assessment-tool',
+      ].sort(),
+    );
+    const item = itemsOf(getInstrument('gm-cse-measurement-tool')!).find((i) => i.id === 'fact-home-area')!;
+    expect(item.text).toBe('Which area does the child live in?');
+    expect(item.required).toBe(false);
+    expect(item.appAdded).toMatch(/No tool asks where the child lives/);
+    expect(item.kind === 'choice' && item.options.map((o) => o.label)).toEqual([
+      ...['Bolton', 'Bury', 'Manchester', 'Oldham', 'Rochdale', 'Salford', 'Stockport', 'Tameside', 'Trafford'],
+      ...['Wigan', 'Not known'],
+    ]);
+    const wm = itemsOf(getInstrument('wm-cse-risk-assessment-tool')!).find((i) => i.id === 'fact-home-area')!;
+    expect(wm.kind === 'choice' && wm.options).toHaveLength(8);
+  });
+  it('fills in the home area with the device’s enrolled area, only where the tool asks it and the area is its region’s', () => {
+    const gm = getInstrument('gm-cse-measurement-tool')!;
+    expect(homeAreaPrefill(gm, 'bolton')).toEqual({ 'fact-home-area': 'Bolton' });
+    expect(homeAreaPrefill(gm, 'Dudley')).toEqual({});
+    expect(homeAreaPrefill(gm, null)).toEqual({});
+    expect(homeAreaPrefill(getInstrument('bury-phoenix-risk-assessment-tool')!, 'Bury')).toEqual({});
+    expect(homeAreaPrefill(getInstrument('gm-information-report')!, 'Bolton')).toEqual({});
   });
   it('every fact item says why the app asks it', () => {
     for (const inst of INSTRUMENTS)

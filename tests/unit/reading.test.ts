@@ -14,6 +14,7 @@ import { scores, spread } from '../helpers/answers.ts';
 
 const GM_TOOL = getInstrument('gm-cse-measurement-tool')!;
 const GM_REPORT = getInstrument('gm-information-report')!;
+const WM_REPORT = getInstrument('wm-information-report')!;
 
 function input(over: Partial<ReadingInput> & { answers: Record<string, unknown> }): ReadingInput {
   const inst = over.instrument ?? GM_TOOL;
@@ -86,6 +87,63 @@ describe("the server's reading", () => {
       areaFrom: 'none',
       needsArea: false,
     });
+  });
+
+  it("a screening goes to the child's home area as answered, then the device's area, then none (issue 20, item 2)", () => {
+    const answers = scores(GM_TOOL.id, spread(30), 5);
+    // Answered Wigan, sent from a device enrolled in Bolton: Wigan, from the answers.
+    const wigan = readSubmission(input({ answers: { ...answers, 'fact-home-area': 'Wigan' }, deviceArea: 'Bolton' }));
+    expect(wigan.reading).toMatchObject({ area: 'Wigan', areaFrom: 'answers', needsArea: false });
+    expect(wigan.reading.disagreement).toBeNull();
+    // "Not known": the device's area; no device area either: the region's no-area queue.
+    const unknown = { ...answers, 'fact-home-area': 'not-known' };
+    expect(readSubmission(input({ answers: unknown, deviceArea: 'Bolton' })).reading).toMatchObject({
+      area: 'Bolton',
+      areaFrom: 'device',
+    });
+    expect(readSubmission(input({ answers: unknown })).reading).toMatchObject({ areaFrom: 'none', needsArea: true });
+    // The West Midlands tools ask it too (the seven authorities, 002 L4), the Sandwell screening tool included.
+    const rat = getInstrument('wm-cse-risk-assessment-tool')!;
+    const sandwell = getInstrument('sandwell-cse-screening-tool')!;
+    for (const inst of [rat, sandwell]) {
+      const r = readSubmission(
+        input({ instrument: inst, answers: { 'fact-home-area': 'Dudley' }, deviceArea: 'Sandwell' }),
+      );
+      expect(r.reading, inst.id).toMatchObject({ region: 'sandwell', area: 'Dudley', areaFrom: 'answers' });
+    }
+    // An area of another region is not an answer this tool takes: the answers do not score, and route nowhere.
+    const other = readSubmission({
+      ...input({ answers, deviceArea: 'Bolton' }),
+      answers: { ...answers, 'fact-home-area': 'Dudley' },
+    });
+    expect(other.result).toBeNull();
+    expect(other.reading).toMatchObject({ area: 'Bolton', areaFrom: 'device' });
+  });
+
+  it('flags immediate danger answered yes in every tool that asks it, and only then (issue 20: no alert for it)', () => {
+    // GM information report, its first question: "If a child is deemed at immediate risk of significant harm ...
+    // contact the police on 999" (000 L617); "no" is "not about a child in immediate or near danger" (000 L620).
+    const gm = { area: 'bolton', 'report-datetime': '2026-11-22T19:30', 'reporter-name': 'A', details: 'x' };
+    const gmYes = readSubmission(input({ instrument: GM_REPORT, answers: { ...gm, 'immediate-danger': 'yes' } }));
+    expect(gmYes.reading).toMatchObject({ safety: [SAFETY.immediateDanger], priority: 3 });
+    const gmNo = readSubmission(input({ instrument: GM_REPORT, answers: { ...gm, 'immediate-danger': 'no' } }));
+    expect(gmNo.reading).toMatchObject({ safety: [], priority: 0 });
+    // West Midlands Police information report: "refer ... direct to the Police in emergencies" (002 L2810–L2812).
+    const wm = { 'reporter-name': 'A', information: 'x' };
+    const wmYes = readSubmission(input({ instrument: WM_REPORT, answers: { ...wm, 'immediate-danger': 'yes' } }));
+    expect(wmYes.reading.safety).toEqual([SAFETY.immediateDanger]);
+    expect(wmYes.reading.priority).toBe(3);
+    const wmNo = readSubmission(input({ instrument: WM_REPORT, answers: { ...wm, 'immediate-danger': 'no' } }));
+    expect(wmNo.reading.safety).toEqual([]);
+    // The tools that screen or measure risk ask it with the facts of the case (000 L617; 002 L2810–2812;
+    // 003 L2174–2175): yes changes only the words of the 999 step, which alone is never a flag.
+    const lower = scores(GM_TOOL.id, spread(12), 2); // 14: Lower (000 L1661)
+    const danger = readSubmission(input({ answers: { ...lower, 'fact-immediate-danger': 'yes' } })).reading;
+    expect(danger).toMatchObject({ safety: [SAFETY.immediateDanger], priority: 3 });
+    const nscb = getInstrument('nscb-ae-cse-indicator-checklist')!;
+    const ae = readSubmission(input({ instrument: nscb, answers: { 'fact-immediate-danger': 'yes' } })).reading;
+    expect(ae.safety).toContain(SAFETY.immediateDanger);
+    expect(readSubmission(input({ answers: { ...lower, 'fact-immediate-danger': 'no' } })).reading.safety).toEqual([]);
   });
 
   it("keeps only the tool's own words for the device's level, and says where the device's result differs", () => {

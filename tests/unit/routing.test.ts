@@ -1,6 +1,7 @@
 // Routing every submission, over real HTTP on SQLite and on PostgreSQL (issue 20, items 1 and 2):
 // the server's reading, taken once at acceptance and stored, decides where a referral goes; a
-// screening goes to its device's enrolled area, an information report to the area its answers name
+// screening goes to the child's home area as answered ("Which area does the child live in?"), else its
+// device's enrolled area, an information report to the area its answers name
 // (never to the area the device claims); one with no area waits in its region's 'no area' queue
 // until a reviewer covering the region (or an admin) sets it, with a note, audited.
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import { enrolDevice, signedPost, type TestDevice } from '../helpers/device.ts';
 import { account, enrolledDevice, gmReferral, signIn, useLink } from '../helpers/inbox.ts';
 import { STORE_KINDS, freshDatabaseUrl, stopPostgres } from '../helpers/stores.ts';
 import { makeSubmission } from '../helpers/submission.ts';
+import { scores, spread } from '../helpers/answers.ts';
+import { makeProof } from '../../src/sync/device-proof.ts';
 
 afterAll(() => stopPostgres());
 
@@ -49,6 +52,11 @@ describe.each(STORE_KINDS)('routing on %s', (kind) => {
   // No area is answered in the measurement tool: it goes to the sending device's area.
   const measurement = gmReferral(30, 5, { childRef: 'RT-MEASURE' });
   const report = informationReport('bolton', 'Wigan');
+  // The child's home area answered Wigan, sent from the device enrolled in Bolton: Wigan.
+  const livesInWigan = makeSubmission(
+    { childRef: 'RT-HOME-WIGAN' },
+    scores('gm-cse-measurement-tool', spread(30), 5, { 'fact-home-area': 'Wigan' }),
+  );
   const unrouted = gmReferral(45, 8, { childRef: 'RT-NOAREA' });
   const posted: Record<string, Record<string, unknown>> = {};
 
@@ -76,7 +84,12 @@ describe.each(STORE_KINDS)('routing on %s', (kind) => {
     expect(out[0]).toMatch(/\(Bolton school nurse, Bolton\)/);
     const enrolled = await enrolDevice(base, decodeURIComponent(out[1]!.split('code=')[1]!));
     expect(enrolled.res.status).toBe(201);
+    // The device learns its own area from the enrolment answer (the app keeps it to fill in the home area).
+    expect(enrolled.body.area).toBe('Bolton');
     bolton = enrolled.device;
+    const deviceUrl = `${base}/api/device`;
+    const status = await fetch(deviceUrl, { headers: { DPoP: await makeProof(bolton.key, 'GET', deviceUrl) } });
+    expect(await status.json()).toMatchObject({ name: 'Bolton school nurse', state: 'active', area: 'Bolton' });
     nowhere = await enrolledDevice(server, base, 'Agency nurse, no area');
 
     await account(server.inbox, 'admin@example.org', 'admin');
@@ -95,6 +108,7 @@ describe.each(STORE_KINDS)('routing on %s', (kind) => {
     for (const [device, sub] of [
       [bolton, measurement],
       [bolton, report],
+      [bolton, livesInWigan],
       [nowhere, unrouted],
     ] as const) {
       const res = await signedPost(base, device, sub);
@@ -118,6 +132,9 @@ describe.each(STORE_KINDS)('routing on %s', (kind) => {
     const m = (await server.store.get(measurement.id))!;
     expect(m).toMatchObject({ area: 'Bolton', areaFrom: 'device', deviceArea: 'Bolton', needsArea: false });
     expect(m).toMatchObject({ region: 'greater-manchester', level: 'Medium (21 – 40)', severity: 2, priority: 2 });
+    const w = (await server.store.get(livesInWigan.id))!;
+    expect(w).toMatchObject({ area: 'Wigan', areaFrom: 'answers', deviceArea: 'Bolton', needsArea: false });
+    expect(posted[livesInWigan.id]!.disagreement).toBeNull();
     const r = (await server.store.get(report.id))!;
     expect(r).toMatchObject({ area: 'Bolton', areaFrom: 'answers', needsArea: false });
     const u = (await server.store.get(unrouted.id))!;
@@ -130,10 +147,17 @@ describe.each(STORE_KINDS)('routing on %s', (kind) => {
   it('a reviewer limited to Bolton lists and opens both; one limited to Wigan sees neither', async () => {
     expect((await listed('bolton')).sort()).toEqual([measurement.id, report.id].sort());
     for (const id of [measurement.id, report.id]) expect((await get(`/referrals/${id}`, 'bolton')).status).toBe(200);
-    expect(await listed('wigan')).toEqual([]);
+    expect(await listed('wigan')).toEqual([livesInWigan.id]);
     for (const id of [measurement.id, report.id]) expect((await get(`/referrals/${id}`, 'wigan')).status).toBe(403);
     expect((await get(`/referrals?team=Wigan`, 'admin')).status).toBe(200);
-    expect(await listed('admin', '?team=Wigan')).toEqual([]);
+    expect(await listed('admin', '?team=Wigan')).toEqual([livesInWigan.id]);
+  });
+
+  it("a measurement answered 'lives in Wigan' from the Bolton device goes to Wigan, not Bolton", async () => {
+    expect((await get(`/referrals/${livesInWigan.id}`, 'wigan')).status).toBe(200);
+    expect((await get(`/referrals/${livesInWigan.id}`, 'bolton')).status).toBe(403);
+    const row = (await (await get('/referrals?team=Wigan', 'admin')).json()).items[0];
+    expect(row).toMatchObject({ id: livesInWigan.id, areaTeam: 'Wigan', areaFrom: 'answers', needsArea: false });
   });
 
   it("a screening with no area from a device with none waits in the region's 'no area' view", async () => {
@@ -142,7 +166,7 @@ describe.each(STORE_KINDS)('routing on %s', (kind) => {
     expect(noArea.items[0]).toMatchObject({ areaTeam: null, areaFrom: 'none', needsArea: true });
     expect(await listed('gm', '?noArea=1')).toEqual([unrouted.id]);
     expect(await listed('bolton', '?noArea=1')).toEqual([]);
-    expect(await listed('wigan')).toEqual([]);
+    expect(await listed('wigan')).toEqual([livesInWigan.id]);
     const area = await (await get(`/referrals/${unrouted.id}/area`, 'gm')).json();
     expect(area).toMatchObject({ canSet: true, changes: [] });
     expect(area.areas).toHaveLength(10);
@@ -156,7 +180,7 @@ describe.each(STORE_KINDS)('routing on %s', (kind) => {
     expect((await wrong.json()).error.message).toMatch(/Valid areas: Bolton, Bury, Manchester, .*Wigan\./);
     const noNote = await post(`/referrals/${unrouted.id}/area`, 'gm', { area: 'Wigan', note: ' ' });
     expect(noNote.status).toBe(400);
-    expect(await listed('wigan')).toEqual([]);
+    expect(await listed('wigan')).toEqual([livesInWigan.id]);
   });
 
   it('a region reviewer sets it to Wigan; the Wigan reviewer then sees it; the change is in the audit', async () => {
@@ -170,7 +194,7 @@ describe.each(STORE_KINDS)('routing on %s', (kind) => {
     expect(body.changes).toMatchObject([
       { from: null, to: 'Wigan', userEmail: 'gm@example.org', note: 'The school says the child lives in Wigan' },
     ]);
-    expect(await listed('wigan')).toEqual([unrouted.id]);
+    expect((await listed('wigan')).sort()).toEqual([unrouted.id, livesInWigan.id].sort());
     expect((await get(`/referrals/${unrouted.id}`, 'wigan')).status).toBe(200);
     expect(await listed('admin', '?noArea=1')).toEqual([]);
     expect(await listed('bolton')).not.toContain(unrouted.id);
@@ -216,7 +240,11 @@ describe.each(STORE_KINDS)('routing on %s', (kind) => {
     });
     base = `http://localhost:${server.address().port}`;
     expect((await server.store.get(unrouted.id))!).toMatchObject({ priority: 3, needsArea: true, areaFrom: 'none' });
-    const row = (await (await get('/referrals?team=Wigan', 'admin')).json()).items[0];
-    expect(row).toMatchObject({ id: unrouted.id, priority: 3, areaTeam: 'Wigan', areaFrom: 'reviewer' });
+    const rows = (await (await get('/referrals?team=Wigan', 'admin')).json()).items as { id: string }[];
+    expect(rows.find((r) => r.id === unrouted.id)).toMatchObject({
+      priority: 3,
+      areaTeam: 'Wigan',
+      areaFrom: 'reviewer',
+    });
   });
 });

@@ -13,6 +13,7 @@
 // `matters` lists every line a pathway rule takes from it.
 import type { Item, SourceRef } from '../engine/types.ts';
 import { GM, BURY, WM, NN, at } from '../engine/seed-refs.ts';
+import { HOME_AREA_ID } from './home-area.ts';
 
 export const FACT_PREFIX = 'fact-';
 export const FACT_SECTION_ID = 'case-facts';
@@ -218,7 +219,8 @@ export const NOTHING_TO_REPORT: Readonly<Record<string, 'no'>> = {
   'fact-missing-now': 'no',
   'fact-trafficking': 'no',
 };
-const FACT_ID_SET = new Set(FACT_IDS);
+// The child's home area is asked with the facts, but only where the region routes by area (home-area.ts).
+const FACT_ID_SET = new Set([...FACT_IDS, HOME_AREA_ID]);
 
 /** A case fact's id (by the list, not the prefix alone: the GM information-sharing checklist has its own "fact-opinion"). */
 export function isFactId(id: string): boolean {

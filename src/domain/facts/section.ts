@@ -5,6 +5,7 @@
 import type { Answers, Instrument, Section } from '../engine/types.ts';
 import { isAnswered } from '../engine/answers.ts';
 import { FACTS, FACT_SECTION_ID, FACT_SECTION_TITLE, NOTHING_TO_REPORT } from './definitions.ts';
+import { homeAreaItem } from './home-area.ts';
 
 import { factsApplyTo } from '../engine/case-facts.ts';
 export { factsApplyTo };
@@ -12,6 +13,9 @@ export { factsApplyTo };
 export function factSection(inst: Instrument): Section {
   const own = new Set(inst.sections.flatMap((s) => s.items.map((i) => i.id)));
   const items = FACTS.filter((f) => !own.has(f.item.id) && !f.aliases.some((a) => own.has(a))).map((f) => f.item);
+  // Where the region's referrals go to one of several areas, where the child lives (last: it is filled in).
+  const homeArea = homeAreaItem(inst.region);
+  if (homeArea) items.push(homeArea);
   return {
     id: FACT_SECTION_ID,
     title: FACT_SECTION_TITLE,

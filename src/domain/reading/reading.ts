@@ -4,17 +4,18 @@
 // from this reading alone, never from the device's claims.
 //
 //   level, severity   the tool's outcome by the server's own scoring
-//   safety            flags that put a referral at the top: a child under 13,
-//                     missing now, trafficking, a 999 / SARC / immediate step the
+//   safety            flags that put a referral at the top: a child in immediate
+//                     danger (999), a child under 13, missing now, trafficking, a 999 / SARC / immediate step the
 //                     pathways raise beyond the 999 line every result carries,
 //                     or a record the server could not score
 //   priority          3 a safety flag or the tool's most serious band (severity 3);
 //                     2 and 1 the middle and lowest bands; 0 no level
 //   region, area      where it goes: the instrument's region; in a region that
 //                     routes by area, the area the answers name (an information
-//                     report's "which area"), else the area the device was enrolled
+//                     report's "which area", a screening's "which area does the
+//                     child live in?"), else the area the device was enrolled
 //                     for; a region with one area, that area; else none (the
-//                     region's 'no area' queue)
+//                     region's 'no area' queue). Never the device's `routing` claim.
 //   disagreement      where the device's claim differs from the server's reading
 //
 // Pure: no I/O, no clock.
@@ -22,6 +23,7 @@ import { readFacts } from '../engine/case-facts.ts';
 import { score } from '../engine/score.ts';
 import type { Answers, Instrument, Result } from '../engine/types.ts';
 import { INSTRUMENTS } from '../instruments/catalogue.ts';
+import { answeredHomeArea } from '../facts/home-area.ts';
 import { areasOf, findArea } from './areas.ts';
 
 export type AreaFrom = 'answers' | 'device' | 'region' | 'none';
@@ -68,7 +70,8 @@ export interface ReadOutcome {
 }
 
 /** Changes whenever the rules below or any instrument's version change: stored readings older than this are re-read. */
-const READING_RULES = 2;
+// 3: a screening's answered home area routes it first; immediate danger answered yes is a safety flag.
+const READING_RULES = 3;
 function fnv(s: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
@@ -81,7 +84,22 @@ export const SAFETY = {
   under13: 'Child under 13',
   missingNow: 'Missing now',
   trafficking: 'Trafficking suspected',
+  immediateDanger: 'Immediate danger: 999',
 } as const;
+
+/**
+ * Each tool's "is a child in immediate danger?" question, answered yes: the case fact the tools that screen or
+ * measure risk ask (its answer changes only the words of the 999 step, so no step alone would flag it), and the
+ * information reports' own first question (GM 000 L617: "contact the police on 999"; West Midlands 002
+ * L2811–L2812: "direct to the Police in emergencies"). Read only where the tool has the item.
+ */
+const IMMEDIATE_DANGER_ITEMS = ['fact-immediate-danger', 'immediate-danger'];
+function inImmediateDanger(inst: Instrument | undefined, answers: Answers): boolean {
+  if (!inst) return false;
+  return IMMEDIATE_DANGER_ITEMS.some(
+    (id) => answers[id] === 'yes' && inst.sections.some((s) => s.items.some((i) => i.id === id)),
+  );
+}
 
 const SAFETY_STEP = /sarc|serenity|sexual-assault|under-?13|immediate|mash-now/i;
 
@@ -161,6 +179,7 @@ export function readSubmission(input: ReadingInput): ReadOutcome {
   if (!result) safety.push(SAFETY.unscored);
   const answers = input.answers && typeof input.answers === 'object' ? (input.answers as Answers) : {};
   const facts = readFacts(answers, input.screenedOn);
+  if (inImmediateDanger(inst, answers)) safety.push(SAFETY.immediateDanger);
   if (facts.age !== undefined && facts.age < 13) safety.push(SAFETY.under13);
   if (facts.missingNow) safety.push(SAFETY.missingNow);
   if (facts.trafficking) safety.push(SAFETY.trafficking);
@@ -170,9 +189,12 @@ export function readSubmission(input: ReadingInput): ReadOutcome {
   const severity = result?.severity ?? null;
   const priority = safety.length > 0 || (severity ?? 0) >= 3 ? 3 : Math.max(0, Math.min(2, severity ?? 0));
 
-  // Where it goes: the answers first (an information report's area), then the device's enrolled area.
+  // Where it goes: the answers first (an information report's area, a screening's home area), then the
+  // device's enrolled area. A screening's area is read from the answers themselves, whether or not they score.
   const areas = areasOf(region);
-  const fromAnswers = result?.routing?.area !== undefined ? findArea(result.routing.area, region) : undefined;
+  const fromAnswers =
+    (result?.routing?.area !== undefined ? findArea(result.routing.area, region) : undefined) ??
+    (inst ? answeredHomeArea(answers, region) : undefined);
   const fromDevice = input.deviceArea ? findArea(input.deviceArea, region) : undefined;
   const [area, areaFrom]: [string | null, AreaFrom] = fromAnswers
     ? [fromAnswers, 'answers']

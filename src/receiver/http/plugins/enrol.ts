@@ -2,8 +2,10 @@
 // lives in the fragment, so it never reaches a server log), makes its own
 // key pair and sends the code here with a proof made by that key. The code
 // is redeemed once, before it expires, for that key.
-//   POST /api/enrol   DPoP proof; {"code": "…"} → 201 {deviceId, name}
-//   GET  /api/device  DPoP proof → 200 {deviceId, name, state}: the device's own enrolment
+//   POST /api/enrol   DPoP proof; {"code": "…"} → 201 {deviceId, name, enrolledAt, area}
+//   GET  /api/device  DPoP proof → 200 {deviceId, name, state, area}: the device's own enrolment
+// `area` is the area the administrator enrolled it for (`device add --area`), or null: the app keeps it
+// and fills in a screening's "Which area does the child live in?" with it.
 import type { FastifyPluginAsync } from 'fastify';
 import * as v from 'valibot';
 import { authenticateDevice, proofOrigin } from '../context.ts';
@@ -51,7 +53,12 @@ export const enrolRoutes: FastifyPluginAsync = async (app) => {
       return reply
         .code(201)
         .header('Cache-Control', 'no-store')
-        .send({ deviceId: out.device.id, name: out.device.name, enrolledAt: out.device.enrolledAt });
+        .send({
+          deviceId: out.device.id,
+          name: out.device.name,
+          enrolledAt: out.device.enrolledAt,
+          area: out.device.area ?? null,
+        });
     },
   );
 
@@ -60,6 +67,6 @@ export const enrolRoutes: FastifyPluginAsync = async (app) => {
     if (!device) return reply;
     return reply
       .header('Cache-Control', 'no-store')
-      .send({ deviceId: device.id, name: device.name, state: device.state });
+      .send({ deviceId: device.id, name: device.name, state: device.state, area: device.area ?? null });
   });
 };
