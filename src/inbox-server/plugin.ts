@@ -164,6 +164,16 @@ export function inboxPlugin(
     const session = await inbox.sessions.touch(sid);
     const user = session && (await inbox.accounts.byId(session.userId));
     if (!session || !user || user.disabled) return { refusal: fail('no-session') };
+    // A session whose sign-in passed no second factor reads nothing once the account has one or one is
+    // required (a setting an admin may have turned on after it began): only its own session routes.
+    if (
+      !session.secondFactor &&
+      !req.path.startsWith('/session') &&
+      (user.hasSecondFactor || (await inbox.settings.secondFactorRequired()))
+    ) {
+      await audit(req, user, 'second-factor-missing', null, `${req.method} ${req.path.split('/')[1]} refused`);
+      return { refusal: fail('second-factor-needed') };
+    }
     if (guard === 'admin' && user.role !== 'admin') {
       await audit(req, user, 'forbidden', null, `${req.method} ${req.path.split('/')[1]} needs an admin`);
       return { refusal: fail('admin-only') };

@@ -15,6 +15,7 @@ import './schema.ts';
 import './schema-security.ts';
 import { HashGate } from './passwords.ts';
 import { Sessions } from './sessions.ts';
+import { InboxSettings } from './settings.ts';
 import type { SubmissionSource } from './source.ts';
 import { LoginThrottle } from './throttle.ts';
 
@@ -66,6 +67,7 @@ export class InboxService {
   readonly sessions: Sessions;
   readonly throttle: LoginThrottle;
   readonly audit: Audit;
+  readonly settings: InboxSettings;
   readonly referrals: Referrals;
   readonly alerts: Alerts;
   readonly now: () => number;
@@ -83,6 +85,7 @@ export class InboxService {
     this.sessions = new Sessions(this.sql, this.now, opts.idleMs);
     this.throttle = new LoginThrottle(this.sql, this.now, opts.throttle);
     this.audit = new Audit(this.sql, this.now);
+    this.settings = new InboxSettings(this.sql, this.now);
     this.referrals = new Referrals(this.sql, opts.source, keys, this.now);
     this.alerts = new Alerts(this.sql, this.audit, opts.alerts ?? { smtp: null, publicUrl: '' });
     if (this.alerts.enabled) this.referrals.onIndexed = (tx, batch) => this.alerts.arrived(tx, batch);
