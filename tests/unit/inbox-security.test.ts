@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PER_ACCOUNT, MAX_PER_ADDRESS } from '../../src/inbox-server/throttle.ts';
+import { inboxRoutes } from '../../src/inbox-server/plugin.ts';
 import { startServer } from '../../src/server/main.ts';
 import { makeProof, newDeviceKey } from '../../src/sync/device-proof.ts';
-import { PASSWORD, account, nextCode, rememberSecret, signIn } from '../helpers/inbox.ts';
+import { PASSWORD, account, nextCode, rememberSecret, signIn, useLink } from '../helpers/inbox.ts';
 import { STORE_KINDS, freshDatabaseUrl, stopPostgres } from '../helpers/stores.ts';
 
 afterAll(() => stopPostgres());
@@ -324,6 +325,170 @@ describe.each(STORE_KINDS)('issue 23 on %s', (kind) => {
       expect((await signIn(base, 'lostphone@example.org', 'a brand new passphrase')).status).toBe(401);
       rememberSecret('lostphone@example.org', secret, step - 1);
       expect((await signIn(base, 'lostphone@example.org', 'a brand new passphrase')).status).toBe(200);
+    });
+  });
+
+  describe('7. recovery codes, and an admin resetting a second factor', () => {
+    it('ten codes shown once at enrolment, kept as hashes; each signs in once, is audited, and counts in the throttle', async () => {
+      const { token } = await server.inbox.accounts.add({ email: 'recover@example.org', role: 'reviewer' });
+      const offered = JSON.parse(
+        (await call(base, 'POST', '/inbox/api/set-password/check', { headers: { Origin: base }, body: { token } }))
+          .body,
+      );
+      const secret = offered.secondFactor.secret.replace(/\s+/g, '');
+      const step = Math.floor(Date.now() / 30_000);
+      const set = await call(base, 'POST', '/inbox/api/set-password', {
+        headers: { Origin: base },
+        body: { token, password: PASSWORD, code: await generate({ secret, epoch: step * 30 - 29 }) },
+      });
+      expect(set.status).toBe(200);
+      rememberSecret('recover@example.org', secret, step - 1);
+      const codes = JSON.parse(set.body).recoveryCodes as string[];
+      expect(codes).toHaveLength(10);
+      expect(new Set(codes).size).toBe(10);
+      for (const c of codes) expect(c).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
+      // Only hashes at rest.
+      const raw = JSON.stringify(await server.inbox.sql.all('select * from inbox_recovery_codes'));
+      for (const c of codes) expect(raw).not.toContain(c.replace('-', ''));
+      // A code signs in (typed in capitals, with a space, as someone reading it from paper might).
+      const typed = codes[3]!.toUpperCase().replace('-', ' ');
+      const first = await signInFrom('127.0.0.11', 'recover@example.org', PASSWORD, typed);
+      expect(first.status).toBe(200);
+      const row = (await server.inbox.audit.list({ action: 'login', limit: 1 }))[0]!;
+      expect(row.actor).toBe('recover@example.org');
+      expect(row.detail).toBe('with a recovery code; 9 left');
+      // Once only.
+      expect((await signInFrom('127.0.0.11', 'recover@example.org', PASSWORD, typed)).status).toBe(401);
+      // Guessed codes count like wrong passwords: 4 more failures (5 with the replay), then even a good code is 429.
+      for (let i = 0; i < MAX_PER_ACCOUNT - 1; i++)
+        expect((await signInFrom('127.0.0.11', 'recover@example.org', PASSWORD, `abcde-fghj${i + 2}`)).status).toBe(
+          401,
+        );
+      expect((await signInFrom('127.0.0.12', 'recover@example.org', PASSWORD, codes[4]!)).status).toBe(429);
+    });
+
+    it("an admin's reset removes the app and the codes, ends the sessions, is audited, and gives a link to enrol again", async () => {
+      const user = await account(server.inbox, 'resetme@example.org', 'reviewer');
+      const theirs = (await signIn(base, 'resetme@example.org')).cookie!;
+      expect((await call(base, 'GET', '/inbox/api/referrals', { headers: { Cookie: theirs } })).status).toBe(200);
+      const adminCookie = (await signIn(base, 'admin@example.org')).cookie!;
+      const reset = await call(base, 'POST', `/inbox/api/users/${user.id}/second-factor/reset`, {
+        headers: { Origin: base, Cookie: adminCookie },
+        body: {},
+      });
+      expect(reset.status).toBe(200);
+      const answer = JSON.parse(reset.body);
+      expect(answer.user.hasSecondFactor).toBe(false);
+      expect(answer.link).toMatch(/\/inbox\/#\/set-password\//);
+      // Their session has ended; the app's codes no longer sign in (no second factor, required).
+      expect((await call(base, 'GET', '/inbox/api/referrals', { headers: { Cookie: theirs } })).status).toBe(401);
+      const refused = await signInFrom(
+        '127.0.0.13',
+        'resetme@example.org',
+        PASSWORD,
+        await nextCode('resetme@example.org'),
+      );
+      expect(refused.status).toBe(403);
+      expect(JSON.parse(refused.body).error.code).toBe('no-second-factor');
+      expect(
+        Number(
+          (await server.inbox.sql.get<{ n: number | string }>(
+            'select count(*) as n from inbox_recovery_codes where user_id = ?',
+            [user.id],
+          ))!.n,
+        ),
+      ).toBe(0);
+      const audited = (await server.inbox.audit.list({ action: 'second-factor-reset', limit: 1 }))[0]!;
+      expect(audited.actor).toBe('admin@example.org');
+      expect(audited.detail).toMatch(
+        /^resetme@example.org: second factor and recovery codes removed, 1 session\(s\) ended/,
+      );
+      // The new link enrols a new app.
+      await useLink(server.inbox, answer.link.split('/set-password/')[1]);
+      expect((await signIn(base, 'resetme@example.org')).status).toBe(200);
+    });
+  });
+
+  describe('8. the second factor required of everyone (a setting), and sessions without one', () => {
+    it('with the requirement off, an account without a second factor signs in with its password; turned on, that session gets no referral, export or audit on any route', async () => {
+      const adminCookie = (await signIn(base, 'admin@example.org')).cookie!;
+      const setting = (on: boolean) =>
+        call(base, 'PATCH', '/inbox/api/settings', {
+          headers: { Origin: base, Cookie: adminCookie },
+          body: { secondFactorRequired: on },
+        });
+      const users = async () =>
+        JSON.parse((await call(base, 'GET', '/inbox/api/users', { headers: { Cookie: adminCookie } })).body);
+      expect((await users()).secondFactorRequired).toBe(true); // the default
+      const plain = await account(server.inbox, 'plain@example.org', 'admin');
+      await server.inbox.accounts.resetSecondFactor(plain.id);
+      try {
+        expect((await setting(false)).status).toBe(200);
+        expect((await users()).secondFactorRequired).toBe(false);
+        expect((await server.inbox.audit.list({ action: 'second-factor-setting', limit: 1 }))[0]!.detail).toBe(
+          'second factor optional',
+        );
+        const login = await call(base, 'POST', '/inbox/api/session', {
+          from: '127.0.0.14',
+          headers: { Origin: base },
+          body: { email: 'plain@example.org', password: PASSWORD },
+        });
+        expect(login.status).toBe(200);
+        const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+        expect((await call(base, 'GET', '/inbox/api/referrals', { headers: { Cookie: cookie } })).status).toBe(200);
+        // An account that has a second factor still needs it while the requirement is off.
+        const without = await call(base, 'POST', '/inbox/api/session', {
+          from: '127.0.0.14',
+          headers: { Origin: base },
+          body: { email: 'admin@example.org', password: PASSWORD },
+        });
+        expect(without.status).toBe(401);
+
+        expect((await setting(true)).status).toBe(200);
+        // Every route but the caller's own session routes now refuses that session.
+        const guarded = inboxRoutes(server.inbox).filter(
+          (r) => r.guard !== 'anonymous' && !r.url.startsWith('/session'),
+        );
+        expect(guarded.length).toBeGreaterThan(15);
+        const refusedBefore = await auditRows(server, 'second-factor-missing');
+        for (const r of guarded) {
+          const path = r.url
+            .replace(':id', '3f2b1c4e-0000-4000-8000-000000000000')
+            .replace(':kind', 'area')
+            .replace(':scope', 'Bolton');
+          const res = await call(base, r.method, `/inbox/api${path}`, {
+            headers: { Origin: base, Cookie: cookie },
+            ...(r.method === 'POST' || r.method === 'PATCH' ? { body: {} } : {}),
+          });
+          expect(
+            `${r.method} ${r.url}: ${res.status} ${res.body.includes('"code"') ? JSON.parse(res.body).error?.code : res.body.slice(0, 80)}`,
+          ).toBe(`${r.method} ${r.url}: 403 second-factor-needed`);
+        }
+        expect((await auditRows(server, 'second-factor-missing')) - refusedBefore).toBe(guarded.length);
+        // Its own session routes still answer (who it is; signing out).
+        expect((await call(base, 'GET', '/inbox/api/session', { headers: { Cookie: cookie } })).status).toBe(200);
+        // And it cannot sign in again without enrolling.
+        const again = await call(base, 'POST', '/inbox/api/session', {
+          from: '127.0.0.14',
+          headers: { Origin: base },
+          body: { email: 'plain@example.org', password: PASSWORD, code: '123456' },
+        });
+        expect(JSON.parse(again.body).error.code).toBe('no-second-factor');
+      } finally {
+        await server.inbox.settings.requireSecondFactor(true, 'test');
+      }
+    });
+
+    it('a session that did not pass the second factor of an account that has one gets no referral, export or audit', async () => {
+      const admin = (await server.inbox.accounts.byEmail('admin@example.org'))!;
+      // Whatever made it (a session from before the account enrolled, the requirement off at the time).
+      const sid = await server.inbox.sessions.create(admin.id, '127.0.0.1', false);
+      const cookie = `cse-inbox=${sid}`;
+      for (const path of ['/referrals', '/export.csv', '/export.fhir.json', '/audit', '/audit.csv']) {
+        const res = await call(base, 'GET', `/inbox/api${path}`, { headers: { Cookie: cookie } });
+        expect(`${path}: ${res.status}`).toBe(`${path}: 403`);
+        expect(JSON.parse(res.body).error.code).toBe('second-factor-needed');
+      }
     });
   });
 
