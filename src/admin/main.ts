@@ -4,6 +4,7 @@
 //   device add "<name>" | device list | device revoke <id>            (src/receiver/admin.ts)
 //   user add <email> --role reviewer|admin [--team X]… [--region R]…  (src/inbox-server/admin-cli.ts)
 //   user list | user link <email> | user disable <email> | user enable <email>
+//   user reset-second-factor <email> | user second-factor required|optional
 //   alert set --area <area> | --region <region> <e-mail> | alert list | alert remove …  (src/inbox-server/alert-cli.ts)
 import { ConfigError, readConfig } from '../config/config.ts';
 import { USER_USAGE, runUserCommand } from '../inbox-server/admin-cli.ts';

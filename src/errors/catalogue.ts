@@ -79,6 +79,10 @@ const catalogue = {
     status: 400,
     message: 'The code from your authenticator app is not right. Enter the six digits it shows now.',
   },
+  'second-factor-needed': {
+    status: 403,
+    message: 'Sign in again with the code from your authenticator app: referrals, exports and the audit need it.',
+  },
   token: { status: 400, message: 'This link has been used or has expired. Ask your administrator for a new one.' },
   'admin-only': { status: 403, message: 'Only an administrator can do this.' },
   'out-of-scope': { status: 403, message: 'This referral is outside the area teams your account covers.' },

@@ -4,11 +4,14 @@
 // SHA-256 of a link's token is stored, so the table alone cannot be used to
 // take an account over. A new link voids the older unused ones; setting a
 // password voids them all. Using a link replaces the password AND the second
-// factor: an admin's new link is how a lost phone is recovered.
+// factor: an admin's new link is how a lost phone is recovered. Enrolling
+// gives ten recovery codes (recovery-codes.ts), shown once; an admin can also
+// reset the second factor, after which only a new link lets the owner in.
 import type { Sql } from '../receiver/store/sql.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DEFAULT_GATE, type HashGate, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import type { InboxKeys } from './sealing.ts';
+import { newRecoveryCodes, normalRecoveryCode, storeRecoveryCodes, useRecoveryCode } from './recovery-codes.ts';
 import { newTotpSecret, totpStep } from './second-factor.ts';
 import { type Checked, checkArea, checkRegion } from '../domain/index.ts';
 
@@ -31,8 +34,14 @@ interface UserRow {
   totp_last_step: number | string | null;
 }
 
-/** Why a sign-in was refused: wrong password or code (the same to the caller), or no second factor enrolled yet. */
-export type SignInResult = { user: User } | { refused: 'bad-credentials' | 'no-second-factor'; known?: User };
+/**
+ * A sign-in: the account and the second factor it passed ('none': the account has none and none is
+ * required), or why it was refused: wrong password or code (the same to the caller), or no second
+ * factor enrolled while one is required.
+ */
+export type SignInResult =
+  | { user: User; secondFactor: 'totp' | 'recovery-code' | 'none' }
+  | { refused: 'bad-credentials' | 'no-second-factor'; known?: User };
 
 const SET_PASSWORD_TTL_MS = 72 * 3600_000;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,}$/;
@@ -183,22 +192,32 @@ export class Accounts {
 
   /**
    * Sets the password and the second factor with a link: `code` is a code from the app the
-   * link's secret (linkSecondFactor) was put in. Voids every link of the account.
+   * link's secret (linkSecondFactor) was put in; with the code left empty while no second factor is
+   * required, the password alone (and any earlier second factor is removed). Voids every link of the
+   * account. Returns the recovery codes, to be shown once (none without a second factor).
    */
-  async setPassword(token: string, password: string, code: string, signal?: AbortSignal): Promise<User> {
+  async setPassword(
+    token: string,
+    password: string,
+    code: string,
+    signal?: AbortSignal,
+    secondFactorRequired = true,
+  ): Promise<{ user: User; recoveryCodes: string[] }> {
     const spent = 'This link has been used or has expired. Ask your administrator for a new one.';
     const offered = await this.linkSecondFactor(token);
     if (!offered) throw new AccountError('token', spent);
     const { user, secret } = offered;
     const problem = passwordProblem(password);
     if (problem) throw new AccountError('invalid', problem);
-    const step = await totpStep(secret, code, this.now(), null);
+    const enrol = secondFactorRequired || code.trim() !== '';
+    const step = enrol ? await totpStep(secret, code, this.now(), null) : null;
     if (step === undefined)
       throw new AccountError(
         'second-factor-code',
         'The code from your authenticator app is not right. Enter the six digits it shows now.',
       );
     const hash = await hashPassword(password, this.gate, signal);
+    const recoveryCodes = enrol ? newRecoveryCodes() : [];
     const used = await this.sql.transaction(async (tx) => {
       const t = this.now();
       const r = await tx.run(
@@ -212,26 +231,42 @@ export class Accounts {
       ]);
       await tx.run('update inbox_users set password_hash = ?, totp_sealed = ?, totp_last_step = ? where id = ?', [
         hash,
-        this.sealed().seal(secret, `totp:${user.id}`),
+        enrol ? this.sealed().seal(secret, `totp:${user.id}`) : null,
         step,
         user.id,
       ]);
+      await storeRecoveryCodes(tx, user.id, recoveryCodes);
       return true;
     });
     if (!used) throw new AccountError('token', spent);
-    return (await this.byId(user.id))!;
+    return { user: (await this.byId(user.id))!, recoveryCodes };
   }
 
   /**
-   * Signs in with the e-mail, password and a code from the account's app. Wrong password and
-   * wrong code are one answer; a code is accepted once. The hash passes the gate (HashBusy).
+   * Signs in with the e-mail, password and a code from the account's app, or one of its recovery
+   * codes. Wrong password and wrong code are one answer; a code is accepted once. An account without
+   * a second factor signs in with the password alone only while none is required. The hash passes
+   * the gate (HashBusy).
    */
-  async verify(email: string, password: string, code: string, signal?: AbortSignal): Promise<SignInResult> {
+  async verify(
+    email: string,
+    password: string,
+    code: string,
+    signal?: AbortSignal,
+    secondFactorRequired = true,
+  ): Promise<SignInResult> {
     const row = await this.sql.get<UserRow>('select * from inbox_users where email = ?', [email.trim().toLowerCase()]);
     const ok = await verifyPassword(password, row?.password_hash, this.gate, signal);
     if (!ok || !row || row.disabled_at !== null)
       return { refused: 'bad-credentials', ...(row ? { known: toUser(row) } : {}) };
-    if (!row.totp_sealed) return { refused: 'no-second-factor', known: toUser(row) };
+    if (!row.totp_sealed)
+      return secondFactorRequired
+        ? { refused: 'no-second-factor', known: toUser(row) }
+        : { user: toUser(row), secondFactor: 'none' };
+    if (normalRecoveryCode(code))
+      return (await useRecoveryCode(this.sql, row.id, code, this.now()))
+        ? { user: toUser(row), secondFactor: 'recovery-code' }
+        : { refused: 'bad-credentials', known: toUser(row) };
     const secret = this.sealed().open(row.totp_sealed, `totp:${row.id}`);
     const last = row.totp_last_step === null ? null : Number(row.totp_last_step);
     const step = await totpStep(secret, code, this.now(), last);
@@ -241,7 +276,22 @@ export class Accounts {
       'update inbox_users set totp_last_step = ? where id = ? and (totp_last_step is null or totp_last_step < ?)',
       [step, row.id, step],
     );
-    return changes === 1 ? { user: toUser(row) } : { refused: 'bad-credentials', known: toUser(row) };
+    return changes === 1
+      ? { user: toUser(row), secondFactor: 'totp' }
+      : { refused: 'bad-credentials', known: toUser(row) };
+  }
+
+  /**
+   * Removes the account's second factor and recovery codes (a lost phone, a code shown to someone):
+   * its owner enrols again with a new link. The caller ends its sessions and audits it.
+   */
+  async resetSecondFactor(id: string): Promise<User> {
+    if (!(await this.byId(id))) throw new AccountError('not-found', 'No such account.');
+    await this.sql.transaction(async (tx) => {
+      await tx.run('update inbox_users set totp_sealed = null, totp_last_step = null where id = ?', [id]);
+      await tx.run('delete from inbox_recovery_codes where user_id = ?', [id]);
+    });
+    return (await this.byId(id))!;
   }
 
   async byId(id: string): Promise<User | undefined> {

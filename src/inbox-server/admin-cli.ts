@@ -1,6 +1,8 @@
 // `npm run admin -- user add <email> --role reviewer|admin [--team X]... [--region R]...`
 // prints a one-time link to set the password. Also: `user list`,
-// `user link <email>` (a new link), `user disable <email>`, `user enable <email>`.
+// `user link <email>` (a new link), `user disable <email>`, `user enable <email>`,
+// `user reset-second-factor <email>` (a lost phone: a new link to enrol again),
+// `user second-factor required|optional` (whether every account must have one).
 // Works on the receiver's database (SQLite under data/, or CSE_DATABASE_URL),
 // also while the server runs; every change is written to the audit as "cli".
 // Called by `npm run admin` (src/admin/main.ts) with the service's one configuration.
@@ -16,7 +18,9 @@ export const USER_USAGE = `Usage:
   npm run admin -- user list
   npm run admin -- user link <email>        a new one-time set-password link
   npm run admin -- user disable <email>     (and ends the account's sessions)
-  npm run admin -- user enable <email>`;
+  npm run admin -- user enable <email>
+  npm run admin -- user reset-second-factor <email>   removes its second factor; prints a link to enrol again
+  npm run admin -- user second-factor required|optional   (required by default)`;
 
 /** The CLI never reads submissions. */
 const noSource: SubmissionSource = {
@@ -43,8 +47,10 @@ export async function runUserCommand(
     source: noSource,
     childSecret: loadChildSecret(config),
   });
-  const audit = (action: 'user-add' | 'user-change' | 'user-link', detail: string) =>
-    svc.audit.write({ actor: 'cli', action, detail, address: 'local' });
+  const audit = (
+    action: 'user-add' | 'user-change' | 'user-link' | 'second-factor-reset' | 'second-factor-setting',
+    detail: string,
+  ) => svc.audit.write({ actor: 'cli', action, detail, address: 'local' });
   try {
     if (verb === 'add' && email) {
       const role = options(args, 'role')[0] as Role | undefined;
@@ -74,12 +80,45 @@ export async function runUserCommand(
         );
       return 0;
     }
+    if (verb === 'second-factor' && (email === 'required' || email === 'optional')) {
+      await svc.settings.requireSecondFactor(email === 'required', 'cli');
+      await audit(
+        'second-factor-setting',
+        email === 'required' ? 'second factor required for every account' : 'second factor optional',
+      );
+      print(
+        email === 'required'
+          ? 'Every account must now sign in with a second factor.'
+          : 'A second factor is now optional (accounts that have one still use it).',
+      );
+      return 0;
+    }
+    if (verb === 'second-factor' && !email) {
+      print(`A second factor is ${(await svc.settings.secondFactorRequired()) ? 'required' : 'optional'}.`);
+      return 0;
+    }
     const user = email ? await svc.accounts.byEmail(email) : undefined;
-    if ((verb === 'link' || verb === 'disable' || verb === 'enable') && email && !user)
+    if (
+      (verb === 'link' || verb === 'disable' || verb === 'enable' || verb === 'reset-second-factor') &&
+      email &&
+      !user
+    )
       throw new AccountError('not-found', `No account for ${email}.`);
     if (verb === 'link' && user) {
       const token = await svc.accounts.issueSetPasswordToken(user.id);
       await audit('user-link', `new set-password link for ${user.email}`);
+      print(`${config.publicUrl}/inbox/#/set-password/${token}`);
+      return 0;
+    }
+    if (verb === 'reset-second-factor' && user) {
+      await svc.accounts.resetSecondFactor(user.id);
+      const ended = await svc.sessions.destroyAllFor(user.id);
+      const token = await svc.accounts.issueSetPasswordToken(user.id);
+      await audit(
+        'second-factor-reset',
+        `${user.email}: second factor and recovery codes removed, ${ended} session(s) ended, new set-password link`,
+      );
+      print(`The second factor of ${user.email} is removed. One-time link to enrol again (valid 72 hours):`);
       print(`${config.publicUrl}/inbox/#/set-password/${token}`);
       return 0;
     }

@@ -44,7 +44,11 @@ export type AuditAction =
   | 'alert-retry'
   | 'alert-failed'
   | 'alert-address-set'
-  | 'alert-address-remove';
+  | 'alert-address-remove'
+  | 'second-factor-reset'
+  | 'second-factor-setting'
+  | 'second-factor-missing'
+  | 'device-clone-suspected';
 
 export interface AuditEntry {
   id: number;

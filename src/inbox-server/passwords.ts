@@ -41,6 +41,16 @@ export class HashGate {
     readonly queue = 8,
   ) {}
 
+  /** Every hashing slot and every waiting place taken: a new hash would be refused. */
+  get full(): boolean {
+    return this.running >= this.concurrency && this.waiting.length >= this.queue;
+  }
+
+  /** Hashes waiting for a turn now. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) {
       this.stats.dropped++;
@@ -81,7 +91,7 @@ export class HashGate {
   }
 }
 
-/** The gate every hash in this process passes unless another is given. */
+/** The gate every hash in this process passes unless another is given (the thread pool is the process's). */
 export const DEFAULT_GATE = new HashGate();
 
 export const MIN_PASSWORD_LENGTH = 12;

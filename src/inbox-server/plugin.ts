@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { enrolmentLink } from '../receiver/admin.ts';
 import { requestOrigin } from '../receiver/http/context.ts';
-import type { ReceiverStore } from '../receiver/store/receiver-store.ts';
+import { CLONE_WINDOW_MS, type ReceiverStore } from '../receiver/store/receiver-store.ts';
 import type { AlertSettings } from './alerts.ts';
 import { cookieValue, crossSite } from './request-checks.ts';
 import { alertRoutes } from './routes/alerts.ts';
@@ -50,6 +50,8 @@ export function storeDevices(store: ReceiverStore): DeviceDirectory {
         revokedAt: d.revokedAt,
         lastSeenAt: d.lastSeenAt,
         area: d.area,
+        cloneSeenAt: d.cloneSeenAt,
+        cloneAddresses: d.cloneAddresses,
       })),
     add: async (name, origin, area = null) => {
       const { device, code } = await store.addDevice(name, undefined, undefined, area);
@@ -65,7 +67,7 @@ export function inboxOnStore(
   config: Pick<ServiceConfig, 'inboxKey' | 'publicUrl' | 'publicUrlSet'> & Partial<Pick<ServiceConfig, 'smtp'>>,
   alerts: Partial<Pick<AlertSettings, 'now' | 'tickMs' | 'log'>> = {},
 ): InboxService {
-  return new InboxService({
+  const inbox = new InboxService({
     alerts: { smtp: config.smtp ?? null, publicUrl: config.publicUrl, ...alerts },
     publicUrl: config.publicUrlSet ? config.publicUrl : undefined,
     linkBase: config.publicUrl,
@@ -75,6 +77,16 @@ export function inboxOnStore(
     devices: storeDevices(store),
     isDeviceCredential: carriesDeviceCredential,
   });
+  // A device seen from two addresses within minutes (a copied profile?) is written to the audit once.
+  store.onDeviceFlagged = async (device, addresses) => {
+    await inbox.audit.write({
+      actor: 'server',
+      action: 'device-clone-suspected',
+      detail: `device ${device.id} seen from ${addresses} within ${CLONE_WINDOW_MS / 60_000} minutes: a copy of its browser profile may be in use`,
+      address: addresses.split(' and ').pop() ?? '',
+    });
+  };
+  return inbox;
 }
 
 function send(reply: FastifyReply, r: ApiResponse) {
@@ -164,6 +176,16 @@ export function inboxPlugin(
     const session = await inbox.sessions.touch(sid);
     const user = session && (await inbox.accounts.byId(session.userId));
     if (!session || !user || user.disabled) return { refusal: fail('no-session') };
+    // A session whose sign-in passed no second factor reads nothing once the account has one or one is
+    // required (a setting an admin may have turned on after it began): only its own session routes.
+    if (
+      !session.secondFactor &&
+      !req.path.startsWith('/session') &&
+      (user.hasSecondFactor || (await inbox.settings.secondFactorRequired()))
+    ) {
+      await audit(req, user, 'second-factor-missing', null, `${req.method} ${req.path.split('/')[1]} refused`);
+      return { refusal: fail('second-factor-needed') };
+    }
     if (guard === 'admin' && user.role !== 'admin') {
       await audit(req, user, 'forbidden', null, `${req.method} ${req.path.split('/')[1]} needs an admin`);
       return { refusal: fail('admin-only') };
@@ -189,8 +211,11 @@ export function inboxPlugin(
       if (!guard || !GUARDS.has(guard)) throw new Error(`Inbox route ${route.method} ${route.url} declares no guard`);
     });
     app.get('/inbox', async (_req, reply) => reply.code(308).header('Location', '/inbox/').send());
+    // The page is read when the server starts and kept (a few kilobytes; a deploy restarts the server):
+    // reading it per request would queue behind password hashes on libuv's thread pool during a flood.
+    let pageHtml = await readFile(page, 'utf8').catch(() => undefined);
     app.get('/inbox/', async (_req, reply) => {
-      const html = await readFile(page, 'utf8').catch(() => undefined);
+      const html = (pageHtml ??= await readFile(page, 'utf8').catch(() => undefined));
       if (html === undefined) return reply.code(404).type('text/plain').send('The inbox is not built (npm run build).');
       return reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(html);
     });

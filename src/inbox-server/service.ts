@@ -13,8 +13,9 @@ import { Referrals } from './referrals.ts';
 import { InboxKeys } from './sealing.ts';
 import './schema.ts';
 import './schema-security.ts';
-import { HashGate } from './passwords.ts';
+import { DEFAULT_GATE, HashGate } from './passwords.ts';
 import { Sessions } from './sessions.ts';
+import { InboxSettings } from './settings.ts';
 import type { SubmissionSource } from './source.ts';
 import { LoginThrottle } from './throttle.ts';
 
@@ -30,6 +31,9 @@ export interface DeviceDirectory {
       revokedAt: string | null;
       lastSeenAt: string | null;
       area: string | null;
+      /** First seen from two addresses within minutes (a copy of its browser profile may be in use), and which. */
+      cloneSeenAt: string | null;
+      cloneAddresses: string | null;
     }[]
   >;
   /** `area`: the area it is enrolled for, as the directory spells it (checked by the caller). */
@@ -56,7 +60,11 @@ export interface InboxOptions {
   publicUrl?: string | undefined;
   /** The address links are made with when none is configured (the server's own, once listening). */
   linkBase?: string;
-  /** Password hashes at once, and waiting (default 2 and 8); more are refused at once. */
+  /**
+   * Password hashes at once, and waiting; more are refused at once. By default the process's one gate
+   * (2 and 8): libuv's thread pool (4 threads, also reading static files) is the process's, so two
+   * services in one process must share the bound, not have 2 each.
+   */
   hashing?: { concurrency: number; queue: number };
 }
 
@@ -66,6 +74,7 @@ export class InboxService {
   readonly sessions: Sessions;
   readonly throttle: LoginThrottle;
   readonly audit: Audit;
+  readonly settings: InboxSettings;
   readonly referrals: Referrals;
   readonly alerts: Alerts;
   readonly now: () => number;
@@ -77,12 +86,13 @@ export class InboxService {
     this.now = opts.now ?? Date.now;
     this.sql = opts.sql;
     this.linkBase = (opts.publicUrl ?? opts.linkBase ?? 'http://localhost').replace(/\/+$/, '');
-    this.hashGate = new HashGate(opts.hashing?.concurrency ?? 2, opts.hashing?.queue ?? 8);
+    this.hashGate = opts.hashing ? new HashGate(opts.hashing.concurrency, opts.hashing.queue) : DEFAULT_GATE;
     const keys = new InboxKeys(opts.childSecret);
     this.accounts = new Accounts(this.sql, this.now, keys, this.hashGate);
     this.sessions = new Sessions(this.sql, this.now, opts.idleMs);
     this.throttle = new LoginThrottle(this.sql, this.now, opts.throttle);
     this.audit = new Audit(this.sql, this.now);
+    this.settings = new InboxSettings(this.sql, this.now);
     this.referrals = new Referrals(this.sql, opts.source, keys, this.now);
     this.alerts = new Alerts(this.sql, this.audit, opts.alerts ?? { smtp: null, publicUrl: '' });
     if (this.alerts.enabled) this.referrals.onIndexed = (tx, batch) => this.alerts.arrived(tx, batch);

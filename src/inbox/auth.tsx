@@ -1,5 +1,6 @@
 // Sign in (e-mail, password and the code from an authenticator app), and set
-// a password and the second factor from a one-time link.
+// a password and the second factor from a one-time link, which ends by showing
+// the recovery codes once.
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorSummary } from '../shared-ui/error-summary.tsx';
 import { TextField } from '../shared-ui/text-field.tsx';
@@ -33,8 +34,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: (u: SessionUser) => void })
         onSubmit={async (e) => {
           e.preventDefault();
           setTries((t) => t + 1);
-          if (!email.trim() || !password || !code.trim())
-            return setError('Enter your e-mail address, password and the code from your authenticator app.');
+          // The code may be left empty only where an admin has made the second factor optional: the server says.
+          if (!email.trim() || !password) return setError('Enter your e-mail address and password.');
           setBusy(true);
           try {
             const { user } = await api<{ user: SessionUser }>('POST', '/session', { email, password, code });
@@ -71,10 +72,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: (u: SessionUser) => void })
           label="Code from your authenticator app"
           type="text"
           autocomplete="one-time-code"
-          inputMode="numeric"
           value={code}
           onInput={setCode}
-          hint="The six digits the app shows now for CSE Screen inbox."
+          hint="The six digits the app shows now for CSE Screen inbox. Without your phone, type one of your recovery codes instead."
         />
         <button type="submit" class="button" disabled={busy}>
           Sign in
@@ -98,11 +98,16 @@ export function SetPassword({ token }: { token: string }) {
   const [error, setError] = useState<string>();
   const [tries, setTries] = useState(0);
   const [done, setDone] = useState(false);
+  const [required, setRequired] = useState(true);
+  const [recoveryCodes, setRecoveryCodes] = useState<string[]>([]);
   useEffect(() => {
-    api<{ email: string; secondFactor: SecondFactor }>('POST', '/set-password/check', { token }).then(
+    api<{ email: string; secondFactor: SecondFactor; secondFactorRequired: boolean }>('POST', '/set-password/check', {
+      token,
+    }).then(
       (r) => {
         setEmail(r.email);
         setFactor(r.secondFactor);
+        setRequired(r.secondFactorRequired);
       },
       (e) => setLinkError((e as ApiError).message),
     );
@@ -118,11 +123,27 @@ export function SetPassword({ token }: { token: string }) {
     return (
       <>
         <h1 tabIndex={-1}>Your password is set</h1>
+        {recoveryCodes.length > 0 && (
+          <div class="inset" data-testid="recovery-codes">
+            <h2>Your recovery codes</h2>
+            <p>
+              If you do not have your phone, type one of these instead of the app's code. Each works once. Print them or
+              write them down and keep them somewhere safe: they are shown only now.
+            </p>
+            <ul class="recovery-codes">
+              {recoveryCodes.map((c) => (
+                <li key={c}>
+                  <code>{c}</code>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         <p>
           <a href={href({ name: 'list' })} onClick={() => history.replaceState(null, '', '/inbox/#/')}>
             Sign in
           </a>{' '}
-          with {email}, your new password and a code from your authenticator app.
+          with {email}, your new password{recoveryCodes.length > 0 ? ' and a code from your authenticator app' : ''}.
         </p>
       </>
     );
@@ -138,10 +159,15 @@ export function SetPassword({ token }: { token: string }) {
           setTries((t) => t + 1);
           if (a.length < 12) return setError('Use at least 12 characters.');
           if (a !== b) return setError('The two passwords are not the same.');
-          if (!/^\s*\d{3}\s?\d{3}\s*$/.test(code))
+          if (!/^\s*\d{3}\s?\d{3}\s*$/.test(code) && (required || code.trim()))
             return setError('Enter the six digits your authenticator app shows for CSE Screen inbox.');
           try {
-            await api('POST', '/set-password', { token, password: a, code: code.replace(/\s+/g, '') });
+            const r = await api<{ recoveryCodes?: string[] }>('POST', '/set-password', {
+              token,
+              password: a,
+              code: code.replace(/\s+/g, ''),
+            });
+            setRecoveryCodes(r.recoveryCodes ?? []);
             setA('');
             setB('');
             setCode('');
@@ -174,8 +200,11 @@ export function SetPassword({ token }: { token: string }) {
         <fieldset class="second-factor">
           <legend>Your second factor</legend>
           <p>
-            Every sign-in also asks for a code from an authenticator app on your phone (for example Microsoft or Google
-            Authenticator). Scan this QR code with the app, or type the key below into it.
+            {required
+              ? 'Every sign-in also asks for a code from an authenticator app on your phone'
+              : 'Your administrator has made this optional, but it keeps referrals safe if your password is ever guessed: set up an authenticator app on your phone'}{' '}
+            (for example Microsoft or Google Authenticator). Scan this QR code with the app, or type the key below into
+            it.
           </p>
           {factor && (
             <>
@@ -198,7 +227,11 @@ export function SetPassword({ token }: { token: string }) {
             inputMode="numeric"
             value={code}
             onInput={setCode}
-            hint="The six digits the app shows now, to show it is set up."
+            hint={
+              required
+                ? 'The six digits the app shows now, to show it is set up.'
+                : 'The six digits the app shows now, to show it is set up. Leave it empty to use your password alone.'
+            }
           />
         </fieldset>
         <button type="submit" class="button">

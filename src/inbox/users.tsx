@@ -1,6 +1,7 @@
 // Users and devices, for admins: add a reviewer or admin (a one-time link to
 // set the password is shown once), limit an account to area teams or regions,
-// disable it, issue a new link; enrol and revoke devices.
+// disable it, issue a new link, reset its second factor; whether every account
+// must have a second factor; enrol and revoke devices.
 import { useEffect, useState } from 'preact/hooks';
 import type { RegionId } from '../domain/index.ts';
 import { REGION_AREAS, REGIONS } from '../domain/index.ts';
@@ -19,6 +20,9 @@ interface Device {
   lastSeenAt: string | null;
   /** The area its screenings go to when they name none. */
   area?: string | null;
+  /** Seen from two addresses within minutes: a copy of its browser profile may be in use. */
+  cloneSeenAt?: string | null;
+  cloneAddresses?: string | null;
 }
 
 const DEVICE_STATE: Record<Device['state'], string> = {
@@ -234,6 +238,13 @@ function Devices() {
                 {d.area ? ` · ${d.area}` : ''} · {DEVICE_STATE[d.state]} · added {when(d.createdAt)}
                 {d.lastSeenAt && d.state === 'active' ? ` · last seen ${when(d.lastSeenAt)}` : ''}
                 {d.revokedAt ? ` · revoked ${when(d.revokedAt)}` : ''}
+                {d.cloneSeenAt && (
+                  <p class="field-error" data-testid="device-clone">
+                    Seen from two addresses within 5 minutes ({d.cloneAddresses}) on {when(d.cloneSeenAt)}. A copy of
+                    this device's browser files may be in use elsewhere. Ask {d.name} whether they changed network (for
+                    example Wi-Fi to mobile data); if not, revoke it and enrol the device again.
+                  </p>
+                )}
                 {d.state !== 'revoked' && (
                   <button
                     type="button"
@@ -327,13 +338,64 @@ function Devices() {
   );
 }
 
+/** Whether every account must sign in with a second factor (on by default; audited by the server). */
+function SecondFactorSetting({ required, onSaved }: { required: boolean; onSaved: () => void }) {
+  const [on, setOn] = useState(required);
+  const [error, setError] = useState<string>();
+  return (
+    <form
+      noValidate
+      aria-labelledby="second-factor-title"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        try {
+          await api('PATCH', '/settings', { secondFactorRequired: on });
+          setError(undefined);
+          onSaved();
+        } catch (err) {
+          setError((err as ApiError).message);
+        }
+      }}
+    >
+      <h2 id="second-factor-title">Second factor</h2>
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="options">
+        <label class={`option${on ? ' checked' : ''}`} for="require-second-factor">
+          <input
+            type="checkbox"
+            id="require-second-factor"
+            checked={on}
+            onChange={(e) => setOn((e.target as HTMLInputElement).checked)}
+          />
+          Every account must sign in with a code from an authenticator app (recommended)
+        </label>
+      </div>
+      <p class="hint">
+        When this is off, accounts without an app sign in with their password alone, and people can still set one up
+        with a set-password link. Accounts that have an app always need its code.
+      </p>
+      <button type="submit" class="button secondary">
+        Save the second factor setting
+      </button>
+    </form>
+  );
+}
+
 export function UsersScreen({ me }: { me: SessionUser }) {
   const [users, setUsers] = useState<SessionUser[]>([]);
-  const [added, setAdded] = useState<{ email: string; link: string }>();
+  const [required, setRequired] = useState<boolean>();
+  const [added, setAdded] = useState<{ email: string; link: string; reset?: boolean }>();
   const [error, setError] = useState<string>();
   const load = () =>
-    api<{ users: SessionUser[] }>('GET', '/users').then(
-      (r) => setUsers(r.users),
+    api<{ users: SessionUser[]; secondFactorRequired: boolean }>('GET', '/users').then(
+      (r) => {
+        setUsers(r.users);
+        setRequired(r.secondFactorRequired);
+      },
       (e) => setError((e as ApiError).message),
     );
   useEffect(() => {
@@ -348,8 +410,17 @@ export function UsersScreen({ me }: { me: SessionUser }) {
       {added && (
         <div class="inset" role="status" data-testid="new-link">
           <p>
-            <strong>{added.email}</strong> was added. Send them this link to set their password. It works once, for 72
-            hours, and is not shown again:
+            {added.reset ? (
+              <>
+                The second factor of <strong>{added.email}</strong> is removed and they are signed out everywhere. Send
+                them this link to set up their authenticator app again.
+              </>
+            ) : (
+              <>
+                <strong>{added.email}</strong> was added. Send them this link to set their password.
+              </>
+            )}{' '}
+            It works once, for 72 hours, and is not shown again:
           </p>
           <p>
             <code class="link-text" data-testid="set-password-link">
@@ -373,7 +444,11 @@ export function UsersScreen({ me }: { me: SessionUser }) {
               : 'every referral'}
             {u.disabled ? ' · disabled' : ''}
             {!u.hasPassword ? ' · no password yet' : ''}
-            {u.hasPassword && !u.hasSecondFactor ? ' · no second factor: cannot sign in until given a new link' : ''}
+            {u.hasPassword && !u.hasSecondFactor
+              ? required === false
+                ? ' · no second factor: signs in with the password alone'
+                : ' · no second factor: cannot sign in until given a new link'
+              : ''}
             {u.id !== me.id && (
               <span class="button-row tight">
                 <button
@@ -396,6 +471,23 @@ export function UsersScreen({ me }: { me: SessionUser }) {
                 >
                   New set-password link<span class="visually-hidden"> for {u.email}</span>
                 </button>
+                {u.hasSecondFactor && (
+                  <button
+                    type="button"
+                    class="button secondary"
+                    onClick={() =>
+                      void api<{ link: string }>('POST', `/users/${u.id}/second-factor/reset`).then(
+                        (r) => {
+                          setAdded({ email: u.email, link: r.link, reset: true });
+                          void load();
+                        },
+                        (e) => setError((e as ApiError).message),
+                      )
+                    }
+                  >
+                    Reset second factor<span class="visually-hidden"> for {u.email}</span>
+                  </button>
+                )}
               </span>
             )}
             {u.id !== me.id && (
@@ -408,6 +500,9 @@ export function UsersScreen({ me }: { me: SessionUser }) {
           </li>
         ))}
       </ul>
+      {required !== undefined && (
+        <SecondFactorSetting key={String(required)} required={required} onSaved={() => void load()} />
+      )}
       <AddUser
         onAdded={(email, link) => {
           setAdded({ email, link });

@@ -129,7 +129,7 @@ describe('sessions and throttle', () => {
       idleMs: 60_000,
     });
     const { user } = await svc.accounts.add({ email: 'a@example.org', role: 'reviewer' });
-    const sid = await svc.sessions.create(user.id, '127.0.0.1');
+    const sid = await svc.sessions.create(user.id, '127.0.0.1', true);
     t += 59_000;
     expect(await svc.sessions.touch(sid)).toBeDefined();
     t += 59_000;

@@ -7,12 +7,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_PER_ACCOUNT, MAX_PER_ADDRESS } from '../../src/inbox-server/throttle.ts';
+import { MAX_PER_ACCOUNT, MAX_PER_ADDRESS, WINDOW_MS } from '../../src/inbox-server/throttle.ts';
+import { inboxRoutes } from '../../src/inbox-server/plugin.ts';
 import { startServer } from '../../src/server/main.ts';
 import { makeProof, newDeviceKey } from '../../src/sync/device-proof.ts';
-import { PASSWORD, account, nextCode, rememberSecret, signIn } from '../helpers/inbox.ts';
+import { PASSWORD, account, nextCode, rememberSecret, signIn, useLink } from '../helpers/inbox.ts';
 import { STORE_KINDS, freshDatabaseUrl, stopPostgres } from '../helpers/stores.ts';
 
 afterAll(() => stopPostgres());
@@ -72,6 +74,41 @@ const auditRows = async (s: Server, action?: string) =>
     ))!.n,
   );
 
+/**
+ * `n` unauthenticated sign-ins at once from a worker thread (its own event loop), spread over the
+ * servers `to` (by address), each naming its server's origin; their statuses and Retry-After headers.
+ */
+function floodFromWorker(
+  n: number,
+  to: string[],
+  origins: string[],
+): Promise<{ status: number; headers: Record<string, string | undefined> }[]> {
+  const worker = new Worker(
+    `const { request, Agent } = require('node:http');
+     const { parentPort, workerData: { n, to, origins } } = require('node:worker_threads');
+     const agents = to.map(() => new Agent({ keepAlive: true, maxSockets: n }));
+     Promise.all(Array.from({ length: n }, (_, i) => new Promise((ok) => {
+       const k = i % to.length;
+       const body = JSON.stringify({ email: 'guess' + i + '@example.org', password: 'wrong guess here', code: '123456' });
+       const req = request(to[k] + '/inbox/api/session', { method: 'POST', agent: agents[k],
+         headers: { 'Content-Type': 'application/json', Origin: origins[k] } }, (res) => {
+         res.resume();
+         res.on('end', () => ok({ status: res.statusCode, headers: { 'retry-after': res.headers['retry-after'] } }));
+       });
+       req.on('error', (e) => ok({ status: 0, headers: {}, error: e.message }));
+       req.end(body);
+     }))).then((r) => { for (const a of agents) a.destroy(); parentPort.postMessage(r); });`,
+    { eval: true, workerData: { n, to, origins } },
+  );
+  return new Promise((ok, fail) => {
+    worker.once('message', (r) => {
+      ok(r);
+      void worker.terminate();
+    });
+    worker.once('error', fail);
+  });
+}
+
 /** `n` requests, `width` at a time. */
 async function burst<T>(n: number, width: number, one: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = [];
@@ -90,12 +127,21 @@ async function burst<T>(n: number, width: number, one: (i: number) => Promise<T>
 describe.each(STORE_KINDS)('issue 23 on %s', (kind) => {
   let server: Server;
   let base: string;
+  /** On PostgreSQL a second server on the same database, as two instances behind one address would be. */
+  let servers: Server[] = [];
+  let bases: string[] = [];
   beforeAll(async () => {
     server = await fresh(kind);
     base = `http://localhost:${server.address().port}`;
+    servers = [server];
+    if (kind === 'postgres') servers.push(await fresh('postgres', {}, server.paths.database));
+    bases = servers.map((s) => `http://localhost:${s.address().port}`);
     await account(server.inbox, 'admin@example.org', 'admin');
   }, 60_000);
-  afterAll(() => server?.close());
+  afterAll(async () => {
+    for (const s of servers.slice(1)) await s.close();
+    await server?.close();
+  });
 
   const signInFrom = (from: string, email: string, password: string, code = '123456') =>
     call(base, 'POST', '/inbox/api/session', {
@@ -105,18 +151,52 @@ describe.each(STORE_KINDS)('issue 23 on %s', (kind) => {
     });
 
   describe('1. the sign-in limit holds under concurrency', () => {
-    it(`60 concurrent wrong passwords for one account: at most ${MAX_PER_ACCOUNT} are checked, the rest 429`, async () => {
+    it(`100 concurrent wrong passwords for one account${kind === 'postgres' ? ', half to each of two servers' : ''}: at most ${MAX_PER_ACCOUNT} checked (401), the rest 429; the right password is 429 until the window ends`, async () => {
       await account(server.inbox, 'target@example.org', 'reviewer');
       const statuses = await Promise.all(
-        Array.from({ length: 60 }, (_, i) => signInFrom('127.0.0.2', 'target@example.org', `wrong guess ${i}`)),
+        Array.from({ length: 100 }, (_, i) => {
+          const to = bases[i % bases.length]!;
+          return call(to, 'POST', '/inbox/api/session', {
+            from: '127.0.0.2',
+            headers: { Origin: to },
+            body: { email: 'target@example.org', password: `wrong guess ${i}`, code: '123456' },
+          });
+        }),
       );
       const checked = statuses.filter((r) => r.status === 401).length;
+      const limited = statuses.filter((r) => r.status === 429).length;
+      console.log(`throttle on ${kind}: 100 concurrent guesses, ${checked} checked, ${limited} refused with 429`);
       expect(checked).toBeLessThanOrEqual(MAX_PER_ACCOUNT);
-      expect(statuses.filter((r) => r.status === 429).length).toBe(60 - checked);
-      // Even the right password (and code) is refused now, with when to try again.
-      const right = await signInFrom('127.0.0.3', 'target@example.org', PASSWORD, await nextCode('target@example.org'));
-      expect(right.status).toBe(429);
-      expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
+      expect(limited).toBe(100 - checked);
+      // Even the right password (and code) is refused, on every server, until the window ends: the clock is moved.
+      const code = await nextCode('target@example.org');
+      const right = (to: string) =>
+        call(to, 'POST', '/inbox/api/session', {
+          from: '127.0.0.3',
+          headers: { Origin: to },
+          body: { email: 'target@example.org', password: PASSWORD, code },
+        });
+      const start = Date.now();
+      try {
+        for (const [offset, want] of [
+          [0, 429],
+          [WINDOW_MS - 5_000, 429],
+          [WINDOW_MS + 1_000, 200],
+        ] as const) {
+          for (const s of servers) s.inbox.throttle.now = () => Date.now() + offset;
+          for (const to of want === 429 ? bases : [base]) {
+            const res = await right(to);
+            expect(`${offset}: ${res.status}`).toBe(`${offset}: ${want}`);
+            if (want === 429) {
+              const retry = Number(res.headers['retry-after']);
+              expect(retry).toBeGreaterThan(0);
+              expect(retry).toBeLessThanOrEqual(Math.ceil((WINDOW_MS - offset + Date.now() - start) / 1000) + 1);
+            }
+          }
+        }
+      } finally {
+        for (const s of servers) s.inbox.throttle.now = Date.now;
+      }
     }, 60_000);
 
     it(`per address: 60 concurrent guesses at 60 accounts from one address, at most ${MAX_PER_ADDRESS} checked`, async () => {
@@ -144,48 +224,37 @@ describe.each(STORE_KINDS)('issue 23 on %s', (kind) => {
       await server.inbox.audit.flush();
       expect((await auditRows(server, 'login-throttled')) - before).toBeLessThanOrEqual(2);
     }, 60_000);
-
-    if (kind === 'postgres')
-      it('two servers sharing one PostgreSQL share the limit: 60 concurrent guesses, at most 5 checked', async () => {
-        const second = await fresh('postgres', {}, server.paths.database);
-        try {
-          const other = `http://localhost:${second.address().port}`;
-          await account(server.inbox, 'shared@example.org', 'reviewer');
-          const statuses = await Promise.all(
-            Array.from({ length: 60 }, (_, i) =>
-              call(i % 2 ? other : base, 'POST', '/inbox/api/session', {
-                from: '127.0.0.5',
-                headers: { Origin: i % 2 ? other : base },
-                body: { email: 'shared@example.org', password: `wrong guess ${i}`, code: '123456' },
-              }),
-            ),
-          );
-          expect(statuses.filter((r) => r.status === 401).length).toBeLessThanOrEqual(MAX_PER_ACCOUNT);
-        } finally {
-          await second.close();
-        }
-      }, 60_000);
   });
 
   describe('3. strangers cannot flood the append-only audit', () => {
-    it('2,000 cross-site requests write at most 2 rows', async () => {
-      await server.inbox.audit.flush();
+    it(`2,000 cross-site POSTs${kind === 'postgres' ? ' to two servers' : ''}: the audit grows by at most 10 rows, which still count every one`, async () => {
+      for (const s of servers) await s.inbox.audit.flush();
       const before = await auditRows(server);
-      const agent = new Agent({ keepAlive: true, maxSockets: 20 });
-      const res = await burst(2000, 20, () =>
-        call(base, 'POST', '/inbox/api/users', {
-          agent,
+      const lastId = Number(
+        (await server.inbox.sql.get<{ id: number | string | null }>('select max(id) as id from inbox_audit'))!.id ?? 0,
+      );
+      const agents = bases.map(() => new Agent({ keepAlive: true, maxSockets: 20 }));
+      const res = await burst(2000, 20, (i) =>
+        call(bases[i % bases.length]!, 'POST', '/inbox/api/users', {
+          agent: agents[i % bases.length]!,
           headers: { Origin: 'https://evil.example' },
           body: { email: 'mole@evil.example', role: 'admin' },
         }),
       );
-      agent.destroy();
+      for (const a of agents) a.destroy();
       expect(res.every((r) => r.status === 403)).toBe(true);
-      await server.inbox.audit.flush();
+      for (const s of servers) await s.inbox.audit.flush();
       const written = (await auditRows(server)) - before;
-      expect(written).toBeLessThanOrEqual(2);
-      const last = (await server.inbox.audit.list({ action: 'forbidden', limit: 1 }))[0]!;
-      expect(last.detail).toMatch(/^1999 more refused from .*cross-site request refused/);
+      console.log(`audit on ${kind}: 2,000 cross-site POSTs wrote ${written} row(s)`);
+      expect(written).toBeLessThanOrEqual(10);
+      // Nothing is lost: the first of a minute is a row of its own, the rest one row saying how many more.
+      const rows = await server.inbox.sql.all<{ detail: string; action: string }>(
+        'select detail, action from inbox_audit where id > ?',
+        [lastId],
+      );
+      expect(rows.every((r) => r.action === 'forbidden' && /cross-site request refused/.test(r.detail))).toBe(true);
+      const counted = rows.reduce((n, r) => n + Number(/^(\d+) more refused/.exec(r.detail)?.[1] ?? 1), 0);
+      expect(counted).toBe(2000);
     }, 120_000);
 
     it('a signed-in caller still leaves one row per action', async () => {
@@ -327,76 +396,258 @@ describe.each(STORE_KINDS)('issue 23 on %s', (kind) => {
     });
   });
 
-  if (kind === 'sqlite')
-    describe('2. password hashing cannot starve the server', () => {
-      it('while 300 sign-ins are in flight, the inbox page answers within a second; at most 2 hashes at once', async () => {
-        Object.assign(server.inbox.throttle.limits, { account: 100_000, address: 100_000 });
-        try {
-          const gate = server.inbox.hashGate;
-          const ranBefore = gate.stats.ran;
-          const refusedBefore = gate.stats.refused;
-          const agent = new Agent({ keepAlive: true, maxSockets: 300 });
-          const flood = Promise.all(
-            Array.from({ length: 300 }, (_, i) =>
-              call(base, 'POST', '/inbox/api/session', {
-                agent,
-                headers: { Origin: base },
-                body: { email: `guess${i}@example.org`, password: 'wrong guess here', code: '123456' },
-              }),
-            ),
-          );
-          // The flood is under way once the gate is hashing or refusing: then the page is fetched.
-          const busyBy = Date.now() + 15_000;
-          while (gate.stats.ran === ranBefore && gate.stats.refused === refusedBefore && Date.now() < busyBy)
-            await new Promise((r) => setTimeout(r, 5));
-          const t0 = performance.now();
-          const page = await call(base, 'GET', '/inbox/');
-          const pageMs = performance.now() - t0;
-          const results = await flood;
-          agent.destroy();
-          expect(page.status).toBe(200);
-          expect(pageMs).toBeLessThan(1000);
-          expect(gate.stats.mostAtOnce).toBeLessThanOrEqual(2);
-          const busy = results.filter((r) => r.status === 503);
-          expect(busy.length).toBeGreaterThan(0);
-          expect(busy[0]!.headers['retry-after']).toBe('1');
-          expect(results.every((r) => r.status === 401 || r.status === 503)).toBe(true);
-          expect(gate.stats.ran - ranBefore).toBeLessThan(300);
-          console.log(
-            `hashing: page in ${pageMs.toFixed(0)} ms during 300 sign-ins; ${gate.stats.ran - ranBefore} hashed, ${busy.length} refused at once`,
-          );
-        } finally {
-          Object.assign(server.inbox.throttle.limits, { account: MAX_PER_ACCOUNT, address: MAX_PER_ADDRESS });
-        }
-      }, 60_000);
-
-      it('a queued guess whose client has gone is dropped, not hashed', async () => {
-        Object.assign(server.inbox.throttle.limits, { account: 100_000, address: 100_000 });
-        try {
-          const gate = server.inbox.hashGate;
-          const { ran, dropped } = gate.stats;
-          const leaving = new AbortController();
-          const sent = Array.from({ length: 10 }, (_, i) =>
-            fetch(`${base}/inbox/api/session`, {
-              method: 'POST',
-              signal: leaving.signal,
-              headers: { 'Content-Type': 'application/json', Origin: base },
-              body: JSON.stringify({ email: `left${i}@example.org`, password: 'wrong guess here', code: '123456' }),
-            }).catch(() => undefined),
-          );
-          await new Promise((r) => setTimeout(r, 60));
-          leaving.abort();
-          await Promise.all(sent);
-          // Wait for the server to notice the clients have gone (a state), within a deadline.
-          const until = Date.now() + 15_000;
-          while (gate.stats.dropped === dropped && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-          expect(gate.stats.dropped - dropped).toBeGreaterThan(0);
-          expect(gate.stats.ran - ran).toBeLessThan(10);
-        } finally {
-          Object.assign(server.inbox.throttle.limits, { account: MAX_PER_ACCOUNT, address: MAX_PER_ADDRESS });
-        }
-      }, 30_000);
+  describe('7. recovery codes, and an admin resetting a second factor', () => {
+    it('ten codes shown once at enrolment, kept as hashes; each signs in once, is audited, and counts in the throttle', async () => {
+      const { token } = await server.inbox.accounts.add({ email: 'recover@example.org', role: 'reviewer' });
+      const offered = JSON.parse(
+        (await call(base, 'POST', '/inbox/api/set-password/check', { headers: { Origin: base }, body: { token } }))
+          .body,
+      );
+      const secret = offered.secondFactor.secret.replace(/\s+/g, '');
+      const step = Math.floor(Date.now() / 30_000);
+      const set = await call(base, 'POST', '/inbox/api/set-password', {
+        headers: { Origin: base },
+        body: { token, password: PASSWORD, code: await generate({ secret, epoch: step * 30 - 29 }) },
+      });
+      expect(set.status).toBe(200);
+      rememberSecret('recover@example.org', secret, step - 1);
+      const codes = JSON.parse(set.body).recoveryCodes as string[];
+      expect(codes).toHaveLength(10);
+      expect(new Set(codes).size).toBe(10);
+      for (const c of codes) expect(c).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
+      // Only hashes at rest.
+      const raw = JSON.stringify(await server.inbox.sql.all('select * from inbox_recovery_codes'));
+      for (const c of codes) expect(raw).not.toContain(c.replace('-', ''));
+      // A code signs in (typed in capitals, with a space, as someone reading it from paper might).
+      const typed = codes[3]!.toUpperCase().replace('-', ' ');
+      const first = await signInFrom('127.0.0.11', 'recover@example.org', PASSWORD, typed);
+      expect(first.status).toBe(200);
+      const row = (await server.inbox.audit.list({ action: 'login', limit: 1 }))[0]!;
+      expect(row.actor).toBe('recover@example.org');
+      expect(row.detail).toBe('with a recovery code; 9 left');
+      // Once only.
+      expect((await signInFrom('127.0.0.11', 'recover@example.org', PASSWORD, typed)).status).toBe(401);
+      // Guessed codes count like wrong passwords: 4 more failures (5 with the replay), then even a good code is 429.
+      for (let i = 0; i < MAX_PER_ACCOUNT - 1; i++)
+        expect((await signInFrom('127.0.0.11', 'recover@example.org', PASSWORD, `abcde-fghj${i + 2}`)).status).toBe(
+          401,
+        );
+      expect((await signInFrom('127.0.0.12', 'recover@example.org', PASSWORD, codes[4]!)).status).toBe(429);
     });
+
+    it("an admin's reset removes the app and the codes, ends the sessions, is audited, and gives a link to enrol again", async () => {
+      const user = await account(server.inbox, 'resetme@example.org', 'reviewer');
+      const theirs = (await signIn(base, 'resetme@example.org')).cookie!;
+      expect((await call(base, 'GET', '/inbox/api/referrals', { headers: { Cookie: theirs } })).status).toBe(200);
+      const adminCookie = (await signIn(base, 'admin@example.org')).cookie!;
+      const reset = await call(base, 'POST', `/inbox/api/users/${user.id}/second-factor/reset`, {
+        headers: { Origin: base, Cookie: adminCookie },
+        body: {},
+      });
+      expect(reset.status).toBe(200);
+      const answer = JSON.parse(reset.body);
+      expect(answer.user.hasSecondFactor).toBe(false);
+      expect(answer.link).toMatch(/\/inbox\/#\/set-password\//);
+      // Their session has ended; the app's codes no longer sign in (no second factor, required).
+      expect((await call(base, 'GET', '/inbox/api/referrals', { headers: { Cookie: theirs } })).status).toBe(401);
+      const refused = await signInFrom(
+        '127.0.0.13',
+        'resetme@example.org',
+        PASSWORD,
+        await nextCode('resetme@example.org'),
+      );
+      expect(refused.status).toBe(403);
+      expect(JSON.parse(refused.body).error.code).toBe('no-second-factor');
+      expect(
+        Number(
+          (await server.inbox.sql.get<{ n: number | string }>(
+            'select count(*) as n from inbox_recovery_codes where user_id = ?',
+            [user.id],
+          ))!.n,
+        ),
+      ).toBe(0);
+      const audited = (await server.inbox.audit.list({ action: 'second-factor-reset', limit: 1 }))[0]!;
+      expect(audited.actor).toBe('admin@example.org');
+      expect(audited.detail).toMatch(
+        /^resetme@example.org: second factor and recovery codes removed, 1 session\(s\) ended/,
+      );
+      // The new link enrols a new app.
+      await useLink(server.inbox, answer.link.split('/set-password/')[1]);
+      expect((await signIn(base, 'resetme@example.org')).status).toBe(200);
+    });
+  });
+
+  describe('8. the second factor required of everyone (a setting), and sessions without one', () => {
+    it('with the requirement off, an account without a second factor signs in with its password; turned on, that session gets no referral, export or audit on any route', async () => {
+      const adminCookie = (await signIn(base, 'admin@example.org')).cookie!;
+      const setting = (on: boolean) =>
+        call(base, 'PATCH', '/inbox/api/settings', {
+          headers: { Origin: base, Cookie: adminCookie },
+          body: { secondFactorRequired: on },
+        });
+      const users = async () =>
+        JSON.parse((await call(base, 'GET', '/inbox/api/users', { headers: { Cookie: adminCookie } })).body);
+      expect((await users()).secondFactorRequired).toBe(true); // the default
+      const plain = await account(server.inbox, 'plain@example.org', 'admin');
+      await server.inbox.accounts.resetSecondFactor(plain.id);
+      try {
+        expect((await setting(false)).status).toBe(200);
+        expect((await users()).secondFactorRequired).toBe(false);
+        expect((await server.inbox.audit.list({ action: 'second-factor-setting', limit: 1 }))[0]!.detail).toBe(
+          'second factor optional',
+        );
+        const login = await call(base, 'POST', '/inbox/api/session', {
+          from: '127.0.0.14',
+          headers: { Origin: base },
+          body: { email: 'plain@example.org', password: PASSWORD },
+        });
+        expect(login.status).toBe(200);
+        const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+        expect((await call(base, 'GET', '/inbox/api/referrals', { headers: { Cookie: cookie } })).status).toBe(200);
+        // An account that has a second factor still needs it while the requirement is off.
+        const without = await call(base, 'POST', '/inbox/api/session', {
+          from: '127.0.0.14',
+          headers: { Origin: base },
+          body: { email: 'admin@example.org', password: PASSWORD },
+        });
+        expect(without.status).toBe(401);
+
+        expect((await setting(true)).status).toBe(200);
+        // Every route but the caller's own session routes now refuses that session.
+        const guarded = inboxRoutes(server.inbox).filter(
+          (r) => r.guard !== 'anonymous' && !r.url.startsWith('/session'),
+        );
+        expect(guarded.length).toBeGreaterThan(15);
+        const refusedBefore = await auditRows(server, 'second-factor-missing');
+        for (const r of guarded) {
+          const path = r.url
+            .replace(':id', '3f2b1c4e-0000-4000-8000-000000000000')
+            .replace(':kind', 'area')
+            .replace(':scope', 'Bolton');
+          const res = await call(base, r.method, `/inbox/api${path}`, {
+            headers: { Origin: base, Cookie: cookie },
+            ...(r.method === 'POST' || r.method === 'PATCH' ? { body: {} } : {}),
+          });
+          expect(
+            `${r.method} ${r.url}: ${res.status} ${res.body.includes('"code"') ? JSON.parse(res.body).error?.code : res.body.slice(0, 80)}`,
+          ).toBe(`${r.method} ${r.url}: 403 second-factor-needed`);
+        }
+        expect((await auditRows(server, 'second-factor-missing')) - refusedBefore).toBe(guarded.length);
+        // Its own session routes still answer (who it is; signing out).
+        expect((await call(base, 'GET', '/inbox/api/session', { headers: { Cookie: cookie } })).status).toBe(200);
+        // And it cannot sign in again without enrolling.
+        const again = await call(base, 'POST', '/inbox/api/session', {
+          from: '127.0.0.14',
+          headers: { Origin: base },
+          body: { email: 'plain@example.org', password: PASSWORD, code: '123456' },
+        });
+        expect(JSON.parse(again.body).error.code).toBe('no-second-factor');
+      } finally {
+        await server.inbox.settings.requireSecondFactor(true, 'test');
+      }
+    });
+
+    it('a session that did not pass the second factor of an account that has one gets no referral, export or audit', async () => {
+      const admin = (await server.inbox.accounts.byEmail('admin@example.org'))!;
+      // Whatever made it (a session from before the account enrolled, the requirement off at the time).
+      const sid = await server.inbox.sessions.create(admin.id, '127.0.0.1', false);
+      const cookie = `cse-inbox=${sid}`;
+      for (const path of ['/referrals', '/export.csv', '/export.fhir.json', '/audit', '/audit.csv']) {
+        const res = await call(base, 'GET', `/inbox/api${path}`, { headers: { Cookie: cookie } });
+        expect(`${path}: ${res.status}`).toBe(`${path}: 403`);
+        expect(JSON.parse(res.body).error.code).toBe('second-factor-needed');
+      }
+    });
+  });
+
+  describe('2. password hashing cannot starve the server', () => {
+    const unlimited = () => {
+      for (const s of servers) Object.assign(s.inbox.throttle.limits, { account: 100_000, address: 100_000 });
+    };
+    const limited = () => {
+      for (const s of servers)
+        Object.assign(s.inbox.throttle.limits, { account: MAX_PER_ACCOUNT, address: MAX_PER_ADDRESS });
+    };
+
+    it(`300 concurrent unauthenticated sign-ins${kind === 'postgres' ? ' to two servers' : ''} while /inbox/ is fetched every 100 ms: no fetch takes 1 s; at most 2 hashes at once`, async () => {
+      unlimited();
+      try {
+        // One gate per process (the thread pool is the process's): two servers in this process share it.
+        const gates = [...new Set(servers.map((s) => s.inbox.hashGate))];
+        const before = gates.map((g) => ({ ...g.stats }));
+        const busy = () => gates.some((g, i) => g.stats.ran > before[i]!.ran || g.stats.refused > before[i]!.refused);
+        let done = false;
+        // The flood comes from its own thread, as an attacker's machine would: its 300 requests are not this
+        // thread's work, so a slow page measures the server, not the test's own client.
+        const byAddress = bases.map((b) => b.replace('localhost', '127.0.0.1'));
+        const flood = floodFromWorker(300, byAddress, byAddress).finally(() => (done = true));
+        // The page is fetched every 100 ms (each server in turn) from when the gate is busy until the flood ends.
+        const busyBy = Date.now() + 15_000;
+        while (!busy() && Date.now() < busyBy) await new Promise((r) => setTimeout(r, 5));
+        expect(busy()).toBe(true);
+        const fetches: number[] = [];
+        const duringFlood: number[] = [];
+        for (let i = 0; !done || fetches.length < 3; i++) {
+          const t0 = performance.now();
+          const stillFlooding = !done;
+          // By address, as a reviewer's browser elsewhere would: the test's own name lookups run on this process's
+          // thread pool, which a real client's do not.
+          const page = await call(bases[i % bases.length]!.replace('localhost', '127.0.0.1'), 'GET', '/inbox/');
+          const ms = performance.now() - t0;
+          expect(page.status).toBe(200);
+          fetches.push(ms);
+          if (stillFlooding) duringFlood.push(ms);
+          await new Promise((r) => setTimeout(r, Math.max(0, 100 - ms)));
+        }
+        const results = await flood;
+        const slowest = Math.max(...fetches);
+        const refused = results.filter((r) => r.status === 503);
+        const hashed = gates.reduce((n, g, i) => n + g.stats.ran - before[i]!.ran, 0);
+        console.log(
+          `hashing on ${kind}: ${duringFlood.length} fetches of /inbox/ during 300 sign-ins, slowest ${slowest.toFixed(0)} ms; ${hashed} hashed, ${refused.length} refused at once`,
+        );
+        expect(duringFlood.length).toBeGreaterThan(0);
+        expect(slowest).toBeLessThan(1000);
+        for (const g of gates) expect(g.stats.mostAtOnce).toBeLessThanOrEqual(2);
+        expect(refused.length).toBeGreaterThan(0);
+        expect(refused[0]!.headers['retry-after']).toBe('1');
+        expect(results.every((r) => r.status === 401 || r.status === 503)).toBe(true);
+        expect(hashed).toBeLessThan(300);
+      } finally {
+        limited();
+      }
+    }, 90_000);
+
+    it('a queued guess whose client has gone is dropped, not hashed', async () => {
+      Object.assign(server.inbox.throttle.limits, { account: 100_000, address: 100_000 });
+      try {
+        const gate = server.inbox.hashGate;
+        const { ran, dropped } = gate.stats;
+        const leaving = new AbortController();
+        const sent = Array.from({ length: 10 }, (_, i) =>
+          fetch(`${base}/inbox/api/session`, {
+            method: 'POST',
+            signal: leaving.signal,
+            headers: { 'Content-Type': 'application/json', Origin: base },
+            body: JSON.stringify({ email: `left${i}@example.org`, password: 'wrong guess here', code: '123456' }),
+          }).catch(() => undefined),
+        );
+        // Once some of them wait for a turn at the gate (a state), the clients leave.
+        const queuedBy = Date.now() + 15_000;
+        while (gate.queued === 0 && Date.now() < queuedBy) await new Promise((r) => setTimeout(r, 2));
+        expect(gate.queued).toBeGreaterThan(0);
+        leaving.abort();
+        await Promise.all(sent);
+        // Wait for the server to notice the clients have gone (a state), within a deadline.
+        const until = Date.now() + 15_000;
+        while (gate.stats.dropped === dropped && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+        expect(gate.stats.dropped - dropped).toBeGreaterThan(0);
+        expect(gate.stats.ran - ran).toBeLessThan(10);
+      } finally {
+        Object.assign(server.inbox.throttle.limits, { account: MAX_PER_ACCOUNT, address: MAX_PER_ADDRESS });
+      }
+    }, 30_000);
+  });
 });
 
 describe('6. addresses from the configuration, not from headers', () => {

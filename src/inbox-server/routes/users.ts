@@ -1,5 +1,7 @@
 // Accounts, for admins: list, add (a one-time link to set the password, shown
-// once), a new link, and changes (role, area teams, regions, disabled).
+// once), a new link, and changes (role, area teams, regions, disabled); the
+// second factor: reset one account's (its owner enrols again with the new
+// link given back), and whether every account must have one.
 import { AccountError, type Role } from '../accounts.ts';
 import { type InboxRoute, type RouteContext, bodyOf, fail, json, publicUser, str, strList } from './route.ts';
 
@@ -12,7 +14,52 @@ export function userRoutes({ svc, audit }: RouteContext): InboxRoute[] {
       url: '/users',
       guard: 'admin',
       audits: 'none',
-      handler: async () => json(200, { users: (await svc.accounts.list()).map(publicUser) }),
+      handler: async () =>
+        json(200, {
+          users: (await svc.accounts.list()).map(publicUser),
+          secondFactorRequired: await svc.settings.secondFactorRequired(),
+        }),
+    },
+    {
+      method: 'PATCH',
+      url: '/settings',
+      guard: 'admin',
+      audits: ['second-factor-setting'],
+      handler: async (req, caller) => {
+        const required = bodyOf(req).secondFactorRequired;
+        if (typeof required !== 'boolean')
+          return fail('invalid', 'Say whether every account must have a second factor.');
+        await svc.settings.requireSecondFactor(required, caller!.user.email);
+        await audit(
+          req,
+          caller!.user,
+          'second-factor-setting',
+          null,
+          required ? 'second factor required for every account' : 'second factor optional',
+        );
+        return json(200, { secondFactorRequired: required });
+      },
+    },
+    {
+      method: 'POST',
+      url: '/users/:id/second-factor/reset',
+      guard: 'admin',
+      audits: ['second-factor-reset'],
+      handler: async (req, caller) => {
+        const target = await svc.accounts.byId(req.params.id ?? '');
+        if (!target) return fail('not-found', 'No such account.');
+        const reset = await svc.accounts.resetSecondFactor(target.id);
+        const ended = await svc.sessions.destroyAllFor(target.id);
+        const token = await svc.accounts.issueSetPasswordToken(target.id);
+        await audit(
+          req,
+          caller!.user,
+          'second-factor-reset',
+          null,
+          `${target.email}: second factor and recovery codes removed, ${ended} session(s) ended, new set-password link`,
+        );
+        return json(200, { user: publicUser(reset), link: linkFor(token) });
+      },
     },
     {
       method: 'POST',

@@ -123,17 +123,26 @@ export async function authenticateDevice(
   }
   req.device = device;
   req.proofJti = jti;
-  touchThrottled(ctx, device.id);
+  noteDevice(ctx, device.id, req.ip);
   return device;
 }
 
-const lastTouch = new Map<string, number>();
-/** Last-seen times are written at most once a minute per device (a write per request would cost a disk flush each). */
-function touchThrottled(ctx: ReceiverContext, deviceId: string, now = Date.now()): void {
-  if ((lastTouch.get(deviceId) ?? 0) > now - 60_000) return;
-  lastTouch.set(deviceId, now);
-  if (lastTouch.size > 10_000) lastTouch.clear();
-  void ctx.store.touchDevice(deviceId, now).catch(() => {});
+const lastNoted = new Map<string, { address: string; at: number }>();
+/**
+ * Where and when a device was last seen, in the database: written when its address changes, else
+ * at most once a minute per device (a write per request would cost a disk flush each). The database,
+ * not this map, decides whether a device has been seen from two addresses within minutes (a copied
+ * profile?), so servers sharing it see the same; the flag is audited once (the store tells the inbox).
+ */
+function noteDevice(ctx: ReceiverContext, deviceId: string, address: string, now = Date.now()): void {
+  const last = lastNoted.get(deviceId);
+  if (last && last.address === address && last.at > now - 60_000) return;
+  lastNoted.set(deviceId, { address, at: now });
+  if (lastNoted.size > 10_000) lastNoted.clear();
+  void ctx.store
+    .deviceSeenFrom(deviceId, address, now)
+    .then((seen) => (seen.flagged ? ctx.store.onDeviceFlagged?.({ id: deviceId }, seen.addresses) : undefined))
+    .catch(() => {});
 }
 
 /** Forgets proof ids older than the window (they would be refused as stale anyway). */

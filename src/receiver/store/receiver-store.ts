@@ -7,6 +7,7 @@ import type { Envelope } from './envelope.ts';
 import { migrate } from './migrations.ts';
 import { postgresSql } from './postgres.ts';
 import './schema.ts';
+import './schema-device-addresses.ts';
 import type { Sql } from './sql.ts';
 import { SqliteSql } from './sqlite.ts';
 
@@ -90,7 +91,13 @@ export interface Device {
   publicJwk: string | null;
   /** The area the device was enrolled for (a name from the directory), if any. */
   area: string | null;
+  /** When it was first seen from two addresses within CLONE_WINDOW_MS (a copied profile?), and which. */
+  cloneSeenAt: string | null;
+  cloneAddresses: string | null;
 }
+
+/** A device seen from two addresses this close together is flagged (a copy of its browser profile may be in use). */
+export const CLONE_WINDOW_MS = 5 * 60_000;
 
 export type RedeemOutcome =
   { status: 'enrolled'; device: Device } | { status: 'unknown' | 'used' | 'expired' | 'revoked' | 'key-in-use' };
@@ -100,7 +107,7 @@ const READING_COLS =
   'severity, priority, safety, region, area, area_from as "areaFrom", needs_area as "needsArea", team, device_area as "deviceArea", reading_version as "readingVersion"';
 const INDEX_COLS = `seq, ${RECEIPT_COLS}, instrument_id as "instrumentId", instrument_version as "instrumentVersion", kind, ${READING_COLS}, device_id as "deviceId"`;
 const DEVICE_COLS =
-  'id, name, state, created_at as "createdAt", code_expires_at as "codeExpiresAt", enrolled_at as "enrolledAt", revoked_at as "revokedAt", last_seen_at as "lastSeenAt", jkt, public_jwk as "publicJwk", area';
+  'id, name, state, created_at as "createdAt", code_expires_at as "codeExpiresAt", enrolled_at as "enrolledAt", revoked_at as "revokedAt", last_seen_at as "lastSeenAt", jkt, public_jwk as "publicJwk", area, clone_seen_at as "cloneSeenAt", clone_addresses as "cloneAddresses"';
 
 type RawIndex = Omit<SubmissionIndex, 'safety' | 'needsArea'> & { safety: string; needsArea: number };
 /** A row as the database gives it, with its numbers and lists read. */
@@ -469,6 +476,37 @@ export class ReceiverStore {
   async touchDevice(id: string, now = Date.now()): Promise<void> {
     await this.sql.run('update devices set last_seen_at = ? where id = ?', [new Date(now).toISOString(), id]);
   }
+
+  /**
+   * Records that the device was seen from `address` now. If it was last seen from another address
+   * within CLONE_WINDOW_MS, it is flagged, once: the atomic conditional update lets exactly one
+   * request (on any server sharing the database) do it, and that request is told (to audit it once).
+   */
+  async deviceSeenFrom(
+    id: string,
+    address: string,
+    now = Date.now(),
+  ): Promise<{ flagged: false } | { flagged: true; addresses: string }> {
+    const at = address.slice(0, 100);
+    return this.sql.transaction(async (tx) => {
+      const { changes } = await tx.run(
+        "update devices set clone_seen_at = ?, clone_addresses = last_address || ' and ' || ? where id = ? and clone_seen_at is null and last_address is not null and last_address <> ? and last_address_at >= ?",
+        [new Date(now).toISOString(), at, id, at, now - CLONE_WINDOW_MS],
+      );
+      await tx.run('update devices set last_seen_at = ?, last_address = ?, last_address_at = ? where id = ?', [
+        new Date(now).toISOString(),
+        at,
+        now,
+        id,
+      ]);
+      if (changes !== 1) return { flagged: false as const };
+      const row = await tx.get<{ a: string }>('select clone_addresses as a from devices where id = ?', [id]);
+      return { flagged: true as const, addresses: row?.a ?? at };
+    });
+  }
+
+  /** Told once when a device is flagged as seen from two addresses (the inbox writes it to its audit). */
+  onDeviceFlagged: ((device: { id: string }, addresses: string) => Promise<void>) | undefined;
 
   /** Records a proof id; false when it was seen before (a replay). */
   async rememberProof(jti: string, deviceId: string, now = Date.now()): Promise<boolean> {
