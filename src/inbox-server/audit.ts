@@ -44,7 +44,13 @@ export type AuditAction =
   | 'alert-retry'
   | 'alert-failed'
   | 'alert-address-set'
-  | 'alert-address-remove';
+  | 'alert-address-remove'
+  // Joined entries (issue 26): a referral's links looked at; a link to another team's referral shown
+  // (only that it exists and who holds it: one row for that referral); the entries seen most; their CSV.
+  | 'entry-links'
+  | 'entry-link-outside'
+  | 'entries-seen-most'
+  | 'export-entries';
 
 export interface AuditEntry {
   id: number;
