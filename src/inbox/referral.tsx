@@ -23,6 +23,7 @@ import { STATE_LABELS, waited, when } from './format.ts';
 import { type AreaChange, type ListItem, type ReviewEvent, type SeenBy, TRANSITIONS } from '../contract/inbox-api.ts';
 import type { SessionUser } from './api.ts';
 import { href } from './router.ts';
+import { EntryLinksSection } from './entry-links.tsx';
 
 interface Detail {
   referral: ListItem;
@@ -621,6 +622,7 @@ export function ReferralScreen({ id, me }: { id: string; me: SessionUser }) {
             </section>
           </aside>
         </div>
+        <EntryLinksSection id={d.referral.id} instrumentId={s.instrument.id} />
         <Review d={d} me={me} onChanged={setD} />
         {result && inst && (
           <section class="next-steps" aria-labelledby="next-steps-title">
