@@ -22,7 +22,9 @@ import type { EntryLink, HeldElsewhere, LinkedReferral, SeenMost } from '../cont
 import {
   ENTRY_KIND_LABELS,
   type EntryKind,
+  FREE_TEXT_ENTRIES,
   type FoundEntry,
+  INSTRUMENTS,
   REGIONS,
   entriesOf,
   getInstrument,
@@ -123,11 +125,21 @@ export class EntryIndex {
    */
   backfill(): Promise<void> {
     this.backfilled ??= (async () => {
+      // Only the tools that ask for entries are opened; every other referral is marked scanned at once.
+      const tools = INSTRUMENTS.filter(
+        (i) => FREE_TEXT_ENTRIES[i.id] || i.sections.some((s) => s.items.some((x) => x.kind === 'repeat')),
+      ).map((i) => i.id);
+      const these = tools.map(() => '?').join(',');
+      await this.sql.run(
+        `insert into inbox_entry_scans (submission_id, version) select submission_id, ? from inbox_referrals where instrument_id not in (${these})
+         on conflict (submission_id) do update set version = excluded.version`,
+        [ENTRY_INDEX_VERSION, ...tools],
+      );
       for (;;) {
         const stale = await this.sql.all<{ id: string }>(
           `select r.submission_id as id from inbox_referrals r left join inbox_entry_scans s on s.submission_id = r.submission_id
-           where s.version is null or s.version <> ? order by r.submission_id limit 500`,
-          [ENTRY_INDEX_VERSION],
+           where (s.version is null or s.version <> ?) and r.instrument_id in (${these}) order by r.submission_id limit 500`,
+          [ENTRY_INDEX_VERSION, ...tools],
         );
         if (!stale.length) return;
         const stored = await this.source.getMany(stale.map((r) => r.id));

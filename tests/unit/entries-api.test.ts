@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntryLinks, SeenMostPage } from '../../src/contract/entries-api.ts';
 import { getInstrument, score } from '../../src/domain/index.ts';
 import type { Answers } from '../../src/domain/engine/types.ts';
+import { EntryIndex } from '../../src/inbox-server/entries.ts';
+import { InboxKeys } from '../../src/inbox-server/sealing.ts';
 import { startServer } from '../../src/server/main.ts';
 import { account, enrolledDevice, send, signIn } from '../helpers/inbox.ts';
 import { STORE_KINDS, freshDatabaseUrl, stopPostgres, testPostgres } from '../helpers/stores.ts';
@@ -252,5 +254,33 @@ describe.each(STORE_KINDS)('joined entries on %s', (kind) => {
     const lower = text.toLowerCase();
     for (const s of SPELLINGS) expect(lower.includes(s.toLowerCase()), s).toBe(false);
     expect(lower.includes('hyperlink')).toBe(false);
+  });
+
+  it('referrals indexed before entries were joined are scanned once, at the first look', async () => {
+    const { sql, opts } = server.inbox;
+    await sql.run('delete from inbox_entry_keys');
+    await sql.run('delete from inbox_entry_scans');
+    // A process started after the upgrade: its index of entries is empty until the backfill.
+    const fresh = new EntryIndex(sql, opts.source, new InboxKeys(opts.childSecret));
+    const before = await fresh.links((await opts.source.get(youthWorker.id))!, {
+      teams: [],
+      regions: [],
+      role: 'admin',
+    });
+    expect(before.entries).toEqual([]);
+    await fresh.backfill();
+    const after = await fresh.links((await opts.source.get(youthWorker.id))!, {
+      teams: [],
+      regions: [],
+      role: 'admin',
+    });
+    expect(ids({ entries: after.entries }, 'registration')).toEqual(
+      [
+        [schoolNurse.id, false],
+        [aeNurse.id, true],
+      ].sort(),
+    );
+    const scans = await sql.all<{ n: number }>('select count(*) as n from inbox_entry_scans');
+    expect(Number(scans[0]!.n)).toBe(4);
   });
 });

@@ -10,6 +10,8 @@ import { referralFor } from './referrals.ts';
 import { type ApiRequest, type InboxRoute, type RouteContext, fail, json } from './route.ts';
 
 const DAY = 86_400_000;
+/** Rows written for one look at another team's matches; the rest are counted in one more. */
+export const OUTSIDE_ROWS = 50;
 const isDay = (v: string | null): v is string =>
   !!v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
 
@@ -38,9 +40,19 @@ export function entryRoutes(ctx: RouteContext): InboxRoute[] {
         if (!stored) return fail('not-found', 'No such referral.');
         const { entries, hidden } = await svc.entries.links(stored, user);
         await audit(req, user, 'entry-links', row.id, `${entries.length} entries found in other referrals`);
-        // Another team's referral: the reviewer now knows it exists and who holds it, and that is recorded.
-        for (const [id, team] of hidden)
+        // Another team's referral: the reviewer now knows it exists and who holds it, and that is recorded,
+        // one row for each (up to OUTSIDE_ROWS; past that, one row with the count, so no look floods the audit).
+        const outside = [...hidden];
+        for (const [id, team] of outside.slice(0, OUTSIDE_ROWS))
           await audit(req, user, 'entry-link-outside', id, `shown as held by ${team}, from referral ${row.id}`);
+        if (outside.length > OUTSIDE_ROWS)
+          await audit(
+            req,
+            user,
+            'entry-link-outside',
+            null,
+            `${outside.length - OUTSIDE_ROWS} more referrals of other teams shown as held by them, from referral ${row.id}`,
+          );
         return json(200, { entries } satisfies EntryLinks);
       },
     },
