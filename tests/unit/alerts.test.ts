@@ -257,7 +257,11 @@ describe.each(STORE_KINDS)('duty alerts on %s', (kind) => {
     ])
       expect(text).not.toContain(secret);
     for (const item of Object.keys(urgent.answers)) expect(text).not.toContain(item);
-    const audit = await server.inbox.audit.list({ submissionId: urgent.id, action: 'alert-sent' });
+    // The sender writes the audit once the SMTP server has answered, a moment after the mail is in: wait for it.
+    const audit = await until(async () => {
+      const rows = await server.inbox.audit.list({ submissionId: urgent.id, action: 'alert-sent' });
+      return rows.length ? rows : undefined;
+    });
     expect(audit).toMatchObject([{ actor: 'alerts', detail: 'arrival alert to duty-bolton@example.gov.uk (try 1)' }]);
   });
 
