@@ -15,8 +15,10 @@ import type { EntryLinks, SeenMostPage } from '../../src/contract/entries-api.ts
 import { getInstrument, score } from '../../src/domain/index.ts';
 import type { Answers } from '../../src/domain/engine/types.ts';
 import { EntryIndex } from '../../src/inbox-server/entries.ts';
+import { OUTSIDE_ROWS } from '../../src/inbox-server/routes/entries.ts';
 import { InboxKeys } from '../../src/inbox-server/sealing.ts';
 import { startServer } from '../../src/server/main.ts';
+import type { TestDevice } from '../helpers/device.ts';
 import { account, enrolledDevice, send, signIn } from '../helpers/inbox.ts';
 import { STORE_KINDS, freshDatabaseUrl, stopPostgres, testPostgres } from '../helpers/stores.ts';
 import { makeSubmission } from '../helpers/submission.ts';
@@ -88,6 +90,7 @@ describe.each(STORE_KINDS)('joined entries on %s', (kind) => {
   let base: string;
   let database: string;
   let dataDir: string;
+  let wigan: TestDevice;
   const cookies: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -104,6 +107,7 @@ describe.each(STORE_KINDS)('joined entries on %s', (kind) => {
     expect(await send(base, devices[0]!, youthWorker)).toBe(201);
     expect(await send(base, devices[1]!, schoolNurse)).toBe(201);
     expect(await send(base, devices[2]!, aeNurse)).toBe(201);
+    wigan = devices[2]!;
     expect(await send(base, devices[0]!, otherCar)).toBe(201);
     await account(server.inbox, 'admin@example.org', 'admin');
     await account(server.inbox, 'bolton@example.org', 'reviewer', ['Bolton']);
@@ -282,5 +286,25 @@ describe.each(STORE_KINDS)('joined entries on %s', (kind) => {
     );
     const scans = await sql.all<{ n: number }>('select count(*) as n from inbox_entry_scans');
     expect(Number(scans[0]!.n)).toBe(4);
+  });
+
+  it("a look at many of another team's matches writes a bounded number of audit rows, with the count", async () => {
+    const number = '07700 900777';
+    const mine = report('bolton', 'JD-MANY-0', { contacts: [{ value: number, type: 'phone' }] });
+    expect(await send(base, wigan, mine)).toBe(201);
+    const theirs = Array.from({ length: OUTSIDE_ROWS + 5 }, (_, i) =>
+      report('wigan', `JD-MANY-${i + 1}`, { contacts: [{ value: number, type: 'phone' }] }),
+    );
+    for (const r of theirs) expect(await send(base, wigan, r)).toBe(201);
+    const { body } = await links(mine.id, 'bolton');
+    expect(body.entries[0]!.others).toBe(OUTSIDE_ROWS + 5);
+    expect(body.entries[0]!.heldElsewhere).toEqual([{ heldBy: 'Wigan', count: OUTSIDE_ROWS + 5 }]);
+    const rows = (await server.inbox.audit.list({ action: 'entry-link-outside', limit: 1000 })).filter((r) =>
+      r.detail?.includes(mine.id),
+    );
+    expect(rows).toHaveLength(OUTSIDE_ROWS + 1);
+    expect(rows.filter((r) => r.submissionId === null).map((r) => r.detail)).toEqual([
+      `5 more referrals of other teams shown as held by them, from referral ${mine.id}`,
+    ]);
   });
 });
