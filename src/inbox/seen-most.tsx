@@ -96,7 +96,7 @@ export function SeenMostScreen() {
       )}
       {page && page.items.length > 0 && (
         <div class="table-scroll" tabIndex={0} role="region" aria-label="Entries seen in several referrals">
-          <table class="table" data-testid="seen-most">
+          <table class="table seen-most" data-testid="seen-most">
             <thead>
               <tr>
                 <th scope="col">What</th>
