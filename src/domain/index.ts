@@ -74,3 +74,15 @@ export {
   findArea,
   routesByArea,
 } from './reading/areas.ts';
+export {
+  type EntryKind,
+  MIN_PLATE_PREFIX,
+  isWholePlate,
+  normaliseHandle,
+  normaliseName,
+  normalisePhone,
+  normalisePostcode,
+  normaliseRegistration,
+  registrationPrefixes,
+} from './entries/normalise.ts';
+export { ENTRY_KIND_LABELS, FREE_TEXT_ENTRIES, type FoundEntry, entriesInText, entriesOf } from './entries/extract.ts';

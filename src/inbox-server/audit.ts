@@ -48,7 +48,13 @@ export type AuditAction =
   | 'second-factor-reset'
   | 'second-factor-setting'
   | 'second-factor-missing'
-  | 'device-clone-suspected';
+  | 'device-clone-suspected'
+  // Joined entries (issue 26): a referral's links looked at; a link to another team's referral shown
+  // (only that it exists and who holds it: one row for that referral); the entries seen most; their CSV.
+  | 'entry-links'
+  | 'entry-link-outside'
+  | 'entries-seen-most'
+  | 'export-entries';
 
 export interface AuditEntry {
   id: number;

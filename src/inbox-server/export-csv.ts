@@ -50,7 +50,8 @@ export const RECORD_COLUMNS = [
   'review_notes',
 ] as const;
 
-function cell(v: unknown): string {
+/** One CSV cell: quoted where needed, and formula-safe. */
+export function cell(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   let s = String(v);

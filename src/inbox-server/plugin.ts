@@ -16,6 +16,7 @@ import { cookieValue, crossSite } from './request-checks.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { entryRoutes } from './routes/entries.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { referralRoutes } from './routes/referrals.ts';
 import {
@@ -110,6 +111,7 @@ export function inboxRoutes(svc: InboxService): InboxRoute[] {
     ...userRoutes(ctx),
     ...deviceRoutes(ctx),
     ...alertRoutes(ctx),
+    ...entryRoutes(ctx),
   ];
 }
 

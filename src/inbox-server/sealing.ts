@@ -8,9 +8,20 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
 export class InboxKeys {
   private readonly enc: Buffer;
   private readonly mac: Buffer;
+  private readonly entryMac: Buffer;
   constructor(secret: Buffer) {
     this.enc = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'cse-inbox seal', 32));
     this.mac = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'cse-inbox child key', 32));
+    this.entryMac = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'cse-inbox entry key', 32));
+  }
+
+  /**
+   * A report's entry (a registration, a number, a place, a person: issue 26), already in its one form
+   * (src/domain/entries), as a keyed hash: equal entries give equal hashes, and without the inbox key
+   * none can be read back or guessed by trying plates or numbers. Its kind is part of what is hashed.
+   */
+  entryKey(kind: string, normalised: string): string {
+    return createHmac('sha256', this.entryMac).update(`${kind}\n${normalised}`).digest('hex').slice(0, 40);
   }
 
   /** The same for every spelling of one reference (case and spaces aside); meaningless without the key. */

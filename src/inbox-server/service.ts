@@ -9,6 +9,7 @@ import type { Sql } from '../receiver/store/sql.ts';
 import { Accounts } from './accounts.ts';
 import { type AlertSettings, Alerts } from './alerts.ts';
 import { Audit } from './audit.ts';
+import { EntryIndex } from './entries.ts';
 import { Referrals } from './referrals.ts';
 import { InboxKeys } from './sealing.ts';
 import './schema.ts';
@@ -77,6 +78,8 @@ export class InboxService {
   readonly settings: InboxSettings;
   readonly referrals: Referrals;
   readonly alerts: Alerts;
+  /** Registrations, numbers, places and persons joined across referrals as keyed hashes (issue 26). */
+  readonly entries: EntryIndex;
   readonly now: () => number;
   readonly hashGate: HashGate;
   /** Links (set-password, enrolment) start with this: the configured public address, never a request's headers. */
@@ -95,7 +98,13 @@ export class InboxService {
     this.settings = new InboxSettings(this.sql, this.now);
     this.referrals = new Referrals(this.sql, opts.source, keys, this.now);
     this.alerts = new Alerts(this.sql, this.audit, opts.alerts ?? { smtp: null, publicUrl: '' });
-    if (this.alerts.enabled) this.referrals.onIndexed = (tx, batch) => this.alerts.arrived(tx, batch);
+    this.entries = new EntryIndex(this.sql, opts.source, keys);
+    // Each batch indexed: its entries joined, then (when on) the duty alerts, in the same transaction.
+    const alerts = this.alerts.enabled ? this.alerts : undefined;
+    this.referrals.onIndexed = async (tx, batch) => {
+      await this.entries.index(tx, batch);
+      await alerts?.arrived(tx, batch);
+    };
   }
 
   /** Starts the alert worker (when alerts are on): it follows the store, so an urgent referral is told at once. */

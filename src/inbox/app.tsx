@@ -6,6 +6,7 @@ import { AuditScreen } from './audit.tsx';
 import { SetPassword, SignIn } from './auth.tsx';
 import { ReferralList } from './list.tsx';
 import { ReferralScreen } from './referral.tsx';
+import { SeenMostScreen } from './seen-most.tsx';
 import { href, useRoute } from './router.ts';
 import { UsersScreen } from './users.tsx';
 
@@ -52,6 +53,9 @@ export function Inbox() {
             >
               Referrals
             </a>
+            <a href={href({ name: 'entries' })} aria-current={route.name === 'entries' ? 'page' : undefined}>
+              Seen in several referrals
+            </a>
             {admin && (
               <a href={href({ name: 'audit' })} aria-current={route.name === 'audit' ? 'page' : undefined}>
                 Audit
@@ -86,6 +90,8 @@ export function Inbox() {
           <SignIn onSignedIn={setUser} />
         ) : route.name === 'referral' ? (
           <ReferralScreen id={route.id} me={user} />
+        ) : route.name === 'entries' ? (
+          <SeenMostScreen />
         ) : route.name === 'audit' && admin ? (
           <AuditScreen />
         ) : route.name === 'users' && admin ? (

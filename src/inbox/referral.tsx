@@ -24,6 +24,7 @@ import { type AreaChange, type ListItem, type ReviewEvent, type SeenBy, TRANSITI
 import type { SessionUser } from './api.ts';
 import { href } from './router.ts';
 import { NowSteps } from './now-steps.tsx';
+import { EntryLinksSection } from './entry-links.tsx';
 
 interface Detail {
   referral: ListItem;
@@ -639,6 +640,7 @@ export function ReferralScreen({ id, me }: { id: string; me: SessionUser }) {
             </section>
           </aside>
         </div>
+        <EntryLinksSection id={d.referral.id} instrumentId={s.instrument.id} />
         <Review d={d} me={me} onChanged={setD} />
         {result && inst && (
           <section class="next-steps" aria-labelledby="next-steps-title">

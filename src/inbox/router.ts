@@ -9,6 +9,7 @@ export type Route =
   | { name: 'list'; view?: ListView }
   | { name: 'referral'; id: string }
   | { name: 'audit' }
+  | { name: 'entries' }
   | { name: 'users' }
   | { name: 'set-password'; token: string };
 
@@ -18,6 +19,7 @@ export function parse(hash: string): Route {
   if (a === 'view' && b && ['queue', 'mine', 'review', 'actioned', 'closed', 'all'].includes(b))
     return { name: 'list', view: b as ListView };
   if (a === 'audit') return { name: 'audit' };
+  if (a === 'entries') return { name: 'entries' };
   if (a === 'users') return { name: 'users' };
   if (a === 'set-password' && b) return { name: 'set-password', token: b };
   return { name: 'list' };
@@ -31,6 +33,8 @@ export function href(r: Route): string {
       return `#/referral/${r.id}`;
     case 'audit':
       return '#/audit';
+    case 'entries':
+      return '#/entries';
     case 'users':
       return '#/users';
     case 'set-password':

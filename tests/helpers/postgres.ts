@@ -25,8 +25,8 @@ export interface TestPostgres {
   url: string;
   port: number;
   dir: string;
-  /** pg_dump of the whole database, as text. */
-  dump(): string;
+  /** pg_dump of the whole database (by default `postgres`; a test file's own with its name), as text. */
+  dump(database?: string): string;
   stop(): void;
 }
 
@@ -80,8 +80,8 @@ export async function startPostgres(): Promise<TestPostgres | undefined> {
     url,
     port,
     dir,
-    dump: () =>
-      execFileSync(join(BIN, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'cse', 'postgres'], {
+    dump: (database = 'postgres') =>
+      execFileSync(join(BIN, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'cse', database], {
         encoding: 'utf8',
         maxBuffer: 1 << 30,
       }),
