@@ -240,7 +240,7 @@ describe.each(STORE_KINDS)('joined entries on %s', (kind) => {
   });
 
   it('no registration or number is in the database in clear, in any spelling', async () => {
-    // Every entry is indexed by now (the tests above looked at them all).
+    await server.inbox.referrals.catchUp();
     let text: string;
     if (kind === 'sqlite') {
       // The file and its write-ahead log, as bytes.
@@ -306,5 +306,29 @@ describe.each(STORE_KINDS)('joined entries on %s', (kind) => {
     expect(rows.filter((r) => r.submissionId === null).map((r) => r.detail)).toEqual([
       `5 more referrals of other teams shown as held by them, from referral ${mine.id}`,
     ]);
+  });
+
+  it("a report's free text where the tool asks for registrations and numbers (002 L1259) joins a structured entry", async () => {
+    const WM = getInstrument('wm-information-report')!;
+    const answers: Answers = {
+      'immediate-danger': 'no',
+      'reporter-name': 'School nurse',
+      information: 'A black car, ma67xza, waits outside the school; the driver rang her from (07700) 900-999 twice.',
+    };
+    const wm = makeSubmission(
+      {
+        kind: 'information-report',
+        instrument: { id: WM.id, version: WM.version },
+        childRef: 'JD-WM-5',
+        result: score(WM, answers),
+      },
+      answers,
+    );
+    expect(await send(base, wigan, wm)).toBe(201);
+    const { body } = await links(wm.id, 'admin');
+    const car = body.entries.find((e) => e.kind === 'registration')!;
+    expect(car.text).toBe('MA67XZA');
+    expect(car.linked.map((l) => [l.id, l.partial])).toContainEqual([otherCar.id, false]);
+    expect(body.entries.find((e) => e.kind === 'phone')!.linked.map((l) => l.id)).toContain(otherCar.id);
   });
 });
