@@ -136,12 +136,15 @@ function touchThrottled(ctx: ReceiverContext, deviceId: string, now = Date.now()
   void ctx.store.touchDevice(deviceId, now).catch(() => {});
 }
 
-/** Forgets proof ids older than the window (they would be refused as stale anyway). */
+/**
+ * Forgets proof ids older than the window (they would be refused as stale anyway), and rate windows that
+ * ended (every limit's window is a minute; two leave a margin for clocks that differ between instances).
+ */
 export function startProofSweeper(ctx: ReceiverContext): () => void {
-  const t = setInterval(
-    () => void ctx.store.forgetProofsBefore(Date.now() - 2 * PROOF_WINDOW_S * 1000).catch(() => {}),
-    60_000,
-  );
+  const t = setInterval(() => {
+    void ctx.store.forgetProofsBefore(Date.now() - 2 * PROOF_WINDOW_S * 1000).catch(() => {});
+    void ctx.store.forgetRateWindowsBefore(Date.now() - 2 * 60_000).catch(() => {});
+  }, 60_000);
   t.unref();
   return () => clearInterval(t);
 }

@@ -98,7 +98,7 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
   const ctx = app.receiver;
 
   const rateLimitBy = (req: FastifyRequest) => claimedKey(req.headers.dpop as string | undefined) ?? `ip:${req.ip}`;
-  const perMinute = new ItemBudget(ctx.limits.perDevicePerMinute);
+  const perMinute = new ItemBudget(ctx.store, ctx.limits.perDevicePerMinute);
   const tooMany = (retryAfter: number) => `Too many submissions from this device: try again in ${retryAfter} s.`;
   const rateLimited = (reply: FastifyReply, retryAfter: number) =>
     fail(reply.header('Retry-After', String(retryAfter)), 'rate-limited', tooMany(retryAfter));
@@ -114,7 +114,7 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
       reply.header('Retry-After', String(retryAfter));
       return fail(reply, 'daily-quota', quotaMessage(ctx));
     }
-    const budget = perMinute.take(device.id, 1);
+    const budget = await perMinute.take(device.id, 1);
     if (!budget.granted) return rateLimited(reply, budget.retryAfter);
   };
 
@@ -177,7 +177,7 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
           ? [index]
           : (waits(index, 'daily-quota', quotaMessage(ctx), tomorrow), []),
       );
-      const { granted, retryAfter: nextMinute } = perMinute.take(deviceId, toOpen.length);
+      const { granted, retryAfter: nextMinute } = await perMinute.take(deviceId, toOpen.length);
       if (!granted && toOpen.length) return rateLimited(reply, nextMinute);
       for (const index of toOpen.slice(granted)) waits(index, 'rate-limited', tooMany(nextMinute), nextMinute);
       // Opened all at once: Node's WebCrypto decrypts on its thread pool, so the batch takes about half as long as one by one.
