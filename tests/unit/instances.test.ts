@@ -153,6 +153,20 @@ describe.runIf(STORE_KINDS.includes('postgres'))('two instances on one PostgreSQ
       expect(await a.store.count()).toBe(accepted);
     }, 90_000);
 
+    it("the database's figures are the same whichever instance is scraped", async () => {
+      const figures = async (s: RunningServer) => {
+        const res = await fetch(`${at(s)}/metrics`, { headers: { Authorization: `Bearer ${s.adminToken}` } });
+        expect(res.status).toBe(200);
+        return (await res.text())
+          .split('\n')
+          .filter((l) => /^cse_(submissions_stored|referrals|sign_in_failures_total|alert_emails)\b/.test(l));
+      };
+      const [fa, fb] = [await figures(a), await figures(b)];
+      expect(fa.length).toBeGreaterThanOrEqual(8);
+      expect(fb).toEqual(fa);
+      expect(fa).toContain(`cse_submissions_stored ${await a.store.count()}`);
+    });
+
     it('a proof used on one instance is refused on the other', async () => {
       const device = await enrolled(a, 'Replayed device');
       const proof = await submitProof(device);

@@ -10,6 +10,7 @@ import type { EndpointKeys } from '../keys.ts';
 import type { Device, ReceiverStore } from '../store/receiver-store.ts';
 import { fail } from './errors.ts';
 import { PROOF_WINDOW_S, ProofError, verifyProof } from './proof.ts';
+import type { SubmissionCounts } from './submission-counts.ts';
 
 export interface Limits {
   /** Submissions a device may make per minute (429 beyond). */
@@ -47,6 +48,8 @@ export interface ReceiverContext {
   /** https://cse.example.org when behind a proxy; proofs must name it. */
   publicOrigin: string | undefined;
   limits: Limits;
+  /** What this instance answered on the submission routes (the figures read it). */
+  counts: SubmissionCounts;
   /** Test-only fault: after the row is committed, drop the connection without answering. */
   dropAfterStore?: ((id: string) => boolean) | undefined;
 }

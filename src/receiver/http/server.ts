@@ -24,6 +24,7 @@ import { publicRoutes } from './plugins/public.ts';
 import { staticApp } from './plugins/static-app.ts';
 import { submissionRoutes } from './plugins/submissions.ts';
 import { databaseRateStore } from './rate-store.ts';
+import { SubmissionCounts } from './submission-counts.ts';
 import { securityHeaders } from './security-headers.ts';
 
 declare module 'fastify' {
@@ -132,6 +133,7 @@ export async function buildServer(opts: BuildOptions): Promise<FastifyInstance> 
     adminToken: opts.adminToken,
     publicOrigin: opts.publicOrigin,
     limits,
+    counts: new SubmissionCounts(),
     dropAfterStore: opts.dropAfterStore,
   };
   app.decorate('receiver', ctx);

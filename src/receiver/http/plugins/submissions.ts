@@ -96,6 +96,8 @@ const mediaType = (req: FastifyRequest) => (req.headers['content-type'] ?? '').s
 
 export const submissionRoutes: FastifyPluginAsync = async (app) => {
   const ctx = app.receiver;
+  // Every answer on these routes is counted for the figures (this plugin's hooks reach only its routes).
+  app.addHook('onResponse', async (req, reply) => ctx.counts.answered(req, reply));
 
   const rateLimitBy = (req: FastifyRequest) => claimedKey(req.headers.dpop as string | undefined) ?? `ip:${req.ip}`;
   const perMinute = new ItemBudget(ctx.store, ctx.limits.perDevicePerMinute);
@@ -219,6 +221,7 @@ export const submissionRoutes: FastifyPluginAsync = async (app) => {
         )
       )
         return;
+      req.batchResults = results;
       return reply.code(200).header('Cache-Control', 'no-store').send({ results });
     },
   );
