@@ -34,7 +34,8 @@ async function provisionSecrets(): Promise<string> {
 }
 
 async function startTwo(dir: string, database: string): Promise<RunningServer[]> {
-  const env = { CSE_PUBLIC_URL: PUBLIC };
+  // The balancer's address is trusted for X-Forwarded-For, as a council would set it.
+  const env = { CSE_PUBLIC_URL: PUBLIC, CSE_TRUST_PROXY: '127.0.0.1' };
   return Promise.all(
     ['a', 'b'].map((n) =>
       startServer(
@@ -176,6 +177,27 @@ describe.runIf(STORE_KINDS.includes('postgres'))('two instances on one PostgreSQ
       const again = await signedPost(at(b), device, makeSubmission(), {}, proof);
       expect(again.status).toBe(401);
       expect(((await again.json()) as { error: { code: string } }).error.code).toBe('proof-replayed');
+    });
+
+    it('enrolment guesses from one address are limited across both (30 a minute in all)', async () => {
+      const limit = DEFAULT_LIMITS.enrolPerMinute;
+      const statuses: number[] = [];
+      for (let i = 0; i < limit + 10; i++) {
+        const key = await newDeviceKey();
+        const res = await fetch(`${at(i % 2 ? a : b)}/api/enrol`, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            'X-Forwarded-For': '192.0.2.7',
+            DPoP: await makeProof(key, 'POST', `${PUBLIC}/api/enrol`),
+          },
+          body: JSON.stringify({ code: `a-wrong-guess-${i}` }),
+        });
+        await res.arrayBuffer();
+        statuses.push(res.status);
+      }
+      expect(statuses.filter((s) => s === 400)).toHaveLength(limit); // code-unknown
+      expect(statuses.filter((s) => s === 429)).toHaveLength(10);
     });
 
     it('a session made on one instance is valid on the other, and signing out on it ends it on both', async () => {
