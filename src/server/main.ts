@@ -17,6 +17,7 @@ import { rereadStale } from '../receiver/domain/reread.ts';
 import { type Device, ReceiverStore } from '../receiver/store/receiver-store.ts';
 // The reviewers' inbox (/inbox/): its tables are registered before the store opens.
 import { inboxOnStore, inboxPlugin } from '../inbox-server/plugin.ts';
+import { metricsPlugin } from '../inbox-server/metrics.ts';
 import type { InboxService } from '../inbox-server/service.ts';
 
 export interface ServerOptions {
@@ -81,7 +82,12 @@ export async function startServer(opts: ServerOptions, env: NodeJS.ProcessEnv = 
     connectSrc: paths.connectSrc,
     log: opts.log === undefined ? false : opts.log && { level: paths.logLevel, ...opts.log },
     ...(opts.limits ? { limits: opts.limits } : {}),
-    plugins: [inboxPlugin(inbox, { distDir: opts.distDir ?? resolve('dist'), publicOrigin }), ...(opts.plugins ?? [])],
+    plugins: [
+      inboxPlugin(inbox, { distDir: opts.distDir ?? resolve('dist'), publicOrigin }),
+      // GET /metrics (admin token): the figures for the IT team.
+      metricsPlugin(inbox),
+      ...(opts.plugins ?? []),
+    ],
     ...(opts.dropAfterStore ? { dropAfterStore: opts.dropAfterStore } : {}),
   });
   app.addHook('onClose', async () => {

@@ -17,7 +17,7 @@ import {
 
 const results: (string | number)[][] = [['drill', 'figure', 'value']];
 const random = seeded(Number(process.env.DRILL_SEED ?? 7));
-const ONLY = (process.env.DRILLS ?? '1,2,3,4,5,6,7,8,9').split(',');
+const ONLY = (process.env.DRILLS ?? '1,2,3,4,5,6,7,8,9,10').split(',');
 const progress = (m: string) => console.log(`[drill ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
 // 1. 10,000 malformed payloads at the endpoint: none may crash it or be accepted.
@@ -352,6 +352,13 @@ if (ONLY.includes('9')) {
     `${coreHours(before)} / ${coreHours(after)}`,
   ]);
   results.push(['', 'guesses the device allows before erasing', 10]);
+}
+
+// 10. Three instances behind HAProxy on one PostgreSQL (issue 24).
+if (ONLY.includes('10')) {
+  progress('drill 10 start');
+  const { instancesDrill } = await import('./instances-drill.ts');
+  results.push(...(await instancesDrill()));
 }
 
 table('Fault drills', results);

@@ -10,6 +10,7 @@ import type { EndpointKeys } from '../keys.ts';
 import type { Device, ReceiverStore } from '../store/receiver-store.ts';
 import { fail } from './errors.ts';
 import { PROOF_WINDOW_S, ProofError, verifyProof } from './proof.ts';
+import type { SubmissionCounts } from './submission-counts.ts';
 
 export interface Limits {
   /** Submissions a device may make per minute (429 beyond). */
@@ -47,6 +48,8 @@ export interface ReceiverContext {
   /** https://cse.example.org when behind a proxy; proofs must name it. */
   publicOrigin: string | undefined;
   limits: Limits;
+  /** What this instance answered on the submission routes (the figures read it). */
+  counts: SubmissionCounts;
   /** Test-only fault: after the row is committed, drop the connection without answering. */
   dropAfterStore?: ((id: string) => boolean) | undefined;
 }
@@ -145,12 +148,15 @@ function noteDevice(ctx: ReceiverContext, deviceId: string, address: string, now
     .catch(() => {});
 }
 
-/** Forgets proof ids older than the window (they would be refused as stale anyway). */
+/**
+ * Forgets proof ids older than the window (they would be refused as stale anyway), and rate windows that
+ * ended (every limit's window is a minute; two leave a margin for clocks that differ between instances).
+ */
 export function startProofSweeper(ctx: ReceiverContext): () => void {
-  const t = setInterval(
-    () => void ctx.store.forgetProofsBefore(Date.now() - 2 * PROOF_WINDOW_S * 1000).catch(() => {}),
-    60_000,
-  );
+  const t = setInterval(() => {
+    void ctx.store.forgetProofsBefore(Date.now() - 2 * PROOF_WINDOW_S * 1000).catch(() => {});
+    void ctx.store.forgetRateWindowsBefore(Date.now() - 2 * 60_000).catch(() => {});
+  }, 60_000);
   t.unref();
   return () => clearInterval(t);
 }

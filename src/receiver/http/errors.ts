@@ -5,7 +5,15 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEMS, Problem, type ProblemCode, problemBody } from '../../errors/catalogue.ts';
 
+declare module 'fastify' {
+  interface FastifyReply {
+    /** The catalogue's code of the refusal this reply carries (the figures count refusals by it). */
+    problemCode?: ProblemCode;
+  }
+}
+
 export function fail(reply: FastifyReply, code: ProblemCode, message: string = PROBLEMS[code].message) {
+  reply.problemCode = code;
   return reply.code(PROBLEMS[code].status).header('Cache-Control', 'no-store').send(problemBody(code, message));
 }
 

@@ -7,7 +7,8 @@
 // Against a client taking it down: body limit on every route, strings parsed
 // by us (no parser message echoed), a cap on concurrent connections that idle
 // sockets cannot fill, idle / header / request timeouts, a per-device rate
-// limit and daily quota (429 with Retry-After), pino logs that carry no
+// limit and daily quota (429 with Retry-After; counted in the database, so
+// instances sharing it share them), pino logs that carry no
 // header, body or child data.
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
@@ -22,6 +23,8 @@ import { enrolRoutes } from './plugins/enrol.ts';
 import { publicRoutes } from './plugins/public.ts';
 import { staticApp } from './plugins/static-app.ts';
 import { submissionRoutes } from './plugins/submissions.ts';
+import { databaseRateStore } from './rate-store.ts';
+import { SubmissionCounts } from './submission-counts.ts';
 import { securityHeaders } from './security-headers.ts';
 
 declare module 'fastify' {
@@ -130,6 +133,7 @@ export async function buildServer(opts: BuildOptions): Promise<FastifyInstance> 
     adminToken: opts.adminToken,
     publicOrigin: opts.publicOrigin,
     limits,
+    counts: new SubmissionCounts(),
     dropAfterStore: opts.dropAfterStore,
   };
   app.decorate('receiver', ctx);
@@ -156,6 +160,8 @@ export async function buildServer(opts: BuildOptions): Promise<FastifyInstance> 
 
   await app.register(rateLimit, {
     global: false,
+    // Counted in the database, so instances sharing it share every limit.
+    store: databaseRateStore(opts.store),
     errorResponseBuilder: (_req, c) => ({
       statusCode: 429,
       error: {

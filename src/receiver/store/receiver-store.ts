@@ -144,11 +144,11 @@ export class ReceiverStore {
   static async open(cfg: StoreConfig): Promise<ReceiverStore> {
     if (/^postgres(ql)?:\/\//.test(cfg.database)) {
       const pg = postgresSql(cfg.database);
-      await migrate(pg, (ddl) => pg.exec(ddl));
+      await migrate(pg);
       return new ReceiverStore(pg, cfg.envelope);
     }
     const lite = new SqliteSql(cfg.database);
-    await migrate(lite, (ddl) => lite.exec(ddl));
+    await migrate(lite);
     return new ReceiverStore(lite, cfg.envelope);
   }
 
@@ -515,6 +515,48 @@ export class ReceiverStore {
       [jti, deviceId, new Date(now).toISOString()],
     );
     return changes === 1;
+  }
+
+  /**
+   * Takes up to `wanted` from the allowance of `key` in its current window (`limit` per `windowMs`, a window
+   * opening at the key's first use after the last one ended), in one statement: the database's row lock makes
+   * the count exact however many instances share it. Returns how many were granted (0 when spent), how many
+   * are used in the window, and the milliseconds until it ends.
+   */
+  async takeAllowance(
+    key: string,
+    wanted: number,
+    limit: number,
+    windowMs: number,
+    now = Date.now(),
+  ): Promise<{ granted: number; used: number; resetsInMs: number }> {
+    const [least, greatest] = this.sql.dialect === 'postgres' ? ['least', 'greatest'] : ['min', 'max'];
+    const first = Math.max(0, Math.min(wanted, limit));
+    // Every SET expression reads the row as it was before this statement ("alive": its window has not ended).
+    const alive = 'rate_windows.window_start > excluded.window_start - ?';
+    const text = `insert into rate_windows (key, window_start, used, granted) values (?, ?, ?, ?)
+       on conflict (key) do update set
+         used = case when ${alive} then ${least}(rate_windows.used + ?, ?) else excluded.used end,
+         granted = case when ${alive} then ${greatest}(0, ${least}(rate_windows.used + ?, ?) - rate_windows.used) else excluded.used end,
+         window_start = case when ${alive} then rate_windows.window_start else excluded.window_start end
+       returning window_start as "windowStart", used, granted`;
+    const params = [key, now, first, first, windowMs, wanted, limit, windowMs, wanted, limit, windowMs];
+    type Row = { windowStart: number; used: number; granted: number };
+    // A count lost in a crash costs nothing, so it does not wait for the disk (a flush per submission saved).
+    const row =
+      this.sql instanceof SqliteSql
+        ? await this.sql.getUnflushed<Row>(text, params)
+        : await this.sql.transaction(async (tx) => {
+            await tx.run('set local synchronous_commit to off');
+            return tx.get<Row>(text, params);
+          });
+    const r = row!;
+    return { granted: Number(r.granted), used: Number(r.used), resetsInMs: Number(r.windowStart) + windowMs - now };
+  }
+
+  /** Forgets rate windows that ended before `t`. */
+  async forgetRateWindowsBefore(t: number): Promise<number> {
+    return (await this.sql.run('delete from rate_windows where window_start < ?', [t])).changes;
   }
 
   /** Forgets proof ids older than the window in which a proof's iat is accepted anyway. */

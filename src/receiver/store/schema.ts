@@ -67,6 +67,15 @@ export const RECEIVER_MIGRATIONS: Migration[] = [
     postgres: `create table submissions (seq bigserial primary key, ${submissionsCommon});\n${devicesAndProofs}`,
   },
   { id: '002-reading-and-device-area', sqlite: reading, postgres: reading },
+  // Rate windows shared by every instance on this database (issue 24): one row per key (a device's submissions,
+  // an address's enrolment attempts), counted by one statement, so two instances cannot both spend the last one.
+  {
+    id: '003-shared-rate-windows',
+    sqlite:
+      'create table rate_windows (key text primary key, window_start integer not null, used integer not null, granted integer not null)',
+    postgres:
+      'create table rate_windows (key text primary key, window_start bigint not null, used integer not null, granted integer not null)',
+  },
 ];
 
 registerMigrations('receiver', RECEIVER_MIGRATIONS);

@@ -68,6 +68,21 @@ export class SqliteSql implements Sql {
     return (await this.all<T>(sql, params))[0];
   }
 
+  /**
+   * One statement committed without waiting for the disk (synchronous=NORMAL for it alone: in WAL mode the
+   * database stays consistent, and the next ordinary commit flushes it too). For counts that may be lost in
+   * a crash (rate windows), so they do not add a disk flush to every submission.
+   */
+  async getUnflushed<T>(sql: string, params: SqlValue[] = []): Promise<T | undefined> {
+    await this.idle();
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.allNow<T>(sql, params)[0];
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
   async run(sql: string, params: SqlValue[] = []): Promise<{ changes: number }> {
     await this.idle();
     return this.runNow(sql, params);
