@@ -44,7 +44,15 @@ export type AuditAction =
   | 'alert-retry'
   | 'alert-failed'
   | 'alert-address-set'
-  | 'alert-address-remove';
+  | 'alert-address-remove'
+  // Operations (src/admin/operations-cli.ts): backups, restores, key rotations, retention, subject access.
+  | 'backup'
+  | 'restore'
+  | 'rotate-kek'
+  | 'rotate-endpoint-key'
+  | 'rotate-inbox-key'
+  | 'retention-delete'
+  | 'subject-access';
 
 export interface AuditEntry {
   id: number;

@@ -17,7 +17,7 @@ import {
 
 const results: (string | number)[][] = [['drill', 'figure', 'value']];
 const random = seeded(Number(process.env.DRILL_SEED ?? 7));
-const ONLY = (process.env.DRILLS ?? '1,2,3,4,5,6,7,8,9').split(',');
+const ONLY = (process.env.DRILLS ?? '1,2,3,4,5,6,7,8,9,11,12').split(',');
 const progress = (m: string) => console.log(`[drill ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
 // 1. 10,000 malformed payloads at the endpoint: none may crash it or be accepted.
@@ -352,6 +352,13 @@ if (ONLY.includes('9')) {
     `${coreHours(before)} / ${coreHours(after)}`,
   ]);
   results.push(['', 'guesses the device allows before erasing', 10]);
+}
+
+// 11–12. Run as a council runs it: backup and restore, key rotation; on both stores.
+if (ONLY.some((d) => ['11', '12'].includes(d))) {
+  const ops = await import('./ops-drills.ts');
+  if (ONLY.includes('11')) results.push(...(await ops.backupDrill()));
+  ops.stopDrillPostgres();
 }
 
 table('Fault drills', results);
