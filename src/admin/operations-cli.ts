@@ -2,6 +2,8 @@
 // as a council runs one, on the database and secrets the configuration names.
 //   backup <file>       a consistent copy of the database while the server runs (never the secrets)
 //   restore <file>      into an EMPTY store only
+//   rotate kek | endpoint-key [--grace-days N] | inbox-key     while the server runs (see
+//                       src/receiver/rotation.ts and src/inbox-server/rotate-inbox-key.ts)
 // Each is written to the audit as "cli".
 import type { ServiceConfig } from '../config/config.ts';
 import { Audit } from '../inbox-server/audit.ts';
@@ -9,18 +11,23 @@ import '../inbox-server/schema.ts';
 import '../inbox-server/schema-security.ts';
 import { loadEnvelope } from '../receiver/secrets.ts';
 import { BackupError, backupDatabase, restoreDatabase } from '../receiver/store/backup.ts';
+import { InboxKeyRotationError, rotateInboxKey } from '../inbox-server/rotate-inbox-key.ts';
+import { RotationError, rotateEndpointKey, rotateKek } from '../receiver/rotation.ts';
 import { ReceiverStore } from '../receiver/store/receiver-store.ts';
 
 export const OPERATIONS_USAGE = `Usage:
   npm run admin -- backup <file>     a consistent copy of the database, server running (the secrets folder is NOT in it)
-  npm run admin -- restore <file>    into an empty store only (a new database or an empty data folder)`;
+  npm run admin -- restore <file>    into an empty store only (a new database or an empty data folder)
+  npm run admin -- rotate kek        a new key-encryption key; every stored data key re-wrapped, server running
+  npm run admin -- rotate endpoint-key [--grace-days 30]   a new key devices seal to; the old one opens for the grace period
+  npm run admin -- rotate inbox-key  a new inbox key; child references, notes and second factors sealed again`;
 
-export const OPERATIONS_NOUNS = ['backup', 'restore'] as const;
+export const OPERATIONS_NOUNS = ['backup', 'restore', 'rotate'] as const;
 
 /** Writes one audit row as the command line (the store opened on the configured database). */
 async function audited(
   config: ServiceConfig,
-  action: 'backup' | 'restore',
+  action: 'backup' | 'restore' | 'rotate-endpoint-key',
   detail: (submissions: number) => string,
 ): Promise<{ submissions: number }> {
   const store = await ReceiverStore.open({ database: config.database, envelope: loadEnvelope(config) });
@@ -39,6 +46,7 @@ export async function runOperationsCommand(
   config: ServiceConfig,
   print: (s: string) => void = console.log,
 ): Promise<number> {
+  if (noun === 'rotate') return rotate(args, config, print);
   const [file, ...extra] = args;
   if (!file || extra.length) {
     print(OPERATIONS_USAGE);
@@ -73,4 +81,74 @@ export async function runOperationsCommand(
   }
   print(OPERATIONS_USAGE);
   return 2;
+}
+
+async function rotate(args: string[], config: ServiceConfig, print: (s: string) => void): Promise<number> {
+  const [what, ...rest] = args;
+  const grace = rest[0] === '--grace-days' && rest.length === 2 ? Number(rest[1]) : rest.length ? NaN : 30;
+  if (
+    !(what === 'kek' || what === 'inbox-key' || what === 'endpoint-key') ||
+    (what !== 'endpoint-key' && rest.length)
+  ) {
+    print(OPERATIONS_USAGE);
+    return 2;
+  }
+  try {
+    if (what === 'kek') {
+      print('Re-wrapping every stored data key under a new key-encryption key (the server may keep running)…');
+      const r = await rotateKek(config, undefined, print);
+      const store = await ReceiverStore.open({ database: config.database, envelope: loadEnvelope(config) });
+      try {
+        await new Audit(store.sql).write({
+          actor: 'cli',
+          action: 'rotate-kek',
+          detail: `key-encryption key ${r.from} → ${r.to}: ${r.rewrapped} data keys re-wrapped, ${r.left} left${r.resumed ? ' (an interrupted rotation finished)' : ''}`,
+          address: 'local',
+        });
+      } finally {
+        await store.close();
+      }
+      if (r.left) {
+        print(`${r.left} stored data keys are still under another key: run this command again to finish.`);
+        return 1;
+      }
+      print(`Done: ${r.rewrapped} data keys re-wrapped under the new key (${r.to}); the previous key is removed.`);
+      return 0;
+    }
+    if (what === 'endpoint-key') {
+      const r = await rotateEndpointKey(config, grace);
+      await audited(
+        config,
+        'rotate-endpoint-key',
+        () => `endpoint key ${r.from} → ${r.to}; the old key opens submissions sealed to it until ${r.until}`,
+      );
+      print(`A new endpoint key (${r.to}) is published now; devices take it after their next delivery.`);
+      print(`Submissions already sealed to the old key (${r.from}) are still accepted until ${r.until}.`);
+      return 0;
+    }
+    print('Sealing child references, notes and second factors again with a new inbox key (server may keep running)…');
+    const store = await ReceiverStore.open({ database: config.database, envelope: loadEnvelope(config) });
+    try {
+      const r = await rotateInboxKey(config, store.sql);
+      const by = Object.entries(r.resealed)
+        .map(([t, n]) => `${t.replace(/^inbox_/, '')} ${n}`)
+        .join(', ');
+      await new Audit(store.sql).write({
+        actor: 'cli',
+        action: 'rotate-inbox-key',
+        detail: `inbox key rotated: ${r.total} values sealed again (${by})${r.resumed ? ' (an interrupted rotation finished)' : ''}`,
+        address: 'local',
+      });
+      print(`Done: ${r.total} values sealed again with the new inbox key (${by}); the previous key is removed.`);
+      return 0;
+    } finally {
+      await store.close();
+    }
+  } catch (e) {
+    if (e instanceof RotationError || e instanceof InboxKeyRotationError) {
+      print(e.message);
+      return 1;
+    }
+    throw e;
+  }
 }

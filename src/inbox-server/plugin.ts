@@ -29,7 +29,7 @@ import {
 } from './routes/route.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { userRoutes } from './routes/users.ts';
-import { type DeviceDirectory, InboxService, loadChildSecret } from './service.ts';
+import { type DeviceDirectory, InboxService, inboxKeySource, loadChildSecret } from './service.ts';
 import { ReceiverStoreSource } from './source.ts';
 
 /** A device's credential is a DPoP proof (RFC 9449): devices send, they never read. */
@@ -72,6 +72,7 @@ export function inboxOnStore(
     sql: store.sql,
     source: new ReceiverStoreSource(store),
     childSecret: loadChildSecret(config),
+    childSecretSource: inboxKeySource(config),
     devices: storeDevices(store),
     isDeviceCredential: carriesDeviceCredential,
   });
