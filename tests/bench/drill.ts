@@ -358,6 +358,7 @@ if (ONLY.includes('9')) {
 if (ONLY.some((d) => ['11', '12'].includes(d))) {
   const ops = await import('./ops-drills.ts');
   if (ONLY.includes('11')) results.push(...(await ops.backupDrill()));
+  if (ONLY.includes('12')) results.push(...(await ops.rotationDrill()));
   ops.stopDrillPostgres();
 }
 
