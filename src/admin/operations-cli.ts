@@ -12,6 +12,7 @@ import '../inbox-server/schema-security.ts';
 import { loadEnvelope } from '../receiver/secrets.ts';
 import { BackupError, backupDatabase, restoreDatabase } from '../receiver/store/backup.ts';
 import { InboxKeyRotationError, rotateInboxKey } from '../inbox-server/rotate-inbox-key.ts';
+import { RETENTION_KINDS, Retention, RetentionError } from '../inbox-server/retention.ts';
 import { RotationError, rotateEndpointKey, rotateKek } from '../receiver/rotation.ts';
 import { ReceiverStore } from '../receiver/store/receiver-store.ts';
 
@@ -20,9 +21,11 @@ export const OPERATIONS_USAGE = `Usage:
   npm run admin -- restore <file>    into an empty store only (a new database or an empty data folder)
   npm run admin -- rotate kek        a new key-encryption key; every stored data key re-wrapped, server running
   npm run admin -- rotate endpoint-key [--grace-days 30]   a new key devices seal to; the old one opens for the grace period
-  npm run admin -- rotate inbox-key  a new inbox key; child references, notes and second factors sealed again`;
+  npm run admin -- rotate inbox-key  a new inbox key; child references, notes and second factors sealed again
+  npm run admin -- retention set screening|information-report <days>   how long each kind is kept (unset: for ever)
+  npm run admin -- retention list | retention clear <kind> | retention run   (the server also runs it daily)`;
 
-export const OPERATIONS_NOUNS = ['backup', 'restore', 'rotate'] as const;
+export const OPERATIONS_NOUNS = ['backup', 'restore', 'rotate', 'retention'] as const;
 
 /** Writes one audit row as the command line (the store opened on the configured database). */
 async function audited(
@@ -47,6 +50,7 @@ export async function runOperationsCommand(
   print: (s: string) => void = console.log,
 ): Promise<number> {
   if (noun === 'rotate') return rotate(args, config, print);
+  if (noun === 'retention') return retention(args, config, print);
   const [file, ...extra] = args;
   if (!file || extra.length) {
     print(OPERATIONS_USAGE);
@@ -150,5 +154,56 @@ async function rotate(args: string[], config: ServiceConfig, print: (s: string) 
       return 1;
     }
     throw e;
+  }
+}
+
+async function retention(args: string[], config: ServiceConfig, print: (s: string) => void): Promise<number> {
+  const [verb, kind, days, ...extra] = args;
+  const ok =
+    !extra.length &&
+    ((verb === 'set' && kind && days) ||
+      (verb === 'clear' && kind && !days) ||
+      ((verb === 'list' || verb === 'run') && !kind));
+  if (!ok) {
+    print(OPERATIONS_USAGE);
+    return 2;
+  }
+  const store = await ReceiverStore.open({ database: config.database, envelope: loadEnvelope(config) });
+  try {
+    const r = new Retention(store.sql, new Audit(store.sql));
+    if (verb === 'set') {
+      const p = await r.set(kind!, /^\d+$/.test(days!) ? Number(days) : NaN, 'cli');
+      print(
+        `${p.kind === 'screening' ? 'Screenings' : 'Information reports'} are kept for ${p.days} days after they arrive, once their review is finished (actioned or closed).`,
+      );
+      return 0;
+    }
+    if (verb === 'clear') {
+      print(
+        (await r.clear(kind!)) ? `No retention period for ${kind}: kept for ever.` : `No period was set for ${kind}.`,
+      );
+      return 0;
+    }
+    if (verb === 'list') {
+      const periods = await r.periods();
+      for (const k of RETENTION_KINDS) {
+        const p = periods.find((x) => x.kind === k);
+        print(p ? `${k}\t${p.days} days\tset by ${p.setBy} at ${p.setAt}` : `${k}\tkept for ever (no period set)`);
+      }
+      return 0;
+    }
+    const run = await r.run('cli');
+    print(
+      `Removed ${run.removed.screening} screenings and ${run.removed['information-report']} information reports past their period; ${run.keptOpen} past it kept because their review is not finished.`,
+    );
+    return 0;
+  } catch (e) {
+    if (e instanceof RetentionError) {
+      print(e.message);
+      return 2;
+    }
+    throw e;
+  } finally {
+    await store.close();
   }
 }

@@ -28,6 +28,7 @@ import {
   routeContext,
 } from './routes/route.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { subjectAccessRoutes } from './routes/subject-access.ts';
 import { userRoutes } from './routes/users.ts';
 import { type DeviceDirectory, InboxService, inboxKeySource, loadChildSecret } from './service.ts';
 import { ReceiverStoreSource } from './source.ts';
@@ -99,6 +100,7 @@ export function inboxRoutes(svc: InboxService): InboxRoute[] {
     ...userRoutes(ctx),
     ...deviceRoutes(ctx),
     ...alertRoutes(ctx),
+    ...subjectAccessRoutes(ctx),
   ];
 }
 

@@ -503,6 +503,17 @@ export class Referrals {
     return r && this.row(r);
   }
 
+  /** Every referral naming this child reference (any spelling, under every inbox key held), oldest first. */
+  async forChild(childRef: string): Promise<ReferralRow[]> {
+    const keys = this.keys.childKeys(childRef);
+    return (
+      await this.sql.all<Raw>(
+        `select ${COLUMNS} from inbox_referrals where child_key in (${keys.map(() => '?').join(', ')}) order by received_at, submission_id`,
+        keys,
+      )
+    ).map((r) => this.row(r));
+  }
+
   /** Every referral for the same child reference, oldest first. */
   async chain(id: string): Promise<ReferralRow[]> {
     const key = (

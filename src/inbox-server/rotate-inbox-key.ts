@@ -17,6 +17,7 @@ import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { ServiceConfig } from '../config/config.ts';
 import { secretFile } from '../receiver/secrets.ts';
 import type { Sql } from '../receiver/store/sql.ts';
+import { AREA_CHANGES, type AppendOnlyTable, REVIEW_EVENTS, withAppendOnlyLifted } from './append-only.ts';
 import { InboxKeys } from './sealing.ts';
 import { inboxKeySource, previousInboxKeyFile } from './service.ts';
 
@@ -32,8 +33,8 @@ interface Sealed {
   key: string;
   column: string;
   bound: string;
-  /** The append-only trigger to lift for the update, by dialect. */
-  appendOnly?: { sqlite: string; postgres: string };
+  /** The append-only table's triggers, lifted for the update inside its transaction. */
+  appendOnly?: AppendOnlyTable;
   /** The key is a number (a serial), so the first page starts after -1, not after ''. */
   numericKey?: boolean;
   /** Also recomputed from the opened value (the searchable hash of a child reference). */
@@ -56,7 +57,7 @@ const SEALED: Sealed[] = [
     column: 'note_sealed',
     bound: "'note:' || submission_id",
     numericKey: true,
-    appendOnly: { sqlite: 'inbox_review_events_no_update', postgres: 'inbox_review_events_append_only' },
+    appendOnly: REVIEW_EVENTS,
   },
   {
     table: 'inbox_area_changes',
@@ -64,7 +65,7 @@ const SEALED: Sealed[] = [
     column: 'note_sealed',
     bound: "'area:' || submission_id",
     numericKey: true,
-    appendOnly: { sqlite: 'inbox_area_changes_no_update', postgres: 'inbox_area_changes_append_only' },
+    appendOnly: AREA_CHANGES,
   },
 ];
 
@@ -88,27 +89,16 @@ async function resealTable(sql: Sql, keys: InboxKeys, t: Sealed, pageSize = 200)
       return { r, sealed, hash: t.hashColumn ? keys.childKey(plain) : undefined };
     });
     await sql.transaction(async (tx) => {
-      let trigger: string | undefined;
-      if (t.appendOnly && tx.dialect === 'sqlite') {
-        trigger = (
-          await tx.get<{ sql: string }>("select sql from sqlite_master where type = 'trigger' and name = ?", [
-            t.appendOnly.sqlite,
-          ])
-        )?.sql;
-        if (trigger) await tx.run(`drop trigger ${t.appendOnly.sqlite}`);
-      }
-      if (t.appendOnly && tx.dialect === 'postgres')
-        await tx.run(`alter table ${t.table} disable trigger ${t.appendOnly.postgres}`);
-      for (const { r, sealed, hash } of next)
-        done += (
-          await tx.run(
-            `update ${t.table} set ${t.column} = ?${t.hashColumn ? `, ${t.hashColumn} = ?` : ''} where ${t.key} = ? and ${t.column} = ?`,
-            [sealed, ...(hash ? [hash] : []), r.k, r.v],
-          )
-        ).changes;
-      if (trigger) await tx.run(trigger);
-      if (t.appendOnly && tx.dialect === 'postgres')
-        await tx.run(`alter table ${t.table} enable trigger ${t.appendOnly.postgres}`);
+      const update = async () => {
+        for (const { r, sealed, hash } of next)
+          done += (
+            await tx.run(
+              `update ${t.table} set ${t.column} = ?${t.hashColumn ? `, ${t.hashColumn} = ?` : ''} where ${t.key} = ? and ${t.column} = ?`,
+              [sealed, ...(hash ? [hash] : []), r.k, r.v],
+            )
+          ).changes;
+      };
+      await (t.appendOnly ? withAppendOnlyLifted(tx, t.appendOnly, update) : update());
     });
   }
 }

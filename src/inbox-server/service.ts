@@ -11,6 +11,7 @@ import { Accounts } from './accounts.ts';
 import { type AlertSettings, Alerts } from './alerts.ts';
 import { Audit } from './audit.ts';
 import { Referrals } from './referrals.ts';
+import { Retention } from './retention.ts';
 import { InboxKeys } from './sealing.ts';
 import './schema.ts';
 import './schema-security.ts';
@@ -71,6 +72,8 @@ export class InboxService {
   readonly audit: Audit;
   readonly referrals: Referrals;
   readonly alerts: Alerts;
+  /** Retention periods and the daily job that removes what has passed them. */
+  readonly retention: Retention;
   readonly now: () => number;
   readonly hashGate: HashGate;
   /** Links (set-password, enrolment) start with this: the configured public address, never a request's headers. */
@@ -89,6 +92,7 @@ export class InboxService {
     this.audit = new Audit(this.sql, this.now);
     this.referrals = new Referrals(this.sql, opts.source, keys, this.now);
     this.alerts = new Alerts(this.sql, this.audit, opts.alerts ?? { smtp: null, publicUrl: '' });
+    this.retention = new Retention(this.sql, this.audit, this.now);
     if (this.alerts.enabled) this.referrals.onIndexed = (tx, batch) => this.alerts.arrived(tx, batch);
   }
 
