@@ -2,7 +2,7 @@
 // PostgreSQL, against a running server: the backup holds no child data in
 // clear and no secret; a restore goes into an empty store only; after it,
 // with the secrets kept apart, every acknowledged referral reads in the inbox.
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -98,3 +98,23 @@ describe.each(STORE_KINDS)('backup and restore on %s', (kind) => {
 });
 
 const AUTHOR = { name: 'Sam Nurse', role: 'School nurse', organisation: 'Test Trust', contact: '01234 567890' };
+
+describe('restore refuses what it cannot restore, changing nothing', () => {
+  it('a file that is not a backup, and a backup of the other kind of store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cse-restore-'));
+    const env = { CSE_DATA_DIR: join(dir, 'data'), CSE_SECRETS_DIR: join(dir, 'secrets') };
+    const out: string[] = [];
+    writeFileSync(join(dir, 'notes.txt'), 'not a backup at all');
+    expect(await runAdmin(['restore', join(dir, 'notes.txt')], (s) => out.push(s), env)).toBe(1);
+    expect(out.at(-1)).toMatch(/is not a backup made by this service/);
+    expect(await runAdmin(['restore', join(dir, 'missing.backup')], (s) => out.push(s), env)).toBe(1);
+    expect(out.at(-1)).toMatch(/There is no backup file/);
+    // A pg_dump archive's first bytes, offered to a SQLite store.
+    writeFileSync(join(dir, 'pg.backup'), Buffer.concat([Buffer.from('PGDMP'), Buffer.alloc(64)]));
+    expect(await runAdmin(['restore', join(dir, 'pg.backup')], (s) => out.push(s), env)).toBe(1);
+    expect(out.at(-1)).toMatch(/a backup of a PostgreSQL store, but the configured store is SQLite/);
+    expect(existsSync(join(dir, 'data', 'receiver.sqlite'))).toBe(false);
+    expect(await runAdmin(['backup'], (s) => out.push(s), env)).toBe(2);
+    expect(out.at(-1)).toMatch(/npm run admin -- rotate inbox-key/);
+  });
+});
