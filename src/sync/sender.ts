@@ -406,10 +406,11 @@ export async function sendDue(deps: SenderDeps, opts: { force?: boolean } = {}):
 
 /** Fetches the endpoint's published key and keeps it when it is another one (a rotation); never throws. */
 async function refreshEndpointKey(deps: SenderDeps, endpoint: Endpoint): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const published = await Promise.race([
     fetchEndpointKey(endpoint.url, deps.fetch),
-    new Promise<undefined>((r) => setTimeout(() => r(undefined), deps.timeoutMs ?? 15_000)),
-  ]);
+    new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), deps.timeoutMs ?? 15_000))),
+  ]).finally(() => clearTimeout(timer));
   const held = endpoint.publicKey as { kid?: string; x?: string } | undefined;
   const fresh = published as { kid?: string; x?: string } | undefined;
   if (!fresh || (fresh.kid === held?.kid && fresh.x === held?.x)) return;
