@@ -6,10 +6,12 @@
 //   user list | user link <email> | user disable <email> | user enable <email>
 //   user reset-second-factor <email> | user second-factor required|optional
 //   alert set --area <area> | --region <region> <e-mail> | alert list | alert remove …  (src/inbox-server/alert-cli.ts)
+//   backup <file> | restore <file>                                   (./operations-cli.ts)
 import { ConfigError, readConfig } from '../config/config.ts';
 import { USER_USAGE, runUserCommand } from '../inbox-server/admin-cli.ts';
 import { ALERT_USAGE, runAlertCommand } from '../inbox-server/alert-cli.ts';
 import { DEVICE_USAGE, runDeviceCommand } from '../receiver/admin.ts';
+import { OPERATIONS_NOUNS, OPERATIONS_USAGE, runOperationsCommand } from './operations-cli.ts';
 
 export async function runAdmin(
   argv: string[],
@@ -17,8 +19,11 @@ export async function runAdmin(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const [noun, ...rest] = argv;
-  if (noun !== 'device' && noun !== 'user' && noun !== 'alert') {
-    out(`${DEVICE_USAGE}\n${USER_USAGE.replace(/^Usage:\n/, '')}\n${ALERT_USAGE.replace(/^Usage:\n/, '')}`);
+  const operations = (OPERATIONS_NOUNS as readonly string[]).includes(noun ?? '');
+  if (noun !== 'device' && noun !== 'user' && noun !== 'alert' && !operations) {
+    out(
+      `${DEVICE_USAGE}\n${USER_USAGE.replace(/^Usage:\n/, '')}\n${ALERT_USAGE.replace(/^Usage:\n/, '')}\n${OPERATIONS_USAGE.replace(/^Usage:\n/, '')}`,
+    );
     return 2;
   }
   let config;
@@ -30,6 +35,7 @@ export async function runAdmin(
     return 2;
   }
   if (noun === 'alert') return runAlertCommand(rest, config, out);
+  if (operations) return runOperationsCommand(noun!, rest, config, out);
   return noun === 'device' ? runDeviceCommand(rest, config, out) : runUserCommand(rest, config, out);
 }
 

@@ -54,7 +54,15 @@ export type AuditAction =
   | 'entry-links'
   | 'entry-link-outside'
   | 'entries-seen-most'
-  | 'export-entries';
+  | 'export-entries'
+  // Operations (src/admin/operations-cli.ts): backups, restores, key rotations, retention, subject access.
+  | 'backup'
+  | 'restore'
+  | 'rotate-kek'
+  | 'rotate-endpoint-key'
+  | 'rotate-inbox-key'
+  | 'retention-delete'
+  | 'subject-access';
 
 export interface AuditEntry {
   id: number;

@@ -72,6 +72,7 @@ function chunks<T>(xs: T[], n = 400): T[][] {
 
 export class EntryIndex {
   private backfilled: Promise<void> | undefined;
+  private backfilledFor = '';
 
   constructor(
     private sql: Sql,
@@ -103,8 +104,17 @@ export class EntryIndex {
     return out;
   }
 
+  /**
+   * What a referral's scan is recorded under: how entries are found, and which inbox key hashed them. After the
+   * inbox key is rotated (./rotate-inbox-key.ts) every scan is stale, so the index is rebuilt under the new key.
+   */
+  private version(): string {
+    return `${ENTRY_INDEX_VERSION}:${this.keys.entryKeyId()}`;
+  }
+
   /** Stores the entries of newly indexed submissions (in the transaction that indexes them). */
   async index(tx: Sql, batch: StoredSubmission[]): Promise<void> {
+    const version = this.version();
     for (const s of batch) {
       await tx.run('delete from inbox_entry_keys where submission_id = ?', [s.id]);
       for (const r of this.rows(s))
@@ -114,16 +124,19 @@ export class EntryIndex {
         );
       await tx.run(
         'insert into inbox_entry_scans (submission_id, version) values (?, ?) on conflict (submission_id) do update set version = excluded.version',
-        [s.id, ENTRY_INDEX_VERSION],
+        [s.id, version],
       );
     }
   }
 
   /**
-   * Once per process: referrals indexed before entries were joined (or under an older version of
+   * Once per process and inbox key: referrals indexed before entries were joined (or under an older version of
    * how they are found) are scanned now, 500 at a time.
    */
   backfill(): Promise<void> {
+    const version = this.version();
+    if (this.backfilledFor !== version) this.backfilled = undefined;
+    this.backfilledFor = version;
     this.backfilled ??= (async () => {
       // Only the tools that ask for entries are opened; every other referral is marked scanned at once.
       const tools = INSTRUMENTS.filter(
@@ -133,13 +146,13 @@ export class EntryIndex {
       await this.sql.run(
         `insert into inbox_entry_scans (submission_id, version) select submission_id, ? from inbox_referrals where instrument_id not in (${these})
          on conflict (submission_id) do update set version = excluded.version`,
-        [ENTRY_INDEX_VERSION, ...tools],
+        [version, ...tools],
       );
       for (;;) {
         const stale = await this.sql.all<{ id: string }>(
           `select r.submission_id as id from inbox_referrals r left join inbox_entry_scans s on s.submission_id = r.submission_id
            where (s.version is null or s.version <> ?) and r.instrument_id in (${these}) order by r.submission_id limit 500`,
-          [ENTRY_INDEX_VERSION, ...tools],
+          [version, ...tools],
         );
         if (!stale.length) return;
         const stored = await this.source.getMany(stale.map((r) => r.id));
@@ -150,7 +163,7 @@ export class EntryIndex {
             if (!stored.has(r.id))
               await tx.run(
                 'insert into inbox_entry_scans (submission_id, version) values (?, ?) on conflict (submission_id) do update set version = excluded.version',
-                [r.id, ENTRY_INDEX_VERSION],
+                [r.id, version],
               );
         });
       }

@@ -29,8 +29,9 @@ import {
   routeContext,
 } from './routes/route.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { subjectAccessRoutes } from './routes/subject-access.ts';
 import { userRoutes } from './routes/users.ts';
-import { type DeviceDirectory, InboxService, loadChildSecret } from './service.ts';
+import { type DeviceDirectory, InboxService, inboxKeySource, loadChildSecret } from './service.ts';
 import { ReceiverStoreSource } from './source.ts';
 
 /** A device's credential is a DPoP proof (RFC 9449): devices send, they never read. */
@@ -75,6 +76,7 @@ export function inboxOnStore(
     sql: store.sql,
     source: new ReceiverStoreSource(store),
     childSecret: loadChildSecret(config),
+    childSecretSource: inboxKeySource(config),
     devices: storeDevices(store),
     isDeviceCredential: carriesDeviceCredential,
   });
@@ -112,6 +114,7 @@ export function inboxRoutes(svc: InboxService): InboxRoute[] {
     ...deviceRoutes(ctx),
     ...alertRoutes(ctx),
     ...entryRoutes(ctx),
+    ...subjectAccessRoutes(ctx),
   ];
 }
 

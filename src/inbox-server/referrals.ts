@@ -312,7 +312,11 @@ export class Referrals {
     if (filter.from && /^\d{4}-\d{2}-\d{2}$/.test(filter.from)) sql.push('received_at >= ?') && args.push(filter.from);
     if (filter.to && /^\d{4}-\d{2}-\d{2}$/.test(filter.to) && !Number.isNaN(Date.parse(filter.to)))
       sql.push('received_at < ?') && args.push(new Date(Date.parse(filter.to) + 86_400_000).toISOString().slice(0, 10));
-    if (filter.child?.trim()) sql.push('child_key = ?') && args.push(this.childKey(filter.child));
+    if (filter.child?.trim()) {
+      // Every key's hash: during an inbox-key rotation rows of both are found.
+      const keys = this.keys.childKeys(filter.child);
+      sql.push(`child_key in (${keys.map(() => '?').join(', ')})`) && args.push(...keys);
+    }
     if (filter.noArea) sql.push('needs_area = 1');
     if (scope.teams.length || scope.regions.length) {
       const parts: string[] = [];
@@ -498,6 +502,17 @@ export class Referrals {
   async get(id: string): Promise<ReferralRow | undefined> {
     const r = await this.sql.get<Raw>(`select ${COLUMNS} from inbox_referrals where submission_id = ?`, [id]);
     return r && this.row(r);
+  }
+
+  /** Every referral naming this child reference (any spelling, under every inbox key held), oldest first. */
+  async forChild(childRef: string): Promise<ReferralRow[]> {
+    const keys = this.keys.childKeys(childRef);
+    return (
+      await this.sql.all<Raw>(
+        `select ${COLUMNS} from inbox_referrals where child_key in (${keys.map(() => '?').join(', ')}) order by received_at, submission_id`,
+        keys,
+      )
+    ).map((r) => this.row(r));
   }
 
   /** Every referral for the same child reference, oldest first. */

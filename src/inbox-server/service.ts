@@ -3,6 +3,7 @@
 // its Sql surface), reading submissions through a SubmissionSource. Nothing
 // here knows about HTTP.
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import type { ServiceConfig } from '../config/config.ts';
 import { secretFile } from '../receiver/secrets.ts';
 import type { Sql } from '../receiver/store/sql.ts';
@@ -11,6 +12,7 @@ import { type AlertSettings, Alerts } from './alerts.ts';
 import { Audit } from './audit.ts';
 import { EntryIndex } from './entries.ts';
 import { Referrals } from './referrals.ts';
+import { Retention } from './retention.ts';
 import { InboxKeys } from './sealing.ts';
 import './schema.ts';
 import './schema-security.ts';
@@ -46,6 +48,8 @@ export interface InboxOptions {
   sql: Sql;
   source: SubmissionSource;
   childSecret: Buffer;
+  /** The inbox key files, re-read while the server runs (a rotation); absent when the key is in CSE_INBOX_KEY. */
+  childSecretSource?: (() => Buffer[]) | undefined;
   now?: () => number;
   idleMs?: number;
   devices?: DeviceDirectory;
@@ -80,6 +84,8 @@ export class InboxService {
   readonly alerts: Alerts;
   /** Registrations, numbers, places and persons joined across referrals as keyed hashes (issue 26). */
   readonly entries: EntryIndex;
+  /** Retention periods and the daily job that removes what has passed them. */
+  readonly retention: Retention;
   readonly now: () => number;
   readonly hashGate: HashGate;
   /** Links (set-password, enrolment) start with this: the configured public address, never a request's headers. */
@@ -90,7 +96,8 @@ export class InboxService {
     this.sql = opts.sql;
     this.linkBase = (opts.publicUrl ?? opts.linkBase ?? 'http://localhost').replace(/\/+$/, '');
     this.hashGate = opts.hashing ? new HashGate(opts.hashing.concurrency, opts.hashing.queue) : DEFAULT_GATE;
-    const keys = new InboxKeys(opts.childSecret);
+    const ring = opts.childSecretSource?.() ?? [opts.childSecret];
+    const keys = new InboxKeys(ring[0]!, ring.slice(1), opts.childSecretSource);
     this.accounts = new Accounts(this.sql, this.now, keys, this.hashGate);
     this.sessions = new Sessions(this.sql, this.now, opts.idleMs);
     this.throttle = new LoginThrottle(this.sql, this.now, opts.throttle);
@@ -99,6 +106,7 @@ export class InboxService {
     this.referrals = new Referrals(this.sql, opts.source, keys, this.now);
     this.alerts = new Alerts(this.sql, this.audit, opts.alerts ?? { smtp: null, publicUrl: '' });
     this.entries = new EntryIndex(this.sql, opts.source, keys);
+    this.retention = new Retention(this.sql, this.audit, this.now);
     // Each batch indexed: its entries joined, then (when on) the duty alerts, in the same transaction.
     const alerts = this.alerts.enabled ? this.alerts : undefined;
     this.referrals.onIndexed = async (tx, batch) => {
@@ -124,7 +132,29 @@ export function loadChildSecret(config: Pick<ServiceConfig, 'inboxKey'>): Buffer
     'base64' in config.inboxKey
       ? config.inboxKey.base64
       : secretFile(config.inboxKey.file, () => `${randomBytes(32).toString('base64')}\n`);
+  return inboxKeyFrom(b64);
+}
+
+function inboxKeyFrom(b64: string): Buffer {
   const key = Buffer.from(b64.trim(), 'base64');
   if (key.length < 32) throw new Error('The inbox key must be at least 32 bytes, base64-encoded (CSE_INBOX_KEY).');
   return key;
+}
+
+/** Where the previous inbox key is kept while a rotation re-seals (removed when it has finished). */
+export const previousInboxKeyFile = (file: string) => `${file}.previous`;
+
+/**
+ * The inbox key file's keys, current first, then the previous one while a rotation is under way; undefined
+ * when the key is given in CSE_INBOX_KEY (which no command can rotate).
+ */
+export function inboxKeySource(config: Pick<ServiceConfig, 'inboxKey'>): (() => Buffer[]) | undefined {
+  if ('base64' in config.inboxKey) return undefined;
+  const file = config.inboxKey.file;
+  return () => {
+    const keys = [inboxKeyFrom(readFileSync(file, 'utf8'))];
+    if (existsSync(previousInboxKeyFile(file)))
+      keys.push(inboxKeyFrom(readFileSync(previousInboxKeyFile(file), 'utf8')));
+    return keys;
+  };
 }

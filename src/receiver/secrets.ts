@@ -27,16 +27,38 @@ export function secretFile(file: string, make: () => string): string {
   return value;
 }
 
-/** The key-encryption key: CSE_KEK (base64 of 32 bytes), CSE_KEK_FILE, or secrets/kek made once. */
-export function loadEnvelope(config: Pick<ServiceConfig, 'kek'>): Envelope {
-  const b64 =
-    'base64' in config.kek
-      ? config.kek.base64
-      : secretFile(config.kek.file, () => `${randomBytes(32).toString('base64')}\n`);
+function kekFrom(b64: string): { kek: Buffer; kekId: string } {
   const kek = Buffer.from(b64.trim(), 'base64');
   if (kek.length !== 32)
     throw new Error('The key-encryption key must be 32 bytes, base64-encoded (CSE_KEK or CSE_KEK_FILE)');
-  return new Envelope(kek, createHash('sha256').update(kek).digest('hex').slice(0, 8));
+  return { kek, kekId: createHash('sha256').update(kek).digest('hex').slice(0, 8) };
+}
+
+/** Where the previous KEK is kept while a rotation re-wraps the data keys (removed when it has finished). */
+export const previousKekFile = (file: string) => `${file}.previous`;
+
+/** The KEK file's keys: the current one, then the previous one while a rotation is under way. */
+export function readKekFiles(file: string): { kek: Buffer; kekId: string }[] {
+  const keys = [kekFrom(readFileSync(file, 'utf8'))];
+  if (existsSync(previousKekFile(file))) keys.push(kekFrom(readFileSync(previousKekFile(file), 'utf8')));
+  return keys;
+}
+
+/**
+ * The key-encryption key: CSE_KEK (base64 of 32 bytes), CSE_KEK_FILE, or secrets/kek made once. In a file,
+ * it can be rotated while the server runs (src/receiver/rotation.ts): the envelope re-reads the file and the
+ * previous key beside it when they change.
+ */
+export function loadEnvelope(config: Pick<ServiceConfig, 'kek'>): Envelope {
+  if ('base64' in config.kek) {
+    const { kek, kekId } = kekFrom(config.kek.base64);
+    return new Envelope(kek, kekId);
+  }
+  const file = config.kek.file;
+  secretFile(file, () => `${randomBytes(32).toString('base64')}\n`);
+  chmodSync(file, 0o600);
+  const [current, ...previous] = readKekFiles(file);
+  return new Envelope(current!.kek, current!.kekId, previous, () => readKekFiles(file));
 }
 
 /** The admin token for reading (until reviewers have accounts): CSE_ADMIN_TOKEN, or secrets/admin-token. Never printed. */

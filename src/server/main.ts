@@ -91,6 +91,7 @@ export async function startServer(opts: ServerOptions, env: NodeJS.ProcessEnv = 
     ...(opts.dropAfterStore ? { dropAfterStore: opts.dropAfterStore } : {}),
   });
   app.addHook('onClose', async () => {
+    await inbox.retention.stop();
     await inbox.alerts.stop();
     await store.close();
   });
@@ -103,6 +104,8 @@ export async function startServer(opts: ServerOptions, env: NodeJS.ProcessEnv = 
   // their links to the public address (else to this server's).
   if (!paths.publicUrlSet) inbox.alerts.linkTo(origin);
   inbox.startAlerts();
+  // Retention (the periods the council set with npm run admin -- retention set): now, then daily.
+  inbox.retention.start();
   // Links made in the inbox: the configured public address, else this server's own (never a request's headers).
   if (!paths.publicUrlSet) inbox.linkBase = origin;
   return {

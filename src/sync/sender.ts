@@ -26,6 +26,7 @@ import {
   batchUrl,
 } from '../contract/batch.ts';
 import { type DeviceKey, learnServerClock, makeProof } from './device-proof.ts';
+import { fetchEndpointKey } from './seal.ts';
 import { type Endpoint, loadEndpoint, saveEndpoint } from './settings.ts';
 
 export interface SenderDeps {
@@ -387,6 +388,10 @@ export async function sendDue(deps: SenderDeps, opts: { force?: boolean } = {}):
     };
     const concurrency = deps.concurrency ?? (batchSize > 1 ? BATCH_CONCURRENCY : SEND_CONCURRENCY);
     await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+    // The endpoint may have rotated its key: after a delivery (so it is reachable) the device asks for it again,
+    // and what it finishes from now on is sealed to the new one. What is already queued stays sealed to the old
+    // key, which the endpoint keeps opening for a grace period.
+    if (report.delivered > 0 && endpoint.publicKey && !stop) await refreshEndpointKey(deps, endpoint);
     if (stop) {
       // Withdrawn: say so on every waiting submission, and stop sending until re-enrolment.
       await db.outbox.where('state').equals('queued').modify({ state: 'withdrawn', lastError: WITHDRAWN_MESSAGE });
@@ -397,6 +402,20 @@ export async function sendDue(deps: SenderDeps, opts: { force?: boolean } = {}):
   }, opts.force);
   if (ran === undefined) report.skipped = true;
   return report;
+}
+
+/** Fetches the endpoint's published key and keeps it when it is another one (a rotation); never throws. */
+async function refreshEndpointKey(deps: SenderDeps, endpoint: Endpoint): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const published = await Promise.race([
+    fetchEndpointKey(endpoint.url, deps.fetch),
+    new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), deps.timeoutMs ?? 15_000))),
+  ]).finally(() => clearTimeout(timer));
+  const held = endpoint.publicKey as { kid?: string; x?: string } | undefined;
+  const fresh = published as { kid?: string; x?: string } | undefined;
+  if (!fresh || (fresh.kid === held?.kid && fresh.x === held?.x)) return;
+  const current = await loadEndpoint(deps.db);
+  if (current?.url === endpoint.url) await saveEndpoint(deps.db, { ...current, publicKey: published! });
 }
 
 /** After a new enrolment: withdrawn submissions go back in the queue. */

@@ -17,7 +17,7 @@ import {
 
 const results: (string | number)[][] = [['drill', 'figure', 'value']];
 const random = seeded(Number(process.env.DRILL_SEED ?? 7));
-const ONLY = (process.env.DRILLS ?? '1,2,3,4,5,6,7,8,9,10').split(',');
+const ONLY = (process.env.DRILLS ?? '1,2,3,4,5,6,7,8,9,10,11,12').split(',');
 const progress = (m: string) => console.log(`[drill ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
 // 1. 10,000 malformed payloads at the endpoint: none may crash it or be accepted.
@@ -359,6 +359,14 @@ if (ONLY.includes('10')) {
   progress('drill 10 start');
   const { instancesDrill } = await import('./instances-drill.ts');
   results.push(...(await instancesDrill()));
+}
+
+// 11–12. Run as a council runs it: backup and restore, key rotation; on both stores.
+if (ONLY.some((d) => ['11', '12'].includes(d))) {
+  const ops = await import('./ops-drills.ts');
+  if (ONLY.includes('11')) results.push(...(await ops.backupDrill()));
+  if (ONLY.includes('12')) results.push(...(await ops.rotationDrill()));
+  ops.stopDrillPostgres();
 }
 
 table('Fault drills', results);

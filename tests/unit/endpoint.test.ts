@@ -579,7 +579,8 @@ describe.each(STORE_KINDS)('receiver over HTTP on %s', (kind) => {
       };
       const before = await server.store.count();
       let requests = 0;
-      const counting: typeof fetch = (input, init) => (requests++, fetch(input, init));
+      // Submission requests (POSTs): after delivering, the sender also asks for the endpoint's key (a rotation).
+      const counting: typeof fetch = (input, init) => (init?.method === 'POST' && requests++, fetch(input, init));
       const run = () =>
         sendDue({ db, fetch: counting, endpoint: async () => endpoint, batchSize: 10 }, { force: true });
       const r1 = await run();

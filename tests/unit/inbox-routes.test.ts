@@ -35,7 +35,7 @@ describe('the inbox API routes', () => {
     expect(routes.filter((r) => !r.guard || !r.audits)).toEqual([]);
   });
 
-  it('only sign-in and setting a password are open to anyone; audit, users, devices and settings are for admins', async () => {
+  it('only sign-in and setting a password are open to anyone; audit, users, devices, settings and subject access are for admins', async () => {
     const routes = await registered();
     const open = routes.filter((r) => r.guard === 'anonymous').map((r) => `${r.method} ${r.url}`);
     expect(open.sort()).toEqual([
@@ -43,7 +43,7 @@ describe('the inbox API routes', () => {
       'POST /inbox/api/set-password',
       'POST /inbox/api/set-password/check',
     ]);
-    for (const r of routes.filter((r) => /^\/inbox\/api\/(audit|users|devices|settings)/.test(r.url)))
+    for (const r of routes.filter((r) => /^\/inbox\/api\/(audit|users|devices|settings|subject-access)/.test(r.url)))
       expect(`${r.method} ${r.url}: ${r.guard}`).toBe(`${r.method} ${r.url}: admin`);
     for (const r of routes.filter((r) => /^\/inbox\/api\/(referrals|export)/.test(r.url)))
       expect(`${r.method} ${r.url}: ${r.guard}`).toBe(`${r.method} ${r.url}: reviewer`);

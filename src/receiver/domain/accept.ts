@@ -52,9 +52,12 @@ export interface Accepted {
   row: Omit<NewSubmission, 'deviceId'>;
 }
 
-export async function openSealed(raw: string, privateKey: CryptoKey): Promise<string> {
+/** The private key for a sealed submission, by the key id its header names (current, or retired within its grace). */
+export type KeyFor = (kid: string | undefined) => CryptoKey;
+
+export async function openSealed(raw: string, keyFor: KeyFor): Promise<string> {
   try {
-    return new TextDecoder().decode((await compactDecrypt(raw.trim(), privateKey)).plaintext);
+    return new TextDecoder().decode((await compactDecrypt(raw.trim(), (header) => keyFor(header.kid))).plaintext);
   } catch {
     throw new Refusal('invalid-jwe', "The sealed submission could not be decrypted with this endpoint's key.");
   }
@@ -161,15 +164,11 @@ export function parseBatch(raw: string): BatchItem[] {
 }
 
 /** One batch item, opened and accepted as the single POST would (its id is its Idempotency-Key). */
-export async function acceptItem(
-  item: BatchItem,
-  privateKey: CryptoKey,
-  deviceArea: string | null = null,
-): Promise<Accepted> {
+export async function acceptItem(item: BatchItem, keyFor: KeyFor, deviceArea: string | null = null): Promise<Accepted> {
   // The single POST's limit is in bytes; the batch schema could only count characters.
   if (Buffer.byteLength(item.body) > MAX_SUBMISSION_BYTES)
     throw new Refusal('too-large', 'This submission is larger than this endpoint accepts.');
-  const json = item.type === 'application/jose' ? await openSealed(item.body, privateKey) : item.body;
+  const json = item.type === 'application/jose' ? await openSealed(item.body, keyFor) : item.body;
   return accept(json, item.id, deviceArea);
 }
 

@@ -201,8 +201,9 @@ export class ReceiverStore {
     // Sealed before the transaction opens: the transaction holds the write lock, and sealing needs none.
     const prepared = inputs.map((input) => ({
       input,
-      mac: this.envelope.mac(input.body),
       sealed: this.envelope.seal(input.id, input.body),
+      // Every key's MAC: a repeat of a row stored before a KEK rotation is still a duplicate, not a conflict.
+      macs: this.envelope.macs(input.body),
     }));
     const at = new Date().toISOString();
     return this.sql.transaction(async (tx): Promise<(InsertOutcome | OverQuota)[] | { status: 'replay' }> => {
@@ -224,7 +225,8 @@ export class ReceiverStore {
           )
         : Number.POSITIVE_INFINITY;
       const outcomes: (InsertOutcome | OverQuota)[] = [];
-      for (const { input, mac, sealed } of prepared) {
+      for (const { input, macs, sealed } of prepared) {
+        const mac = macs[0]!;
         // Already there (a retry, or an earlier item of this batch): same body → same receipt.
         const existing = await tx.get<StoredReceipt & { mac: string }>(
           `select ${RECEIPT_COLS}, body_mac as mac from submissions where id = ?`,
@@ -232,7 +234,7 @@ export class ReceiverStore {
         );
         if (existing) {
           const { mac: had, ...prior } = existing;
-          outcomes.push({ status: had === mac ? 'duplicate' : 'conflict', stored: prior });
+          outcomes.push({ status: macs.includes(had) ? 'duplicate' : 'conflict', stored: prior });
           continue;
         }
         if (allowance <= 0) {
@@ -391,6 +393,43 @@ export class ReceiverStore {
       if (page.length < 500) return out;
       after = page.at(-1)!.seq;
     }
+  }
+
+  /**
+   * A KEK rotation's work: every row whose data key is wrapped by another KEK than the current one gets it
+   * re-wrapped (and its MAC made again), a page at a time, each page in one transaction; a row changed
+   * meanwhile is left for the next pass. Returns how many were re-wrapped.
+   */
+  async rewrapAll(pageSize = 200): Promise<number> {
+    let done = 0;
+    for (let after = 0; ;) {
+      const current = this.envelope.kekId;
+      const rows = await this.sql.all<{ seq: number; id: string; bodyEnc: string; dekWrapped: string }>(
+        'select seq, id, body_enc as "bodyEnc", dek_wrapped as "dekWrapped" from submissions where seq > ? and kek_id <> ? order by seq limit ?',
+        [after, current, pageSize],
+      );
+      if (!rows.length) return done;
+      const next = rows.map((r) => ({ r, w: this.envelope.rewrap(r.id, r) }));
+      await this.sql.transaction(async (tx) => {
+        for (const { r, w } of next)
+          done += (
+            await tx.run(
+              'update submissions set dek_wrapped = ?, kek_id = ?, body_mac = ? where id = ? and dek_wrapped = ?',
+              [w.dekWrapped, w.kekId, w.mac, r.id, r.dekWrapped],
+            )
+          ).changes;
+      });
+      after = Number(rows.at(-1)!.seq);
+    }
+  }
+
+  /** Rows whose data key is wrapped by any KEK but the current one (0 once a rotation is finished). */
+  async countNotUnderCurrentKek(): Promise<number> {
+    return Number(
+      (await this.sql.get<{ n: number }>('select count(*) as n from submissions where kek_id <> ?', [
+        this.envelope.kekId,
+      ]))!.n,
+    );
   }
 
   async count(): Promise<number> {
