@@ -560,6 +560,80 @@ describe.each(STORE_KINDS)('issue 23 on %s', (kind) => {
     });
   });
 
+  describe('9. a copied device profile is made visible', () => {
+    /** Waits (for a state, within a deadline) until `check` holds. */
+    async function until(check: () => Promise<boolean>, what: string) {
+      const by = Date.now() + 15_000;
+      while (!(await check())) {
+        if (Date.now() > by) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    const flagged = async (id: string) => (await server.store.devices()).find((d) => d.id === id)?.cloneSeenAt ?? null;
+
+    it(`the same device seen from two addresses within minutes${kind === 'postgres' ? ' (one per server)' : ''}: flagged on the Devices screen and written once to the audit`, async () => {
+      const key = await newDeviceKey();
+      const { code } = await server.addDevice('Sam Nurse, school nurse');
+      const enrol = await call(base, 'POST', '/api/enrol', {
+        headers: { DPoP: await makeProof(key, 'POST', `${base}/api/enrol`) },
+        body: { code },
+      });
+      expect(enrol.status).toBe(201);
+      const id = JSON.parse(enrol.body).deviceId as string;
+      const ask = async (to: string, from: string) =>
+        (
+          await call(to, 'GET', '/api/device', {
+            from,
+            headers: { DPoP: await makeProof(key, 'GET', `${to}/api/device`) },
+          })
+        ).status;
+      // One address, many requests: nothing to see.
+      for (let i = 0; i < 3; i++) expect(await ask(base, '127.0.0.20')).toBe(200);
+      await until(
+        async () =>
+          (await server.inbox.sql.get<{ a: string | null }>('select last_address as a from devices where id = ?', [
+            id,
+          ]))!.a === '127.0.0.20',
+        'the first address to be recorded',
+      );
+      expect(await flagged(id)).toBeNull();
+      const before = await auditRows(server, 'device-clone-suspected');
+      // The copy, elsewhere (on PostgreSQL, through the other server): both keep answering, as a copy would.
+      const other = bases[bases.length - 1]!;
+      for (let i = 0; i < 5; i++) {
+        expect(await ask(other, '127.0.0.21')).toBe(200);
+        expect(await ask(base, '127.0.0.20')).toBe(200);
+      }
+      await until(async () => (await flagged(id)) !== null, 'the device to be flagged');
+      await until(async () => (await auditRows(server, 'device-clone-suspected')) > before, 'the audit row');
+      // The admin's Devices screen reads it.
+      const cookie = (await signIn(base, 'admin@example.org')).cookie!;
+      const listed = JSON.parse(
+        (await call(base, 'GET', '/inbox/api/devices', { headers: { Cookie: cookie } })).body,
+      ).devices.find((d: { id: string }) => d.id === id);
+      expect(listed.cloneSeenAt).not.toBeNull();
+      expect(listed.cloneAddresses).toMatch(/^127\.0\.0\.2[01] and 127\.0\.0\.2[01]$/);
+      // More requests from both addresses: still one audit row.
+      for (let i = 0; i < 5; i++) {
+        expect(await ask(other, '127.0.0.21')).toBe(200);
+        expect(await ask(base, '127.0.0.20')).toBe(200);
+      }
+      await until(
+        async () =>
+          (await server.inbox.sql.get<{ a: string | null }>('select last_address as a from devices where id = ?', [
+            id,
+          ]))!.a === '127.0.0.20',
+        'the last request to be recorded',
+      );
+      for (const s of servers) await s.inbox.audit.flush();
+      expect((await auditRows(server, 'device-clone-suspected')) - before).toBe(1);
+      const row = (await server.inbox.audit.list({ action: 'device-clone-suspected', limit: 1 }))[0]!;
+      expect(row.detail).toMatch(
+        new RegExp(`^device ${id} seen from 127\\.0\\.0\\.2[01] and 127\\.0\\.0\\.2[01] within 5 minutes`),
+      );
+    }, 60_000);
+  });
+
   describe('2. password hashing cannot starve the server', () => {
     const unlimited = () => {
       for (const s of servers) Object.assign(s.inbox.throttle.limits, { account: 100_000, address: 100_000 });
