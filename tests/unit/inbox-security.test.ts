@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PER_ACCOUNT, MAX_PER_ADDRESS, WINDOW_MS } from '../../src/inbox-server/throttle.ts';
+import { runAdmin } from '../../src/admin/main.ts';
 import { inboxRoutes } from '../../src/inbox-server/plugin.ts';
 import { startServer } from '../../src/server/main.ts';
 import { makeProof, newDeviceKey } from '../../src/sync/device-proof.ts';
@@ -474,6 +475,39 @@ describe.each(STORE_KINDS)('issue 23 on %s', (kind) => {
       // The new link enrols a new app.
       await useLink(server.inbox, answer.link.split('/set-password/')[1]);
       expect((await signIn(base, 'resetme@example.org')).status).toBe(200);
+    });
+  });
+
+  describe('7b. the admin command line', () => {
+    it('user second-factor required|optional and user reset-second-factor, audited as the command line', async () => {
+      const out: string[] = [];
+      const env = {
+        ...process.env,
+        CSE_DATA_DIR: server.paths.dataDir,
+        CSE_SECRETS_DIR: server.paths.secretsDir,
+        CSE_DATABASE_URL: server.paths.database,
+        CSE_PUBLIC_URL: base,
+      };
+      const admin = (...args: string[]) => runAdmin(['user', ...args], (s) => out.push(s), env);
+      try {
+        expect(await admin('second-factor', 'optional')).toBe(0);
+        expect(await server.inbox.settings.secondFactorRequired()).toBe(false);
+        expect(await admin('second-factor', 'required')).toBe(0);
+        expect(await server.inbox.settings.secondFactorRequired()).toBe(true);
+        expect((await server.inbox.audit.list({ action: 'second-factor-setting', limit: 1 }))[0]).toMatchObject({
+          actor: 'cli',
+          detail: 'second factor required for every account',
+        });
+        const user = await account(server.inbox, 'clireset@example.org', 'reviewer');
+        out.length = 0;
+        expect(await admin('reset-second-factor', 'clireset@example.org')).toBe(0);
+        expect(out[1]).toMatch(new RegExp(`^${base}/inbox/#/set-password/`));
+        expect((await server.inbox.accounts.byId(user.id))!.hasSecondFactor).toBe(false);
+        expect((await server.inbox.audit.list({ action: 'second-factor-reset', limit: 1 }))[0]!.actor).toBe('cli');
+        expect(await admin('reset-second-factor', 'nobody@example.org')).toBe(1);
+      } finally {
+        await server.inbox.settings.requireSecondFactor(true, 'test');
+      }
     });
   });
 
