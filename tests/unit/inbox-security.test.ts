@@ -475,7 +475,7 @@ describe.each(STORE_KINDS)('issue 23 on %s', (kind) => {
       // The new link enrols a new app.
       await useLink(server.inbox, answer.link.split('/set-password/')[1]);
       expect((await signIn(base, 'resetme@example.org')).status).toBe(200);
-    });
+    }, 90_000);
   });
 
   describe('7b. the admin command line', () => {
@@ -579,7 +579,7 @@ describe.each(STORE_KINDS)('issue 23 on %s', (kind) => {
       } finally {
         await server.inbox.settings.requireSecondFactor(true, 'test');
       }
-    });
+    }, 90_000);
 
     it('a session that did not pass the second factor of an account that has one gets no referral, export or audit', async () => {
       const admin = (await server.inbox.accounts.byEmail('admin@example.org'))!;
@@ -712,7 +712,7 @@ describe.each(STORE_KINDS)('issue 23 on %s', (kind) => {
         const refused = results.filter((r) => r.status === 503);
         const hashed = gates.reduce((n, g, i) => n + g.stats.ran - before[i]!.ran, 0);
         console.log(
-          `hashing on ${kind}: ${duringFlood.length} fetches of /inbox/ during 300 sign-ins, slowest ${slowest.toFixed(0)} ms; ${hashed} hashed, ${refused.length} refused at once`,
+          `hashing on ${kind}: ${duringFlood.length} fetches of /inbox/ during 300 sign-ins, slowest ${slowest.toFixed(0)} ms (the first after the flood began: ${fetches[0]!.toFixed(0)} ms); ${hashed} hashed, ${refused.length} refused at once`,
         );
         expect(duringFlood.length).toBeGreaterThan(0);
         expect(slowest).toBeLessThan(1000);
