@@ -515,18 +515,43 @@ export class Referrals {
     ).map((r) => this.row(r));
   }
 
-  /** Every referral for the same child reference, oldest first. */
-  async chain(id: string): Promise<ReferralRow[]> {
+  /**
+   * One page of the records for the same child reference as `id` (itself included), newest first,
+   * within the account's scope; `after` is the last row of the page before. A reference can have
+   * thousands of records: a view shows a page at a time. Also how many there are in the scope and beyond it.
+   */
+  async chainPage(
+    id: string,
+    scope: Pick<User, 'teams' | 'regions'>,
+    limit: number,
+    after?: { receivedAt: string; id: string },
+  ): Promise<{ rows: ReferralRow[]; more: boolean; visible: number; hidden: number }> {
     const key = (
       await this.sql.get<{ k: string }>('select child_key as k from inbox_referrals where submission_id = ?', [id])
     )?.k;
-    if (!key) return [];
-    return (
-      await this.sql.all<Raw>(
-        `select ${COLUMNS} from inbox_referrals where child_key = ? order by received_at, submission_id`,
-        [key],
-      )
-    ).map((r) => this.row(r));
+    if (!key) return { rows: [], more: false, visible: 0, hidden: 0 };
+    const { sql, args } = this.where({}, scope);
+    const scoped = ['child_key = ?', ...sql];
+    const page = after ? ['(received_at < ? or (received_at = ? and submission_id < ?))'] : [];
+    const rows = await this.sql.all<Raw>(
+      `select ${COLUMNS} from inbox_referrals where ${[...scoped, ...page].join(' and ')} order by received_at desc, submission_id desc limit ?`,
+      [key, ...args, ...(after ? [after.receivedAt, after.receivedAt, after.id] : []), limit + 1],
+    );
+    const count = async (where: string[], a: (string | number)[]) =>
+      Number(
+        (await this.sql.get<{ n: number | string }>(
+          `select count(*) as n from inbox_referrals where ${where.join(' and ')}`,
+          a,
+        ))!.n,
+      );
+    const visible = await count(scoped, [key, ...args]);
+    const all = sql.length ? await count(['child_key = ?'], [key]) : visible;
+    return {
+      rows: rows.slice(0, limit).map((r) => this.row(r)),
+      more: rows.length > limit,
+      visible,
+      hidden: all - visible,
+    };
   }
 
   async events(id: string): Promise<ReviewEvent[]> {

@@ -37,8 +37,83 @@ interface Detail {
   events: ReviewEvent[];
   seenBy: SeenBy[];
   reviewers: { id: string; email: string }[];
-  chain: { id: string; receivedAt: string; level: string | null; instrumentTitle: string; reviewState: string }[];
+  /** A page of the records for this child reference (this one included), newest first, within the account's areas. */
+  chain: ChainRecord[];
+  /** Where the next page starts, or null when this is all. */
+  chainNext: string | null;
+  chainTotal: number;
   chainHidden: number;
+}
+
+type ChainRecord = {
+  id: string;
+  receivedAt: string;
+  level: string | null;
+  instrumentTitle: string;
+  reviewState: string;
+};
+
+/** The other records for the child, a page at a time: a reference can have thousands. */
+function OtherRecords({ d }: { d: Detail }) {
+  const [rows, setRows] = useState<ChainRecord[]>(d.chain);
+  const [next, setNext] = useState(d.chainNext);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <section aria-labelledby="chain-title">
+      <h2 id="chain-title">Other records for this child</h2>
+      <p class="hint" data-testid="chain-count">
+        {d.chainTotal === 1 ? 'Only this record.' : `${d.chainTotal} records, newest first; showing ${rows.length}.`}
+      </p>
+      <ol class="chain" data-testid="chain">
+        {rows.map((c) => (
+          <li key={c.id}>
+            {c.id === d.referral.id ? (
+              <strong aria-current="page">This record</strong>
+            ) : (
+              <a href={href({ name: 'referral', id: c.id })}>{c.instrumentTitle}</a>
+            )}{' '}
+            · {when(c.receivedAt)} · {c.level ?? 'no level'} · {STATE_LABELS[c.reviewState]}
+          </li>
+        ))}
+      </ol>
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {next && (
+        <button
+          type="button"
+          class="button secondary no-print"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            try {
+              const page = await api<{ chain: ChainRecord[]; chainNext: string | null }>(
+                'GET',
+                `/referrals/${d.referral.id}/chain?after=${encodeURIComponent(next)}`,
+              );
+              setRows((r) => [...r, ...page.chain]);
+              setNext(page.chainNext);
+              setError(undefined);
+            } catch (err) {
+              setError((err as ApiError).message);
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          Show more records<span class="visually-hidden"> for this child</span>
+        </button>
+      )}
+      {d.chainHidden > 0 && (
+        <p class="hint">
+          {d.chainHidden} more record(s) for this reference are outside the area teams your account covers.
+        </p>
+      )}
+    </section>
+  );
 }
 
 const NEXT: Record<string, readonly string[]> = TRANSITIONS;
@@ -658,26 +733,7 @@ export function ReferralScreen({ id, me }: { id: string; me: SessionUser }) {
             <AnswerList inst={inst} answers={s.answers} headingLevel={3} />
           </section>
         )}
-        <section aria-labelledby="chain-title">
-          <h2 id="chain-title">Other records for this child</h2>
-          <ol class="chain">
-            {d.chain.map((c) => (
-              <li key={c.id}>
-                {c.id === d.referral.id ? (
-                  <strong aria-current="page">This record</strong>
-                ) : (
-                  <a href={href({ name: 'referral', id: c.id })}>{c.instrumentTitle}</a>
-                )}{' '}
-                · {when(c.receivedAt)} · {c.level ?? 'no level'} · {STATE_LABELS[c.reviewState]}
-              </li>
-            ))}
-          </ol>
-          {d.chainHidden > 0 && (
-            <p class="hint">
-              {d.chainHidden} more record(s) for this reference are outside the area teams your account covers.
-            </p>
-          )}
-        </section>
+        <OtherRecords key={`${d.referral.id}:${d.chain.map((c) => c.reviewState).join()}`} d={d} />
         <History d={d} />
         <Area d={d} onChanged={setD} />
         <div class="button-row no-print">

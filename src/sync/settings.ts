@@ -34,7 +34,11 @@ export interface Settings {
 
 // The author is encrypted at rest like any record; the endpoint stays readable
 // without the key so the service worker can send while the app is locked. It
-// holds no secret bytes: the device key is non-extractable.
+// holds no secret bytes a script can read: the device key is non-extractable.
+// But the browser keeps the key's material in its profile on disk, so a copy of
+// the profile can sign proofs (and send submissions) without the passcode; the
+// server can only flag a device seen from two addresses within minutes
+// (src/receiver/http/proof.ts says more).
 const AUTHOR = 'author';
 const ENDPOINT = 'endpoint';
 

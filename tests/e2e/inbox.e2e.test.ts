@@ -101,6 +101,9 @@ async function setPassword(link: string, password: string) {
   await type('#totp-code', await nextCode(email));
   await page.click('form button[type=submit]');
   await page.waitForSelector('h1:text-is("Your password is set")');
+  // The ten recovery codes, shown this once.
+  expect(await page.locator('[data-testid=recovery-codes] li code').count()).toBe(10);
+  await axe('password set, recovery codes');
 }
 
 async function signIn(email: string, password: string) {
@@ -157,6 +160,12 @@ describe('the MASH inbox', () => {
       document.querySelector('.error-summary')?.textContent?.includes('password or code is not right'),
     );
     expect(await page.locator('h1:text-is("Referrals")').count()).toBe(0);
+    // Both refusals were counted against the account (the throttle's row, in the database).
+    const failures = await server.inbox.sql.get<{ count: number | string }>(
+      'select count from inbox_login_attempts where key = ?',
+      ['account:admin@la.example'],
+    );
+    expect(Number(failures!.count)).toBe(2);
     await axe('sign in with an error');
     await signIn('admin@la.example', PASSWORDS.admin);
 

@@ -5,7 +5,10 @@ import { readFacts, score, screenedOn } from '../../src/domain/index.ts';
 import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
 import { readingOf } from '../../src/receiver/domain/accept.ts';
 import { hashPassword, verifyPassword } from '../../src/inbox-server/passwords.ts';
+import { inboxPlugin } from '../../src/inbox-server/plugin.ts';
+import { CHAIN_PAGE } from '../../src/inbox-server/routes/referrals.ts';
 import { InboxService } from '../../src/inbox-server/service.ts';
+import Fastify from 'fastify';
 import { migrate } from '../../src/receiver/store/migrations.ts';
 import { SqliteSql } from '../../src/receiver/store/sqlite.ts';
 import type { StoredSubmission, SubmissionSource } from '../../src/inbox-server/source.ts';
@@ -27,8 +30,8 @@ const childAge = (sub: Submission) => readFacts(sub.answers, screenedOn(sub)).ag
 
 class ListSource implements SubmissionSource {
   rows: StoredSubmission[] = [];
-  add(body: Submission, receivedAt: string) {
-    const r = assess(body);
+  add(body: Submission, receivedAt: string, area?: string) {
+    const r = { ...assess(body), ...(area ? { area, needsArea: false } : {}) };
     this.rows.push({
       id: body.id,
       seq: this.rows.length + 1,
@@ -169,4 +172,65 @@ describe('passwords', () => {
     expect(await verifyPassword('a long enough passphrasE', h)).toBe(false);
     expect(await verifyPassword('anything', null)).toBe(false);
   });
+});
+
+describe("a referral's other records for the child", () => {
+  it('come a page at a time, newest first, within the account’s areas: 2,400 records, 1,600 in its area', async () => {
+    const source = new ListSource();
+    const svc = new InboxService({ sql: await memorySql(), source, childSecret: Buffer.alloc(32) });
+    // One child reference, 2,400 records: two of every three in Bolton, the third in Wigan; others for another child.
+    const t0 = Date.parse('2026-01-01T00:00:00Z');
+    for (let i = 0; i < 2400; i++)
+      source.add(
+        gmReferral(20, 3, { childRef: 'MANY-1' }),
+        new Date(t0 + Math.floor(i / 2) * 60_000).toISOString(), // two at each minute: the cursor must split ties
+        i % 3 === 2 ? 'Wigan' : 'Bolton',
+      );
+    for (let i = 0; i < 5; i++)
+      source.add(gmReferral(20, 3, { childRef: 'OTHER-2' }), new Date(t0).toISOString(), 'Bolton');
+    const { user } = await svc.accounts.add({ email: 'bolton@example.org', role: 'reviewer', teams: ['Bolton'] });
+    const sid = await svc.sessions.create(user.id, '127.0.0.1', true);
+    const app = Fastify();
+    await app.register(inboxPlugin(svc, { distDir: 'dist' }));
+    const get = async (url: string) => {
+      const res = await app.inject({ method: 'GET', url: `/inbox/api${url}`, headers: { cookie: `cse-inbox=${sid}` } });
+      expect(res.statusCode).toBe(200);
+      return res.json() as {
+        chain: { id: string; receivedAt: string }[];
+        chainNext: string | null;
+        chainTotal: number;
+        chainHidden: number;
+      };
+    };
+    const bolton = source.rows.filter((r, i) => i < 2400 && i % 3 !== 2);
+    const first = await get(`/referrals/${bolton[0]!.id}`);
+    expect(first.chain).toHaveLength(CHAIN_PAGE);
+    expect(first.chainTotal).toBe(1600);
+    expect(first.chainHidden).toBe(800);
+    // Following "Show more" to the end: every Bolton record once, newest first, no Wigan one, no other child's.
+    const seen = [...first.chain];
+    let next = first.chainNext;
+    let pages = 1;
+    while (next) {
+      const page = await get(`/referrals/${bolton[0]!.id}/chain?after=${next}`);
+      expect(page.chain.length).toBeLessThanOrEqual(CHAIN_PAGE);
+      seen.push(...page.chain);
+      next = page.chainNext;
+      pages++;
+    }
+    expect(pages).toBe(1600 / CHAIN_PAGE);
+    expect(new Set(seen.map((r) => r.id))).toEqual(new Set(bolton.map((r) => r.id)));
+    expect(seen).toHaveLength(1600);
+    const times = seen.map((r) => r.receivedAt);
+    expect([...times].sort().reverse()).toEqual(times);
+    // A made-up cursor is refused in words.
+    const bad = await app.inject({
+      method: 'GET',
+      url: `/inbox/api/referrals/${bolton[0]!.id}/chain?after=not-a-cursor`,
+      headers: { cookie: `cse-inbox=${sid}` },
+    });
+    expect(bad.statusCode).toBe(400);
+    await app.close();
+    await svc.sql.close();
+  }, 60_000);
 });

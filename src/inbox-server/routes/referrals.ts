@@ -81,8 +81,7 @@ async function detail(svc: InboxService, user: User, row: ReferralRow): Promise<
   const stored = await svc.opts.source.get(row.id);
   if (!stored) return fail('not-found', 'No such referral.');
   const inst = getInstrument(row.instrumentId);
-  const chainRows = await svc.referrals.chain(row.id);
-  const visible = chainRows.filter((r) => inScope(user, r));
+  const chain = await chainPage(svc, user, row.id);
   return json(200, {
     referral: forScreen(svc, [row])[0],
     submission: stored.body,
@@ -94,7 +93,25 @@ async function detail(svc: InboxService, user: User, row: ReferralRow): Promise<
     items: inst ? itemsOf(inst).length : 0,
     events: await svc.referrals.events(row.id),
     reviewers: await reviewersFor(svc, row),
-    chain: visible.map((r) => ({
+    ...chain,
+  });
+}
+
+/** The other records for the same child shown at a time ("Show more" asks for the next page). */
+export const CHAIN_PAGE = 20;
+
+const chainCursor = (r: ReferralRow) => Buffer.from(`${r.receivedAt}|${r.id}`).toString('base64url');
+function readChainCursor(c: string | null): { receivedAt: string; id: string } | undefined {
+  if (!c || c.length > 200) return undefined;
+  const [receivedAt, id] = Buffer.from(c, 'base64url').toString().split('|');
+  return receivedAt && isReferralId(id) ? { receivedAt, id } : undefined;
+}
+
+/** A page of the records for the same child reference, newest first, within the account's scope. */
+async function chainPage(svc: InboxService, user: User, id: string, after?: { receivedAt: string; id: string }) {
+  const page = await svc.referrals.chainPage(id, user, CHAIN_PAGE, after);
+  return {
+    chain: page.rows.map((r) => ({
       id: r.id,
       receivedAt: r.receivedAt,
       level: r.level,
@@ -102,8 +119,10 @@ async function detail(svc: InboxService, user: User, row: ReferralRow): Promise<
       instrumentTitle: getInstrument(r.instrumentId)?.title ?? r.instrumentId,
       reviewState: r.reviewState,
     })),
-    chainHidden: chainRows.length - visible.length,
-  });
+    chainNext: page.more ? chainCursor(page.rows[page.rows.length - 1]!) : null,
+    chainTotal: page.visible,
+    chainHidden: page.hidden,
+  };
 }
 
 /** Who has opened the referral, from the audit (its 'view' rows). */
@@ -191,6 +210,22 @@ export function referralRoutes(ctx: RouteContext): InboxRoute[] {
         await audit(req, caller!.user, 'view', row.id);
         // Seen by includes this look: the audit row just written.
         return json(200, { ...(answer.json as object), seenBy: await seenByOf(svc, row.id) });
+      },
+    },
+    {
+      method: 'GET',
+      url: '/referrals/:id/chain',
+      guard: 'reviewer',
+      audits: ['list', 'forbidden'],
+      // The next page of the other records for the child ("Show more"), after the cursor the last page gave.
+      handler: async (req, caller) => {
+        const row = await referralFor(ctx, req, caller!.user, 'GET other records');
+        if (!isRow(row)) return row;
+        const after = readChainCursor(req.query.get('after'));
+        if (req.query.get('after') && !after) return fail('invalid', 'That page of records does not exist.');
+        const page = await chainPage(svc, caller!.user, row.id, after);
+        await audit(req, caller!.user, 'list', row.id, `other records for the child: ${page.chain.length} more`);
+        return json(200, page);
       },
     },
     {

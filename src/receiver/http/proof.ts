@@ -3,8 +3,17 @@
 // with that public key in its header. Claims: htm (method), htu (address,
 // no query), iat (seconds), jti (unique). The key's thumbprint (jkt)
 // identifies the enrolled device; a jti is accepted once; a stale iat is
-// refused. A copy of a request cannot be replayed, and a copy of the profile
-// without the key cannot make a new proof.
+// refused. A copy of a request cannot be replayed.
+//
+// What a proof does NOT show: that the request comes from the one browser
+// that enrolled. The key is non-extractable to scripts, but the browser keeps
+// its material in the profile on disk, so a copy of the profile (a backup, a
+// stolen laptop's disk) can make valid proofs without the app's passcode, and
+// is this device to the server until an admin revokes it. Such a copy can
+// only send submissions (a device credential reads nothing: the inbox refuses
+// it). What the server does: it keeps each device's last address and flags a
+// device seen from two addresses within minutes, once, on the Devices screen
+// and in the audit (context.ts noteDevice, store deviceSeenFrom).
 import { Problem } from '../../errors/catalogue.ts';
 import { calculateJwkThumbprint, decodeProtectedHeader, importJWK, type JWK, jwtVerify } from 'jose';
 
