@@ -2,7 +2,7 @@
 // newest first. Reading it and downloading it are recorded too.
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditLine } from '../contract/inbox-api.ts';
-import { ApiError, api, download } from './api.ts';
+import { ApiError, api, downloadFile } from './api.ts';
 import { when } from './format.ts';
 import { href } from './router.ts';
 
@@ -37,7 +37,7 @@ export function AuditScreen() {
         <button
           type="button"
           class="button secondary"
-          onClick={() => void download('/audit.csv').catch((e) => setError((e as ApiError).message))}
+          onClick={() => void downloadFile('/audit.csv').catch((e) => setError((e as ApiError).message))}
         >
           Download the latest 1,000 as CSV
         </button>

@@ -409,11 +409,10 @@ export function ReferralScreen({ id, me }: { id: string; me: SessionUser }) {
   const result = d.server;
   const device = s.result;
   const differs = d.referral.disagreement;
-  const exportOne = async (kind: 'csv' | 'fhir.json') => {
+  const exportOne = async (format: 'csv' | 'fhir') => {
     try {
-      setNote(
-        `Downloaded ${await download(`/export.${kind}?ids=${d.referral.id}`)}. The export is recorded in the audit.`,
-      );
+      const { name } = await download({ format, referral: d.referral.id });
+      setNote(`Downloaded ${name}. The export is recorded in the audit.`);
     } catch (e) {
       setNote((e as ApiError).message);
     }
@@ -674,7 +673,7 @@ export function ReferralScreen({ id, me }: { id: string; me: SessionUser }) {
           <button type="button" class="button secondary" onClick={() => void exportOne('csv')}>
             Export CSV
           </button>
-          <button type="button" class="button secondary" onClick={() => void exportOne('fhir.json')}>
+          <button type="button" class="button secondary" onClick={() => void exportOne('fhir')}>
             Export FHIR
           </button>
         </div>
