@@ -321,6 +321,7 @@ describe.each(backends)('exports on %s', (name, backend) => {
       expect(res.headers['content-type']).toMatch(/^application\/fhir\+json/);
       const bundle = JSON.parse(bytes.toString('utf8'));
       expect(validator.validate(bundle, true)).toEqual([]);
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed Bundle, read field by field below
       const entries = bundle.entry as { fullUrl: string; resource: Record<string, any> }[];
       const byType = (t: string) => entries.filter((e) => e.resource.resourceType === t).map((e) => e.resource);
       expect(byType('QuestionnaireResponse')).toHaveLength(1200);
