@@ -579,6 +579,27 @@ export class Referrals {
     return r && this.row(r);
   }
 
+  /** Several referrals by id (an audit page's), as a map; ids with no referral are absent. */
+  async rowsOf(ids: string[]): Promise<Map<string, ReferralRow>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const rows = await this.sql.all<Raw>(
+      `select ${COLUMNS} from inbox_referrals where submission_id in (${unique.map(() => '?').join(',')})`,
+      unique,
+    );
+    return new Map(rows.map((r) => [r.id, this.row(r)]));
+  }
+
+  /** The ids of every referral for a child reference (matched as the list's search matches it). */
+  async idsForChild(childRef: string): Promise<string[]> {
+    return (
+      await this.sql.all<{ id: string }>(
+        'select submission_id as id from inbox_referrals where child_key = ? order by received_at limit 1000',
+        [this.childKey(childRef)],
+      )
+    ).map((r) => r.id);
+  }
+
   /** Every referral for the same child reference, oldest first. */
   async chain(id: string): Promise<ReferralRow[]> {
     const key = (
