@@ -176,7 +176,7 @@ export function AuditScreen() {
                 <td class="nowrap">{when(e.at)}</td>
                 <td class="audit-who">{e.actor}</td>
                 <td>{AUDIT_ACTION_WORDS[e.action] ?? e.action}</td>
-                <td>
+                <td class="nowrap">
                   {e.submissionId ? (
                     <a href={href({ name: 'referral', id: e.submissionId })} data-testid="audit-referral">
                       {e.childRef
