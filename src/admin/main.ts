@@ -18,7 +18,8 @@ export async function runAdmin(
   const [noun, ...rest] = argv;
   if (noun !== 'device' && noun !== 'user' && noun !== 'alert') {
     out(`${DEVICE_USAGE}\n${USER_USAGE.replace(/^Usage:\n/, '')}\n${ALERT_USAGE.replace(/^Usage:\n/, '')}`);
-    return 2;
+    // Asked for (help, --help, -h): the usage is the answer; anything else is a mistake.
+    return noun === 'help' || noun === '--help' || noun === '-h' ? 0 : 2;
   }
   let config;
   try {
