@@ -1,10 +1,12 @@
-// The audit screen at 1366 px, as an auditor reads it: no word (an e-mail
+// The list's view exported from the page (one audit row), then the audit
+// screen at 1366 px, as an auditor reads it: no word (an e-mail
 // address, a filter, a referral's child) broken across lines, its filters
 // (who, here) narrowing the table, child references in place of short ids,
 // and no accessibility violations (axe).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server/main.ts';
@@ -90,6 +92,20 @@ describe('the audit screen', () => {
     await page.fill('#code', await nextCode('lead@la.example'));
     await page.click('form button[type=submit]');
     await page.waitForSelector('h1:text-is("Referrals")');
+    // The list's view exported from the page: one POST, a zip with the tool's own file, one audit row.
+    await page.click('.views a[data-view=all]');
+    await page.waitForSelector(`[data-id="${referral.id}"]`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('button:has-text("Export these 1 as CSV")'),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^referrals-.*\.zip$/);
+    const zip = unzipSync(readFileSync((await download.path())!));
+    expect(Object.keys(zip).sort()).toEqual(['gm-cse-measurement-tool.csv', 'review-events.csv']);
+    await page.waitForSelector('p[role=status]:has-text("Downloaded referrals-")');
+    expect((await server.inbox.audit.list({ action: 'export-csv' })).map((e) => [e.actor, e.detail])).toEqual([
+      ['lead@la.example', 'csv: 1 referral; view all'],
+    ]);
     await page.click('a:text-is("Audit")');
     await page.waitForSelector('[data-testid=audit-table] tbody tr[data-action="export-fhir"]');
     expect(await brokenWords(page)).toEqual([]);
