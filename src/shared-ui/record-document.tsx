@@ -162,7 +162,7 @@ export function AnswerList({
                 const shown = answerText(item, v);
                 const blank = isTickItem(item) ? NOT_REVIEWED : 'Not answered';
                 // On paper a blank or unticked item is named in its section's one line below instead.
-                const folded = !shown || (isTickItem(item) && v === 'no');
+                const folded = item.kind !== 'repeat' && (!shown || (isTickItem(item) && v === 'no'));
                 return (
                   <div class={`qa${folded ? ' qa-folded' : ''}`} key={item.id} data-item={item.id}>
                     <dt>{item.text}</dt>
