@@ -24,7 +24,8 @@ export async function runAdmin(
     out(
       `${DEVICE_USAGE}\n${USER_USAGE.replace(/^Usage:\n/, '')}\n${ALERT_USAGE.replace(/^Usage:\n/, '')}\n${OPERATIONS_USAGE.replace(/^Usage:\n/, '')}`,
     );
-    return 2;
+    // Asked for (help, --help, -h): the usage is the answer; anything else is a mistake.
+    return noun === 'help' || noun === '--help' || noun === '-h' ? 0 : 2;
   }
   let config;
   try {

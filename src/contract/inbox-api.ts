@@ -162,4 +162,42 @@ export interface AuditLine {
   submissionId: string | null;
   detail: string | null;
   address: string;
+  /** The referral's child reference, when the reader's scope covers it. */
+  childRef?: string | null;
+  /** The entry names a referral outside the reader's scope: its child reference is not shown. */
+  childRefWithheld?: boolean;
 }
+
+/** What the audit records, in words (the audit screen's filter and column). */
+export const AUDIT_ACTION_WORDS: Record<string, string> = {
+  login: 'Signed in',
+  'login-failed': 'Sign-in failed',
+  'login-throttled': 'Sign-in throttled',
+  'login-busy': 'Sign-in refused: busy',
+  logout: 'Signed out',
+  'logout-everywhere': 'Signed out everywhere',
+  'password-set': 'Password set',
+  list: 'Listed referrals',
+  view: 'Opened a referral',
+  print: 'Printed a referral',
+  'export-csv': 'Exported (CSV)',
+  'export-fhir': 'Exported (FHIR)',
+  'review-state': 'Changed a review state',
+  'review-assign': 'Picked up or gave a referral',
+  'review-note': 'Added a review note',
+  'area-set': 'Set an area',
+  forbidden: 'Refused',
+  'device-credential-refused': 'Device credential refused',
+  'user-add': 'Added an account',
+  'user-change': 'Changed an account',
+  'user-link': 'Made a set-password link',
+  'device-add': 'Added a device',
+  'device-revoke': 'Withdrew a device',
+  'audit-view': 'Read the audit',
+  'audit-export': 'Downloaded the audit',
+  'alert-sent': 'Duty alert sent',
+  'alert-retry': 'Duty alert retried',
+  'alert-failed': 'Duty alert failed',
+  'alert-address-set': 'Duty alert address set',
+  'alert-address-remove': 'Duty alert address removed',
+};

@@ -76,6 +76,20 @@ export interface AuditEntry {
   address: string;
 }
 
+/** What the audit can be filtered on (the audit screen's filters). */
+export interface AuditQuery {
+  before?: number | undefined;
+  limit?: number | undefined;
+  action?: string | undefined;
+  submissionId?: string | undefined;
+  /** Any of these referrals (a child's: every referral for one child reference). */
+  submissionIds?: string[] | undefined;
+  actorId?: string | undefined;
+  actor?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
 interface Counted {
   action: AuditAction;
   actor: string;
@@ -176,15 +190,23 @@ export class Audit {
   }
 
   /** Newest first; `before` is the id of the last entry of the previous page. */
-  async list(
-    q: { before?: number; limit?: number; action?: string; submissionId?: string; actorId?: string } = {},
-  ): Promise<AuditEntry[]> {
+  async list(q: AuditQuery = {}): Promise<AuditEntry[]> {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (q.before) where.push('id < ?') && args.push(q.before);
     if (q.action) where.push('action = ?') && args.push(q.action);
     if (q.submissionId) where.push('submission_id = ?') && args.push(q.submissionId);
+    if (q.submissionIds) {
+      if (!q.submissionIds.length) return [];
+      where.push(`submission_id in (${q.submissionIds.map(() => '?').join(',')})`) && args.push(...q.submissionIds);
+    }
     if (q.actorId) where.push('actor_id = ?') && args.push(q.actorId);
+    // Who: an account's e-mail (or "cli", or an address tried at a failed sign-in), case aside.
+    if (q.actor) where.push('lower(actor) = ?') && args.push(q.actor.trim().toLowerCase());
+    // Dates (YYYY-MM-DD, UTC days as stored): from the first day's start to the last day's end.
+    if (q.from && /^\d{4}-\d{2}-\d{2}$/.test(q.from)) where.push('at >= ?') && args.push(q.from);
+    if (q.to && /^\d{4}-\d{2}-\d{2}$/.test(q.to) && !Number.isNaN(Date.parse(q.to)))
+      where.push('at < ?') && args.push(new Date(Date.parse(q.to) + 86_400_000).toISOString().slice(0, 10));
     const sql = `select id, at, actor_id as "actorId", actor, action, submission_id as "submissionId", detail, address from inbox_audit ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit ?`;
     return (await this.sql.all<AuditEntry>(sql, [...args, Math.min(Math.max(q.limit ?? 100, 1), 1000)])).map((e) => ({
       ...e,

@@ -8,6 +8,7 @@ import type { ServiceConfig } from '../config/config.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { enrolmentLink } from '../receiver/admin.ts';
 import { requestOrigin } from '../receiver/http/context.ts';
 import { CLONE_WINDOW_MS, type ReceiverStore } from '../receiver/store/receiver-store.ts';
@@ -95,6 +96,7 @@ export function inboxOnStore(
 function send(reply: FastifyReply, r: ApiResponse) {
   reply.code(r.status).header('Cache-Control', 'no-store');
   for (const [k, v] of Object.entries(r.headers ?? {})) reply.header(k, v);
+  if (r.stream) return reply.type(r.type ?? 'application/octet-stream').send(Readable.from(r.stream));
   if (r.text !== undefined) return reply.type(r.type ?? 'text/plain; charset=utf-8').send(r.text);
   return reply.type('application/json; charset=utf-8').send(JSON.stringify(r.json ?? {}));
 }

@@ -46,6 +46,8 @@ export interface ListFilter {
   child?: string;
   /** Only referrals waiting for an area (the regions' 'no area' queues). */
   noArea?: boolean;
+  /** One referral (an export from its own page). */
+  id?: string;
 }
 
 export class ReviewError extends Error {
@@ -304,6 +306,7 @@ export class Referrals {
     const eq = (col: string, v: string | undefined) => {
       if (v) sql.push(`${col} = ?`) && args.push(v);
     };
+    eq('submission_id', filter.id);
     eq('review_state', filter.state);
     eq('region', filter.region);
     eq('area_team', filter.team);
@@ -400,6 +403,83 @@ export class Referrals {
       next:
         rows.length > n && last ? encodeCursor({ p: Number(last.triageRank), r: last.receivedAt, i: last.id }) : null,
     };
+  }
+
+  /** The rows an export takes: a view (or every state), the filters and the account's scope, up to a point in the store. */
+  private exportWhere(
+    view: ListView | undefined,
+    filter: ListFilter,
+    user: Pick<User, 'id' | 'teams' | 'regions'>,
+    upToSeq: number,
+  ): { sql: string[]; args: (string | number)[] } {
+    const { state, ...rest } = filter;
+    const { sql, args } = this.where(view ? rest : { state, ...rest }, user);
+    if (view) {
+      const v = Referrals.viewWhere(view, user.id);
+      sql.unshift(...v.sql);
+      args.unshift(...v.args);
+    }
+    sql.push('source_seq <= ?') && args.push(upToSeq);
+    return { sql, args };
+  }
+
+  /** The newest referral indexed: an export reads up to it, so its count holds however many arrive meanwhile. */
+  async lastSeq(): Promise<number> {
+    return Number(
+      (await this.sql.get<{ s: number }>('select coalesce(max(source_seq), 0) as s from inbox_referrals'))!.s,
+    );
+  }
+
+  /** How many referrals an export takes, and the tools among them (each tool's own file). */
+  async exportExtent(
+    view: ListView | undefined,
+    filter: ListFilter,
+    user: Pick<User, 'id' | 'teams' | 'regions'>,
+    upToSeq: number,
+  ): Promise<{ count: number; instruments: string[] }> {
+    const { sql, args } = this.exportWhere(view, filter, user, upToSeq);
+    const rows = await this.sql.all<{ i: string; n: number }>(
+      `select instrument_id as i, count(*) as n from inbox_referrals where ${sql.join(' and ')} group by instrument_id order by instrument_id`,
+      args,
+    );
+    return { count: rows.reduce((a, r) => a + Number(r.n), 0), instruments: rows.map((r) => r.i) };
+  }
+
+  /**
+   * The referrals an export takes, a batch at a time in the order the store received them (one range of
+   * the unique source_seq index per batch): memory holds one batch, whatever the export's size.
+   */
+  async *exportBatches(
+    view: ListView | undefined,
+    filter: ListFilter,
+    user: Pick<User, 'id' | 'teams' | 'regions'>,
+    upToSeq: number,
+    batch = 200,
+  ): AsyncGenerator<ReferralRow[]> {
+    const { sql, args } = this.exportWhere(view, filter, user, upToSeq);
+    for (let after = 0; ;) {
+      const rows = await this.sql.all<Raw & { seq: number }>(
+        `select ${COLUMNS}, source_seq as seq from inbox_referrals where ${sql.join(' and ')} and source_seq > ? order by source_seq limit ?`,
+        [...args, after, batch],
+      );
+      if (!rows.length) return;
+      after = Number(rows.at(-1)!.seq);
+      yield rows.map(({ seq: _seq, ...r }) => this.row(r));
+      if (rows.length < batch) return;
+    }
+  }
+
+  /** The review histories of a batch of referrals, each oldest first. */
+  async eventsOf(ids: string[]): Promise<Map<string, ReviewEvent[]>> {
+    const out = new Map<string, ReviewEvent[]>(ids.map((id) => [id, []]));
+    if (!ids.length) return out;
+    const rows = await this.sql.all<Omit<ReviewEvent, 'note'> & { note: string; sid: string }>(
+      `select id, submission_id as sid, kind, from_state as "from", to_state as "to", user_email as "userEmail", assignee, note_sealed as note, at from inbox_review_events where submission_id in (${ids.map(() => '?').join(',')}) order by submission_id, id`,
+      ids,
+    );
+    for (const { sid, ...e } of rows)
+      out.get(sid)?.push({ ...e, id: Number(e.id), note: this.keys.open(e.note, `note:${sid}`) });
+    return out;
   }
 
   /**
@@ -513,6 +593,28 @@ export class Referrals {
         keys,
       )
     ).map((r) => this.row(r));
+  }
+
+  /** Several referrals by id (an audit page's), as a map; ids with no referral are absent. */
+  async rowsOf(ids: string[]): Promise<Map<string, ReferralRow>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const rows = await this.sql.all<Raw>(
+      `select ${COLUMNS} from inbox_referrals where submission_id in (${unique.map(() => '?').join(',')})`,
+      unique,
+    );
+    return new Map(rows.map((r) => [r.id, this.row(r)]));
+  }
+
+  /** The ids of every referral for a child reference (matched as the list's search matches it). */
+  async idsForChild(childRef: string): Promise<string[]> {
+    const keys = this.keys.childKeys(childRef); // under every inbox key held (a rotation may be under way)
+    return (
+      await this.sql.all<{ id: string }>(
+        `select submission_id as id from inbox_referrals where child_key in (${keys.map(() => '?').join(', ')}) order by received_at limit 1000`,
+        keys,
+      )
+    ).map((r) => r.id);
   }
 
   /**

@@ -140,7 +140,17 @@ export function SetPassword({ token }: { token: string }) {
           </div>
         )}
         <p>
-          <a href={href({ name: 'list' })} onClick={() => history.replaceState(null, '', '/inbox/#/')}>
+          <a
+            href={href({ name: 'list' })}
+            onClick={(e) => {
+              // The used link leaves the history (Back never returns to it), and the screen follows the new
+              // address at once: replacing the address fires no hashchange, so one is sent for the router.
+              e.preventDefault();
+              const from = location.href;
+              history.replaceState(null, '', '/inbox/#/');
+              dispatchEvent(new HashChangeEvent('hashchange', { oldURL: from, newURL: location.href }));
+            }}
+          >
             Sign in
           </a>{' '}
           with {email}, your new password{recoveryCodes.length > 0 ? ' and a code from your authenticator app' : ''}.

@@ -123,15 +123,25 @@ export function ReferralList({ view, me }: { view: ListView; me: SessionUser }) 
   const facets = page?.facets;
   const filtered = Object.keys(filters).length > 0;
   const viewLabel = LIST_VIEWS.find((v) => v.id === view)!.label;
-  const exportAll = async (kind: 'csv' | 'fhir.json') => {
+  // Everything this view holds under these filters, however many: one request, streamed, audited once.
+  const total = page?.matches ?? items.length;
+  const [exporting, setExporting] = useState<string>();
+  const exportAll = async (format: 'csv' | 'csv-long' | 'fhir') => {
     setNote(undefined);
+    setError(undefined);
+    const these = `${total.toLocaleString('en-GB')} referral${total === 1 ? '' : 's'}`;
+    setExporting(`Exporting ${these}…`);
     try {
-      const name = await download(`/export.${kind}?ids=${items.map((i) => i.id).join(',')}`);
+      const { name, count } = await download({ format, view, filters: filters as Record<string, string> }, (bytes) =>
+        setExporting(`Exporting ${these}: ${(bytes / 1_048_576).toFixed(1)} MB received so far…`),
+      );
       setNote(
-        `Downloaded ${name} (${items.length} referral${items.length === 1 ? '' : 's'}). The export is recorded in the audit.`,
+        `Downloaded ${name} (${count.toLocaleString('en-GB')} referral${count === 1 ? '' : 's'}). The export is recorded in the audit.`,
       );
     } catch (e) {
       setError((e as ApiError).message);
+    } finally {
+      setExporting(undefined);
     }
   };
 
@@ -392,13 +402,31 @@ export function ReferralList({ view, me }: { view: ListView; me: SessionUser }) 
         )}
         {items.length > 0 && (
           <>
-            <button type="button" class="button secondary" onClick={() => void exportAll('csv')}>
-              Export these as CSV
+            <button type="button" class="button secondary" disabled={!!exporting} onClick={() => void exportAll('csv')}>
+              Export these {total.toLocaleString('en-GB')} as CSV (a file per tool)
             </button>
-            <button type="button" class="button secondary" onClick={() => void exportAll('fhir.json')}>
-              Export these as FHIR
+            <button
+              type="button"
+              class="button secondary"
+              disabled={!!exporting}
+              onClick={() => void exportAll('csv-long')}
+            >
+              Export as CSV, one row per answer
+            </button>
+            <button
+              type="button"
+              class="button secondary"
+              disabled={!!exporting}
+              onClick={() => void exportAll('fhir')}
+            >
+              Export as FHIR
             </button>
           </>
+        )}
+        {exporting && (
+          <p class="inset" role="status" aria-live="polite" data-testid="export-progress">
+            {exporting}
+          </p>
         )}
       </div>
     </>

@@ -501,11 +501,10 @@ export function ReferralScreen({ id, me }: { id: string; me: SessionUser }) {
   const result = d.server;
   const device = s.result;
   const differs = d.referral.disagreement;
-  const exportOne = async (kind: 'csv' | 'fhir.json') => {
+  const exportOne = async (format: 'csv' | 'fhir') => {
     try {
-      setNote(
-        `Downloaded ${await download(`/export.${kind}?ids=${d.referral.id}`)}. The export is recorded in the audit.`,
-      );
+      const { name } = await download({ format, referral: d.referral.id });
+      setNote(`Downloaded ${name}. The export is recorded in the audit.`);
     } catch (e) {
       setNote((e as ApiError).message);
     }
@@ -750,7 +749,7 @@ export function ReferralScreen({ id, me }: { id: string; me: SessionUser }) {
           <button type="button" class="button secondary" onClick={() => void exportOne('csv')}>
             Export CSV
           </button>
-          <button type="button" class="button secondary" onClick={() => void exportOne('fhir.json')}>
+          <button type="button" class="button secondary" onClick={() => void exportOne('fhir')}>
             Export FHIR
           </button>
         </div>
@@ -818,36 +817,44 @@ export function ReferralScreen({ id, me }: { id: string; me: SessionUser }) {
       </div>
       {result && inst && (
         <div class="print-only">
-          <p class="doc-kicker">
-            CSE Inbox · referral received {when(d.referral.receivedAt)} · receipt {d.receipt} · review:{' '}
-            {STATE_LABELS[d.referral.reviewState]}
-            {d.referral.reviewBy ? ` by ${d.referral.reviewBy}` : ''}
-          </p>
-          {differs && (
-            <p class="warning-text disagreement">
-              The device's result ("{device.level ?? 'no level'}") differs from the server's ("
-              {result.level ?? 'no level'}"); the outcome below is the server's.
-            </p>
-          )}
           <RecordDocument
             record={asRecord}
             result={result}
             assessor={{ ...s.author, from: 'submission' }}
             sent={asSent}
+            stepsFor={(steps) => forArea(steps, d.referral.region, d.referral.areaTeam)}
             provenance={`outcome computed again by the receiving server from the answers as received (the device's own result: ${device.level ?? 'no level'}).`}
+            summary={
+              <>
+                <p class="doc-review" data-testid="print-review">
+                  <strong>Review:</strong> {STATE_LABELS[d.referral.reviewState]}
+                  {d.referral.assignee ? `, with ${d.referral.assignee}` : ''}
+                  {d.referral.reviewBy ? ` (last change by ${d.referral.reviewBy}, ${when(d.referral.reviewAt)})` : ''}.
+                  Received {when(d.referral.receivedAt)}, receipt {d.receipt}.
+                </p>
+                {differs && (
+                  <p class="warning-text disagreement">
+                    The device's result ("{device.level ?? 'no level'}") differs from the server's ("
+                    {result.level ?? 'no level'}"); the outcome below is the server's.
+                  </p>
+                )}
+              </>
+            }
+            annex={
+              d.events.length > 0 && (
+                <section>
+                  <h2 class="doc-h">Review history</h2>
+                  <ol>
+                    {d.events.map((e) => (
+                      <li key={e.id}>
+                        {STATE_LABELS[e.to]} – {e.userEmail}, {when(e.at)}: {e.note}
+                      </li>
+                    ))}
+                  </ol>
+                </section>
+              )
+            }
           />
-          {d.events.length > 0 && (
-            <section>
-              <h2 class="doc-h">Review</h2>
-              <ol>
-                {d.events.map((e) => (
-                  <li key={e.id}>
-                    {STATE_LABELS[e.to]} – {e.userEmail}, {when(e.at)}: {e.note}
-                  </li>
-                ))}
-              </ol>
-            </section>
-          )}
         </div>
       )}
     </>

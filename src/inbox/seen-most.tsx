@@ -4,7 +4,7 @@
 // CSV for the police analyst. Only referrals the account may open count.
 import { useEffect, useState } from 'preact/hooks';
 import type { SeenMostPage } from '../contract/entries-api.ts';
-import { api, type ApiError, download } from './api.ts';
+import { api, type ApiError, downloadFile } from './api.ts';
 import { when } from './format.ts';
 import { href } from './router.ts';
 
@@ -70,7 +70,9 @@ export function SeenMostScreen() {
             class="button secondary"
             onClick={async () => {
               try {
-                setNote(`Downloaded ${await download(`/entries.csv?${query}`)}. The export is recorded in the audit.`);
+                setNote(
+                  `Downloaded ${await downloadFile(`/entries.csv?${query}`)}. The export is recorded in the audit.`,
+                );
               } catch (e) {
                 setNote((e as ApiError).message);
               }

@@ -4,13 +4,24 @@
 // entry of a report, the outcome, the next steps, provenance as a footnote).
 // The same document is what the result page prints and what the inbox prints
 // for a referral: it reads no storage, so both pages can carry it.
+// On paper, page 1 is the summary (the child, the outcome, what to do now, who
+// referred and how to reach them, and, from the inbox, the review state); every
+// answer follows as an annex, a section's blank or unticked items in one line
+// each ("Not ticked: …") rather than one line per item. Every page carries the
+// protective marking, the reference and "Page N of M": CSS paged media (the
+// @page margin boxes in styles.css, read from two custom properties this
+// document sets on the page while it is shown), so the browser's own print
+// carries them as well as a PDF made headless (Chromium and Edge; browsers
+// without margin boxes print the marking and reference at the top of page 1).
 import { isAnswered, isAsked, isTickItem, labelOf, valuesOf } from '../domain/index.ts';
-import type { AnswerValue, Entry, Instrument, Item, Result } from '../domain/index.ts';
+import type { AnswerValue, Entry, Instrument, Item, NextStep, Result } from '../domain/index.ts';
 import { getInstrument } from '../domain/index.ts';
 import type { Author } from '../contract/submission.ts';
+import type { ComponentChildren } from 'preact';
+import { useLayoutEffect } from 'preact/hooks';
 import { APP_VERSION } from '../version.ts';
 import { when } from './labels.ts';
-import { StepList, ordered } from './next-steps.tsx';
+import { StepList, isNow, ordered } from './next-steps.tsx';
 import { documentName, withoutRefs } from './sources.ts';
 import { routedTeam, stepsToShow } from './report-routing.ts';
 
@@ -129,6 +140,7 @@ export function AnswerList({
         const ticks = s.items.filter(isTickItem);
         const unreviewed = ticks.filter((i) => !isAnswered(answers[i.id])).length;
         const none = ticks.length > 0 && ticks.every((i) => answers[i.id] === 'no');
+        const asked = s.items.filter((item) => isAsked(item, answers) || isAnswered(answers[item.id]));
         return (
           <section key={s.id} class="answer-section">
             <H>{s.title}</H>
@@ -145,24 +157,31 @@ export function AnswerList({
               </p>
             )}
             <dl class="qa-list">
-              {s.items
-                .filter((item) => isAsked(item, answers) || isAnswered(answers[item.id]))
-                .map((item) => {
-                  const v = answers[item.id];
-                  const shown = answerText(item, v);
-                  const blank = isTickItem(item) ? NOT_REVIEWED : 'Not answered';
-                  return (
-                    <div class="qa" key={item.id} data-item={item.id}>
-                      <dt>{item.text}</dt>
-                      {item.kind === 'repeat' ? (
-                        <Entries item={item} value={v} />
-                      ) : (
-                        <dd class={shown ? '' : 'answer-none'}>{shown ?? blank}</dd>
-                      )}
-                    </div>
-                  );
-                })}
+              {asked.map((item) => {
+                const v = answers[item.id];
+                const shown = answerText(item, v);
+                const blank = isTickItem(item) ? NOT_REVIEWED : 'Not answered';
+                // On paper a blank or unticked item is named in its section's one line below instead.
+                const folded = item.kind !== 'repeat' && (!shown || (isTickItem(item) && v === 'no'));
+                return (
+                  <div class={`qa${folded ? ' qa-folded' : ''}`} key={item.id} data-item={item.id}>
+                    <dt>{item.text}</dt>
+                    {item.kind === 'repeat' ? (
+                      <Entries item={item} value={v} />
+                    ) : (
+                      <dd class={shown ? '' : 'answer-none'}>{shown ?? blank}</dd>
+                    )}
+                  </div>
+                );
+              })}
             </dl>
+            <Folded label="Not ticked" items={asked.filter((i) => isTickItem(i) && answers[i.id] === 'no')} />
+            <Folded label={NOT_REVIEWED} items={asked.filter((i) => isTickItem(i) && !isAnswered(answers[i.id]))} />
+            <Folded
+              label="Not answered"
+              items={asked.filter((i) => !isTickItem(i) && i.kind !== 'repeat' && !isAnswered(answers[i.id]))}
+              whole={!asked.some((i) => isAnswered(answers[i.id]))}
+            />
           </section>
         );
       })}
@@ -170,8 +189,26 @@ export function AnswerList({
   );
 }
 
+/** On paper: a section's unticked, unreviewed or blank items in one line ("Not ticked: a; b; c"). */
+function Folded({ label, items, whole }: { label: string; items: Item[]; whole?: boolean }) {
+  if (!items.length) return null;
+  const names = [...new Set(items.map((i) => i.text.replace(/[\s.:?]+$/, '')))];
+  return (
+    <p class="print-only answer-folded" data-testid="answers-folded">
+      <strong>{label}:</strong> {/* A section nobody filled in is said in a line, not named question by question. */}
+      {whole && items.length > 6 ? `none of this section's ${items.length} questions` : names.join('; ')}
+    </p>
+  );
+}
+
 export function AssessorText({ a }: { a: Assessor | undefined }) {
-  if (!a || a.from === 'none' || !a.name) return <>Not recorded on this device (add your details in Settings)</>;
+  if (!a || a.from === 'none' || !a.name)
+    return (
+      <>
+        Assessor not recorded
+        <span class="screen-only"> (add your details in Settings)</span>
+      </>
+    );
   return (
     <>
       {[a.name, a.role, a.organisation].filter(Boolean).join(', ')}
@@ -199,6 +236,28 @@ export function OutcomeWords({ inst, result }: { inst: Instrument; result: Resul
   return <>Not complete: no outcome</>;
 }
 
+/** A CSS string of some text (for the page's margin boxes). */
+const cssString = (t: string): string => `"${t.replace(/[\\"]/g, '\\$&').replace(/[\r\n]+/g, ' ')}"`;
+
+/** The protective marking every printed page carries. */
+export const MARKING = 'OFFICIAL-SENSITIVE';
+
+/**
+ * While a record is shown, the page's margin boxes (styles.css @page) read the marking and the reference
+ * from these properties, so every printed page carries them; they go when the record does.
+ */
+function usePageMarks(reference: string) {
+  useLayoutEffect(() => {
+    const root = document.documentElement.style;
+    root.setProperty('--doc-marking', cssString(MARKING));
+    root.setProperty('--doc-ref', cssString(reference));
+    return () => {
+      root.removeProperty('--doc-marking');
+      root.removeProperty('--doc-ref');
+    };
+  }, [reference]);
+}
+
 /** The printable record. Phones print as numbers, not buttons; nothing interactive. */
 export function RecordDocument({
   record,
@@ -206,6 +265,9 @@ export function RecordDocument({
   assessor,
   sent,
   provenance,
+  summary,
+  annex,
+  stepsFor,
 }: {
   record: DocumentRecord;
   result: Result;
@@ -213,80 +275,105 @@ export function RecordDocument({
   sent: SentWords;
   /** Where the outcome was computed, when not on this device (the reviewers' inbox prints the server's re-score). */
   provenance?: string;
+  /** More for page 1 (the inbox: the review state, a disagreement). */
+  summary?: ComponentChildren;
+  /** More for the annex, after the answers (the inbox: the review history). */
+  annex?: ComponentChildren;
+  /** The steps as this reader needs them (the inbox: the referral's own area's contacts only). */
+  stepsFor?: (steps: NextStep[]) => NextStep[];
 }) {
   const inst = getInstrument(record.instrumentId)!;
   const team = routedTeam(inst, result);
-  const steps = ordered(stepsToShow(inst, result));
+  const steps = (stepsFor ?? ((x: NextStep[]) => x))(ordered(stepsToShow(inst, result)));
   const report = inst.kind === 'information-report';
+  // What to do now (999 and warnings, then every step with a timescale) on page 1; the other steps follow it.
+  const urgent = steps.filter((x) => isNow(x) || !!x.within);
+  const now = urgent.length ? urgent : steps;
+  const later = steps.filter((x) => !now.includes(x));
+  const reference = report ? `Reference ${record.childRef}` : `Child reference ${record.childRef}`;
+  usePageMarks(reference);
   return (
     <article class="record-document" data-testid="record-document">
-      <div class="doc-head">
-        <p class="doc-kicker">CSE Screen · {report ? 'Information report' : 'Screening record'}</p>
-        <p class="doc-title">{inst.title}</p>
-      </div>
-      <dl class="doc-facts">
-        <div>
-          <dt>{report ? 'Reference' : 'Child reference'}</dt>
-          <dd data-testid="doc-child-ref">{record.childRef}</dd>
+      <div class="doc-summary">
+        <div class="doc-head">
+          <p class="doc-marking" data-testid="doc-marking">
+            {MARKING} · {reference}
+          </p>
+          <p class="doc-kicker">CSE Screen · {report ? 'Information report' : 'Screening record'}: summary</p>
+          <p class="doc-title">{inst.title}</p>
         </div>
-        <div>
-          <dt>Finished</dt>
-          <dd>{when(record.finalisedAt)}</dd>
-        </div>
-        <div>
-          <dt>Started</dt>
-          <dd>{when(record.createdAt)}</dd>
-        </div>
-        <div>
-          <dt>{report ? 'Reported by' : 'Assessor'}</dt>
-          <dd data-testid="doc-assessor">
-            <AssessorText a={assessor} />
-          </dd>
-        </div>
-        {team && (
+        <dl class="doc-facts">
           <div>
-            <dt>For</dt>
-            <dd>
-              {team.name} ({team.area}) · {team.email}
-              {team.phone && <> · {team.phone}</>}
+            <dt>{report ? 'Reference' : 'Child reference'}</dt>
+            <dd data-testid="doc-child-ref">{record.childRef}</dd>
+          </div>
+          <div>
+            <dt>Finished</dt>
+            <dd>{when(record.finalisedAt)}</dd>
+          </div>
+          <div>
+            <dt>Started</dt>
+            <dd>{when(record.createdAt)}</dd>
+          </div>
+          <div>
+            <dt>{report ? 'Reported by' : 'Assessor'}</dt>
+            <dd data-testid="doc-assessor">
+              <AssessorText a={assessor} />
             </dd>
           </div>
-        )}
-        <div>
-          <dt>Sent</dt>
-          <dd>{sent ?? 'Not sent from this device'}</dd>
-        </div>
-      </dl>
-      <section class="doc-outcome">
-        <h2 class="doc-h">Outcome</h2>
-        <p class="outcome-level">
-          <OutcomeWords inst={inst} result={result} />
-        </p>
-        {result.total !== undefined && (
-          <p>
-            Total: <strong>{result.total}</strong>
-            {result.bands.length > 0 && <> · falls in {result.bands.join(' and ')}</>}
+          {team && (
+            <div>
+              <dt>For</dt>
+              <dd>
+                {team.name} ({team.area}) · {team.email}
+                {team.phone && <> · {team.phone}</>}
+              </dd>
+            </div>
+          )}
+          <div>
+            <dt>Sent</dt>
+            <dd>{sent ?? 'Not sent from this device'}</dd>
+          </div>
+        </dl>
+        {summary}
+        <section class="doc-outcome">
+          <h2 class="doc-h">Outcome</h2>
+          <p class="outcome-level">
+            <OutcomeWords inst={inst} result={result} />
           </p>
-        )}
-      </section>
-      <section>
-        <h2 class="doc-h">{report ? 'The report' : 'Answers'}</h2>
-        <AnswerList inst={inst} answers={record.answers} headingLevel={3} />
-      </section>
-      <section class="doc-steps">
-        <h2 class="doc-h">What to do next</h2>
-        <StepList steps={steps} file={inst.source} print />
-      </section>
-      {result.notes.length > 0 && (
-        <section>
-          <h2 class="doc-h">The source document also says</h2>
-          <ul>
-            {result.notes.map((n, i) => (
-              <li key={i}>{withoutRefs(n, inst.source)}</li>
-            ))}
-          </ul>
+          {result.total !== undefined && (
+            <p>
+              Total: <strong>{result.total}</strong>
+              {result.bands.length > 0 && <> · falls in {result.bands.join(' and ')}</>}
+            </p>
+          )}
         </section>
-      )}
+        <section class="doc-steps">
+          <h2 class="doc-h">What to do now</h2>
+          <StepList steps={now} file={inst.source} print />
+        </section>
+        {later.length > 0 && (
+          <section class="doc-steps doc-then">
+            <h2 class="doc-h">Then</h2>
+            <StepList steps={later} file={inst.source} start={now.length + 1} print />
+          </section>
+        )}
+      </div>
+      <div class="doc-annex">
+        <h2 class="doc-h">{report ? 'Annex: the report' : 'Annex: every answer'}</h2>
+        <AnswerList inst={inst} answers={record.answers} headingLevel={3} />
+        {result.notes.length > 0 && (
+          <section class="doc-notes">
+            <h2 class="doc-h">The source document also says</h2>
+            <ul>
+              {result.notes.map((n, i) => (
+                <li key={i}>{withoutRefs(n, inst.source)}</li>
+              ))}
+            </ul>
+          </section>
+        )}
+        {annex}
+      </div>
       <footer class="doc-footnote">
         {result.ambiguities.length > 0 && (
           <>

@@ -187,9 +187,13 @@ describe('the A&E checklist, facts first', () => {
     ]);
     expect(await page.textContent('[data-item="fact-dob"] dd')).toBe('15 Mar 2014');
     expect(await axeViolations(page)).toEqual([]);
-    // As printed.
+    // As printed: the indicators nobody looked at in one line per section, not one line each.
     await page.emulateMedia({ media: 'print' });
-    expect(await (await doc.$('[data-item="med-cars"] dd'))!.isVisible()).toBe(true);
+    expect(await (await doc.$('[data-item="med-cars"] dd'))!.isVisible()).toBe(false);
+    const folded = await page.$$eval('[data-testid=answers-folded]', (els) =>
+      els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.textContent),
+    );
+    expect(folded.some((t) => t?.startsWith('Not reviewed: Getting into cars with unknown adults'))).toBe(true);
     await doc.screenshot({ path: `${SHOTS}/record-print-390.png` });
     await page.setViewportSize({ width: 320, height: 700 });
     await doc.screenshot({ path: `${SHOTS}/record-print-320.png` });

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server/main.ts';
@@ -277,8 +278,13 @@ describe('the MASH inbox', () => {
 
     // Exports: the files arrive, and each is audited.
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('button:text-is("Export CSV")')]);
-    const csvText = readFileSync((await csv.path())!, 'utf8').replace(/^\ufeff/, '');
-    const lines = csvText.trim().split('\r\n');
+    // A zip: the tool's own file and the review events as their own rows.
+    const files = unzipSync(readFileSync((await csv.path())!));
+    expect(Object.keys(files).sort()).toEqual(['gm-cse-measurement-tool.csv', 'review-events.csv']);
+    const lines = strFromU8(files['gm-cse-measurement-tool.csv']!)
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^submission_id,receipt,received_at,/);
     expect(lines[1]).toContain(high.id);

@@ -64,8 +64,7 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
     ['GET', `/referrals/${lower.id}`],
     ['POST', `/referrals/${lower.id}/state`],
     ['POST', `/referrals/${lower.id}/print`],
-    ['GET', `/export.csv?ids=${lower.id}`],
-    ['GET', `/export.fhir.json?ids=${lower.id}`],
+    ['POST', '/export'],
     ['GET', '/audit'],
     ['GET', '/audit.csv'],
     ['GET', '/users'],
@@ -228,7 +227,12 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
       expect(res.status).toBe(403);
       const entry = (await server.inbox.audit.list({ submissionId: high.id, action: 'forbidden' }))[0];
       expect(entry).toMatchObject({ actor: 'bolton@example.org', submissionId: high.id });
-      expect((await get(`/export.csv?ids=${high.id}`, reviewerCookie)).status).toBe(403);
+      const exported = await send2('POST', '/export', { format: 'csv', referral: high.id }, reviewerCookie);
+      expect(exported.status).toBe(403);
+      // Exporting the list instead leaves Wigan's referral out: the count is Bolton's two.
+      const all = await send2('POST', '/export', { format: 'fhir', view: 'all' }, reviewerCookie);
+      expect(all.headers.get('x-export-count')).toBe('2');
+      expect(JSON.stringify(await all.json())).not.toContain(high.id);
     });
 
     it("opening a referral writes an audit row and shows the answers, the server's result and the device's", async () => {

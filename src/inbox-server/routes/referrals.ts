@@ -30,7 +30,7 @@ import {
   str,
 } from './route.ts';
 
-function filterFrom(q: URLSearchParams): ListFilter {
+export function filterFrom(q: URLSearchParams): ListFilter {
   const f: ListFilter = {};
   for (const k of ['state', 'region', 'team', 'instrument', 'level', 'from', 'to', 'child'] as const) {
     const v = q.get(k);

@@ -41,6 +41,8 @@ export interface ApiResponse {
   text?: string;
   type?: string;
   headers?: Record<string, string>;
+  /** A body sent as it is made (an export): pulled a chunk at a time, as fast as the client takes it. */
+  stream?: AsyncIterable<Uint8Array>;
 }
 
 /** What a guarded handler is given: the signed-in account (absent on anonymous routes) and its session. */
