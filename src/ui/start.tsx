@@ -14,6 +14,7 @@ import { getRecord } from '../store/records.ts';
 import { loadEndpoint, loadSettings } from '../sync/settings.ts';
 import type { Author } from '../contract/submission.ts';
 import { useApp } from './context.ts';
+import { focusHeading } from '../shared-ui/hash-router.ts';
 import { reportPrefill } from './prefill.ts';
 import { Runner } from './runner.tsx';
 
@@ -72,8 +73,15 @@ export function Start({ instrumentId, previousId }: { instrumentId: string; prev
       () => setDeviceArea({ loaded: true }),
     );
   }, [db, asksArea]);
+  // What the draft starts with is read from storage first: once it is, the heading takes focus as the
+  // router would have given it, had the screen been drawn at once (it found only "Opening…").
+  const ready = previous.loaded && author.loaded && deviceArea.loaded;
+  const [readyAtOnce] = useState(ready);
+  useEffect(() => {
+    if (ready && !readyAtOnce) focusHeading();
+  }, [ready, readyAtOnce]);
   if (!inst) return <p>Unknown tool.</p>;
-  if (!previous.loaded || !author.loaded || !deviceArea.loaded) return <p aria-busy="true">Opening…</p>;
+  if (!ready) return <p aria-busy="true">Opening…</p>;
   if (previous.error) return <p class="field-error">{previous.error}</p>;
 
   const prev = previous.row;

@@ -5,8 +5,9 @@
 //
 //   level, severity   the tool's outcome by the server's own scoring
 //   safety            flags that put a referral at the top: a child in immediate
-//                     danger (999), a child under 13, missing now, trafficking, a 999 / SARC / immediate step the
-//                     pathways raise beyond the 999 line every result carries,
+//                     danger (999), a child under 13, missing now, trafficking,
+//                     a 999 / SARC / immediate step the pathways raise beyond
+//                     the 999 line every result carries,
 //                     or a record the server could not score
 //   priority          3 a safety flag or the tool's most serious band (severity 3);
 //                     2 and 1 the middle and lowest bands; 0 no level
