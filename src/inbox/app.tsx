@@ -2,13 +2,15 @@
 // users and devices), and the current screen. Without a session, sign-in.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type SessionUser, whenSignedOut } from './api.ts';
-import { AuditScreen } from './audit.tsx';
 import { SetPassword, SignIn } from './auth.tsx';
 import { ReferralList } from './list.tsx';
 import { ReferralScreen } from './referral.tsx';
-import { SeenMostScreen } from './seen-most.tsx';
 import { href, useRoute } from './router.ts';
-import { UsersScreen } from './users.tsx';
+import { later } from './later.tsx';
+
+const AuditScreen = later(() => import('./audit.tsx').then((m) => m.AuditScreen));
+const SeenMostScreen = later(() => import('./seen-most.tsx').then((m) => m.SeenMostScreen));
+const UsersScreen = later(() => import('./users.tsx').then((m) => m.UsersScreen));
 
 export function Inbox() {
   const route = useRoute();
