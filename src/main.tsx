@@ -120,12 +120,9 @@ function registerServiceWorker() {
   void wb.register();
 }
 
-// Draw the first screen only after the static shell has been painted once, so
-// the shell is what a slow phone shows first (and what Lighthouse times).
-// (With a timer too: a page in the background gets no animation frames until it is shown.)
-const afterFirstPaint = () =>
-  new Promise<void>((r) => (requestAnimationFrame(() => setTimeout(r, 0)), setTimeout(r, 250)));
-void afterFirstPaint().then(drawLocked);
+// The static shell has been painted once already: boot.ts imports this module only after that
+// paint (waiting for another frame here only delayed the passcode field).
+void drawLocked();
 for (const ev of ['focusin', 'pointerdown', 'keydown', 'touchstart'])
   addEventListener(ev, () => void loadMain(), { once: true, passive: true, capture: true });
 keepInstallOffer();
