@@ -8,6 +8,7 @@
 import { render } from 'preact';
 import { Workbox } from 'workbox-window';
 import { keyring } from './crypto/keyring.ts';
+import { loadArgon2 } from './crypto/vault.ts';
 import { LockTimer } from './security/lock-timer.ts';
 import { loadPolicy, vaultState } from './security/passcode.ts';
 import { SetUpPasscode, Unlock, VaultDamaged } from './ui/lock.tsx';
@@ -124,6 +125,6 @@ function registerServiceWorker() {
 // paint (waiting for another frame here only delayed the passcode field).
 void drawLocked();
 for (const ev of ['focusin', 'pointerdown', 'keydown', 'touchstart'])
-  addEventListener(ev, () => void loadMain(), { once: true, passive: true, capture: true });
+  addEventListener(ev, () => (void loadMain(), void loadArgon2()), { once: true, passive: true, capture: true });
 keepInstallOffer();
 registerServiceWorker();
