@@ -143,11 +143,16 @@ export function Runner({
   const saver = useMemo(
     () =>
       createAutosaver<Draft>(
-        async (v) =>
-          saveDraft(db, await ensureRecord(v), v.answers, v.section, v.childRef, {
+        async (v) => {
+          const id = await ensureRecord(v);
+          // One more turn of the microtask queue (no task boundary, so nothing typed waits on a timer):
+          // after Continue, the next page (queued by the same click) is drawn before the storage work starts.
+          await null;
+          return saveDraft(db, id, v.answers, v.section, v.childRef, {
             sectionId: inst.sections[v.section]?.id,
             at: v.at,
-          }),
+          });
+        },
         (s, e) => setSaveStatus(s, e ? describeStorageError(e).message : undefined),
       ),
     [db, record.id],
