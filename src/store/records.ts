@@ -91,13 +91,14 @@ export function knownRecord(id: string): RecordRow | undefined {
 
 export async function createDraft(
   db: CseDb,
-  input: { instrumentId: string; childRef: string; previousId?: string; answers?: Answers },
+  /** `id`: the one the form chose when it opened, so its next page can open before this write ends. */
+  input: { id?: string; instrumentId: string; childRef: string; previousId?: string; answers?: Answers },
 ): Promise<RecordRow> {
   const inst = getInstrument(input.instrumentId);
   if (!inst) throw new Error(`Unknown instrument ${input.instrumentId}`);
   const now = Date.now();
   const row: RecordRow = {
-    id: newId(),
+    id: input.id ?? newId(),
     instrumentId: inst.id,
     instrumentVersion: inst.version,
     state: 'draft',
@@ -108,7 +109,14 @@ export async function createDraft(
     updatedAt: now,
     ...(input.previousId ? { previousId: input.previousId } : {}),
   };
-  await withReopen(db, () => db.records.add(row));
+  // Remembered as the write starts (as saveDraft does), so the form's next page draws it at once.
+  remember(row);
+  try {
+    await withReopen(db, () => db.records.add(row));
+  } catch (e) {
+    known.delete(row.id);
+    throw e;
+  }
   return remember(row);
 }
 

@@ -21,7 +21,7 @@ import { getInstrument } from '../domain/index.ts';
 import { createAutosaver } from '../store/autosave.ts';
 import { describeStorageError } from '../store/errors.ts';
 import type { RecordRow } from '../store/db.ts';
-import { changeStamp, createDraft, noteDraft, resumeSection, saveDraft } from '../store/records.ts';
+import { changeStamp, createDraft, newId, noteDraft, resumeSection, saveDraft } from '../store/records.ts';
 import { useApp } from './context.ts';
 import { ErrorSummary } from '../shared-ui/error-summary.tsx';
 import { Field, dateProblem } from './fields.tsx';
@@ -111,10 +111,13 @@ export function Runner({
 
   // The record's id: known for a stored draft; for a new one, made once, on the first save.
   const idRef = useRef<string | undefined>(isNew ? undefined : record.id);
+  // A new draft's id, chosen now: Continue can open the next page while the draft is still being stored.
+  const plannedId = useRef(isNew ? newId() : record.id);
   const creating = useRef<Promise<string>>();
   const ensureRecord = (v: Draft): Promise<string> => {
     if (idRef.current) return Promise.resolve(idRef.current);
     creating.current ??= createDraft(db, {
+      id: plannedId.current,
       instrumentId: inst.id,
       childRef: v.childRef ?? record.childRef,
       answers: v.answers,
@@ -244,12 +247,16 @@ export function Runner({
       state.current.answers = confirmed;
     }
     saver.change(snapshot({ section: to === 'check' ? index : to }));
+    // Started now, so a new draft's storing has begun (and has its id) before the move below.
+    const flushing = saver.flush();
     try {
       // Another page of a stored draft opens at once, from what is being written (the store's copy
       // of the record is updated as the write starts); the write finishes as this page unmounts,
       // and a failure shows in the header. The check page waits for it: finishing reads the store.
-      if (to !== 'check' && idRef.current) {
-        const id = idRef.current;
+      // (A new draft being stored counts: its id is chosen, and the store's copy is noted as the write starts.)
+      const known = idRef.current ?? (creating.current ? plannedId.current : undefined);
+      if (to !== 'check' && known) {
+        const id = known;
         const v = snapshot({ section: to });
         noteDraft(id, {
           answers: v.answers,
@@ -257,11 +264,11 @@ export function Runner({
           ...(inst.sections[to] ? { sectionId: inst.sections[to].id } : {}),
           ...(v.childRef !== undefined ? { childRef: v.childRef } : {}),
         });
-        void saver.flush().catch(() => {});
+        void flushing.catch(() => {});
         go({ name: 'run', recordId: id, section: to });
         return;
       }
-      await saver.flush();
+      await flushing;
       const id = idRef.current ?? (await ensureRecord(snapshot()));
       if (to === 'check') go({ name: 'check', recordId: id });
       else go({ name: 'run', recordId: id, section: to });
