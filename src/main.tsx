@@ -8,6 +8,7 @@
 import { render } from 'preact';
 import { Workbox } from 'workbox-window';
 import { keyring } from './crypto/keyring.ts';
+import { loadArgon2 } from './crypto/vault.ts';
 import { LockTimer } from './security/lock-timer.ts';
 import { loadPolicy, vaultState } from './security/passcode.ts';
 import { SetUpPasscode, Unlock, VaultDamaged } from './ui/lock.tsx';
@@ -120,13 +121,10 @@ function registerServiceWorker() {
   void wb.register();
 }
 
-// Draw the first screen only after the static shell has been painted once, so
-// the shell is what a slow phone shows first (and what Lighthouse times).
-// (With a timer too: a page in the background gets no animation frames until it is shown.)
-const afterFirstPaint = () =>
-  new Promise<void>((r) => (requestAnimationFrame(() => setTimeout(r, 0)), setTimeout(r, 250)));
-void afterFirstPaint().then(drawLocked);
+// The static shell has been painted once already: boot.ts imports this module only after that
+// paint (waiting for another frame here only delayed the passcode field).
+void drawLocked();
 for (const ev of ['focusin', 'pointerdown', 'keydown', 'touchstart'])
-  addEventListener(ev, () => void loadMain(), { once: true, passive: true, capture: true });
+  addEventListener(ev, () => (void loadMain(), void loadArgon2()), { once: true, passive: true, capture: true });
 keepInstallOffer();
 registerServiceWorker();

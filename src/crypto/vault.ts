@@ -9,9 +9,14 @@
 // throttle (a mid-range phone): see `npm run bench`.
 // Vaults made by earlier releases (v1, PBKDF2-SHA-256, 600,000 iterations) still
 // open, and are re-wrapped with Argon2id at their next unlock (passcode.ts).
-import { argon2id } from 'hash-wasm';
+
 import * as v from 'valibot';
 import { fromB64, randomBytes, toB64 } from './bytes.ts';
+
+// Argon2id (its WebAssembly was half the passcode screen's script) is fetched when the screen is
+// first touched (main.tsx) or at the first derivation, not before the passcode field is shown.
+let argon2Module: Promise<typeof import('./argon2.ts')> | undefined;
+export const loadArgon2 = () => (argon2Module ??= import('./argon2.ts'));
 
 export const DEFAULT_ITERATIONS = 600_000;
 
@@ -85,6 +90,7 @@ async function pbkdf2Key(passcode: string, salt: Uint8Array, iterations: number)
 
 /** One Argon2id derivation: the 32 bytes a key-wrapping key is made from. Exported for the bench and the drill. */
 export async function argon2Bytes(passcode: string, salt: Uint8Array, p: Argon2Params): Promise<Uint8Array> {
+  const { argon2id } = await loadArgon2();
   return argon2id({
     password: passcode.normalize('NFC'),
     salt,

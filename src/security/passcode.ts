@@ -121,6 +121,16 @@ export type VaultState =
  */
 export async function vaultState(store: Storage = localStorage): Promise<VaultState> {
   const text = store.getItem(VAULT);
+  const good = text === null ? undefined : parseHeader(text);
+  if (good) {
+    // The usual case answers at once, without opening IndexedDB first (on a phone's first open after a
+    // restart that is the passcode screen's longest wait): the copy is checked, and refreshed if it is
+    // missing or damaged, in the background.
+    void vaultGet<string>('header')
+      .then((copyText) => (copyText !== text && !parseHeader(copyText) ? vaultPut({ header: text! }) : undefined))
+      .catch(() => {});
+    return { kind: 'ok', header: good };
+  }
   const copyText = await vaultGet<string>('header').catch(() => undefined);
   const copy = parseHeader(copyText);
   if (text === null) {
@@ -128,10 +138,7 @@ export async function vaultState(store: Storage = localStorage): Promise<VaultSt
     store.setItem(VAULT, copyText!);
     return { kind: 'ok', header: copy };
   }
-  const header = parseHeader(text);
-  if (!header) return { kind: 'damaged', backup: copy !== undefined };
-  if (copyText !== text && !copy) await vaultPut({ header: text }).catch(() => {});
-  return { kind: 'ok', header };
+  return { kind: 'damaged', backup: copy !== undefined }; // a header is there, and not a well-formed one
 }
 
 /** The way out of a damaged header: put the IndexedDB copy back. */

@@ -10,7 +10,13 @@ export interface Autosaver<T> {
 }
 
 /** Every live autosaver, so locking can write what is pending before the key goes, and leaving a screen can be held. */
-const live = new Set<{ flush(): Promise<void>; discard(): void; readonly status: SaveStatus }>();
+const live = new Set<{
+  flush(): Promise<void>;
+  discard(): void;
+  readonly status: SaveStatus;
+  /** A change not yet handed to storage (waiting for its debounce), or one storage refused. */
+  readonly waiting: boolean;
+}>();
 
 export async function flushAllAutosavers(): Promise<void> {
   await Promise.all([...live].map((a) => a.flush().catch(() => {})));
@@ -19,6 +25,15 @@ export async function flushAllAutosavers(): Promise<void> {
 /** How many autosavers hold a change not yet written (waiting for the debounce, or refused by storage). */
 export function unsavedAutosavers(): number {
   return [...live].filter((a) => a.status !== 'saved').length;
+}
+
+/**
+ * How many autosavers hold a change a move must wait for: one still waiting for its debounce, or one
+ * storage refused. A write already under way is not waited for: the form's next page opens from the
+ * record as it is being written (records.ts), and a refusal shows in the header and holds the next move.
+ */
+export function waitingAutosavers(): number {
+  return [...live].filter((a) => a.waiting).length;
 }
 
 /** The practitioner chose to leave without the change that could not be written. */
@@ -76,7 +91,7 @@ export function createAutosaver<T>(
     if (running === mine) running = undefined;
   }
 
-  const saver: Autosaver<T> & { dispose(): void; discard(): void } = {
+  const saver: Autosaver<T> & { dispose(): void; discard(): void; readonly waiting: boolean } = {
     dispose() {
       disposed = true;
       // A change storage refused stays live (and retried) until it is written or discarded.
@@ -115,6 +130,9 @@ export function createAutosaver<T>(
     },
     get status() {
       return status;
+    },
+    get waiting() {
+      return pending !== undefined || status === 'error';
     },
     get error() {
       return error;

@@ -10,6 +10,8 @@
 //       reads the newest delivered rows with a limited reverse scan instead of
 //       reading (and decrypting) every delivered row. Indexes only: IndexedDB
 //       builds them from the stored rows, nothing is re-written.
+//   v6  drafts: the page is kept by its section's id too; drafts stored before
+//       are marked `factsLast` (their page number counts the case facts last).
 // Every version stays declared so a device on any older version upgrades in
 // place with its records (drafts and queued ones included).
 import Dexie, { type Table } from 'dexie';
@@ -28,8 +30,12 @@ export interface RecordRow {
   /** The practitioner's reference for the child (initials, case number): links re-assessments. */
   childRef: string;
   answers: Answers;
-  /** Section the practitioner was on, to resume where they left off. */
+  /** Section the practitioner was on, to resume where they left off (resumeSection in records.ts). */
   section: number;
+  /** That section's id: pages can move between versions (the case facts moved from last to first). */
+  sectionId?: string;
+  /** A draft stored before the case facts came first: `section` counts them last (set by the v6 upgrade). */
+  factsLast?: boolean;
   createdAt: number;
   updatedAt: number;
   finalisedAt?: number;
@@ -117,6 +123,20 @@ export class CseDb extends Dexie {
         }
       });
     this.version(5).stores({ outbox: 'id, state, nextAttemptAt, recordId, createdAt, [state+createdAt]' });
+    // v6: drafts say which page they are on by its id. A draft stored before (no sectionId) counted its page
+    // with the case facts last, as they were then: marked, and mapped when it is opened (resumeSection).
+    // Clear fields only, so it runs the same with or without the key.
+    this.version(6)
+      .stores({})
+      .upgrade((tx) =>
+        tx
+          .table('records')
+          .where('state')
+          .equals('draft')
+          .modify((r: Record<string, unknown>) => {
+            if (r.sectionId === undefined) r.factsLast = true;
+          }),
+      );
 
     // A finished record is immutable (000 L1598 "NOT overwritten"): refuse any
     // change to it here, in one place, whoever the caller is.

@@ -21,6 +21,8 @@ const RECORD_CLEAR = [
   'updatedAt',
   'finalisedAt',
   'section',
+  'sectionId',
+  'factsLast',
   'previousId',
   'purgedAt',
 ] as const;

@@ -40,20 +40,22 @@ export async function outboxListing(db: CseDb, limit = 100): Promise<OutboxListi
       // Two plain key ranges either side of 'delivered' (not noneOf, which walks the whole index). The upper
       // one starts at 'delivered\0', not "above 'delivered'": an exclusive bound makes the browser seek to
       // 'delivered' and step over every delivered entry (32 ms for 1,000 in Chromium), this one seeks past them.
-      const open = [
-        ...(await db.outbox.where('state').below('delivered').toArray()),
-        ...(await db.outbox.where('state').aboveOrEqual('delivered\u0000').toArray()),
-      ];
       // Keys first (no values read), then only those rows fetched: a reverse cursor over values would
-      // open every row it passes.
-      const newest = await db.outbox
-        .where('[state+createdAt]')
-        .between(['delivered', Dexie.minKey], ['delivered', Dexie.maxKey])
-        .reverse()
-        .limit(limit)
-        .primaryKeys();
+      // open every row it passes. The independent reads are asked together, not one after another:
+      // each is a round trip to the browser's storage, which on a busy phone is most of the wait.
+      const [below, above, newest, deliveredCount] = await Promise.all([
+        db.outbox.where('state').below('delivered').toArray(),
+        db.outbox.where('state').aboveOrEqual('delivered\u0000').toArray(),
+        db.outbox
+          .where('[state+createdAt]')
+          .between(['delivered', Dexie.minKey], ['delivered', Dexie.maxKey])
+          .reverse()
+          .limit(limit)
+          .primaryKeys(),
+        db.outbox.where('state').equals('delivered').count(),
+      ]);
+      const open = [...below, ...above];
       const delivered = (await db.outbox.bulkGet(newest)).filter((r): r is OutboxRow => r !== undefined);
-      const deliveredCount = await db.outbox.where('state').equals('delivered').count();
       const shown = [...open, ...delivered].sort(newestFirst);
       const records = await db.records.bulkGet(shown.map((r) => String(r.recordId)));
       return {

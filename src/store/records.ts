@@ -1,7 +1,7 @@
 // Record operations. Drafts change as they are typed; finishing computes the
 // result with the engine and makes the record immutable; a re-assessment is a
 // new record linked to the previous one.
-import { score } from '../domain/index.ts';
+import { FACT_SECTION_ID, score } from '../domain/index.ts';
 import { localDate } from '../domain/index.ts';
 import type { Answers } from '../domain/index.ts';
 import { getInstrument } from '../domain/index.ts';
@@ -40,15 +40,48 @@ function remember(row: RecordRow): RecordRow {
 }
 
 /** What a form page is about to write (its answers, page and reference), so the next page draws it at once. */
-export function noteDraft(id: string, changes: { answers: Answers; section: number; childRef?: string }): void {
+export function noteDraft(
+  id: string,
+  changes: { answers: Answers; section: number; sectionId?: string; childRef?: string },
+): void {
   const was = known.get(id);
   if (was && was.state === 'draft')
     remember({
       ...was,
       answers: changes.answers,
       section: changes.section,
+      ...(changes.sectionId !== undefined ? { sectionId: changes.sectionId } : {}),
       ...(changes.childRef !== undefined ? { childRef: changes.childRef.trim() } : {}),
     });
+}
+
+let lastStamp = 0;
+/**
+ * The time of a change to a draft, later than any this page stamped before. A draft's writes are
+ * ordered by it: a page's write still under way (or retried after storage refused it) never undoes
+ * a newer one from the form's next page.
+ */
+export function changeStamp(): number {
+  lastStamp = Math.max(Date.now(), lastStamp + 1);
+  return lastStamp;
+}
+
+/**
+ * The page a draft resumes on. Its section's id when stored (pages can move: the case facts moved
+ * from last to first); a draft stored before that (`factsLast`, marked by the v6 upgrade) counted its
+ * page with the facts last, and is mapped; else its page number.
+ */
+export function resumeSection(row: Pick<RecordRow, 'instrumentId' | 'section' | 'sectionId' | 'factsLast'>): number {
+  const inst = getInstrument(row.instrumentId);
+  if (!inst) return row.section;
+  const at = (id: string | undefined) => (id === undefined ? -1 : inst.sections.findIndex((s) => s.id === id));
+  if (row.sectionId !== undefined && at(row.sectionId) >= 0) return at(row.sectionId);
+  if (row.factsLast && inst.sections[0]?.id === FACT_SECTION_ID) {
+    const n = inst.sections.length;
+    // Before: the tool's own pages 0 … n − 2, then the facts at n − 1. Now: the facts at 0, the tool's pages after.
+    return row.section >= n - 1 ? 0 : row.section + 1;
+  }
+  return Math.min(Math.max(row.section, 0), inst.sections.length - 1);
 }
 
 /** The record as this page last read or wrote it, if it did. */
@@ -58,13 +91,14 @@ export function knownRecord(id: string): RecordRow | undefined {
 
 export async function createDraft(
   db: CseDb,
-  input: { instrumentId: string; childRef: string; previousId?: string; answers?: Answers },
+  /** `id`: the one the form chose when it opened, so its next page can open before this write ends. */
+  input: { id?: string; instrumentId: string; childRef: string; previousId?: string; answers?: Answers },
 ): Promise<RecordRow> {
   const inst = getInstrument(input.instrumentId);
   if (!inst) throw new Error(`Unknown instrument ${input.instrumentId}`);
   const now = Date.now();
   const row: RecordRow = {
-    id: newId(),
+    id: input.id ?? newId(),
     instrumentId: inst.id,
     instrumentVersion: inst.version,
     state: 'draft',
@@ -75,34 +109,57 @@ export async function createDraft(
     updatedAt: now,
     ...(input.previousId ? { previousId: input.previousId } : {}),
   };
-  await withReopen(db, () => db.records.add(row));
+  // Remembered as the write starts (as saveDraft does), so the form's next page draws it at once.
+  remember(row);
+  try {
+    await withReopen(db, () => db.records.add(row));
+  } catch (e) {
+    known.delete(row.id);
+    throw e;
+  }
   return remember(row);
 }
 
-/** `childRef` is given when the first page, where the reference is asked, is saved. */
+/**
+ * `childRef` is given when the first page, where the reference is asked, is saved; `sectionId` names
+ * the page (resumeSection); `at` is when the change was made (changeStamp): an older change than the
+ * one stored is not written over it.
+ */
 export async function saveDraft(
   db: CseDb,
   id: string,
   answers: Answers,
   section: number,
   childRef?: string,
+  { sectionId, at = changeStamp() }: { sectionId?: string | undefined; at?: number } = {},
 ): Promise<void> {
-  const changes = {
+  const changes: Partial<RecordRow> = {
     answers,
     section,
-    updatedAt: Date.now(),
+    updatedAt: at,
+    ...(sectionId !== undefined ? { sectionId } : {}),
     ...(childRef !== undefined ? { childRef: childRef.trim() } : {}),
   };
   // Remembered as the write starts, so the form's next page draws what is being written.
   const was = known.get(id);
-  if (was) remember({ ...was, ...changes });
+  if (was && was.updatedAt <= at) remember({ ...was, ...changes });
   try {
     await withReopen(db, async () => {
-      const n = await db.records.update(id, changes);
-      if (n === 0) throw new Error('This draft no longer exists on the device.');
+      let found = false;
+      await db.records
+        .where(':id')
+        .equals(id)
+        .modify((row) => {
+          found = true;
+          if (row.state === 'draft' && row.updatedAt > at) return false; // a newer change is already written
+          Object.assign(row, changes);
+        });
+      if (!found) throw new Error('This draft no longer exists on the device.');
     });
   } catch (e) {
-    known.delete(id);
+    // Kept in memory while storage refuses it (the autosaver retries it): the next page still opens from
+    // what was typed. A draft that is gone, or finished, is forgotten.
+    if (!(describeStorageError(e).kind === 'full')) known.delete(id);
     throw e;
   }
 }

@@ -32,6 +32,8 @@ const RECORD = v.pipe(
     childRef: text,
     answers: v.record(v.string(), ANSWER),
     section: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    sectionId: v.optional(text),
+    factsLast: v.optional(v.boolean()),
     createdAt: time,
     updatedAt: time,
     finalisedAt: v.optional(time),

@@ -44,10 +44,10 @@ export async function enrolThisDevice(
       body = await res.json().catch(() => ({}));
     }
   } catch {
-    return { ok: false, message: 'No connection to the endpoint. Connect to the internet and open the link again.' };
+    return { ok: false, message: 'No connection to the MASH inbox. Connect to the internet and open the link again.' };
   }
   if (res.status !== 201 || !body.deviceId)
-    return { ok: false, message: body.error?.message ?? `The endpoint did not enrol this device (${res.status}).` };
+    return { ok: false, message: body.error?.message ?? `The MASH inbox did not enrol this device (${res.status}).` };
   const url = defaultEndpointUrl(origin);
   const publicKey = await fetchEndpointKey(url, fetchImpl);
   const endpoint: Endpoint = {

@@ -98,25 +98,25 @@ export function verdictOf(
   const ok = status >= 200 && status < 300;
   // A receipt is a non-empty text: anything else (true, an object) is no proof the row was stored.
   if (ok && typeof body.receipt === 'string' && body.receipt) return { kind: 'delivered', receipt: body.receipt };
-  if (ok) return { kind: 'retry', error: `The endpoint answered ${status} without a receipt` };
+  if (ok) return { kind: 'retry', error: `The MASH inbox answered ${status} without a receipt` };
   if (status === 401 && body.error?.code === 'device-revoked') return { kind: 'withdrawn', error: WITHDRAWN_MESSAGE };
   if (status === 401 && body.error?.code === 'proof-stale')
     return {
       kind: 'retry',
-      error: `This device's clock differs from the endpoint's: correcting it. ${message}`,
+      error: `This device's clock differs from the MASH inbox's: correcting it. ${message}`,
       staleClock: learnServerClock(date),
     };
   if (status === 401 || status === 403)
-    return { kind: 'retry', error: `The endpoint did not accept this device (${status}): ${message}` };
+    return { kind: 'retry', error: `The MASH inbox did not accept this device (${status}): ${message}` };
   if (status === 408 || status === 429 || status >= 500) {
     const ra = Number(retryAfter);
     return {
       kind: 'retry',
-      error: `The endpoint is busy or failing (${status}): will retry. ${message}`,
+      error: `The MASH inbox is busy or failing (${status}): will retry. ${message}`,
       ...(ra > 0 ? { retryAfterMs: ra * 1000 } : {}),
     };
   }
-  return { kind: 'rejected', error: `The endpoint refused this submission (${status}): ${message}` };
+  return { kind: 'rejected', error: `The MASH inbox refused this submission (${status}): ${message}` };
 }
 
 /** The answer's JSON object, or {} for anything else (a proxy's HTML error page, `null`, a number). */
@@ -181,7 +181,9 @@ async function post(
     const aborted = (e as Error).name === 'AbortError';
     return {
       kind: 'retry',
-      error: aborted ? 'No answer from the endpoint in time: will retry' : 'No connection to the endpoint: will retry',
+      error: aborted
+        ? 'No answer from the MASH inbox in time: will retry'
+        : 'No connection to the MASH inbox: will retry',
     };
   } finally {
     clearTimeout(timer);
@@ -239,7 +241,7 @@ async function attemptBatch(
   if (!Array.isArray(results))
     return rows.map(() => ({
       kind: 'retry',
-      error: 'The endpoint answered without a result for each submission: will retry',
+      error: 'The MASH inbox answered without a result for each submission: will retry',
     }));
   // The first answer for an id counts (a well-formed answer has one per item).
   const byId = new Map<unknown, BatchResponse['results'][number]>();
@@ -247,7 +249,7 @@ async function attemptBatch(
   return rows.map((row): Verdict => {
     const r = byId.get(row.id);
     if (!r || typeof r.status !== 'number')
-      return { kind: 'retry', error: 'The endpoint answered the batch without this submission: will retry' };
+      return { kind: 'retry', error: 'The MASH inbox answered the batch without this submission: will retry' };
     return verdictOf(r.status, r, r.retryAfter ? String(r.retryAfter) : null);
   });
 }

@@ -102,7 +102,7 @@ export function DamagedRecord({ record, onDeleted }: { record: RecordRow; onDele
       </div>
       <p>
         The other records on this device are not affected.{' '}
-        {record.state === 'final' ? 'If it was sent, the endpoint holds its own copy: see the Outbox.' : ''}
+        {record.state === 'final' ? 'If it was sent, the receiving team holds its own copy: see the Outbox.' : ''}
       </p>
       <DamageActions table="records" id={record.id} what="this damaged record" onDeleted={onDeleted} />
     </>

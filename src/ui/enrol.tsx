@@ -38,7 +38,7 @@ export function EnrolmentState({ endpoint }: { endpoint: Endpoint }) {
       </p>
       <p class="hint">
         This device can send finished records there and nothing else.{' '}
-        {endpoint.publicKey ? 'Each is sealed to the endpoint’s key before it is queued.' : ''}
+        {endpoint.publicKey ? 'Each is locked before it is queued, so only the receiving team can open it.' : ''}
       </p>
     </div>
   );

@@ -5,7 +5,7 @@ import type { RegionId, Setting } from '../domain/index.ts';
 import { getInstrument, instrumentsFor } from '../domain/index.ts';
 import type { RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
-import { deleteDraft, recentRecords } from '../store/records.ts';
+import { deleteDraft, recentRecords, resumeSection } from '../store/records.ts';
 import { openReportDraft, unfinishedReport } from './prefill.ts';
 import { go } from './router.ts';
 import { loadPolicy } from '../security/passcode.ts';
@@ -57,7 +57,7 @@ export function Home() {
       // Resumes the newest unfinished report; else reuses an empty draft rather than adding another,
       // with the reporter and "now" pre-filled.
       const row = await openReportDraft(db, report!, Date.now(), { fresh });
-      go({ name: 'run', recordId: row.id, section: fresh ? 0 : row.section });
+      go({ name: 'run', recordId: row.id, section: fresh ? 0 : resumeSection(row) });
     } catch (e) {
       setError(describeStorageError(e).message);
     }

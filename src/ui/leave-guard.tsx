@@ -5,7 +5,7 @@
 // or discard it and leave. Every in-app move goes through the router's guard:
 // links (the app's title included), Continue buttons, Back.
 import { useEffect, useState } from 'preact/hooks';
-import { discardAllAutosavers, flushAllAutosavers, unsavedAutosavers } from '../store/autosave.ts';
+import { discardAllAutosavers, flushAllAutosavers, unsavedAutosavers, waitingAutosavers } from '../store/autosave.ts';
 import { setLeaveGuard } from './router.ts';
 
 export function LeaveGuard({ saveMessage, saved }: { saveMessage: string | undefined; saved: boolean }) {
@@ -13,7 +13,8 @@ export function LeaveGuard({ saveMessage, saved }: { saveMessage: string | undef
   useEffect(
     () =>
       setLeaveGuard((to) => {
-        if (unsavedAutosavers() === 0) return false;
+        // A write under way is not waited for (Continue starts it, and the next page opens from it).
+        if (waitingAutosavers() === 0) return false;
         void flushAllAutosavers().then(() => {
           if (unsavedAutosavers() === 0) location.hash = to;
           else setHeld(to);

@@ -44,13 +44,26 @@ export function FollowOnLinks({ result, recordId }: { result: Pick<Result, 'next
   );
 }
 
+/**
+ * The last draft scored: the form's next page, drawn after Continue with the same answers, reuses it
+ * instead of scoring again while the page changes (the engine is still the one that scored it).
+ */
+let lastScored: { inst: Instrument; on: string; key: string; result: Result | undefined } | undefined;
+
 /** The engine's result for a draft, or undefined while an answer is invalid (the page shows that error). */
 export function draftResult(inst: Instrument, answers: Answers): Result | undefined {
+  const on = localDate(new Date());
+  const key = JSON.stringify(answers);
+  if (lastScored && lastScored.inst === inst && lastScored.on === on && lastScored.key === key)
+    return lastScored.result;
+  let result: Result | undefined;
   try {
-    return score(inst, answers, { on: localDate(new Date()) });
+    result = score(inst, answers, { on });
   } catch {
-    return undefined;
+    result = undefined;
   }
+  lastScored = { inst, on, key, result };
+  return result;
 }
 
 /** The case facts that change what to do, in a few words. */

@@ -66,8 +66,8 @@ export function SetUpPasscode({ onDone }: { onDone: () => void }) {
         <div class="warning-text" role="note" data-testid="erased-notice">
           <strong>
             After {ERASE_AFTER} wrong passcodes, this app erased its records on this device (
-            {plural(erased.drafts, 'unfinished draft', 'unfinished drafts')} lost). Finished records that were sealed
-            for the endpoint are still being sent.
+            {plural(erased.drafts, 'unfinished draft', 'unfinished drafts')} lost). Finished records already locked for
+            the receiving team are still being sent.
           </strong>
         </div>
       )}
@@ -78,7 +78,7 @@ export function SetUpPasscode({ onDone }: { onDone: () => void }) {
       <div class="warning-text" role="note">
         <strong>
           If you forget this passcode, records on this device that have not been delivered are lost: nobody can recover
-          them. Delivered records are safe at the endpoint.
+          them. Delivered records are safe with the receiving team.
         </strong>
       </div>
       {error && <ErrorSummary errors={[{ itemId: 'passcode', message: error }]} focusKey={tries} />}
@@ -170,9 +170,9 @@ export function Unlock({ onUnlocked, onErased }: { onUnlocked: () => void; onEra
             erases its records on this device:{' '}
             {risk ? plural(risk.drafts, 'unfinished draft', 'unfinished drafts') : 'unfinished drafts'} would be lost
             {risk?.unsealed
-              ? `, and ${plural(risk.unsealed, 'finished record', 'finished records')} not yet sealed for the endpoint`
+              ? `, and ${plural(risk.unsealed, 'finished record', 'finished records')} not yet locked for the receiving team`
               : ''}
-            . Finished records sealed for the endpoint are still sent.
+            . Finished records already locked for the receiving team are still sent.
           </strong>
         </div>
       )}
@@ -216,7 +216,7 @@ export function Unlock({ onUnlocked, onErased }: { onUnlocked: () => void; onEra
           <h2 id="wipe-title">Forgotten the passcode?</h2>
           <p>
             You can erase everything this app holds on this device and start again. Records not yet delivered will be
-            lost for good; delivered records are safe at the endpoint.
+            lost for good; delivered records are safe with the receiving team.
           </p>
           <EraseButton />
         </section>
@@ -280,7 +280,7 @@ export function VaultDamaged({ backup, onRestored }: { backup: boolean; onRestor
       ) : (
         <p>
           No readable backup copy of the header is on this device, so the records it protects cannot be opened again.
-          Delivered records are safe at the endpoint.
+          Delivered records are safe with the receiving team.
         </p>
       )}
       <h2>Or start again</h2>

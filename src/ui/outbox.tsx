@@ -1,5 +1,5 @@
 // The outbox: where every finished submission stands, and "Send now".
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { getInstrument } from '../domain/index.ts';
 import type { OutboxRow, OutboxState, RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
@@ -91,7 +91,13 @@ export function DeliveryStatus({ row, blocker: given }: { row: OutboxRow; blocke
   );
 }
 
-const SHOW_DELIVERED = 100;
+/**
+ * Delivered submissions listed at first (newest first), and how many more each "Show older" adds:
+ * each listed row is read and decrypted with its record, so the first page stays small (the Outbox
+ * with 10,000 records stored opens in one read of a few rows; `npm run bench`).
+ */
+const SHOW_DELIVERED = 20;
+const SHOW_MORE = 100;
 
 export function OutboxScreen() {
   const { db, sync } = useApp();
@@ -100,11 +106,13 @@ export function OutboxScreen() {
   const [message, setMessage] = useState<string>();
   const [error, setError] = useState<string>();
   const [hidden, setHidden] = useState(0);
+  // A ref, not state: the reload on a sync change (subscribed once) must list as many as are shown now.
+  const limit = useRef(SHOW_DELIVERED);
   const blocker = useSendBlocker();
   const load = async () => {
     // Everything not yet delivered, and the latest delivered ones from a limited index scan
     // (store/outbox-list.ts): 1,000 rows rendered in 1,428 ms before, see `npm run bench`.
-    const listing = await outboxListing(db, SHOW_DELIVERED);
+    const listing = await outboxListing(db, limit.current);
     setHidden(listing.hiddenDelivered);
     setRows(listing.rows);
     // Rows too damaged to be in any index, found after the list is shown (store/outbox-list.ts).
@@ -203,7 +211,22 @@ export function OutboxScreen() {
           </tbody>
         </table>
       )}
-      {hidden > 0 && <p class="hint">{hidden} older delivered submissions are not listed; their receipts are kept.</p>}
+      {hidden > 0 && (
+        <>
+          <p class="hint">{hidden} older delivered submissions are not listed; their receipts are kept.</p>
+          <button
+            type="button"
+            class="button secondary"
+            data-testid="outbox-more"
+            onClick={() => {
+              limit.current += SHOW_MORE;
+              void load().catch((e) => setError(describeStorageError(e).message));
+            }}
+          >
+            Show {Math.min(SHOW_MORE, hidden)} older delivered
+          </button>
+        </>
+      )}
     </>
   );
 }

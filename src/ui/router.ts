@@ -1,6 +1,6 @@
 // Hash routes. Only opaque record ids and instrument ids ever appear in the
 // URL: no child data in URLs (they end up in history and logs).
-import { useHashRoute } from '../shared-ui/hash-router.ts';
+import { navigate, useHashRoute } from '../shared-ui/hash-router.ts';
 
 export type Route =
   | { name: 'home' }
@@ -77,7 +77,7 @@ export function setLeaveGuard(fn: LeaveGuardFn): () => void {
 }
 
 export function go(route: Route): void {
-  location.hash = href(route);
+  navigate(href(route));
 }
 
 const holdForGuard = (to: string): boolean => leaveGuard?.(to) ?? false;

@@ -21,7 +21,7 @@ import { getInstrument } from '../domain/index.ts';
 import { createAutosaver } from '../store/autosave.ts';
 import { describeStorageError } from '../store/errors.ts';
 import type { RecordRow } from '../store/db.ts';
-import { createDraft, noteDraft, saveDraft } from '../store/records.ts';
+import { changeStamp, createDraft, newId, noteDraft, resumeSection, saveDraft } from '../store/records.ts';
 import { useApp } from './context.ts';
 import { ErrorSummary } from '../shared-ui/error-summary.tsx';
 import { Field, dateProblem } from './fields.tsx';
@@ -75,7 +75,8 @@ export function ageEcho(item: Item, answers: Answers, today = localDate(new Date
 /** Information reports are filed without a child reference (Home names them). */
 export const asksChildRef = (instrumentId: string) => getInstrument(instrumentId)?.kind !== 'information-report';
 
-type Draft = { answers: Answers; section: number; childRef?: string };
+/** A change to the draft: its answers, the page (by number and id), the reference, and when (changeStamp). */
+type Draft = { answers: Answers; section: number; childRef?: string; at: number };
 
 export function Runner({
   record,
@@ -100,7 +101,7 @@ export function Runner({
   const [pending, setPending] = useState<ReadonlySet<string>>(new Set());
   const [errors, setErrors] = useState<{ itemId: string; message: string }[]>([]);
   const [tries, setTries] = useState(0);
-  const index = Math.min(Math.max(sectionParam ?? record.section ?? 0, 0), inst.sections.length - 1);
+  const index = Math.min(Math.max(sectionParam ?? resumeSection(record), 0), inst.sections.length - 1);
   const section = inst.sections[index]!;
   const tickList = isTickList(section);
   // A record in a child's chain keeps the reference it was started with.
@@ -110,10 +111,13 @@ export function Runner({
 
   // The record's id: known for a stored draft; for a new one, made once, on the first save.
   const idRef = useRef<string | undefined>(isNew ? undefined : record.id);
+  // A new draft's id, chosen now: Continue can open the next page while the draft is still being stored.
+  const plannedId = useRef(isNew ? newId() : record.id);
   const creating = useRef<Promise<string>>();
   const ensureRecord = (v: Draft): Promise<string> => {
     if (idRef.current) return Promise.resolve(idRef.current);
     creating.current ??= createDraft(db, {
+      id: plannedId.current,
       instrumentId: inst.id,
       childRef: v.childRef ?? record.childRef,
       answers: v.answers,
@@ -142,7 +146,16 @@ export function Runner({
   const saver = useMemo(
     () =>
       createAutosaver<Draft>(
-        async (v) => saveDraft(db, await ensureRecord(v), v.answers, v.section, v.childRef),
+        async (v) => {
+          const id = await ensureRecord(v);
+          // One more turn of the microtask queue (no task boundary, so nothing typed waits on a timer):
+          // after Continue, the next page (queued by the same click) is drawn before the storage work starts.
+          await null;
+          return saveDraft(db, id, v.answers, v.section, v.childRef, {
+            sectionId: inst.sections[v.section]?.id,
+            at: v.at,
+          });
+        },
         (s, e) => setSaveStatus(s, e ? describeStorageError(e).message : undefined),
       ),
     [db, record.id],
@@ -163,13 +176,14 @@ export function Runner({
   const snapshot = (next: Partial<Draft> = {}): Draft => ({
     answers: state.current.answers,
     section: index,
+    at: changeStamp(),
     ...(refAsked ? { childRef: state.current.childRef } : {}),
     ...next,
   });
 
   // Remember the section moved to, so a resumed draft opens where it was left.
   useEffect(() => {
-    if (!isNew && index !== record.section) saver.change(snapshot());
+    if (!isNew && (index !== record.section || record.sectionId !== section.id)) saver.change(snapshot());
   }, [index]);
 
   const clearErrors = (ids: string[]) => {
@@ -219,38 +233,47 @@ export function Runner({
   const leave = async (to: number | 'check', confirm: boolean) => {
     if (confirm) {
       const errs = pageErrors();
-      setErrors(errs);
-      setTries((n) => n + 1);
-      if (errs.length) return;
+      if (errs.length) {
+        setErrors(errs);
+        setTries((n) => n + 1);
+        return;
+      }
       let confirmed = tickList ? confirmTickList(section, state.current.answers) : { ...state.current.answers };
       // A follow-up whose question no longer applies (a withdrawal, once "No" is the answer) is not kept.
       for (const item of section.items) if (!isAsked(item, confirmed)) delete confirmed[item.id];
       confirmed = { ...confirmed };
+      // Not drawn here: this page is being left, and drawing it again would delay the next one (the
+      // state is set below if the page stays, on a storage error).
       state.current.answers = confirmed;
-      setAnswers(confirmed);
     }
     saver.change(snapshot({ section: to === 'check' ? index : to }));
+    // Started now, so a new draft's storing has begun (and has its id) before the move below.
+    const flushing = saver.flush();
     try {
       // Another page of a stored draft opens at once, from what is being written (the store's copy
       // of the record is updated as the write starts); the write finishes as this page unmounts,
       // and a failure shows in the header. The check page waits for it: finishing reads the store.
-      if (to !== 'check' && idRef.current) {
-        const id = idRef.current;
+      // (A new draft being stored counts: its id is chosen, and the store's copy is noted as the write starts.)
+      const known = idRef.current ?? (creating.current ? plannedId.current : undefined);
+      if (to !== 'check' && known) {
+        const id = known;
         const v = snapshot({ section: to });
         noteDraft(id, {
           answers: v.answers,
           section: to,
+          ...(inst.sections[to] ? { sectionId: inst.sections[to].id } : {}),
           ...(v.childRef !== undefined ? { childRef: v.childRef } : {}),
         });
-        void saver.flush().catch(() => {});
+        void flushing.catch(() => {});
         go({ name: 'run', recordId: id, section: to });
         return;
       }
-      await saver.flush();
+      await flushing;
       const id = idRef.current ?? (await ensureRecord(snapshot()));
       if (to === 'check') go({ name: 'check', recordId: id });
       else go({ name: 'run', recordId: id, section: to });
     } catch (e) {
+      setAnswers(state.current.answers);
       setErrors([{ itemId: '', message: describeStorageError(e).message }]);
     }
   };

@@ -44,7 +44,7 @@ function SavedBanner({ n, sealed }: { n: number; sealed: boolean }) {
       data-testid="settings-saved"
     >
       <h2 id="saved-title">Settings saved.</h2>
-      {sealed && <p>Submissions are sealed to the endpoint’s key before they are queued.</p>}
+      {sealed && <p>Each finished record is locked before it is queued, so only the receiving team can open it.</p>}
     </div>
   );
 }

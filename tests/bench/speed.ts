@@ -9,7 +9,8 @@
 //   derivation, is the Device table's). Cold online: a new browser process on the
 //   installed profile; warm offline: the same browser again, network cut.
 // - a page change: Continue → the next page's heading painted (the next frame after
-//   it is in the DOM), on the A&E checklist's pages.
+//   it is in the DOM), on the A&E checklist's pages (the case facts, About the child,
+//   Low and Medium).
 // - the Outbox with 10,000 records and 1,000 outbox rows stored: the tap's hash
 //   change → the table's first row in the DOM.
 //
@@ -117,7 +118,8 @@ export async function speedFigures(runs = Number(process.env.BENCH_RUNS ?? 5)): 
     await page.click(`a[data-instrument="${AE}"]`);
     await page.waitForSelector('#child-ref');
     await page.locator('#child-ref').pressSequentially(`SP${i}`);
-    changes.push(await pageChange(page)); // About the child → Low level indicators
+    changes.push(await pageChange(page)); // About the child and what has happened → About the child
+    changes.push(await pageChange(page)); // → Low level indicators
     await page.click('label[for="section-low-none"]');
     changes.push(await pageChange(page)); // → Medium
     await page.click('label[for="section-medium-none"]');

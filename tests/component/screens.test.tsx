@@ -151,8 +151,13 @@ describe('Runner', () => {
     fireEvent.input(screen.getByLabelText(/^Child reference/), { target: { value: 'NEW-1' } });
     fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
     await waitFor(() => expect(location.hash).toMatch(/^#\/record\/[0-9a-f-]+\/1$/));
-    const rows = await db.records.toArray();
-    expect(rows.map((r) => [r.childRef, r.state, r.section])).toEqual([['NEW-1', 'draft', 1]]);
+    // The next page opens while the draft is still being written: the store is waited for, not assumed.
+    await waitFor(async () =>
+      expect((await db.records.toArray()).map((r) => [r.childRef, r.state, r.section])).toEqual([
+        ['NEW-1', 'draft', 1],
+      ]),
+    );
+    expect((await db.records.toArray())[0]!.id).toBe(location.hash.split('/')[2]);
   });
 
   it('"Nothing to report on these" records No to the four facts that change what to do and goes on, in one tap', async () => {

@@ -201,7 +201,7 @@ describe('erase after ten wrong passcodes', () => {
     await configureTyped(page);
     await page.goto(`${origin}/#/settings`);
     expect(await page.textContent('[data-testid=enrolment-state][data-state=enrolled]')).toContain(
-      'sealed to the endpoint',
+      'locked before it is queued, so only the receiving team can open it',
     );
     const before = await server.store.count();
 

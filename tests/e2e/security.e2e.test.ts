@@ -68,7 +68,9 @@ describe('child data on the device and on the wire', () => {
     });
     await configure(page, origin, server);
     await page.goto(`${origin}/#/settings`);
-    expect(await page.textContent('[data-testid=enrolment-state]')).toContain('sealed to the endpoint');
+    expect(await page.textContent('[data-testid=enrolment-state]')).toContain(
+      'locked before it is queued, so only the receiving team can open it',
+    );
 
     const id = 'nscb-ae-cse-indicator-checklist';
     await page.goto(`${origin}/#/`);

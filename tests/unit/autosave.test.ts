@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createAutosaver, discardAllAutosavers, type SaveStatus, unsavedAutosavers } from '../../src/store/autosave.ts';
+import {
+  createAutosaver,
+  discardAllAutosavers,
+  type SaveStatus,
+  unsavedAutosavers,
+  waitingAutosavers,
+} from '../../src/store/autosave.ts';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -170,5 +176,36 @@ describe('a change storage refuses (device full)', () => {
     expect(a.status).toBe('saved');
     await vi.advanceTimersByTimeAsync(10_000);
     expect(saved).toEqual([]);
+  });
+});
+
+describe('what a move waits for (the leave guard)', () => {
+  it('a change in its debounce, and one storage refused; not a write already under way', async () => {
+    let full = false;
+    let release: () => void = () => {};
+    const a = createAutosaver<string>(
+      (v) => {
+        if (full) return Promise.reject(Object.assign(new Error('full'), { name: 'QuotaExceededError' }));
+        return new Promise<void>((ok) => (release = () => ok(void v)));
+      },
+      () => {},
+      300,
+      2000,
+    );
+    a.change('typed');
+    expect(waitingAutosavers()).toBe(1); // waiting for its debounce: flushed before the move
+    const flushed = a.flush(); // Continue starts the write
+    expect(waitingAutosavers()).toBe(0); // under way: the next page opens from it
+    expect(unsavedAutosavers()).toBe(1); // still not written, so still shown as saving
+    release();
+    await flushed;
+    expect(unsavedAutosavers()).toBe(0);
+    full = true;
+    a.change('typed while full');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(a.status).toBe('error');
+    expect(waitingAutosavers()).toBe(1); // refused: the move is held with the prompt
+    discardAllAutosavers();
+    expect(waitingAutosavers()).toBe(0);
   });
 });

@@ -393,7 +393,7 @@ describe('sending in batches', () => {
     expect(await db.outbox.get(repeat!)).toMatchObject({ state: 'delivered', receipt: 'R-before' });
     expect(await db.outbox.get(refused!)).toMatchObject({
       state: 'rejected',
-      lastError: 'The endpoint refused this submission (400): answers: not valid',
+      lastError: 'The MASH inbox refused this submission (400): answers: not valid',
     });
     expect(await db.outbox.get(quota!)).toMatchObject({
       state: 'queued',

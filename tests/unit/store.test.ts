@@ -5,14 +5,17 @@ import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CseDb, FinalRecordError } from '../../src/store/db.ts';
 import {
+  changeStamp,
   childHistory,
   createDraft,
   finalise,
   getRecord,
   recentRecords,
+  resumeSection,
   saveDraft,
   trend,
 } from '../../src/store/records.ts';
+import { getInstrument } from '../../src/domain/index.ts';
 import { keyring } from '../../src/crypto/keyring.ts';
 import { openJson, sealJson } from '../../src/crypto/cipher.ts';
 import { encryptionMiddleware } from '../../src/store/encryption.ts';
@@ -130,7 +133,7 @@ describe('schema upgrade v1 → current with records present', () => {
     db.close();
     const raw = await rawRows(name, 'records');
     expect(raw.map((r) => Object.keys(r).sort())).toEqual([
-      ['_enc', 'createdAt', 'id', 'instrumentId', 'instrumentVersion', 'section', 'state', 'updatedAt'],
+      ['_enc', 'createdAt', 'factsLast', 'id', 'instrumentId', 'instrumentVersion', 'section', 'state', 'updatedAt'],
       ['_enc', 'createdAt', 'finalisedAt', 'id', 'instrumentId', 'instrumentVersion', 'section', 'state', 'updatedAt'],
     ]);
     expect(JSON.stringify(raw)).not.toContain('low-self-harm');
@@ -215,7 +218,7 @@ describe('schema upgrade v4 → v5 (outbox indexes) with submissions queued', ()
     v4.close();
 
     db = new CseDb(name);
-    expect(db.verno).toBe(5);
+    expect(db.verno).toBe(6);
     expect(await db.outbox.count()).toBe(50);
     expect(
       (
@@ -233,6 +236,70 @@ describe('schema upgrade v4 → v5 (outbox indexes) with submissions queued', ()
         .reverse(),
     ]);
     expect(listing.hiddenDelivered).toBe(15);
+  });
+});
+
+describe('schema upgrade v5 → v6: a draft stored before the case facts came first', () => {
+  // The A&E checklist (003 L491–L514) with the case facts: before, its pages were About the child, Low,
+  // Medium, Higher, then the facts (5 pages); now the facts are first. A draft left on "Low" (page 1 then)
+  // must reopen on "Low" (page 2 now), and one left on the facts (page 4 then) on the facts (page 0 now).
+  const AE = 'nscb-ae-cse-indicator-checklist';
+  it('reopens on the page it was left on, by the page id from then on', async () => {
+    const inst = getInstrument(AE)!;
+    expect(inst.sections.map((s) => s.id)).toEqual(['case-facts', 'about', 'low', 'medium', 'higher']);
+    db.close();
+    await Dexie.delete(name);
+    const v5 = new Dexie(name);
+    v5.use(encryptionMiddleware(keyring.get));
+    v5.version(1).stores({ records: 'id, status, updatedAt, childRef' });
+    v5.version(2).stores({
+      records: 'id, state, updatedAt, childRef, instrumentId, [childRef+instrumentId]',
+      meta: 'key',
+    });
+    v5.version(3).stores({ outbox: 'id, state, nextAttemptAt, recordId' });
+    v5.version(4).stores({ records: 'id, state, updatedAt, instrumentId' });
+    v5.version(5).stores({ outbox: 'id, state, nextAttemptAt, recordId, createdAt, [state+createdAt]' });
+    const draft = (id: string, section: number) => ({
+      id,
+      instrumentId: AE,
+      instrumentVersion: inst.version,
+      state: 'draft',
+      childRef: id.toUpperCase(),
+      answers: { 'low-self-harm': 'yes' },
+      section,
+      createdAt: 1,
+      updatedAt: 1,
+    });
+    await v5.table('records').bulkAdd([draft('on-low', 1), draft('on-facts', 4), draft('on-about', 0)]);
+    v5.close();
+
+    db = new CseDb(name);
+    const page = async (id: string) => inst.sections[resumeSection((await getRecord(db, id))!)]!.id;
+    expect(await page('on-low')).toBe('low');
+    expect(await page('on-facts')).toBe('case-facts');
+    expect(await page('on-about')).toBe('about');
+    expect((await getRecord(db, 'on-low'))?.childRef).toBe('ON-LOW'); // the content is kept
+
+    // Saved again on its page: kept by the page's id, which wins over the old count from then on.
+    await saveDraft(db, 'on-low', { 'low-self-harm': 'yes' }, 3, undefined, { sectionId: 'medium' });
+    expect(await page('on-low')).toBe('medium');
+  });
+
+  it('a draft saved today keeps its page by id, and an older change never undoes a newer one', async () => {
+    const d = await createDraft(db, { instrumentId: AE, childRef: 'NEW' });
+    const older = changeStamp();
+    const newer = changeStamp();
+    await saveDraft(db, d.id, { 'low-self-harm': 'yes', 'med-cars': 'yes' }, 3, undefined, {
+      sectionId: 'medium',
+      at: newer,
+    });
+    // The previous page's write, retried late (storage was full): not written over the newer one.
+    await saveDraft(db, d.id, { 'low-self-harm': 'yes' }, 2, undefined, { sectionId: 'low', at: older });
+    const row = (await db.records.get(d.id))!;
+    expect(row.answers).toEqual({ 'low-self-harm': 'yes', 'med-cars': 'yes' });
+    expect(row.sectionId).toBe('medium');
+    expect(resumeSection(row)).toBe(3);
+    expect(row.factsLast).toBeUndefined();
   });
 });
 

@@ -39,7 +39,7 @@ export const nscbAeChecklist: Instrument = {
       items: [
         text('child-name', 'Name of child', L(493)),
         text('accompanying-person', 'Person accompanying the child/YP', L(495)),
-        number('age', 'Age in years (the app asks, so the under-13 rule can be shown)', L(509), 0, 17, {
+        number('age', 'Age in years', L(509), 0, 17, {
           appAdded:
             'The checklist has no age field; the app asks it because the toolkit says no child under 13 can be assessed as low risk (L2170).',
           sensitive: true,
