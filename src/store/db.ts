@@ -11,7 +11,8 @@
 //       reading (and decrypting) every delivered row. Indexes only: IndexedDB
 //       builds them from the stored rows, nothing is re-written.
 //   v6  drafts: the page is kept by its section's id too; drafts stored before
-//       are marked `factsLast` (their page number counts the case facts last).
+//       are marked `factsLast` (their page number counts the case facts last)
+//       when made before the facts-first build, else `pageUnknown` (open at the start).
 // Every version stays declared so a device on any older version upgrades in
 // place with its records (drafts and queued ones included).
 import Dexie, { type Table } from 'dexie';
@@ -21,6 +22,9 @@ import { encryptionMiddleware } from './encryption.ts';
 import { rowProblem } from './schemas.ts';
 
 export type RecordState = 'draft' | 'final';
+
+/** When the build that put the case facts first was made (commit d434f5c): no draft made before it counted so. */
+export const FACTS_FIRST_BUILT_AT = Date.parse('2026-12-07T04:22:09Z');
 
 export interface RecordRow {
   id: string;
@@ -36,6 +40,8 @@ export interface RecordRow {
   sectionId?: string;
   /** A draft stored before the case facts came first: `section` counts them last (set by the v6 upgrade). */
   factsLast?: boolean;
+  /** A draft stored without its page's id after the facts moved: which order it counted is not known. */
+  pageUnknown?: boolean;
   createdAt: number;
   updatedAt: number;
   finalisedAt?: number;
@@ -134,7 +140,12 @@ export class CseDb extends Dexie {
           .where('state')
           .equals('draft')
           .modify((r: Record<string, unknown>) => {
-            if (r.sectionId === undefined) r.factsLast = true;
+            if (r.sectionId !== undefined) return;
+            // Made before the facts-first build existed: certainly counted with the facts last. Made since,
+            // it may come from either build (a device takes a new build at its next start): its page is not
+            // known, and it opens at the start, on the case facts, with every answer kept.
+            if (typeof r.createdAt === 'number' && r.createdAt < FACTS_FIRST_BUILT_AT) r.factsLast = true;
+            else r.pageUnknown = true;
           }),
       );
 

@@ -23,6 +23,7 @@ const RECORD_CLEAR = [
   'section',
   'sectionId',
   'factsLast',
+  'pageUnknown',
   'previousId',
   'purgedAt',
 ] as const;

@@ -69,9 +69,12 @@ export function changeStamp(): number {
 /**
  * The page a draft resumes on. Its section's id when stored (pages can move: the case facts moved
  * from last to first); a draft stored before that (`factsLast`, marked by the v6 upgrade) counted its
- * page with the facts last, and is mapped; else its page number.
+ * page with the facts last, and is mapped; one whose order is not known (`pageUnknown`) opens at the start;
+ * else its page number.
  */
-export function resumeSection(row: Pick<RecordRow, 'instrumentId' | 'section' | 'sectionId' | 'factsLast'>): number {
+export function resumeSection(
+  row: Pick<RecordRow, 'instrumentId' | 'section' | 'sectionId' | 'factsLast' | 'pageUnknown'>,
+): number {
   const inst = getInstrument(row.instrumentId);
   if (!inst) return row.section;
   const at = (id: string | undefined) => (id === undefined ? -1 : inst.sections.findIndex((s) => s.id === id));
@@ -81,6 +84,7 @@ export function resumeSection(row: Pick<RecordRow, 'instrumentId' | 'section' | 
     // Before: the tool's own pages 0 … n − 2, then the facts at n − 1. Now: the facts at 0, the tool's pages after.
     return row.section >= n - 1 ? 0 : row.section + 1;
   }
+  if (row.pageUnknown) return 0; // the start (the case facts, where a tool has them): nothing is skipped unseen
   return Math.min(Math.max(row.section, 0), inst.sections.length - 1);
 }
 

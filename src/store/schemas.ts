@@ -34,6 +34,7 @@ const RECORD = v.pipe(
     section: v.pipe(v.number(), v.integer(), v.minValue(0)),
     sectionId: v.optional(text),
     factsLast: v.optional(v.boolean()),
+    pageUnknown: v.optional(v.boolean()),
     createdAt: time,
     updatedAt: time,
     finalisedAt: v.optional(time),

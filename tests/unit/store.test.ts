@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CseDb, FinalRecordError } from '../../src/store/db.ts';
+import { CseDb, FACTS_FIRST_BUILT_AT, FinalRecordError } from '../../src/store/db.ts';
 import {
   changeStamp,
   childHistory,
@@ -259,7 +259,7 @@ describe('schema upgrade v5 → v6: a draft stored before the case facts came fi
     v5.version(3).stores({ outbox: 'id, state, nextAttemptAt, recordId' });
     v5.version(4).stores({ records: 'id, state, updatedAt, instrumentId' });
     v5.version(5).stores({ outbox: 'id, state, nextAttemptAt, recordId, createdAt, [state+createdAt]' });
-    const draft = (id: string, section: number) => ({
+    const draft = (id: string, section: number, createdAt = Date.parse('2026-12-01T09:00:00Z')) => ({
       id,
       instrumentId: AE,
       instrumentVersion: inst.version,
@@ -267,10 +267,12 @@ describe('schema upgrade v5 → v6: a draft stored before the case facts came fi
       childRef: id.toUpperCase(),
       answers: { 'low-self-harm': 'yes' },
       section,
-      createdAt: 1,
-      updatedAt: 1,
+      createdAt,
+      updatedAt: createdAt,
     });
-    await v5.table('records').bulkAdd([draft('on-low', 1), draft('on-facts', 4), draft('on-about', 0)]);
+    // Made after the facts-first build existed, saved without its page's id: either build may have saved it.
+    const since = draft('since', 2, FACTS_FIRST_BUILT_AT + 60_000);
+    await v5.table('records').bulkAdd([draft('on-low', 1), draft('on-facts', 4), draft('on-about', 0), since]);
     v5.close();
 
     db = new CseDb(name);
@@ -278,6 +280,9 @@ describe('schema upgrade v5 → v6: a draft stored before the case facts came fi
     expect(await page('on-low')).toBe('low');
     expect(await page('on-facts')).toBe('case-facts');
     expect(await page('on-about')).toBe('about');
+    // Its order unknown, it opens at the start (the case facts), every answer kept, nothing skipped unseen.
+    expect(await page('since')).toBe('case-facts');
+    expect((await getRecord(db, 'since'))?.answers).toEqual({ 'low-self-harm': 'yes' });
     expect((await getRecord(db, 'on-low'))?.childRef).toBe('ON-LOW'); // the content is kept
 
     // Saved again on its page: kept by the page's id, which wins over the old count from then on.
