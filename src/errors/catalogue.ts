@@ -89,7 +89,11 @@ const catalogue = {
   self: { status: 400, message: 'You cannot disable your own account or remove your own admin role.' },
   invalid: { status: 400, message: 'Check what was entered.' },
   exists: { status: 409, message: 'That already exists.' },
-  ids: { status: 400, message: 'Name the referrals to export.' },
+  'account-scope': {
+    status: 403,
+    message:
+      'That account covers areas yours does not. Only an administrator who covers all of them (or every area) can change it, give it a link or reset its second factor.',
+  },
   transition: { status: 400, message: 'A referral cannot move to that review state from where it is.' },
   note: { status: 400, message: 'Write a note saying what was done or why.' },
   area: { status: 400, message: 'Choose one of the areas of this referral’s region.' },

@@ -3,6 +3,7 @@
 // second factor: reset one account's (its owner enrols again with the new
 // link given back), and whether every account must have one.
 import { AccountError, type Role } from '../accounts.ts';
+import { covers } from '../account-scope.ts';
 import { type InboxRoute, type RouteContext, bodyOf, fail, json, publicUser, str, strList } from './route.ts';
 
 export function userRoutes({ svc, audit }: RouteContext): InboxRoute[] {
@@ -48,6 +49,7 @@ export function userRoutes({ svc, audit }: RouteContext): InboxRoute[] {
       handler: async (req, caller) => {
         const target = await svc.accounts.byId(req.params.id ?? '');
         if (!target) return fail('not-found', 'No such account.');
+        if (!covers(caller!.user, target)) return fail('account-scope');
         const reset = await svc.accounts.resetSecondFactor(target.id);
         const ended = await svc.sessions.destroyAllFor(target.id);
         const token = await svc.accounts.issueSetPasswordToken(target.id);
@@ -68,6 +70,8 @@ export function userRoutes({ svc, audit }: RouteContext): InboxRoute[] {
       audits: ['user-add'],
       handler: async (req, caller) => {
         const b = bodyOf(req);
+        const scope = { teams: strList(b.teams) ?? [], regions: strList(b.regions) ?? [] };
+        if (!covers(caller!.user, scope)) return fail('account-scope');
         try {
           const { user: added, token } = await svc.accounts.add({
             email: str(b.email, 320) ?? '',
@@ -95,6 +99,7 @@ export function userRoutes({ svc, audit }: RouteContext): InboxRoute[] {
       handler: async (req, caller) => {
         const target = await svc.accounts.byId(req.params.id ?? '');
         if (!target) return fail('not-found', 'No such account.');
+        if (!covers(caller!.user, target)) return fail('account-scope');
         const token = await svc.accounts.issueSetPasswordToken(target.id);
         await audit(req, caller!.user, 'user-link', null, `new set-password link for ${target.email}`);
         return json(200, { link: linkFor(token) });
@@ -112,6 +117,10 @@ export function userRoutes({ svc, audit }: RouteContext): InboxRoute[] {
         const b = bodyOf(req);
         if (target.id === user.id && (b.disabled === true || (b.role !== undefined && b.role !== 'admin')))
           return fail('self');
+        // The account as it is and as it would be: both within this admin's areas (its own included, so a
+        // limited admin can narrow its limits but never widen them).
+        const next = { teams: strList(b.teams) ?? target.teams, regions: strList(b.regions) ?? target.regions };
+        if (!covers(user, target) || !covers(user, next)) return fail('account-scope');
         try {
           const changed = await svc.accounts.update(target.id, {
             ...(b.role !== undefined ? { role: b.role as Role } : {}),
