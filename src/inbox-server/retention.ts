@@ -123,6 +123,10 @@ export class Retention {
             );
             await tx.run('delete from inbox_alert_watch where submission_id = ?', ids);
             await tx.run('delete from inbox_alert_outbox where submission_id = ?', ids);
+            // The keyed hashes of its registrations, numbers and names go with it (a number is easy to find
+            // again by trying every one with the inbox key).
+            await tx.run('delete from inbox_entry_keys where submission_id = ?', ids);
+            await tx.run('delete from inbox_entry_scans where submission_id = ?', ids);
             await tx.run('delete from inbox_referrals where submission_id = ?', ids);
             await tx.run('delete from submissions where id = ?', ids);
             await tx.run(

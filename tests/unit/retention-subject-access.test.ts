@@ -72,6 +72,12 @@ describe.each(STORE_KINDS)('retention and subject access on %s', (kind) => {
     expect(
       await server.store.sql.get('select id from inbox_review_events where submission_id = ?', [done.id]),
     ).toBeUndefined();
+    // Nor is anything left of it among the joined entries (their keyed hashes and its scan).
+    for (const table of ['inbox_entry_keys', 'inbox_entry_scans'])
+      expect(await server.store.sql.get(`select 1 from ${table} where submission_id = ?`, [done.id])).toBeUndefined();
+    expect(
+      await server.store.sql.get('select 1 from inbox_entry_scans where submission_id = ?', [open.id]),
+    ).toBeTruthy();
     expect(((await server.store.get(open.id))!.body as { childRef: string }).childRef).toBe('RET-OPEN');
     const { cookie } = await signIn(base, 'lead@example.org');
     expect((await fetch(`${base}/inbox/api/referrals/${done.id}`, { headers: { Cookie: cookie! } })).status).toBe(404);
