@@ -85,6 +85,9 @@ describe('the audit screen’s filters', () => {
     expect(rows[0]).toMatchObject({ submissionId: bolton.id, childRef: 'AUD-BOLTON', childRefWithheld: false });
     // Nothing for a child with no referral.
     expect(await audit('?child=NOBODY')).toEqual([]);
+    // Nor, for an admin limited to Wigan, for a child whose referrals are all in Bolton: the filter must not
+    // tell that the child has records elsewhere, nor who opened them.
+    expect(await audit('?child=aud-bolton', wiganAdminCookie)).toEqual([]);
   });
 
   it('a referral by its id; dates', async () => {

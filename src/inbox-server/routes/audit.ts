@@ -19,7 +19,7 @@ const short = (q: URLSearchParams, k: string, max = 320): string | undefined => 
 };
 
 /** The filters the audit screen sends, read from the address (no child data: a child reference is matched by its key). */
-async function queryOf(svc: InboxService, q: URLSearchParams, limit: number): Promise<AuditQuery> {
+async function queryOf(svc: InboxService, user: User, q: URLSearchParams, limit: number): Promise<AuditQuery> {
   const referral = short(q, 'submission', 100);
   const child = short(q, 'child', 200);
   return {
@@ -28,10 +28,19 @@ async function queryOf(svc: InboxService, q: URLSearchParams, limit: number): Pr
     action: short(q, 'action', 60),
     actor: short(q, 'actor'),
     submissionId: referral && isReferralId(referral) ? referral : referral ? 'none' : undefined,
-    submissionIds: child ? await svc.referrals.idsForChild(child) : undefined,
+    submissionIds: child ? await childIdsInScope(svc, user, child) : undefined,
     from: short(q, 'from', 10),
     to: short(q, 'to', 10),
   };
+}
+
+/**
+ * The child's referrals within the admin's areas only: an admin limited to Bolton must not learn, by filtering
+ * on a reference, that a child has records in Wigan and who opened them (found by attack).
+ */
+async function childIdsInScope(svc: InboxService, user: User, child: string): Promise<string[]> {
+  const rows = await svc.referrals.rowsOf(await svc.referrals.idsForChild(child));
+  return [...rows.values()].filter((r) => inScope(user, r)).map((r) => r.id);
 }
 
 /** Each entry with its referral's child reference, where the admin's scope covers the referral. */
@@ -60,7 +69,7 @@ export function auditRoutes({ svc, audit }: RouteContext): InboxRoute[] {
       audits: ['audit-view'],
       handler: async (req, caller) => {
         await svc.referrals.catchUp();
-        const entries = await svc.audit.list(await queryOf(svc, req.query, 100));
+        const entries = await svc.audit.list(await queryOf(svc, caller!.user, req.query, 100));
         const f = filtersUsed(req);
         await audit(req, caller!.user, 'audit-view', null, f ? `filters: ${f}` : undefined);
         return json(200, {
@@ -79,7 +88,7 @@ export function auditRoutes({ svc, audit }: RouteContext): InboxRoute[] {
         const entries = await withChildRefs(
           svc,
           caller!.user,
-          await svc.audit.list(await queryOf(svc, req.query, 1000)),
+          await svc.audit.list(await queryOf(svc, caller!.user, req.query, 1000)),
         );
         const f = filtersUsed(req);
         await audit(req, caller!.user, 'audit-export', null, `${entries.length} entries${f ? `; filters: ${f}` : ''}`);
