@@ -162,7 +162,12 @@ export function inboxPlugin(
   }
 
   /** The checks every request passes, then the route's guard: who the caller is, or the refusal. */
-  async function admit(req: ApiRequest, guard: Guard): Promise<{ caller?: Caller; refusal?: ApiResponse }> {
+  /** `route`: the route's URL as declared (the router's match), never the request's own spelling of the path. */
+  async function admit(
+    req: ApiRequest,
+    guard: Guard,
+    route: string,
+  ): Promise<{ caller?: Caller; refusal?: ApiResponse }> {
     // Refused before anyone is known: summarised in the audit (one row a minute per address), not a row each.
     const why = crossSite(req);
     if (why) {
@@ -187,7 +192,9 @@ export function inboxPlugin(
     // required (a setting an admin may have turned on after it began): only its own session routes.
     if (
       !session.secondFactor &&
-      !req.path.startsWith('/session') &&
+      // The matched route, not the path as sent: '%2e%2e' and backslashes are read one way by the router and
+      // another by URL parsing, and a path spelt to end in '/session' once reached another route (found by attack).
+      !/^\/session(\/|$)/.test(route) &&
       (user.hasSecondFactor || (await inbox.settings.secondFactorRequired()))
     ) {
       await audit(req, user, 'second-factor-missing', null, `${req.method} ${req.path.split('/')[1]} refused`);
@@ -200,12 +207,14 @@ export function inboxPlugin(
     return { caller: { user, sid } };
   }
 
-  const serve = (guard: Guard, handler: InboxRoute['handler']) => async (req: FastifyRequest, reply: FastifyReply) => {
-    const request = apiRequest(req, reply);
-    if (!request) return send(reply, fail('invalid-json'));
-    const { caller, refusal } = await admit(request, guard);
-    return send(reply, refusal ?? (await handler(request, caller)));
-  };
+  const serve =
+    (guard: Guard, route: string, handler: InboxRoute['handler']) =>
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      const request = apiRequest(req, reply);
+      if (!request) return send(reply, fail('invalid-json'));
+      const { caller, refusal } = await admit(request, guard, route);
+      return send(reply, refusal ?? (await handler(request, caller)));
+    };
 
   return async (app) => {
     // What the audit counted but has not written yet is written when the server stops.
@@ -231,14 +240,14 @@ export function inboxPlugin(
         method: r.method,
         url: `${API}${r.url}`,
         config: { guard: r.guard, audits: r.audits },
-        handler: serve(r.guard, r.handler),
+        handler: serve(r.guard, r.url, r.handler),
       });
     // Anything else under the API: the same checks, then "no such API" to a signed-in caller.
     app.route({
       method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
       url: `${API}/*`,
       config: { guard: 'reviewer', audits: 'none' },
-      handler: serve('reviewer', async () => fail('not-found', 'No such inbox API.')),
+      handler: serve('reviewer', '/*', async () => fail('not-found', 'No such inbox API.')),
     });
   };
 }
