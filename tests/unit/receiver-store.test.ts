@@ -229,9 +229,14 @@ describe.each(STORE_KINDS)('receiver store on %s', (kind) => {
 
   if (kind === 'postgres')
     it('a pg_dump holds no child data', async () => {
-      const s = await open();
-      await s.insertOnce(row(crypto.randomUUID()));
-      expect(testPostgres()!.dump()).not.toContain('CANARY');
+      const { database } = await freshDatabaseUrl(kind);
+      const s = await ReceiverStore.open({ database, envelope: testEnvelope() });
+      const id = crypto.randomUUID();
+      await s.insertOnce(row(id));
+      // This test's own database (the default is the empty `postgres` one), shown to hold the row it scans.
+      const dump = testPostgres()!.dump(new URL(database).pathname.slice(1));
+      expect(dump).toContain(id);
+      expect(dump).not.toContain('CANARY');
       await s.close();
     });
 });
