@@ -14,6 +14,7 @@ import { runAdmin } from '../../src/admin/main.ts';
 import { getInstrument } from '../../src/domain/index.ts';
 import { ConfigError, readConfig } from '../../src/config/config.ts';
 import { Alerts, alertMessage, backoffMs, timescaleMinutes } from '../../src/inbox-server/alerts.ts';
+import type { Sql } from '../../src/receiver/store/sql.ts';
 import { startServer } from '../../src/server/main.ts';
 import { scores, spread } from '../helpers/answers.ts';
 import type { TestDevice } from '../helpers/device.ts';
@@ -100,7 +101,11 @@ async function until<T>(what: () => T | undefined | Promise<T | undefined>, ms =
     await new Promise((r) => setTimeout(r, step));
   }
 }
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How many alerts are queued for a referral (sent or not). */
+const queuedFor = async (sql: Sql, id: string) =>
+  Number(
+    (await sql.get<{ n: number }>('select count(*) as n from inbox_alert_outbox where submission_id = ?', [id]))?.n,
+  );
 
 /** A date of birth `years` ago today (the screening is dated today), so the child is that age. */
 function bornYearsAgo(years: number): string {
@@ -231,6 +236,12 @@ describe.each(STORE_KINDS)('duty alerts on %s', (kind) => {
   });
 
   const get = (path: string) => fetch(`${base}/inbox/api${path}`, { headers: { Cookie: admin } });
+  const queued = (id: string) => queuedFor(server.inbox.sql, id);
+  // One whole pass of the alerts (overdue check, then sending) at the moved clock, awaited: what the worker does.
+  const passAtThisClock = async () => {
+    await server.inbox.alerts.checkOverdue();
+    await server.inbox.alerts.sendDue();
+  };
 
   const urgent = under13GM();
   it('an under-13 referral reaches the area duty address within 5 s of being stored, with no child data', async () => {
@@ -269,7 +280,8 @@ describe.each(STORE_KINDS)('duty alerts on %s', (kind) => {
     const low = gmReferral(15, 2, { childRef: 'LOW-1' });
     expect(await send(base, bolton, low)).toBe(201);
     await until(async () => (await server.inbox.referrals.get(low.id)) !== undefined);
-    await pause(500);
+    // Arrival alerts are queued in the transaction that indexes the referral: indexed with none queued, none is sent.
+    expect(await queued(low.id)).toBe(0);
     expect(smtp.about(low.id)).toEqual([]);
   });
 
@@ -311,7 +323,7 @@ describe.each(STORE_KINDS)('duty alerts on %s', (kind) => {
     );
     expect(await send(base, bolton, calm)).toBe(201);
     await until(async () => (await server.inbox.referrals.get(calm.id)) !== undefined);
-    await pause(500);
+    expect(await queued(calm.id)).toBe(0); // indexed, and no alert queued (see above)
     expect(smtp.about(calm.id)).toEqual([]);
   });
 
@@ -326,7 +338,7 @@ describe.each(STORE_KINDS)('duty alerts on %s', (kind) => {
     const lead = (await server.inbox.accounts.byEmail('lead@example.org'))!;
     await server.inbox.referrals.setState(picked.id, 'in-review', lead, 'On it');
     clock += 14 * 60_000;
-    await pause(400);
+    await passAtThisClock();
     expect(smtp.about(waiting.id)).toHaveLength(1);
     clock += 2 * 60_000;
     const overdue = await until(() =>
@@ -338,7 +350,7 @@ describe.each(STORE_KINDS)('duty alerts on %s', (kind) => {
     expect(text).not.toContain('NN-WAITS');
     // Once: time moves on, nothing more for it; nothing for the one picked up.
     clock += 10 * 60_000;
-    await pause(500);
+    await passAtThisClock();
     expect(smtp.about(waiting.id)).toHaveLength(2);
     expect(smtp.about(picked.id)).toHaveLength(1);
     // The GM under-13 referral's tool gives no timescale: the app's "within the hour" for an urgent one.
@@ -361,8 +373,9 @@ describe.each(STORE_KINDS)('duty alerts on %s', (kind) => {
     expect(retry.detail).toMatch(/^arrival alert to duty-bolton@example\.gov\.uk: try 1 failed \(E[A-Z]+/);
     expect((await (await get('/alerts')).json()).outbox.pending).toBeGreaterThanOrEqual(1);
     await smtp.start(port);
-    await pause(400);
-    expect(smtp.about(sub.id)).toEqual([]); // not before its next try (30 s on the alerts' clock)
+    // A whole pass of the sender with the server back: it sends nothing before the next try (30 s on its clock).
+    expect(await server.inbox.alerts.sendDue()).toBe(0);
+    expect(smtp.about(sub.id)).toEqual([]);
     clock += 31_000;
     await until(() => smtp.about(sub.id).length === 1);
     const sent = await until(async () => {
@@ -385,7 +398,14 @@ describe.each(STORE_KINDS)('duty alerts on %s', (kind) => {
     const others = [1, 2, 3].map(() => new Alerts(server.inbox.sql, server.inbox.audit, settings));
     await Promise.all(others.map((a) => a.sendDue()));
     await until(() => ids.every((id) => smtp.about(id).length > 0) || undefined);
-    await pause(300);
+    // Every row sent and none still being sent: any second copy would have been handed to the SMTP server by now.
+    await until(async () => {
+      const open = await server.inbox.sql.get<{ n: number }>(
+        `select count(*) as n from inbox_alert_outbox where submission_id in (${ids.map(() => '?').join(', ')}) and state <> 'sent'`,
+        ids,
+      );
+      return Number(open?.n) === 0 || undefined;
+    });
     for (const id of ids) expect(smtp.about(id)).toHaveLength(1);
     await Promise.all(others.map((a) => a.stop()));
   });
