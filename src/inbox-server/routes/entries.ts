@@ -16,6 +16,8 @@ const isDay = (v: string | null): v is string =>
   !!v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
 
 /** The period asked for (whole days, received from `from` to `to`), by default the last 30 days. */
+const PERIOD_HELP = 'Give the period as two dates, from and to (YYYY-MM-DD), the first not after the second.';
+
 function period(req: ApiRequest, now: number): { from: string; to: string; until: string } | undefined {
   const to = req.query.get('to') || new Date(now).toISOString().slice(0, 10);
   const from = req.query.get('from') || new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY).toISOString().slice(0, 10);
@@ -25,6 +27,11 @@ function period(req: ApiRequest, now: number): { from: string; to: string; until
 
 export function entryRoutes(ctx: RouteContext): InboxRoute[] {
   const { svc, audit } = ctx;
+  // The index caught up with the store, and the entries of referrals indexed before they were joined scanned.
+  const upToDate = async () => {
+    await svc.referrals.catchUp();
+    await svc.entries.backfill();
+  };
   return [
     {
       method: 'GET',
@@ -64,13 +71,8 @@ export function entryRoutes(ctx: RouteContext): InboxRoute[] {
       handler: async (req, caller) => {
         const user = caller!.user;
         const p = period(req, svc.now());
-        if (!p)
-          return fail(
-            'invalid',
-            'Give the period as two dates, from and to (YYYY-MM-DD), the first not after the second.',
-          );
-        await svc.referrals.catchUp();
-        await svc.entries.backfill();
+        if (!p) return fail('invalid', PERIOD_HELP);
+        await upToDate();
         const items = await svc.entries.seenMost(user, p.from, p.until, 50);
         await audit(req, user, 'entries-seen-most', null, `${p.from} to ${p.to}: ${items.length} entries shown`);
         return json(200, { from: p.from, to: p.to, items } satisfies SeenMostPage);
@@ -84,13 +86,8 @@ export function entryRoutes(ctx: RouteContext): InboxRoute[] {
       handler: async (req, caller) => {
         const user = caller!.user;
         const p = period(req, svc.now());
-        if (!p)
-          return fail(
-            'invalid',
-            'Give the period as two dates, from and to (YYYY-MM-DD), the first not after the second.',
-          );
-        await svc.referrals.catchUp();
-        await svc.entries.backfill();
+        if (!p) return fail('invalid', PERIOD_HELP);
+        await upToDate();
         const groups = await svc.entries.seenMost(user, p.from, p.until, 200);
         const ids = [...new Set(groups.flatMap((g) => g.ids))];
         const rows = await svc.entries.briefs(ids);
