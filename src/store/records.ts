@@ -146,7 +146,10 @@ export async function saveDraft(
   };
   // Remembered as the write starts, so the form's next page draws what is being written.
   const was = known.get(id);
-  if (was && was.updatedAt <= at) remember({ ...was, ...changes });
+  // A row as created (no page id yet) orders nothing: its time is when the write began, which can be later than
+  // the stamp of the change that made it (the first Continue), and that change must not be refused.
+  const newer = (row: Pick<RecordRow, 'updatedAt' | 'sectionId'>) => row.sectionId !== undefined && row.updatedAt > at;
+  if (was && !newer(was)) remember({ ...was, ...changes });
   try {
     await withReopen(db, async () => {
       let found = false;
@@ -155,7 +158,7 @@ export async function saveDraft(
         .equals(id)
         .modify((row) => {
           found = true;
-          if (row.state === 'draft' && row.updatedAt > at) return false; // a newer change is already written
+          if (row.state === 'draft' && newer(row)) return false; // a newer change is already written
           Object.assign(row, changes);
         });
       if (!found) throw new Error('This draft no longer exists on the device.');
