@@ -88,6 +88,11 @@ const catalogue = {
   'out-of-scope': { status: 403, message: 'This referral is outside the area teams your account covers.' },
   self: { status: 400, message: 'You cannot disable your own account or remove your own admin role.' },
   invalid: { status: 400, message: 'Check what was entered.' },
+  'child-in-address': {
+    status: 400,
+    message:
+      "A child's reference is never put in a web address (proxies and server logs keep addresses): search with the form, which sends it in the request's body.",
+  },
   exists: { status: 409, message: 'That already exists.' },
   'account-scope': {
     status: 403,

@@ -41,9 +41,16 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return data as T;
 }
 
-/** Fetches a small download (the audit's CSV) by GET and hands it to the browser (audited by the server). */
-export async function downloadFile(path: string): Promise<string> {
-  const res = await fetch(`/inbox/api${path}`, { credentials: 'same-origin', cache: 'no-store' });
+/**
+ * Fetches a small download (the audit's CSV) and hands it to the browser (audited by the server); with
+ * `terms`, by POST with them in the body, so a child's reference in a filter is never in an address.
+ */
+export async function downloadFile(path: string, terms?: Record<string, string>): Promise<string> {
+  const res = await fetch(`/inbox/api${path}`, {
+    credentials: 'same-origin',
+    cache: 'no-store',
+    ...(terms ? { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(terms) } : {}),
+  });
   if (!res.ok) {
     const data = (await res.json().catch(() => ({}))) as { error?: { message: string } };
     if (res.status === 401) onSignedOut?.();

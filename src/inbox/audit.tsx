@@ -14,12 +14,12 @@ type Entry = AuditLine;
 const FILTERS = ['actor', 'action', 'child', 'submission', 'from', 'to'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
 
-function query(f: Filters, before?: number): string {
-  const q = new URLSearchParams();
-  for (const k of FILTERS) if (f[k]) q.set(k, f[k]!);
-  if (before) q.set('before', String(before));
-  const s = q.toString();
-  return s ? `?${s}` : '';
+/** The search as the server takes it, in a POST's body: a child's reference never goes in an address. */
+function terms(f: Filters, before?: number): Record<string, string> {
+  const t: Record<string, string> = {};
+  for (const k of FILTERS) if (f[k]) t[k] = f[k]!;
+  if (before) t.before = String(before);
+  return t;
 }
 
 function Field(props: {
@@ -61,7 +61,7 @@ export function AuditScreen() {
   const [draft, setDraft] = useState<Filters>({});
   const [loaded, setLoaded] = useState(false);
   const load = (f: Filters, before?: number) =>
-    api<{ entries: Entry[]; next: number | null }>('GET', `/audit${query(f, before)}`).then(
+    api<{ entries: Entry[]; next: number | null }>('POST', '/audit/search', terms(f, before)).then(
       (r) => {
         setEntries((e) => (before ? [...e, ...r.entries] : r.entries));
         setNext(r.next);
@@ -149,7 +149,7 @@ export function AuditScreen() {
           type="button"
           class="button secondary"
           onClick={() =>
-            void downloadFile(`/audit.csv${query(filters)}`).catch((e) => setError((e as ApiError).message))
+            void downloadFile('/audit.csv', terms(filters)).catch((e) => setError((e as ApiError).message))
           }
         >
           Download {filtered ? 'these' : 'the latest'} (up to 1,000) as CSV

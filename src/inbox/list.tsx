@@ -19,13 +19,12 @@ export type { ListItem };
 const FILTERS = ['region', 'team', 'noArea', 'instrument', 'level', 'from', 'to', 'child'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
 
-function query(f: Filters, view: ListView, cursor?: string): string {
-  const q = new URLSearchParams();
-  q.set('view', view);
-  for (const k of FILTERS) if (f[k]) q.set(k, f[k]!);
-  if (cursor) q.set('cursor', cursor);
-  const s = q.toString();
-  return s ? `?${s}` : '';
+/** The search as the server takes it, in a POST's body: a child's reference never goes in an address. */
+function terms(f: Filters, view: ListView, cursor?: string): Record<string, string> {
+  const t: Record<string, string> = { view };
+  for (const k of FILTERS) if (f[k]) t[k] = f[k]!;
+  if (cursor) t.cursor = cursor;
+  return t;
 }
 
 function Select(props: {
@@ -105,7 +104,7 @@ export function ReferralList({ view, me }: { view: ListView; me: SessionUser }) 
 
   const load = (f: Filters) => {
     setError(undefined);
-    api<Page>('GET', `/referrals${query(f, view)}`).then(
+    api<Page>('POST', '/referrals/search', terms(f, view)).then(
       (p) => {
         setPage(p);
         setMore([]);
@@ -451,7 +450,7 @@ function MoreButton({
       type="button"
       class="button secondary"
       onClick={async () => {
-        const p = await api<Page>('GET', `/referrals${query(filters, view, next)}`);
+        const p = await api<Page>('POST', '/referrals/search', terms(filters, view, next));
         onMore(p.items);
         setNext(p.next);
       }}

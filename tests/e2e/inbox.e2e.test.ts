@@ -210,11 +210,17 @@ describe('the MASH inbox', () => {
     await page.click('summary:text-is("Filter and search")');
     await axe('list with filters open');
     await shoot('list');
-    // Search by child reference.
+    // Search by child reference: sent in the request's body, never in an address (a proxy's log keeps those).
+    const addresses: string[] = [];
+    const seeAddress = (r: { url(): string }) => addresses.push(r.url());
+    page.on('request', seeAddress);
     await type('#f-child', 'bol-med');
     await page.click('form[role=search] button[type=submit]');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=referral]').length === 1);
     expect(await page.getAttribute('[data-testid=referral]', 'data-id')).toBe(medium.id);
+    page.off('request', seeAddress);
+    expect(addresses.some((a) => a.endsWith('/inbox/api/referrals/search'))).toBe(true);
+    expect(addresses.filter((a) => /bol-med/i.test(decodeURIComponent(a)))).toEqual([]);
     await page.click('form[role=search] button:text-is("Clear")');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=referral]').length === 3);
 

@@ -214,8 +214,16 @@ describe.each(STORE_KINDS)('the inbox API on %s', (kind) => {
     });
 
     it('filters and searches by child reference', async () => {
-      const byChild = await (await get('/referrals?child=ch-med', adminCookie)).json();
+      const byChild = await (await send2('POST', '/referrals/search', { child: 'ch-med' }, adminCookie)).json();
       expect(byChild.items.map((i: { id: string }) => i.id)).toEqual([medium.id]);
+      // Never in an address: refused, and the refusal does not repeat it.
+      const inAddress = await get('/referrals?child=ch-med', adminCookie);
+      expect(inAddress.status).toBe(400);
+      expect((await inAddress.text()).toLowerCase()).not.toContain('ch-med');
+      // A term that is not text is refused with a clear message, not a crash.
+      const odd = await send2('POST', '/referrals/search', { child: { $ne: 1 } }, adminCookie);
+      expect(odd.status).toBe(400);
+      expect((await odd.json()).error.message).toMatch(/short piece of text/);
       const byTeam = await (await get('/referrals?team=Wigan', adminCookie)).json();
       expect(byTeam.items.map((i: { id: string }) => i.id)).toEqual([high.id]);
     });

@@ -60,8 +60,13 @@ type Line = {
   childRefWithheld: boolean;
   detail: string | null;
 };
+/** The audit searched as the inbox searches it: the terms in a POST's body (a query string's terms, parsed). */
 async function audit(query: string, cookie = adminCookie): Promise<Line[]> {
-  const res = await get(`/audit${query}`, cookie);
+  const res = await fetch(`${base}/inbox/api/audit/search`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: base, Cookie: cookie },
+    body: JSON.stringify(Object.fromEntries(new URLSearchParams(query))),
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as { entries: Line[] }).entries;
 }
@@ -88,6 +93,26 @@ describe('the audit screen’s filters', () => {
     // Nor, for an admin limited to Wigan, for a child whose referrals are all in Bolton: the filter must not
     // tell that the child has records elsewhere, nor who opened them.
     expect(await audit('?child=aud-bolton', wiganAdminCookie)).toEqual([]);
+  });
+
+  it('a child reference is refused in an address, for the screen and the CSV, and the refusal holds none', async () => {
+    for (const path of ['/audit?child=aud-bolton', '/audit.csv?child=aud-bolton']) {
+      const res = await get(path, adminCookie);
+      expect(res.status).toBe(400);
+      const text = await res.text();
+      expect(text).toContain('never put in a web address');
+      expect(text.toLowerCase()).not.toContain('aud-bolton');
+    }
+    // The CSV by POST, the reference in the body: the one child's rows.
+    const csv = await fetch(`${base}/inbox/api/audit.csv`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: base, Cookie: adminCookie },
+      body: JSON.stringify({ child: 'aud-bolton' }),
+    });
+    expect(csv.status).toBe(200);
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines.slice(1).every((l) => l.includes('AUD-BOLTON'))).toBe(true);
+    expect(lines.length).toBeGreaterThan(1);
   });
 
   it('a referral by its id; dates', async () => {

@@ -215,7 +215,11 @@ describe.each(STORE_KINDS)('key rotation on %s', (kind) => {
       expect(detail.referral.childRef).toBe('INB-0');
       expect(detail.events.map((e) => e.note)).toContain('Spoke to the school: seen today');
       const found = (await (
-        await fetch(`${base}/inbox/api/referrals?child=inb-3`, { headers: { Cookie: cookie } })
+        await fetch(`${base}/inbox/api/referrals/search`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Origin: base, Cookie: cookie },
+          body: JSON.stringify({ child: 'inb-3' }),
+        })
       ).json()) as { items: { id: string }[] };
       expect(found.items.map((i) => i.id)).toEqual([subs[3]!.id]);
       // A note written after the rotation, and the old key opens no stored reference or note.

@@ -8,7 +8,7 @@ import type { AuditEntry, AuditQuery } from '../audit.ts';
 import { cell } from '../export-csv.ts';
 import { inScope } from '../referrals.ts';
 import type { InboxService } from '../service.ts';
-import { type ApiRequest, type InboxRoute, type RouteContext, isReferralId, json } from './route.ts';
+import { type ApiRequest, type InboxRoute, type RouteContext, isReferralId, json, searchRoutes } from './route.ts';
 
 /** An audit line as the screen shows it: with the child's reference, or null (none, or not the admin's to see). */
 export type AuditRow = AuditEntry & { childRef: string | null; childRefWithheld: boolean };
@@ -62,45 +62,57 @@ const filtersUsed = (req: ApiRequest): string =>
 
 export function auditRoutes({ svc, audit }: RouteContext): InboxRoute[] {
   return [
-    {
-      method: 'GET',
-      url: '/audit',
-      guard: 'admin',
-      audits: ['audit-view'],
-      handler: async (req, caller) => {
-        await svc.referrals.catchUp();
-        const entries = await svc.audit.list(await queryOf(svc, caller!.user, req.query, 100));
-        const f = filtersUsed(req);
-        await audit(req, caller!.user, 'audit-view', null, f ? `filters: ${f}` : undefined);
-        return json(200, {
-          entries: await withChildRefs(svc, caller!.user, entries),
-          next: entries.length === 100 ? entries[entries.length - 1]!.id : null,
-        });
+    ...searchRoutes(
+      {
+        method: 'GET',
+        url: '/audit',
+        guard: 'admin',
+        audits: ['audit-view'],
+        handler: async (req, caller) => {
+          await svc.referrals.catchUp();
+          const entries = await svc.audit.list(await queryOf(svc, caller!.user, req.query, 100));
+          const f = filtersUsed(req);
+          await audit(req, caller!.user, 'audit-view', null, f ? `filters: ${f}` : undefined);
+          return json(200, {
+            entries: await withChildRefs(svc, caller!.user, entries),
+            next: entries.length === 100 ? entries[entries.length - 1]!.id : null,
+          });
+        },
       },
-    },
-    {
-      method: 'GET',
-      url: '/audit.csv',
-      guard: 'admin',
-      audits: ['audit-export'],
-      handler: async (req, caller) => {
-        await svc.referrals.catchUp();
-        const entries = await withChildRefs(
-          svc,
-          caller!.user,
-          await svc.audit.list(await queryOf(svc, caller!.user, req.query, 1000)),
-        );
-        const f = filtersUsed(req);
-        await audit(req, caller!.user, 'audit-export', null, `${entries.length} entries${f ? `; filters: ${f}` : ''}`);
-        const cols = ['id', 'at', 'actor', 'action', 'submissionId', 'childRef', 'detail', 'address'] as const;
-        const lines = [cols.join(','), ...entries.map((e) => cols.map((c) => cell(e[c])).join(','))];
-        return {
-          status: 200,
-          type: 'text/csv; charset=utf-8',
-          text: `\ufeff${lines.join('\r\n')}\r\n`,
-          headers: { 'Content-Disposition': 'attachment; filename="audit.csv"' },
-        };
+      '/audit/search',
+    ),
+    ...searchRoutes(
+      {
+        method: 'GET',
+        url: '/audit.csv',
+        guard: 'admin',
+        audits: ['audit-export'],
+        handler: async (req, caller) => {
+          await svc.referrals.catchUp();
+          const entries = await withChildRefs(
+            svc,
+            caller!.user,
+            await svc.audit.list(await queryOf(svc, caller!.user, req.query, 1000)),
+          );
+          const f = filtersUsed(req);
+          await audit(
+            req,
+            caller!.user,
+            'audit-export',
+            null,
+            `${entries.length} entries${f ? `; filters: ${f}` : ''}`,
+          );
+          const cols = ['id', 'at', 'actor', 'action', 'submissionId', 'childRef', 'detail', 'address'] as const;
+          const lines = [cols.join(','), ...entries.map((e) => cols.map((c) => cell(e[c])).join(','))];
+          return {
+            status: 200,
+            type: 'text/csv; charset=utf-8',
+            text: `\ufeff${lines.join('\r\n')}\r\n`,
+            headers: { 'Content-Disposition': 'attachment; filename="audit.csv"' },
+          };
+        },
       },
-    },
+      '/audit.csv',
+    ),
   ];
 }

@@ -24,6 +24,7 @@ import {
   type RouteContext,
   bodyOf,
   fail,
+  searchRoutes,
   forScreen,
   isReferralId,
   json,
@@ -143,20 +144,43 @@ const isView = (v: string | null): v is ListView => !!v && LIST_VIEWS.some((x) =
 export function referralRoutes(ctx: RouteContext): InboxRoute[] {
   const { svc, audit } = ctx;
   return [
-    {
-      method: 'GET',
-      url: '/referrals',
-      guard: 'reviewer',
-      audits: ['list'],
-      handler: async (req, caller) => {
-        const user = caller!.user;
-        await svc.referrals.catchUp();
-        const filter = filterFrom(req.query);
-        const view = req.query.get('view');
-        if (isView(view)) {
-          // The triage queue: one view, the count in each, the matches in this one.
-          const page = await svc.referrals.listView(
-            view,
+    ...searchRoutes(
+      {
+        method: 'GET',
+        url: '/referrals',
+        guard: 'reviewer',
+        audits: ['list'],
+        handler: async (req, caller) => {
+          const user = caller!.user;
+          await svc.referrals.catchUp();
+          const filter = filterFrom(req.query);
+          const view = req.query.get('view');
+          if (isView(view)) {
+            // The triage queue: one view, the count in each, the matches in this one.
+            const page = await svc.referrals.listView(
+              view,
+              filter,
+              user,
+              decodeCursor(req.query.get('cursor') ?? undefined),
+              Number(req.query.get('limit') ?? 50) || 50,
+            );
+            const items = forScreen(svc, page.items);
+            const filters = Object.keys(filter);
+            await audit(
+              req,
+              user,
+              'list',
+              null,
+              `${view}: ${items.length} shown${filters.length ? `; filters: ${filters.join(', ')}` : ''}`,
+            );
+            const [counts, newCount, facets] = await Promise.all([
+              svc.referrals.viewCounts(filter, user),
+              svc.referrals.countNew(user),
+              svc.referrals.facets(),
+            ]);
+            return json(200, { items, next: page.next, newCount, facets, view, counts, matches: counts[view] });
+          }
+          const page = await svc.referrals.list(
             filter,
             user,
             decodeCursor(req.query.get('cursor') ?? undefined),
@@ -169,34 +193,14 @@ export function referralRoutes(ctx: RouteContext): InboxRoute[] {
             user,
             'list',
             null,
-            `${view}: ${items.length} shown${filters.length ? `; filters: ${filters.join(', ')}` : ''}`,
+            `${items.length} shown${filters.length ? `; filters: ${filters.join(', ')}` : ''}`,
           );
-          const [counts, newCount, facets] = await Promise.all([
-            svc.referrals.viewCounts(filter, user),
-            svc.referrals.countNew(user),
-            svc.referrals.facets(),
-          ]);
-          return json(200, { items, next: page.next, newCount, facets, view, counts, matches: counts[view] });
-        }
-        const page = await svc.referrals.list(
-          filter,
-          user,
-          decodeCursor(req.query.get('cursor') ?? undefined),
-          Number(req.query.get('limit') ?? 50) || 50,
-        );
-        const items = forScreen(svc, page.items);
-        const filters = Object.keys(filter);
-        await audit(
-          req,
-          user,
-          'list',
-          null,
-          `${items.length} shown${filters.length ? `; filters: ${filters.join(', ')}` : ''}`,
-        );
-        const [newCount, facets] = await Promise.all([svc.referrals.countNew(user), svc.referrals.facets()]);
-        return json(200, { items, next: page.next, newCount, facets });
+          const [newCount, facets] = await Promise.all([svc.referrals.countNew(user), svc.referrals.facets()]);
+          return json(200, { items, next: page.next, newCount, facets });
+        },
       },
-    },
+      '/referrals/search',
+    ),
     {
       method: 'GET',
       url: '/referrals/:id',

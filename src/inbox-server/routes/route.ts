@@ -147,3 +147,38 @@ declare module 'fastify' {
     audits?: AuditAction[] | 'none';
   }
 }
+
+/** The longest search term or cursor taken from a search's body. */
+const TERM_MAX = 500;
+
+/**
+ * A search route (the list, the audit) twice: by GET with its terms in the address, and by POST
+ * with the same terms in the JSON body, as the inbox sends them. A child's reference is refused in
+ * an address: a reverse proxy or a server log keeps addresses, and a child's reference is never
+ * to be found there. Both run the one handler, so they cannot drift apart.
+ */
+export function searchRoutes(route: InboxRoute, postUrl: string): InboxRoute[] {
+  return [
+    {
+      ...route,
+      handler: (req, caller) =>
+        req.query.has('child') ? Promise.resolve(fail('child-in-address')) : route.handler(req, caller),
+    },
+    {
+      ...route,
+      method: 'POST',
+      url: postUrl,
+      handler: (req, caller) => {
+        const query = new URLSearchParams();
+        for (const [k, v] of Object.entries(bodyOf(req))) {
+          if (v === undefined || v === null || v === '') continue;
+          const term = typeof v === 'number' ? String(v) : str(v, TERM_MAX);
+          if (term === undefined)
+            return Promise.resolve(fail('invalid', 'Each search term must be a short piece of text.'));
+          query.set(k, term);
+        }
+        return route.handler({ ...req, query }, caller);
+      },
+    },
+  ];
+}
