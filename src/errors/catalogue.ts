@@ -70,6 +70,11 @@ const catalogue = {
   'no-session': { status: 401, message: 'Sign in to use the inbox.' },
   'bad-credentials': { status: 401, message: 'The e-mail address, password or code is not right.' },
   throttled: { status: 429, message: 'Too many failed sign-ins. Try again later.' },
+  'export-busy': {
+    status: 429,
+    message:
+      'Your other exports are still being made (or the server is making as many as it can). Try again when one has finished.',
+  },
   busy: { status: 503, message: 'The server is busy checking other sign-ins. Try again in a moment.' },
   'no-second-factor': {
     status: 403,

@@ -22,11 +22,21 @@ import {
 } from '../export-csv.ts';
 import { bundleOpen, BUNDLE_CLOSE, questionnaireEntry, referralEntries } from '../export-fhir.ts';
 import { type ZipFile, zipStream } from '../export-zip.ts';
+import { ExportSlots, holdingSlot } from '../export-slots.ts';
 import { inScope, type ListFilter, type ReferralRow } from '../referrals.ts';
 import type { User } from '../accounts.ts';
 import type { InboxService } from '../service.ts';
 import { filterFrom, rescore } from './referrals.ts';
-import { type InboxRoute, type RouteContext, bodyOf, fail, isReferralId, str } from './route.ts';
+import {
+  type ApiRequest,
+  type ApiResponse,
+  type InboxRoute,
+  type RouteContext,
+  bodyOf,
+  fail,
+  isReferralId,
+  str,
+} from './route.ts';
 
 export const EXPORT_FORMATS = ['csv', 'csv-long', 'fhir'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -185,7 +195,7 @@ function described(format: ExportFormat, scope: ExportScope, count: number, refe
   return `${format}: ${count} referral${count === 1 ? '' : 's'}; ${what}`;
 }
 
-export function exportRoutes(ctx: RouteContext): InboxRoute[] {
+export function exportRoutes(ctx: RouteContext, slots = new ExportSlots()): InboxRoute[] {
   const { svc, audit } = ctx;
   return [
     {
@@ -209,43 +219,65 @@ export function exportRoutes(ctx: RouteContext): InboxRoute[] {
             ),
           ),
         );
-        await svc.referrals.catchUp();
-        const referral = str(b.referral, 100);
-        let scope: ExportScope = { view, filter, user, upToSeq: await svc.referrals.lastSeq() };
-        if (referral !== undefined) {
-          // One referral (its own page's export): refused, and audited, when it is outside the account's scope.
-          if (!isReferralId(referral)) return fail('not-found', 'No such referral.');
-          const row = await svc.referrals.get(referral);
-          if (!row) return fail('not-found', 'No such referral.');
-          if (!inScope(user, row)) {
-            await audit(req, user, 'forbidden', referral, "export outside the account's area");
-            return fail('out-of-scope');
-          }
-          scope = { ...scope, view: undefined, filter: { id: referral } };
+        // A slot before any work: refused at once (not queued) when the account or the server has its share running.
+        const release = slots.take(user.id);
+        if (!release) return fail('export-busy', undefined, { 'Retry-After': '5' });
+        try {
+          const made = await exportOf(req, user, format, view, filter, b);
+          if (!made.stream) release();
+          return made.stream ? { ...made, stream: holdingSlot(made.stream, release, req.signal) } : made;
+        } catch (e) {
+          release();
+          throw e;
         }
-        const { count, instruments } = await svc.referrals.exportExtent(scope.view, scope.filter, user, scope.upToSeq);
-        await audit(
-          req,
-          user,
-          format === 'fhir' ? 'export-fhir' : 'export-csv',
-          referral ?? null,
-          described(format, scope, count, referral),
-        );
-        const stamp = new Date(svc.now()).toISOString().slice(0, 19).replace(/[:T]/g, '-');
-        const headers = {
-          'Content-Disposition': `attachment; filename="referrals-${stamp}${format === 'fhir' ? '.fhir.json' : format === 'csv-long' ? '-long.zip' : '.zip'}"`,
-          'X-Export-Count': String(count),
-        };
-        if (format === 'fhir')
-          return {
-            status: 200,
-            type: 'application/fhir+json; charset=utf-8',
-            headers,
-            stream: utf8(fhirBundle(svc, scope)),
-          };
-        const files = format === 'csv' ? csvByTool(svc, scope, instruments) : csvLong(svc, scope);
-        return { status: 200, type: 'application/zip', headers, stream: zipStream(files) };
       },
     },
   ];
+
+  /** The export asked for, checked against the account's scope and audited once, as a stream. */
+  async function exportOf(
+    req: ApiRequest,
+    user: User,
+    format: ExportFormat,
+    view: ListView | undefined,
+    filter: ListFilter,
+    b: Record<string, unknown>,
+  ): Promise<ApiResponse> {
+    await svc.referrals.catchUp();
+    const referral = str(b.referral, 100);
+    let scope: ExportScope = { view, filter, user, upToSeq: await svc.referrals.lastSeq() };
+    if (referral !== undefined) {
+      // One referral (its own page's export): refused, and audited, when it is outside the account's scope.
+      if (!isReferralId(referral)) return fail('not-found', 'No such referral.');
+      const row = await svc.referrals.get(referral);
+      if (!row) return fail('not-found', 'No such referral.');
+      if (!inScope(user, row)) {
+        await audit(req, user, 'forbidden', referral, "export outside the account's area");
+        return fail('out-of-scope');
+      }
+      scope = { ...scope, view: undefined, filter: { id: referral } };
+    }
+    const { count, instruments } = await svc.referrals.exportExtent(scope.view, scope.filter, user, scope.upToSeq);
+    await audit(
+      req,
+      user,
+      format === 'fhir' ? 'export-fhir' : 'export-csv',
+      referral ?? null,
+      described(format, scope, count, referral),
+    );
+    const stamp = new Date(svc.now()).toISOString().slice(0, 19).replace(/[:T]/g, '-');
+    const headers = {
+      'Content-Disposition': `attachment; filename="referrals-${stamp}${format === 'fhir' ? '.fhir.json' : format === 'csv-long' ? '-long.zip' : '.zip'}"`,
+      'X-Export-Count': String(count),
+    };
+    if (format === 'fhir')
+      return {
+        status: 200,
+        type: 'application/fhir+json; charset=utf-8',
+        headers,
+        stream: utf8(fhirBundle(svc, scope)),
+      };
+    const files = format === 'csv' ? csvByTool(svc, scope, instruments) : csvLong(svc, scope);
+    return { status: 200, type: 'application/zip', headers, stream: zipStream(files) };
+  }
 }
