@@ -200,4 +200,6 @@ export const AUDIT_ACTION_WORDS: Record<string, string> = {
   'alert-failed': 'Duty alert failed',
   'alert-address-set': 'Duty alert address set',
   'alert-address-remove': 'Duty alert address removed',
+  'second-factor-missing': 'Refused: no second factor at sign-in',
+  'rate-limited': 'Refused: too many requests',
 };

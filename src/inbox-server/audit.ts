@@ -48,6 +48,8 @@ export type AuditAction =
   | 'second-factor-reset'
   | 'second-factor-setting'
   | 'second-factor-missing'
+  // A signed-in account over its requests a minute (summarised: a row a minute per account and address).
+  | 'rate-limited'
   | 'device-clone-suspected'
   // Joined entries (issue 26): a referral's links looked at; a link to another team's referral shown
   // (only that it exists and who holds it: one row for that referral); the entries seen most; their CSV.
@@ -115,7 +117,7 @@ export class Audit {
    */
   async refused(e: { action: AuditAction; address: string; detail: string; actor?: string }): Promise<void> {
     let address = e.address.slice(0, 100);
-    let key = `${e.action} ${address}`;
+    let key = `${e.action} ${e.actor ?? 'anonymous'} ${address}`;
     if (!this.counted.has(key) && this.counted.size >= REFUSAL_KEYS) {
       address = 'other addresses';
       key = `${e.action} *`;

@@ -32,7 +32,14 @@ import {
 import { sessionRoutes } from './routes/session.ts';
 import { subjectAccessRoutes } from './routes/subject-access.ts';
 import { userRoutes } from './routes/users.ts';
-import { type DeviceDirectory, InboxService, inboxKeySource, loadChildSecret } from './service.ts';
+import type { User } from './accounts.ts';
+import {
+  type DeviceDirectory,
+  InboxService,
+  REQUESTS_PER_ACCOUNT,
+  inboxKeySource,
+  loadChildSecret,
+} from './service.ts';
 import { ReceiverStoreSource } from './source.ts';
 
 /** A device's credential is a DPoP proof (RFC 9449): devices send, they never read. */
@@ -80,6 +87,9 @@ export function inboxOnStore(
     childSecretSource: inboxKeySource(config),
     devices: storeDevices(store),
     isDeviceCredential: carriesDeviceCredential,
+    requests: {
+      take: async (key, limit, windowMs) => store.takeAllowance(`inbox:${key}`, 1, limit + 1, windowMs),
+    },
   });
   // A device seen from two addresses within minutes (a copied profile?) is written to the audit once.
   store.onDeviceFlagged = async (device, addresses) => {
@@ -129,7 +139,6 @@ export function inboxPlugin(
   opts: { distDir: string; publicOrigin?: string | undefined },
 ): FastifyPluginAsync {
   const page = join(resolve(opts.distDir), 'inbox', 'index.html');
-  const { audit } = routeContext(inbox);
   const configured = opts.publicOrigin ?? (inbox.opts.publicUrl ? new URL(inbox.opts.publicUrl).origin : undefined);
 
   /** The request as the routes see it; undefined when the body is not JSON. */
@@ -161,6 +170,15 @@ export function inboxPlugin(
     };
   }
 
+  /** Milliseconds until the account may ask again when it is over its allowance, else 0. */
+  async function overAllowance(user: User): Promise<number> {
+    const r = inbox.opts.requests;
+    if (!r) return 0;
+    const limit = r.perAccount ?? REQUESTS_PER_ACCOUNT;
+    const { used, resetsInMs } = await r.take(user.id, limit, r.windowMs ?? 60_000);
+    return used > limit ? Math.max(1, resetsInMs) : 0;
+  }
+
   /** The checks every request passes, then the route's guard: who the caller is, or the refusal. */
   /** `route`: the route's URL as declared (the router's match), never the request's own spelling of the path. */
   async function admit(
@@ -188,6 +206,18 @@ export function inboxPlugin(
     const session = await inbox.sessions.touch(sid);
     const user = session && (await inbox.accounts.byId(session.userId));
     if (!session || !user || user.disabled) return { refusal: fail('no-session') };
+    // Every signed-in request counts against the account's allowance; past it, refused and summarised in the
+    // audit (a row a minute), so no account can flood the audit with looks or refusals.
+    const over = await overAllowance(user);
+    if (over) {
+      await inbox.audit.refused({
+        action: 'rate-limited',
+        actor: user.email,
+        address: req.address,
+        detail: `${req.method} ${req.path.split('/')[1]} refused: over ${REQUESTS_PER_ACCOUNT} requests a minute`,
+      });
+      return { refusal: fail('rate-limited', undefined, { 'Retry-After': String(Math.ceil(over / 1000)) }) };
+    }
     // A session whose sign-in passed no second factor reads nothing once the account has one or one is
     // required (a setting an admin may have turned on after it began): only its own session routes.
     if (
@@ -197,11 +227,21 @@ export function inboxPlugin(
       !/^\/session(\/|$)/.test(route) &&
       (user.hasSecondFactor || (await inbox.settings.secondFactorRequired()))
     ) {
-      await audit(req, user, 'second-factor-missing', null, `${req.method} ${req.path.split('/')[1]} refused`);
+      await inbox.audit.refused({
+        action: 'second-factor-missing',
+        actor: user.email,
+        address: req.address,
+        detail: `${req.method} ${req.path.split('/')[1]} refused`,
+      });
       return { refusal: fail('second-factor-needed') };
     }
     if (guard === 'admin' && user.role !== 'admin') {
-      await audit(req, user, 'forbidden', null, `${req.method} ${req.path.split('/')[1]} needs an admin`);
+      await inbox.audit.refused({
+        action: 'forbidden',
+        actor: user.email,
+        address: req.address,
+        detail: `${req.method} ${req.path.split('/')[1]} needs an admin`,
+      });
       return { refusal: fail('admin-only') };
     }
     return { caller: { user, sid } };

@@ -56,6 +56,16 @@ export interface InboxOptions {
   /** True when a request carries a device's credential (which may only submit). */
   isDeviceCredential?: (headers: Record<string, string | string[] | undefined>) => boolean | Promise<boolean>;
   throttle?: { account: number; address: number; windowMs: number };
+  /**
+   * Requests one signed-in account may make in a window, counted in the database every instance shares
+   * (the receiver's rate windows): each look is audited, so without a bound one account's script could
+   * write the audit as fast as the server answers. Absent: not counted (a service without the store).
+   */
+  requests?: {
+    take: (key: string, limit: number, windowMs: number) => Promise<{ used: number; resetsInMs: number }>;
+    perAccount?: number;
+    windowMs?: number;
+  };
   /** Duty alerts by e-mail (off without SMTP settings). */
   alerts?: AlertSettings;
   /**
@@ -72,6 +82,9 @@ export interface InboxOptions {
    */
   hashing?: { concurrency: number; queue: number };
 }
+
+/** Requests one signed-in account may make a minute: a reviewer clearing a queue makes a few a minute. */
+export const REQUESTS_PER_ACCOUNT = 600;
 
 export class InboxService {
   readonly sql: Sql;

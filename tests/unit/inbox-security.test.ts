@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PER_ACCOUNT, MAX_PER_ADDRESS, WINDOW_MS } from '../../src/inbox-server/throttle.ts';
 import { runAdmin } from '../../src/admin/main.ts';
 import { inboxRoutes } from '../../src/inbox-server/plugin.ts';
+import { REQUESTS_PER_ACCOUNT } from '../../src/inbox-server/service.ts';
 import { startServer } from '../../src/server/main.ts';
 import { makeProof, newDeviceKey } from '../../src/sync/device-proof.ts';
 import { PASSWORD, account, nextCode, rememberSecret, signIn, useLink } from '../helpers/inbox.ts';
@@ -285,6 +286,46 @@ describe.each(STORE_KINDS)('issue 23 on %s', (kind) => {
         expect((await call(base, 'GET', '/inbox/api/audit', { headers: { Cookie: cookie } })).status).toBe(200);
       expect((await auditRows(server, 'audit-view')) - before).toBe(3);
     });
+
+    it(`a signed-in reviewer's script: past ${REQUESTS_PER_ACCOUNT} requests a minute${kind === 'postgres' ? ' over two servers' : ''} refused (429) and summarised; the audit grows by the allowance, a colleague is unaffected`, async () => {
+      await account(server.inbox, 'looper@example.org', 'reviewer', ['Bolton']);
+      await account(server.inbox, 'colleague@example.org', 'reviewer', ['Bolton']);
+      const cookie = (await signIn(base, 'looper@example.org')).cookie!;
+      const colleague = (await signIn(base, 'colleague@example.org')).cookie!;
+      for (const s of servers) await s.inbox.audit.flush();
+      const before = await auditRows(server);
+      const agents = bases.map(() => new Agent({ keepAlive: true, maxSockets: 10 }));
+      const tries = REQUESTS_PER_ACCOUNT + 300;
+      const res = await burst(tries, 10, (i) =>
+        call(bases[i % bases.length]!, 'GET', '/inbox/api/referrals?view=queue', {
+          agent: agents[i % bases.length]!,
+          headers: { Cookie: cookie },
+        }),
+      );
+      for (const a of agents) a.destroy();
+      const ok = res.filter((r) => r.status === 200).length;
+      const refused = res.filter((r) => r.status === 429);
+      // Two sign-ins' own requests count too, so a little under the allowance may be left for the list.
+      expect(ok).toBeLessThanOrEqual(REQUESTS_PER_ACCOUNT);
+      expect(ok).toBeGreaterThan(REQUESTS_PER_ACCOUNT - 10);
+      expect(refused.length).toBe(tries - ok);
+      expect(Number(refused[0]!.headers['retry-after'])).toBeGreaterThan(0);
+      expect(JSON.parse(refused[0]!.body).error.code).toBe('rate-limited');
+      // The colleague's own allowance is untouched.
+      expect(
+        (await call(base, 'GET', '/inbox/api/referrals?view=queue', { headers: { Cookie: colleague } })).status,
+      ).toBe(200);
+      for (const s of servers) await s.inbox.audit.flush();
+      const written = (await auditRows(server)) - before;
+      console.log(`audit on ${kind}: ${tries} requests by one account wrote ${written} row(s)`);
+      // One row per look allowed, the colleague's, and the refusals as a row and a count per server.
+      expect(written).toBeLessThanOrEqual(ok + 1 + 2 * servers.length);
+      const summary = await server.inbox.sql.all<{ detail: string }>(
+        "select detail from inbox_audit where action = 'rate-limited' and actor = 'looper@example.org'",
+      );
+      const counted = summary.reduce((n, r) => n + Number(/^(\d+) more refused/.exec(r.detail)?.[1] ?? 1), 0);
+      expect(counted).toBe(refused.length);
+    }, 120_000);
   });
 
   describe('4. set-password links', () => {
@@ -586,7 +627,13 @@ describe.each(STORE_KINDS)('issue 23 on %s', (kind) => {
             `${r.method} ${r.url}: ${res.status} ${res.body.includes('"code"') ? JSON.parse(res.body).error?.code : res.body.slice(0, 80)}`,
           ).toBe(`${r.method} ${r.url}: 403 second-factor-needed`);
         }
-        expect((await auditRows(server, 'second-factor-missing')) - refusedBefore).toBe(guarded.length);
+        // Summarised, as every refusal is, so a looping session cannot flood the audit: a row at the first, and
+        // the rest counted in one row when the minute's count is written.
+        expect((await auditRows(server, 'second-factor-missing')) - refusedBefore).toBe(1);
+        await server.inbox.audit.flush();
+        expect((await auditRows(server, 'second-factor-missing')) - refusedBefore).toBe(2);
+        const counted = (await server.inbox.audit.list({ action: 'second-factor-missing', limit: 1 }))[0]!;
+        expect(counted.detail).toMatch(new RegExp(`^${guarded.length - 1} more refused from `));
         // A path spelt so that URL parsing ends it in '/session' while the router matches the alerts route
         // (found by attack): the gate goes by the route matched, so it is refused like any other.
         const spelt = await rawCall(
