@@ -313,7 +313,7 @@ export function RecordDocument({
           {age !== undefined && (
             <div>
               <dt>Age</dt>
-              <dd data-testid="doc-age">{age} (worked out from the date of birth)</dd>
+              <dd data-testid="doc-age">{age} (from the date of birth)</dd>
             </div>
           )}
           <div>

@@ -116,7 +116,7 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
           <p class="caption">
             {inst.title}
             {!report && <> · child reference {record.childRef}</>}
-            {age !== undefined && <> · age {age} (worked out from the date of birth)</>}
+            {age !== undefined && <> · age {age} (from the date of birth)</>}
           </p>
         </div>
         <div class={`outcome severity-${result.severity ?? 'none'}`} data-testid="outcome">

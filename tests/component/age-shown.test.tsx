@@ -55,14 +55,14 @@ describe('the age worked out from the date of birth', () => {
     );
     const caption = document.querySelector('.screen-only .result-head .caption')!.textContent!;
     expect(caption).toContain('child reference AGE-12');
-    expect(caption).toContain('age 12 (worked out from the date of birth)');
+    expect(caption).toContain('age 12 (from the date of birth)');
     // The source's own note stays under its heading; the app's age is not among them.
     const notes = screen.getByRole('region', { name: 'The source document also says' }).textContent!;
     expect(notes).toContain('Please use your professional judgement');
     expect(notes).not.toContain('Age worked out');
     // The record a MASH acts on says it too, with the child's reference.
     const doc = screen.getByTestId('record-document');
-    expect(doc.querySelector('[data-testid=doc-age]')?.textContent).toBe('12 (worked out from the date of birth)');
+    expect(doc.querySelector('[data-testid=doc-age]')?.textContent).toBe('12 (from the date of birth)');
     expect(doc.querySelector('.doc-notes')?.textContent ?? '').not.toContain('Age worked out');
   });
 

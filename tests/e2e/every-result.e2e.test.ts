@@ -186,9 +186,7 @@ describe('every tool, finished on two phones, online and offline', () => {
         await page.waitForSelector('h1:text-is("Result"), h1 .outcome-level, [data-testid=outcome]');
         const finished = width === 320 ? 'finished-offline-age-12' : 'finished-online';
         if (width === 320)
-          expect(await page.textContent('.result-head .caption')).toContain(
-            'age 12 (worked out from the date of birth)',
-          );
+          expect(await page.textContent('.result-head .caption')).toContain('age 12 (from the date of birth)');
         // The same result on the other phone too, online and offline.
         for (const [w, h] of [
           [390, 844],
