@@ -12,7 +12,9 @@ import { catalogueEntry } from '../domain/index.ts';
 import { InvalidAnswersError, score } from '../domain/index.ts';
 import { localDate, parseDate } from '../domain/index.ts';
 import { INSTRUMENTS, getInstrument } from '../domain/index.ts';
+import type { Instrument } from '../domain/index.ts';
 import { PATHWAY_RULES } from '../domain/index.ts';
+import { FACTS, itemsOf } from '../domain/index.ts';
 
 export function run(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
   const [command, ...rest] = argv;
@@ -63,7 +65,7 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
         return 0;
       } catch (e) {
         if (e instanceof InvalidAnswersError) {
-          for (const p of e.problems) err(p.message);
+          for (const p of e.problems) err(p.message + askedItself(inst, p.itemId));
           return 2;
         }
         throw e;
@@ -73,6 +75,18 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
       err('usage: npm run cse -- instruments | pathways | score FILE [--on YYYY-MM-DD]');
       return 2;
   }
+}
+
+/**
+ * Where a tool asks a case fact itself (the NSCB and West Midlands forms' own "DOB", "Date of assessment")
+ * the fact is not asked twice: a message naming the fact names the tool's item to use instead.
+ */
+function askedItself(inst: Instrument, itemId: string | undefined): string {
+  const fact = FACTS.find((f) => f.item.id === itemId);
+  if (!fact) return '';
+  const own = new Set(itemsOf(inst).map((i) => i.id));
+  const alias = fact.aliases.find((a) => own.has(a));
+  return alias ? `: this tool asks it itself, as "${alias}"` : '';
 }
 
 // Run only when executed directly (the tests import `run`).

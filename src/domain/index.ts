@@ -11,7 +11,7 @@ import { pathwaySteps } from './pathways/apply.ts';
 setRegistry({ regions: REGIONS, pathwaySteps: (ctx) => pathwaySteps(ctx) });
 
 export type * from './engine/types.ts';
-export { InvalidAnswersError, score, type ScoreContext } from './engine/score.ts';
+export { InvalidAnswersError, ageWorkedOut, score, sourceNotes, type ScoreContext } from './engine/score.ts';
 export { nextSteps } from './engine/pathways.ts';
 export {
   checkAnswer,

@@ -1,5 +1,6 @@
 // Dates and waits as a reviewer reads them.
 import { REVIEW_STATES } from '../contract/inbox-api.ts';
+import { timescaleText } from '../shared-ui/timescale.ts';
 
 export function when(iso: string | null | undefined): string {
   if (!iso) return '';
@@ -35,11 +36,8 @@ export function timescaleMinutes(t: string | null | undefined): number | undefin
   return undefined;
 }
 
-/** The timescale as a reviewer reads it: 'immediately', 'within the hour', 'within 72 hours'. */
-export function timescaleText(t: string): string {
-  const s = t.replace(/^within\s+/i, '');
-  return /immediate/i.test(s) ? 'immediately' : `within ${s}`;
-}
+/** The timescale as a reviewer reads it (made in one place with the app's result's): 'immediately', 'within the hour', 'within 72 hours'. */
+export { timescaleText };
 
 /** The timescale in a table cell: 'now', 'in 1 h', 'in 72 h'. */
 export function timescaleShort(t: string): string {

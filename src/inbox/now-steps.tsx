@@ -6,6 +6,7 @@
 import type { Contact, NextStep } from '../domain/index.ts';
 import { AppBadge } from '../shared-ui/next-steps.tsx';
 import { withoutRefs } from '../shared-ui/sources.ts';
+import { timescaleText } from '../shared-ui/timescale.ts';
 
 const LEAD_MAX = 175;
 
@@ -60,7 +61,7 @@ export function NowSteps({ steps, file }: { steps: NextStep[]; file: string }) {
               {s.within && (
                 <strong class="within" data-testid="within">
                   {' '}
-                  When: within {s.within.replace(/^within\s+/i, '')}
+                  When: {timescaleText(s.within)}
                 </strong>
               )}
             </p>

@@ -6,6 +6,7 @@
 import type { Contact, NextStep, RegionId } from '../domain/index.ts';
 import { REGIONS } from '../domain/index.ts';
 import { withoutRefs } from './sources.ts';
+import { timescaleText } from './timescale.ts';
 
 const ORDER: Record<NextStep['kind'], number> = {
   emergency: 0,
@@ -124,7 +125,7 @@ function Step({
       </p>
       {step.within && (
         <p class="within" data-testid="within">
-          <strong>When:</strong> within {step.within.replace(/^within\s+/i, '')}
+          <strong>When:</strong> {timescaleText(step.within)}
         </p>
       )}
       {rest.length > 0 && (

@@ -13,7 +13,7 @@
 // document sets on the page while it is shown), so the browser's own print
 // carries them as well as a PDF made headless (Chromium and Edge; browsers
 // without margin boxes print the marking and reference at the top of page 1).
-import { isAnswered, isAsked, isTickItem, labelOf, valuesOf } from '../domain/index.ts';
+import { ageWorkedOut, isAnswered, isAsked, isTickItem, labelOf, sourceNotes, valuesOf } from '../domain/index.ts';
 import type { AnswerValue, Entry, Instrument, Item, NextStep, Result } from '../domain/index.ts';
 import { getInstrument } from '../domain/index.ts';
 import type { Author } from '../contract/submission.ts';
@@ -292,6 +292,9 @@ export function RecordDocument({
   const later = steps.filter((x) => !now.includes(x));
   const reference = report ? `Reference ${record.childRef}` : `Child reference ${record.childRef}`;
   usePageMarks(reference);
+  // The app's reading of the age, with the reference; the notes in the annex are the source document's own words.
+  const age = ageWorkedOut(result);
+  const notes = sourceNotes(result);
   return (
     <article class="record-document" data-testid="record-document">
       <div class="doc-summary">
@@ -307,6 +310,12 @@ export function RecordDocument({
             <dt>{report ? 'Reference' : 'Child reference'}</dt>
             <dd data-testid="doc-child-ref">{record.childRef}</dd>
           </div>
+          {age !== undefined && (
+            <div>
+              <dt>Age</dt>
+              <dd data-testid="doc-age">{age} (from the date of birth)</dd>
+            </div>
+          )}
           <div>
             <dt>Finished</dt>
             <dd>{when(record.finalisedAt)}</dd>
@@ -362,11 +371,11 @@ export function RecordDocument({
       <div class="doc-annex">
         <h2 class="doc-h">{report ? 'Annex: the report' : 'Annex: every answer'}</h2>
         <AnswerList inst={inst} answers={record.answers} headingLevel={3} />
-        {result.notes.length > 0 && (
+        {notes.length > 0 && (
           <section class="doc-notes">
             <h2 class="doc-h">The source document also says</h2>
             <ul>
-              {result.notes.map((n, i) => (
+              {notes.map((n, i) => (
                 <li key={i}>{withoutRefs(n, inst.source)}</li>
               ))}
             </ul>

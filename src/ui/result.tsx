@@ -4,7 +4,7 @@
 // reached, where the source is unclear, and the source references in plain
 // words. Printing gives the whole record (record-view.tsx), not this screen.
 import { whoseOutcome } from '../shared-ui/labels.ts';
-import { itemsOf } from '../domain/index.ts';
+import { ageWorkedOut, itemsOf, sourceNotes } from '../domain/index.ts';
 import type { Instrument, Result } from '../domain/index.ts';
 import { getInstrument } from '../domain/index.ts';
 import type { OutboxRow, RecordRow } from '../store/db.ts';
@@ -104,6 +104,9 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
   const report = inst.kind === 'information-report';
   // bedside-flow: an incomplete form the answers already decide keeps its level (older results lack `decided`).
   const decidedEarly = result.level !== undefined && !result.complete;
+  // The app's reading of the age, beside the reference; the notes below are the source document's own words.
+  const age = ageWorkedOut(result);
+  const notes = sourceNotes(result);
   return (
     <>
       <div class="screen-only">
@@ -113,6 +116,7 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
           <p class="caption">
             {inst.title}
             {!report && <> · child reference {record.childRef}</>}
+            {age !== undefined && <> · age {age} (from the date of birth)</>}
           </p>
         </div>
         <div class={`outcome severity-${result.severity ?? 'none'}`} data-testid="outcome">
@@ -181,11 +185,11 @@ export function ResultView({ result, record }: { result: Result; record: RecordR
             <ContactsAsOf region={inst.region} file={inst.source} />
           </section>
         )}
-        {result.notes.length > 0 && (
+        {notes.length > 0 && (
           <section aria-labelledby="notes-title">
             <h2 id="notes-title">The source document also says</h2>
             <ul>
-              {result.notes.map((n, i) => (
+              {notes.map((n, i) => (
                 <li key={i}>{withoutRefs(n, inst.source)}</li>
               ))}
             </ul>

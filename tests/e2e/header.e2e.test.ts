@@ -108,6 +108,21 @@ function headerProblems(p: Page): Promise<string[]> {
   });
 }
 
+/** The gap in px between the end of "CSE" and the "S" of "Screen" in the header's name, as drawn. */
+function brandGap(p: Page): Promise<number> {
+  return p.evaluate(() => {
+    const brand = document.querySelector('header.header a.brand')!;
+    const rest = brand.querySelector('.brand-rest')!.firstChild as Text;
+    const cse = document.createRange();
+    cse.selectNodeContents(brand.firstChild!);
+    const s = document.createRange();
+    const at = rest.data.indexOf('S');
+    s.setStart(rest, at);
+    s.setEnd(rest, at + 1);
+    return s.getBoundingClientRect().left - cse.getBoundingClientRect().right;
+  });
+}
+
 describe('the header fits a phone', () => {
   for (const screen of ['#/', '#/outbox'])
     for (const width of [320, 390, 820, 1366])
@@ -124,6 +139,8 @@ describe('the header fits a phone', () => {
         // No sideways scrolling either.
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
         if (width === 320) expect(await axeViolations(page)).toEqual([]);
+        // Where the whole name shows, a space is seen between "CSE" and "Screen" (it read "CSEScreen" at 820 and 1366).
+        if (width >= 360) expect(await brandGap(page)).toBeGreaterThan(2);
       });
   it('says where the screenshots are', () => console.log(`header screenshots: ${shots}`));
 });

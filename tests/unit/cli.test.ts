@@ -277,6 +277,12 @@ describe('npm run cse -- score FILE', () => {
     ['unknown instrument', { instrument: 'no-such-tool', answers: {} }, /unknown instrument "no-such-tool"/],
     ['unknown item', { instrument: 'gm-cse-measurement-tool', answers: { c99: '1' } }, /unknown item "c99"/],
     [
+      // The NSCB form asks "DOB" itself (003 L519): the fact is not asked twice, so the message names the tool's item.
+      'a case fact the tool asks itself',
+      { instrument: 'nscb-cse-assessment', answers: { 'fact-dob': '2014-03-15' } },
+      /unknown item "fact-dob" for instrument nscb-cse-assessment: this tool asks it itself, as "yp-dob"/,
+    ],
+    [
       'value not among options',
       { instrument: 'gm-cse-measurement-tool', answers: { 'c1-missing': '6' } },
       /"c1-missing": "6" is not one of the options/,

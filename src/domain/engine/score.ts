@@ -66,6 +66,23 @@ export interface ScoreContext {
   on?: string;
 }
 
+/** How a result's notes say the age the pathways used, where it came from the date of birth. */
+const AGE_NOTE = 'Age worked out from the date of birth: ';
+
+/**
+ * The age a result's note says was worked out from the date of birth: the app's reading, said back beside
+ * the child's reference, never among the source document's words. Undefined when the age was typed or unknown.
+ */
+export function ageWorkedOut(result: Pick<Result, 'notes'>): number | undefined {
+  const note = result.notes.find((n) => n.startsWith(AGE_NOTE));
+  return note === undefined ? undefined : Number(note.slice(AGE_NOTE.length));
+}
+
+/** The notes that are the source document's own words (every note but the app's age line). */
+export function sourceNotes(result: Pick<Result, 'notes'>): string[] {
+  return result.notes.filter((n) => !n.startsWith(AGE_NOTE));
+}
+
 export function score(inst: Instrument, rawAnswers: unknown, context: ScoreContext = {}): Result {
   const problems = validateAnswers(inst, rawAnswers);
   if (problems.length) throw new InvalidAnswersError(inst.id, problems);
@@ -79,10 +96,7 @@ export function score(inst: Instrument, rawAnswers: unknown, context: ScoreConte
   const decided = complete || outcome.decided;
   const facts = readFacts(answers, context.on);
   // The age the pathways used, where it came from the date of birth, so the practitioner can check it.
-  const ageNote =
-    facts.ageFrom === 'date-of-birth' && facts.age !== undefined
-      ? [`Age worked out from the date of birth: ${facts.age}`]
-      : [];
+  const ageNote = facts.ageFrom === 'date-of-birth' && facts.age !== undefined ? [`${AGE_NOTE}${facts.age}`] : [];
   const level = decided ? outcome.level : undefined;
   const partial: Omit<Result, 'nextSteps'> = {
     instrument: inst.id,
