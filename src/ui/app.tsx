@@ -1,5 +1,6 @@
 // The app shell: status bar, update prompt and the current screen.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
+import { focusHeading } from '../shared-ui/hash-router.ts';
 import type { CseDb } from '../store/db.ts';
 import type { SyncController } from '../sync/triggers.ts';
 import { EnrolScreen } from './enrol.tsx';
@@ -77,6 +78,14 @@ export function App(props: {
     [props.db, props.sync],
   );
   useEffect(() => props.sync?.subscribe(setWaiting), [props.sync]);
+
+  // The app is drawn in place of the passcode screen, which a phone has often scrolled down to
+  // its second field: start at the top, as a page load does, or Home opens with its heading and
+  // Call 999 above the screen. Focus goes to the heading as on any change of screen.
+  useLayoutEffect(() => {
+    scrollTo(0, 0);
+    focusHeading();
+  }, []);
 
   // Warn before the tab closes with a change not yet written.
   useEffect(() => {
