@@ -7,6 +7,9 @@ import { RAISING_ASPIRATIONS, SANDWELL_BARNARDOS, SANDWELL_CONTACTS, SANDWELL_WO
 
 export const WM_FILE = '002_4bf56e93123a467b.txt';
 const L = lines(WM_FILE);
+/** On a Sandwell number in a tool every West Midlands authority uses. */
+const SANDWELL_ONLY =
+  'Sandwell’s number, the only one the framework prints: in another West Midlands authority, use your own.';
 
 type Row = [id: string, text: string, line: number, endLine?: number, sourceText?: string];
 
@@ -797,9 +800,12 @@ export const wmRiskAssessmentTool: Instrument = {
         kind: 'referral',
         text: 'If any of these are known to have happened and the Police or Social Care are not yet aware you must refer to the local CSE Team, if there is one, otherwise to Social Care- or direct to the Police in emergencies.',
         // The framework prints contacts for Sandwell only; each carries the authority's name.
-        contacts: [SANDWELL_CONTACTS[0]!, SANDWELL_CONTACTS[6]!, SANDWELL_CONTACTS[5]!].map((c) => ({
+        // The police unit serves every West Midlands authority; the CSE team's and the MASH's numbers are
+        // Sandwell's alone, and say so for a practitioner in one of the other six.
+        contacts: [SANDWELL_CONTACTS[0]!, SANDWELL_CONTACTS[6]!, SANDWELL_CONTACTS[5]!].map((c, i) => ({
           ...c,
           name: `Sandwell: ${c.name}`,
+          ...(i < 2 ? { note: [c.note, SANDWELL_ONLY].filter(Boolean).join(' ') } : {}),
         })),
         src: L(2810, 2812),
       },

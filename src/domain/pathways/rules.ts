@@ -5,7 +5,7 @@
 // region whose seed is silent, or the app's reading of two seeds that
 // disagree) says so in `appAdded`.
 import type { Contact, NextStep, RegionId, SourceRef } from '../engine/types.ts';
-import { FIRST_RESPONSE, SANDWELL_BARNARDOS } from '../instruments/directory.ts';
+import { FIRST_RESPONSE, SANDWELL_BARNARDOS, WM_AUTHORITIES } from '../instruments/directory.ts';
 import type { Condition } from './conditions.ts';
 import { GM, BURY, WM, NN, BRS, at } from '../engine/seed-refs.ts';
 
@@ -615,10 +615,37 @@ export const PATHWAY_RULES: PathwayRule[] = [
         id: 'sandwell-disclosure-police',
         kind: 'referral',
         text: "A disclosed sexual assault is an allegation of a crime: contact Children's Social Care or the Police.",
-        contacts: [WM_CAIU, { name: 'Children’s Social Care – MASH', phone: '0845 351 0131', src: at(WM, 2292, 2304) }],
+        // Sandwell's MASH, named and noted as Sandwell's: the tool is asked for a child in any of the seven authorities.
+        contacts: [WM_CAIU, SANDWELL_MASH],
         src: at(WM, 2132),
         appAdded:
           'The framework prints no route for a disclosed assault; the app points to the contacts it gives for significant or serious risk (002 L2132).',
+      },
+    ],
+  },
+
+  // A child in one of the other six West Midlands authorities (the home area the app asks): the
+  // framework prints contacts for Sandwell only (002 L2122–L2372), and the region's standing routes
+  // carry them, so the result says whose numbers they are before it lists them.
+  {
+    id: 'wm-other-authority-contacts',
+    safety: false,
+    when: {
+      all: [
+        { region: ['sandwell'] },
+        { answer: 'fact-home-area', in: WM_AUTHORITIES.map((a) => a.area).filter((a) => a !== 'Sandwell') },
+      ],
+    },
+    src: [at(WM, 4), at(WM, 2122)],
+    steps: [
+      {
+        id: 'wm-other-authority-contacts',
+        kind: 'note',
+        text: 'The child lives in another West Midlands authority than Sandwell. The numbers below are Sandwell’s, the only ones the framework prints: refer to your own authority’s CSE team, MASH or children’s social care, or to the police (999 in an emergency).',
+        contacts: [],
+        src: at(WM, 4),
+        appAdded:
+          'The framework covers the seven West Midlands authorities (002 L4) but prints contacts for Sandwell only (002 L2122); the app says so for a child who lives elsewhere.',
       },
     ],
   },
