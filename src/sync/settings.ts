@@ -116,8 +116,7 @@ export function sendBlocker(
 }
 
 export const BLOCKER_WORDS: Record<SendBlocker, string> = {
-  'not-enrolled':
-    'This device is not enrolled with a referral endpoint yet: open the enrolment link your administrator gave you.',
+  'not-enrolled': 'This device is not set up to send yet: open the enrolment link your administrator gave you.',
   withdrawn: "This device's access was withdrawn; ask your administrator.",
   'no-name': 'Add your name in Settings so the receiving team knows who sent it.',
 };
