@@ -4,7 +4,7 @@
 // incomplete: it keeps its outcome.
 import { whoseOutcome } from '../shared-ui/labels.ts';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { isAnswered, isAsked, isTickItem, missingRequired } from '../domain/index.ts';
+import { FACT_SECTION_ID, isAnswered, isAsked, isTickItem, missingRequired, unansweredFacts } from '../domain/index.ts';
 import { answerText, entryText } from '../shared-ui/record-document.tsx';
 import { getInstrument } from '../domain/index.ts';
 import type { Entry } from '../domain/index.ts';
@@ -16,7 +16,7 @@ import { authorProblem, loadAuthor, loadEndpoint, loadSettings, saveAuthor } fro
 import { authorFromReport } from './prefill.ts';
 import { useApp } from './context.ts';
 import { ErrorSummary } from '../shared-ui/error-summary.tsx';
-import { draftResult, showsLiveOutcome } from './live-outcome.tsx';
+import { FACT_WORDS, draftResult, showsLiveOutcome } from './live-outcome.tsx';
 import { go, href } from './router.ts';
 import { asksChildRef } from './runner.tsx';
 
@@ -31,6 +31,10 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
   const result = useMemo(() => draftResult(inst, record.answers), [inst, record.answers]);
   const decided = showsLiveOutcome(inst, result) && !result.complete ? result : undefined;
   const change = (si: number) => href({ name: 'run', recordId: record.id, section: si, change: true });
+  // The facts that change what to do whatever the outcome (immediate danger, a sexual assault, missing
+  // now, trafficking), still blank: said here too, as the live panel says it, before anyone finishes.
+  const factsBlank = unansweredFacts(inst, record.answers);
+  const factsPage = inst.sections.findIndex((s) => s.id === FACT_SECTION_ID);
   // Settings has no name but the report does ("Your Name"): it is sent under that name, and the app offers to keep it.
   const typedAuthor = authorFromReport(inst, record.answers);
   const [noName, setNoName] = useState(false);
@@ -94,7 +98,21 @@ export function CheckAnswers({ record }: { record: RecordRow }) {
         <div class="outcome live-outcome" data-testid="check-decided">
           <p class="outcome-label">{whoseOutcome(decided)}, decided on the answers given</p>
           <p class="outcome-level">{decided.level}</p>
-          <p class="hint">The missing answers cannot change this outcome. Finishing now keeps it, and sends it.</p>
+          <p class="hint">
+            The missing answers cannot change this outcome.
+            {factsBlank.length === 0 && ' Finishing now keeps it, and sends it.'}
+          </p>
+        </div>
+      )}
+      {factsBlank.length > 0 && factsPage >= 0 && (
+        <div class="inset" data-testid="check-facts">
+          <p>
+            Some questions about the child are not answered yet, and they change what to do whatever the outcome:{' '}
+            {factsBlank.map((id) => FACT_WORDS[id] ?? id).join(', ')}.
+          </p>
+          <p>
+            <a href={change(factsPage)}>Answer the questions about the child</a>
+          </p>
         </div>
       )}
       {asksChildRef(inst.id) && (

@@ -67,7 +67,7 @@ export function draftResult(inst: Instrument, answers: Answers): Result | undefi
 }
 
 /** The case facts that change what to do, in a few words. */
-const FACT_WORDS: Record<string, string> = {
+export const FACT_WORDS: Record<string, string> = {
   'fact-immediate-danger': 'immediate danger',
   'fact-sexual-assault': 'a sexual assault',
   'fact-missing-now': 'missing now',
