@@ -6,7 +6,7 @@
 // Sandwell's MASH (002 L2292–L2304), under no authority's name, and nothing said the region's numbers
 // were Sandwell's. Worked cases, by hand from those lines.
 import { describe, expect, it } from 'vitest';
-import { getInstrument, score } from '../../src/domain/index.ts';
+import { REGIONS, getInstrument, score } from '../../src/domain/index.ts';
 
 /** Sandwell's own numbers in the table (002 L2146–L2154 the CSE co-ordinator, L2292–L2304 the MASH). */
 const SANDWELL_ONLY_NUMBERS = ['0845 351 0131', '0845 352 8690'];
@@ -58,5 +58,14 @@ describe('Sandwell’s numbers in a West Midlands result', () => {
     for (const n of SANDWELL_ONLY_NUMBERS) expect(byPhone[n]?.note).toMatch(/in another West Midlands authority/);
     // The police unit serves every authority: no such note.
     expect(byPhone['0121 626 9153']?.note).toBeUndefined();
+  });
+});
+
+describe('the region the West Midlands tools are filed under', () => {
+  it('is named for the West Midlands and each of its seven authorities (002 L4), not for Sandwell alone', () => {
+    const label = REGIONS.sandwell.label;
+    expect(label).toMatch(/^West Midlands/);
+    for (const a of ['Sandwell', 'Birmingham', 'Dudley', 'Walsall', 'Coventry', 'Solihull', 'Wolverhampton'])
+      expect(label).toContain(a);
   });
 });

@@ -228,7 +228,9 @@ export const REGIONS: Record<RegionId, Region> = {
   },
   sandwell: {
     id: 'sandwell',
-    label: 'Sandwell (West Midlands)',
+    // The framework and its tools are the seven West Midlands authorities' (002 L4); only its contacts are
+    // Sandwell's. A practitioner in Birmingham or Walsall looks for their own name in the list.
+    label: 'West Midlands (Sandwell, Birmingham, Dudley, Walsall, Coventry, Solihull, Wolverhampton)',
     asOf: 'about 2015 (West Midlands framework)',
     emergency: {
       ...emergency(
