@@ -72,12 +72,51 @@ function chunkMap(): Plugin {
   };
 }
 
+/**
+ * The passcode screen's chunks named in index.html as module preloads, so the browser fetches and
+ * compiles them while it paints the shell; boot.ts still runs them only after that paint. Without
+ * this they were requested after the first paint, one step behind it, on every cold start.
+ */
+function preloadPasscodeScreen(): Plugin {
+  return {
+    name: 'preload-passcode-screen',
+    apply: 'build',
+    enforce: 'post',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        if (!ctx.bundle || !html.includes('data-shell')) return html;
+        const chunks = Object.values(ctx.bundle).filter((c) => c.type === 'chunk');
+        const main = chunks.find((c) => c.facadeModuleId?.replaceAll('\\', '/').endsWith('/src/main.tsx'));
+        if (!main) throw new Error('No chunk for src/main.tsx: the passcode screen cannot be preloaded');
+        const files = new Set<string>();
+        const visit = (file: string) => {
+          if (files.has(file)) return;
+          files.add(file);
+          const c = chunks.find((x) => x.fileName === file);
+          for (const i of c?.imports ?? []) visit(i);
+        };
+        visit(main.fileName);
+        const named = new Set([...html.matchAll(/href="\/([^"]+)"/g)].map((m) => m[1]));
+        return [...files]
+          .filter((f) => f.endsWith('.js') && !named.has(f))
+          .map((f) => ({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `/${f}` },
+            injectTo: 'head' as const,
+          }));
+      },
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
     preact(),
     inboxIsNotAnApp(),
     precompress(),
     chunkMap(),
+    preloadPasscodeScreen(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',
