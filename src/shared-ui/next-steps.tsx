@@ -79,7 +79,7 @@ function ContactLine({
           <span class="visually-hidden"> – {c.name}</span>
         </a>
       ) : null}{' '}
-      <span>{c.name}</span>
+      <span class="contact-name">{c.name}</span>
       {c.phone && print && <> · {c.phone}</>}
       {c.email && (
         <>

@@ -59,7 +59,7 @@ describe('enrolment in the browser', () => {
     await finish('E0');
     const notice = await page.waitForSelector('[data-testid=send-blocker]');
     expect(await notice.getAttribute('data-blocker')).toBe('not-enrolled');
-    expect(await notice.textContent()).toContain('not enrolled');
+    expect(await notice.textContent()).toContain('This device is not set up to send yet');
     expect(await axeViolations(page)).toEqual([]);
     await page.click('[data-testid=send-blocker] a:text-is("Go to Settings")');
     await page.waitForSelector('[data-testid=enrolment-state][data-state=not-enrolled]');
