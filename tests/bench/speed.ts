@@ -1,10 +1,12 @@
 // Speed beside the peers (issue 22), for `npm run bench` and alone:
-// `npx vite build && npx tsx tests/bench/speed.ts`. Three figures, each timed
-// inside the page (no test-driver round trips), medians:
+// `npx vite build && npx tsx tests/bench/speed.ts`. Three figures, medians; a page
+// change and the Outbox timed inside the page (no test-driver round trips); to the
+// form's first part, the passcode field, both as the driver saw it (the table's,
+// the stricter) and as the page saw it (printed beneath):
 //
 // - to the form: the app's own time from opening it to a tool's first question,
 //   in two parts with nothing of the user's or of the passcode key in them:
-//   navigation start → the passcode field ready, plus the tap on the tool's card
+//   navigation start → the passcode field ready and painted (seen by the page itself), plus the tap on the tool's card
 //   on Home → its first question painted (the unlock between, an Argon2id
 //   derivation, is the Device table's). Cold online: a new browser process on the
 //   installed profile; warm offline: the same browser again, network cut.
@@ -17,7 +19,7 @@
 // The peers were measured once (issue 22: the same checklist as an XForm, Enketo
 // and ODK Web Forms, on this machine); the table prints ours beside them as ratios.
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { score } from '../../src/domain/index.ts';
 import { getInstrument } from '../../src/domain/instruments/catalogue.ts';
 import { scores } from '../helpers/answers.ts';
@@ -81,10 +83,35 @@ async function cardToForm(page: Page, instrumentId: string): Promise<number> {
   );
 }
 
-/** From navigation start to the passcode field ready (performance.now() is ms since navigation start). */
-async function toPasscode(page: Page): Promise<number> {
+/**
+ * Marks, inside the page, the frame after the passcode field is first in the DOM and enabled (installed on the
+ * browser context before any navigation, so it sees the page from its start).
+ */
+async function markPasscodeReady(context: BrowserContext): Promise<void> {
+  // No named functions inside: tsx wraps them in a helper the page does not have.
+  await context.addInitScript(() => {
+    new MutationObserver((_, obs) => {
+      const field = document.querySelector('#unlock-passcode') as HTMLInputElement | null;
+      if (!field || field.disabled) return;
+      obs.disconnect();
+      requestAnimationFrame(() => {
+        (window as unknown as { passcodeReadyAt?: number }).passcodeReadyAt = performance.now();
+      });
+    }).observe(document, { childList: true, subtree: true, attributes: true });
+  });
+}
+
+/**
+ * From navigation start to the passcode field ready (performance.now() is ms since navigation start), as the
+ * driver saw it (its waiting and a round trip included: the table's figure, as before) and as the page itself
+ * saw it (the frame after the field was in the DOM).
+ */
+async function toPasscode(page: Page): Promise<{ app: number; driver: number }> {
   await page.waitForSelector('#unlock-passcode:not([disabled])');
-  return page.evaluate(() => performance.now());
+  const driver = await page.evaluate(() => performance.now());
+  await page.waitForFunction(() => (window as unknown as { passcodeReadyAt?: number }).passcodeReadyAt);
+  const app = await page.evaluate(() => (window as unknown as { passcodeReadyAt: number }).passcodeReadyAt);
+  return { app, driver };
 }
 
 const AE = 'nscb-ae-cse-indicator-checklist';
@@ -188,31 +215,41 @@ export async function speedFigures(runs = Number(process.env.BENCH_RUNS ?? 5)): 
   // To the form: cold online (a new browser process), then warm offline (the same browser, network cut).
   const cold: number[] = [];
   const warm: number[] = [];
+  // The same starts as the driver saw them (its wait and a round trip included): the table's figures.
+  const coldByDriver: number[] = [];
+  const warmByDriver: number[] = [];
   for (let i = 0; i < runs; i++) {
     const rb = await launch(profile);
+    await markPasscodeReady(rb.context);
     const p = await rb.context.newPage();
     await p.goto(origin);
     const a = await toPasscode(p);
     await enter(p);
     await toHome(p);
     const c = await cardToForm(p, AE);
-    if (process.env.SPEED_DEBUG) console.log(`cold: passcode ${Math.round(a)} + card→form ${Math.round(c)}`);
-    cold.push(a + c);
+    if (process.env.SPEED_DEBUG)
+      console.log(`cold: passcode ${Math.round(a.app)} (driver ${Math.round(a.driver)}) + card→form ${Math.round(c)}`);
+    cold.push(a.app + c);
+    coldByDriver.push(a.driver + c);
     await setOffline(rb.context, p, true);
     await p.goto(origin);
     const w = await toPasscode(p);
     await enter(p);
     await toHome(p);
     const f = await cardToForm(p, AE);
-    if (process.env.SPEED_DEBUG) console.log(`warm: passcode ${Math.round(w)} + card→form ${Math.round(f)}`);
-    warm.push(w + f);
+    if (process.env.SPEED_DEBUG)
+      console.log(`warm: passcode ${Math.round(w.app)} (driver ${Math.round(w.driver)}) + card→form ${Math.round(f)}`);
+    warm.push(w.app + f);
+    warmByDriver.push(w.driver + f);
     await rb.close();
   }
   server.close();
 
+  // The table keeps the driver-seen figure (the measure the "before" column and, as far as is known, the
+  // peers' figures were taken by: the stricter one); the page's own is printed beneath it.
   const figures = {
-    coldOnline: Math.round(median(cold)),
-    warmOffline: Math.round(median(warm)),
+    coldOnline: Math.round(median(coldByDriver)),
+    warmOffline: Math.round(median(warmByDriver)),
     pageChange: Number(median(changes).toFixed(1)),
     outbox: Math.round(median(outbox)),
   };
@@ -240,6 +277,11 @@ export async function speedFigures(runs = Number(process.env.BENCH_RUNS ?? 5)): 
     ['page change (Continue)', figures.pageChange, PEERS.before.pageChange, '', '', '', '≤ 16 (one frame)'],
     ['Outbox, 10,000 records stored', figures.outbox, PEERS.before.outbox, '', '', '', '≤ 100'],
   ]);
+  console.log(
+    `(to the form as the page itself saw it, the driver's waiting and round trip left out: cold online ${Math.round(
+      median(cold),
+    )} ms, warm offline ${Math.round(median(warm))} ms)`,
+  );
   return figures;
 }
 
