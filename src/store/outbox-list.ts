@@ -9,8 +9,8 @@ import { withReopen } from './records.ts';
 
 export interface OutboxListing {
   rows: { row: OutboxRow; record: RecordRow | undefined }[];
-  /** Delivered submissions not listed (older than the newest `limit`). */
-  hiddenDelivered: number;
+  /** Delivered submissions among the rows (the newest, at most `limit`). */
+  shownDelivered: number;
 }
 
 const newestFirst = (x: OutboxRow, y: OutboxRow) => (Number(y.createdAt) || 0) - (Number(x.createdAt) || 0);
@@ -43,7 +43,7 @@ export async function outboxListing(db: CseDb, limit = 100): Promise<OutboxListi
       // Keys first (no values read), then only those rows fetched: a reverse cursor over values would
       // open every row it passes. The independent reads are asked together, not one after another:
       // each is a round trip to the browser's storage, which on a busy phone is most of the wait.
-      const [below, above, newest, deliveredCount] = await Promise.all([
+      const [below, above, newest] = await Promise.all([
         db.outbox.where('state').below('delivered').toArray(),
         db.outbox.where('state').aboveOrEqual('delivered\u0000').toArray(),
         db.outbox
@@ -52,16 +52,21 @@ export async function outboxListing(db: CseDb, limit = 100): Promise<OutboxListi
           .reverse()
           .limit(limit)
           .primaryKeys(),
-        db.outbox.where('state').equals('delivered').count(),
       ]);
       const open = [...below, ...above];
       const delivered = (await db.outbox.bulkGet(newest)).filter((r): r is OutboxRow => r !== undefined);
       const shown = [...open, ...delivered].sort(newestFirst);
       const records = await db.records.bulkGet(shown.map((r) => String(r.recordId)));
-      return {
-        rows: shown.map((row, i) => ({ row, record: records[i] })),
-        hiddenDelivered: deliveredCount - delivered.length,
-      };
+      return { rows: shown.map((row, i) => ({ row, record: records[i] })), shownDelivered: delivered.length };
     }),
   );
+}
+
+/**
+ * How many submissions are delivered, counted on the index without reading them. Asked after the list is
+ * on screen: the browser walks the index to count it (10 to 30 ms for 1,000 in Chromium), which was half
+ * of the Outbox's wait before its first row.
+ */
+export async function countDelivered(db: CseDb): Promise<number> {
+  return withReopen(db, () => db.outbox.where('state').equals('delivered').count());
 }

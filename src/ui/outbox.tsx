@@ -1,10 +1,10 @@
 // The outbox: where every finished submission stands, and "Send now".
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { getInstrument } from '../domain/index.ts';
 import type { OutboxRow, OutboxState, RecordRow } from '../store/db.ts';
 import { describeStorageError } from '../store/errors.ts';
 import { BLOCKER_WORDS, type SendBlocker, loadAuthor, loadEndpoint, sendBlocker } from '../sync/settings.ts';
-import { outboxListing, strayOutboxRows } from '../store/outbox-list.ts';
+import { countDelivered, outboxListing, strayOutboxRows } from '../store/outbox-list.ts';
 import { useApp } from './context.ts';
 import { DamageActions } from './damaged.tsx';
 import { when } from '../shared-ui/labels.ts';
@@ -113,13 +113,16 @@ export function OutboxScreen() {
     // Everything not yet delivered, and the latest delivered ones from a limited index scan
     // (store/outbox-list.ts): 1,000 rows rendered in 1,428 ms before, see `npm run bench`.
     const listing = await outboxListing(db, limit.current);
-    setHidden(listing.hiddenDelivered);
     setRows(listing.rows);
+    // How many older ones are not listed, once the list is on screen (counting waits on the whole index).
+    setHidden(Math.max(0, (await countDelivered(db)) - listing.shownDelivered));
     // Rows too damaged to be in any index, found after the list is shown (store/outbox-list.ts).
     const stray = await strayOutboxRows(db);
     if (stray.length) setRows([...stray, ...listing.rows]);
   };
-  useEffect(() => {
+  // A layout effect, not an effect: the read starts as the screen is drawn, not a frame later (Preact runs
+  // effects after the next paint), so the first rows come a frame sooner.
+  useLayoutEffect(() => {
     const safeLoad = () => load().catch((e) => setError(describeStorageError(e).message));
     void safeLoad();
     // Reload when the waiting count changes, not on the subscription's first call (already loaded above).

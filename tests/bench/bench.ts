@@ -93,11 +93,16 @@ const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
 await page.click('label[for="setting-social-care"]');
 await page.selectOption('#region', 'greater-manchester');
 await page.click('a[data-instrument="gm-cse-measurement-tool"]');
-await page.waitForSelector('#yp-name');
+await page.waitForSelector('#child-ref');
 await page.fill('#child-ref', 'BENCH');
 await page.waitForURL(/#\/record\/[^/]+\/0$/); // stored once something is entered
-await page.goto(`${page.url().replace(/\/\d+$/, '')}/2`); // consultation: 29 text and choice items
-await page.waitForSelector('#wishes-feelings');
+// The consultation page (29 text and choice items), wherever the case facts put it: each page in turn until it shows.
+const recordUrl = page.url().replace(/\/\d+$/, '');
+for (let section = 1; !(await page.$('#wishes-feelings')); section++) {
+  if (section > 12) throw new Error('The GM measurement tool has no page with "Wishes and feelings"');
+  await page.goto(`${recordUrl}/${section}`);
+  await page.waitForFunction((n) => location.hash.endsWith(`/${n}`) && !!document.querySelector('main h1'), section);
+}
 const autosave: number[] = [];
 for (let i = 0; i < 25; i++) {
   autosave.push(
