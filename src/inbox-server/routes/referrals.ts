@@ -155,48 +155,28 @@ export function referralRoutes(ctx: RouteContext): InboxRoute[] {
           await svc.referrals.catchUp();
           const filter = filterFrom(req.query);
           const view = req.query.get('view');
-          if (isView(view)) {
-            // The triage queue: one view, the count in each, the matches in this one.
-            const page = await svc.referrals.listView(
-              view,
-              filter,
-              user,
-              decodeCursor(req.query.get('cursor') ?? undefined),
-              Number(req.query.get('limit') ?? 50) || 50,
-            );
-            const items = forScreen(svc, page.items);
-            const filters = Object.keys(filter);
-            await audit(
-              req,
-              user,
-              'list',
-              null,
-              `${view}: ${items.length} shown${filters.length ? `; filters: ${filters.join(', ')}` : ''}`,
-            );
-            const [counts, newCount, facets] = await Promise.all([
-              svc.referrals.viewCounts(filter, user),
-              svc.referrals.countNew(user),
-              svc.referrals.facets(),
-            ]);
-            return json(200, { items, next: page.next, newCount, facets, view, counts, matches: counts[view] });
-          }
-          const page = await svc.referrals.list(
-            filter,
-            user,
-            decodeCursor(req.query.get('cursor') ?? undefined),
-            Number(req.query.get('limit') ?? 50) || 50,
-          );
+          const cursor = decodeCursor(req.query.get('cursor') ?? undefined);
+          const limit = Number(req.query.get('limit') ?? 50) || 50;
+          // The triage queue (one view, the count in each, the matches in this one), or every state at once.
+          const page = isView(view)
+            ? await svc.referrals.listView(view, filter, user, cursor, limit)
+            : await svc.referrals.list(filter, user, cursor, limit);
           const items = forScreen(svc, page.items);
           const filters = Object.keys(filter);
-          await audit(
-            req,
-            user,
-            'list',
-            null,
-            `${items.length} shown${filters.length ? `; filters: ${filters.join(', ')}` : ''}`,
-          );
-          const [newCount, facets] = await Promise.all([svc.referrals.countNew(user), svc.referrals.facets()]);
-          return json(200, { items, next: page.next, newCount, facets });
+          const shown = `${items.length} shown${filters.length ? `; filters: ${filters.join(', ')}` : ''}`;
+          await audit(req, user, 'list', null, isView(view) ? `${view}: ${shown}` : shown);
+          const [newCount, facets, counts] = await Promise.all([
+            svc.referrals.countNew(user),
+            svc.referrals.facets(),
+            isView(view) ? svc.referrals.viewCounts(filter, user) : undefined,
+          ]);
+          return json(200, {
+            items,
+            next: page.next,
+            newCount,
+            facets,
+            ...(isView(view) && counts ? { view, counts, matches: counts[view] } : {}),
+          });
         },
       },
       '/referrals/search',
