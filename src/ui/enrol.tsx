@@ -1,7 +1,7 @@
 // Enrolment: the administrator's link opens this screen (#/enrol?code=…). The
 // code is taken out of the address bar at once; one tap enrols the device.
 // Also the enrolment state Settings shows in place of a token field.
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { enrolThisDevice } from '../sync/enrolment.ts';
 import { type Endpoint, authorProblem, loadAuthor } from '../sync/settings.ts';
 import { useApp } from './context.ts';
@@ -50,8 +50,9 @@ export function EnrolScreen({ code }: { code: string | undefined }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<{ name: string; needsName: boolean }>();
-  // The code is a one-time secret: keep it out of the address bar (and so out of later history entries).
-  useEffect(() => {
+  // The code is a one-time secret: keep it out of the address bar (and so out of later history entries),
+  // before the screen is first painted (a layout effect; an effect ran a frame later, after the button showed).
+  useLayoutEffect(() => {
     if (location.hash.includes('code=')) history.replaceState(null, '', '#/enrol');
   }, []);
 

@@ -168,7 +168,13 @@ describe('enrolment in the browser', () => {
     const hits = (needle: string) =>
       files
         .filter((f) => {
-          const data = readFileSync(f);
+          // Chromium removes its temporary files as it goes: one listed by the walk may be gone already.
+          let data: Buffer;
+          try {
+            data = readFileSync(f);
+          } catch {
+            return false;
+          }
           return data.includes(Buffer.from(needle, 'utf8')) || data.includes(Buffer.from(needle, 'utf16le'));
         })
         .map((f) => f.slice(profile.length));
