@@ -21,6 +21,27 @@ export interface RunningBrowser {
   close(): Promise<void>;
 }
 
+/** True while any process of the group is alive. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits (a state, not a moment) for the browser's helper processes to end after the main one; kills any left. */
+async function groupGone(pgid: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  if (!groupAlive(pgid)) return;
+  process.kill(-pgid, 'SIGKILL');
+  // Bounded too: a helper left as a zombie that nobody reaps would count as alive for ever.
+  const last = Date.now() + 5_000;
+  while (groupAlive(pgid) && Date.now() < last) await new Promise((r) => setTimeout(r, 25));
+}
+
 export function newProfile(): string {
   return mkdtempSync(join(tmpdir(), 'cse-e2e-profile-'));
 }
@@ -50,7 +71,10 @@ export async function launch(profile = newProfile()): Promise<RunningBrowser> {
       `--user-data-dir=${profile}`,
       'about:blank',
     ],
-    { stdio: 'ignore' },
+    // Its own process group, so closing waits for every helper process (renderer, GPU, zygote), not only the
+    // main one: a helper still writing to the profile after the main process exited made its removal fail
+    // (ENOTEMPTY under full CPU load, even with retries).
+    { stdio: 'ignore', detached: true },
   );
   const deadline = Date.now() + 20_000;
   while (!existsSync(portFile) || readFileSync(portFile, 'utf8').split('\n').length < 2) {
@@ -71,12 +95,14 @@ export async function launch(profile = newProfile()): Promise<RunningBrowser> {
     async kill() {
       proc.kill('SIGKILL');
       await exited;
+      await groupGone(proc.pid!);
     },
     async close() {
       await browser.close().catch(() => {});
       if (proc.exitCode === null) proc.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       if (proc.exitCode === null) proc.kill('SIGKILL');
+      await groupGone(proc.pid!);
     },
   };
 }
