@@ -333,6 +333,12 @@ describe.each(STORE_KINDS)('duty alerts on %s', (kind) => {
     for (const s of [waiting, picked]) expect(await send(base, bolton, s)).toBe(201);
     // Both arrive (a Northamptonshire referral goes to the region's duty address)…
     await until(() => smtp.about(waiting.id).length === 1 && smtp.about(picked.id).length === 1);
+    // …and each is marked sent (its audit row follows the mark): the mail server has a message before the
+    // sender hears back, and moving the clock past the send's lease while it is still 'sending' would let the
+    // next pass send it again (a failure seen once in a full run).
+    const sentRows = async (id: string) =>
+      (await server.inbox.audit.list({ submissionId: id, action: 'alert-sent' })).length;
+    await until(async () => (await sentRows(waiting.id)) === 1 && (await sentRows(picked.id)) === 1);
     expect(smtp.about(waiting.id)[0]!.to).toEqual(['mash-duty@example.gov.uk']);
     // …one is picked up by a reviewer; the clock passes the seed's "immediately" (the app's 15 minutes).
     const lead = (await server.inbox.accounts.byEmail('lead@example.org'))!;
