@@ -22,7 +22,7 @@ export interface RunningBrowser {
 }
 
 /** True while any process of the group is alive. */
-function groupAlive(pgid: number): boolean {
+export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;

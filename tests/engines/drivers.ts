@@ -16,7 +16,7 @@ import type { Page as PlaywrightPage } from 'playwright-core';
 import puppeteer, { type Browser as PuppeteerBrowser, type Page as PuppeteerPage } from 'puppeteer-core';
 import { By, Capabilities, WebDriver } from 'selenium-webdriver';
 import { Executor, HttpClient } from 'selenium-webdriver/http/index.js';
-import { launch as launchChromium } from '../e2e/browser.ts';
+import { groupAlive, launch as launchChromium } from '../e2e/browser.ts';
 import { type EngineName, FIREFOX, GI_PYTHON, WEBKIT_DRIVER } from './prerequisites.ts';
 
 export type { EngineName };
@@ -143,16 +143,6 @@ async function freePort(): Promise<number> {
   const port = (s.address() as { port: number }).port;
   await new Promise((ok) => s.close(ok));
   return port;
-}
-
-/** True while any process of the group is alive. */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function webkitDriver(profile: string, userAgent?: string): Promise<Driver> {
